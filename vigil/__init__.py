@@ -1,0 +1,3 @@
+"""Vigil: local-first news intelligence."""
+
+__version__ = "0.1.0"

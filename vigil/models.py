@@ -1,0 +1,246 @@
+"""The one data model of Vigil.
+
+Records are frozen, slotted dataclasses with stable ids. Character offsets always
+point into ``Article.text``, the way a spaCy ``Span`` is a view onto a ``Doc``.
+This module imports nothing else from vigil; every other layer imports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+__all__ = [
+    "Actor",
+    "Article",
+    "DateSource",
+    "DomainTag",
+    "Event",
+    "Mention",
+    "Modality",
+    "RawArticle",
+    "Rejection",
+    "Role",
+    "Sentence",
+    "Tone",
+    "article_id",
+    "normalise_text",
+]
+
+
+class DateSource(StrEnum):
+    """How an article's publication date was found."""
+
+    FIELD = "field"  # a date column / key in a structured input
+    DATELINE = "dateline"  # the ` date YYYY-MM-DD ` header of plain dated text
+    METADATA = "metadata"  # HTML page metadata (meta tags, JSON-LD, htmldate)
+    FEED = "feed"  # the published/updated element of an RSS/Atom item
+    URL = "url"  # a date embedded in the URL path
+    NONE = "none"  # no usable date: the article is kept and flagged
+
+
+class Modality(StrEnum):
+    """Whether an event is stated as fact, plan, hypothesis, negation or hearsay."""
+
+    ASSERTED = "asserted"
+    INTENDED = "intended"
+    HYPOTHETICAL = "hypothetical"
+    NEGATED = "negated"
+    REPORTED = "reported"
+
+
+_PUNCT_CATEGORIES = ("P", "S")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Normalise text for identity: NFKC, lower case, punctuation dropped, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(" " if unicodedata.category(ch)[0] in _PUNCT_CATEGORIES else ch for ch in text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def article_id(text: str, source: str | None) -> str:
+    """Stable article id: a hash of the normalised text and the (lower-cased) source."""
+    key = f"{(source or '').strip().lower()}\x1f{normalise_text(text)}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """What a reader yields: an article before identity, dedupe and storage.
+
+    ``origin`` says where it came from (file path or URL) and ``location`` where in
+    that input (line number, item index), so that every rejection can be reported.
+    """
+
+    text: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published: date | None
+    date_source: DateSource
+    origin: str
+    location: str
+    language: str | None = None
+    date_note: str | None = None  # why a found date was not usable, e.g. "future: 2031-01-01"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input item that could not be ingested, with where it was and why."""
+
+    origin: str
+    location: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    text: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published: date | None
+    date_source: DateSource
+    language: str | None
+    ingested_at: datetime
+    origin: str
+    date_note: str | None = None
+    duplicate_of: str | None = None
+    story_id: str | None = None
+
+    @property
+    def date_flagged(self) -> bool:
+        """True when the article has no usable date."""
+        return self.published is None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    article_id: str
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An office or affiliation held by an actor, with validity dates (inclusive)."""
+
+    title: str
+    country: str | None
+    sector: str | None
+    start: date | None = None
+    end: date | None = None
+
+    def holds_on(self, day: date | None) -> bool:
+        if day is None:
+            return self.end is None
+        if self.start is not None and day < self.start:
+            return False
+        return not (self.end is not None and day > self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A canonical actor: a country, government, organisation, IGO or person."""
+
+    id: str
+    name: str
+    kind: str  # country, government, person, organisation, igo, party, group
+    country: str | None = None
+    sector: str | None = None
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    wikidata: str | None = None
+    provisional: bool = False
+
+    def role_on(self, day: date | None) -> Role | None:
+        """The role held on ``day`` (the latest-starting one when several apply)."""
+        current = [r for r in self.roles if r.holds_on(day)]
+        if not current:
+            return None
+        return max(current, key=lambda r: r.start or date.min)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    label: str
+    actor_id: str | None
+    confidence: float
+    extractor: str
+    country: str | None = None
+    sector: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    article_id: str
+    sentence_index: int
+    date: date | None
+    source_actor: str | None
+    target_actor: str | None
+    root: str | None
+    quad: int | None
+    cameo: str | None
+    modality: Modality
+    confidence: float
+    extractor: str
+    source_text: str | None = None
+    target_text: str | None = None
+    source_span: tuple[int, int] | None = None
+    target_span: tuple[int, int] | None = None
+    trigger_span: tuple[int, int] | None = None
+    mode: str | None = None
+    contexts: tuple[str, ...] = ()
+    stance: float | None = None
+
+    @property
+    def id(self) -> str:
+        key = "|".join(
+            str(x)
+            for x in (
+                self.article_id,
+                self.sentence_index,
+                self.source_actor,
+                self.target_actor,
+                self.root,
+                self.trigger_span,
+            )
+        )
+        return hashlib.sha1(key.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainTag:
+    """A policy domain for a sentence (``sentence_index`` set) or a whole article (None)."""
+
+    article_id: str
+    sentence_index: int | None
+    domain: str
+    score: float
+    extractor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tone:
+    """Tone of a sentence or article in [-1, 1]; a directed stance when actors are set."""
+
+    article_id: str
+    sentence_index: int | None
+    score: float
+    extractor: str
+    source_actor: str | None = None
+    target_actor: str | None = None
+    confidence: float = 1.0
