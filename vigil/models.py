@@ -19,6 +19,7 @@ __all__ = [
     "Article",
     "DateSource",
     "DomainTag",
+    "Extraction",
     "Event",
     "Mention",
     "Modality",
@@ -244,3 +245,17 @@ class Tone:
     source_actor: str | None = None
     target_actor: str | None = None
     confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything one extractor version produced for one article, written atomically."""
+
+    article_id: str
+    extractor: str
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    events: tuple[Event, ...] = ()
+    domains: tuple[DomainTag, ...] = ()
+    tones: tuple[Tone, ...] = ()
+    actors: tuple[Actor, ...] = ()  # provisional actors first seen in this article

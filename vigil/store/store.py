@@ -11,16 +11,42 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, func, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Table,
+    column,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+    table,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from vigil.errors import StoreError
-from vigil.models import Article, DateSource, Rejection
+from vigil.models import (
+    Actor,
+    Article,
+    DateSource,
+    DomainTag,
+    Event,
+    Extraction,
+    Mention,
+    Modality,
+    Rejection,
+    Role,
+    Sentence,
+    Tone,
+)
 from vigil.store import schema
 from vigil.store.migrations import apply_migrations
 
@@ -77,7 +103,7 @@ class Store:
                 self.applied_migrations = apply_migrations(conn)
         except SQLAlchemyError as exc:
             raise StoreError(
-                f"Cannot open store {self.location}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}. "
+                f"Cannot open store {self.location}: {getattr(exc, 'orig', exc)}. "
                 "Check the path or URL, and that the file is a Vigil store."
             ) from None
 
@@ -101,7 +127,9 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            raise StoreError(f"Write to {self.location} failed: {exc.orig}. Nothing of this batch was stored.") from None
+            raise StoreError(
+                f"Write to {self.location} failed: {exc.orig}. Nothing of this batch was stored."
+            ) from None
 
     def insert_ignore(self, table: Table) -> Insert:
         """An INSERT that skips rows whose key already exists (idempotent writes)."""
@@ -147,7 +175,11 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(a).where(a.c.id == article_id)).mappings().first()
             if row is None and len(article_id) >= 6:
-                rows = conn.execute(select(a).where(a.c.id.startswith(article_id, autoescape=True)).limit(2)).mappings().all()
+                rows = (
+                    conn.execute(select(a).where(a.c.id.startswith(article_id, autoescape=True)).limit(2))
+                    .mappings()
+                    .all()
+                )
                 row = rows[0] if len(rows) == 1 else None
         return _row_article(row) if row is not None else None
 
@@ -188,11 +220,11 @@ class Store:
                 return []
             if self.dialect == "sqlite":
                 match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-                fts = select(text("rowid AS rid"), text("rank AS rnk")).select_from(text("articles_fts")).where(
-                    text("articles_fts MATCH :q").bindparams(q=match)
-                ).subquery()
-                stmt = stmt.join(fts, fts.c.rid == text("articles.rowid"))
-                order = [fts.c.rnk, a.c.id]
+                fts = table("articles_fts", column("rowid"), column("rank"))
+                stmt = stmt.join(fts, fts.c.rowid == literal_column("articles.rowid")).where(
+                    literal_column("articles_fts").op("MATCH")(match)
+                )
+                order = [fts.c.rank, a.c.id]
             else:
                 doc = func.to_tsvector("simple", func.coalesce(a.c.title, "") + " " + a.c.text)
                 query = func.plainto_tsquery("simple", " ".join(words))
@@ -250,6 +282,205 @@ class Store:
             **counts,
         }
 
+    # --- extraction -------------------------------------------------------------
+
+    def save_extractions(self, conn: Connection, extractions: Sequence[Extraction]) -> None:
+        """Replace the extraction rows of each article with ``extractions`` (within ``conn``'s transaction)."""
+        if not extractions:
+            return
+        ids = [x.article_id for x in extractions]
+        for tbl in schema.EXTRACTION_TABLES:
+            conn.execute(tbl.delete().where(tbl.c.article_id.in_(ids)))
+        now = datetime.now(UTC).replace(tzinfo=None)
+        actors: dict[str, Actor] = {}
+        rows: dict[Table, list[dict[str, Any]]] = {t: [] for t in schema.EXTRACTION_TABLES}
+        for x in extractions:
+            rows[schema.extractions].append({"article_id": x.article_id, "extractor": x.extractor, "at": now})
+            rows[schema.sentences].extend(
+                {"article_id": s.article_id, "idx": s.index, "start": s.start, "end": s.end} for s in x.sentences
+            )
+            rows[schema.mentions].extend(_mention_row(m) for m in x.mentions)
+            events = {e.id: e for e in x.events}
+            rows[schema.events].extend(_event_row(e) for e in events.values())
+            rows[schema.domain_tags].extend(
+                {
+                    "article_id": d.article_id,
+                    "sentence_idx": d.sentence_index,
+                    "domain": d.domain,
+                    "score": d.score,
+                    "extractor": d.extractor,
+                }
+                for d in x.domains
+            )
+            rows[schema.tones].extend(
+                {
+                    "article_id": t.article_id,
+                    "sentence_idx": t.sentence_index,
+                    "score": t.score,
+                    "source_actor": t.source_actor,
+                    "target_actor": t.target_actor,
+                    "confidence": t.confidence,
+                    "extractor": t.extractor,
+                }
+                for t in x.tones
+            )
+            for actor in x.actors:
+                actors.setdefault(actor.id, actor)
+        for tbl, batch in rows.items():
+            if batch:
+                conn.execute(tbl.insert(), batch)
+        if actors:
+            self.upsert_actors(conn, actors.values(), replace=False)
+
+    def upsert_actors(self, conn: Connection, actors: Iterable[Actor], *, replace: bool = True) -> None:
+        """Write actors; ``replace=False`` keeps an existing row (provisional actors never overwrite)."""
+        rows = [_actor_row(a) for a in actors]
+        if not rows:
+            return
+        if replace:
+            ids = [r["id"] for r in rows]
+            conn.execute(schema.actors.delete().where(schema.actors.c.id.in_(ids)))
+            conn.execute(schema.actors.insert(), rows)
+        else:
+            conn.execute(self.insert_ignore(schema.actors), rows)
+
+    def articles_to_extract(
+        self, extractor: str, *, since: date | None = None, force: bool = False, batch: int = 200
+    ) -> Iterator[list[Article]]:
+        """Stored articles not yet processed by ``extractor`` (all of them with ``force``), in batches."""
+        a, x = schema.articles, schema.extractions
+        last = ""
+        while True:
+            stmt = select(a).where(a.c.id > last)
+            if not force:
+                done = select(x.c.article_id).where(x.c.extractor == extractor)
+                stmt = stmt.where(a.c.id.not_in(done))
+            if since is not None:
+                stmt = stmt.where(a.c.published >= since)
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt.order_by(a.c.id).limit(batch)).mappings().all()
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            yield [_row_article(r) for r in rows]
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        s = schema.sentences
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s).where(s.c.article_id == article_id).order_by(s.c.idx)).mappings()
+            return [Sentence(r["article_id"], r["idx"], r["start"], r["end"]) for r in rows]
+
+    def mentions(self, article_id: str) -> list[Mention]:
+        m = schema.mentions
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(m).where(m.c.article_id == article_id).order_by(m.c.start)).mappings()
+            return [_row_mention(r) for r in rows]
+
+    def events(
+        self,
+        *,
+        article_id: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        root: str | None = None,
+        quad: int | None = None,
+        domain: str | None = None,
+        modality: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        min_confidence: float | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[Event]:
+        """Events matching every given filter, newest first.
+
+        Args:
+            actor: source actor id.
+            target: target actor id.
+            root: PLOVER root; quad: quad class; modality: a :class:`Modality` value.
+            domain: a policy domain tagged on the event's sentence.
+            since, until: inclusive event-date bounds.
+        """
+        e = schema.events
+        stmt = select(e)
+        if article_id is not None:
+            stmt = stmt.where(e.c.article_id == article_id)
+        if actor is not None:
+            stmt = stmt.where(e.c.source_actor == actor)
+        if target is not None:
+            stmt = stmt.where(e.c.target_actor == target)
+        if root is not None:
+            stmt = stmt.where(e.c.root == root.upper())
+        if quad is not None:
+            stmt = stmt.where(e.c.quad == quad)
+        if modality is not None:
+            stmt = stmt.where(e.c.modality == modality)
+        if since is not None:
+            stmt = stmt.where(e.c.date >= since)
+        if until is not None:
+            stmt = stmt.where(e.c.date <= until)
+        if min_confidence is not None:
+            stmt = stmt.where(e.c.confidence >= min_confidence)
+        if domain is not None:
+            d = schema.domain_tags
+            tagged = select(d.c.article_id, d.c.sentence_idx).where(d.c.domain == domain, d.c.sentence_idx.is_not(None))
+            stmt = stmt.where(tuple_(e.c.article_id, e.c.sentence_idx).in_(tagged))
+        stmt = stmt.order_by(e.c.date.desc(), e.c.article_id, e.c.sentence_idx, e.c.id).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [_row_event(r) for r in conn.execute(stmt).mappings()]
+
+    def domain_tags(self, article_id: str) -> list[DomainTag]:
+        d = schema.domain_tags
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(d).where(d.c.article_id == article_id).order_by(d.c.sentence_idx, d.c.score.desc())
+            )
+            return [DomainTag(r.article_id, r.sentence_idx, r.domain, r.score, r.extractor) for r in rows]
+
+    def tones(self, article_id: str) -> list[Tone]:
+        t = schema.tones
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t).where(t.c.article_id == article_id).order_by(t.c.sentence_idx, t.c.id))
+            return [
+                Tone(r.article_id, r.sentence_idx, r.score, r.extractor, r.source_actor, r.target_actor, r.confidence)
+                for r in rows
+            ]
+
+    def get_actor(self, actor_id: str) -> Actor | None:
+        t = schema.actors
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.id == actor_id)).mappings().first()
+        return _row_actor(row) if row is not None else None
+
+    def actors(
+        self,
+        *,
+        country: str | None = None,
+        sector: str | None = None,
+        search: str | None = None,
+        with_events: bool = False,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[Actor]:
+        t = schema.actors
+        stmt = select(t)
+        if country is not None:
+            stmt = stmt.where(t.c.country == country.upper())
+        if sector is not None:
+            stmt = stmt.where(t.c.sector == sector.upper())
+        if search:
+            stmt = stmt.where(t.c.name.icontains(search, autoescape=True))
+        if with_events:
+            e = schema.events
+            stmt = stmt.where(t.c.id.in_(select(e.c.source_actor).union(select(e.c.target_actor)).scalar_subquery()))
+        stmt = stmt.order_by(t.c.id).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [_row_actor(r) for r in conn.execute(stmt).mappings()]
+
 
 def _article_row(article: Article) -> dict[str, Any]:
     return {
@@ -290,3 +521,144 @@ def _row_article(row: Any) -> Article:
 def open_store(location: str | Path) -> Store:
     """Open (creating and migrating as needed) the store at ``location``."""
     return Store(location)
+
+
+def _mention_row(m: Mention) -> dict[str, Any]:
+    return {
+        "article_id": m.article_id,
+        "sentence_idx": m.sentence_index,
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "label": m.label,
+        "actor_id": m.actor_id,
+        "country": m.country,
+        "sector": m.sector,
+        "confidence": m.confidence,
+        "extractor": m.extractor,
+    }
+
+
+def _row_mention(r: Any) -> Mention:
+    return Mention(
+        article_id=r["article_id"],
+        sentence_index=r["sentence_idx"],
+        start=r["start"],
+        end=r["end"],
+        text=r["text"],
+        label=r["label"],
+        actor_id=r["actor_id"],
+        confidence=r["confidence"],
+        extractor=r["extractor"],
+        country=r["country"],
+        sector=r["sector"],
+    )
+
+
+def _span(span: tuple[int, int] | None) -> tuple[int | None, int | None]:
+    return (span[0], span[1]) if span is not None else (None, None)
+
+
+def _event_row(e: Event) -> dict[str, Any]:
+    ss, se = _span(e.source_span)
+    ts, te = _span(e.target_span)
+    gs, ge = _span(e.trigger_span)
+    return {
+        "id": e.id,
+        "article_id": e.article_id,
+        "sentence_idx": e.sentence_index,
+        "date": e.date,
+        "source_actor": e.source_actor,
+        "target_actor": e.target_actor,
+        "source_text": e.source_text,
+        "target_text": e.target_text,
+        "source_start": ss,
+        "source_end": se,
+        "target_start": ts,
+        "target_end": te,
+        "trigger_start": gs,
+        "trigger_end": ge,
+        "root": e.root,
+        "quad": e.quad,
+        "cameo": e.cameo,
+        "mode": e.mode,
+        "modality": e.modality.value,
+        "contexts": list(e.contexts),
+        "stance": e.stance,
+        "confidence": e.confidence,
+        "extractor": e.extractor,
+    }
+
+
+def _pair(a: int | None, b: int | None) -> tuple[int, int] | None:
+    return (a, b) if a is not None and b is not None else None
+
+
+def _row_event(r: Any) -> Event:
+    return Event(
+        article_id=r["article_id"],
+        sentence_index=r["sentence_idx"],
+        date=r["date"],
+        source_actor=r["source_actor"],
+        target_actor=r["target_actor"],
+        root=r["root"],
+        quad=r["quad"],
+        cameo=r["cameo"],
+        modality=Modality(r["modality"]),
+        confidence=r["confidence"],
+        extractor=r["extractor"],
+        source_text=r["source_text"],
+        target_text=r["target_text"],
+        source_span=_pair(r["source_start"], r["source_end"]),
+        target_span=_pair(r["target_start"], r["target_end"]),
+        trigger_span=_pair(r["trigger_start"], r["trigger_end"]),
+        mode=r["mode"],
+        contexts=tuple(r["contexts"] or ()),
+        stance=r["stance"],
+    )
+
+
+def _actor_row(a: Actor) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "country": a.country,
+        "sector": a.sector,
+        "aliases": list(a.aliases),
+        "roles": [
+            {
+                "title": r.title,
+                "country": r.country,
+                "sector": r.sector,
+                "start": r.start.isoformat() if r.start else None,
+                "end": r.end.isoformat() if r.end else None,
+            }
+            for r in a.roles
+        ],
+        "wikidata": a.wikidata,
+        "provisional": a.provisional,
+    }
+
+
+def _row_actor(r: Any) -> Actor:
+    return Actor(
+        id=r["id"],
+        name=r["name"],
+        kind=r["kind"],
+        country=r["country"],
+        sector=r["sector"],
+        aliases=tuple(r["aliases"] or ()),
+        roles=tuple(
+            Role(
+                title=x["title"],
+                country=x.get("country"),
+                sector=x.get("sector"),
+                start=date.fromisoformat(x["start"]) if x.get("start") else None,
+                end=date.fromisoformat(x["end"]) if x.get("end") else None,
+            )
+            for x in (r["roles"] or ())
+        ),
+        wikidata=r["wikidata"],
+        provisional=bool(r["provisional"]),
+    )

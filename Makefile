@@ -1,0 +1,34 @@
+# Vigil task runner. `make demo` runs the main job on the bundled defaults; `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+SHARED ?= ../shared
+DB ?= data/demo.db
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck clean-demo
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/vigil --db $(DB) ingest $(SHARED)/corpus/wikinews/*.csv $(SHARED)/corpus/seed
+	$(BIN)/vigil --db $(DB) status
+
+test: $(STAMP)
+	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check vigil tests
+	$(BIN)/ruff format --check vigil tests
+	$(BIN)/mypy
+
+clean-demo:
+	rm -f $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,1 @@
+"""The ``vigil`` command line: a thin shell over the library."""

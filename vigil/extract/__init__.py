@@ -1,0 +1,1 @@
+"""Extraction stages: sentences, mentions, actors, events, domains, tone and modality."""

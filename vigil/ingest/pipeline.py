@@ -1,0 +1,201 @@
+"""The ingest job: read inputs, identify, dedupe, extract, and store in batches.
+
+Each batch is one transaction: its articles, their MinHash bands, their
+extraction results and the batch's rejections land together or not at all, so
+a crash never leaves half an article and a re-run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Protocol
+
+from vigil.config import Settings
+from vigil.ingest.dedupe import Signature, jaccard, signature
+from vigil.ingest.fetch import Fetcher
+from vigil.ingest.readers import read_inputs
+from vigil.models import Article, Extraction, RawArticle, Rejection, article_id
+from vigil.store import Store
+
+__all__ = ["ArticleExtractor", "IngestProgress", "IngestResult", "ingest", "ingest_records"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+class ArticleExtractor(Protocol):
+    """What the ingest job needs from the extraction pipeline."""
+
+    version: str
+
+    def extract(self, articles: Sequence[Article]) -> list[Extraction]: ...
+
+
+@dataclass(slots=True)
+class IngestProgress:
+    items: int = 0
+    ingested: int = 0
+    rejected: int = 0
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What one ingest did."""
+
+    ingested: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    extracted: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything went in, 1 when some inputs were rejected."""
+        return 1 if self.rejected else 0
+
+
+def ingest(
+    inputs: Sequence[str],
+    store: Store,
+    settings: Settings,
+    *,
+    fmt: str = "auto",
+    columns: Mapping[str, str] | None = None,
+    extractor: ArticleExtractor | None = None,
+    fetcher: Fetcher | None = None,
+    progress: Callable[[IngestProgress], None] | None = None,
+) -> IngestResult:
+    """Ingest files, folders or URLs into ``store``.
+
+    Args:
+        inputs: paths or http(s) URLs.
+        store: the open store.
+        settings: Vigil settings (batch size, thresholds, limits).
+        fmt: ``auto`` or a reader name (text, jsonl, csv, rss, html).
+        columns: CSV/JSONL field-name overrides (our name -> the input's name).
+        extractor: runs on each new article before its batch is written; None skips extraction.
+        fetcher: fetches URLs (default: httpx with the configured timeout).
+        progress: called after every item with running counts.
+    Returns:
+        An :class:`IngestResult` with counts and every rejection.
+    """
+    records = read_inputs(inputs, fmt, settings=settings, fetcher=fetcher, columns=columns)
+    return ingest_records(records, store, settings, extractor=extractor, progress=progress)
+
+
+def ingest_records(
+    records: Iterable[RawArticle | Rejection],
+    store: Store,
+    settings: Settings,
+    *,
+    extractor: ArticleExtractor | None = None,
+    progress: Callable[[IngestProgress], None] | None = None,
+) -> IngestResult:
+    """Ingest already-read records (see :func:`ingest`)."""
+    result = IngestResult()
+    state = IngestProgress()
+    batch_size = int(settings["ingest.batch_size"])
+    threshold = float(settings["ingest.near_duplicate_threshold"])
+    pending: list[RawArticle] = []
+    rejected: list[Rejection] = []
+    for record in records:
+        state.items += 1
+        if isinstance(record, Rejection):
+            rejected.append(record)
+            result.rejected.append(record)
+            state.rejected += 1
+        else:
+            pending.append(record)
+        if len(pending) >= batch_size:
+            _write_batch(pending, rejected, store, result, threshold, extractor)
+            state.ingested = result.ingested
+            pending, rejected = [], []
+        if progress is not None:
+            progress(state)
+    if pending or rejected:
+        _write_batch(pending, rejected, store, result, threshold, extractor)
+        state.ingested = result.ingested
+        if progress is not None:
+            progress(state)
+    return result
+
+
+def _write_batch(
+    raws: list[RawArticle],
+    rejected: list[Rejection],
+    store: Store,
+    result: IngestResult,
+    threshold: float,
+    extractor: ArticleExtractor | None,
+) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with store.engine.connect() as conn:
+        existing = store.existing_ids(conn, [article_id(r.text, r.source) for r in raws])
+    seen: set[str] = set()
+    fresh: list[tuple[Article, Signature]] = []
+    batch_sigs: list[tuple[str, Signature, set[str]]] = []
+    exact = 0
+    for raw in raws:
+        aid = article_id(raw.text, raw.source)
+        if aid in existing or aid in seen:
+            exact += 1
+            continue
+        seen.add(aid)
+        sig = signature(raw.text)
+        fresh.append((_article(raw, aid, now), sig))
+    # Near duplicates: against the store (one indexed query per article), then within the batch.
+    linked: list[tuple[Article, Signature, list[str]]] = []
+    with store.engine.connect() as conn:
+        for art, sig in fresh:
+            keys = sig.band_keys()
+            key_set = set(keys)
+            original = None
+            for cand_id, cand_sig in store.lsh_candidates(conn, keys):
+                if jaccard(sig, Signature.from_bytes(cand_sig)) >= threshold:
+                    original = cand_id
+                    break
+            if original is None:
+                for cand_id, cand_sig, cand_keys in batch_sigs:
+                    if key_set & cand_keys and jaccard(sig, cand_sig) >= threshold:
+                        original = cand_id
+                        break
+            if original is not None:
+                art = replace(art, duplicate_of=original)
+            else:
+                batch_sigs.append((art.id, sig, key_set))
+            linked.append((art, sig, keys))
+    extractions: list[Extraction] = []
+    if extractor is not None and linked:
+        extractions = extractor.extract([art for art, _, _ in linked])
+    with store.transaction() as conn:
+        for art, sig, keys in linked:
+            store.insert_article(conn, art)
+            store.insert_minhash(conn, art.id, sig.to_bytes(), keys)
+        if extractions:
+            store.save_extractions(conn, extractions)
+        store.add_rejections(conn, rejected, now)
+    result.exact_duplicates += exact
+    result.ingested += len(linked)
+    result.near_duplicates += sum(1 for art, _, _ in linked if art.duplicate_of is not None)
+    result.extracted += len(extractions)
+    result.article_ids.extend(art.id for art, _, _ in linked)
+
+
+def _article(raw: RawArticle, aid: str, now: datetime) -> Article:
+    return Article(
+        id=aid,
+        text=raw.text,
+        title=raw.title,
+        url=raw.url,
+        source=raw.source,
+        published=raw.published,
+        date_source=raw.date_source,
+        language=raw.language,
+        ingested_at=now,
+        origin=f"{raw.origin}#{raw.location}" if raw.location else raw.origin,
+        date_note=raw.date_note,
+    )
