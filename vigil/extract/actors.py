@@ -1,0 +1,245 @@
+"""Actor mentions: entities and governmental noun phrases, resolved to canonical actors.
+
+Mentions come from the first spaCy pass (entities, including the knowledge base's
+names through the entity ruler) and from noun phrases headed by an institution word
+("the Japanese government", "the Kishida administration"). Each mention is resolved
+with its title ("Prime Minister Fumio Kishida") or appositive ("Taro Aso, Japan's
+Deputy Prime Minister") against the knowledge base on the article's date. Within an
+article, a later short form ("Kishida") resolves to the actor its full form did.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from vigil.kb import KnowledgeBase
+from vigil.kb.resolve import Resolution, resolve_description
+from vigil.models import Actor, Role
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+__all__ = ["ActorMention", "ArticleActors", "find_mentions", "kb_patterns"]
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+INSTITUTION_HEADS = frozenset(
+    {
+        "government",
+        "administration",
+        "cabinet",
+        "ministry",
+        "military",
+        "army",
+        "navy",
+        "police",
+        "parliament",
+        "congress",
+        "officials",
+        "authorities",
+        "forces",
+        "troops",
+        "regime",
+        "leadership",
+        "embassy",
+        "diplomats",
+        "lawmakers",
+        "legislature",
+        "court",
+        "prosecutors",
+        "rebels",
+        "protesters",
+    }
+)
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
+_LEFT_STOP = re.compile(r"^[,;:()\[\]\"“”—–]$")
+_HEADING_END = re.compile(r"[.!?:;\"”’)]$")
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """A mention in article coordinates with its resolution (``actor_id`` None when unresolved)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence_index: int
+    actor_id: str | None
+    country: str | None
+    sector: str | None
+    confidence: float
+    kind: str | None = None
+
+
+class ArticleActors:
+    """Resolution state for one article: the KB, the date and what earlier mentions resolved to."""
+
+    def __init__(self, kb: KnowledgeBase, day: date | None) -> None:
+        self.kb = kb
+        self.day = day
+        self.by_token: dict[str, Resolution] = {}
+        self.provisional: dict[str, Actor] = {}
+
+    def resolve(self, description: str, core: str, context: str) -> Resolution | None:
+        """Resolve ``description`` (title + name); remember the name's tokens for later short forms."""
+        res = resolve_description(self.kb, description, self.day, context)
+        if res is None or res.actor_id is None:
+            # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida".
+            key = core.split()[-1].lower() if core.split() else ""
+            earlier = self.by_token.get(key) or self.by_token.get(core.lower())
+            if earlier is not None:
+                return earlier
+            return res
+        if res.kind == "person":
+            for token in core.split():
+                if token[:1].isupper() and len(token) > 2:
+                    self.by_token.setdefault(token.lower(), res)
+            self.by_token.setdefault(core.lower(), res)
+        if res.provisional and res.actor_id not in self.provisional:
+            role = Role(res.role or res.kind, res.country, res.sector, None, None) if res.role else None
+            self.provisional[res.actor_id] = Actor(
+                id=res.actor_id,
+                name=res.name,
+                kind=res.kind,
+                country=res.country,
+                sector=res.sector,
+                aliases=(core,) if core != res.name else (),
+                roles=(role,) if role else (),
+                provisional=True,
+            )
+        return res
+
+
+def kb_patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
+    """Entity-ruler patterns for every KB name, alias and metonym (case-sensitive)."""
+    labels = {"country": "GPE", "igo": "ORG", "person": "PERSON", "government": "ORG", "organisation": "ORG"}
+    patterns = []
+    seen: set[str] = set()
+    for surface, actor_id in kb.surface_forms():
+        if len(surface) < 2 or surface in seen or surface.islower():
+            continue
+        actor = kb.get(actor_id)
+        if actor is None:
+            continue
+        seen.add(surface)
+        patterns.append({"label": labels.get(actor.kind, "ORG"), "pattern": surface, "id": actor_id})
+    return patterns
+
+
+def is_heading(text: str) -> bool:
+    """A section heading: short, no closing punctuation ("Security, Trade, and Diplomacy")."""
+    stripped = text.strip()
+    return bool(stripped) and len(stripped.split()) <= 10 and not _HEADING_END.search(stripped)
+
+
+def _left_title(doc: Doc, start: int, limit: int = 7) -> int:
+    """Extend a mention leftwards over a title ("Japan's Deputy Prime Minister")."""
+    i = start
+    while i > 0 and start - i < limit:
+        tok = doc[i - 1]
+        if tok.is_sent_start and i - 1 < start - 0 and tok.text.lower() in _DETERMINERS:
+            break
+        if _LEFT_STOP.match(tok.text) or tok.text.lower() in _DETERMINERS or tok.like_num:
+            break
+        if not (tok.text[:1].isupper() or tok.text in {"'s", "’s", "-", "of", "and", "former", "then", "deputy"}):
+            break
+        i -= 1
+    return i
+
+
+def _appositive(doc: Doc, end: int, sent_end: int, limit: int = 12) -> str | None:
+    """The appositive after a name: ", Japan's Deputy Prime Minister and Finance Minister," -> its text."""
+    if end >= sent_end or doc[end].text != ",":
+        return None
+    j = end + 1
+    while j < sent_end and j - end <= limit and doc[j].text not in {",", ";", "."}:
+        j += 1
+    if j >= sent_end or doc[j].text not in {",", "."} or j == end + 1:
+        return None
+    return doc[end + 1 : j].text
+
+
+def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list[ActorMention]:
+    """Every actor mention of a first-pass doc, resolved, in text order.
+
+    Args:
+        doc: the article parsed by the first pass (sentences and entities).
+        sentences: ``list(doc.sents)``, indexed as stored.
+        state: the article's resolution state.
+    Returns:
+        Non-overlapping mentions; headings yield none.
+    """
+    out: list[ActorMention] = []
+    ents_by_sent: dict[int, list[Span]] = {}
+    sent_of_token = {}
+    for si, sent in enumerate(sentences):
+        for t in range(sent.start, sent.end):
+            sent_of_token[t] = si
+    for ent in doc.ents:
+        if ent.label_ in ENTITY_LABELS:
+            ents_by_sent.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
+    for si, sent in enumerate(sentences):
+        if is_heading(sent.text):
+            continue
+        taken: list[tuple[int, int]] = []
+        context = sent.text
+        # Institutions first: "the current U.S. administration" wins over the "U.S." inside it.
+        for tok in sent:
+            if tok.text.lower() not in INSTITUTION_HEADS or tok.i == sent.start:
+                continue
+            left = tok.i
+            while left > sent.start and doc[left - 1].text.lower() not in _DETERMINERS and not _LEFT_STOP.match(
+                doc[left - 1].text
+            ) and tok.i - left < 5 and doc[left - 1].pos_ not in {"VERB", "ADP"}:
+                prev = doc[left - 1]
+                if prev.text.islower() and prev.text not in {"current", "new", "former", "'s", "’s"}:
+                    break
+                left -= 1
+            if left == tok.i:
+                continue  # a bare "the government": resolved at event time from context, not here
+            span = doc[left : tok.i + 1]
+            res = state.resolve(span.text, span.text, context)
+            if res is None or res.actor_id is None:
+                continue
+            taken.append((span.start, span.end))
+            out.append(_mention(span, "ORG", si, res))
+        for ent in ents_by_sent.get(si, []):
+            if any(a < ent.end and ent.start < b for a, b in taken):
+                continue
+            if ent.label_ == "NORP" and ent.end < sent.end and doc[ent.end].text.lower() not in {"'s", "’s"}:
+                # "Japanese officials" is an institution phrase or nothing; a bare adjective is no actor.
+                continue
+            left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
+            description = doc[left : ent.end].text
+            appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
+            if appositive and state.kb.sector_for_title(appositive):
+                description = f"{appositive} {ent.text}"
+            res = state.resolve(description, ent.text, context)
+            taken.append((ent.start, ent.end))
+            out.append(_mention(ent, ent.label_, si, res))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _mention(span: Span, label: str, si: int, res: Resolution | None) -> ActorMention:
+    if res is None:
+        return ActorMention(span.start_char, span.end_char, span.text, label, si, None, None, None, 0.3)
+    return ActorMention(
+        span.start_char,
+        span.end_char,
+        span.text,
+        label,
+        si,
+        res.actor_id,
+        res.country,
+        res.sector,
+        res.confidence,
+        res.kind,
+    )
+
+
+def with_sentence(m: ActorMention, si: int) -> ActorMention:
+    return replace(m, sentence_index=si)

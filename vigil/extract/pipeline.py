@@ -1,0 +1,262 @@
+"""The extraction pipeline: sentences, mentions, actors, events, domains and tone.
+
+Stages run in this order on a batch of articles, each reading what the one before
+produced:
+
+============  ===========================================  =======================
+stage         needs                                        produces
+============  ===========================================  =======================
+sentences     article.text                                 Sentence
+mentions      sentences, entities (first spaCy pass)       Mention
+actors        mentions, knowledge base, article date       Actor ids (+ provisional)
+events        actors, dependency parse (second pass)       Event (root, quad, modality)
+domains       sentences                                    DomainTag
+tone          sentences, events                            Tone (+ directed stance)
+============  ===========================================  =======================
+
+Every record carries its article, sentence, the extractor version and a confidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from vigil.config import Settings
+from vigil.extract import domains as domains_mod
+from vigil.extract import tone as tone_mod
+from vigil.extract.actors import ActorMention, ArticleActors, find_mentions, kb_patterns
+from vigil.extract.coder import CoderInput, EventCoder
+from vigil.extract.events import PRONOUNS_PERSON, Candidate, candidates
+from vigil.extract.modality import is_hypothetical_np, modality
+from vigil.extract.nlp import NLP, load_nlp
+from vigil.kb import KnowledgeBase
+from vigil.models import Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+__all__ = ["PIPELINE_VERSION", "Pipeline", "StageTimes"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+PIPELINE_VERSION = "p1"
+MIN_EVENT_CONFIDENCE = 0.0  # low-confidence events are kept and marked by their confidence
+
+
+@dataclass(slots=True)
+class StageTimes:
+    """Seconds spent per stage, and inside models (spaCy, the coder) vs our own code."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] += seconds
+
+
+class Pipeline:
+    """Everything extraction needs, loaded once and passed explicitly.
+
+    Args:
+        nlp: the spaCy passes; kb: the actor knowledge base; coder: the trained event coder.
+        settings: Vigil settings.
+    """
+
+    def __init__(self, nlp: NLP, kb: KnowledgeBase, coder: EventCoder, settings: Settings) -> None:
+        self.nlp = nlp
+        self.kb = kb
+        self.coder = coder
+        self.settings = settings
+        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}"
+        self.times = StageTimes()
+        self.nlp.add_patterns(kb_patterns(kb))
+
+    @classmethod
+    def load(cls, settings: Settings) -> Pipeline:
+        """Load the packaged model, knowledge base and coder."""
+        return cls(load_nlp(), KnowledgeBase.load(), EventCoder.load(), settings)
+
+    def extract(self, articles: Sequence[Article]) -> list[Extraction]:
+        """Extract every layer for each article.
+
+        Args:
+            articles: stored or about-to-be-stored articles.
+        Returns:
+            One :class:`Extraction` per article, in order.
+        """
+        if not articles:
+            return []
+        t0 = time.perf_counter()
+        docs = list(self.nlp.first_pass((a.text for a in articles), batch_size=int(self.settings["extract.batch_size"])))
+        self.times.add("model.first_pass", time.perf_counter() - t0)
+        prepared = [self._mentions(a, d) for a, d in zip(articles, docs, strict=True)]
+        # Second pass on the sentences that may hold an event, for the whole batch at once.
+        t0 = time.perf_counter()
+        wanted: list[tuple[int, int]] = []
+        spans: list[Span] = []
+        for ai, (_, sents, mentions, _) in enumerate(prepared):
+            by_sent = _by_sentence(mentions)
+            for si, sent in enumerate(sents):
+                actors = {m.actor_id for m in by_sent.get(si, []) if m.actor_id}
+                if len(actors) >= 2 or (actors and any(t.lower_ in {"it", "they", "he", "she"} for t in sent)):
+                    wanted.append((ai, si))
+                    spans.append(sent)
+        self.times.add("ours.select", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        parsed = self.nlp.second_pass((s.as_doc() for s in spans), batch_size=64)
+        self.times.add("model.second_pass", time.perf_counter() - t0)
+        parsed_by: dict[tuple[int, int], Doc] = dict(zip(wanted, parsed, strict=True))
+        return [
+            self._extract_one(a, sents, mentions, state, parsed_by, ai)
+            for ai, (a, (_, sents, mentions, state)) in enumerate(zip(articles, prepared, strict=True))
+        ]
+
+    # --- stages ---------------------------------------------------------------
+
+    def _mentions(self, article: Article, doc: Doc) -> tuple[Doc, list[Span], list[ActorMention], ArticleActors]:
+        t0 = time.perf_counter()
+        sents = list(doc.sents)
+        state = ArticleActors(self.kb, article.published)
+        mentions = find_mentions(doc, sents, state)
+        self.times.add("ours.actors", time.perf_counter() - t0)
+        return doc, sents, mentions, state
+
+    def _extract_one(
+        self,
+        article: Article,
+        sents: list[Span],
+        mentions: list[ActorMention],
+        state: ArticleActors,
+        parsed_by: dict[tuple[int, int], Doc],
+        ai: int,
+    ) -> Extraction:
+        t0 = time.perf_counter()
+        version = self.version
+        aid = article.id
+        sentences = tuple(Sentence(aid, i, s.start_char, s.end_char) for i, s in enumerate(sents))
+        by_sent = _by_sentence(mentions)
+        # Events.
+        pending: list[tuple[Candidate, int, Doc]] = []
+        antecedent_thing: ActorMention | None = None
+        antecedent_person: ActorMention | None = None
+        for si, sent in enumerate(sents):
+            doc = parsed_by.get((ai, si))
+            sent_mentions = by_sent.get(si, [])
+            if doc is not None:
+                ante = antecedent_person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else antecedent_thing
+                pending.extend((c, si, doc) for c in candidates(doc, sent.start_char, sent_mentions, ante))
+            for m in sent_mentions:
+                if m.actor_id is None:
+                    continue
+                if m.kind == "person":
+                    antecedent_person = m
+                elif m.kind in {"government", "country", "igo", "organisation"}:
+                    antecedent_thing = m
+        self.times.add("ours.events", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        coded = self.coder.predict(
+            [
+                CoderInput(
+                    doc.text,
+                    (c.source.start - sents[si].start_char, c.source.end - sents[si].start_char),
+                    (c.target.start - sents[si].start_char, c.target.end - sents[si].start_char),
+                )
+                for c, si, doc in pending
+            ]
+        )
+        self.times.add("model.coder", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        sentence_domains = [domains_mod.sentence_domains(s.text) for s in sents]
+        events: list[Event] = []
+        tones: list[Tone] = []
+        for (cand, si, doc), out in zip(pending, coded, strict=True):
+            offset = sents[si].start_char
+            mod, mod_conf = modality(doc[:], cand.trigger)
+            if mod is Modality.ASSERTED and _in_hypothetical_np(doc, cand, offset):
+                mod = Modality.HYPOTHETICAL
+            src = (cand.source.start - offset, cand.source.end - offset)
+            tgt = (cand.target.start - offset, cand.target.end - offset)
+            stance = tone_mod.stance(doc.text, src, tgt, mod)
+            trig = doc[cand.trigger]
+            events.append(
+                Event(
+                    article_id=aid,
+                    sentence_index=si,
+                    date=article.published,
+                    source_actor=cand.source.actor_id,
+                    target_actor=cand.target.actor_id,
+                    root=out.root,
+                    quad=out.quad,
+                    cameo=out.cameo,
+                    modality=mod,
+                    confidence=round(out.confidence * mod_conf, 4),
+                    extractor=version,
+                    source_text=cand.source.text,
+                    target_text=cand.target.text,
+                    source_span=(cand.source.start, cand.source.end),
+                    target_span=(cand.target.start, cand.target.end),
+                    trigger_span=(offset + trig.idx, offset + trig.idx + len(trig.text)),
+                    contexts=tuple(sorted(sentence_domains[si], key=lambda d: -sentence_domains[si][d])),
+                    stance=stance,
+                )
+            )
+            for s_m, t_m, s_span, t_span in ((cand.source, cand.target, src, tgt), (cand.target, cand.source, tgt, src)):
+                value = stance if s_m is cand.source else tone_mod.stance(doc.text, s_span, t_span, mod)
+                if value is not None:
+                    tones.append(Tone(aid, si, round(value, 4), version, s_m.actor_id, t_m.actor_id, out.confidence))
+        self.times.add("ours.events", time.perf_counter() - t0)
+        # Domains and tone.
+        t0 = time.perf_counter()
+        domain_tags = [
+            DomainTag(aid, si, d, round(score, 4), domains_mod.EXTRACTOR)
+            for si, scores in enumerate(sentence_domains)
+            for d, score in scores.items()
+        ]
+        article_scores = domains_mod.article_domains(sentence_domains, article.title)
+        domain_tags.extend(DomainTag(aid, None, d, round(s, 4), domains_mod.EXTRACTOR) for d, s in article_scores.items())
+        self.times.add("ours.domains", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        sentence_tones = [tone_mod.sentence_tone(s.text) for s in sents]
+        tones.extend(Tone(aid, si, round(v, 4), tone_mod.EXTRACTOR) for si, v in enumerate(sentence_tones))
+        weights = [max(1, len(s)) for s in sents]
+        tones.append(Tone(aid, None, round(tone_mod.article_tone(sentence_tones, weights), 4), tone_mod.EXTRACTOR))
+        self.times.add("ours.tone", time.perf_counter() - t0)
+        mention_rows = tuple(
+            Mention(aid, m.sentence_index, m.start, m.end, m.text, m.label, m.actor_id, round(m.confidence, 4), version,
+                    m.country, m.sector)
+            for m in mentions
+        )
+        return Extraction(
+            article_id=aid,
+            extractor=version,
+            sentences=sentences,
+            mentions=mention_rows,
+            events=tuple(events),
+            domains=tuple(domain_tags),
+            tones=tuple(tones),
+            actors=tuple(state.provisional.values()),
+        )
+
+
+def _by_sentence(mentions: Sequence[ActorMention]) -> dict[int, list[ActorMention]]:
+    out: dict[int, list[ActorMention]] = defaultdict(list)
+    for m in mentions:
+        out[m.sentence_index].append(m)
+    return out
+
+
+def _in_hypothetical_np(doc: Doc, cand: Candidate, offset: int) -> bool:
+    for m in (cand.source, cand.target):
+        span = doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        np = doc[root.left_edge.i : root.right_edge.i + 1]
+        if is_hypothetical_np(np):
+            return True
+    return False
