@@ -118,7 +118,9 @@ def ingest(
             SpinnerColumn(),
             TextColumn("[bold]ingest"),
             BarColumn(bar_width=None),
-            TextColumn("{task.fields[items]} items · {task.fields[ingested]} stored · {task.fields[rejected]} rejected"),
+            TextColumn(
+                "{task.fields[items]} items · {task.fields[ingested]} stored · {task.fields[rejected]} rejected"
+            ),
             TextColumn("· {task.fields[rate]:.1f}/s"),
             TimeElapsedColumn(),
             console=err,
@@ -130,9 +132,7 @@ def ingest(
 
             def report(p: IngestProgress) -> None:
                 elapsed = progress.tasks[task].elapsed or 1e-9
-                progress.update(
-                    task, items=p.items, ingested=p.ingested, rejected=p.rejected, rate=p.items / elapsed
-                )
+                progress.update(task, items=p.items, ingested=p.ingested, rejected=p.rejected, rate=p.items / elapsed)
 
             result = run_ingest(
                 inputs, store, state.settings, fmt=fmt, columns=columns or None, extractor=extractor, progress=report
@@ -197,9 +197,7 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] 
     if len(info["sources"]) > 15:
         table.add_row(f"… {len(info['sources']) - 15} more", "")
     console.print(table)
-    console.print(
-        "[bold]languages[/] " + ", ".join(f"{r['language']} {r['articles']}" for r in info["languages"])
-    )
+    console.print("[bold]languages[/] " + ", ".join(f"{r['language']} {r['articles']}" for r in info["languages"]))
 
 
 @app.command()
@@ -253,8 +251,15 @@ def show(
             raise VigilError(f"No article with id {article_id!r}. List ids with `vigil articles`.")
         events = store.events(article_id=art.id, limit=None)
     if as_json:
-        _print_json({**_article_summary(art), "text": art.text, "date_note": art.date_note, "origin": art.origin,
-                     "events": len(events)})
+        _print_json(
+            {
+                **_article_summary(art),
+                "text": art.text,
+                "date_note": art.date_note,
+                "origin": art.origin,
+                "events": len(events),
+            }
+        )
         return
     console.print(f"[bold]{art.title or '(no title)'}[/]")
     console.print(
@@ -269,6 +274,273 @@ def show(
     console.print(f"from {art.origin} · events {len(events)}")
     console.print()
     console.print(art.text, markup=False, highlight=False)
+
+
+# --- extraction ----------------------------------------------------------------------
+
+
+@app.command()
+def extract(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-extract articles already done by this version.")] = False,
+) -> None:
+    """Extract stored articles not yet processed by the current extractor version."""
+    from vigil.extract.pipeline import Pipeline, extract_stored
+
+    state = _state(ctx)
+    pipeline = Pipeline.load(state.settings)
+    with state.store() as store:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]extract"),
+            TextColumn("{task.completed} articles"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("extract", total=None)
+            done = extract_stored(
+                store,
+                pipeline,
+                since=_date(since, "--since"),
+                force=force,
+                progress=lambda n: progress.update(task, completed=n),
+            )
+    console.print(f"extracted {done} articles with {pipeline.version}")
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    actor: Annotated[str | None, typer.Option(help="Source actor id, e.g. gov:JPN or person:fumio-kishida.")] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor id.")] = None,
+    event: Annotated[str | None, typer.Option("--event", help="PLOVER root, e.g. AGREE.")] = None,
+    quad: Annotated[int | None, typer.Option(min=0, max=4, help="Quad class 0-4.")] = None,
+    domain: Annotated[str | None, typer.Option(help="Policy domain of the event's sentence.")] = None,
+    modality: Annotated[str | None, typer.Option(help="asserted, intended, hypothetical, negated or reported.")] = None,
+    since: Annotated[str | None, typer.Option()] = None,
+    until: Annotated[str | None, typer.Option()] = None,
+    min_confidence: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List coded events, newest first, each with its sentence."""
+    from vigil.models import Modality
+
+    if modality is not None and modality not in {m.value for m in Modality}:
+        raise typer.BadParameter(f"unknown modality {modality!r}", param_hint="--modality")
+    with _state(ctx).store() as store:
+        rows = store.events(
+            actor=actor,
+            target=target,
+            root=event,
+            quad=quad,
+            domain=domain,
+            modality=modality,
+            since=_date(since, "--since"),
+            until=_date(until, "--until"),
+            min_confidence=min_confidence,
+            limit=limit,
+        )
+        texts = {e.article_id: store.get_article(e.article_id) for e in rows}
+        sentences = {a: {s.index: s for s in store.sentences(a)} for a in texts}
+    out = []
+    for e in rows:
+        art = texts[e.article_id]
+        sent = sentences[e.article_id].get(e.sentence_index)
+        sentence = art.text[sent.start : sent.end] if art and sent else ""
+        out.append(
+            {
+                "id": e.id,
+                "date": e.date,
+                "source": e.source_actor,
+                "target": e.target_actor,
+                "root": e.root,
+                "quad": e.quad,
+                "cameo": e.cameo,
+                "modality": e.modality.value,
+                "confidence": e.confidence,
+                "stance": e.stance,
+                "contexts": list(e.contexts),
+                "article": e.article_id,
+                "sentence_index": e.sentence_index,
+                "sentence": sentence,
+                "source_text": e.source_text,
+                "target_text": e.target_text,
+            }
+        )
+    if as_json:
+        _print_json(out)
+        return
+    table = Table("date", "source", "event", "target", "modality", "conf", "sentence")
+    for row in out:
+        table.add_row(
+            str(row["date"] or "—"),
+            f"{row['source']}",
+            f"{row['root'] or 'STATEMENT'} (q{row['quad']})",
+            f"{row['target']}",
+            row["modality"],
+            f"{row['confidence']:.2f}",
+            row["sentence"][:120],
+        )
+    console.print(table)
+
+
+@app.command()
+def actors(
+    ctx: typer.Context,
+    country: Annotated[str | None, typer.Option(help="ISO-3 country code.")] = None,
+    sector: Annotated[str | None, typer.Option(help="PLOVER sector, e.g. GOV, MIL, IGO.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-q", help="Part of the name.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List actors seen in the store's events (knowledge-base and provisional)."""
+    with _state(ctx).store() as store:
+        rows = store.actors(country=country, sector=sector, search=search, with_events=True, limit=limit)
+    if as_json:
+        _print_json([_actor_dict(a) for a in rows])
+        return
+    table = Table("id", "name", "kind", "country", "sector", "provisional")
+    for a in rows:
+        table.add_row(a.id, a.name, a.kind, a.country or "—", a.sector or "—", "yes" if a.provisional else "")
+    console.print(table)
+
+
+def _actor_dict(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "country": a.country,
+        "sector": a.sector,
+        "aliases": list(a.aliases),
+        "provisional": a.provisional,
+        "wikidata": a.wikidata,
+        "roles": [
+            {"title": r.title, "country": r.country, "sector": r.sector, "start": r.start, "end": r.end}
+            for r in a.roles
+        ],
+    }
+
+
+@app.command()
+def actor(
+    ctx: typer.Context,
+    actor_id: Annotated[str, typer.Argument(help="Actor id, e.g. person:taro-aso or gov:JPN.")],
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One actor: identity, aliases, roles with dates, events as source and as target."""
+    with _state(ctx).store() as store:
+        found = store.get_actor(actor_id)
+        if found is None:
+            raise VigilError(f"No actor {actor_id!r} in the store. Find ids with `vigil actors --search NAME`.")
+        as_source = store.events(actor=actor_id, limit=limit)
+        as_target = store.events(target=actor_id, limit=limit)
+    data = {
+        **_actor_dict(found),
+        "as_source": [
+            {
+                "date": e.date,
+                "root": e.root,
+                "target": e.target_actor,
+                "modality": e.modality.value,
+                "article": e.article_id,
+            }
+            for e in as_source
+        ],
+        "as_target": [
+            {
+                "date": e.date,
+                "root": e.root,
+                "source": e.source_actor,
+                "modality": e.modality.value,
+                "article": e.article_id,
+            }
+            for e in as_target
+        ],
+    }
+    if as_json:
+        _print_json(data)
+        return
+    console.print(
+        f"[bold]{found.name}[/] ({found.id}) · {found.kind} · {found.country or '—'} {found.sector or ''}"
+        + (" · provisional" if found.provisional else "")
+    )
+    if found.aliases:
+        console.print("aliases: " + ", ".join(found.aliases))
+    for r in found.roles:
+        console.print(f"  {r.title} ({r.country or '—'} {r.sector or ''}) {r.start or '…'} → {r.end or 'now'}")
+    for title, rows, key in (("as source", data["as_source"], "target"), ("as target", data["as_target"], "source")):
+        table = Table("date", "event", key, "modality", "article", title=f"Events {title}")
+        for row in rows:
+            table.add_row(
+                str(row["date"] or "—"),
+                str(row["root"] or "STATEMENT"),
+                str(row[key]),
+                row["modality"],
+                row["article"][:12],
+            )
+        console.print(table)
+
+
+# --- evaluation -------------------------------------------------------------------
+
+
+@app.command("eval")
+def eval_cmd(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines file (events, articles or actors schema).")],
+    mode: Annotated[str, typer.Option(help="given-actors or end-to-end (event sets).")] = "given-actors",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Score Vigil against a gold file; training sets are scored by cross-validation."""
+    from vigil.evaluate.run import evaluate
+
+    report = evaluate(gold, mode, _state(ctx).settings)
+    if as_json:
+        _print_json(report)
+        return
+    _print_report(report)
+
+
+def _print_report(report: dict[str, Any], indent: int = 0) -> None:
+    for key, value in report.items():
+        if key in {"confusion", "reliability", "per_class"}:
+            continue
+        if isinstance(value, dict):
+            console.print(" " * indent + f"[bold]{key}[/]")
+            _print_report(value, indent + 2)
+        else:
+            console.print(" " * indent + f"{key}: {value}", highlight=False)
+
+
+@app.command()
+def bench(
+    ctx: typer.Context,
+    corpus: Annotated[list[str], typer.Argument(help="Corpus files or folders.")],
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after N articles.")] = None,
+) -> None:
+    """Ingest and extract a corpus into a scratch store; print throughput, stage times and memory as JSON."""
+    from vigil.evaluate.bench import bench as run_bench
+
+    _print_json(run_bench(corpus, _state(ctx).settings, limit=limit))
+
+
+@app.command()
+def train(
+    data_dir: Annotated[str | None, typer.Option(help="Folder with plv_train and cameo_class_train.")] = None,
+    cv: Annotated[int, typer.Option(help="Also report k-fold cross-validation (0 = no).")] = 0,
+) -> None:
+    """Train the event coder from the dev sets and write its weights into the package."""
+    from vigil.extract.train_coder import main as train_main
+
+    args = [] if data_dir is None else ["--data-dir", data_dir]
+    if cv:
+        args += ["--cv", str(cv)]
+    raise typer.Exit(train_main(args))
 
 
 @app.command("settings")

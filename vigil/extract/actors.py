@@ -191,9 +191,13 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
             if tok.text.lower() not in INSTITUTION_HEADS or tok.i == sent.start:
                 continue
             left = tok.i
-            while left > sent.start and doc[left - 1].text.lower() not in _DETERMINERS and not _LEFT_STOP.match(
-                doc[left - 1].text
-            ) and tok.i - left < 5 and doc[left - 1].pos_ not in {"VERB", "ADP"}:
+            while (
+                left > sent.start
+                and doc[left - 1].text.lower() not in _DETERMINERS
+                and not _LEFT_STOP.match(doc[left - 1].text)
+                and tok.i - left < 5
+                and doc[left - 1].pos_ not in {"VERB", "ADP"}
+            ):
                 prev = doc[left - 1]
                 if prev.text.islower() and prev.text not in {"current", "new", "former", "'s", "’s"}:
                     break

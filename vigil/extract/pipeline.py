@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from vigil.config import Settings
@@ -36,11 +37,12 @@ from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, load_nlp
 from vigil.kb import KnowledgeBase
 from vigil.models import Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
+from vigil.store import Store
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["PIPELINE_VERSION", "Pipeline", "StageTimes"]
+__all__ = ["PIPELINE_VERSION", "Pipeline", "StageTimes", "extract_stored"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -92,7 +94,9 @@ class Pipeline:
         if not articles:
             return []
         t0 = time.perf_counter()
-        docs = list(self.nlp.first_pass((a.text for a in articles), batch_size=int(self.settings["extract.batch_size"])))
+        docs = list(
+            self.nlp.first_pass((a.text for a in articles), batch_size=int(self.settings["extract.batch_size"]))
+        )
         self.times.add("model.first_pass", time.perf_counter() - t0)
         prepared = [self._mentions(a, d) for a, d in zip(articles, docs, strict=True)]
         # Second pass on the sentences that may hold an event, for the whole batch at once.
@@ -205,7 +209,10 @@ class Pipeline:
                     stance=stance,
                 )
             )
-            for s_m, t_m, s_span, t_span in ((cand.source, cand.target, src, tgt), (cand.target, cand.source, tgt, src)):
+            for s_m, t_m, s_span, t_span in (
+                (cand.source, cand.target, src, tgt),
+                (cand.target, cand.source, tgt, src),
+            ):
                 value = stance if s_m is cand.source else tone_mod.stance(doc.text, s_span, t_span, mod)
                 if value is not None:
                     tones.append(Tone(aid, si, round(value, 4), version, s_m.actor_id, t_m.actor_id, out.confidence))
@@ -218,7 +225,9 @@ class Pipeline:
             for d, score in scores.items()
         ]
         article_scores = domains_mod.article_domains(sentence_domains, article.title)
-        domain_tags.extend(DomainTag(aid, None, d, round(s, 4), domains_mod.EXTRACTOR) for d, s in article_scores.items())
+        domain_tags.extend(
+            DomainTag(aid, None, d, round(s, 4), domains_mod.EXTRACTOR) for d, s in article_scores.items()
+        )
         self.times.add("ours.domains", time.perf_counter() - t0)
         t0 = time.perf_counter()
         sentence_tones = [tone_mod.sentence_tone(s.text) for s in sents]
@@ -227,8 +236,19 @@ class Pipeline:
         tones.append(Tone(aid, None, round(tone_mod.article_tone(sentence_tones, weights), 4), tone_mod.EXTRACTOR))
         self.times.add("ours.tone", time.perf_counter() - t0)
         mention_rows = tuple(
-            Mention(aid, m.sentence_index, m.start, m.end, m.text, m.label, m.actor_id, round(m.confidence, 4), version,
-                    m.country, m.sector)
+            Mention(
+                aid,
+                m.sentence_index,
+                m.start,
+                m.end,
+                m.text,
+                m.label,
+                m.actor_id,
+                round(m.confidence, 4),
+                version,
+                m.country,
+                m.sector,
+            )
             for m in mentions
         )
         return Extraction(
@@ -260,3 +280,35 @@ def _in_hypothetical_np(doc: Doc, cand: Candidate, offset: int) -> bool:
         if is_hypothetical_np(np):
             return True
     return False
+
+
+def extract_stored(
+    store: Store,
+    pipeline: Pipeline,
+    *,
+    since: date | None = None,
+    force: bool = False,
+    batch: int = 50,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """(Re)extract stored articles not yet processed by this pipeline version (all with ``force``).
+
+    Each batch is written in one transaction, so an interrupted run resumes where it stopped.
+
+    Returns:
+        The number of articles extracted.
+    """
+    done = 0
+    seen: set[str] = set()
+    for articles in store.articles_to_extract(pipeline.version, since=since, force=force, batch=batch):
+        articles = [a for a in articles if a.id not in seen]
+        if not articles:
+            continue
+        seen.update(a.id for a in articles)
+        results = pipeline.extract(articles)
+        with store.transaction() as conn:
+            store.save_extractions(conn, results)
+        done += len(results)
+        if progress is not None:
+            progress(done)
+    return done

@@ -1,0 +1,167 @@
+"""Event coding scored against gold event sets: given actors, or end to end.
+
+Given-actors mode hands the gold source and target spans to the coder, as the
+zero-shot PLOVER coder was evaluated. End-to-end mode runs the whole pipeline on
+each sentence and matches triples: the predicted source span overlaps the gold
+source, the target overlaps the gold target, and the root agrees (the quad, for
+sets that only have quads; country codes stand in for spans where the gold has no
+actor text).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from vigil.evaluate.gold import GoldFile, record_date
+from vigil.evaluate.metrics import classification_report
+from vigil.extract.coder import QUADS, ROOTS, CoderInput, EventCoder, span_of
+from vigil.models import Article, DateSource, Event, Extraction
+
+if TYPE_CHECKING:
+    from vigil.extract.pipeline import Pipeline
+
+__all__ = ["gold_items", "score_end_to_end", "score_given_actors"]
+
+
+def _spans(record: dict[str, Any], event: dict[str, Any]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    marked = event.get("marked_text")
+    if marked:
+        from vigil.extract.train_coder import spans_from_marked
+
+        return spans_from_marked(marked)
+    return span_of(record["text"], event.get("source")), span_of(record["text"], event.get("target"))
+
+
+def gold_items(gold: GoldFile) -> list[tuple[dict[str, Any], dict[str, Any], CoderInput]]:
+    """(record, gold event, coder input) for every gold event with both actor spans."""
+    out = []
+    for record in gold.records:
+        for event in record.get("events", []):
+            src, tgt = _spans(record, event)
+            if src is None or tgt is None:
+                continue
+            out.append((record, event, CoderInput(record["text"], src, tgt)))
+    return out
+
+
+def score_given_actors(gold: GoldFile, coder: EventCoder) -> dict[str, Any]:
+    """Root and quad scores with the gold actors handed to the coder."""
+    items = gold_items(gold)
+    if not items:
+        return {"mode": "given-actors", "events": 0, "note": "no gold event has both source and target text"}
+    outputs = coder.predict([item for _, _, item in items])
+    report: dict[str, Any] = {"mode": "given-actors", "events": len(items)}
+    rooted = [(e["event"], o) for (_, e, _), o in zip(items, outputs, strict=True) if e.get("event") in ROOTS]
+    if rooted:
+        report["root"] = classification_report(
+            [g for g, _ in rooted],
+            [o.root or "NONE" for _, o in rooted],
+            labels=[r for r in ROOTS if any(g == r for g, _ in rooted)],
+            confidence=[o.confidence for _, o in rooted],
+        )
+    quads = [(e["quad"], o) for (_, e, _), o in zip(items, outputs, strict=True) if e.get("quad") is not None]
+    if quads:
+        report["quad"] = classification_report(
+            [g for g, _ in quads],
+            [o.quad for _, o in quads],
+            labels=[q for q in QUADS if any(g == q for g, _ in quads)],
+            confidence=[o.quad_scores.get(o.quad, 0.0) for _, o in quads],
+        )
+    return report
+
+
+def _overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _as_article(record: dict[str, Any]) -> Article:
+    day = record_date(record)
+    return Article(
+        id=str(record["id"]),
+        text=record["text"],
+        title=None,
+        url=None,
+        source=None,
+        published=day,
+        date_source=DateSource.FIELD if day else DateSource.NONE,
+        language="en",
+        ingested_at=datetime.now(UTC).replace(tzinfo=None),
+        origin="eval",
+    )
+
+
+def _mention_codes(x: Extraction, span: tuple[int, int] | None) -> tuple[str | None, str | None]:
+    for m in x.mentions:
+        if span is not None and m.start == span[0] and m.end == span[1]:
+            return m.country, m.sector
+    return None, None
+
+
+def _matches(event: Event, x: Extraction, gold: dict[str, Any], record: dict[str, Any]) -> bool:
+    src, tgt = _spans(record, gold)
+    if src is not None and tgt is not None:
+        if not (_overlaps(event.source_span, src) and _overlaps(event.target_span, tgt)):
+            return False
+    else:
+        s_country, _ = _mention_codes(x, event.source_span)
+        t_country, _ = _mention_codes(x, event.target_span)
+        if not gold.get("source_country") or s_country != gold.get("source_country"):
+            return False
+        if gold.get("target_country") and t_country != gold.get("target_country"):
+            return False
+    if gold.get("event"):
+        return event.root == gold["event"]
+    if gold.get("quad") is not None:
+        return event.quad == gold["quad"]
+    return True
+
+
+def score_end_to_end(gold: GoldFile, pipeline: Pipeline, batch: int = 64) -> dict[str, Any]:
+    """Triple precision/recall/F1 and actor country/sector accuracy, running the whole pipeline."""
+    records = [r for r in gold.records if r.get("text")]
+    extractions: list[Extraction] = []
+    for i in range(0, len(records), batch):
+        extractions.extend(pipeline.extract([_as_article(r) for r in records[i : i + batch]]))
+    predicted = matched_pred = gold_total = matched_gold = 0
+    country = {"right": 0, "total": 0}
+    sector = {"right": 0, "total": 0}
+    for record, x in zip(records, extractions, strict=True):
+        events = list(x.events)
+        predicted += len(events)
+        golds = [g for g in record.get("events", []) if g.get("event") or g.get("quad") is not None]
+        gold_total += len(golds)
+        used: set[int] = set()
+        for g in golds:
+            hit = next((i for i, e in enumerate(events) if i not in used and _matches(e, x, g, record)), None)
+            if hit is None:
+                continue
+            used.add(hit)
+            matched_gold += 1
+            e = events[hit]
+            for side, span in (("source", e.source_span), ("target", e.target_span)):
+                c, s = _mention_codes(x, span)
+                if g.get(f"{side}_country"):
+                    country["total"] += 1
+                    country["right"] += int(c == g[f"{side}_country"])
+                if g.get(f"{side}_sector"):
+                    sector["total"] += 1
+                    sector["right"] += int(s == g[f"{side}_sector"])
+        matched_pred += len(used)
+    p = matched_pred / predicted if predicted else 0.0
+    r = matched_gold / gold_total if gold_total else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "mode": "end-to-end",
+        "sentences": len(records),
+        "gold_events": gold_total,
+        "predicted_events": predicted,
+        "triple": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
+        "events_per_gold_event": round(predicted / gold_total, 3) if gold_total else None,
+        "actor_country_accuracy": _ratio(country),
+        "actor_sector_accuracy": _ratio(sector),
+    }
+
+
+def _ratio(c: dict[str, int]) -> dict[str, Any]:
+    return {"accuracy": round(c["right"] / c["total"], 4) if c["total"] else None, "n": c["total"]}

@@ -1,0 +1,63 @@
+"""Gold files in the schemas of ``eval/dev/README.md``: event sets, article sets, actor descriptions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from vigil.errors import VigilError
+
+__all__ = ["GoldFile", "load_gold"]
+
+
+@dataclass(frozen=True, slots=True)
+class GoldFile:
+    path: Path
+    kind: str  # "events", "articles" or "actors"
+    records: list[dict[str, Any]]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _kind(path: Path, first: dict[str, Any]) -> str:
+    for suffix in ("events", "articles", "actors"):
+        if path.name.endswith(f".{suffix}.jsonl"):
+            return suffix
+    if "events" in first:
+        return "events"
+    if "gold" in first:
+        return "articles"
+    if "expect" in first:
+        return "actors"
+    raise VigilError(f"{path}: cannot tell the gold schema (events, articles or actors). See eval/dev/README.md.")
+
+
+def load_gold(path: Path) -> GoldFile:
+    """Read a gold JSON Lines file, telling its schema from its name or first record."""
+    records: list[dict[str, Any]] = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise VigilError(f"{path}:{n}: not valid JSON ({exc.msg}).") from None
+    except OSError as exc:
+        raise VigilError(f"Cannot read gold file {path}: {exc.strerror}.") from None
+    if not records:
+        raise VigilError(f"Gold file {path} is empty.")
+    return GoldFile(path, _kind(path, records[0]), records)
+
+
+def record_date(record: dict[str, Any]) -> date | None:
+    value = record.get("date")
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
