@@ -152,7 +152,10 @@ def ingest(
             f"near duplicates {result.near_duplicates} · extracted {result.extracted} · "
             f"rejected [bold]{len(result.rejected)}[/]"
         )
-        if result.rejected:
+        if result.rejected and not console.is_terminal:
+            for r in result.rejected:
+                sys.stdout.write(f"rejected {r.origin} [{r.location}]: {r.reason}\n")
+        elif result.rejected:
             table = Table("input", "where", "reason", title="Rejected", show_lines=False)
             for r in result.rejected[:200]:
                 table.add_row(r.origin, r.location, r.reason)
@@ -559,23 +562,23 @@ def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--js
 def main() -> None:
     """Entry point: run the app, translating Vigil errors into messages and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(130)
     except VigilError as exc:
-        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(2)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+    except Exception as exc:
+        # Usage errors from the parser (typer vendors click, so match on its interface).
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):
+            show()
             sys.exit(2)
         raise
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
