@@ -122,7 +122,7 @@ def test_pipeline_kill_9_mid_ingest_then_rerun_completes(tmp_path: Path) -> None
     rerun = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     assert rerun.returncode == 0, rerun.stderr
     reference = tmp_path / "reference.db"
-    subprocess.run([*cmd[:3], str(reference), *cmd[4:]], check=True, capture_output=True, env=env)
+    subprocess.run([*cmd[:4], str(reference), *cmd[5:]], check=True, capture_output=True, env=env)
     assert _consistency(db) == _consistency(reference)
     with open_store(db) as a, open_store(reference) as b:
         assert sorted(x.id for x in a.articles(limit=None)) == sorted(x.id for x in b.articles(limit=None))

@@ -154,13 +154,13 @@ def _write_batch(
             keys = sig.band_keys()
             key_set = set(keys)
             original = None
-            for cand_id, cand_sig in store.lsh_candidates(conn, keys):
-                if jaccard(sig, Signature.from_bytes(cand_sig)) >= threshold:
+            for cand_id, stored in store.lsh_candidates(conn, keys):
+                if jaccard(sig, Signature.from_bytes(stored)) >= threshold:
                     original = cand_id
                     break
             if original is None:
-                for cand_id, cand_sig, cand_keys in batch_sigs:
-                    if key_set & cand_keys and jaccard(sig, cand_sig) >= threshold:
+                for cand_id, batch_sig, cand_keys in batch_sigs:
+                    if key_set & cand_keys and jaccard(sig, batch_sig) >= threshold:
                         original = cand_id
                         break
             if original is not None:
