@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,9 +25,72 @@ def settings() -> Settings:
     return load_settings(env={})
 
 
+# --- store backends -----------------------------------------------------------
+# Every test that takes `store` (or `new_db`) runs on SQLite and on a real PostgreSQL server.
+# The server's URL comes from VIGIL_TEST_POSTGRES (scripts/pg-test-server starts a throw-away one;
+# scripts/ci-postgres does it in CI); each test gets databases of its own, dropped afterwards.
+
+TEST_POSTGRES = os.environ.get("VIGIL_TEST_POSTGRES", "")
+BACKENDS = ["sqlite", "postgresql"]
+_db_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def _postgres_admin():  # type: ignore[no-untyped-def]
+    """An autocommit engine on the test server, to create and drop per-test databases."""
+    from sqlalchemy import create_engine
+
+    from vigil.store import store_url
+
+    engine = create_engine(store_url(TEST_POSTGRES), isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend under test: ``sqlite`` or ``postgresql``."""
+    if request.param == "postgresql" and not TEST_POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: run the suite through `bash scripts/ci-postgres make test`.")
+        pytest.skip(
+            "PostgreSQL tests need VIGIL_TEST_POSTGRES; start a throw-away server with "
+            '`eval "$(scripts/pg-test-server start)"` or run `scripts/pg-test-server run pytest ...`'
+        )
+    return str(request.param)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "vigil.db")
+def new_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """A factory of empty store locations on the backend under test: SQLite file paths or PostgreSQL URLs."""
+    created: list[str] = []
+
+    def make() -> str:
+        n = next(_db_numbers)
+        if backend == "sqlite":
+            return str(tmp_path / ("vigil.db" if n == 0 else f"vigil{n}.db"))
+        from sqlalchemy import make_url
+
+        admin = request.getfixturevalue("_postgres_admin")
+        name = f"vigil_test_{os.getpid()}_{n}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        created.append(name)
+        return make_url(TEST_POSTGRES).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    if created:
+        admin = request.getfixturevalue("_postgres_admin")
+        with admin.connect() as conn:
+            for name in created:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store(new_db: Callable[[], str]) -> Iterator[Store]:
+    """An empty, migrated store on each backend (ids ``sqlite`` and ``postgresql``)."""
+    s = open_store(new_db())
     yield s
     s.close()
 
@@ -42,3 +107,11 @@ def reference_text() -> str:
     """The reference article's text (from ../shared, never copied), dateline removed."""
     text = REFERENCE_ARTICLE.read_text(encoding="utf-8")
     return re.sub(r"^\s*date \S+\s*", "", text)
+
+
+@pytest.fixture(scope="session")
+def kb():  # type: ignore[no-untyped-def]
+    """The packaged actor knowledge base (loaded once per session)."""
+    from vigil.kb import KnowledgeBase
+
+    return KnowledgeBase.load()

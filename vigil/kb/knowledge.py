@@ -1,0 +1,590 @@
+"""The actor knowledge base: countries, governments, organisations and office holders.
+
+Build one with :meth:`KnowledgeBase.load` (packaged YAML files, then user files that
+override entries by id) and pass it to the stages that need it. Every lookup is a
+dictionary access on keys precomputed at load time.
+
+Actor ids: ``country:JPN`` (the country), ``gov:JPN`` (its government: "the Japanese
+government", "Tokyo said", "the Kishida administration"), ``igo:g7`` / ``igo:un``
+(intergovernmental organisations), ``org:<iso3>-<slug>`` (named national institutions
+such as ``org:usa-pentagon``) or ``org:<slug>`` (international NGOs and groups),
+``person:<slug>`` (people) and ``prov:<slug>`` (provisional actors made by the resolver).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from vigil.kb.schema import KBData, TitleEntry, merge
+from vigil.kb.text import acronym_key, fold_same_length, is_acronym, name_key, phrase_regex, slugify
+from vigil.models import Actor, Role
+
+__all__ = [
+    "DATA_DIR",
+    "DEFAULT_FILES",
+    "KnowledgeBase",
+    "TitleMatch",
+    "head_title",
+    "country_actor_id",
+    "government_actor_id",
+]
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_FILES = tuple(DATA_DIR / name for name in ("countries.yaml", "igos.yaml", "people.yaml", "titles.yaml"))
+
+# Auto-derived surname aliases are skipped for these (common words, first names, frequent family names).
+_SURNAME_STOP = frozenset(
+    """may hunt scott miller blair grant wong khan singh shah franco silva park moon song chang young king rice
+    bush ban jin lee kim li wang han sun ma chung cho suh shin hong choi koo kang yun tedros costa michel jun
+    dong gang amin abbas jiwei jie kun keqiang qiang yi fenghe wanquan shangfu qishan zheng sharif salman
+    johnson jones smith davis wilson lewis""".split()
+)
+_NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "de", "da", "von", "van", "der", "la", "le", "di"})
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_TITLE_PREFIXES = frozenset({"pope", "king", "queen", "emperor", "sheikh", "prince", "president", "emir"})
+
+
+def country_actor_id(iso3: str) -> str:
+    """Actor id of a country.
+
+    Args:
+        iso3: ISO 3166-1 alpha-3 code.
+
+    Returns:
+        ``"country:" + iso3`` (e.g. ``country:JPN``).
+    """
+    return f"country:{iso3.upper()}"
+
+
+def government_actor_id(iso3: str) -> str:
+    """Actor id of a country's government (the generic "Japanese government", "Tokyo").
+
+    Args:
+        iso3: ISO 3166-1 alpha-3 code.
+
+    Returns:
+        ``"gov:" + iso3`` (e.g. ``gov:JPN``).
+    """
+    return f"gov:{iso3.upper()}"
+
+
+def _plural(word: str) -> str | None:
+    lower = word.lower()
+    if lower.endswith(("s", "sh", "ch", "ese", "x", "z", "i-kiribati")) or " " in word and lower.endswith("ese"):
+        return None
+    if lower.endswith("y") and not lower.endswith(("ay", "ey", "oy", "uy")):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+@dataclass(frozen=True, slots=True)
+class TitleMatch:
+    """A role noun found in a text."""
+
+    start: int
+    end: int
+    title: str
+    sector: str
+    person: bool
+
+
+class _Index:
+    """Name -> values, with a case-insensitive key and a case-sensitive acronym key."""
+
+    def __init__(self) -> None:
+        self.ci: dict[str, list[str]] = defaultdict(list)
+        self.cs: dict[str, list[str]] = defaultdict(list)
+        self.forms_ci: set[str] = set()
+        self.forms_cs: set[str] = set()
+
+    def add(self, form: str, value: str) -> None:
+        form = form.strip()
+        if not form:
+            return
+        if is_acronym(form):
+            bucket, key = self.cs, acronym_key(form)
+            self.forms_cs.add(form)
+            if len(key) >= 4:  # NATO / Nato / nato all read the same
+                self._put(self.ci, name_key(form), value)
+                self.forms_ci.add(form)
+        else:
+            bucket, key = self.ci, name_key(form)
+            self.forms_ci.add(form)
+        self._put(bucket, key, value)
+
+    @staticmethod
+    def _put(bucket: dict[str, list[str]], key: str, value: str) -> None:
+        if key and value not in bucket[key]:
+            bucket[key].append(value)
+
+    def get(self, text: str) -> list[str]:
+        out = list(self.cs.get(acronym_key(text), ())) if is_acronym(text) else []
+        for value in self.ci.get(name_key(text), ()):
+            if value not in out:
+                out.append(value)
+        return out
+
+    def regexes(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return phrase_regex(self.forms_ci, ignore_case=True), phrase_regex(self.forms_cs, ignore_case=False)
+
+
+def _find(patterns: tuple[re.Pattern[str] | None, ...], text: str) -> list[tuple[int, int, str]]:
+    """All non-overlapping matches of several patterns, longest first, in text order."""
+    folded = fold_same_length(text)
+    found: list[tuple[int, int, str]] = []
+    for pattern in patterns:
+        if pattern is not None:
+            found.extend((m.start(), m.end(), text[m.start() : m.end()]) for m in pattern.finditer(folded))
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    out: list[tuple[int, int, str]] = []
+    last_end = -1
+    for start, end, surface in found:
+        if start >= last_end:
+            out.append((start, end, surface))
+            last_end = end
+    return out
+
+
+class KnowledgeBase:
+    """Countries, governments, organisations, people and the title lexicon, with fast lookups.
+
+    Build it with :meth:`load`; the constructor takes already-merged :class:`KBData`.
+    """
+
+    def __init__(self, data: KBData) -> None:
+        """Index ``data`` (normally called through :meth:`load`).
+
+        Args:
+            data: merged knowledge-base entries.
+        """
+        self.data = data
+        self._actors: dict[str, Actor] = {}
+        self._names = _Index()  # every actor name / alias / metonym -> actor id
+        self._countries = _Index()  # country names, aliases, demonyms -> ISO3
+        self._metonyms = _Index()  # capitals -> ISO3
+        self._peoples = _Index()  # ethnic groups -> ISO3
+        self._titles: dict[str, TitleEntry] = {}
+        self._build_countries()
+        self._build_igos()
+        self._build_people()
+        self._build_titles()
+
+    # Search patterns are compiled on first use: loading stays fast and a caller that only
+    # needs dictionary lookups never pays for them.
+    @functools.cached_property
+    def _country_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return self._countries.regexes()
+
+    @functools.cached_property
+    def _metonym_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return self._metonyms.regexes()
+
+    @functools.cached_property
+    def _peoples_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return self._peoples.regexes()
+
+    @functools.cached_property
+    def _names_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return self._names.regexes()
+
+    @functools.cached_property
+    def _title_re(self) -> re.Pattern[str] | None:
+        return phrase_regex(self._titles, ignore_case=True)
+
+    @functools.cached_property
+    def _former_re(self) -> re.Pattern[str] | None:
+        return phrase_regex(self.data.former_modifiers, ignore_case=True)
+
+    @functools.cached_property
+    def _ethnic_re(self) -> re.Pattern[str] | None:
+        return phrase_regex(self.data.ethnic_modifiers, ignore_case=True)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, user_files: Sequence[Path] = ()) -> KnowledgeBase:
+        """Load the packaged YAML files, then ``user_files`` on top (overriding by id).
+
+        Args:
+            user_files: extra YAML files in the same format; later files win.
+
+        Returns:
+            A knowledge base. Without user files the result is cached and shared.
+
+        Raises:
+            ConfigError: a file is missing, not YAML, or has a malformed entry.
+        """
+        if not user_files:
+            return _default_kb()
+        return cls(merge([*DEFAULT_FILES, *(Path(p) for p in user_files)]))
+
+    def _add(self, actor: Actor, forms: Sequence[str]) -> None:
+        self._actors[actor.id] = actor
+        for form in (actor.name, *forms):
+            self._names.add(form, actor.id)
+
+    def _build_countries(self) -> None:
+        for entry in self.data.countries.values():
+            code = entry.code
+            plurals = [p for d in entry.demonyms if (p := _plural(d))]
+            for form in (entry.name, *entry.aliases, *entry.demonyms, *plurals):
+                self._countries.add(form, code)
+            for form in entry.capitals:
+                self._metonyms.add(form, code)
+            for form in entry.peoples:
+                self._peoples.add(form, code)
+            self._add(
+                Actor(country_actor_id(code), entry.name, "country", country=code, aliases=entry.aliases), entry.aliases
+            )
+            gov_seats = tuple(name for name, sector in entry.seats if sector == "GOV")
+            self._add(
+                Actor(
+                    government_actor_id(code),
+                    f"Government of {entry.name}",
+                    "government",
+                    country=code,
+                    sector="GOV",
+                    aliases=(*entry.capitals, *gov_seats),
+                ),
+                (*entry.capitals, *gov_seats),
+            )
+            for name, sector in entry.seats:
+                if sector == "GOV":
+                    continue
+                base = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+                actor_id = f"org:{code.lower()}-{slugify(base)}"
+                kind = "party" if sector in {"PTY", "OPP"} else "organisation"
+                existing = self._actors.get(actor_id)
+                aliases = (*existing.aliases, name) if existing else (name,)
+                self._add(Actor(actor_id, base, kind, country=code, sector=sector, aliases=aliases), (name,))
+
+    def _build_igos(self) -> None:
+        for entry in self.data.igos.values():
+            kind = "igo" if entry.sector in {"IGO"} or entry.id.startswith("igo:") else "organisation"
+            forms = (*entry.aliases, *entry.metonyms)
+            self._add(
+                Actor(entry.id, entry.name, kind, country=entry.country, sector=entry.sector, aliases=forms), forms
+            )
+
+    def _build_people(self) -> None:
+        surnames: dict[str, list[str]] = defaultdict(list)
+        for entry in self.data.people.values():
+            tokens = [t for t in entry.name.replace(",", " ").split() if t.lower().strip(".") not in _NAME_SUFFIXES]
+            if len(tokens) < 2 or tokens[0].lower() in _TITLE_PREFIXES:
+                continue
+            if any(t.lower() in _NAME_PARTICLES for t in tokens[1:-1]):
+                continue
+            surnames[name_key(tokens[-1])].append(entry.id)
+        taken = set(self._names.ci) | set(self._countries.ci) | {t.lower() for t in self.data.titles}
+        for entry in self.data.people.values():
+            roles = tuple(r for r in (self._clip(r, entry.died) for r in entry.roles) if r is not None)
+            aliases = list(entry.aliases)
+            for key, ids in surnames.items():
+                if ids == [entry.id] and len(key) >= 3 and key not in _SURNAME_STOP and key not in taken:
+                    surname = next(t for t in reversed(entry.name.split()) if name_key(t) == key)
+                    if surname not in aliases and name_key(surname) != name_key(entry.name):
+                        aliases.append(surname)
+            latest = max(roles, key=lambda r: r.start or date.min) if roles else None
+            actor = Actor(
+                entry.id,
+                entry.name,
+                "person",
+                country=entry.country,
+                sector=latest.sector if latest else None,
+                aliases=tuple(aliases),
+                roles=roles,
+                wikidata=entry.wikidata,
+            )
+            self._add(actor, aliases)
+
+    @staticmethod
+    def _clip(role: Role, died: date | None) -> Role | None:
+        if died is None:
+            return role
+        if role.start is not None and role.start > died:
+            return None
+        if role.end is None or role.end > died:
+            return Role(role.title, role.country, role.sector, role.start, died)
+        return role
+
+    def _build_titles(self) -> None:
+        for key, entry in self.data.titles.items():
+            self._titles[key] = entry
+        for entry in list(self._titles.values()):
+            plural = _plural(entry.title)
+            if plural:
+                pkey = str(plural).lower()
+                if pkey not in self._titles:
+                    self._titles[pkey] = TitleEntry(str(plural), entry.sector, person=False)
+
+    # ------------------------------------------------------------------ public API
+    def get(self, actor_id: str) -> Actor | None:
+        """The actor with this id.
+
+        Args:
+            actor_id: e.g. ``country:JPN``, ``gov:JPN``, ``igo:g7``, ``person:fumio-kishida``.
+
+        Returns:
+            The actor, or None when the id is unknown.
+        """
+        return self._actors.get(actor_id)
+
+    def actors(self) -> Iterator[Actor]:
+        """Every actor of the knowledge base.
+
+        Returns:
+            An iterator over countries, governments, organisations and people.
+        """
+        return iter(self._actors.values())
+
+    def country_code(self, word: str) -> str | None:
+        """ISO3 code of a country name, alias, demonym or capital metonym.
+
+        Args:
+            word: "Japan", "Japanese", "U.S.", "Tokyo" (case- and diacritics-insensitive).
+
+        Returns:
+            The ISO3 code, or None. "Brussels" gives None: it is the EU's metonym (``lookup``).
+        """
+        word = re.sub(r"^the\s+|'s$|’s$", "", word.strip(), flags=re.IGNORECASE)
+        codes = self._countries.get(word) or self._metonyms.get(word)
+        if codes:
+            return codes[0]
+        for actor_id in self._names.get(word):
+            actor = self._actors[actor_id]
+            if actor.kind in {"country", "government"} and actor.country:
+                return actor.country
+        return None
+
+    def find_countries(self, text: str, *, metonyms: bool = False) -> list[tuple[int, int, str]]:
+        """Every country name, alias or demonym in ``text``.
+
+        Args:
+            text: any text.
+            metonyms: also report capitals ("Tokyo") as their country.
+
+        Returns:
+            ``(start, end, ISO3)`` tuples in text order; offsets point into ``text``.
+        """
+        patterns = self._country_re + (self._metonym_re if metonyms else (None, None))
+        out = []
+        for start, end, surface in _find(patterns, text):
+            code = self._countries.get(surface) or self._metonyms.get(surface)
+            if code:
+                out.append((start, end, code[0]))
+        return out
+
+    def find_peoples(self, text: str) -> list[tuple[int, int, str]]:
+        """Ethnic or national groups ("Hausa", "Kurds") in ``text`` with their usual country.
+
+        Args:
+            text: any text.
+
+        Returns:
+            ``(start, end, ISO3)`` tuples in text order.
+        """
+        out = []
+        for start, end, surface in _find(self._peoples_re, text):
+            code = self._peoples.get(surface)
+            if code:
+                out.append((start, end, code[0]))
+        return out
+
+    def find_names(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """Every known actor name, alias or metonym in ``text`` (longest match wins).
+
+        Args:
+            text: any text.
+
+        Returns:
+            ``(start, end, actor_ids)`` tuples in text order.
+        """
+        out = []
+        for start, end, surface in _find(self._names_re, text):
+            ids = self._names.get(surface)
+            if ids:
+                out.append((start, end, ids))
+        return out
+
+    def lookup(self, name: str, day: date | None = None) -> list[Actor]:
+        """Actors whose name, alias or metonym is exactly ``name`` (normalised).
+
+        Args:
+            name: a name as written ("Kishida", "the G7", "Tokyo", "U.S.").
+            day: when given, people holding an office on that day come first.
+
+        Returns:
+            Matching actors, best first (empty when none).
+        """
+        name = re.sub(r"^the\s+|'s$|’s$|'$", "", name.strip(), flags=re.IGNORECASE).strip()
+        ids = self._names.get(name)
+        if not ids:
+            ids = self._names.get("the " + name)
+        actors = [self._actors[i] for i in ids]
+        if day is not None and len(actors) > 1:
+            actors.sort(key=lambda a: a.role_on(day) is None)
+        return actors
+
+    def sector_for_title(self, text: str) -> tuple[str, str] | None:
+        """The head title or role noun in ``text`` and its sector.
+
+        Titles are matched longest first ("deputy prime minister" over "minister"); when
+        several remain, the head is the last one before a prepositional tail
+        ("Republican senators" -> senators, "supporters of the opposition" -> supporters).
+
+        Args:
+            text: a description ("Japan's Deputy Prime Minister", "several trade unions").
+
+        Returns:
+            ``(matched title, sector)``, or None when no title is found.
+        """
+        best = head_title(text, self.find_titles(text))
+        return (best.title, best.sector) if best else None
+
+    def find_titles(self, text: str) -> list[TitleMatch]:
+        """Every (longest, non-overlapping) title or role noun in ``text``.
+
+        Args:
+            text: any text.
+
+        Returns:
+            Matches in text order.
+        """
+        out = []
+        for start, end, surface in _find((self._title_re,), text):
+            entry = self._titles.get(" ".join(surface.lower().split()))
+            if entry is None:
+                entry = self._titles.get(name_key(surface))
+            if entry is not None:
+                out.append(TitleMatch(start, end, entry.title, entry.sector, entry.person))
+        return out
+
+    def has_former_modifier(self, text: str) -> bool:
+        """True when ``text`` says "former", "retired", "ex-"...
+
+        Args:
+            text: a description.
+
+        Returns:
+            Whether a former/retired modifier occurs.
+        """
+        return bool(self._former_re and self._former_re.search(fold_same_length(text))) or bool(
+            re.search(r"(?<!\w)ex-\w", text, re.IGNORECASE)
+        )
+
+    def ethnic_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of "ethnic" modifiers in ``text``.
+
+        Args:
+            text: a description.
+
+        Returns:
+            ``(start, end)`` spans.
+        """
+        if self._ethnic_re is None:
+            return []
+        return [(m.start(), m.end()) for m in self._ethnic_re.finditer(fold_same_length(text))]
+
+    def office_holders(self, title: str, country: str | None, day: date | None) -> list[Actor]:
+        """People holding an office called ``title`` in ``country`` on ``day``.
+
+        Args:
+            title: a title from the lexicon ("prime minister", "foreign minister").
+            country: ISO3 code, or None for international offices.
+            day: the day (None: current holders).
+
+        Returns:
+            Matching people (several when the KB is ambiguous).
+        """
+        wanted = _office_family(title)
+        out = []
+        for actor in self._actors.values():
+            if actor.kind != "person":
+                continue
+            for role in actor.roles:
+                if role.country != country or not role.holds_on(day):
+                    continue
+                parts = {_office_family(p) for p in re.split(r"\s+and\s+", role.title.lower())}
+                if wanted in parts:
+                    out.append(actor)
+                    break
+        return out
+
+    def surface_forms(self) -> Iterator[tuple[str, str]]:
+        """Every (surface string, actor id) pair: names, aliases, surnames and metonyms.
+
+        Demonyms ("Japanese") are not included: they are adjectives, see :meth:`find_countries`.
+
+        Returns:
+            An iterator of pairs, suitable for building a spaCy EntityRuler.
+        """
+        for actor in self._actors.values():
+            seen = set()
+            for form in (actor.name, *actor.aliases):
+                if form not in seen:
+                    seen.add(form)
+                    yield form, actor.id
+
+    def __len__(self) -> int:
+        return len(self._actors)
+
+
+_PREPOSITION = re.compile(r"^\s*(?:of|in|from|at|near|with|for|on|against|to|by)\b", re.IGNORECASE)
+
+
+def head_title(text: str, matches: Sequence[TitleMatch]) -> TitleMatch | None:
+    """The head of several title matches: the last one before a prepositional tail.
+
+    Args:
+        text: the text the matches come from.
+        matches: title matches in text order.
+
+    Returns:
+        The head match, or None when there is none.
+    """
+    if not matches:
+        return None
+    ordered = sorted(matches, key=lambda m: m.start)
+    candidates = [ordered[0]]
+    for prev, match in zip(ordered, ordered[1:], strict=False):
+        if _PREPOSITION.match(text[prev.end : match.start]):
+            break
+        candidates.append(match)
+    return candidates[-1]
+
+
+_OFFICE_FAMILIES = {
+    "premier": "prime minister",
+    "pm": "prime minister",
+    "head of government": "prime minister",
+    "defense minister": "defence minister",
+    "defence secretary": "defence minister",
+    "defense secretary": "defence minister",
+    "secretary of defense": "defence minister",
+    "defence secretary of state": "defence minister",
+    "foreign secretary": "foreign minister",
+    "secretary of state": "foreign minister",
+    "external affairs minister": "foreign minister",
+    "treasury secretary": "finance minister",
+    "secretary of the treasury": "finance minister",
+    "chancellor of the exchequer": "finance minister",
+    "treasurer": "finance minister",
+    "finance secretary": "finance minister",
+    "economy minister": "finance minister",
+    "head of state": "president",
+}
+
+
+def _office_family(title: str) -> str:
+    key = " ".join(title.lower().replace("-", " ").split())
+    return _OFFICE_FAMILIES.get(key, key)
+
+
+@functools.cache
+def _default_kb() -> KnowledgeBase:
+    return KnowledgeBase(merge(list(DEFAULT_FILES)))

@@ -1,0 +1,381 @@
+"""Resolve an actor description ("Japan's Deputy Prime Minister Taro Aso", "an American
+destroyer", "Tokyo") to an actor id, a country and a CAMEO/PLOVER sector.
+
+Pure functions over a :class:`~vigil.kb.knowledge.KnowledgeBase`; no NLP model. The
+rules, in order:
+
+1. pronouns and descriptions with no country, title or known name give None;
+2. an exact name/alias/metonym match: a person, an organisation, a government
+   ("Tokyo", "the Kremlin" -> ``gov:JPN`` / ``gov:RUS``) or a country (``country:JPN``);
+3. a known person inside the description; the country and sector come from the role
+   held on ``day``, but an explicit title written next to the name (in the description
+   or right before it in ``context``) wins: "Japan's Deputy Prime Minister Taro Aso"
+   is GOV even on a day the knowledge base has him as a party official. A person with
+   no role on ``day`` who held one before is ELI (CAMEO's code for former officials);
+   "<person>'s aides" / "supporters of <person>" describe a group, not the person,
+   and "the Kishida administration" is the government ``gov:JPN``;
+4. a known organisation inside the description ("NATO troops" -> ``igo:nato``);
+5. a government phrase ("the Japanese government", "Chinese authorities") -> ``gov:XXX``;
+6. otherwise the longest title gives the sector and the first country word the country;
+   "former"/"retired" gives ELI and "ethnic" (or a bare ethnic group) gives CVL. A
+   singular office with no name ("the Japanese prime minister") is looked up among
+   the office holders on ``day``. Without a country word, the country comes from an
+   ethnic group ("Hausa" -> NGA) or, for named or singular descriptions only, from
+   the context sentence; a plain group ("soldiers") keeps no country.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from vigil.kb.knowledge import KnowledgeBase, TitleMatch, government_actor_id, head_title
+from vigil.kb.text import name_key, slugify
+from vigil.models import Actor, Role
+
+__all__ = ["Resolution", "resolve_description"]
+
+_PRONOUNS = frozenset(
+    """i me my we us our you your he him his she her they them their it its who whom whose which that this these
+    those one someone somebody anyone nobody everyone everybody something nothing anything it all both each
+    other others another himself herself themselves itself ourselves there here what""".split()
+)
+_GOV_GROUPS = frozenset(
+    {
+        "government",
+        "governments",
+        "administration",
+        "administrations",
+        "cabinet",
+        "regime",
+        "authorities",
+        "officials",
+        "government officials",
+        "federal government",
+        "junta",
+        "presidency",
+    }
+)
+_DETERMINERS = frozenset(
+    """the a an some several many few most all of largest biggest main major top senior leading two three four
+    five six seven eight nine ten dozens hundreds thousands scores its their his her s in from and on at for
+    with by to as new other local powerful influential prominent""".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a description resolves to.
+
+    ``actor_id`` is a knowledge-base id, a provisional ``prov:`` id, or None;
+    ``role`` is the title used to decide the sector (from the text or the KB).
+    """
+
+    actor_id: str | None
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None
+    confidence: float
+    provisional: bool
+    role: str | None
+
+
+def resolve_description(
+    kb: KnowledgeBase, text: str, day: date | None = None, context: str | None = None
+) -> Resolution | None:
+    """Resolve an actor description to an actor, a country and a sector.
+
+    Args:
+        kb: the knowledge base.
+        text: the description as written in the article ("Kishida", "an American destroyer").
+        day: the article date; office holders and roles are taken on that day
+            (None: the latest/current role).
+        context: the sentence the description comes from, used for an explicit title
+            next to a name and, for named descriptions, to infer a missing country.
+
+    Returns:
+        A :class:`Resolution`, or None when the description must not resolve
+        (pronouns, descriptions with no country, title or known name).
+    """
+    raw = " ".join(text.split()).strip(" ,;:")
+    if not raw or not any(ch.isalpha() for ch in raw) or name_key(raw) in _PRONOUNS:
+        return None
+    return _Resolver(kb, raw, day, context).run()
+
+
+class _Resolver:
+    def __init__(self, kb: KnowledgeBase, text: str, day: date | None, context: str | None) -> None:
+        self.kb, self.text, self.day, self.context = kb, text, day, context
+        self.former = kb.has_former_modifier(text)
+
+    # ------------------------------------------------------------------ main flow
+    def run(self) -> Resolution | None:
+        kb, text = self.kb, self.text
+        exact = kb.lookup(text, self.day)
+        if exact:
+            return self._from_actor(self._best(exact), (0, len(text)))
+
+        names = kb.find_names(text)
+        ethnic = kb.ethnic_spans(text)
+        countries = [c for c in kb.find_countries(text) if not _after_any(c[0], ethnic, text)]
+        excluded = {c[2] for c in kb.find_countries(text) if _after_any(c[0], ethnic, text)}
+        titles = [t for t in kb.find_titles(text) if not any(_overlap((t.start, t.end), n[:2]) for n in names)]
+        titles = [t for t in titles if not any(_overlap((t.start, t.end), c[:2]) for c in countries)]
+
+        people: list[tuple[int, int, Actor]] = []
+        for s, e, ids in names:
+            best = self._best([kb.get(i) for i in ids if _kind(kb, i) == "person"])
+            if best is not None:
+                people.append((s, e, best))
+        if people:
+            start, end, person = max(people, key=lambda p: p[1] - p[0])
+            return self._person_in_text(person, (start, end), titles, countries)
+
+        orgs = [(s, e, ids) for s, e, ids in names if _kind(kb, ids[0]) in {"igo", "organisation", "party"}]
+        if orgs:
+            start, end, ids = max(orgs, key=lambda o: o[1] - o[0])
+            return self._from_actor(kb.get(ids[0]), (start, end), titles=titles)  # type: ignore[arg-type]
+
+        govs = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "government"]
+        country_ids = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "country"]
+        codes = [c[2] for c in countries] + [_country_of(kb, i) for i in (*govs, *country_ids)]
+        codes = [c for c in codes if c]
+        head = head_title(text, titles)
+
+        if govs and (head is None or head.sector == "GOV"):
+            return self._government(_country_of(kb, govs[0]), head)
+        if head is not None and name_key(head.title) in _GOV_GROUPS and codes and not self.former:
+            return self._government(codes[0], head)
+        return self._generic(head, codes, excluded, bool(ethnic))
+
+    # ------------------------------------------------------------------ people
+    def _best(self, actors: Sequence[Actor | None]) -> Actor | None:
+        present = [a for a in actors if a is not None]
+        if not present:
+            return None
+        holding = [a for a in present if a.kind == "person" and a.role_on(self.day) is not None]
+        return holding[0] if holding else present[0]
+
+    def _person_in_text(
+        self, person: Actor, span: tuple[int, int], titles: list[TitleMatch], countries: list[tuple[int, int, str]]
+    ) -> Resolution:
+        text = self.text
+        # "Putin's aides", "supporters of Trump", "the Kishida administration": a group, not the person.
+        after = [t for t in titles if t.start >= span[1]]
+        before = [t for t in titles if t.end <= span[0]]
+        possessor = re.match(r"\s*(?:'s|’s|')?\s*", text[span[1] :])
+        group_after = [t for t in after if not t.person or re.match(r"\s*(?:'s|’s)", text[span[1] :])]
+        if group_after and possessor is not None:
+            head = max(group_after, key=lambda t: t.end - t.start)
+            role = person.role_on(self.day) or _last_role(person)
+            code = (countries[0][2] if countries else None) or (role.country if role else None) or person.country
+            if name_key(head.title) in _GOV_GROUPS and code:
+                return self._government(code, head)
+            return self._group(head, [code] if code else [], 0.7)
+        of_before = [t for t in before if not t.person and re.search(r"\bof\s+(?:the\s+)?$", text[t.end : span[0]])]
+        if of_before:
+            head = of_before[-1]
+            role = person.role_on(self.day) or _last_role(person)
+            code = (role.country if role else None) or person.country
+            return self._group(head, [code] if code else [], 0.7)
+        explicit = [t for t in before if t.person] or [t for t in after if t.person]
+        resolved = self._from_actor(person, span, titles=explicit, countries=countries)
+        assert resolved is not None  # a person always resolves
+        return resolved
+
+    def _context_title(self, surface: str) -> TitleMatch | None:
+        """A person title written right before (or in apposition after) ``surface`` in the context."""
+        if not self.context:
+            return None
+        pos = self.context.find(surface)
+        if pos < 0:
+            return None
+        window_start = max(0, pos - 100)
+        window = self.context[window_start:pos]
+        for t in reversed(self.kb.find_titles(window)):
+            if t.person and not window[t.end :].strip(" ,"):
+                return t
+        tail = self.context[pos + len(surface) : pos + len(surface) + 100]
+        appos = re.match(r"\s*,\s*(?:the\s+)?(.{0,80}?)(?:,|$)", tail)
+        if appos:
+            for t in self.kb.find_titles(appos.group(1)):
+                if t.person and t.start <= 25:
+                    return t
+        return None
+
+    def _from_actor(
+        self,
+        actor: Actor | None,
+        span: tuple[int, int],
+        *,
+        titles: list[TitleMatch] | None = None,
+        countries: list[tuple[int, int, str]] | None = None,
+    ) -> Resolution | None:
+        if actor is None:
+            return None
+        if actor.kind != "person":
+            sector = actor.sector
+            if actor.kind == "country" and titles:
+                head = head_title(self.text, titles)
+                if head is not None:
+                    return self._generic(head, [actor.country] if actor.country else [], set(), False)
+            return Resolution(actor.id, actor.name, actor.kind, actor.country, sector, 0.95, False, None)
+
+        role = actor.role_on(self.day)
+        explicit = head_title(self.text, titles or [])
+        if explicit is None and (titles is None or not titles):
+            explicit = self._context_title(self.text[span[0] : span[1]])
+        text_code = countries[0][2] if countries else None
+        if explicit is not None:
+            sector = "ELI" if self.former else explicit.sector
+            agrees = role is not None and role.sector == sector
+            code = text_code or (role.country if role and role.country else actor.country)
+            if sector == "IGO":
+                code = text_code
+            return Resolution(
+                actor.id, actor.name, "person", code, sector, 0.95 if agrees else 0.75, False, explicit.title
+            )
+        if role is not None and not self.former:
+            return Resolution(actor.id, actor.name, "person", role.country, role.sector, 0.95, False, role.title)
+        last = _last_role(actor, self.day, prefer_gov=True)
+        if last is not None:  # a former office holder: CAMEO ELI, with the country of the last office
+            code = last.country or actor.country
+            return Resolution(actor.id, actor.name, "person", code, "ELI", 0.85, False, f"former {last.title}")
+        return Resolution(actor.id, actor.name, "person", actor.country, None, 0.7, False, None)
+
+    # ------------------------------------------------------------------ groups and governments
+    def _government(self, code: str, head: TitleMatch | None) -> Resolution:
+        actor = self.kb.get(government_actor_id(code))
+        name = actor.name if actor else f"Government of {code}"
+        role = head.title if head else None
+        return Resolution(government_actor_id(code), name, "government", code, "GOV", 0.9, False, role)
+
+    def _generic(
+        self, head: TitleMatch | None, codes: list[str], excluded: set[str], ethnic: bool
+    ) -> Resolution | None:
+        text = self.text
+        peoples = [p for p in self.kb.find_peoples(text) if p[2] not in excluded]
+        name = _proper_name(self.kb, text, head)
+        named = bool(name) or bool(peoples) or ethnic
+        confidence = 0.8
+        if not codes:
+            inferred = (
+                self._context_country(excluded | {c for c in codes}) if (named or (head and head.person)) else None
+            )
+            if inferred:
+                codes, confidence = [inferred], 0.55
+            elif peoples:
+                codes, confidence = [peoples[0][2]], 0.6
+        if head is None:
+            if ethnic or peoples:
+                return self._group(None, codes, confidence, sector="CVL")
+            if codes and not name:
+                only = codes[0]
+                actor = self.kb.get(f"country:{only}")
+                return Resolution(
+                    f"country:{only}", actor.name if actor else only, "country", only, None, 0.9, False, None
+                )
+            if name and codes:  # an unknown named actor in a known country
+                return Resolution(
+                    f"prov:{slugify(name)}",
+                    name,
+                    "person" if len(name.split()) >= 2 else "group",
+                    codes[0],
+                    "ELI" if self.former else None,
+                    0.4,
+                    True,
+                    None,
+                )
+            return None
+        if head.person:
+            code = codes[0] if codes else None
+            if not name:
+                holders = self.kb.office_holders(head.title, code, self.day) if code and not self.former else []
+                if len(holders) == 1:
+                    holder = holders[0]
+                    role = holder.role_on(self.day)
+                    return Resolution(
+                        holder.id,
+                        holder.name,
+                        "person",
+                        code,
+                        head.sector,
+                        0.85,
+                        False,
+                        role.title if role else head.title,
+                    )
+            sector = "ELI" if self.former else head.sector
+            slug = slugify(name) if name else "-".join(x for x in ((code or "").lower(), slugify(head.title)) if x)
+            return Resolution(f"prov:{slug}", name or text, "person", code, sector, confidence * 0.85, True, head.title)
+        return self._group(head, codes, confidence)
+
+    def _group(
+        self, head: TitleMatch | None, codes: list[str], confidence: float, sector: str | None = None
+    ) -> Resolution:
+        sector = "ELI" if self.former else (sector or (head.sector if head else None))
+        code = codes[0] if codes else None
+        slug = "-".join(x for x in ((code or "").lower(), (sector or "").lower()) if x) or "unknown"
+        return Resolution(
+            f"prov:{slug}", self.text, "group", code, sector, confidence, True, head.title if head else None
+        )
+
+    def _context_country(self, excluded: set[str]) -> str | None:
+        if not self.context:
+            return None
+        found = [c for c in self.kb.find_countries(self.context, metonyms=True) if c[2] not in excluded]
+        if not found:
+            return None
+        pos = self.context.find(self.text)
+        counts = Counter(c[2] for c in found)
+        top = max(counts.values())
+        candidates = [c for c in found if counts[c[2]] == top]
+        anchor = pos if pos >= 0 else 0
+        return min(candidates, key=lambda c: abs(c[0] - anchor))[2]
+
+
+def _country_of(kb: KnowledgeBase, actor_id: str) -> str:
+    actor = kb.get(actor_id)
+    return (actor.country if actor else None) or ""
+
+
+def _kind(kb: KnowledgeBase, actor_id: str) -> str | None:
+    actor = kb.get(actor_id)
+    return actor.kind if actor else None
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _after_any(start: int, spans: list[tuple[int, int]], text: str) -> bool:
+    return any(end <= start and not text[end:start].strip() for _, end in spans)
+
+
+def _last_role(actor: Actor, day: date | None = None, *, prefer_gov: bool = False) -> Role | None:
+    """The most recent role that ended before ``day`` (a GOV one first when ``prefer_gov``)."""
+    past = [r for r in actor.roles if r.end is not None and (day is None or r.end < day)]
+    if not past:
+        return None
+    return max(past, key=lambda r: (prefer_gov and r.sector == "GOV", r.end or date.min))
+
+
+def _proper_name(kb: KnowledgeBase, text: str, head: TitleMatch | None) -> str:
+    """Capitalised words left once titles, countries and function words are removed."""
+    spans = [(t.start, t.end) for t in kb.find_titles(text)]
+    spans += [(s, e) for s, e, _ in kb.find_countries(text, metonyms=True)]
+    spans += [(s, e) for s, e, _ in kb.find_peoples(text)]
+    words = []
+    for m in _WORD.finditer(text):
+        if any(_overlap((m.start(), m.end()), s) for s in spans):
+            continue
+        word = m.group(0).rstrip(".'’")
+        if word.lower() in _DETERMINERS or kb.has_former_modifier(word) or word.lower() == "ethnic":
+            continue
+        if word[:1].isupper():
+            words.append(re.sub(r"(?:'s|’s)$", "", word))
+    return " ".join(words)
