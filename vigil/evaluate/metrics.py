@@ -106,9 +106,7 @@ def macro_f1(gold: Sequence[L], pred: Sequence[L], labels: Sequence[L] | None = 
     return sum(s.f1 for s in scores.values()) / len(scores)
 
 
-def confusion_matrix(
-    gold: Sequence[L], pred: Sequence[L], labels: Sequence[L] | None = None
-) -> dict[L, dict[L, int]]:
+def confusion_matrix(gold: Sequence[L], pred: Sequence[L], labels: Sequence[L] | None = None) -> dict[L, dict[L, int]]:
     """Counts as ``matrix[gold_label][pred_label]`` (every pair of ``labels`` present, zeros included).
 
     Items whose gold or predicted label is not in ``labels`` are left out.
@@ -164,10 +162,19 @@ def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bo
     total = sum(b.count for b in bins)
     if not total:
         return 0.0
-    return sum(b.count * abs(b.accuracy - b.mean_confidence) for b in bins if b.accuracy is not None and b.mean_confidence is not None) / total
+    return (
+        sum(
+            b.count * abs(b.accuracy - b.mean_confidence)
+            for b in bins
+            if b.accuracy is not None and b.mean_confidence is not None
+        )
+        / total
+    )
 
 
-def precision_above(confidence: Sequence[float], correct: Sequence[bool], threshold: float = 0.9) -> tuple[float | None, int]:
+def precision_above(
+    confidence: Sequence[float], correct: Sequence[bool], threshold: float = 0.9
+) -> tuple[float | None, int]:
     """Accuracy of the predictions whose confidence is strictly above ``threshold``.
 
     Returns:
@@ -200,10 +207,17 @@ def classification_report(
         "accuracy": round(accuracy(gold, pred), 4),
         "macro_f1": round(sum(s.f1 for s in scores.values()) / len(scores), 4) if scores else 0.0,
         "per_class": {
-            str(k): {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4), "support": s.support}
+            str(k): {
+                "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4),
+                "f1": round(s.f1, 4),
+                "support": s.support,
+            }
             for k, s in scores.items()
         },
-        "confusion": {str(g): {str(p): n for p, n in row.items()} for g, row in confusion_matrix(gold, pred, labels).items()},
+        "confusion": {
+            str(g): {str(p): n for p, n in row.items()} for g, row in confusion_matrix(gold, pred, labels).items()
+        },
     }
     if confidence is not None:
         correct = [g == p for g, p in zip(gold, pred, strict=True)]

