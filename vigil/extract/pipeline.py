@@ -151,16 +151,21 @@ class Pipeline:
         for si, sent in enumerate(sents):
             doc = parsed_by.get((ai, si))
             sent_mentions = by_sent.get(si, [])
+            found: list[Candidate] = []
             if doc is not None:
                 ante = antecedent_person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else antecedent_thing
-                pending.extend((c, si, doc) for c in candidates(doc, sent.start_char, sent_mentions, ante))
-            for m in sent_mentions:
-                if m.actor_id is None:
-                    continue
+                found = candidates(doc, sent.start_char, sent_mentions, ante)
+                pending.extend((c, si, doc) for c in found)
+            # The next pronoun refers to who acted here: an event's source, else the first actor named.
+            actors_here = [c.source for c in found] + [m for m in sent_mentions if m.actor_id is not None]
+            for m in actors_here:
                 if m.kind == "person":
                     antecedent_person = m
-                elif m.kind in {"government", "country", "igo", "organisation"}:
+                    break
+            for m in actors_here:
+                if m.kind in {"government", "country", "igo", "organisation"}:
                     antecedent_thing = m
+                    break
         self.times.add("ours.events", time.perf_counter() - t0)
         t0 = time.perf_counter()
         coded = self.coder.predict(
@@ -181,8 +186,8 @@ class Pipeline:
         for (cand, si, doc), out in zip(pending, coded, strict=True):
             offset = sents[si].start_char
             mod, mod_conf = modality(doc[:], cand.trigger)
-            if mod is Modality.ASSERTED and _in_hypothetical_np(doc, cand, offset):
-                mod = Modality.HYPOTHETICAL
+            if mod is not Modality.NEGATED and _in_hypothetical_np(doc, cand, offset):
+                mod = Modality.HYPOTHETICAL  # an event with an actor that may never exist is not a fact
             src = (cand.source.start - offset, cand.source.end - offset)
             tgt = (cand.target.start - offset, cand.target.end - offset)
             stance = tone_mod.stance(doc.text, src, tgt, mod)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from vigil.store import schema
+from vigil.store.fulltext import PG_DOCUMENT
 
 Migration = Callable[[Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -79,3 +80,63 @@ def apply_migrations(conn: Connection) -> list[str]:
         conn.execute(schema.migrations.insert().values(name=name, applied_at=datetime.now(UTC).replace(tzinfo=None)))
         applied.append(name)
     return applied
+
+
+@migration("0004_lsh_unique")
+def _lsh_unique(conn: Connection) -> None:
+    """One row per (band_key, article_id): drop duplicate band rows and add the primary key.
+
+    Two writers storing the same article at once could both insert its band rows. Stores made
+    before this migration are rebuilt (SQLite cannot add a primary key in place); new stores
+    already have the key from ``0001_initial``.
+    """
+    if inspect(conn).get_pk_constraint("lsh_bands").get("constrained_columns") == ["band_key", "article_id"]:
+        return
+    for name in ("ix_lsh_bands_key", "ix_lsh_bands_article"):
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    conn.execute(text("ALTER TABLE lsh_bands RENAME TO lsh_bands_old"))
+    schema.lsh_bands.create(conn)
+    conn.execute(
+        text(
+            "INSERT INTO lsh_bands (band_key, article_id) "
+            "SELECT DISTINCT band_key, article_id FROM lsh_bands_old ORDER BY band_key, article_id"
+        )
+    )
+    conn.execute(text("DROP TABLE lsh_bands_old"))
+
+
+@migration("0005_unbounded_strings")
+def _unbounded_strings(conn: Connection) -> None:
+    """PostgreSQL enforces ``VARCHAR(n)`` lengths and SQLite does not: lift them so both accept the same rows.
+
+    The lengths in ``schema`` document typical sizes; a long source name must not fail a batch on one
+    backend only. A later migration that adds a ``String(n)`` column must lift its limit the same way.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    names = set(schema.metadata.tables)
+    rows = conn.execute(
+        text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type = 'character varying' "
+            "AND character_maximum_length IS NOT NULL"
+        )
+    ).all()
+    for table_name, column_name in rows:
+        if table_name in names:
+            conn.execute(text(f'ALTER TABLE "{table_name}" ALTER COLUMN "{column_name}" TYPE varchar'))
+
+
+@migration("0006_postgres_fulltext")
+def _postgres_fulltext(conn: Connection) -> None:
+    """Index the search document that matches what FTS5 matches (see ``vigil.store.fulltext``)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(text("DROP INDEX IF EXISTS ix_articles_fts"))
+    conn.exec_driver_sql(f"CREATE INDEX ix_articles_fts ON articles USING GIN (({PG_DOCUMENT}))")
+
+
+@migration("0003_watches")
+def _watches(conn: Connection) -> None:
+    for table in schema.ANALYSIS_TABLES:
+        table.create(conn, checkfirst=True)

@@ -58,12 +58,13 @@ minhashes = Table(
     Column("signature", LargeBinary, nullable=False),
 )
 
+# One row per (band, article): the primary key makes concurrent writers of the same
+# article idempotent (migration 0004_lsh_unique), and serves lookups by band key.
 lsh_bands = Table(
     "lsh_bands",
     metadata,
-    Column("band_key", String(40), nullable=False),
-    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    Index("ix_lsh_bands_key", "band_key"),
+    Column("band_key", String(40), primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_lsh_bands_article", "article_id"),
 )
 
@@ -190,3 +191,68 @@ tones = Table(
 )
 
 EXTRACTION_TABLES = (sentences, mentions, events, domain_tags, tones, extractions)
+
+# --- analysis (watches, stories, alerts, briefs, scenario probabilities) -------------
+
+watches = Table(
+    "watches",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("yaml", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text),
+    Column("first_date", Date),
+    Column("last_date", Date),
+    Column("articles", Integer, nullable=False),
+    Column("lead_article", String(32), nullable=False),
+    Column("method", String(64), nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+    Index("ix_stories_first_date", "first_date"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("watch", String(100), nullable=False),
+    Column("rule", String(100), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_alerts_watch", "watch", "at"),
+)
+
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watch", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("since", Date),
+    Column("until", Date),
+    Column("summary", JSON, nullable=False),
+    Column("markdown", Text, nullable=False),
+    Index("ix_briefs_watch", "watch", "created_at"),
+)
+
+scenario_probabilities = Table(
+    "scenario_probabilities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watch", String(100), nullable=False),
+    Column("outcome", String(100), nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_scenario_probabilities_watch", "watch", "outcome", "at"),
+)
+
+ANALYSIS_TABLES = (watches, stories, alerts, briefs, scenario_probabilities)

@@ -3,6 +3,12 @@
 Callers never see SQL. Every statement is built with SQLAlchemy expressions and
 bound parameters; the only backend-specific code is full-text search and
 "insert, ignoring duplicates".
+
+SQLite and PostgreSQL must answer every call the same way. Where their defaults
+differ the statements say what they mean: NULLs sort as SQLite sorts them
+(``_desc``/``_asc``), text sorts by code point (``_binary``), ``lower()`` folds
+Unicode on SQLite too, and NUL characters, which PostgreSQL cannot store, are
+refused on both.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
     Insert,
@@ -25,12 +32,13 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
+    make_url,
     select,
     table,
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from vigil.errors import StoreError
 from vigil.models import (
@@ -48,6 +56,7 @@ from vigil.models import (
     Tone,
 )
 from vigil.store import schema
+from vigil.store.fulltext import PG_DOCUMENT, fold_for_search
 from vigil.store.migrations import apply_migrations
 
 __all__ = ["Store", "open_store", "store_url"]
@@ -68,7 +77,29 @@ def store_url(location: str | Path) -> str:
     return f"sqlite:///{Path(loc).expanduser()}"
 
 
+def display_url(location: str | Path) -> str:
+    """``location`` as it may be shown: a database URL with its password masked."""
+    loc = str(location)
+    if "://" not in loc:
+        return loc
+    try:
+        return make_url(loc).render_as_string(hide_password=True)
+    except ArgumentError:
+        return loc
+
+
+_POSTGRES_HINT = "Install the PostgreSQL driver with `pip install 'vigil[postgres]'` (psycopg 3)."
+_MIGRATION_LOCK = 7_460_301  # pg_advisory_xact_lock key: one migrator at a time per database
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
+    # filters (icontains) must match the same rows on both.
+    dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -85,23 +116,48 @@ class Store:
     """
 
     def __init__(self, location: str | Path) -> None:
-        self.location = str(location)
+        self.location = display_url(location)
         self.url = store_url(location)
         if self.url.startswith("sqlite:///"):
             path = Path(self.url[len("sqlite:///") :])
             if path.exists() and path.is_dir():
                 raise StoreError(f"Store path {path} is a directory. Give a file path, e.g. {path / 'vigil.db'}.")
             path.parent.mkdir(parents=True, exist_ok=True)
+        is_postgres = self.url.startswith("postgresql")
         try:
-            self.engine: Engine = create_engine(self.url)
-        except (SQLAlchemyError, ImportError) as exc:
-            raise StoreError(f"Cannot open store {self.location}: {exc}") from None
+            # A server that does not answer fails in seconds, not after the OS's TCP timeout.
+            args: dict[str, Any] = {"connect_args": {"connect_timeout": 10}} if is_postgres else {}
+            self.engine: Engine = create_engine(self.url, **args)
+        except ImportError as exc:
+            hint = _POSTGRES_HINT if is_postgres else "Install the database driver this URL names."
+            raise StoreError(f"Cannot open store {self.location}: {exc}. {hint}") from None
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"Cannot open store {self.location}: {exc}. Give a SQLite file path or a URL such as "
+                "postgresql://user:password@host:5432/dbname."
+            ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             with self.engine.begin() as conn:
+                if self.engine.dialect.name == "postgresql":
+                    # Two processes opening a new database at once must not both migrate it.
+                    conn.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
                 self.applied_migrations = apply_migrations(conn)
+        except OperationalError as exc:
+            self.engine.dispose()
+            if is_postgres:
+                raise StoreError(
+                    f"Cannot connect to the PostgreSQL store {self.location}: {str(exc.orig).strip()}. "
+                    "Check the URL (postgresql://user:password@host:5432/dbname), that the server is "
+                    "running and reachable, and that the database exists."
+                ) from None
+            raise StoreError(
+                f"Cannot open store {self.location}: {exc.orig}. "
+                "Check the path or URL, and that the file is a Vigil store."
+            ) from None
         except SQLAlchemyError as exc:
+            self.engine.dispose()
             raise StoreError(
                 f"Cannot open store {self.location}: {getattr(exc, 'orig', exc)}. "
                 "Check the path or URL, and that the file is a Vigil store."
@@ -126,9 +182,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
+        except DBAPIError as exc:
             raise StoreError(
-                f"Write to {self.location} failed: {exc.orig}. Nothing of this batch was stored."
+                f"Write to {self.location} failed: {str(exc.orig).strip()}. Nothing of this batch was stored."
             ) from None
 
     def insert_ignore(self, table: Table) -> Insert:
@@ -145,12 +201,22 @@ class Store:
         a = schema.articles
         return set(conn.execute(select(a.c.id).where(a.c.id.in_(list(ids)))).scalars())
 
-    def insert_article(self, conn: Connection, article: Article) -> None:
-        conn.execute(self.insert_ignore(schema.articles).values(**_article_row(article)))
+    def insert_article(self, conn: Connection, article: Article) -> bool:
+        """Insert ``article`` unless its id is stored; True when this call stored it.
+
+        Two writers racing on one article both succeed, and exactly one of them gets True.
+        """
+        row = _article_row(article)
+        _refuse_nul(row, f"Article {article.id}")
+        stmt = self.insert_ignore(schema.articles).values(**row).returning(schema.articles.c.id)
+        return conn.execute(stmt).scalar_one_or_none() is not None
 
     def insert_minhash(self, conn: Connection, article_id: str, signature: bytes, band_keys: Sequence[str]) -> None:
+        """Store an article's MinHash signature and LSH band keys (idempotent)."""
         conn.execute(self.insert_ignore(schema.minhashes).values(article_id=article_id, signature=signature))
-        conn.execute(schema.lsh_bands.insert(), [{"band_key": k, "article_id": article_id} for k in band_keys])
+        rows = [{"band_key": k, "article_id": article_id} for k in sorted(set(band_keys))]
+        if rows:
+            conn.execute(self.insert_ignore(schema.lsh_bands), rows)
 
     def lsh_candidates(self, conn: Connection, band_keys: Sequence[str]) -> list[tuple[str, bytes]]:
         """Stored articles sharing at least one LSH band with the given keys, oldest first."""
@@ -175,10 +241,10 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(a).where(a.c.id == article_id)).mappings().first()
             if row is None and len(article_id) >= 6:
+                # Ids are lower-case hex; SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+                prefix = article_id.lower()
                 rows = (
-                    conn.execute(select(a).where(a.c.id.startswith(article_id, autoescape=True)).limit(2))
-                    .mappings()
-                    .all()
+                    conn.execute(select(a).where(a.c.id.startswith(prefix, autoescape=True)).limit(2)).mappings().all()
                 )
                 row = rows[0] if len(rows) == 1 else None
         return _row_article(row) if row is not None else None
@@ -213,7 +279,7 @@ class Store:
             stmt = stmt.where(a.c.source == source)
         if not include_duplicates:
             stmt = stmt.where(a.c.duplicate_of.is_(None))
-        order: list[Any] = [a.c.published.desc(), a.c.id]
+        order: list[Any] = [_desc(a.c.published), a.c.id]
         if search:
             words = _WORD_RE.findall(search)
             if not words:
@@ -226,10 +292,13 @@ class Store:
                 )
                 order = [fts.c.rank, a.c.id]
             else:
-                doc = func.to_tsvector("simple", func.coalesce(a.c.title, "") + " " + a.c.text)
-                query = func.plainto_tsquery("simple", " ".join(words))
+                # The very expression of the GIN index ix_articles_fts (migration 0006), so the planner uses it;
+                # it splits and folds words as FTS5 does (vigil.store.fulltext).
+                doc: ColumnElement[Any] = literal_column(PG_DOCUMENT)
+                query = func.plainto_tsquery(literal_column("'simple'::regconfig"), fold_for_search(" ".join(words)))
                 stmt = stmt.where(doc.op("@@")(query))
-                order = [func.ts_rank(doc, query).desc(), a.c.id]
+                # Normalisation 1 (divide by 1 + log(length)), like bm25, ranks a shorter text first.
+                order = [func.ts_rank(doc, query, 1).desc(), a.c.id]
         stmt = stmt.order_by(*order).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
@@ -255,16 +324,22 @@ class Store:
             undated = conn.execute(select(func.count()).where(a.c.published.is_(None))).scalar_one()
             first, last = conn.execute(select(func.min(a.c.published), func.max(a.c.published))).one()
             sources = conn.execute(
-                select(a.c.source, func.count()).group_by(a.c.source).order_by(func.count().desc(), a.c.source)
+                select(a.c.source, func.count())
+                .group_by(a.c.source)
+                .order_by(func.count().desc(), _asc(self._binary(a.c.source)))
             ).all()
             languages = conn.execute(
-                select(a.c.language, func.count()).group_by(a.c.language).order_by(func.count().desc())
+                select(a.c.language, func.count())
+                .group_by(a.c.language)
+                .order_by(func.count().desc(), _asc(self._binary(a.c.language)))
             ).all()
             counts = {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in (schema.events, schema.mentions, schema.actors, schema.rejections, schema.extractions)
             }
-        size = None
+            size = None
+            if self.dialect == "postgresql":
+                size = conn.execute(select(func.pg_database_size(func.current_database()))).scalar_one()
         if self.dialect == "sqlite":
             path = Path(self.url[len("sqlite:///") :])
             size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
@@ -425,7 +500,7 @@ class Store:
             d = schema.domain_tags
             tagged = select(d.c.article_id, d.c.sentence_idx).where(d.c.domain == domain, d.c.sentence_idx.is_not(None))
             stmt = stmt.where(tuple_(e.c.article_id, e.c.sentence_idx).in_(tagged))
-        stmt = stmt.order_by(e.c.date.desc(), e.c.article_id, e.c.sentence_idx, e.c.id).offset(offset)
+        stmt = stmt.order_by(_desc(e.c.date), e.c.article_id, e.c.sentence_idx, e.c.id).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
@@ -435,14 +510,14 @@ class Store:
         d = schema.domain_tags
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(d).where(d.c.article_id == article_id).order_by(d.c.sentence_idx, d.c.score.desc())
+                select(d).where(d.c.article_id == article_id).order_by(_asc(d.c.sentence_idx), d.c.score.desc(), d.c.id)
             )
             return [DomainTag(r.article_id, r.sentence_idx, r.domain, r.score, r.extractor) for r in rows]
 
     def tones(self, article_id: str) -> list[Tone]:
         t = schema.tones
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t).where(t.c.article_id == article_id).order_by(t.c.sentence_idx, t.c.id))
+            rows = conn.execute(select(t).where(t.c.article_id == article_id).order_by(_asc(t.c.sentence_idx), t.c.id))
             return [
                 Tone(r.article_id, r.sentence_idx, r.score, r.extractor, r.source_actor, r.target_actor, r.confidence)
                 for r in rows
@@ -475,11 +550,34 @@ class Store:
         if with_events:
             e = schema.events
             stmt = stmt.where(t.c.id.in_(select(e.c.source_actor).union(select(e.c.target_actor)).scalar_subquery()))
-        stmt = stmt.order_by(t.c.id).offset(offset)
+        stmt = stmt.order_by(self._binary(t.c.id)).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
             return [_row_actor(r) for r in conn.execute(stmt).mappings()]
+
+    def _binary(self, col: ColumnElement[Any]) -> ColumnElement[Any]:
+        """``col`` compared by code point, as SQLite does; a PostgreSQL database may collate by locale."""
+        return col.collate("C") if self.dialect == "postgresql" else col
+
+
+def _desc(col: ColumnElement[Any]) -> Any:
+    """Descending with NULLs last, as SQLite sorts (PostgreSQL puts them first)."""
+    return col.desc().nulls_last()
+
+
+def _asc(col: ColumnElement[Any]) -> Any:
+    """Ascending with NULLs first, as SQLite sorts (PostgreSQL puts them last)."""
+    return col.asc().nulls_first()
+
+
+def _refuse_nul(row: dict[str, Any], what: str) -> None:
+    for key, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise StoreError(
+                f"{what}: field {key!r} contains a NUL character, which PostgreSQL cannot store "
+                "(and so no Vigil store accepts). Remove it first; Vigil's readers already do."
+            )
 
 
 def _article_row(article: Article) -> dict[str, Any]:

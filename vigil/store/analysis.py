@@ -1,0 +1,402 @@
+"""Reads and writes for what the analyses keep: watches, stories, alerts, briefs, probabilities.
+
+Also the bulk readers the analyses use to load a window of extraction records in a
+few queries (instead of one query per article). Every statement is a SQLAlchemy Core
+expression with bound parameters, so it runs on every backend the :class:`Store` supports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select, update
+
+from vigil.errors import StoreError
+from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.store import schema
+from vigil.store.store import Store, _row_actor, _row_article, _row_event, _row_mention
+
+__all__ = [
+    "AlertRow",
+    "BriefRow",
+    "ProbabilityRow",
+    "StoryRow",
+    "add_alerts",
+    "add_brief",
+    "add_probability",
+    "delete_watch",
+    "get_watch_yaml",
+    "latest_brief",
+    "list_alerts",
+    "list_watches",
+    "load_actors",
+    "load_articles",
+    "load_domain_tags",
+    "load_events",
+    "load_mentions",
+    "load_sentences",
+    "load_tones",
+    "probabilities",
+    "save_stories",
+    "save_watch_yaml",
+    "stories",
+]
+
+_CHUNK = 500
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _chunks(ids: Sequence[str]) -> Iterable[list[str]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield list(ids[i : i + _CHUNK])
+
+
+# --- watches --------------------------------------------------------------------------
+
+
+def save_watch_yaml(store: Store, name: str, yaml_text: str, *, create: bool = False) -> None:
+    """Store (or replace) a watch's YAML text under ``name``.
+
+    Args:
+        store: the open store.
+        name: the watch's name (its key).
+        yaml_text: the validated YAML document, kept verbatim.
+        create: True refuses to overwrite an existing watch.
+    Raises:
+        StoreError: ``create`` is set and a watch of that name exists.
+    """
+    w = schema.watches
+    now = _now()
+    with store.transaction() as conn:
+        exists = conn.execute(select(w.c.name).where(w.c.name == name)).first() is not None
+        if exists and create:
+            raise StoreError(f"A watch named {name!r} exists. Edit it with `vigil watch edit {name}`, or delete it.")
+        if exists:
+            conn.execute(update(w).where(w.c.name == name).values(yaml=yaml_text, updated_at=now))
+        else:
+            conn.execute(w.insert().values(name=name, yaml=yaml_text, created_at=now, updated_at=now))
+
+
+def get_watch_yaml(store: Store, name: str) -> str | None:
+    """The YAML text of the watch ``name``, or None."""
+    w = schema.watches
+    with store.engine.connect() as conn:
+        value = conn.execute(select(w.c.yaml).where(w.c.name == name)).scalar_one_or_none()
+    return str(value) if value is not None else None
+
+
+def list_watches(store: Store) -> list[tuple[str, str, datetime]]:
+    """Every stored watch as ``(name, yaml, updated_at)``, by name."""
+    w = schema.watches
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(w.c.name, w.c.yaml, w.c.updated_at).order_by(w.c.name)).all()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def delete_watch(store: Store, name: str) -> bool:
+    """Delete a watch with its alerts, briefs and probability log; True when it existed."""
+    with store.transaction() as conn:
+        gone = conn.execute(schema.watches.delete().where(schema.watches.c.name == name)).rowcount
+        for table in (schema.alerts, schema.briefs, schema.scenario_probabilities):
+            conn.execute(table.delete().where(table.c.watch == name))
+    return bool(gone)
+
+
+# --- stories ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A stored story: a cluster of articles about one development."""
+
+    id: str
+    title: str | None
+    first_date: date | None
+    last_date: date | None
+    articles: int
+    lead_article: str
+    method: str
+
+
+def save_stories(store: Store, rows: Sequence[StoryRow], members: Mapping[str, str]) -> None:
+    """Replace the stories of the given articles, in one transaction.
+
+    Args:
+        store: the open store.
+        rows: the stories.
+        members: article id -> story id (sets ``articles.story_id``).
+    """
+    s, a = schema.stories, schema.articles
+    now = _now()
+    with store.transaction() as conn:
+        ids = [r.id for r in rows]
+        for chunk in _chunks(ids):
+            conn.execute(s.delete().where(s.c.id.in_(chunk)))
+        if rows:
+            conn.execute(
+                s.insert(),
+                [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "first_date": r.first_date,
+                        "last_date": r.last_date,
+                        "articles": r.articles,
+                        "lead_article": r.lead_article,
+                        "method": r.method,
+                        "computed_at": now,
+                    }
+                    for r in rows
+                ],
+            )
+        if members:
+            stmt = update(a).where(a.c.id == bindparam("aid")).values(story_id=bindparam("sid"))
+            conn.execute(stmt, [{"aid": k, "sid": v} for k, v in members.items()])
+
+
+def stories(store: Store, *, since: date | None = None, until: date | None = None) -> list[StoryRow]:
+    """Stored stories overlapping the date range, largest first."""
+    s = schema.stories
+    stmt = select(s)
+    if since is not None:
+        stmt = stmt.where(s.c.last_date >= since)
+    if until is not None:
+        stmt = stmt.where(s.c.first_date <= until)
+    with store.engine.connect() as conn:
+        rows = conn.execute(stmt.order_by(s.c.articles.desc(), s.c.first_date, s.c.id)).mappings().all()
+    return [
+        StoryRow(r["id"], r["title"], r["first_date"], r["last_date"], r["articles"], r["lead_article"], r["method"])
+        for r in rows
+    ]
+
+
+# --- alerts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    """A stored alert with its evidence (a list of citation mappings)."""
+
+    id: str
+    watch: str
+    rule: str
+    kind: str
+    message: str
+    evidence: list[dict[str, Any]]
+    at: datetime
+
+
+def add_alerts(store: Store, rows: Sequence[AlertRow]) -> list[str]:
+    """Store alerts, skipping ids already stored; return the ids that were new."""
+    if not rows:
+        return []
+    t = schema.alerts
+    with store.transaction() as conn:
+        existing = set(conn.execute(select(t.c.id).where(t.c.id.in_([r.id for r in rows]))).scalars())
+        new = [r for r in rows if r.id not in existing]
+        if new:
+            conn.execute(
+                store.insert_ignore(t),
+                [
+                    {
+                        "id": r.id,
+                        "watch": r.watch,
+                        "rule": r.rule,
+                        "kind": r.kind,
+                        "message": r.message,
+                        "evidence": r.evidence,
+                        "at": r.at,
+                    }
+                    for r in new
+                ],
+            )
+    return [r.id for r in new]
+
+
+def list_alerts(
+    store: Store, *, watch: str | None = None, since: datetime | None = None, limit: int | None = 100
+) -> list[AlertRow]:
+    """Stored alerts, newest first."""
+    t = schema.alerts
+    stmt = select(t)
+    if watch is not None:
+        stmt = stmt.where(t.c.watch == watch)
+    if since is not None:
+        stmt = stmt.where(t.c.at >= since)
+    stmt = stmt.order_by(t.c.at.desc(), t.c.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with store.engine.connect() as conn:
+        rows = conn.execute(stmt).mappings().all()
+    return [
+        AlertRow(r["id"], r["watch"], r["rule"], r["kind"], r["message"], list(r["evidence"] or []), r["at"])
+        for r in rows
+    ]
+
+
+# --- briefs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BriefRow:
+    """A stored brief: its summary (what the next brief compares against) and Markdown."""
+
+    id: int
+    watch: str
+    created_at: datetime
+    since: date | None
+    until: date | None
+    summary: dict[str, Any]
+    markdown: str
+
+
+def add_brief(
+    store: Store, watch: str, *, since: date | None, until: date | None, summary: dict[str, Any], markdown: str
+) -> int:
+    """Record a brief; return its id."""
+    t = schema.briefs
+    with store.transaction() as conn:
+        result = conn.execute(
+            t.insert().values(
+                watch=watch, created_at=_now(), since=since, until=until, summary=summary, markdown=markdown
+            )
+        )
+        key = result.inserted_primary_key
+    return int(key[0]) if key is not None else 0
+
+
+def latest_brief(store: Store, watch: str) -> BriefRow | None:
+    """The most recent brief of ``watch``, or None."""
+    t = schema.briefs
+    with store.engine.connect() as conn:
+        r = (
+            conn.execute(select(t).where(t.c.watch == watch).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+    if r is None:
+        return None
+    return BriefRow(r["id"], r["watch"], r["created_at"], r["since"], r["until"], dict(r["summary"]), r["markdown"])
+
+
+# --- scenario probabilities -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProbabilityRow:
+    """One analyst revision of an outcome's probability."""
+
+    watch: str
+    outcome: str
+    probability: float
+    reason: str
+    at: datetime
+
+
+def add_probability(store: Store, watch: str, outcome: str, probability: float, reason: str) -> ProbabilityRow:
+    """Log a probability revision for ``outcome`` (the log is append-only)."""
+    row = ProbabilityRow(watch, outcome, probability, reason, _now())
+    with store.transaction() as conn:
+        conn.execute(
+            schema.scenario_probabilities.insert().values(
+                watch=watch, outcome=outcome, probability=probability, reason=reason, at=row.at
+            )
+        )
+    return row
+
+
+def probabilities(store: Store, watch: str) -> list[ProbabilityRow]:
+    """Every revision for ``watch``, oldest first."""
+    t = schema.scenario_probabilities
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t).where(t.c.watch == watch).order_by(t.c.at, t.c.id)).mappings().all()
+    return [ProbabilityRow(r["watch"], r["outcome"], r["probability"], r["reason"], r["at"]) for r in rows]
+
+
+# --- bulk readers of extraction records -------------------------------------------------
+
+
+def _run(store: Store, stmt: Select[Any], ids: Sequence[str] | None, col: Any) -> list[Any]:
+    """Run ``stmt`` for all rows, or chunked over ``ids`` when given."""
+    out: list[Any] = []
+    with store.engine.connect() as conn:
+        if ids is None:
+            out.extend(conn.execute(stmt).mappings().all())
+        else:
+            for chunk in _chunks(list(ids)):
+                out.extend(conn.execute(stmt.where(col.in_(chunk))).mappings().all())
+    return out
+
+
+def load_articles(
+    store: Store, *, since: date | None = None, until: date | None = None, ids: Sequence[str] | None = None
+) -> list[Article]:
+    """Articles by date range (inclusive) and/or ids, oldest first; undated ones only without a range."""
+    a = schema.articles
+    cond: list[ColumnElement[bool]] = []
+    if since is not None:
+        cond.append(a.c.published >= since)
+    if until is not None:
+        cond.append(a.c.published <= until)
+    stmt = select(a).where(and_(True, *cond))
+    rows = _run(store, stmt, ids, a.c.id)
+    arts = [_row_article(r) for r in rows]
+    return sorted(arts, key=lambda x: (x.published or date.min, x.id))
+
+
+def load_sentences(store: Store, ids: Sequence[str]) -> list[Sentence]:
+    """The sentences of the given articles."""
+    s = schema.sentences
+    rows = _run(store, select(s), ids, s.c.article_id)
+    return [Sentence(r["article_id"], r["idx"], r["start"], r["end"]) for r in rows]
+
+
+def load_mentions(store: Store, ids: Sequence[str]) -> list[Mention]:
+    """The mentions of the given articles."""
+    m = schema.mentions
+    return [_row_mention(r) for r in _run(store, select(m), ids, m.c.article_id)]
+
+
+def load_events(store: Store, ids: Sequence[str]) -> list[Event]:
+    """The events of the given articles."""
+    e = schema.events
+    return [_row_event(r) for r in _run(store, select(e), ids, e.c.article_id)]
+
+
+def load_domain_tags(store: Store, ids: Sequence[str]) -> list[DomainTag]:
+    """The domain tags (sentence and article level) of the given articles."""
+    d = schema.domain_tags
+    rows = _run(store, select(d), ids, d.c.article_id)
+    return [DomainTag(r["article_id"], r["sentence_idx"], r["domain"], r["score"], r["extractor"]) for r in rows]
+
+
+def load_tones(store: Store, ids: Sequence[str]) -> list[Tone]:
+    """The tones (sentence, article and directed) of the given articles."""
+    t = schema.tones
+    rows = _run(store, select(t), ids, t.c.article_id)
+    return [
+        Tone(
+            r["article_id"],
+            r["sentence_idx"],
+            r["score"],
+            r["extractor"],
+            r["source_actor"],
+            r["target_actor"],
+            r["confidence"],
+        )
+        for r in rows
+    ]
+
+
+def load_actors(store: Store, ids: Iterable[str]) -> list[Actor]:
+    """The stored actors with the given ids (unknown ids are skipped)."""
+    t = schema.actors
+    wanted = sorted({i for i in ids if i})
+    return [_row_actor(r) for r in _run(store, select(t), wanted, t.c.id)]
+
