@@ -76,7 +76,7 @@ def _articles(gold: GoldFile, settings: Settings) -> dict[str, Any]:
     raw_nlp = pipeline.nlp.nlp
     for record, x in zip(gold.records, extractions, strict=True):
         mentions = record["gold"]["mentions"]
-        for k, v in score_mentions(mentions, [m for m in x.mentions if m.actor_id], actors).items():
+        for k, v in score_mentions(mentions, list(x.mentions), actors).items():
             ours[k] += v
         with raw_nlp.select_pipes(disable=["entity_ruler"]):
             doc = raw_nlp(record["text"])

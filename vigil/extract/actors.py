@@ -83,8 +83,11 @@ class ArticleActors:
         self.by_token: dict[str, Resolution] = {}
         self.provisional: dict[str, Actor] = {}
 
-    def resolve(self, description: str, core: str, context: str) -> Resolution | None:
-        """Resolve ``description`` (title + name); remember the name's tokens for later short forms."""
+    def resolve(self, description: str, core: str, context: str, label: str | None = None) -> Resolution | None:
+        """Resolve ``description`` (title + name); remember the name's tokens for later short forms.
+
+        A named person or organisation the knowledge base does not know becomes a provisional actor.
+        """
         res = resolve_description(self.kb, description, self.day, context)
         if res is None or res.actor_id is None:
             # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida".
@@ -92,7 +95,14 @@ class ArticleActors:
             earlier = self.by_token.get(key) or self.by_token.get(core.lower())
             if earlier is not None:
                 return earlier
-            return res
+            if label in _PROVISIONAL_KINDS and _named(core):
+                kind = _PROVISIONAL_KINDS[label]
+                res = Resolution(
+                    actor_id=f"prov:{_slug(core)}", name=core, kind=kind, country=None, sector=None,
+                    confidence=0.5, provisional=True, role=None,
+                )
+            else:
+                return res
         if res.kind == "person":
             for token in core.split():
                 if token[:1].isupper() and len(token) > 2:
@@ -111,6 +121,23 @@ class ArticleActors:
                 provisional=True,
             )
         return res
+
+
+_PROVISIONAL_KINDS = {"PERSON": "person", "ORG": "organisation", "FAC": "organisation"}
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return _SLUG_RE.sub("-", folded).strip("-")[:80] or "unnamed"
+
+
+def _named(text: str) -> bool:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return bool(words) and all(w[:1].isupper() for w in words if len(w) > 3) and len(text) > 2
 
 
 def kb_patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
@@ -182,8 +209,7 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
         if ent.label_ in ENTITY_LABELS:
             ents_by_sent.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
     for si, sent in enumerate(sentences):
-        if is_heading(sent.text):
-            continue
+        heading = is_heading(sent.text)
         taken: list[tuple[int, int]] = []
         context = sent.text
         # Institutions first: "the current U.S. administration" wins over the "U.S." inside it.
@@ -213,19 +239,46 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
         for ent in ents_by_sent.get(si, []):
             if any(a < ent.end and ent.start < b for a, b in taken):
                 continue
-            if ent.label_ == "NORP" and ent.end < sent.end and doc[ent.end].text.lower() not in {"'s", "’s"}:
-                # "Japanese officials" is an institution phrase or nothing; a bare adjective is no actor.
+            if ent.label_ == "NORP" and not (ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}):
+                # "Afghan teenagers", "Japanese officials": a people or a group; a bare adjective is no actor.
+                group = _group_after(doc, ent, sent.end, state.kb)
+                if group is None and ent.text.endswith("s") and ent.text[:1].isupper():
+                    group = ent  # a people: "Afghans", "the Belgians"
+                if group is None:
+                    continue
+                res = state.resolve(group.text, group.text, context)
+                if res is not None and res.actor_id is not None and not any(
+                    a < group.end and group.start < b for a, b in taken
+                ):
+                    taken.append((group.start, group.end))
+                    out.append(_mention(group, "NORP", si, res))
                 continue
             left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
             description = doc[left : ent.end].text
             appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
             if appositive and state.kb.sector_for_title(appositive):
                 description = f"{appositive} {ent.text}"
-            res = state.resolve(description, ent.text, context)
+            res = state.resolve(description, ent.text, context, ent.label_)
+            if heading and ent.label_ != "PERSON" and (res is None or res.provisional):
+                continue  # a section heading names topics, not actors, unless the knowledge base knows the name
             taken.append((ent.start, ent.end))
             out.append(_mention(ent, ent.label_, si, res))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:
+    """"Afghan teenagers": the demonym and the group or title noun right after it, if any."""
+    for width in (3, 2, 1):
+        end = ent.end + width
+        if end > sent_end:
+            continue
+        tail = doc[ent.end : end]
+        if any(not t.is_alpha for t in tail):
+            continue
+        if kb.sector_for_title(tail.text) is not None:
+            return doc[ent.start : end]
+    return None
 
 
 def _mention(span: Span, label: str, si: int, res: Resolution | None) -> ActorMention:
