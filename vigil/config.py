@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest.future_tolerance_days", 2, "A date further than this in the future is not used."),
     Setting("extract.enabled", True, "Run extraction during ingest."),
     Setting("extract.batch_size", 64, "Sentences or articles per NLP batch."),
+    Setting("extract.workers", 0, "Extraction worker processes; 0 = one per core (at most 4), 1 = in-process."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

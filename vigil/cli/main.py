@@ -134,9 +134,19 @@ def ingest(
                 elapsed = progress.tasks[task].elapsed or 1e-9
                 progress.update(task, items=p.items, ingested=p.ingested, rejected=p.rejected, rate=p.items / elapsed)
 
-            result = run_ingest(
-                inputs, store, state.settings, fmt=fmt, columns=columns or None, extractor=extractor, progress=report
-            )
+            try:
+                result = run_ingest(
+                    inputs,
+                    store,
+                    state.settings,
+                    fmt=fmt,
+                    columns=columns or None,
+                    extractor=extractor,
+                    progress=report,
+                )
+            finally:
+                if hasattr(extractor, "close"):
+                    extractor.close()
     summary = {
         "ingested": result.ingested,
         "exact_duplicates": result.exact_duplicates,
@@ -166,11 +176,18 @@ def ingest(
 
 
 def _extractor(settings: Settings) -> Any:
+    from vigil.extract.pipeline import load_extractor
+
+    return load_extractor(settings)
+
+
+@contextmanager
+def _closing(thing: Any) -> Iterator[Any]:
     try:
-        from vigil.extract.pipeline import Pipeline
-    except ImportError:
-        return None
-    return Pipeline.load(settings)
+        yield thing
+    finally:
+        if hasattr(thing, "close"):
+            thing.close()
 
 
 # --- browse ------------------------------------------------------------------------
@@ -289,11 +306,11 @@ def extract(
     force: Annotated[bool, typer.Option("--force", help="Re-extract articles already done by this version.")] = False,
 ) -> None:
     """Extract stored articles not yet processed by the current extractor version."""
-    from vigil.extract.pipeline import Pipeline, extract_stored
+    from vigil.extract.pipeline import extract_stored, load_extractor
 
     state = _state(ctx)
-    pipeline = Pipeline.load(state.settings)
-    with state.store() as store:
+    pipeline = load_extractor(state.settings)
+    with state.store() as store, _closing(pipeline):
         with Progress(
             SpinnerColumn(),
             TextColumn("[bold]extract"),
@@ -525,11 +542,16 @@ def bench(
     ctx: typer.Context,
     corpus: Annotated[list[str], typer.Argument(help="Corpus files or folders.")],
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after N articles.")] = None,
+    workers: Annotated[int | None, typer.Option(min=0, help="Extraction processes (0 = one per core).")] = None,
+    db: Annotated[str | None, typer.Option("--bench-db", help="Write to this store instead of a scratch file.")] = None,
 ) -> None:
     """Ingest and extract a corpus into a scratch store; print throughput, stage times and memory as JSON."""
     from vigil.evaluate.bench import bench as run_bench
 
-    _print_json(run_bench(corpus, _state(ctx).settings, limit=limit))
+    settings = _state(ctx).settings
+    if workers is not None:
+        settings = settings.replace(extract__workers=workers)
+    _print_json(run_bench(corpus, settings, limit=limit, db=db))
 
 
 @app.command()
@@ -557,6 +579,11 @@ def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--js
     for s in SETTINGS:
         table.add_row(s.name, str(current[s.name]), s.env, s.help)
     console.print(table)
+
+
+from vigil.cli.watch import register  # noqa: E402
+
+register(app)
 
 
 def main() -> None:

@@ -98,8 +98,14 @@ class ArticleActors:
             if label in _PROVISIONAL_KINDS and _named(core):
                 kind = _PROVISIONAL_KINDS[label]
                 res = Resolution(
-                    actor_id=f"prov:{_slug(core)}", name=core, kind=kind, country=None, sector=None,
-                    confidence=0.5, provisional=True, role=None,
+                    actor_id=f"prov:{_slug(core)}",
+                    name=core,
+                    kind=kind,
+                    country=None,
+                    sector=None,
+                    confidence=0.5,
+                    provisional=True,
+                    role=None,
                 )
             else:
                 return res
@@ -247,8 +253,10 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
                 if group is None:
                     continue
                 res = state.resolve(group.text, group.text, context)
-                if res is not None and res.actor_id is not None and not any(
-                    a < group.end and group.start < b for a, b in taken
+                if (
+                    res is not None
+                    and res.actor_id is not None
+                    and not any(a < group.end and group.start < b for a, b in taken)
                 ):
                     taken.append((group.start, group.end))
                     out.append(_mention(group, "NORP", si, res))
@@ -268,7 +276,7 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
 
 
 def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:
-    """"Afghan teenagers": the demonym and the group or title noun right after it, if any."""
+    """ "Afghan teenagers": the demonym and the group or title noun right after it, if any."""
     for width in (3, 2, 1):
         end = ent.end + width
         if end > sent_end:

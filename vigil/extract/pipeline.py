@@ -42,7 +42,7 @@ from vigil.store import Store
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["PIPELINE_VERSION", "Pipeline", "StageTimes", "extract_stored"]
+__all__ = ["PIPELINE_VERSION", "ParallelPipeline", "Pipeline", "StageTimes", "extract_stored", "load_extractor"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -317,3 +317,90 @@ def extract_stored(
         if progress is not None:
             progress(done)
     return done
+
+
+# --- worker processes ----------------------------------------------------------------
+
+_WORKER: Pipeline | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = Pipeline.load(settings)
+
+
+def _work(articles: list[Article]) -> tuple[list[Extraction], dict[str, float]]:
+    assert _WORKER is not None
+    _WORKER.times = StageTimes()
+    results = _WORKER.extract(articles)
+    return results, dict(_WORKER.times.seconds)
+
+
+class ParallelPipeline:
+    """The same :class:`Pipeline`, one per worker process; articles are shared out per batch.
+
+    Results are identical to the in-process pipeline's: each article is extracted on its own.
+
+    Args:
+        settings: Vigil settings.
+        workers: number of worker processes (2 or more).
+    """
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.settings = settings
+        self.workers = workers
+        self.version = pipeline_version()
+        self.times = StageTimes()
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(settings,),
+        )
+
+    def extract(self, articles: Sequence[Article]) -> list[Extraction]:
+        if not articles:
+            return []
+        # Longest first, dealt round-robin: the workers finish together.
+        order = sorted(range(len(articles)), key=lambda i: -len(articles[i].text))
+        chunks = [[articles[i] for i in order[w :: self.workers]] for w in range(self.workers)]
+        by_id: dict[str, Extraction] = {}
+        for results, times in self._pool.map(_work, [c for c in chunks if c]):
+            by_id.update((x.article_id, x) for x in results)
+            for stage, seconds in times.items():
+                self.times.add(stage, seconds)
+        return [by_id[a.id] for a in articles]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ParallelPipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def pipeline_version() -> str:
+    """The extractor version string, without loading the spaCy model."""
+    from importlib.metadata import version
+
+    from vigil.extract.nlp import MODEL_NAME, MODEL_PACKAGE
+
+    coder = EventCoder.load()
+    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder.version}"
+
+
+def load_extractor(settings: Settings) -> Pipeline | ParallelPipeline:
+    """The pipeline the settings ask for: in-process, or ``extract.workers`` processes."""
+    import os
+
+    workers = int(settings["extract.workers"])
+    if workers <= 0:
+        workers = min(os.cpu_count() or 1, 4)
+    if workers == 1:
+        return Pipeline.load(settings)
+    return ParallelPipeline(settings, workers)

@@ -1,0 +1,597 @@
+"""``vigil watch|stories|timeline|network|bridges|trends|scenarios|alerts|brief``: thin shells over vigil.analyze.
+
+Call :func:`register` once on the main Typer app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
+from vigil.errors import VigilError
+from vigil.store import Store
+
+__all__ = ["register"]
+
+console = Console()
+err = Console(stderr=True)
+
+watch_app = typer.Typer(help="Create, list, show, edit and delete watches.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From YYYY-MM-DD (default: the watch's start).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="To YYYY-MM-DD (default: the watch's end).")]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.", param_hint=name) from None
+
+
+def _store(ctx: typer.Context) -> Any:
+    from vigil.cli.main import _state
+
+    return _state(ctx).store()
+
+
+def _watch(store: Store, name: str) -> Watch:
+    from vigil.store import analysis as db
+
+    text = db.get_watch_yaml(store, name)
+    if text is None:
+        known = ", ".join(n for n, _, _ in db.list_watches(store)) or "none"
+        raise VigilError(f"No watch named {name!r} (watches: {known}). Create one with `vigil watch create FILE.yaml`.")
+    return parse_watch(text, source=name)
+
+
+# --- watch CRUD ------------------------------------------------------------------------
+
+
+@watch_app.command("create")
+def watch_create(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Watch YAML file (see vigil/watches/ for examples).")],
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite a watch of the same name.")] = False,
+) -> None:
+    """Validate a watch file and store it with the data."""
+    from vigil.store import analysis as db
+
+    watch, text = load_watch(file)
+    with _store(ctx) as store:
+        db.save_watch_yaml(store, watch.name, text, create=not replace)
+    console.print(
+        f"watch [bold]{watch.name}[/] stored: {len(watch.outcomes)} outcomes, {len(watch.alerts)} alert rules"
+    )
+
+
+@watch_app.command("list")
+def watch_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List stored watches."""
+    from vigil.store import analysis as db
+
+    with _store(ctx) as store:
+        rows = db.list_watches(store)
+    items: list[dict[str, Any]] = []
+    for name, text, updated in rows:
+        w = parse_watch(text, source=name)
+        items.append(
+            {
+                "name": name,
+                "title": w.title,
+                "focal": w.focal,
+                "subject": w.subject,
+                "outcomes": [o.id for o in w.outcomes],
+                "updated_at": updated,
+            }
+        )
+    if as_json:
+        _print_json(items)
+        return
+    table = Table("name", "focal", "subject", "outcomes", "updated")
+    for i in items:
+        table.add_row(
+            str(i["name"]),
+            str(i["focal"]),
+            str(i["subject"]),
+            ", ".join(str(x) for x in i["outcomes"]),
+            f"{i['updated_at']:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+
+
+@watch_app.command("show")
+def watch_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    as_yaml: Annotated[bool, typer.Option("--yaml", help="Print the stored YAML as written.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a watch (its YAML with --yaml)."""
+    from vigil.store import analysis as db
+
+    with _store(ctx) as store:
+        text = db.get_watch_yaml(store, name)
+        if text is None:
+            raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
+    if as_yaml:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    w = parse_watch(text, source=name)
+    data = {
+        "name": w.name,
+        "title": w.title,
+        "focal": w.focal,
+        "focal_government": list(w.government),
+        "subject": w.subject,
+        "period": [w.start, w.end],
+        "calendar": [{"date": c.date, "label": c.label} for c in w.calendar],
+        "outcomes": [
+            {"id": o.id, "label": o.label, "camp": list(o.camp), "signposts": [s.label for s in o.signposts]}
+            for o in w.outcomes
+        ],
+        "domains": list(w.domains),
+        "actors": list(w.actors),
+        "alerts": [{"id": r.id, "kind": r.kind} for r in w.alerts],
+    }
+    if as_json:
+        _print_json(data)
+        return
+    console.print(f"[bold]{w.title}[/] ({w.name}) · focal {w.focal} · {w.subject} · {w.start or '…'} → {w.end or '…'}")
+    for c in w.calendar:
+        console.print(f"  {c.date}  {c.label}")
+    for o in w.outcomes:
+        console.print(f"outcome [bold]{o.id}[/]: {o.label} · camp {', '.join(o.camp)}")
+    console.print("domains: " + ", ".join(w.domains) + " · actors: " + ", ".join(w.actors))
+    console.print("alerts: " + ", ".join(f"{r.id} ({r.kind})" for r in w.alerts))
+
+
+@watch_app.command("edit")
+def watch_edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Replace with this YAML file instead of opening $EDITOR.")
+    ] = None,
+) -> None:
+    """Edit a watch in $EDITOR (or replace it from --file); it is validated before it is stored."""
+    from vigil.store import analysis as db
+
+    with _store(ctx) as store:
+        current = db.get_watch_yaml(store, name)
+        if current is None:
+            raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
+        if file is not None:
+            watch, text = load_watch(file)
+        else:
+            editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+            if not editor:
+                raise VigilError("Set $EDITOR (or use --file FILE.yaml) to edit a watch.")
+            with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as fh:
+                fh.write(current)
+                tmp = Path(fh.name)
+            try:
+                subprocess.run([*editor.split(), str(tmp)], check=True)  # noqa: S603
+                watch, text = load_watch(tmp)
+            finally:
+                tmp.unlink(missing_ok=True)
+        if watch.name != name:
+            raise WatchError(
+                f"key 'name': the edited watch is named {watch.name!r}, not {name!r}; names cannot change."
+            )
+        db.save_watch_yaml(store, name, text)
+    console.print(f"watch [bold]{name}[/] updated")
+
+
+@watch_app.command("delete")
+def watch_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Watch name.")]) -> None:
+    """Delete a watch with its alerts, briefs and probability log."""
+    from vigil.store import analysis as db
+
+    with _store(ctx) as store:
+        if not db.delete_watch(store, name):
+            raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
+    console.print(f"watch [bold]{name}[/] deleted")
+
+
+# --- analyses -------------------------------------------------------------------------------
+
+
+def stories_cmd(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Title+lead cosine similarity that links two articles.")
+    ] = 0.30,
+    window: Annotated[int, typer.Option(min=0, help="Largest gap in days inside a story.")] = 5,
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Store stories and set articles.story_id.")] = True,
+    min_reports: Annotated[int, typer.Option(min=1, help="Only list stories with at least this many reports.")] = 1,
+    as_json: JsonOpt = False,
+) -> None:
+    """Group articles into stories (near duplicates and follow-ups); show reports per story."""
+    from vigil.analyze.stories import METHOD, cluster_stories
+    from vigil.store import analysis as db
+
+    with _store(ctx) as store:
+        arts = db.load_articles(store, since=_day(since, "--since"), until=_day(until, "--until"))
+        result = cluster_stories(arts, threshold=threshold, window_days=window)
+        if save:
+            db.save_stories(
+                store,
+                [db.StoryRow(s.id, s.title, s.first, s.last, s.reports, s.article_ids[0], METHOD) for s in result],
+                {a: s.id for s in result for a in s.article_ids},
+            )
+    shown = [s for s in result if s.reports >= min_reports]
+    if as_json:
+        _print_json(
+            {
+                "articles": len(arts),
+                "stories": len(result),
+                "items": [
+                    {
+                        "id": s.id,
+                        "first": s.first,
+                        "last": s.last,
+                        "reports": s.reports,
+                        "title": s.title,
+                        "articles": list(s.article_ids),
+                    }
+                    for s in shown
+                ],
+            }
+        )
+        return
+    console.print(
+        f"{len(arts)} articles in {len(result)} stories "
+        f"({sum(1 for s in result if s.reports > 1)} with several reports)"
+    )
+    table = Table("story", "first", "last", "reports", "title")
+    for s in shown[:200]:
+        table.add_row(s.id, str(s.first or "—"), str(s.last or "—"), str(s.reports), s.title or "")
+    console.print(table)
+
+
+def timeline_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    outcome: Annotated[str | None, typer.Option(help="Only stories about this outcome.")] = None,
+    domain: Annotated[str | None, typer.Option(help="Only stories in this domain.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only stories naming this actor id.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The watch's dated developments: one line per story with its key event, actors and domains."""
+    from vigil.analyze.records import load_records
+    from vigil.analyze.timeline import timeline
+
+    with _store(ctx) as store:
+        w = _watch(store, name)
+        if outcome is not None:
+            w.outcome(outcome)
+        records = load_records(store, since=_day(since, "--since") or w.start, until=_day(until, "--until") or w.end)
+        rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    table = Table("date", "reports", "title", "key event", "domains", "sentence")
+    for r in rows:
+        table.add_row(
+            str(r.date or "—"),
+            str(r.reports),
+            r.title or "",
+            r.key_event or "—",
+            ", ".join(r.domains),
+            r.citation.text[:140],
+        )
+    console.print(table)
+
+
+def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) -> tuple[Any, Any, Any]:
+    from vigil.analyze.networks import build_graph
+    from vigil.analyze.records import load_records
+
+    with _store(ctx) as store:
+        w = _watch(store, name)
+        lo, hi = _day(since, "--since") or w.start, _day(until, "--until") or w.end
+        records = load_records(store, since=lo, until=hi)
+        graph = build_graph(records, since=lo, until=hi)
+        prev = None
+        if lo is not None and hi is not None:
+            length = hi - lo
+            prev = build_graph(load_records(store, since=lo - length, until=lo), since=lo - length, until=lo)
+    return w, records, (graph, prev)
+
+
+def network_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    export: Annotated[str | None, typer.Option("--export", help="gexf or graphml.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Export file (default: WATCH.FORMAT).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The actor graph of the watch's window: edges typed by quad class, weighted by events; new and lost ties."""
+    from vigil.analyze.networks import export_graph, tie_changes
+
+    if export is not None and export not in {"gexf", "graphml"}:
+        raise typer.BadParameter("use gexf or graphml", param_hint="--export")
+    w, records, (graph, prev) = _graph(ctx, name, since, until)
+    g = graph.graph
+    if export is not None:
+        path = export_graph(graph, output or Path(f"{name}.{export}"), export)
+        console.print(f"wrote {g.number_of_nodes()} actors and {g.number_of_edges()} ties to {path}")
+        return
+    changes = tie_changes(graph, prev) if prev is not None else []
+    edges = sorted(g.edges(data=True), key=lambda x: -x[2]["weight"])
+    if as_json:
+        _print_json(
+            {
+                "nodes": [{"id": n, **d} for n, d in g.nodes(data=True)],
+                "edges": [{"source": a, "target": b, **d} for a, b, d in edges],
+                "changes": [c.to_dict() for c in changes],
+            }
+        )
+        return
+    console.print(f"{g.number_of_nodes()} actors, {g.number_of_edges()} ties")
+    table = Table("source", "target", "events", "type")
+    for a, b, d in edges[:50]:
+        table.add_row(records.name(a), records.name(b), str(d["weight"]), d["relation"])
+    console.print(table)
+    if changes:
+        t2 = Table("status", "source", "target", "events", "type", title="Ties vs the previous window")
+        for c in changes[:30]:
+            t2.add_row(c.status, records.name(c.source), records.name(c.target), str(c.weight), c.type)
+        console.print(t2)
+
+
+def bridges_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who bridges the focal government to each outcome's camp, with the sentences that say so."""
+    from vigil.analyze.networks import find_bridges
+
+    w, records, (graph, _) = _graph(ctx, name, since, until)
+    result = find_bridges(records, w, graph)
+    if as_json:
+        _print_json([r.to_dict() for r in result])
+        return
+    for ob in result:
+        table = Table(
+            "bridge",
+            "focal ties",
+            "camp ties",
+            "strength",
+            "betweenness",
+            "evidence",
+            title=f"{w.focal} government → {ob.label}",
+        )
+        for b in ob.bridges:
+            table.add_row(
+                f"{b.name} ({b.actor})",
+                ", ".join(b.focal_ties),
+                ", ".join(b.camp_ties),
+                str(b.strength),
+                f"{b.betweenness:.2f}",
+                (b.evidence[0].text[:160] + f" [{b.evidence[0].article_id[:12]} §{b.evidence[0].sentence_index}]")
+                if b.evidence
+                else "",
+            )
+        console.print(table)
+
+
+def trends_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    k: Annotated[float, typer.Option(min=0.1, help="Band half-width in standard deviations.")] = 2.0,
+    weeks: Annotated[int, typer.Option(min=1, help="Weeks in the rolling baseline.")] = 4,
+    as_json: JsonOpt = False,
+) -> None:
+    """Per domain and week: events, cooperation/conflict balance, tone toward the focal country, band outliers."""
+    from vigil.analyze.records import load_records
+    from vigil.analyze.trends import domain_trends
+
+    with _store(ctx) as store:
+        w = _watch(store, name)
+        lo, hi = _day(since, "--since") or w.start, _day(until, "--until") or w.end
+        records = load_records(store, since=lo, until=hi)
+    series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
+    if as_json:
+        _print_json([s.to_dict() for s in series])
+        return
+    table = Table("domain", "metric", "weeks", "with data", "mean", "outside the band")
+    for s in series:
+        vals = [p.value for p in s.points if p.value is not None and (s.metric != "events" or p.value > 0)]
+        table.add_row(
+            s.domain,
+            s.metric,
+            str(len(s.points)),
+            str(len(vals)),
+            f"{sum(vals) / len(vals):+.2f}" if vals else "—",
+            ", ".join(f"{p.week} ({p.value:+.2f})" for p in s.outliers[:6]) or "none",
+        )
+    console.print(table)
+
+
+def scenarios_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    set_probability: Annotated[
+        tuple[str, float] | None,
+        typer.Option("--set-probability", help="OUTCOME P: set an outcome's probability (0-1)."),
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (required with --set-probability).")] = None,
+    history: Annotated[bool, typer.Option("--history", help="Show the probability log.")] = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
+    from vigil.analyze.records import load_records
+    from vigil.analyze.scenarios import scenario_board
+    from vigil.store import analysis as db
+
+    with _store(ctx) as store:
+        w = _watch(store, name)
+        if set_probability is not None:
+            outcome, p = set_probability
+            w.outcome(outcome)
+            if not 0.0 <= p <= 1.0:
+                raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
+            if not reason:
+                raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
+            row = db.add_probability(store, w.name, outcome, p, reason)
+            console.print(f"{outcome}: probability {p:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({reason})")
+            return
+        log = db.probabilities(store, w.name)
+        if history:
+            if as_json:
+                _print_json(
+                    [{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in log]
+                )
+                return
+            table = Table("at", "outcome", "probability", "reason")
+            for r in log:
+                table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
+            console.print(table)
+            return
+        records = load_records(store, since=_day(since, "--since") or w.start, until=_day(until, "--until") or w.end)
+    board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
+    if as_json:
+        _print_json([b.to_dict() for b in board])
+        return
+    for b in board:
+        prob = f" · probability {b.probability:.0%}" if b.probability is not None else ""
+        table = Table("domain", "exposure", "expectation", "article", title=f"{b.label}{prob}")
+        for d, xs in b.by_domain.items():
+            for x in xs[:5]:
+                table.add_row(
+                    d,
+                    f"{b.exposure.get(d, 0):.0%}",
+                    x.citation.text[:160],
+                    f"{x.citation.article_id[:12]} §{x.citation.sentence_index}",
+                )
+        console.print(table)
+        for sp in b.signposts:
+            console.print(
+                f"  signpost {sp.label}: {'observed' if sp.observed else 'not yet'} ({len(sp.evidence)} sentences)"
+            )
+
+
+def alerts_cmd(
+    ctx: typer.Context,
+    watch: Annotated[str | None, typer.Option("--watch", help="Only this watch's alerts.")] = None,
+    evaluate: Annotated[
+        list[str] | None, typer.Option("--evaluate", help="Evaluate the watch's rules on these article ids now.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """List stored alerts (newest first), or evaluate a watch's rules on given articles."""
+    from vigil.analyze.alerts import evaluate_alerts
+    from vigil.store import analysis as db
+
+    with _store(ctx) as store:
+        if evaluate:
+            if watch is None:
+                raise typer.BadParameter("name the watch to evaluate", param_hint="--watch")
+            fired = evaluate_alerts(store, _watch(store, watch), evaluate)
+            console.print(f"{len(fired)} new alerts")
+            return
+        rows = db.list_alerts(store, watch=watch, limit=limit)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": r.id,
+                    "watch": r.watch,
+                    "rule": r.rule,
+                    "kind": r.kind,
+                    "message": r.message,
+                    "at": r.at,
+                    "evidence": r.evidence,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table("at", "watch", "rule", "message", "evidence")
+    for r in rows:
+        ev = r.evidence[0] if r.evidence else {}
+        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, str(ev.get("sentence", ""))[:120])
+    console.print(table)
+
+
+def brief_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, html or pdf.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (required for pdf).")
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Record the brief for the next 'what changed'.")
+    ] = True,
+) -> None:
+    """A cited brief: top developments, what changed, bridges, trends, the scenario board and alerts."""
+    from vigil.analyze.briefs import build_brief, render_html, render_markdown, render_pdf
+
+    if fmt not in {"md", "html", "pdf"}:
+        raise typer.BadParameter("use md, html or pdf", param_hint="--format")
+    if fmt == "pdf" and output is None:
+        raise typer.BadParameter("a PDF needs --output FILE.pdf", param_hint="--output")
+    with _store(ctx) as store:
+        w = _watch(store, name)
+        brief = build_brief(store, w, since=_day(since, "--since"), until=_day(until, "--until"), save=save)
+    if fmt == "pdf":
+        assert output is not None
+        render_pdf(render_html(brief), output)
+        console.print(f"wrote {output}")
+        return
+    text = render_markdown(brief) if fmt == "md" else render_html(brief)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the watch commands to the main ``vigil`` app."""
+    app.add_typer(watch_app, name="watch")
+    app.command("stories")(stories_cmd)
+    app.command("timeline")(timeline_cmd)
+    app.command("network")(network_cmd)
+    app.command("bridges")(bridges_cmd)
+    app.command("trends")(trends_cmd)
+    app.command("scenarios")(scenarios_cmd)
+    app.command("alerts")(alerts_cmd)
+    app.command("brief")(brief_cmd)
