@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from vigil.errors import ExtractError
-
 from spacy.language import Language
+
+from vigil.errors import ExtractError
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
