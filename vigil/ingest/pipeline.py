@@ -171,18 +171,27 @@ def _write_batch(
     extractions: list[Extraction] = []
     if extractor is not None and linked:
         extractions = extractor.extract([art for art, _, _ in linked])
+    # Another process may store the same articles meanwhile (the ids read above are a snapshot):
+    # only the writer whose insert lands stores the signature and extraction and counts the article.
+    # Writing in id order makes racing writers take row locks in one order, so they never deadlock.
+    written: list[Article] = []
     with store.transaction() as conn:
-        for art, sig, keys in linked:
-            store.insert_article(conn, art)
-            store.insert_minhash(conn, art.id, sig.to_bytes(), keys)
+        for art, sig, keys in sorted(linked, key=lambda item: item[0].id):
+            if store.insert_article(conn, art):
+                store.insert_minhash(conn, art.id, sig.to_bytes(), keys)
+                written.append(art)
+        written_ids = {art.id for art in written}
+        extractions = [x for x in extractions if x.article_id in written_ids]
         if extractions:
             store.save_extractions(conn, extractions)
         store.add_rejections(conn, rejected, now)
-    result.exact_duplicates += exact
-    result.ingested += len(linked)
-    result.near_duplicates += sum(1 for art, _, _ in linked if art.duplicate_of is not None)
+    order = {art.id: i for i, (art, _, _) in enumerate(linked)}
+    written.sort(key=lambda art: order[art.id])
+    result.exact_duplicates += exact + len(linked) - len(written)
+    result.ingested += len(written)
+    result.near_duplicates += sum(1 for art in written if art.duplicate_of is not None)
     result.extracted += len(extractions)
-    result.article_ids.extend(art.id for art, _, _ in linked)
+    result.article_ids.extend(art.id for art in written)
 
 
 def _article(raw: RawArticle, aid: str, now: datetime) -> Article:

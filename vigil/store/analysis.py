@@ -399,4 +399,3 @@ def load_actors(store: Store, ids: Iterable[str]) -> list[Actor]:
     t = schema.actors
     wanted = sorted({i for i in ids if i})
     return [_row_actor(r) for r in _run(store, select(t), wanted, t.c.id)]
-

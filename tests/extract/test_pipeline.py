@@ -1,0 +1,143 @@
+"""The reference article as a golden test: must-have and must-not-have, not a full dump."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+import pytest
+
+from tests.conftest import SEED
+from vigil.config import load_settings
+from vigil.extract.pipeline import Pipeline
+from vigil.ingest.readers import read_inputs
+from vigil.models import Article, Extraction, Modality, RawArticle, article_id
+
+
+@cache
+def _pipeline() -> Pipeline:
+    return Pipeline.load(load_settings(env={}))
+
+
+@cache
+def _reference() -> tuple[Article, Extraction]:
+    settings = load_settings(env={})
+    raw = next(r for r in read_inputs([str(SEED)], settings=settings) if isinstance(r, RawArticle))
+    from datetime import datetime
+
+    art = Article(
+        id=article_id(raw.text, raw.source), text=raw.text, title=raw.title, url=None, source=raw.source,
+        published=raw.published, date_source=raw.date_source, language="en", ingested_at=datetime(2024, 1, 28),
+        origin="test",
+    )
+    return art, _pipeline().extract([art])[0]
+
+
+def _sentence(art: Article, x: Extraction, index: int) -> str:
+    s = x.sentences[index]
+    return art.text[s.start : s.end]
+
+
+def _mention_actor(x: Extraction, surface: str) -> list[tuple[str | None, str | None, str | None]]:
+    return [(m.actor_id, m.country, m.sector) for m in x.mentions if m.text == surface or surface in m.text]
+
+
+def test_reference_article_date() -> None:
+    art, _ = _reference()
+    assert art.published == date(2024, 1, 27)
+
+
+@pytest.mark.parametrize(
+    ("surface", "country", "sector"),
+    [
+        ("Fumio Kishida", "JPN", "GOV"),
+        ("Joe Biden", "USA", "GOV"),
+        ("Taro Aso", "JPN", "GOV"),
+        ("Group of Seven", None, "IGO"),
+    ],
+)
+def test_reference_actors(surface: str, country: str | None, sector: str) -> None:
+    _, x = _reference()
+    found = _mention_actor(x, surface)
+    assert found, f"{surface} not found among {[m.text for m in x.mentions]}"
+    assert any(c == country and s == sector for _, c, s in found), found
+
+
+def test_reference_trump_is_not_government_in_january_2024() -> None:
+    _, x = _reference()
+    found = [(a, c, s) for m in x.mentions if "Trump" in m.text and m.actor_id == "person:donald-trump"
+             for a, c, s in [(m.actor_id, m.country, m.sector)]]
+    assert found
+    assert all(c == "USA" and s != "GOV" for _, c, s in found)
+
+
+def test_reference_abe_is_former_prime_minister() -> None:
+    _, x = _reference()
+    found = _mention_actor(x, "Shinzo Abe")
+    assert found and all(c == "JPN" and s != "GOV" for _, c, s in found)
+
+
+def test_reference_headings_are_not_entities() -> None:
+    _, x = _reference()
+    surfaces = {m.text for m in x.mentions}
+    for heading in ("Security, Trade, and Diplomacy", "The Balancing Act", "Japan's Stakes in the U.S. Elections"):
+        assert not any(s in heading and s != "U.S." and s != "Japan" for s in surfaces if len(s) > 4), surfaces
+    assert not any(m.text.startswith("Security") or m.text == "Trade" for m in x.mentions)
+
+
+def _events(x: Extraction, art: Article, words: str) -> list:  # type: ignore[type-arg]
+    return [e for e in x.events if words in _sentence(art, x, e.sentence_index)]
+
+
+def test_reference_japan_strengthens_ties_with_biden_administration() -> None:
+    art, x = _reference()
+    found = [e for e in _events(x, art, "fortify relations") if e.source_actor == "gov:JPN"
+             and e.target_actor in {"gov:USA", "person:joe-biden"}]
+    assert found, [(e.source_actor, e.target_actor, e.root) for e in x.events]
+    assert all(e.quad in {1, 2} for e in found)
+    assert all(e.modality in {Modality.ASSERTED, Modality.INTENDED} for e in found)
+
+
+def test_reference_japan_relies_on_aso_as_bridge_to_trump() -> None:
+    art, x = _reference()
+    sentence_events = _events(x, art, "bridge to Trump")
+    pairs = {(e.source_actor, e.target_actor) for e in sentence_events}
+    assert ("gov:JPN", "person:taro-aso") in pairs, pairs
+    assert ("person:taro-aso", "person:donald-trump") in pairs, pairs
+
+
+def test_reference_japan_bolsters_its_defence() -> None:
+    art, x = _reference()
+    found = [e for e in _events(x, art, "bolster") if e.source_actor == "gov:JPN"]
+    assert found, [(e.source_actor, e.target_actor, e.root) for e in x.events]
+
+
+def test_reference_second_trump_administration_is_never_asserted() -> None:
+    art, x = _reference()
+    for e in _events(x, art, "second Trump administration"):
+        assert e.modality is Modality.HYPOTHETICAL, e
+
+
+def test_reference_domains() -> None:
+    _, x = _reference()
+    article_domains = {d.domain for d in x.domains if d.sentence_index is None}
+    assert {"security", "trade", "diplomacy", "elections"} <= article_domains, article_domains
+
+
+def test_reference_negative_stance_of_japan_toward_trump() -> None:
+    _, x = _reference()
+    stances = [t for t in x.tones if t.source_actor in {"gov:JPN", "country:JPN"}
+               and t.target_actor in {"person:donald-trump", "gov:USA"}]
+    assert stances and min(t.score for t in stances) < 0, stances
+
+
+def test_every_fact_points_to_its_sentence() -> None:
+    art, x = _reference()
+    for e in x.events:
+        s = x.sentences[e.sentence_index]
+        assert e.source_span and s.start <= e.source_span[0] < e.source_span[1] <= s.end
+        assert art.text[e.source_span[0] : e.source_span[1]] == e.source_text
+        assert e.extractor == x.extractor and 0 <= e.confidence <= 1
+    for m in x.mentions:
+        s = x.sentences[m.sentence_index]
+        assert s.start <= m.start < m.end <= s.end and art.text[m.start : m.end] == m.text

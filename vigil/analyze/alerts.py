@@ -1,0 +1,337 @@
+"""Alerts: a watch's rules evaluated on newly ingested articles, stored with evidence, delivered.
+
+Call :func:`evaluate_alerts` after every ingest with the ids of the new articles. Each rule
+kind compares the new articles with what the store held before them:
+
+=============== ==================================================================
+actor_appears   the actor is mentioned (or is a party to an event) in a new article
+keyword         the keyword appears in a sentence of a new article
+new_event_type  an event between source and target with a PLOVER root not seen before
+new_bridge      an actor bridges the focal government to the outcome's camp now and did not before
+tone_shift      the week's tone toward the focal country leaves its band (k std)
+signpost        a sentence of a new article matches the outcome's signpost
+=============== ==================================================================
+
+Alerts get stable ids (watch, rule, evidence), so evaluating the same articles twice
+stores and delivers nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from vigil.analyze.networks import build_graph, find_bridges
+from vigil.analyze.records import Citation, Records, load_records
+from vigil.analyze.trends import domain_trends
+from vigil.analyze.watches import AlertRule, Delivery, Watch, keyword_pattern
+from vigil.errors import VigilError
+from vigil.store import Store
+from vigil.store import analysis as db
+
+__all__ = ["Alert", "DeliveryError", "deliver", "evaluate_alerts", "evaluate_rules"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+class DeliveryError(VigilError):
+    """An alert could not be delivered (file not writable, webhook failed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A fired rule with the sentences that fired it."""
+
+    id: str
+    watch: str
+    rule: str
+    kind: str
+    message: str
+    evidence: tuple[Citation, ...]
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {
+            "id": self.id,
+            "watch": self.watch,
+            "rule": self.rule,
+            "kind": self.kind,
+            "message": self.message,
+            "at": self.at.isoformat(),
+            "evidence": [c.to_dict() for c in self.evidence],
+        }
+
+
+def _alert(watch: Watch, rule: AlertRule, key: str, message: str, evidence: Sequence[Citation]) -> Alert:
+    digest = hashlib.sha1(f"{watch.name}|{rule.id}|{key}".encode()).hexdigest()[:24]
+    return Alert(
+        digest, watch.name, rule.id, rule.kind, message, tuple(evidence), datetime.now(UTC).replace(tzinfo=None)
+    )
+
+
+def _actor_appears(watch: Watch, rule: AlertRule, new: Records) -> list[Alert]:
+    assert rule.actor is not None
+    out = []
+    by_article: dict[str, list[Citation]] = {}
+    for m in new.mentions:
+        if m.actor_id == rule.actor:
+            by_article.setdefault(m.article_id, []).append(new.cite(m.article_id, m.sentence_index))
+    for e in new.events:
+        if rule.actor in (e.source_actor, e.target_actor):
+            by_article.setdefault(e.article_id, []).append(new.cite(e.article_id, e.sentence_index))
+    for aid, cites in sorted(by_article.items()):
+        uniq = list({(c.article_id, c.sentence_index): c for c in cites}.values())
+        out.append(_alert(watch, rule, aid, f"{new.name(rule.actor)} appears in {_title(new, aid)}", uniq[:5]))
+    return out
+
+
+def _title(records: Records, aid: str) -> str:
+    art = records.articles.get(aid)
+    return repr(art.title) if art and art.title else f"article {aid[:12]}"
+
+
+def _keyword(watch: Watch, rule: AlertRule, new: Records) -> list[Alert]:
+    assert rule.keyword is not None
+    pattern = keyword_pattern([rule.keyword])
+    out = []
+    for aid in sorted(new.articles):
+        cites = [new.cite(aid, i) for i, text in new.article_sentences(aid) if pattern.search(text)]
+        if not cites and pattern.search(new.articles[aid].title or ""):
+            cites = [new.cite(aid, None)]
+        if cites:
+            out.append(_alert(watch, rule, aid, f"{rule.keyword!r} in {_title(new, aid)}", cites[:5]))
+    return out
+
+
+def _new_event_type(watch: Watch, rule: AlertRule, new: Records, old: Records) -> list[Alert]:
+    pair = {rule.source, rule.target}
+
+    def between(records: Records) -> list[Any]:
+        return [e for e in records.events if {e.source_actor, e.target_actor} == pair]
+
+    seen = {e.root or "STATEMENT" for e in between(old)}
+    fresh: dict[str, list[Citation]] = {}
+    for e in between(new):
+        root = e.root or "STATEMENT"
+        if root not in seen:
+            fresh.setdefault(root, []).append(new.cite(e.article_id, e.sentence_index))
+    return [
+        _alert(
+            watch,
+            rule,
+            root,
+            f"new event type {root} between {new.name(rule.source)} and {new.name(rule.target)}",
+            cites[:5],
+        )
+        for root, cites in sorted(fresh.items())
+    ]
+
+
+def _new_bridge(watch: Watch, rule: AlertRule, new: Records, both: Records, old: Records) -> list[Alert]:
+    before = {
+        b.actor for ob in find_bridges(old, watch, build_graph(old)) if ob.outcome == rule.outcome for b in ob.bridges
+    }
+    new_ids = set(new.articles)
+    out = []
+    for ob in find_bridges(both, watch, build_graph(both)):
+        if ob.outcome != rule.outcome:
+            continue
+        for b in ob.bridges:
+            if b.actor in before:
+                continue
+            cites = [c for c in b.evidence if c.article_id in new_ids] or list(b.evidence)
+            out.append(_alert(watch, rule, b.actor, f"new bridge to {ob.label}: {b.name}", cites[:5]))
+    return out
+
+
+def _tone_shift(watch: Watch, rule: AlertRule, new: Records, both: Records) -> list[Alert]:
+    weeks = {
+        f"{a.published.isocalendar()[0]}-W{a.published.isocalendar()[1]:02d}"
+        for a in new.articles.values()
+        if a.published is not None
+    }
+    domains = [rule.domain] if rule.domain else None
+    out = []
+    for series in domain_trends(both, watch, domains=domains, k=rule.k):
+        if series.metric != "tone":
+            continue
+        for p in series.outliers:
+            if p.week in weeks:
+                cites = [
+                    both.cite(t.article_id, t.sentence_index)
+                    for t in new.tones
+                    if t.target_actor is not None and t.sentence_index is not None
+                ]
+                out.append(
+                    _alert(
+                        watch,
+                        rule,
+                        f"{series.domain}|{p.week}",
+                        f"tone toward {watch.focal} in {series.domain} left its band in {p.week}: "
+                        f"{p.value:+.2f} vs baseline {p.baseline:+.2f}",
+                        cites[:5],
+                    )
+                )
+    return out
+
+
+def _signpost(watch: Watch, rule: AlertRule, new: Records) -> list[Alert]:
+    assert rule.outcome is not None and rule.signpost is not None
+    outcome = watch.outcome(rule.outcome)
+    sp = next(s for s in outcome.signposts if s.id == rule.signpost)
+    pattern = sp.pattern()
+    out = []
+    for aid in sorted(new.articles):
+        cites = [new.cite(aid, i) for i, text in new.article_sentences(aid) if pattern.search(text)]
+        if cites:
+            out.append(_alert(watch, rule, aid, f"signpost observed for {outcome.label}: {sp.label}", cites[:5]))
+    return out
+
+
+def evaluate_rules(watch: Watch, new: Records, old: Records) -> list[Alert]:
+    """Evaluate every rule of ``watch`` on the new records against the earlier ones (pure).
+
+    Args:
+        watch: the watch with its rules.
+        new: records of the newly ingested articles.
+        old: records of what the store held before (for "new" rules and baselines).
+    Returns:
+        The alerts fired, in rule order.
+    """
+    both = Records.build(
+        [*old.articles.values(), *new.articles.values()],
+        sentences=[*old.sentences.values(), *new.sentences.values()],
+        mentions=[*old.mentions, *new.mentions],
+        events=[*old.events, *new.events],
+        domains=[*old.domains, *new.domains],
+        tones=[*old.tones, *new.tones],
+        actors=[*old.actors.values(), *new.actors.values()],
+    )
+    out: list[Alert] = []
+    for rule in watch.alerts:
+        if rule.kind == "actor_appears":
+            out += _actor_appears(watch, rule, new)
+        elif rule.kind == "keyword":
+            out += _keyword(watch, rule, new)
+        elif rule.kind == "new_event_type":
+            out += _new_event_type(watch, rule, new, old)
+        elif rule.kind == "new_bridge":
+            out += _new_bridge(watch, rule, new, both, old)
+        elif rule.kind == "tone_shift":
+            out += _tone_shift(watch, rule, new, both)
+        elif rule.kind == "signpost":
+            out += _signpost(watch, rule, new)
+    return out
+
+
+def evaluate_alerts(
+    store: Store, watch: Watch, article_ids: Sequence[str], *, deliver_to: Sequence[Delivery] | None = None
+) -> list[Alert]:
+    """Evaluate a watch's rules on newly ingested articles; store and deliver the new alerts.
+
+    Args:
+        store: the open store (the new articles already written and extracted).
+        watch: the watch.
+        article_ids: ids of the articles just ingested.
+        deliver_to: where to deliver (default: the watch's ``delivery``; ``[]`` delivers nowhere).
+    Returns:
+        The alerts that were new (not stored by an earlier evaluation).
+    """
+    if not article_ids or not watch.alerts:
+        return []
+    new = load_records(store, article_ids=article_ids)
+    new_ids = set(new.articles)
+    old_all = load_records(store, since=watch.start, until=watch.end)
+    old = Records.build(
+        [a for a in old_all.articles.values() if a.id not in new_ids],
+        sentences=[s for s in old_all.sentences.values() if s.article_id not in new_ids],
+        mentions=[m for m in old_all.mentions if m.article_id not in new_ids],
+        events=[e for e in old_all.events if e.article_id not in new_ids],
+        domains=[d for d in old_all.domains if d.article_id not in new_ids],
+        tones=[t for t in old_all.tones if t.article_id not in new_ids],
+        actors=old_all.actors.values(),
+    )
+    fired = evaluate_rules(watch, new, old)
+    stored = set(
+        db.add_alerts(
+            store,
+            [
+                db.AlertRow(a.id, a.watch, a.rule, a.kind, a.message, [c.to_dict() for c in a.evidence], a.at)
+                for a in fired
+            ],
+        )
+    )
+    fresh = [a for a in fired if a.id in stored]
+    deliver(fresh, watch.delivery if deliver_to is None else deliver_to)
+    return fresh
+
+
+def deliver(
+    alerts: Sequence[Alert],
+    targets: Sequence[Delivery],
+    *,
+    console: Callable[[str], None] | None = None,
+    client: httpx.Client | None = None,
+) -> None:
+    """Deliver alerts to the console, a JSON Lines file or a webhook.
+
+    Args:
+        alerts: the alerts.
+        targets: where to send them.
+        console: writes one line (default: standard error).
+        client: the HTTP client for webhooks (default: a new one with a 10 s timeout).
+    Raises:
+        DeliveryError: a file cannot be written or a webhook does not answer 2xx.
+    """
+    if not alerts:
+        return
+    for target in targets:
+        if target.kind == "console":
+            write = console or _stderr
+            for a in alerts:
+                first = a.evidence[0].text if a.evidence else ""
+                write(f"[alert {a.watch}/{a.rule}] {a.message}" + (f" — “{first}”" if first else ""))
+        elif target.kind == "file":
+            assert target.path is not None
+            try:
+                with Path(target.path).expanduser().open("a", encoding="utf-8") as fh:
+                    _write_lines(fh, alerts)
+            except OSError as exc:
+                raise DeliveryError(f"Cannot append alerts to {target.path}: {exc.strerror}.") from None
+        elif target.kind == "webhook":
+            assert target.url is not None
+            own = client is None
+            http = client or httpx.Client(timeout=10.0)
+            try:
+                resp = http.post(target.url, json={"alerts": [a.to_dict() for a in alerts]})
+            except httpx.HTTPError as exc:
+                raise DeliveryError(f"Webhook {target.url} failed: {exc}. The alerts are stored.") from None
+            finally:
+                if own:
+                    http.close()
+            if resp.status_code >= 300:
+                raise DeliveryError(
+                    f"Webhook {target.url} answered HTTP {resp.status_code}. The alerts are stored; "
+                    "list them with `vigil alerts`."
+                )
+
+
+def _write_lines(fh: TextIO, alerts: Sequence[Alert]) -> None:
+    for a in alerts:
+        fh.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _stderr(line: str) -> None:
+    import sys
+
+    sys.stderr.write(line + "\n")

@@ -1,0 +1,229 @@
+"""Records: the extraction layers of a window of articles, loaded once and shared by the analyses.
+
+The analyses (stories, timeline, networks, trends, scenarios, alerts, briefs) are pure
+functions over a :class:`Records`; :func:`load_records` is the one place that reads the
+store for them, in a handful of bulk queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.store import Store
+from vigil.store import analysis as db
+
+__all__ = ["Citation", "Records", "load_records"]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A sentence that supports a claim: the article, the sentence index and its text."""
+
+    article_id: str
+    sentence_index: int | None
+    text: str
+    title: str | None = None
+    published: date | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping."""
+        return {
+            "article": self.article_id,
+            "sentence_index": self.sentence_index,
+            "sentence": self.text,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+        }
+
+
+@dataclass(slots=True)
+class Records:
+    """Articles with their sentences, mentions, events, domain tags, tones and actors.
+
+    Build by hand in tests, or with :func:`load_records` from a store.
+    """
+
+    articles: dict[str, Article] = field(default_factory=dict)
+    sentences: dict[tuple[str, int], Sentence] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    domains: list[DomainTag] = field(default_factory=list)
+    tones: list[Tone] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    _mention_attrs: dict[str, tuple[str | None, str | None]] | None = field(default=None, repr=False)
+    _by_article: dict[str, list[Sentence]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        articles: Iterable[Article],
+        *,
+        sentences: Iterable[Sentence] = (),
+        mentions: Iterable[Mention] = (),
+        events: Iterable[Event] = (),
+        domains: Iterable[DomainTag] = (),
+        tones: Iterable[Tone] = (),
+        actors: Iterable[Actor] = (),
+    ) -> Records:
+        """Assemble records from plain lists."""
+        return cls(
+            articles={a.id: a for a in articles},
+            sentences={(s.article_id, s.index): s for s in sentences},
+            mentions=list(mentions),
+            events=list(events),
+            domains=list(domains),
+            tones=list(tones),
+            actors={a.id: a for a in actors},
+        )
+
+    # --- lookups ---------------------------------------------------------------------
+
+    def sentence_text(self, article_id: str, index: int | None) -> str:
+        """The text of a sentence ('' when unknown; the title or lead for ``index=None``)."""
+        art = self.articles.get(article_id)
+        if art is None:
+            return ""
+        if index is None:
+            return art.title or art.text[:200]
+        s = self.sentences.get((article_id, index))
+        return art.text[s.start : s.end].strip() if s is not None else ""
+
+    def cite(self, article_id: str, index: int | None) -> Citation:
+        """A :class:`Citation` of sentence ``index`` of the article."""
+        art = self.articles.get(article_id)
+        return Citation(
+            article_id,
+            index,
+            self.sentence_text(article_id, index),
+            art.title if art else None,
+            art.published if art else None,
+            art.url if art else None,
+        )
+
+    def name(self, actor_id: str | None) -> str:
+        """A readable name for an actor id (the id itself when unknown)."""
+        if actor_id is None:
+            return "—"
+        actor = self.actors.get(actor_id)
+        return actor.name if actor is not None else actor_id
+
+    def article_sentences(self, article_id: str) -> list[tuple[int, str]]:
+        """Every ``(index, text)`` of an article, in order."""
+        art = self.articles.get(article_id)
+        if art is None:
+            return []
+        if self._by_article is None:
+            grouped: dict[str, list[Sentence]] = defaultdict(list)
+            for sent in self.sentences.values():
+                grouped[sent.article_id].append(sent)
+            self._by_article = {a: sorted(xs, key=lambda x: x.index) for a, xs in grouped.items()}
+        return [(s.index, art.text[s.start : s.end].strip()) for s in self._by_article.get(article_id, [])]
+
+    def sentence_actors(self) -> dict[tuple[str, int], set[str]]:
+        """Actor ids mentioned per ``(article, sentence)``."""
+        out: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for m in self.mentions:
+            if m.actor_id:
+                out[(m.article_id, m.sentence_index)].add(m.actor_id)
+        return out
+
+    def sentence_domains(self) -> dict[tuple[str, int], dict[str, float]]:
+        """Domain scores per ``(article, sentence)``."""
+        out: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+        for d in self.domains:
+            if d.sentence_index is not None:
+                out[(d.article_id, d.sentence_index)][d.domain] = d.score
+        return out
+
+    def article_domains(self) -> dict[str, dict[str, float]]:
+        """Article-level domain scores per article."""
+        out: dict[str, dict[str, float]] = defaultdict(dict)
+        for d in self.domains:
+            if d.sentence_index is None:
+                out[d.article_id][d.domain] = d.score
+        return out
+
+    def actor_country(self, actor_id: str) -> str | None:
+        """The ISO3 country of an actor: from the actor record, else from its id or mentions."""
+        actor = self.actors.get(actor_id)
+        if actor is not None and actor.country:
+            return actor.country
+        kind, _, rest = actor_id.partition(":")
+        if kind in {"country", "gov"} and len(rest) == 3:
+            return rest
+        return self._attrs().get(actor_id, (None, None))[0]
+
+    def _attrs(self) -> dict[str, tuple[str | None, str | None]]:
+        """First country and sector seen in the mentions of each actor (computed once)."""
+        if self._mention_attrs is None:
+            out: dict[str, tuple[str | None, str | None]] = {}
+            for m in self.mentions:
+                if m.actor_id:
+                    country, sector = out.get(m.actor_id, (None, None))
+                    out[m.actor_id] = (country or m.country, sector or m.sector)
+            self._mention_attrs = out
+        return self._mention_attrs
+
+    def actor_sector(self, actor_id: str, day: date | None) -> str | None:
+        """The PLOVER sector of an actor on ``day`` (role, then record, then mentions)."""
+        if actor_id.startswith("gov:"):
+            return "GOV"
+        actor = self.actors.get(actor_id)
+        if actor is not None:
+            role = actor.role_on(day)
+            if role is not None and role.sector:
+                return role.sector
+            if actor.sector:
+                return actor.sector
+        return self._attrs().get(actor_id, (None, None))[1]
+
+
+def load_records(
+    store: Store,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    article_ids: Sequence[str] | None = None,
+    with_kb: bool = True,
+) -> Records:
+    """Load the articles in a date range (or with the given ids) with every extraction layer.
+
+    Args:
+        store: the open store.
+        since, until: inclusive publication-date bounds.
+        article_ids: restrict to these articles.
+        with_kb: complete actors (names, roles) from the knowledge base.
+    Returns:
+        The :class:`Records`.
+    """
+    arts = db.load_articles(store, since=since, until=until, ids=article_ids)
+    ids = [a.id for a in arts]
+    mentions = db.load_mentions(store, ids)
+    events = db.load_events(store, ids)
+    actor_ids = {m.actor_id for m in mentions if m.actor_id}
+    actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
+    actors = {a.id: a for a in db.load_actors(store, actor_ids)}
+    if with_kb:
+        # The store keeps provisional actors; knowledge-base actors are read from the KB itself.
+        from vigil.kb import KnowledgeBase
+
+        kb = KnowledgeBase.load()
+        for aid in actor_ids - set(actors):
+            found = kb.get(aid)
+            if found is not None:
+                actors[aid] = found
+    return Records.build(
+        arts,
+        sentences=db.load_sentences(store, ids),
+        mentions=mentions,
+        events=events,
+        domains=db.load_domain_tags(store, ids),
+        tones=db.load_tones(store, ids),
+        actors=actors.values(),
+    )

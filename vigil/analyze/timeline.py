@@ -1,0 +1,160 @@
+"""Timeline: a watch's dated developments, one line per story, with its key event, actors and domains.
+
+A story is in the watch when one of its articles names a watched actor (mention or
+event) or one of the watch's keywords. Its key event is the most confident event
+touching a watched actor (asserted events first), cited by its sentence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from vigil.analyze.records import Citation, Records
+from vigil.analyze.stories import Story, cluster_stories
+from vigil.analyze.trends import focal_actors
+from vigil.analyze.watches import Watch, keyword_pattern
+from vigil.models import Event, Modality
+
+__all__ = ["TimelineEntry", "timeline", "watch_articles"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One development: a story with its key event."""
+
+    date: date | None
+    story: str
+    title: str | None
+    reports: int
+    key_event: str | None
+    actors: tuple[str, ...]
+    domains: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    citation: Citation
+    weight: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping."""
+        return {
+            "date": self.date.isoformat() if self.date else None,
+            "story": self.story,
+            "title": self.title,
+            "reports": self.reports,
+            "key_event": self.key_event,
+            "actors": list(self.actors),
+            "domains": list(self.domains),
+            "outcomes": list(self.outcomes),
+            "citation": self.citation.to_dict(),
+            "watch_events": self.weight,
+        }
+
+
+def watch_articles(records: Records, watch: Watch) -> set[str]:
+    """Ids of the articles that concern the watch (a watched actor or keyword)."""
+    wanted = watch.watched_actors() | focal_actors(records, watch)
+    out = {m.article_id for m in records.mentions if m.actor_id in wanted}
+    out |= {e.article_id for e in records.events if e.source_actor in wanted or e.target_actor in wanted}
+    words = list(watch.keywords) + [w for o in watch.outcomes for w in o.keywords]
+    if words:
+        pattern = keyword_pattern(words)
+        out |= {a.id for a in records.articles.values() if pattern.search(f"{a.title or ''} {a.text}")}
+    return out
+
+
+def _key_event(events: Sequence[Event], wanted: set[str]) -> Event | None:
+    relevant = [e for e in events if e.source_actor in wanted or e.target_actor in wanted] or list(events)
+    if not relevant:
+        return None
+    return max(relevant, key=lambda e: (e.modality is Modality.ASSERTED, e.confidence, -e.sentence_index))
+
+
+def timeline(
+    records: Records,
+    watch: Watch,
+    *,
+    stories: Sequence[Story] | None = None,
+    outcome: str | None = None,
+    domain: str | None = None,
+    actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[TimelineEntry]:
+    """The watch's developments, oldest first.
+
+    Args:
+        records: the loaded records.
+        watch: the watch.
+        stories: precomputed stories (default: clustered from the records).
+        outcome: only stories naming this outcome's camp or keywords.
+        domain: only stories tagged with this domain.
+        actor: only stories naming this actor id.
+        since, until: inclusive bounds on the story's first date.
+    Returns:
+        One :class:`TimelineEntry` per story.
+    """
+    relevant = watch_articles(records, watch)
+    if stories is None:
+        stories = cluster_stories([records.articles[a] for a in relevant])
+    wanted = watch.watched_actors() | focal_actors(records, watch)
+    events_by_article: dict[str, list[Event]] = defaultdict(list)
+    for e in records.events:
+        events_by_article[e.article_id].append(e)
+    actors_by_article: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in records.mentions:
+        if m.actor_id:
+            actors_by_article[m.article_id][m.actor_id] += 1
+    art_domains = records.article_domains()
+    out = []
+    for s in stories:
+        members = [a for a in s.article_ids if a in relevant and a in records.articles]
+        if not members:
+            continue
+        if since is not None and (s.first is None or s.first < since):
+            continue
+        if until is not None and (s.first is None or s.first > until):
+            continue
+        evs = [e for a in members for e in events_by_article.get(a, [])]
+        actors: Counter[str] = Counter()
+        for a in members:
+            actors.update(actors_by_article.get(a, Counter()))
+        doms: dict[str, float] = defaultdict(float)
+        for a in members:
+            for d, score in art_domains.get(a, {}).items():
+                doms[d] += score
+        text = " ".join(f"{records.articles[a].title or ''} {records.articles[a].text}" for a in members)
+        outcomes = tuple(
+            o.id
+            for o in watch.outcomes
+            if set(o.camp) & set(actors) or (o.pattern() is not None and o.pattern().search(text))  # type: ignore[union-attr]
+        )
+        if outcome is not None and outcome not in outcomes:
+            continue
+        if domain is not None and domain not in doms:
+            continue
+        if actor is not None and actor not in actors:
+            continue
+        key = _key_event(evs, wanted)
+        citation = records.cite(key.article_id, key.sentence_index) if key else records.cite(members[0], None)
+        out.append(
+            TimelineEntry(
+                date=s.first,
+                story=s.id,
+                title=records.articles[members[0]].title,
+                reports=len(members),
+                key_event=(
+                    f"{records.name(key.source_actor)} {key.root or 'STATEMENT'} {records.name(key.target_actor)}"
+                    f" ({key.modality.value})"
+                    if key
+                    else None
+                ),
+                actors=tuple(a for a, _ in actors.most_common(6)),
+                domains=tuple(sorted(doms, key=lambda d: -doms[d])[:4]),
+                outcomes=outcomes,
+                citation=citation,
+                weight=sum(1 for e in evs if e.source_actor in wanted or e.target_actor in wanted),
+            )
+        )
+    return sorted(out, key=lambda t: (t.date or date.min, t.story))

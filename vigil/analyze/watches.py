@@ -1,0 +1,443 @@
+"""The Watch: who watches what, the possible outcomes, the domains and actors that matter, alert rules.
+
+A watch is a readable YAML file (see ``vigil/watches/*.yaml``), validated here with
+errors that name the offending key, and stored verbatim with the data so that
+``vigil watch show --yaml`` gives back what the analyst wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vigil.errors import ConfigError
+
+__all__ = [
+    "ALERT_KINDS",
+    "AlertRule",
+    "CalendarEntry",
+    "Delivery",
+    "Outcome",
+    "Signpost",
+    "Watch",
+    "WatchError",
+    "example_watches",
+    "load_watch",
+    "parse_watch",
+]
+
+ALERT_KINDS = ("actor_appears", "keyword", "new_event_type", "new_bridge", "tone_shift", "signpost")
+DELIVERY_KINDS = ("console", "file", "webhook")
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+_ISO3_RE = re.compile(r"^[A-Z]{3}$")
+
+
+class WatchError(ConfigError):
+    """A watch file is invalid; the message names the key and what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """A dated milestone of the watched subject (a primary, a convention, election day)."""
+
+    date: date
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signpost:
+    """Something to look out for: observed when a sentence matches one of its keywords."""
+
+    id: str
+    label: str
+    keywords: tuple[str, ...]
+
+    def pattern(self) -> re.Pattern[str]:
+        """A case-insensitive regex matching any keyword on word boundaries."""
+        return keyword_pattern(self.keywords)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A possible outcome of the watched subject, with its camp of actors and the words that name it."""
+
+    id: str
+    label: str
+    camp: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    signposts: tuple[Signpost, ...] = ()
+
+    def pattern(self) -> re.Pattern[str] | None:
+        """A regex for sentences naming the outcome, or None when it has no keywords."""
+        return keyword_pattern(self.keywords) if self.keywords else None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """One alert rule. Which fields matter depends on ``kind`` (see :data:`ALERT_KINDS`)."""
+
+    id: str
+    kind: str
+    actor: str | None = None
+    keyword: str | None = None
+    source: str | None = None
+    target: str | None = None
+    outcome: str | None = None
+    signpost: str | None = None
+    domain: str | None = None
+    k: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where alerts go: the console, a JSON Lines file or a webhook URL."""
+
+    kind: str
+    path: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """What a user watches and how.
+
+    Attributes:
+        name: slug key of the watch.
+        title: a readable title.
+        focal: ISO3 code of the watching country.
+        focal_government: actor ids standing for the focal government (default ``gov:<focal>``).
+        subject: what is watched (e.g. "2024 U.S. presidential election").
+        start, end: the period of interest (None: open).
+        calendar: milestones of the subject.
+        outcomes: possible outcomes with their camps.
+        domains: policy domains that matter.
+        actors: actor ids of interest.
+        alerts: alert rules; delivery: where alerts go.
+        keywords: words that make an article relevant even without a known actor.
+    """
+
+    name: str
+    title: str
+    focal: str
+    subject: str
+    focal_government: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    calendar: tuple[CalendarEntry, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    domains: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    alerts: tuple[AlertRule, ...] = ()
+    delivery: tuple[Delivery, ...] = field(default_factory=lambda: (Delivery("console"),))
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        """The outcome with id ``outcome_id``.
+
+        Raises:
+            WatchError: no such outcome; the message lists the known ones.
+        """
+        for o in self.outcomes:
+            if o.id == outcome_id:
+                return o
+        known = ", ".join(o.id for o in self.outcomes) or "none"
+        raise WatchError(f"Watch {self.name!r} has no outcome {outcome_id!r} (outcomes: {known}).")
+
+    @property
+    def government(self) -> tuple[str, ...]:
+        """The focal government's actor ids (``gov:<focal>`` when none are given)."""
+        return self.focal_government or (f"gov:{self.focal}",)
+
+    def watched_actors(self) -> set[str]:
+        """Every actor id the watch names: focal government, camps and actors of interest."""
+        out = set(self.government) | set(self.actors) | {f"country:{self.focal}"}
+        for o in self.outcomes:
+            out.update(o.camp)
+        return out
+
+
+def keyword_pattern(words: Sequence[str]) -> re.Pattern[str]:
+    """A case-insensitive regex matching any of ``words`` as whole words."""
+    alts = sorted((re.escape(w.strip()) for w in words if w.strip()), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+class _V:
+    """A small validator that names the key path in every error."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, msg: str) -> WatchError:
+        return WatchError(f"{self.source}: key '{key}': {msg}")
+
+    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(key, f"expected a mapping, got {type(value).__name__}")
+        return value
+
+    def known(self, data: Mapping[str, Any], key: str, allowed: Sequence[str]) -> None:
+        for k in data:
+            if k not in allowed:
+                raise self.fail(f"{key}.{k}" if key else str(k), f"unknown key; allowed: {', '.join(allowed)}")
+
+    def text(self, data: Mapping[str, Any], name: str, key: str, *, required: bool = False) -> str | None:
+        value = data.get(name)
+        if value is None:
+            if required:
+                raise self.fail(key, "is required")
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
+            raise self.fail(key, f"expected a non-empty string, got {value!r}")
+        return str(value).strip()
+
+    def strings(self, data: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
+        value = data.get(name)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, f"expected a list of strings, got {value!r}")
+        return tuple(v.strip() for v in value)
+
+    def day(self, value: Any, key: str) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self.fail(key, f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+    def slug(self, value: str | None, key: str) -> str:
+        if value is None or not _NAME_RE.match(value):
+            raise self.fail(key, f"expected a lower-case slug (letters, digits, - or _), got {value!r}")
+        return value
+
+    def actor_ids(self, data: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
+        ids = self.strings(data, name, key)
+        for i, a in enumerate(ids):
+            if ":" not in a:
+                raise self.fail(f"{key}[{i}]", f"expected an actor id like gov:JPN or person:taro-aso, got {a!r}")
+        return ids
+
+
+_TOP_KEYS = (
+    "name",
+    "title",
+    "focal",
+    "focal_government",
+    "subject",
+    "start",
+    "end",
+    "calendar",
+    "outcomes",
+    "domains",
+    "actors",
+    "keywords",
+    "alerts",
+    "delivery",
+)
+_OUTCOME_KEYS = ("id", "label", "camp", "keywords", "signposts")
+_RULE_KEYS = ("id", "kind", "actor", "keyword", "source", "target", "outcome", "signpost", "domain", "k")
+_RULE_NEEDS = {
+    "actor_appears": ("actor",),
+    "keyword": ("keyword",),
+    "new_event_type": ("source", "target"),
+    "new_bridge": ("outcome",),
+    "tone_shift": (),
+    "signpost": ("outcome", "signpost"),
+}
+
+
+def parse_watch(text: str, *, source: str = "watch") -> Watch:
+    """Parse and validate a watch from YAML text.
+
+    Args:
+        text: the YAML document.
+        source: what to call it in error messages (a file name).
+    Returns:
+        The :class:`Watch`.
+    Raises:
+        WatchError: invalid YAML or an invalid key; the message names the key.
+    """
+    v = _V(source)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise WatchError(f"{source}: not valid YAML: {exc}") from None
+    top = v.mapping(data, "(top level)")
+    v.known(top, "", _TOP_KEYS)
+    name = v.slug(v.text(top, "name", "name", required=True), "name")
+    focal = v.text(top, "focal", "focal", required=True) or ""
+    if not _ISO3_RE.match(focal):
+        raise v.fail("focal", f"expected an ISO 3166 alpha-3 country code such as JPN, got {focal!r}")
+    calendar = []
+    raw_cal = top.get("calendar") or []
+    if not isinstance(raw_cal, list):
+        raise v.fail("calendar", "expected a list of {date, label}")
+    for i, item in enumerate(raw_cal):
+        key = f"calendar[{i}]"
+        m = v.mapping(item, key)
+        v.known(m, key, ("date", "label"))
+        d = v.day(m.get("date"), f"{key}.date")
+        if d is None:
+            raise v.fail(f"{key}.date", "is required")
+        calendar.append(CalendarEntry(d, v.text(m, "label", f"{key}.label", required=True) or ""))
+    outcomes = []
+    raw_out = top.get("outcomes") or []
+    if not isinstance(raw_out, list):
+        raise v.fail("outcomes", "expected a list of outcomes")
+    for i, item in enumerate(raw_out):
+        key = f"outcomes[{i}]"
+        m = v.mapping(item, key)
+        v.known(m, key, _OUTCOME_KEYS)
+        oid = v.slug(v.text(m, "id", f"{key}.id", required=True), f"{key}.id")
+        camp = v.actor_ids(m, "camp", f"{key}.camp")
+        if not camp:
+            raise v.fail(f"{key}.camp", "needs at least one actor id")
+        signposts = []
+        raw_sp = m.get("signposts") or []
+        if not isinstance(raw_sp, list):
+            raise v.fail(f"{key}.signposts", "expected a list of {id, label, keywords}")
+        for j, sp in enumerate(raw_sp):
+            skey = f"{key}.signposts[{j}]"
+            sm = v.mapping(sp, skey)
+            v.known(sm, skey, ("id", "label", "keywords"))
+            words = v.strings(sm, "keywords", f"{skey}.keywords")
+            if not words:
+                raise v.fail(f"{skey}.keywords", "needs at least one keyword")
+            signposts.append(
+                Signpost(
+                    v.slug(v.text(sm, "id", f"{skey}.id", required=True), f"{skey}.id"),
+                    v.text(sm, "label", f"{skey}.label", required=True) or "",
+                    words,
+                )
+            )
+        outcomes.append(
+            Outcome(
+                oid,
+                v.text(m, "label", f"{key}.label") or oid,
+                camp,
+                v.strings(m, "keywords", f"{key}.keywords"),
+                tuple(signposts),
+            )
+        )
+    if len({o.id for o in outcomes}) != len(outcomes):
+        raise v.fail("outcomes", "outcome ids must be unique")
+    outcome_ids = {o.id: o for o in outcomes}
+    rules = []
+    raw_rules = top.get("alerts") or []
+    if not isinstance(raw_rules, list):
+        raise v.fail("alerts", "expected a list of rules")
+    for i, item in enumerate(raw_rules):
+        key = f"alerts[{i}]"
+        m = v.mapping(item, key)
+        v.known(m, key, _RULE_KEYS)
+        kind = v.text(m, "kind", f"{key}.kind", required=True) or ""
+        if kind not in ALERT_KINDS:
+            raise v.fail(f"{key}.kind", f"unknown kind {kind!r}; expected one of {', '.join(ALERT_KINDS)}")
+        for need in _RULE_NEEDS[kind]:
+            if m.get(need) is None:
+                raise v.fail(f"{key}.{need}", f"is required for kind {kind}")
+        for actor_key in ("actor", "source", "target"):
+            val = v.text(m, actor_key, f"{key}.{actor_key}")
+            if val is not None and ":" not in val:
+                raise v.fail(f"{key}.{actor_key}", f"expected an actor id like gov:JPN, got {val!r}")
+        out_id = v.text(m, "outcome", f"{key}.outcome")
+        if out_id is not None and out_id not in outcome_ids:
+            raise v.fail(f"{key}.outcome", f"no outcome {out_id!r}; outcomes: {', '.join(outcome_ids) or 'none'}")
+        sp_id = v.text(m, "signpost", f"{key}.signpost")
+        if sp_id is not None and out_id is not None and sp_id not in {s.id for s in outcome_ids[out_id].signposts}:
+            raise v.fail(f"{key}.signpost", f"outcome {out_id!r} has no signpost {sp_id!r}")
+        k = m.get("k", 2.0)
+        if not isinstance(k, int | float) or isinstance(k, bool) or k <= 0:
+            raise v.fail(f"{key}.k", f"expected a positive number, got {k!r}")
+        rules.append(
+            AlertRule(
+                id=v.slug(v.text(m, "id", f"{key}.id") or f"{kind.replace('_', '-')}-{i + 1}", f"{key}.id"),
+                kind=kind,
+                actor=v.text(m, "actor", f"{key}.actor"),
+                keyword=v.text(m, "keyword", f"{key}.keyword"),
+                source=v.text(m, "source", f"{key}.source"),
+                target=v.text(m, "target", f"{key}.target"),
+                outcome=out_id,
+                signpost=sp_id,
+                domain=v.text(m, "domain", f"{key}.domain"),
+                k=float(k),
+            )
+        )
+    if len({r.id for r in rules}) != len(rules):
+        raise v.fail("alerts", "rule ids must be unique")
+    deliveries = []
+    raw_del = top.get("delivery", [{"kind": "console"}]) or []
+    if not isinstance(raw_del, list):
+        raise v.fail("delivery", "expected a list of {kind: console|file|webhook, path|url}")
+    for i, item in enumerate(raw_del):
+        key = f"delivery[{i}]"
+        m = v.mapping(item, key)
+        v.known(m, key, ("kind", "path", "url"))
+        kind = v.text(m, "kind", f"{key}.kind", required=True) or ""
+        if kind not in DELIVERY_KINDS:
+            raise v.fail(f"{key}.kind", f"expected one of {', '.join(DELIVERY_KINDS)}, got {kind!r}")
+        path = v.text(m, "path", f"{key}.path", required=kind == "file")
+        url = v.text(m, "url", f"{key}.url", required=kind == "webhook")
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise v.fail(f"{key}.url", f"expected an http(s) URL, got {url!r}")
+        deliveries.append(Delivery(kind, path, url))
+    start = v.day(top.get("start"), "start")
+    end = v.day(top.get("end"), "end")
+    if start and end and end < start:
+        raise v.fail("end", f"{end} is before start {start}")
+    return Watch(
+        name=name,
+        title=v.text(top, "title", "title") or name,
+        focal=focal,
+        subject=v.text(top, "subject", "subject", required=True) or "",
+        focal_government=v.actor_ids(top, "focal_government", "focal_government"),
+        start=start,
+        end=end,
+        calendar=tuple(sorted(calendar, key=lambda c: c.date)),
+        outcomes=tuple(outcomes),
+        domains=v.strings(top, "domains", "domains"),
+        actors=v.actor_ids(top, "actors", "actors"),
+        keywords=v.strings(top, "keywords", "keywords"),
+        alerts=tuple(rules),
+        delivery=tuple(deliveries),
+    )
+
+
+def load_watch(path: str | Path) -> tuple[Watch, str]:
+    """Read and validate a watch file; return the watch and its YAML text.
+
+    Raises:
+        WatchError: the file cannot be read or is invalid.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise WatchError(f"Cannot read watch file {p}: {exc.strerror}.") from None
+    return parse_watch(text, source=p.name), text
+
+
+def example_watches() -> dict[str, str]:
+    """The watches shipped with Vigil: file name -> YAML text."""
+    folder = resources.files("vigil") / "watches"
+    return {
+        item.name: item.read_text(encoding="utf-8")
+        for item in sorted(folder.iterdir(), key=lambda x: x.name)
+        if item.name.endswith(".yaml")
+    }
