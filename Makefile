@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint typecheck clean-demo
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock scripts/install-system-deps
+	bash scripts/install-system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
@@ -18,8 +19,11 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/vigil --db $(DB) watch create vigil/watches/japan-us-2024.yaml --replace
+	$(BIN)/vigil --db $(DB) watch create vigil/watches/gbr-us-2020.yaml --replace
 	$(BIN)/vigil --db $(DB) ingest $(SHARED)/corpus/wikinews/*.csv $(SHARED)/corpus/seed
 	$(BIN)/vigil --db $(DB) status
+	$(BIN)/vigil --db $(DB) brief japan-us-2024
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest; rc=$$?; \

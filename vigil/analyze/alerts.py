@@ -37,7 +37,7 @@ from vigil.errors import VigilError
 from vigil.store import Store
 from vigil.store import analysis as db
 
-__all__ = ["Alert", "DeliveryError", "deliver", "evaluate_alerts", "evaluate_rules"]
+__all__ = ["Alert", "DeliveryError", "alerts_after_ingest", "deliver", "evaluate_alerts", "evaluate_rules"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -335,3 +335,28 @@ def _stderr(line: str) -> None:
     import sys
 
     sys.stderr.write(line + "\n")
+
+
+def alerts_after_ingest(store: Store, article_ids: Sequence[str]) -> list[Alert]:
+    """Evaluate every stored watch's rules on the articles an ingest just added.
+
+    A delivery that fails (a webhook down) is logged; the alerts stay stored.
+
+    Args:
+        store: the open store.
+        article_ids: ids of the new articles.
+    Returns:
+        The new alerts of all watches.
+    """
+    from vigil.analyze.watches import parse_watch
+
+    fired: list[Alert] = []
+    if not article_ids:
+        return fired
+    for name, text, _ in db.list_watches(store):
+        watch = parse_watch(text, source=name)
+        try:
+            fired += evaluate_alerts(store, watch, article_ids)
+        except DeliveryError as exc:
+            log.warning("watch %s: alerts stored but not delivered: %s", name, exc)
+    return fired

@@ -147,12 +147,18 @@ def ingest(
             finally:
                 if hasattr(extractor, "close"):
                     extractor.close()
+        alerts = []
+        if result.extracted:
+            from vigil.analyze.alerts import alerts_after_ingest
+
+            alerts = alerts_after_ingest(store, result.article_ids)
     summary = {
         "ingested": result.ingested,
         "exact_duplicates": result.exact_duplicates,
         "near_duplicates": result.near_duplicates,
         "extracted": result.extracted,
         "rejected": [{"input": r.origin, "where": r.location, "reason": r.reason} for r in result.rejected],
+        "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in alerts],
     }
     if as_json:
         _print_json(summary)
@@ -160,7 +166,7 @@ def ingest(
         console.print(
             f"ingested [bold]{result.ingested}[/] · exact duplicates {result.exact_duplicates} · "
             f"near duplicates {result.near_duplicates} · extracted {result.extracted} · "
-            f"rejected [bold]{len(result.rejected)}[/]"
+            f"rejected [bold]{len(result.rejected)}[/]" + (f" · alerts [bold]{len(alerts)}[/]" if alerts else "")
         )
         if result.rejected and not console.is_terminal:
             for r in result.rejected:

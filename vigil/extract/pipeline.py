@@ -36,7 +36,7 @@ from vigil.extract.events import PRONOUNS_PERSON, Candidate, candidates
 from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, load_nlp
 from vigil.kb import KnowledgeBase
-from vigil.models import Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
+from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
 from vigil.store import Store
 
 if TYPE_CHECKING:
@@ -121,6 +121,12 @@ class Pipeline:
         ]
 
     # --- stages ---------------------------------------------------------------
+
+    def _known_actors(self, mentions: Sequence[ActorMention], events: Sequence[Event]) -> list[Actor]:
+        """Knowledge-base actors this article names, so the store can show who they are."""
+        ids = {m.actor_id for m in mentions} | {e.source_actor for e in events} | {e.target_actor for e in events}
+        found = (self.kb.get(i) for i in sorted(i for i in ids if i and not i.startswith("prov:")))
+        return [a for a in found if a is not None]
 
     def _mentions(self, article: Article, doc: Doc) -> tuple[Doc, list[Span], list[ActorMention], ArticleActors]:
         t0 = time.perf_counter()
@@ -264,7 +270,7 @@ class Pipeline:
             events=tuple(events),
             domains=tuple(domain_tags),
             tones=tuple(tones),
-            actors=tuple(state.provisional.values()),
+            actors=tuple(state.provisional.values()) + tuple(self._known_actors(mentions, events)),
         )
 
 

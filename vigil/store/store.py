@@ -405,7 +405,9 @@ class Store:
             if batch:
                 conn.execute(tbl.insert(), batch)
         if actors:
-            self.upsert_actors(conn, actors.values(), replace=False)
+            # Knowledge-base actors are refreshed (roles change); provisional ones never overwrite.
+            self.upsert_actors(conn, [a for a in actors.values() if not a.provisional], replace=True)
+            self.upsert_actors(conn, [a for a in actors.values() if a.provisional], replace=False)
 
     def upsert_actors(self, conn: Connection, actors: Iterable[Actor], *, replace: bool = True) -> None:
         """Write actors; ``replace=False`` keeps an existing row (provisional actors never overwrite)."""
@@ -413,9 +415,12 @@ class Store:
         if not rows:
             return
         if replace:
-            ids = [r["id"] for r in rows]
-            conn.execute(schema.actors.delete().where(schema.actors.c.id.in_(ids)))
-            conn.execute(schema.actors.insert(), rows)
+            # A real upsert: concurrent writers of the same actor never collide.
+            dialect = postgresql if self.dialect == "postgresql" else sqlite
+            stmt = dialect.insert(schema.actors)
+            updated = {c.name: stmt.excluded[c.name] for c in schema.actors.c if c.name != "id"}
+            for row in sorted(rows, key=lambda r: r["id"]):
+                conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=updated), row)
         else:
             conn.execute(self.insert_ignore(schema.actors), rows)
 

@@ -1,0 +1,63 @@
+"""Fixtures for the analyses: one store with the Wikinews corpus and the reference article, extracted once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REFERENCE_ARTICLE, WIKINEWS
+from vigil.analyze.watches import Watch, example_watches, parse_watch
+from vigil.config import Settings, load_settings
+from vigil.store import Store, open_store
+
+
+@pytest.fixture(scope="session")
+def pipeline():  # type: ignore[no-untyped-def]
+    """The extraction pipeline, loaded once per session."""
+    from vigil.extract.pipeline import Pipeline
+
+    return Pipeline.load(load_settings(env={}))
+
+
+@pytest.fixture(scope="session")
+def corpus_path(tmp_path_factory: pytest.TempPathFactory, pipeline) -> Path:  # type: ignore[no-untyped-def]
+    """A store file holding the Wikinews corpus and the reference article, ingested with extraction once."""
+    from vigil.ingest.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("corpus") / "vigil.db"
+    settings = load_settings(env={})
+    with open_store(path) as store:
+        result = ingest([str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)], store, settings, extractor=pipeline)
+        assert result.ingested >= 296 and result.extracted == result.ingested
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_path: Path) -> Iterator[Store]:
+    """The corpus store (read-only by convention: tests that write use their own store)."""
+    store = open_store(corpus_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def japan_watch() -> Watch:
+    return parse_watch(example_watches()["japan-us-2024.yaml"], source="japan-us-2024.yaml")
+
+
+@pytest.fixture(scope="session")
+def gbr_watch() -> Watch:
+    return parse_watch(example_watches()["gbr-us-2020.yaml"], source="gbr-us-2020.yaml")
+
+
+@pytest.fixture
+def seed_store(tmp_path: Path, pipeline, settings: Settings) -> Iterator[Store]:  # type: ignore[no-untyped-def]
+    """A fresh store with only the reference article, extracted."""
+    from vigil.ingest.pipeline import ingest
+
+    store = open_store(tmp_path / "seed.db")
+    ingest([str(REFERENCE_ARTICLE)], store, settings, extractor=pipeline)
+    yield store
+    store.close()

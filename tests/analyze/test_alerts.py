@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vigil.analyze.alerts import Alert, DeliveryError, deliver, evaluate_alerts
+from vigil.analyze.records import Citation
+from vigil.analyze.watches import Delivery, Watch
+from vigil.config import Settings
+from vigil.ingest.pipeline import ingest
+from vigil.store import Store
+from vigil.store import analysis as db
+
+NEW_ARTICLE = """date 2024-02-02 Taro Aso met Donald Trump in New York on Friday. Japan's government said it would \
+respond calmly if Trump imposed a universal tariff on Japanese cars. Trump clinches the nomination, analysts said, \
+after Super Tuesday."""
+
+
+def test_issue5_alert_fired_by_a_new_article(
+    seed_store: Store, japan_watch: Watch, pipeline: Any, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "new.txt"
+    path.write_text(NEW_ARTICLE, encoding="utf-8")
+    before = {a.id for a in seed_store.articles(limit=None)}
+    ingest([str(path)], seed_store, settings, extractor=pipeline)
+    new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
+    assert len(new_ids) == 1
+    out = tmp_path / "alerts.jsonl"
+    fired = evaluate_alerts(seed_store, japan_watch, new_ids, deliver_to=[Delivery("file", path=str(out))])
+    by_rule = {a.rule: a for a in fired}
+    assert {"aso-appears", "tariff-word"} <= set(by_rule)
+    assert "Taro Aso" in by_rule["aso-appears"].message
+    assert any("tariff" in c.text for c in by_rule["tariff-word"].evidence)
+    assert all(c.article_id == new_ids[0] for c in by_rule["tariff-word"].evidence)
+    # Stored with evidence, delivered to the file as JSON lines.
+    stored = {r.rule: r for r in db.list_alerts(seed_store, watch=japan_watch.name)}
+    assert stored["tariff-word"].evidence[0]["article"] == new_ids[0]
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert {x["rule"] for x in lines} == {a.rule for a in fired}
+    # Idempotent: the same articles fire nothing new.
+    assert evaluate_alerts(seed_store, japan_watch, new_ids, deliver_to=[]) == []
+
+
+def test_alerts_quiet_on_unrelated_article(
+    seed_store: Store, japan_watch: Watch, pipeline: Any, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "other.txt"
+    path.write_text("date 2024-02-03 The city council of Lyon approved a new tram line on Monday.", encoding="utf-8")
+    before = {a.id for a in seed_store.articles(limit=None)}
+    ingest([str(path)], seed_store, settings, extractor=pipeline)
+    new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
+    fired = evaluate_alerts(seed_store, japan_watch, new_ids, deliver_to=[])
+    assert [a.rule for a in fired if a.rule in {"aso-appears", "tariff-word", "trump-nomination"}] == []
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: list[dict[str, Any]] = []
+    status = 200
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Hook.received.append(json.loads(body))
+        self.send_response(_Hook.status)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Hook.received.clear()
+    _Hook.status = 200
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def _alert() -> Alert:
+    cite = Citation("abc", 3, "Taro Aso <b>met</b> Trump.")
+    return Alert("id1", "w", "r", "keyword", "'Aso' in x", (cite,), datetime(2024, 2, 2, 10, 0))
+
+
+def test_alerts_webhook_real_server(webhook: str) -> None:
+    deliver([_alert()], [Delivery("webhook", url=webhook)])
+    assert len(_Hook.received) == 1
+    payload = _Hook.received[0]["alerts"][0]
+    assert payload["rule"] == "r" and payload["evidence"][0]["sentence"] == "Taro Aso <b>met</b> Trump."
+
+
+def test_alerts_webhook_error_status(webhook: str) -> None:
+    _Hook.status = 500
+    with pytest.raises(DeliveryError, match="HTTP 500"):
+        deliver([_alert()], [Delivery("webhook", url=webhook)])
+
+
+def test_alerts_console() -> None:
+    lines: list[str] = []
+    deliver([_alert()], [Delivery("console")], console=lines.append)
+    assert lines == ["[alert w/r] 'Aso' in x — “Taro Aso <b>met</b> Trump.”"]

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from vigil.analyze.networks import build_graph, export_graph, find_bridges, tie_changes
+from vigil.analyze.records import Records, load_records
+from vigil.analyze.watches import Watch
+from vigil.models import Event, Modality
+from vigil.store import Store
+
+
+def ev(src: str, tgt: str, quad: int, day: str, idx: int = 0) -> Event:
+    return Event(
+        article_id="a1",
+        sentence_index=idx,
+        date=date.fromisoformat(day),
+        source_actor=src,
+        target_actor=tgt,
+        root="CONSULT",
+        quad=quad,
+        cameo=None,
+        modality=Modality.ASSERTED,
+        confidence=0.9,
+        extractor="test",
+        trigger_span=(idx, idx + 1),
+    )
+
+
+def test_networks_edges_typed_by_quad_and_weighted() -> None:
+    records = Records.build(
+        [],
+        events=[
+            ev("gov:JPN", "gov:USA", 1, "2024-01-02", 0),
+            ev("gov:JPN", "gov:USA", 1, "2024-01-03", 1),
+            ev("gov:JPN", "gov:USA", 3, "2024-01-04", 2),
+            ev("gov:CHN", "gov:JPN", 4, "2023-01-04", 3),
+        ],
+    )
+    g = build_graph(records, since=date(2024, 1, 1)).graph
+    assert g["gov:JPN"]["gov:USA"]["weight"] == 3
+    assert g["gov:JPN"]["gov:USA"]["quad1"] == 2 and g["gov:JPN"]["gov:USA"]["relation"] == "verbal cooperation"
+    assert not g.has_node("gov:CHN")
+    prev = build_graph(records, until=date(2023, 12, 31))
+    changes = {(c.status, c.source, c.target) for c in tie_changes(build_graph(records, since=date(2024, 1, 1)), prev)}
+    assert changes == {("new", "gov:JPN", "gov:USA"), ("lost", "gov:CHN", "gov:JPN")}
+
+
+def test_issue5_aso_bridges_japan_to_trump(corpus: Store, japan_watch: Watch) -> None:
+    records = load_records(corpus, since=japan_watch.start, until=japan_watch.end)
+    graph = build_graph(records)
+    trump = next(b for b in find_bridges(records, japan_watch, graph) if b.outcome == "trump")
+    top = trump.bridges[0]
+    assert top.actor == "person:taro-aso" and top.name == "Taro Aso"
+    assert "gov:JPN" in top.focal_ties and "person:donald-trump" in top.camp_ties
+    assert any("relying on Taro Aso" in c.text and "bridge to Trump" in c.text for c in top.evidence)
+    # Countries and the rival candidate are never brokers.
+    assert all(
+        not b.actor.startswith(("country:", "gov:"))
+        for ob in find_bridges(records, japan_watch, graph)
+        for b in ob.bridges
+    )
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_networks_export_reads_back(corpus: Store, gbr_watch: Watch, tmp_path: Path, fmt: str) -> None:
+    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    graph = build_graph(records)
+    path = export_graph(graph, tmp_path / f"g.{fmt}", fmt)
+    back = nx.read_gexf(path) if fmt == "gexf" else nx.read_graphml(path)
+    assert back.number_of_nodes() == graph.graph.number_of_nodes() > 50
+    assert back.number_of_edges() == graph.graph.number_of_edges()
+    a, b, data = max(graph.graph.edges(data=True), key=lambda x: x[2]["weight"])
+    assert int(back[a][b]["weight"]) == data["weight"] and back[a][b]["relation"] == data["relation"]
+    assert back.nodes["person:donald-trump"]["label"] == "Donald Trump"

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from vigil.analyze.stories import cluster_stories
+from vigil.models import Article, DateSource
+from vigil.store import Store
+
+
+def art(aid: str, day: str, title: str, text: str, dup: str | None = None) -> Article:
+    return Article(
+        id=aid,
+        text=text,
+        title=title,
+        url=None,
+        source="test",
+        published=date.fromisoformat(day),
+        date_source=DateSource.FIELD,
+        language="en",
+        ingested_at=datetime(2024, 1, 1),
+        origin="test",
+        duplicate_of=dup,
+    )
+
+
+def test_stories_merge_follow_ups_within_window() -> None:
+    arts = [
+        art(
+            "a",
+            "2019-09-16",
+            "Tropical Storm Humberto upgraded to hurricane",
+            "Hurricane Humberto strengthened at sea.",
+        ),
+        art("b", "2019-09-19", "Hurricane Humberto strengthens near Bermuda", "Hurricane Humberto strengthened again."),
+        art("c", "2019-10-30", "Hurricane Humberto remembered", "Humberto strengthened toward Bermuda."),
+        art("d", "2019-09-17", "Parliament passes budget", "Lawmakers passed the annual budget."),
+        art("e", "2019-09-18", "Budget passed", "Same budget text.", dup="d"),
+    ]
+    stories = cluster_stories(arts)
+    groups = sorted(sorted(s.article_ids) for s in stories)
+    assert groups == [["a", "b"], ["c"], ["d", "e"]]
+    assert len(stories) == 3 and sum(s.reports for s in stories) == len(arts)
+
+
+def test_stories_need_a_shared_name() -> None:
+    # Templated series share their leads but not their names.
+    lead = "Wikinews interviewed a candidate standing in the by-election about their policies and campaign."
+    arts = [
+        art("a", "2020-11-27", "Wikinews interviews Craig Farquharson", lead),
+        art("b", "2020-11-27", "Wikinews interviews Sandra Jephcott", lead),
+    ]
+    assert len(cluster_stories(arts)) == 2
+
+
+# Every multi-article story on the Wikinews corpus, judged by reading both articles
+# (True: the same development or a direct follow-up). Precision = 5/6.
+JUDGED = {
+    "Puerto Rico's governor Rosselló resigns, new governor sworn in": True,
+    "Tropical Storm Humberto upgraded to hurricane status": True,
+    "Indian Railway: all-women crew steers Tippu Express ahead of International Women's Day": True,
+    "Bernie Sanders ends 2020 US presidential bid": True,
+    "Red Hat to move focus away from CentOS in favour of Stream; CentOS team discuss implications with Wikinews": True,
+    "Wikinews interviews Sandra Jephcott, Sustainable Australia candidate for 2020 Groom by-election": False,
+}
+
+
+def test_stories_on_the_wikinews_corpus(corpus: Store) -> None:
+    from vigil.store import analysis as db
+
+    arts = db.load_articles(corpus)
+    stories = cluster_stories(arts)
+    multi = [s for s in stories if s.reports > 1]
+    assert len(arts) == 296
+    assert 280 <= len(stories) < len(arts)
+    by_id = {a.id: a for a in arts}
+    titles = {s.title: [by_id[a].title for a in s.article_ids] for s in multi}
+    # The same development merged: the hurricane follow-up, Sanders ending his bid then endorsing Biden.
+    assert titles["Tropical Storm Humberto upgraded to hurricane status"][1].startswith(
+        "Hurricane Humberto strengthens"
+    )
+    assert "Bernie Sanders endorses Joe Biden" in titles["Bernie Sanders ends 2020 US presidential bid"][1]
+    judged = [JUDGED[t] for t in titles if t in JUDGED]
+    assert len(judged) == len(multi), f"unjudged stories: {set(titles) - set(JUDGED)}"
+    assert sum(judged) / len(judged) >= 0.8
