@@ -145,9 +145,9 @@ def ingest(
                     progress=report,
                 )
             finally:
-                if hasattr(extractor, "close"):
+                if extractor is not None:
                     extractor.close()
-        alerts = []
+        alerts: list[Any] = []
         if result.extracted:
             from vigil.analyze.alerts import alerts_after_ingest
 
@@ -371,7 +371,7 @@ def events(
         )
         texts = {e.article_id: store.get_article(e.article_id) for e in rows}
         sentences = {a: {s.index: s for s in store.sentences(a)} for a in texts}
-    out = []
+    out: list[dict[str, Any]] = []
     for e in rows:
         art = texts[e.article_id]
         sent = sentences[e.article_id].get(e.sentence_index)

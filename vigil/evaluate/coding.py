@@ -111,9 +111,9 @@ def _matches(event: Event, x: Extraction, gold: dict[str, Any], record: dict[str
         if gold.get("target_country") and t_country != gold.get("target_country"):
             return False
     if gold.get("event"):
-        return event.root == gold["event"]
+        return bool(event.root == gold["event"])
     if gold.get("quad") is not None:
-        return event.quad == gold["quad"]
+        return bool(event.quad == gold["quad"])
     return True
 
 

@@ -114,7 +114,7 @@ class ArticleActors:
                 if token[:1].isupper() and len(token) > 2:
                     self.by_token.setdefault(token.lower(), res)
             self.by_token.setdefault(core.lower(), res)
-        if res.provisional and res.actor_id not in self.provisional:
+        if res.provisional and res.actor_id is not None and res.actor_id not in self.provisional:
             role = Role(res.role or res.kind, res.country, res.sector, None, None) if res.role else None
             self.provisional[res.actor_id] = Actor(
                 id=res.actor_id,

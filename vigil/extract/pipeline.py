@@ -78,6 +78,9 @@ class Pipeline:
         self.times = StageTimes()
         self.nlp.add_patterns(kb_patterns(kb))
 
+    def close(self) -> None:
+        """Nothing to release in-process (the parallel pipeline stops its workers)."""
+
     @classmethod
     def load(cls, settings: Settings) -> Pipeline:
         """Load the packaged model, knowledge base and coder."""
@@ -295,7 +298,7 @@ def _in_hypothetical_np(doc: Doc, cand: Candidate, offset: int) -> bool:
 
 def extract_stored(
     store: Store,
-    pipeline: Pipeline,
+    pipeline: Pipeline | ParallelPipeline,
     *,
     since: date | None = None,
     force: bool = False,
