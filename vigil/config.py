@@ -42,6 +42,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest.future_tolerance_days", 2, "A date further than this in the future is not used."),
     Setting("extract.enabled", True, "Run extraction during ingest."),
     Setting("extract.batch_size", 64, "Sentences or articles per NLP batch."),
+    Setting(
+        "extract.drop_non_events",
+        False,
+        "Drop candidate events the event gate rejects (default: keep them, with a low confidence).",
+    ),
     Setting("extract.workers", 0, "Extraction worker processes; 0 = one per core (at most 4), 1 = in-process."),
 )
 

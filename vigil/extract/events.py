@@ -11,8 +11,11 @@ the parse around the verb.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,7 +23,7 @@ if TYPE_CHECKING:
 
     from vigil.extract.actors import ActorMention
 
-__all__ = ["Candidate", "candidates"]
+__all__ = ["GATE_FILE", "Candidate", "EventGate", "candidates", "gate_features"]
 
 _SUBJ = frozenset({"nsubj", "csubj"})
 _PASS_SUBJ = frozenset({"nsubjpass", "csubjpass"})
@@ -154,3 +157,124 @@ def candidates(
                 seen.add(key)
                 out.append(Candidate(s, t, verb.i))
     return out
+
+
+# --- event / no-event gate ----------------------------------------------------------------
+
+GATE_FILE = "gate.json"
+
+
+def _head(doc: Doc, mention: ActorMention, offset: int) -> Token | None:
+    span = doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
+    return None if span is None else span.root
+
+
+def _path_to(tok: Token, verb: Token, limit: int = 6) -> list[Token]:
+    """Tokens from ``tok`` up to (not including) ``verb``; empty when ``verb`` is not above ``tok``."""
+    path: list[Token] = []
+    cur = tok
+    while cur.i != verb.i and len(path) < limit:
+        path.append(cur)
+        if cur.head.i == cur.i:
+            return []
+        cur = cur.head
+    return path if cur.i == verb.i else []
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for e in edges:
+        if n <= e:
+            return f"<={e}"
+    return f">{edges[-1]}"
+
+
+def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Candidate]) -> dict[str, float]:
+    """Parse and lexicon features of a candidate pair, for the event / no-event gate.
+
+    Args:
+        doc: the parsed sentence.
+        cand: the candidate.
+        offset: the sentence's start character in the article.
+        siblings: every candidate of the same sentence (``cand`` included).
+    Returns:
+        Binary features (name -> 1.0).
+    """
+    from vigil.extract.lexicon import default_lexicon
+
+    trig = doc[cand.trigger]
+    feats: list[str] = [
+        f"tp={trig.pos_}",
+        f"td={trig.dep_}",
+        f"tw={trig.lower_}",
+        f"sk={cand.source.kind}",
+        f"tk={cand.target.kind}",
+        f"ncand={_bucket(len(siblings), (1, 2, 4))}",
+        f"ntrig={_bucket(len({c.trigger for c in siblings}), (1, 2, 3))}",
+    ]
+    if trig.dep_ in _CLAUSE or trig.dep_ in {"ccomp", "xcomp"}:
+        feats.append(f"under={trig.head.lower_}")
+        feats.append(f"under_dep={trig.dep_}")
+    if any(c.dep_ == "neg" for c in trig.children):
+        feats.append("neg")
+    hit = default_lexicon().match_at([t.lower_ for t in doc], trig.i)
+    feats.extend(f"lex={r}" for r in (hit.roots if hit else ("none",)))
+    s_head, t_head = _head(doc, cand.source, offset), _head(doc, cand.target, offset)
+    if cand.source.text.lower() in PRONOUNS_THING | PRONOUNS_PERSON:
+        feats.append("s_pronoun")
+    if s_head is not None:
+        s_path = _path_to(s_head, trig)
+        feats.append("s_path=" + ("/".join(t.dep_ for t in s_path[-2:]) if s_path else "ctrl"))
+    if t_head is not None:
+        t_path = _path_to(t_head, trig)
+        feats.append("t_path=" + "/".join(t.dep_ for t in t_path[-3:]))
+        feats.append(f"t_hops={_bucket(len(t_path), (1, 2, 3, 4))}")
+        preps = [t.lower_ for t in t_path if t.dep_ in {"prep", "agent", "dative"}]
+        if preps:
+            feats.append(f"t_prep={preps[-1]}")
+            feats.append(f"t_prep_lex={'/'.join(hit.roots) if hit else 'none'}|{preps[-1]}")
+        if s_head is not None:
+            feats.append(f"dist={_bucket(abs(t_head.i - s_head.i), (2, 4, 8, 16))}")
+            feats.append("order=" + ("st" if s_head.i < t_head.i else "ts"))
+    return dict.fromkeys(feats, 1.0)
+
+
+class EventGate:
+    """Logistic regression over :func:`gate_features`: is there a coded event between these actors?
+
+    Args:
+        weights: feature -> coefficient.
+        bias: intercept.
+        threshold: candidates with a lower probability are dropped by the pipeline.
+        version: a short tag, part of the extractor version.
+    """
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float, version: str = "gate") -> None:
+        self.weights = dict(weights)
+        self.bias = float(bias)
+        self.threshold = float(threshold)
+        self.version = version
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> EventGate | None:
+        """The gate in ``path`` (default: the packaged ``weights/gate.json``), or None when absent."""
+        from vigil.extract.coder import WEIGHTS_DIR
+
+        file = (WEIGHTS_DIR if path is None else Path(path)) / GATE_FILE
+        if not file.exists():
+            return None
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return cls(data["weights"], data["bias"], data["threshold"], data.get("version", "gate"))
+
+    def save(self, path: Path) -> None:
+        """Write ``gate.json`` into the folder ``path``."""
+        path.mkdir(parents=True, exist_ok=True)
+        data = {"version": self.version, "bias": self.bias, "threshold": self.threshold, "weights": self.weights}
+        (path / GATE_FILE).write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
+
+    def predict(self, features: Sequence[dict[str, float]]) -> list[float]:
+        """Probability of an event for each feature dict."""
+        out: list[float] = []
+        for f in features:
+            z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+        return out

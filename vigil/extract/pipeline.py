@@ -32,7 +32,7 @@ from vigil.extract import domains as domains_mod
 from vigil.extract import tone as tone_mod
 from vigil.extract.actors import ActorMention, ArticleActors, find_mentions, kb_patterns
 from vigil.extract.coder import CoderInput, EventCoder
-from vigil.extract.events import PRONOUNS_PERSON, Candidate, candidates
+from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidates, gate_features
 from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, load_nlp
 from vigil.kb import KnowledgeBase
@@ -69,12 +69,25 @@ class Pipeline:
         settings: Vigil settings.
     """
 
-    def __init__(self, nlp: NLP, kb: KnowledgeBase, coder: EventCoder, settings: Settings) -> None:
+    def __init__(
+        self,
+        nlp: NLP,
+        kb: KnowledgeBase,
+        coder: EventCoder,
+        settings: Settings,
+        gate: EventGate | None = None,
+        gate_drops: bool = False,
+    ) -> None:
         self.nlp = nlp
         self.kb = kb
         self.coder = coder
         self.settings = settings
-        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}"
+        # Event / no-event gate over candidate pairs: its probability scales each event's confidence
+        # (low = marked for the analyst); with ``gate_drops`` events below its threshold are dropped.
+        self.gate = gate
+        self.gate_drops = gate_drops
+        gate_tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
+        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}{gate_tag}"
         self.times = StageTimes()
         self.nlp.add_patterns(kb_patterns(kb))
 
@@ -84,7 +97,14 @@ class Pipeline:
     @classmethod
     def load(cls, settings: Settings) -> Pipeline:
         """Load the packaged model, knowledge base and coder."""
-        return cls(load_nlp(), KnowledgeBase.load(), EventCoder.load(), settings)
+        return cls(
+            load_nlp(),
+            KnowledgeBase.load(),
+            EventCoder.load(),
+            settings,
+            EventGate.load(),
+            gate_drops=bool(settings["extract.drop_non_events"]),
+        )
 
     def extract(self, articles: Sequence[Article]) -> list[Extraction]:
         """Extract every layer for each article.
@@ -183,16 +203,27 @@ class Pipeline:
                     doc.text,
                     (c.source.start - sents[si].start_char, c.source.end - sents[si].start_char),
                     (c.target.start - sents[si].start_char, c.target.end - sents[si].start_char),
+                    (doc[c.trigger].idx, doc[c.trigger].idx + len(doc[c.trigger].text)),
                 )
                 for c, si, doc in pending
             ]
         )
+        p_event = [1.0] * len(pending)
+        if self.gate is not None:
+            p_event = self.gate.predict(
+                [
+                    gate_features(doc, c, sents[si].start_char, [o for o, osi, _ in pending if osi == si])
+                    for c, si, doc in pending
+                ]
+            )
         self.times.add("model.coder", time.perf_counter() - t0)
         t0 = time.perf_counter()
         sentence_domains = [domains_mod.sentence_domains(s.text) for s in sents]
         events: list[Event] = []
         tones: list[Tone] = []
-        for (cand, si, doc), out in zip(pending, coded, strict=True):
+        for (cand, si, doc), out, p_ev in zip(pending, coded, p_event, strict=True):
+            if self.gate is not None and self.gate_drops and p_ev < self.gate.threshold:
+                continue  # the gate says no event links these two actors here
             offset = sents[si].start_char
             mod, mod_conf = modality(doc[:], cand.trigger)
             if mod is not Modality.NEGATED and _in_hypothetical_np(doc, cand, offset):
@@ -212,7 +243,7 @@ class Pipeline:
                     quad=out.quad,
                     cameo=out.cameo,
                     modality=mod,
-                    confidence=round(out.confidence * mod_conf, 4),
+                    confidence=round(out.confidence * mod_conf * p_ev, 4),
                     extractor=version,
                     source_text=cand.source.text,
                     target_text=cand.target.text,
@@ -361,7 +392,7 @@ class ParallelPipeline:
 
         self.settings = settings
         self.workers = workers
-        self.version = pipeline_version()
+        self.version = pipeline_version(bool(settings["extract.drop_non_events"]))
         self.times = StageTimes()
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -393,14 +424,16 @@ class ParallelPipeline:
         self.close()
 
 
-def pipeline_version() -> str:
+def pipeline_version(gate_drops: bool = False) -> str:
     """The extractor version string, without loading the spaCy model."""
     from importlib.metadata import version
 
     from vigil.extract.nlp import MODEL_NAME, MODEL_PACKAGE
 
     coder = EventCoder.load()
-    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder.version}"
+    gate = EventGate.load()
+    gate_tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
+    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder.version}{gate_tag}"
 
 
 def load_extractor(settings: Settings) -> Pipeline | ParallelPipeline:

