@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
+from vigil.cli.common import parse_day
 from vigil.errors import VigilError
 from vigil.store import Store
 
@@ -36,15 +36,6 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="To YYYY-MM-DD (de
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-def _day(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.", param_hint=name) from None
 
 
 def _store(ctx: typer.Context) -> Any:
@@ -232,7 +223,7 @@ def stories_cmd(
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
-        arts = db.load_articles(store, since=_day(since, "--since"), until=_day(until, "--until"))
+        arts = db.load_articles(store, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
         result = cluster_stories(arts, threshold=threshold, window_days=window)
         if save:
             db.save_stories(
@@ -288,7 +279,9 @@ def timeline_cmd(
         w = _watch(store, name)
         if outcome is not None:
             w.outcome(outcome)
-        records = load_records(store, since=_day(since, "--since") or w.start, until=_day(until, "--until") or w.end)
+        records = load_records(
+            store, since=parse_day(since, "--since") or w.start, until=parse_day(until, "--until") or w.end
+        )
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
         _print_json([r.to_dict() for r in rows])
@@ -312,7 +305,7 @@ def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) 
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = _day(since, "--since") or w.start, _day(until, "--until") or w.end
+        lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
         records = load_records(store, since=lo, until=hi)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
@@ -419,7 +412,7 @@ def trends_cmd(
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = _day(since, "--since") or w.start, _day(until, "--until") or w.end
+        lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
         records = load_records(store, since=lo, until=hi)
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
@@ -481,7 +474,9 @@ def scenarios_cmd(
                 table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
             console.print(table)
             return
-        records = load_records(store, since=_day(since, "--since") or w.start, until=_day(until, "--until") or w.end)
+        records = load_records(
+            store, since=parse_day(since, "--since") or w.start, until=parse_day(until, "--until") or w.end
+        )
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:
         _print_json([b.to_dict() for b in board])
@@ -570,7 +565,7 @@ def brief_cmd(
         raise typer.BadParameter("a PDF needs --output FILE.pdf", param_hint="--output")
     with _store(ctx) as store:
         w = _watch(store, name)
-        brief = build_brief(store, w, since=_day(since, "--since"), until=_day(until, "--until"), save=save)
+        brief = build_brief(store, w, since=parse_day(since, "--since"), until=parse_day(until, "--until"), save=save)
     if fmt == "pdf":
         assert output is not None
         render_pdf(render_html(brief), output)
