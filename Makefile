@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 SHARED ?= ../shared
 DB ?= data/demo.db
+PORT ?= 8765
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
@@ -13,7 +14,7 @@ $(STAMP): pyproject.toml requirements.lock scripts/install-system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e ".[web]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/vigil --db $(DB) ingest $(SHARED)/corpus/wikinews/*.csv $(SHARED)/corpus/seed
 	$(BIN)/vigil --db $(DB) status
 	$(BIN)/vigil --db $(DB) brief japan-us-2024
+	$(BIN)/vigil --db $(DB) serve --port $(PORT)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest; rc=$$?; \

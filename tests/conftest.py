@@ -115,3 +115,35 @@ def kb():  # type: ignore[no-untyped-def]
     from vigil.kb import KnowledgeBase
 
     return KnowledgeBase.load()
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """A private copy of a SQLite store (through SQLite's backup API, so the WAL is included)."""
+    import sqlite3
+
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+@pytest.fixture(scope="session")
+def extracted_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Wikinews corpus and the reference article, ingested with extraction once per session.
+
+    Tests copy it (:func:`copy_store`) rather than write to it.
+    """
+    from vigil.extract.pipeline import Pipeline
+    from vigil.ingest.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("extracted") / "corpus.db"
+    settings = load_settings(env={})
+    with open_store(path) as store:
+        result = ingest([str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)], store, settings,
+                        extractor=Pipeline.load(settings))
+        assert result.ingested == 296 and result.extracted == 296
+    return path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REFERENCE_ARTICLE, WIKINEWS
+from tests.conftest import REFERENCE_ARTICLE, copy_store
 from vigil.analyze.watches import Watch, example_watches, parse_watch
 from vigil.config import Settings, load_settings
 from vigil.store import Store, open_store
@@ -22,16 +22,9 @@ def pipeline():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def corpus_path(tmp_path_factory: pytest.TempPathFactory, pipeline) -> Path:  # type: ignore[no-untyped-def]
-    """A store file holding the Wikinews corpus and the reference article, ingested with extraction once."""
-    from vigil.ingest.pipeline import ingest
-
-    path = tmp_path_factory.mktemp("corpus") / "vigil.db"
-    settings = load_settings(env={})
-    with open_store(path) as store:
-        result = ingest([str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)], store, settings, extractor=pipeline)
-        assert result.ingested >= 296 and result.extracted == result.ingested
-    return path
+def corpus_path(tmp_path_factory: pytest.TempPathFactory, extracted_corpus: Path) -> Path:
+    """A store file holding the Wikinews corpus and the reference article, extracted (a session copy)."""
+    return copy_store(extracted_corpus, tmp_path_factory.mktemp("corpus") / "vigil.db")
 
 
 @pytest.fixture(scope="session")

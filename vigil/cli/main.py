@@ -6,12 +6,10 @@ message and exits with code 2; partial ingests exit with code 1.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from vigil.cli.common import parse_day, print_json
 from vigil.config import SETTINGS, Settings, load_settings
 from vigil.errors import ConfigError, VigilError
 from vigil.store import Store, open_store
@@ -72,19 +71,6 @@ def _root(
     ctx.obj = State(load_settings(config, overrides=overrides))
 
 
-def _date(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.", param_hint=name) from None
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
 # --- ingest ------------------------------------------------------------------------
 
 
@@ -98,6 +84,14 @@ def ingest(
     ] = None,
     extract: Annotated[bool, typer.Option("--extract/--no-extract", help="Run extraction on new articles.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine's processes) or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster address (default: start Ray on this machine).")
+    ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option("--parquet", help="Ray: write Parquet files to this folder; `vigil load` imports them."),
+    ] = None,
 ) -> None:
     """Read articles from files, folders, feeds or web pages into the store."""
     from vigil.ingest.pipeline import IngestProgress
@@ -113,7 +107,8 @@ def ingest(
             raise typer.BadParameter(f"expected ours=theirs, got {item!r}", param_hint="--column")
         columns[ours.strip()] = theirs.strip()
     with state.store() as store:
-        extractor = _extractor(state.settings) if extract and state.settings["extract.enabled"] else None
+        extract = extract and bool(state.settings["extract.enabled"])
+        extractor = _extractor(state.settings) if extract and engine == "local" else None
         progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]ingest"),
@@ -135,15 +130,31 @@ def ingest(
                 progress.update(task, items=p.items, ingested=p.ingested, rejected=p.rejected, rate=p.items / elapsed)
 
             try:
-                result = run_ingest(
-                    inputs,
-                    store,
-                    state.settings,
-                    fmt=fmt,
-                    columns=columns or None,
-                    extractor=extractor,
-                    progress=report,
-                )
+                if engine != "local" or address or parquet:
+                    from vigil.cli.scale import run_engine
+
+                    result = run_engine(
+                        engine,
+                        inputs,
+                        store,
+                        state.settings,
+                        fmt=fmt,
+                        columns=columns or None,
+                        extract=extract,
+                        address=address,
+                        parquet=parquet,
+                        progress=report,
+                    )
+                else:
+                    result = run_ingest(
+                        inputs,
+                        store,
+                        state.settings,
+                        fmt=fmt,
+                        columns=columns or None,
+                        extractor=extractor,
+                        progress=report,
+                    )
             finally:
                 if extractor is not None:
                     extractor.close()
@@ -161,7 +172,7 @@ def ingest(
         "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in alerts],
     }
     if as_json:
-        _print_json(summary)
+        print_json(summary)
     else:
         console.print(
             f"ingested [bold]{result.ingested}[/] · exact duplicates {result.exact_duplicates} · "
@@ -205,7 +216,7 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] 
     with _state(ctx).store() as store:
         info = store.status()
     if as_json:
-        _print_json(info)
+        print_json(info)
         return
     size = info["size_bytes"]
     console.print(f"[bold]store[/] {info['store']} ({info['backend']}" + (f", {size / 1e6:.1f} MB)" if size else ")"))
@@ -239,10 +250,14 @@ def articles(
     """List stored articles, newest first, or best match first with --search."""
     with _state(ctx).store() as store:
         rows = store.articles(
-            search=search, since=_date(since, "--since"), until=_date(until, "--until"), source=source, limit=limit
+            search=search,
+            since=parse_day(since, "--since"),
+            until=parse_day(until, "--until"),
+            source=source,
+            limit=limit,
         )
     if as_json:
-        _print_json([_article_summary(a) for a in rows])
+        print_json([_article_summary(a) for a in rows])
         return
     table = Table("id", "date", "source", "title")
     for a in rows:
@@ -277,7 +292,7 @@ def show(
             raise VigilError(f"No article with id {article_id!r}. List ids with `vigil articles`.")
         events = store.events(article_id=art.id, limit=None)
     if as_json:
-        _print_json(
+        print_json(
             {
                 **_article_summary(art),
                 "text": art.text,
@@ -329,7 +344,7 @@ def extract(
             done = extract_stored(
                 store,
                 pipeline,
-                since=_date(since, "--since"),
+                since=parse_day(since, "--since"),
                 force=force,
                 progress=lambda n: progress.update(task, completed=n),
             )
@@ -364,8 +379,8 @@ def events(
             quad=quad,
             domain=domain,
             modality=modality,
-            since=_date(since, "--since"),
-            until=_date(until, "--until"),
+            since=parse_day(since, "--since"),
+            until=parse_day(until, "--until"),
             min_confidence=min_confidence,
             limit=limit,
         )
@@ -397,7 +412,7 @@ def events(
             }
         )
     if as_json:
-        _print_json(out)
+        print_json(out)
         return
     table = Table("date", "source", "event", "target", "modality", "conf", "sentence")
     for row in out:
@@ -426,7 +441,7 @@ def actors(
     with _state(ctx).store() as store:
         rows = store.actors(country=country, sector=sector, search=search, with_events=True, limit=limit)
     if as_json:
-        _print_json([_actor_dict(a) for a in rows])
+        print_json([_actor_dict(a) for a in rows])
         return
     table = Table("id", "name", "kind", "country", "sector", "provisional")
     for a in rows:
@@ -489,7 +504,7 @@ def actor(
         ],
     }
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     console.print(
         f"[bold]{found.name}[/] ({found.id}) · {found.kind} · {found.country or '—'} {found.sector or ''}"
@@ -527,7 +542,7 @@ def eval_cmd(
 
     report = evaluate(gold, mode, _state(ctx).settings)
     if as_json:
-        _print_json(report)
+        print_json(report)
         return
     _print_report(report)
 
@@ -549,15 +564,24 @@ def bench(
     corpus: Annotated[list[str], typer.Argument(help="Corpus files or folders.")],
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after N articles.")] = None,
     workers: Annotated[int | None, typer.Option(min=0, help="Extraction processes (0 = one per core).")] = None,
-    db: Annotated[str | None, typer.Option("--bench-db", help="Write to this store instead of a scratch file.")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", "--bench-db", help="Write to this (empty) store instead of a scratch file.")
+    ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local or ray.")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (--engine ray).")] = None,
+    extract: Annotated[bool, typer.Option("--extract/--no-extract", help="Run extraction (or only ingest).")] = True,
+    queries: Annotated[int, typer.Option(min=0, help="Runs of each query for the latency percentiles.")] = 50,
 ) -> None:
-    """Ingest and extract a corpus into a scratch store; print throughput, stage times and memory as JSON."""
+    """Ingest a corpus into a scratch store; print throughput, stage times, memory, store size and query latency."""
     from vigil.evaluate.bench import bench as run_bench
 
     settings = _state(ctx).settings
     if workers is not None:
         settings = settings.replace(extract__workers=workers)
-    _print_json(run_bench(corpus, settings, limit=limit, db=db))
+    figures = run_bench(
+        corpus, settings, limit=limit, db=db, engine=engine, extract=extract, address=address, query_runs=queries
+    )
+    print_json(figures)
 
 
 @app.command()
@@ -579,7 +603,7 @@ def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--js
     """List every setting with its current value, environment variable and help."""
     current = _state(ctx).settings
     if as_json:
-        _print_json([{"name": s.name, "value": current[s.name], "env": s.env, "help": s.help} for s in SETTINGS])
+        print_json([{"name": s.name, "value": current[s.name], "env": s.env, "help": s.help} for s in SETTINGS])
         return
     table = Table("setting", "value", "env", "help")
     for s in SETTINGS:
@@ -587,9 +611,15 @@ def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--js
     console.print(table)
 
 
+from vigil.cli.scale import register as register_scale  # noqa: E402
 from vigil.cli.watch import register  # noqa: E402
 
 register(app)
+register_scale(app)
+
+from vigil.cli.serve import register as register_serve  # noqa: E402
+
+register_serve(app)
 
 
 def main() -> None:

@@ -1,0 +1,85 @@
+"""The ASGI app: the JSON API under ``/api``, the dashboard pages, and the static files they use."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from vigil.api.context import AppContext
+from vigil.api.errors import install_error_handlers
+from vigil.api.routes import actors, articles, events, meta, search, watches
+from vigil.api.schemas import ErrorOut
+from vigil.api.security import AccessPolicy, SecurityMiddleware
+from vigil.config import Settings
+from vigil.store import Store, open_store
+
+__all__ = ["create_app"]
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in (
+        (400, "Bad request"),
+        (401, "Token missing or wrong"),
+        (403, "Forbidden"),
+        (404, "Not found"),
+        (422, "Invalid parameters"),
+        (500, "Internal error"),
+    )
+}
+
+
+def create_app(
+    settings: Settings,
+    store_location: str | Path | Store,
+    *,
+    token: str | None = None,
+    write_token: str | None = None,
+) -> FastAPI:
+    """Build the Vigil web app over a store.
+
+    Args:
+        settings: Vigil settings.
+        store_location: a SQLite path or database URL (opened here, closed on shutdown), or an open Store.
+        token: the access token (``VIGIL_TOKEN``); None lets loopback clients read without one.
+        write_token: the token writes need when ``token`` is None (default: random, see
+            :mod:`vigil.api.security`); read it back from ``app.state.vigil.policy.write_token``.
+    Returns:
+        The FastAPI app (serve it with uvicorn).
+    """
+    owned = not isinstance(store_location, Store)
+    store = open_store(store_location) if not isinstance(store_location, Store) else store_location
+    policy = AccessPolicy(token=token, write_token=write_token or "")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            store.close()
+
+    app = FastAPI(
+        title="Vigil",
+        version="0.1.0",
+        summary="Who does what to whom, over time, with every fact cited.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        responses=_ERRORS,
+        lifespan=lifespan,
+    )
+    app.state.vigil = AppContext(store, settings, policy)
+    install_error_handlers(app)
+    for module in (articles, events, actors, search, watches, meta):
+        app.include_router(module.router)
+
+    from vigil.web.pages import STATIC_DIR, make_templates
+    from vigil.web.pages import router as pages_router
+
+    app.state.templates = make_templates()
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityMiddleware, policy=policy)
+    return app

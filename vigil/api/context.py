@@ -1,0 +1,101 @@
+"""What every route needs: the store, the settings, the access policy and the analyses of each watch.
+
+Analyses load a window of records (a few bulk queries) and compute stories over them; both are
+kept per watch and window until the store changes (new articles or extractions), so that the
+dashboard's pages do not reload the corpus on every click.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+
+from vigil.analyze.records import Records, load_records
+from vigil.analyze.stories import Story, cluster_stories
+from vigil.analyze.timeline import watch_articles
+from vigil.analyze.watches import Watch, parse_watch
+from vigil.api.errors import ApiError
+from vigil.api.security import AccessPolicy
+from vigil.config import Settings
+from vigil.store import Store, schema
+from vigil.store import analysis as db
+
+__all__ = ["AppContext", "WatchWindow", "get_context"]
+
+_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class WatchWindow:
+    """A watch's records and stories over one date window."""
+
+    watch: Watch
+    since: date | None
+    until: date | None
+    records: Records
+    relevant: frozenset[str]
+    stories: tuple[Story, ...]
+
+    def story(self, story_id: str) -> Story | None:
+        return next((s for s in self.stories if s.id == story_id), None)
+
+
+class AppContext:
+    """The store, the settings and the access policy of one app, with a small analysis cache."""
+
+    def __init__(self, store: Store, settings: Settings, policy: AccessPolicy) -> None:
+        self.store = store
+        self.settings = settings
+        self.policy = policy
+        self._lock = threading.Lock()
+        self._windows: OrderedDict[tuple[Any, ...], WatchWindow] = OrderedDict()
+
+    def fingerprint(self) -> tuple[int, int]:
+        """Changes whenever articles or extractions are added (the cache key's store part)."""
+        return self.store.count(schema.articles), self.store.count(schema.extractions)
+
+    def watch(self, name: str) -> Watch:
+        """The stored watch ``name``.
+
+        Raises:
+            ApiError: 404 when there is none.
+        """
+        text = db.get_watch_yaml(self.store, name)
+        if text is None:
+            known = ", ".join(n for n, _, _ in db.list_watches(self.store)) or "none"
+            raise ApiError(404, f"No watch named {name!r} (watches: {known}).")
+        return parse_watch(text, source=name)
+
+    def window(self, watch: Watch, since: date | None = None, until: date | None = None) -> WatchWindow:
+        """The watch's records and stories over ``[since, until]`` (default: the watch's period)."""
+        lo, hi = since or watch.start, until or watch.end
+        if lo is not None and hi is not None and hi < lo:
+            raise ApiError(422, f"Invalid request: until ({hi}) is before since ({lo}).")
+        digest = hashlib.sha1(repr(watch).encode()).hexdigest()
+        key = (watch.name, digest, lo, hi, self.fingerprint())
+        with self._lock:
+            found = self._windows.get(key)
+            if found is not None:
+                self._windows.move_to_end(key)
+                return found
+            records = load_records(self.store, since=lo, until=hi)
+            relevant = watch_articles(records, watch)
+            stories = cluster_stories([records.articles[a] for a in relevant])
+            win = WatchWindow(watch, lo, hi, records, frozenset(relevant), tuple(stories))
+            self._windows[key] = win
+            while len(self._windows) > _CACHE_SIZE:
+                self._windows.popitem(last=False)
+            return win
+
+
+def get_context(request: Request) -> AppContext:
+    """FastAPI dependency: the app's :class:`AppContext`."""
+    ctx = request.app.state.vigil
+    assert isinstance(ctx, AppContext)
+    return ctx

@@ -1,0 +1,99 @@
+"""One error shape for every failure of the API and the pages: ``{"ok": false, "error": ..., "status": N}``.
+
+Every shell translates errors in exactly one place; for HTTP it is here. Pages get the same
+message in an HTML page; JSON clients (``/api/...`` or ``Accept: application/json``) get the JSON shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vigil.errors import ConfigError, StoreError, VigilError
+
+__all__ = ["ApiError", "error_payload", "install_error_handlers", "wants_json"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, raised by routes and mapped to the one error shape."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_payload(status: int, message: str) -> dict[str, Any]:
+    """The JSON body of every error response."""
+    return {"ok": False, "error": message, "status": status}
+
+
+def wants_json(request: Request) -> bool:
+    """True for API paths and for clients that ask for JSON rather than HTML."""
+    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """The error as JSON or as a small escaped HTML page, with the same status."""
+    if wants_json(request):
+        return JSONResponse(error_payload(status, message), status_code=status, headers=headers)
+    templates = getattr(request.app.state, "templates", None)
+    if templates is None:
+        return JSONResponse(error_payload(status, message), status_code=status, headers=headers)
+    return HTMLResponse(
+        templates.get_template("error.html").render(request=request, status=status, message=message, nav=None),
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body"))
+        parts.append(f"{loc or 'request'}: {err.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every exception to the one error shape."""
+
+    async def on_api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return error_response(request, exc.status, exc.message)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        message = str(exc.detail) if exc.detail else "Error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"Nothing at {request.url.path}. The API is described at /openapi.json."
+        return error_response(request, exc.status_code, message, dict(exc.headers or {}))
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(request, 422, _validation_message(exc))
+
+    async def on_vigil(request: Request, exc: Exception) -> Response:
+        status = 503 if isinstance(exc, StoreError) else 400 if isinstance(exc, ConfigError) else 400
+        return error_response(request, status, str(exc))
+
+    async def on_any(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "Internal error; the server log has the details.")
+
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(VigilError, on_vigil)
+    app.add_exception_handler(Exception, on_any)

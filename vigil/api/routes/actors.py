@@ -1,0 +1,66 @@
+"""``/api/actors``: actors seen in events, and one actor with its events as source and as target."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from vigil.api.context import AppContext, get_context
+from vigil.api.errors import ApiError
+from vigil.api.pagination import decode_cursor, encode_cursor
+from vigil.api.params import ActorId, Cursor, Limit
+from vigil.api.routes.events import events_out
+from vigil.api.schemas import ActorDetail, ActorItem, ActorPage, actor_out
+from vigil.models import Actor
+from vigil.store import Store
+
+router = APIRouter(prefix="/api/actors", tags=["actors"])
+
+
+def find_actor(store: Store, actor_id: str) -> Actor | None:
+    """A stored actor, else the knowledge base's (stored events name KB actors the store need not hold)."""
+    found = store.get_actor(actor_id)
+    if found is not None:
+        return found
+    from vigil.kb import KnowledgeBase
+
+    return KnowledgeBase.load().get(actor_id)
+
+
+@router.get("", response_model=ActorPage)
+def list_actors(
+    ctx: Annotated[AppContext, Depends(get_context)],
+    q: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="ISO-3 country code.")] = None,
+    sector: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,4}$", description="PLOVER sector.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ActorPage:
+    """Actors that appear in events, by id."""
+    state = decode_cursor(cursor)
+    offset = state.get("o", 0)
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise ApiError(400, "Invalid cursor: pass back the next_cursor value of a previous page unchanged.")
+    rows = ctx.store.actors(country=country, sector=sector, search=q, with_events=True, limit=limit + 1, offset=offset)
+    nxt = encode_cursor({"o": offset + limit}) if len(rows) > limit else None
+    return ActorPage(items=[actor_out(a) for a in rows[:limit]], next_cursor=nxt)
+
+
+@router.get("/{actor_id}", response_model=ActorItem)
+def get_actor(
+    actor_id: ActorId,
+    ctx: Annotated[AppContext, Depends(get_context)],
+    limit: Annotated[int, Query(ge=1, le=500, description="Most events of each direction.")] = 50,
+) -> ActorItem:
+    """One actor: identity, aliases, roles with dates, and its latest events as source and as target."""
+    store = ctx.store
+    found = find_actor(store, actor_id)
+    if found is None:
+        raise ApiError(404, f"No actor {actor_id!r}. Find ids at /api/actors?q=NAME.")
+    detail = ActorDetail(
+        **actor_out(found).model_dump(),
+        as_source=events_out(store, store.events(actor=actor_id, limit=limit)),
+        as_target=events_out(store, store.events(target=actor_id, limit=limit)),
+    )
+    return ActorItem(item=detail)

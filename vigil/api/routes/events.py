@@ -1,0 +1,78 @@
+"""``/api/events``: coded events with their sentence, filtered and paged newest first."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from vigil.api.context import AppContext, get_context
+from vigil.api.pagination import page_keyset
+from vigil.api.params import Cursor, Limit, ModalityQ, Since, Until
+from vigil.api.schemas import EventOut, EventPage, event_out
+from vigil.models import Event
+from vigil.store import Store
+
+router = APIRouter(prefix="/api/events", tags=["events"])
+
+ActorQ = Annotated[str | None, Query(max_length=200, description="Actor id, e.g. gov:JPN.")]
+
+
+def sentence_texts(store: Store, events: list[Event]) -> dict[tuple[str, int], str]:
+    """The sentence of each event, keyed by (article, sentence index)."""
+    out: dict[tuple[str, int], str] = {}
+    for aid in sorted({e.article_id for e in events}):
+        art = store.get_article(aid)
+        if art is None:
+            continue
+        for s in store.sentences(aid):
+            out[(aid, s.index)] = art.text[s.start : s.end]
+    return out
+
+
+def events_out(store: Store, events: list[Event]) -> list[EventOut]:
+    texts = sentence_texts(store, events)
+    return [event_out(e, texts.get((e.article_id, e.sentence_index))) for e in events]
+
+
+@router.get("", response_model=EventPage)
+def list_events(
+    ctx: Annotated[AppContext, Depends(get_context)],
+    actor: ActorQ = None,
+    target: ActorQ = None,
+    root: Annotated[str | None, Query(max_length=20, pattern=r"^[A-Za-z]+$", description="PLOVER root.")] = None,
+    quad: Annotated[int | None, Query(ge=0, le=4, description="Quad class 0-4.")] = None,
+    domain: Annotated[str | None, Query(max_length=50, description="Policy domain of the sentence.")] = None,
+    modality: ModalityQ = None,
+    article: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f]+$", description="Article id.")] = None,
+    min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> EventPage:
+    """Events matching every filter, newest first, each with its sentence."""
+    store = ctx.store
+
+    def fetch(bound: date | None, offset: int, n: int) -> list[Event]:
+        hi = min(bound, until) if bound is not None and until is not None else bound or until
+        return store.events(
+            article_id=article,
+            actor=actor,
+            target=target,
+            root=root,
+            quad=quad,
+            domain=domain,
+            modality=modality.value if modality is not None else None,
+            since=since,
+            until=hi,
+            min_confidence=min_confidence,
+            limit=n,
+            offset=offset,
+        )
+
+    items, nxt = page_keyset(
+        fetch, lambda e: e.date, lambda e: [e.article_id, e.sentence_index, e.id], cursor=cursor, limit=limit
+    )
+    return EventPage(items=events_out(store, items), next_cursor=nxt)

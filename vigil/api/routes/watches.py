@@ -1,0 +1,269 @@
+"""``/api/watches``: watches and what they compute (stories, timeline, network and bridges, trends,
+scenario board with its probability log, alerts, briefs). Writes need the token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from vigil.analyze.watches import WatchError, parse_watch
+from vigil.api.context import AppContext, get_context
+from vigil.api.errors import ApiError
+from vigil.api.pagination import page_after_id
+from vigil.api.params import ActorId, Cursor, Limit, Since, Until, WatchName
+from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view, watch_summary
+from vigil.errors import StoreError
+from vigil.store import analysis as db
+
+router = APIRouter(prefix="/api", tags=["watches"])
+
+Ctx = Annotated[AppContext, Depends(get_context)]
+Domain = Annotated[str | None, Query(max_length=50, pattern=r"^[a-z_ -]+$", description="Policy domain.")]
+OutcomeQ = Annotated[str | None, Query(max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Outcome id.")]
+ActorQ = Annotated[str | None, Query(max_length=200, description="Actor id.")]
+
+
+class WatchIn(BaseModel):
+    """A watch as YAML text (see vigil/watches/*.yaml)."""
+
+    yaml: str = Field(min_length=1, max_length=200_000)
+
+
+class ProbabilityIn(BaseModel):
+    """An analyst's revision of an outcome's probability."""
+
+    outcome: str = Field(min_length=1, max_length=100)
+    probability: float = Field(ge=0.0, le=1.0)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def _ok(**data: Any) -> dict[str, Any]:
+    return {"ok": True, **data}
+
+
+def _parse(text: str) -> Any:
+    try:
+        return parse_watch(text, source="request")
+    except WatchError as exc:
+        raise ApiError(422, str(exc)) from None
+
+
+@router.get("/watches")
+def list_watches(ctx: Ctx) -> dict[str, Any]:
+    """Every stored watch."""
+    items = []
+    for name, text, updated in db.list_watches(ctx.store):
+        items.append({**watch_summary(parse_watch(text, source=name)), "updated_at": updated})
+    return _ok(items=items, next_cursor=None)
+
+
+@router.post("/watches", status_code=201)
+def create_watch(body: WatchIn, ctx: Ctx) -> dict[str, Any]:
+    """Store a new watch (write: needs the token)."""
+    watch = _parse(body.yaml)
+    try:
+        db.save_watch_yaml(ctx.store, watch.name, body.yaml, create=True)
+    except StoreError as exc:
+        raise ApiError(409, str(exc)) from None
+    return _ok(item=watch_summary(watch))
+
+
+@router.get("/watches/{name}")
+def get_watch(name: WatchName, ctx: Ctx) -> dict[str, Any]:
+    """A watch's definition and its YAML as written."""
+    watch = ctx.watch(name)
+    return _ok(item={**watch_summary(watch), "yaml": db.get_watch_yaml(ctx.store, name)})
+
+
+@router.put("/watches/{name}")
+def replace_watch(name: WatchName, body: WatchIn, ctx: Ctx) -> dict[str, Any]:
+    """Replace a watch's YAML (write: needs the token). The name cannot change."""
+    ctx.watch(name)
+    watch = _parse(body.yaml)
+    if watch.name != name:
+        raise ApiError(422, f"key 'name': the watch is named {watch.name!r}, not {name!r}; names cannot change.")
+    db.save_watch_yaml(ctx.store, name, body.yaml)
+    return _ok(item=watch_summary(watch))
+
+
+@router.delete("/watches/{name}")
+def delete_watch(name: WatchName, ctx: Ctx) -> dict[str, Any]:
+    """Delete a watch with its alerts, briefs and probability log (write: needs the token)."""
+    if not db.delete_watch(ctx.store, name):
+        raise ApiError(404, f"No watch named {name!r}.")
+    return _ok(deleted=name)
+
+
+@router.get("/watches/{name}/stories")
+def watch_stories(
+    name: WatchName,
+    ctx: Ctx,
+    since: Since = None,
+    until: Until = None,
+    min_reports: Annotated[int, Query(ge=1, le=1000)] = 1,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """The watch's stories (articles about one development), largest first."""
+    win = ctx.window(ctx.watch(name), since, until)
+    rows = [s for s in win.stories if s.reports >= min_reports]
+    page, nxt = page_after_id(rows, lambda s: s.id, cursor=cursor, limit=limit)
+    items = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "first": s.first,
+            "last": s.last,
+            "reports": s.reports,
+            "articles": s.article_ids,
+        }
+        for s in page
+    ]
+    return _ok(articles=len(win.relevant), stories=len(win.stories), items=items, next_cursor=nxt)
+
+
+@router.get("/watches/{name}/stories/{story_id}")
+def watch_story(
+    name: WatchName,
+    story_id: Annotated[str, Path(pattern=r"^s[0-9a-f]{1,40}$")],
+    ctx: Ctx,
+) -> dict[str, Any]:
+    """One story with its reports."""
+    win = ctx.window(ctx.watch(name))
+    story = win.story(story_id)
+    if story is None:
+        raise ApiError(404, f"Watch {name!r} has no story {story_id!r}.")
+    return _ok(item=story_view(win, story))
+
+
+@router.get("/watches/{name}/timeline")
+def watch_timeline(
+    name: WatchName,
+    ctx: Ctx,
+    outcome: OutcomeQ = None,
+    domain: Domain = None,
+    actor: ActorQ = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """Dated developments, newest first: one line per story with its key event, actors and domains."""
+    watch = ctx.watch(name)
+    try:
+        rows = timeline_view(ctx.window(watch), outcome=outcome, domain=domain, actor=actor, since=since, until=until)
+    except WatchError as exc:
+        raise ApiError(422, str(exc)) from None
+    page, nxt = page_after_id(rows, lambda t: t.story, cursor=cursor, limit=limit)
+    return _ok(items=[t.to_dict() for t in page], next_cursor=nxt)
+
+
+@router.get("/watches/{name}/network")
+def watch_network(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
+    """The actor graph of a window (nodes, typed and weighted edges), bridges, and new and lost ties."""
+    watch = ctx.watch(name)
+    win = ctx.window(watch)
+    return _ok(item=network_view(ctx, win, since=since, until=until))
+
+
+@router.get("/watches/{name}/bridges")
+def watch_bridges(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
+    """Who bridges the focal government to each outcome's camp, with the sentences that say so."""
+    view = network_view(ctx, ctx.window(ctx.watch(name)), since=since, until=until)
+    return _ok(items=view["bridges"], next_cursor=None)
+
+
+@router.get("/watches/{name}/trends")
+def watch_trends(
+    name: WatchName,
+    ctx: Ctx,
+    k: Annotated[float, Query(ge=0.1, le=10.0, description="Band half-width in standard deviations.")] = 2.0,
+    weeks: Annotated[int, Query(ge=1, le=52, description="Weeks in the rolling baseline.")] = 4,
+) -> dict[str, Any]:
+    """Per domain and week: events, cooperation/conflict balance and tone toward the focal country."""
+    series = trends_view(ctx.window(ctx.watch(name)), k=k, weeks=weeks)
+    return _ok(items=[s.to_dict() for s in series], next_cursor=None)
+
+
+@router.get("/watches/{name}/scenarios")
+def watch_scenarios(name: WatchName, ctx: Ctx) -> dict[str, Any]:
+    """The scenario board: per outcome, expectations by domain, exposure, signposts; and the probability log."""
+    return _ok(item=scenario_view(ctx, ctx.window(ctx.watch(name))))
+
+
+@router.get("/watches/{name}/probabilities")
+def watch_probabilities(name: WatchName, ctx: Ctx) -> dict[str, Any]:
+    """Every probability revision, newest first."""
+    ctx.watch(name)
+    rows = db.probabilities(ctx.store, name)
+    items = [
+        {"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(rows)
+    ]
+    return _ok(items=items, next_cursor=None)
+
+
+@router.post("/watches/{name}/probabilities", status_code=201)
+def set_probability(name: WatchName, body: ProbabilityIn, ctx: Ctx) -> dict[str, Any]:
+    """Set an outcome's probability, logged with its reason and time (write: needs the token)."""
+    watch = ctx.watch(name)
+    try:
+        watch.outcome(body.outcome)
+    except WatchError as exc:
+        raise ApiError(422, str(exc)) from None
+    row = db.add_probability(ctx.store, name, body.outcome, body.probability, body.reason.strip() or "—")
+    return _ok(item={"outcome": row.outcome, "probability": row.probability, "reason": row.reason, "at": row.at})
+
+
+def _alerts(ctx: AppContext, watch: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
+    rows = db.list_alerts(ctx.store, watch=watch, limit=None)
+    page, nxt = page_after_id(rows, lambda r: r.id, cursor=cursor, limit=limit)
+    items = [
+        {
+            "id": r.id,
+            "watch": r.watch,
+            "rule": r.rule,
+            "kind": r.kind,
+            "message": r.message,
+            "at": r.at,
+            "evidence": r.evidence,
+        }
+        for r in page
+    ]
+    return _ok(items=items, next_cursor=nxt)
+
+
+@router.get("/watches/{name}/alerts")
+def watch_alerts(name: WatchName, ctx: Ctx, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    """The watch's stored alerts with their evidence, newest first."""
+    ctx.watch(name)
+    return _alerts(ctx, name, limit, cursor)
+
+
+@router.get("/alerts")
+def all_alerts(
+    ctx: Ctx,
+    watch: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """Stored alerts of every watch (or one), newest first."""
+    return _alerts(ctx, watch, limit, cursor)
+
+
+@router.get("/watches/{name}/brief")
+def watch_brief(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
+    """A cited brief in Markdown (computed now, not recorded: `vigil brief` records briefs)."""
+    from vigil.analyze.briefs import build_brief, render_markdown
+
+    watch = ctx.watch(name)
+    brief = build_brief(ctx.store, watch, since=since, until=until, save=False)
+    return _ok(item={"summary": brief.summary(), "markdown": render_markdown(brief)})
+
+
+@router.get("/watches/{name}/actors/{actor_id}/timeline")
+def actor_timeline(name: WatchName, actor_id: ActorId, ctx: Ctx, limit: Limit = 50) -> dict[str, Any]:
+    """The watch's developments that name one actor."""
+    rows = timeline_view(ctx.window(ctx.watch(name)), actor=actor_id)
+    return _ok(items=[t.to_dict() for t in rows[:limit]], next_cursor=None)

@@ -1,0 +1,201 @@
+"""What the API and the pages show of a watch, computed once here from vigil.analyze.
+
+Thin: each function calls the library on a cached :class:`WatchWindow` and shapes the result
+as JSON-ready mappings, which the routes return and the templates render.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from vigil.analyze.networks import build_graph, find_bridges, tie_changes
+from vigil.analyze.scenarios import scenario_board
+from vigil.analyze.stories import Story
+from vigil.analyze.timeline import TimelineEntry, timeline
+from vigil.analyze.trends import TrendSeries, domain_trends
+from vigil.analyze.watches import Watch
+from vigil.api.context import AppContext, WatchWindow
+from vigil.store import analysis as db
+
+__all__ = ["network_view", "scenario_view", "story_view", "timeline_view", "trends_view", "watch_summary"]
+
+_MAX_NODES = 120
+
+
+def watch_summary(watch: Watch) -> dict[str, Any]:
+    """The watch's definition as a JSON-ready mapping."""
+    return {
+        "name": watch.name,
+        "title": watch.title,
+        "focal": watch.focal,
+        "focal_government": list(watch.government),
+        "subject": watch.subject,
+        "start": watch.start,
+        "end": watch.end,
+        "calendar": [{"date": c.date, "label": c.label} for c in watch.calendar],
+        "outcomes": [
+            {
+                "id": o.id,
+                "label": o.label,
+                "camp": list(o.camp),
+                "keywords": list(o.keywords),
+                "signposts": [{"id": s.id, "label": s.label, "keywords": list(s.keywords)} for s in o.signposts],
+            }
+            for o in watch.outcomes
+        ],
+        "domains": list(watch.domains),
+        "actors": list(watch.actors),
+        "keywords": list(watch.keywords),
+        "alerts": [{"id": r.id, "kind": r.kind} for r in watch.alerts],
+    }
+
+
+def timeline_view(
+    win: WatchWindow,
+    *,
+    outcome: str | None = None,
+    domain: str | None = None,
+    actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[TimelineEntry]:
+    """The watch's developments, newest first, filtered."""
+    if outcome is not None:
+        win.watch.outcome(outcome)
+    rows = timeline(
+        win.records,
+        win.watch,
+        stories=win.stories,
+        outcome=outcome,
+        domain=domain,
+        actor=actor,
+        since=since,
+        until=until,
+    )
+    return sorted(rows, key=lambda t: (t.date or date.min, t.story), reverse=True)
+
+
+def story_view(win: WatchWindow, story: Story) -> dict[str, Any]:
+    """A story with its reports (articles, oldest first) and its timeline entry."""
+    entry = next((t for t in timeline(win.records, win.watch, stories=[story])), None)
+    reports = []
+    for aid in story.article_ids:
+        art = win.records.articles.get(aid)
+        if art is None:
+            continue
+        events = [e for e in win.records.events if e.article_id == aid]
+        reports.append(
+            {
+                "id": art.id,
+                "title": art.title,
+                "published": art.published,
+                "source": art.source,
+                "url": art.url,
+                "events": len(events),
+                "lead": win.records.sentence_text(aid, 0) or art.text[:200],
+            }
+        )
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first": story.first,
+        "last": story.last,
+        "reports": reports,
+        "entry": entry.to_dict() if entry else None,
+    }
+
+
+def network_view(ctx: AppContext, win: WatchWindow, *, since: date | None, until: date | None) -> dict[str, Any]:
+    """The actor graph of the window with bridges, camps and the focal government marked, for Cytoscape.
+
+    Also the event dates of the whole watch window (the time slider's stops) and the ties that are
+    new or lost since the previous window of the same length.
+    """
+    watch, records = win.watch, win.records
+    lo, hi = since or win.since, until or win.until
+    graph = build_graph(records, since=lo, until=hi)
+    bridges = find_bridges(records, watch, graph)
+    changes = []
+    if lo is not None and hi is not None:
+        length = hi - lo
+        prev_win = ctx.window(watch, lo - length, lo)
+        prev = build_graph(prev_win.records, since=lo - length, until=lo)
+        changes = tie_changes(graph, prev, among=sorted(watch.watched_actors()))
+    g = graph.graph
+    bridge_ids = {b.actor for ob in bridges for b in ob.bridges}
+    focal = set(watch.government)
+    camps: dict[str, list[str]] = {}
+    for o in watch.outcomes:
+        for c in o.camp:
+            camps.setdefault(c, []).append(o.id)
+    keep_always = bridge_ids | focal | set(camps) | set(watch.actors)
+    ranked = sorted(g.nodes, key=lambda n: (n not in keep_always, -g.degree(n, weight="weight"), n))
+    kept = set(ranked[:_MAX_NODES]) | (keep_always & set(g.nodes))
+    nodes = []
+    for n in sorted(kept):
+        d = g.nodes[n]
+        roles = []
+        if n in focal:
+            roles.append("focal")
+        if n in camps:
+            roles.append("camp")
+        if n in bridge_ids:
+            roles.append("bridge")
+        nodes.append(
+            {
+                "id": n,
+                "label": d.get("label", n),
+                "kind": d.get("kind", ""),
+                "country": d.get("country", ""),
+                "sector": d.get("sector", ""),
+                "degree": int(g.degree(n, weight="weight")),
+                "roles": roles,
+                "outcomes": camps.get(n, []),
+            }
+        )
+    bridge_pairs = {
+        frozenset((b.actor, t)) for ob in bridges for b in ob.bridges for t in (*b.focal_ties, *b.camp_ties)
+    }
+    edges = []
+    for a, b, d in g.edges(data=True):
+        if a in kept and b in kept:
+            edges.append(
+                {
+                    "id": f"{a}->{b}",
+                    "source": a,
+                    "target": b,
+                    "weight": int(d["weight"]),
+                    "quad": int(d["quad"]),
+                    "relation": d["relation"],
+                    "bridge": frozenset((a, b)) in bridge_pairs,
+                }
+            )
+    all_dates = sorted({e.date for e in records.events if e.date is not None})
+    return {
+        "since": lo,
+        "until": hi,
+        "dates": all_dates,
+        "nodes": nodes,
+        "edges": edges,
+        "hidden_nodes": g.number_of_nodes() - len(nodes),
+        "bridges": [ob.to_dict() for ob in bridges],
+        "changes": [c.to_dict() for c in changes[:50]],
+    }
+
+
+def trends_view(win: WatchWindow, *, k: float = 2.0, weeks: int = 4) -> list[TrendSeries]:
+    """Weekly domain series of the watch, with baselines and bands."""
+    return domain_trends(win.records, win.watch, since=win.since, until=win.until, k=k, baseline_weeks=weeks)
+
+
+def scenario_view(ctx: AppContext, win: WatchWindow) -> dict[str, Any]:
+    """The scenario board (per outcome) and the probability log (newest first)."""
+    log = db.probabilities(ctx.store, win.watch.name)
+    board = scenario_board(win.records, win.watch, probabilities={r.outcome: r.probability for r in log})
+    return {
+        "board": [b.to_dict() for b in board],
+        "log": [
+            {"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(log)
+        ],
+    }

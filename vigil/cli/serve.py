@@ -1,0 +1,66 @@
+"""``vigil serve``: the HTTP API and the dashboard, on 127.0.0.1 unless a token protects them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from vigil.errors import VigilError
+
+__all__ = ["register", "serve"]
+
+err = Console(stderr=True)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to bind. Anything but loopback needs VIGIL_TOKEN.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free port).")] = 8765,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store: SQLite file or database URL (default: the global --db).")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json) and the web dashboard."""
+    try:
+        import uvicorn
+
+        from vigil.api import create_app
+        from vigil.api.security import is_loopback
+    except ImportError as exc:
+        raise VigilError(
+            f"The web server needs FastAPI and uvicorn ({exc}). Install them with `pip install 'vigil[web]'`."
+        ) from None
+    from vigil.cli.main import _state
+
+    settings = _state(ctx).settings
+    if db is not None:
+        settings = settings.replace(db=db)
+    token = os.environ.get("VIGIL_TOKEN") or None
+    if not is_loopback(host) and token is None:
+        raise VigilError(
+            f"Refusing to serve on {host} without a token: anyone who can reach it could read and write. "
+            "Set VIGIL_TOKEN (e.g. `export VIGIL_TOKEN=$(python -c "
+            "'import secrets; print(secrets.token_urlsafe(32))')`) "
+            "or bind to 127.0.0.1."
+        )
+    if token is not None and len(token) < 16:
+        raise VigilError("VIGIL_TOKEN is shorter than 16 characters; use a long random token.")
+    write_token = token or secrets.token_urlsafe(32)
+    app = create_app(settings, settings["db"], token=token, write_token=write_token)
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"Vigil dashboard: http://{shown}:{port}/  (API: /api/..., OpenAPI: /openapi.json)", highlight=False)
+    if token is None:
+        err.print(f"Write token for API clients (Authorization: Bearer ...): {write_token}", highlight=False)
+    else:
+        err.print("Every request needs VIGIL_TOKEN (Authorization: Bearer, or log in at /login).", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``vigil serve`` to the main app."""
+    app.command("serve")(serve)

@@ -1,0 +1,341 @@
+"""The dashboard's pages: thin shells over the same calls as the API, rendered with autoescaping Jinja2.
+
+Every piece of article text reaches the browser escaped; charts and the network read their data
+from a ``<script type="application/json">`` block (``tojson`` escapes ``<``, ``>`` and ``&``) or
+from the JSON API, and the page scripts are files under /static (the CSP forbids inline scripts).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+
+from vigil.analyze.briefs import sparkline_svg
+from vigil.analyze.watches import WatchError, parse_watch
+from vigil.api.context import AppContext, get_context
+from vigil.api.errors import ApiError
+from vigil.api.params import ActorId, ArticleId, Since, Until, WatchName
+from vigil.api.routes.actors import find_actor
+from vigil.api.routes.events import sentence_texts
+from vigil.api.routes.search import search
+from vigil.api.security import COOKIE
+from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
+from vigil.store import analysis as db
+from vigil.web.reader import reader_sentences
+
+__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "make_templates", "router"]
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+TEMPLATES_DIR = HERE / "templates"
+
+router = APIRouter(include_in_schema=False)
+Ctx = Annotated[AppContext, Depends(get_context)]
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) link, else None (no ``javascript:`` or ``data:`` hrefs)."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in {"http", "https"} else None
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def make_templates() -> Environment:
+    """The Jinja2 environment: autoescape on for every template, whatever its name."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    env.policies["json.dumps_kwargs"] = {"default": str, "ensure_ascii": False}
+    env.filters["safe_url"] = safe_url
+    env.filters["pct"] = _pct
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    return env
+
+
+def render(request: Request, name: str, status: int = 200, **data: Any) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    return HTMLResponse(env.get_template(name).render(request=request, **data), status_code=status)
+
+
+def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:
+    return {"watches": [n for n, _, _ in db.list_watches(ctx.store)], "current": current}
+
+
+# --- watches -----------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, ctx: Ctx) -> Response:
+    """The watches, and the store at a glance."""
+    watches = []
+    for name, text, updated in db.list_watches(ctx.store):
+        w = parse_watch(text, source=name)
+        watches.append({"w": w, "updated": updated})
+    return render(request, "index.html", nav=_nav(ctx, None), watches=watches, status_info=ctx.store.status())
+
+
+@router.get("/watches/{name}", response_class=HTMLResponse)
+def overview(request: Request, name: WatchName, ctx: Ctx) -> Response:
+    """Watch overview: latest developments, alerts, the scenario board summary, domain trend sparklines."""
+    watch = ctx.watch(name)
+    win = ctx.window(watch)
+    latest = timeline_view(win)[:12]
+    alerts = db.list_alerts(ctx.store, watch=name, limit=10)
+    board = scenario_view(ctx, win)
+    sparks = []
+    for s in trends_view(win):
+        if s.metric != "events" or not s.points:
+            continue
+        last = s.points[-1]
+        band = (last.low, last.high) if last.low is not None and last.high is not None else None
+        total = sum(int(p.value or 0) for p in s.points)
+        # The SVG holds only numbers computed here, never article text.
+        svg = Markup(sparkline_svg([p.value for p in s.points], width=160, height=28, band=band))
+        sparks.append({"domain": s.domain, "svg": svg, "total": total, "outside": len(s.outliers)})
+    return render(
+        request,
+        "overview.html",
+        nav=_nav(ctx, name),
+        w=watch,
+        win=win,
+        latest=latest,
+        alerts=alerts,
+        board=board,
+        sparks=sparks,
+        names=win.records.name,
+    )
+
+
+@router.get("/watches/{name}/timeline", response_class=HTMLResponse)
+def timeline_page(
+    request: Request,
+    name: WatchName,
+    ctx: Ctx,
+    outcome: Annotated[str | None, Query(max_length=100)] = None,
+    domain: Annotated[str | None, Query(max_length=50)] = None,
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
+) -> Response:
+    """The watch's timeline with filters (a form: empty fields mean no filter)."""
+    watch = ctx.watch(name)
+    win = ctx.window(watch)
+    outcome, domain, actor = outcome or None, domain or None, (actor or "").strip() or None
+    since_day, until_day = _form_date(since, "since"), _form_date(until, "until")
+    try:
+        rows = timeline_view(win, outcome=outcome, domain=domain, actor=actor, since=since_day, until=until_day)
+    except WatchError as exc:
+        raise ApiError(422, str(exc)) from None
+    filters = {"outcome": outcome, "domain": domain, "actor": actor, "since": since_day, "until": until_day}
+    domains = sorted(set(watch.domains) | {d for r in rows for d in r.domains})
+    return render(
+        request,
+        "timeline.html",
+        nav=_nav(ctx, name),
+        w=watch,
+        rows=rows,
+        filters=filters,
+        domains=domains,
+        names=win.records.name,
+    )
+
+
+def _form_date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, f"Invalid request: {name}: {value!r} is not a date (YYYY-MM-DD).") from None
+
+
+@router.get("/watches/{name}/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, name: WatchName, story_id: str, ctx: Ctx) -> Response:
+    """A story and its reports."""
+    watch = ctx.watch(name)
+    win = ctx.window(watch)
+    story = win.story(story_id)
+    if story is None:
+        raise ApiError(404, f"Watch {name!r} has no story {story_id!r}.")
+    return render(request, "story.html", nav=_nav(ctx, name), w=watch, s=story_view(win, story), names=win.records.name)
+
+
+@router.get("/watches/{name}/network", response_class=HTMLResponse)
+def network_page(request: Request, name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> Response:
+    """The actor network with bridges highlighted and a time slider (Cytoscape.js)."""
+    watch = ctx.watch(name)
+    win = ctx.window(watch)
+    view = network_view(ctx, win, since=since, until=until)
+    return render(request, "network.html", nav=_nav(ctx, name), w=watch, view=view, data=view)
+
+
+@router.get("/watches/{name}/trends", response_class=HTMLResponse)
+def trends_page(request: Request, name: WatchName, ctx: Ctx) -> Response:
+    """Domain trends (ECharts): weekly events, cooperation/conflict balance and tone, with bands."""
+    watch = ctx.watch(name)
+    series = [s.to_dict() for s in trends_view(ctx.window(watch))]
+    return render(request, "trends.html", nav=_nav(ctx, name), w=watch, data={"series": series})
+
+
+@router.get("/watches/{name}/scenarios", response_class=HTMLResponse)
+def scenarios_page(request: Request, name: WatchName, ctx: Ctx) -> Response:
+    """The scenario board with probability editing and its log."""
+    watch = ctx.watch(name)
+    return _scenarios(request, ctx, watch.name)
+
+
+def _scenarios(
+    request: Request, ctx: AppContext, name: str, *, error: str | None = None, status: int = 200
+) -> Response:
+    watch = ctx.watch(name)
+    view = scenario_view(ctx, ctx.window(watch))
+    return render(request, "scenarios.html", status, nav=_nav(ctx, name), w=watch, view=view, error=error)
+
+
+@router.post("/watches/{name}/scenarios", response_class=HTMLResponse)
+def scenarios_post(
+    request: Request,
+    name: WatchName,
+    ctx: Ctx,
+    outcome: Annotated[str, Form(max_length=100)],
+    probability: Annotated[str, Form(max_length=20)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Record a probability revision (the security middleware has checked the token)."""
+    watch = ctx.watch(name)
+    try:
+        watch.outcome(outcome)
+        value = float(probability.replace("%", "").strip())
+    except (WatchError, ValueError):
+        return _scenarios(
+            request, ctx, name, error="Choose an outcome and give a probability between 0 and 100.", status=422
+        )
+    if not 0.0 <= value <= 100.0 or not reason.strip():
+        return _scenarios(
+            request,
+            ctx,
+            name,
+            error="The probability must be between 0 and 100 %, and a reason is required.",
+            status=422,
+        )
+    db.add_probability(ctx.store, name, outcome, round(value / 100.0, 4), reason.strip())
+    return RedirectResponse(f"/watches/{quote(name)}/scenarios#log", status_code=303)
+
+
+# --- articles, actors, search -------------------------------------------------------------
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
+    """The article reader: mentions, events and modality highlighted; what each sentence gave."""
+    store = ctx.store
+    art = store.get_article(article_id)
+    if art is None:
+        raise ApiError(404, f"No article with id {article_id!r}.")
+    events = store.events(article_id=art.id, limit=None)
+    sentences = reader_sentences(
+        art, store.sentences(art.id), store.mentions(art.id), events, store.domain_tags(art.id), store.tones(art.id)
+    )
+    art_domains = [d for d in store.domain_tags(art.id) if d.sentence_index is None]
+    art_tone = [t for t in store.tones(art.id) if t.sentence_index is None and t.source_actor is None]
+    return render(
+        request,
+        "article.html",
+        nav=_nav(ctx, None),
+        a=art,
+        sentences=sentences,
+        events=events,
+        art_domains=art_domains,
+        art_tone=art_tone[0] if art_tone else None,
+    )
+
+
+@router.get("/actors/{actor_id}", response_class=HTMLResponse)
+def actor_page(request: Request, actor_id: ActorId, ctx: Ctx) -> Response:
+    """An actor: identity, roles with dates, events as source and as target, tone over time."""
+    store = ctx.store
+    actor = find_actor(store, actor_id)
+    if actor is None:
+        raise ApiError(404, f"No actor {actor_id!r}.")
+    as_source = store.events(actor=actor_id, limit=200)
+    as_target = store.events(target=actor_id, limit=200)
+    texts = sentence_texts(store, as_source[:50] + as_target[:50])
+    tone_by_day: dict[date, list[float]] = defaultdict(list)
+    for aid in sorted({e.article_id for e in as_source + as_target}):
+        wanted = {e.sentence_index for e in as_source + as_target if e.article_id == aid}
+        art = store.get_article(aid)
+        if art is None or art.published is None:
+            continue
+        for t in store.tones(aid):
+            if t.sentence_index in wanted and t.source_actor is None:
+                tone_by_day[art.published].append(t.score)
+    tone = [
+        {"date": d.isoformat(), "tone": round(statistics.fmean(v), 3), "n": len(v)}
+        for d, v in sorted(tone_by_day.items())
+    ]
+    return render(
+        request,
+        "actor.html",
+        nav=_nav(ctx, None),
+        actor=actor,
+        as_source=as_source[:50],
+        as_target=as_target[:50],
+        counts=(len(as_source), len(as_target)),
+        texts=texts,
+        data={"tone": tone, "name": actor.name},
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "") -> Response:
+    """Search across articles, events and actors."""
+    found = search(ctx.store, q) if q.strip() else None
+    texts = sentence_texts(ctx.store, found.events) if found else {}
+    return render(request, "search.html", nav=_nav(ctx, None), q=q, found=found, texts=texts)
+
+
+# --- login ---------------------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    """The token form (only needed when the server runs with VIGIL_TOKEN)."""
+    return render(request, "login.html", nav=None, next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    ctx: Ctx,
+    token: Annotated[str, Form(max_length=500)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Check the token and keep it in an HttpOnly, SameSite=Strict cookie."""
+    if not ctx.policy.check(token.strip()):
+        return render(request, "login.html", 401, nav=None, next=_safe_next(next), error="Wrong token.")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict", path="/")
+    return response
