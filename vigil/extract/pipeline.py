@@ -116,6 +116,10 @@ class Pipeline:
         """
         if not articles:
             return []
+        # Parsed documents are the memory: hold at most a small group of articles' docs at once.
+        group = max(1, int(self.settings["extract.batch_size"]) // 4)
+        if len(articles) > group:
+            return [x for i in range(0, len(articles), group) for x in self.extract(articles[i : i + group])]
         t0 = time.perf_counter()
         docs = list(
             self.nlp.first_pass((a.text for a in articles), batch_size=int(self.settings["extract.batch_size"]))
