@@ -51,6 +51,7 @@ class IngestResult:
     extracted: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    keep_ids: bool = True  # False: article_ids stays empty (bounded memory at corpus scale)
 
     @property
     def exit_code(self) -> int:
@@ -94,9 +95,14 @@ def ingest_records(
     *,
     extractor: ArticleExtractor | None = None,
     progress: Callable[[IngestProgress], None] | None = None,
+    keep_ids: bool = True,
 ) -> IngestResult:
-    """Ingest already-read records (see :func:`ingest`)."""
-    result = IngestResult()
+    """Ingest already-read records (see :func:`ingest`).
+
+    ``keep_ids=False`` leaves :attr:`IngestResult.article_ids` empty, so that memory does not
+    grow with the corpus (the ids serve the alerts run after an ingest).
+    """
+    result = IngestResult(keep_ids=keep_ids)
     state = IngestProgress()
     batch_size = int(settings["ingest.batch_size"])
     threshold = float(settings["ingest.near_duplicate_threshold"])
@@ -191,7 +197,8 @@ def _write_batch(
     result.ingested += len(written)
     result.near_duplicates += sum(1 for art in written if art.duplicate_of is not None)
     result.extracted += len(extractions)
-    result.article_ids.extend(art.id for art in written)
+    if result.keep_ids:
+        result.article_ids.extend(art.id for art in written)
 
 
 def _article(raw: RawArticle, aid: str, now: datetime) -> Article:
