@@ -373,6 +373,11 @@ def _init_worker(settings: Settings) -> None:
     _WORKER = Pipeline.load(settings)
 
 
+def _ready() -> bool:
+    time.sleep(0.2)  # long enough that each worker takes one of these
+    return _WORKER is not None
+
+
 def _work(articles: list[Article]) -> tuple[list[Extraction], dict[str, float]]:
     assert _WORKER is not None
     _WORKER.times = StageTimes()
@@ -404,13 +409,17 @@ class ParallelPipeline:
             initializer=_init_worker,
             initargs=(settings,),
         )
+        # Start every worker now, so that loading the models is not paid inside the first batch.
+        for ready in [self._pool.submit(_ready) for _ in range(workers)]:
+            ready.result()
 
     def extract(self, articles: Sequence[Article]) -> list[Extraction]:
         if not articles:
             return []
-        # Longest first, dealt round-robin: the workers finish together.
+        # Small tasks, longest first: a free worker takes the next one, so the workers finish together.
         order = sorted(range(len(articles)), key=lambda i: -len(articles[i].text))
-        chunks = [[articles[i] for i in order[w :: self.workers]] for w in range(self.workers)]
+        size = max(1, min(8, len(articles) // (self.workers * 4)))
+        chunks = [[articles[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
         by_id: dict[str, Extraction] = {}
         for results, times in self._pool.map(_work, [c for c in chunks if c]):
             by_id.update((x.article_id, x) for x in results)
