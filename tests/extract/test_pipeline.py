@@ -141,3 +141,23 @@ def test_every_fact_points_to_its_sentence() -> None:
     for m in x.mentions:
         s = x.sentences[m.sentence_index]
         assert s.start <= m.start < m.end <= s.end and art.text[m.start : m.end] == m.text
+
+
+def test_parallel_pipeline_equals_in_process() -> None:
+    """Worker processes give exactly the in-process results, in input order."""
+    from datetime import datetime
+
+    from tests.conftest import WIKINEWS
+    from vigil.extract.pipeline import ParallelPipeline
+
+    settings = load_settings(env={})
+    raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:12]
+    arts = [
+        Article(id=article_id(r.text, r.source), text=r.text, title=r.title, url=r.url, source=r.source,
+                published=r.published, date_source=r.date_source, language=r.language,
+                ingested_at=datetime(2024, 1, 1), origin="test")
+        for r in raws
+    ]
+    with ParallelPipeline(settings, workers=2) as parallel:
+        assert parallel.version == _pipeline().version
+        assert parallel.extract(arts) == _pipeline().extract(arts)
