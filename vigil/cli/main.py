@@ -450,20 +450,9 @@ def actors(
 
 
 def _actor_dict(a: Any) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "kind": a.kind,
-        "country": a.country,
-        "sector": a.sector,
-        "aliases": list(a.aliases),
-        "provisional": a.provisional,
-        "wikidata": a.wikidata,
-        "roles": [
-            {"title": r.title, "country": r.country, "sector": r.sector, "start": r.start, "end": r.end}
-            for r in a.roles
-        ],
-    }
+    from vigil.store.store import actor_row
+
+    return actor_row(a)
 
 
 @app.command()

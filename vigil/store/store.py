@@ -411,7 +411,7 @@ class Store:
 
     def upsert_actors(self, conn: Connection, actors: Iterable[Actor], *, replace: bool = True) -> None:
         """Write actors; ``replace=False`` keeps an existing row (provisional actors never overwrite)."""
-        rows = [_actor_row(a) for a in actors]
+        rows = [actor_row(a) for a in actors]
         if not rows:
             return
         if replace:
@@ -721,7 +721,8 @@ def _row_event(r: Any) -> Event:
     )
 
 
-def _actor_row(a: Actor) -> dict[str, Any]:
+def actor_row(a: Actor) -> dict[str, Any]:
+    """An actor as a JSON-ready row (roles with ISO dates), as stored."""
     return {
         "id": a.id,
         "name": a.name,
