@@ -11,7 +11,7 @@ article, a later short form ("Kishida") resolves to the actor its full form did.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -304,7 +304,3 @@ def _mention(span: Span, label: str, si: int, res: Resolution | None) -> ActorMe
         res.confidence,
         res.kind,
     )
-
-
-def with_sentence(m: ActorMention, si: int) -> ActorMention:
-    return replace(m, sentence_index=si)
