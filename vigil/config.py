@@ -47,6 +47,16 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Drop candidate events the event gate rejects (default: keep them, with a low confidence).",
     ),
+    Setting(
+        "extract.transformer",
+        True,
+        "Code events with the fine-tuned MiniLM expert (accurate); false: the linear coder alone (faster).",
+    ),
+    Setting(
+        "extract.worker_max_tasks",
+        200,
+        "Tasks (of up to 8 articles) a worker process runs before it is replaced: bounds its memory; 0 = never.",
+    ),
     Setting("extract.workers", 0, "Extraction worker processes; 0 = one per core (at most 4), 1 = in-process."),
 )
 

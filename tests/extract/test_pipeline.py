@@ -161,3 +161,11 @@ def test_parallel_pipeline_equals_in_process() -> None:
     with ParallelPipeline(settings, workers=2) as parallel:
         assert parallel.version == _pipeline().version
         assert parallel.extract(arts) == _pipeline().extract(arts)
+    # Workers replaced after every second task (bounded memory) give the same results.
+    recycled = load_settings(env={}, overrides={"extract.worker_max_tasks": 2})
+    with ParallelPipeline(recycled, workers=2) as parallel:
+        pids = set()
+        for k in range(0, 4):
+            assert parallel.extract(arts[k : k + 1]) == _pipeline().extract(arts[k : k + 1])
+            pids |= set(parallel._pool._processes)  # type: ignore[attr-defined]
+        assert len(pids) > 2

@@ -10,28 +10,34 @@ a model or a parameter that saw it.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from vigil.evaluate.metrics import classification_report
-from vigil.extract.coder import QUADS, ROOT_TO_QUAD, ROOTS, EventCoder, combine, embedding_logits
+from vigil.extract.coder import QUADS, ROOT_TO_QUAD, ROOTS, EventCoder, combine
 from vigil.extract.train_coder import (
+    LINEAR_WEIGHTS,
     Example,
     TrainConfig,
     file_digest,
     fit_calibration,
     fit_coder,
-    fit_embedding_head,
     load_cameo,
     load_plv,
     near_duplicates,
 )
+
+if TYPE_CHECKING:
+    from vigil.extract.transformer import TransformerCoder, TransformerConfig
 
 __all__ = [
     "OutOfFold",
@@ -56,19 +62,19 @@ class OutOfFold:
     cameo_root_logits: npt.NDArray[np.float64]
     cameo_quad_logits: npt.NDArray[np.float64]
     cameo_fold: npt.NDArray[np.int64]
-    emb: OutOfFold | None = None  # same layout, logits of the embedding head (if trained)
+    expert: OutOfFold | None = None  # same layout, logits of the transformer expert (if trained)
 
-    def mixed(self, gamma: float) -> OutOfFold:
-        """Logits of the linear heads plus ``gamma`` times the embedding head's."""
-        if self.emb is None or gamma == 0.0:
+    def mixed(self, linear_weight: float) -> OutOfFold:
+        """Logits of the transformer expert plus ``linear_weight`` times the linear heads' (the shipped mix)."""
+        if self.expert is None:
             return self
-        e = self.emb
+        e = self.expert
         return OutOfFold(
-            self.root_logits + gamma * e.root_logits,
-            self.quad_logits + gamma * e.quad_logits,
+            e.root_logits + linear_weight * self.root_logits,
+            e.quad_logits + linear_weight * self.quad_logits,
             self.fold,
-            self.cameo_root_logits + gamma * e.cameo_root_logits,
-            self.cameo_quad_logits + gamma * e.cameo_quad_logits,
+            e.cameo_root_logits + linear_weight * self.cameo_root_logits,
+            e.cameo_quad_logits + linear_weight * self.cameo_quad_logits,
             self.cameo_fold,
         )
 
@@ -95,9 +101,10 @@ def out_of_fold(
     seed: int = 0,
     counts: dict[int, dict[str, float]] | None = None,
     fraction: float = 1.0,
-    embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+    transformer: TransformerConfig | None = None,
     coders: list[EventCoder] | None = None,
     extra: Sequence[Example] = (),
+    cache_dir: Path | None = None,
 ) -> OutOfFold:
     """Fit ``folds`` coders, each scoring the examples it did not see.
 
@@ -109,10 +116,12 @@ def out_of_fold(
         seed: shuffling seed.
         counts: feature cache shared across calls.
         fraction: share of each fold's training data used (learning curve).
-        embeddings: optional (PLV, ConfliBERT) sentence embeddings: also fit the embedding head.
-        coders: if given, the fold coders are appended to it (fold k's coder did not see fold k).
+        transformer: also fine-tune the transformer expert on each fold with these hyper-parameters.
+        coders: if given, the fold coders are appended to it (fold k's coder did not see fold k); with
+            ``transformer``, each carries its fold's expert (switched on by the caller, with calibration).
         extra: more root-labelled training examples (e.g. the pipeline's own spans of gold pairs),
             used in fold k only when their sentence (``group``) is not in fold k; never scored.
+        cache_dir: where fold experts are kept between runs (keyed by data, settings and seed).
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
@@ -158,23 +167,75 @@ def out_of_fold(
         )
         if coders is not None:
             coders.append(coder)
-        r, q = coder.logits([plv[i].item for i in test_p])
+        r, q = coder.linear_logits([plv[i].item for i in test_p])
         root_logits[test_p], quad_logits[test_p] = r, q
-        r, q = coder.logits([cameo[i].item for i in test_c])
+        r, q = coder.linear_logits([cameo[i].item for i in test_c])
         c_root[test_c], c_quad[test_c] = r, q
-        if embeddings is not None:
-            ep, ec = embeddings
-            tp, tc = [train_p[j] for j in sub_p], [train_c[j] for j in sub_c]
-            head = fit_embedding_head(ep[tp], [plv[i].root or "" for i in tp], ec[tc], [cameo[i].quad for i in tc], cfg)
-            e_r[test_p], e_q[test_p] = embedding_logits(head, ep[test_p])
-            e_cr[test_c], e_cq[test_c] = embedding_logits(head, ec[test_c])
+        if transformer is not None:
+            train_ex = [plv[train_p[j]] for j in sub_p] + more + [cameo[train_c[j]] for j in sub_c]
+            expert = _fold_expert(train_ex, transformer, cache_dir, k, folds)
+            e_r[test_p], e_q[test_p] = expert.logits([plv[i].item for i in test_p])
+            e_cr[test_c], e_cq[test_c] = expert.logits([cameo[i].item for i in test_c])
+            coder.expert = expert  # switched on with its calibration by the caller (use_expert)
         print(
             f"  fold {k + 1}/{folds}: trained on {len(sub_p)} PLV + {len(sub_c)} ConfliBERT "
             f"({len(dup_c) + len(dup_p)} near-duplicates dropped)",
             file=sys.stderr,
         )
-    emb = OutOfFold(e_r, e_q, plv_fold, e_cr, e_cq, cameo_fold) if embeddings is not None else None
-    return OutOfFold(root_logits, quad_logits, plv_fold, c_root, c_quad, cameo_fold, emb)
+    expert_oof = OutOfFold(e_r, e_q, plv_fold, e_cr, e_cq, cameo_fold) if transformer is not None else None
+    return OutOfFold(root_logits, quad_logits, plv_fold, c_root, c_quad, cameo_fold, expert_oof)
+
+
+def _fold_expert(
+    examples: Sequence[Example], cfg: TransformerConfig, cache_dir: Path | None, k: int, folds: int
+) -> TransformerCoder:
+    """Fine-tune (or reload from ``cache_dir``) the transformer expert of fold ``k``."""
+    from vigil.extract.transformer import TransformerCoder
+
+    data = [(e.item, e.root, e.quad) for e in examples]
+    key = hashlib.sha256(repr((data, sorted(asdict(cfg).items()))).encode("utf-8")).hexdigest()[:16]
+    folder = cache_dir / key if cache_dir is not None else None
+    if folder is not None and (folder / "coder_tf.json").exists():
+        print(f"  fold {k + 1}/{folds}: transformer expert from {folder}", file=sys.stderr)
+        return TransformerCoder.load(folder)
+    print(f"  fold {k + 1}/{folds}: fine-tuning the transformer expert on {len(data)} examples", file=sys.stderr)
+    expert = TransformerCoder.fit(data, cfg, progress=lambda line: print(f"    {line}", file=sys.stderr))
+    if folder is not None:
+        expert.save(folder)
+    return expert
+
+
+def _combine_args(cal: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in cal.items() if k != "linear_weight"}
+
+
+def _calibrate(
+    oof: OutOfFold,
+    rows: npt.NDArray[np.bool_],
+    cameo_rows: npt.NDArray[np.bool_],
+    y_root: npt.NDArray[np.int64],
+    y_cq: npt.NDArray[np.int64],
+) -> dict[str, float]:
+    """Calibration (and, with an expert, the linear heads' weight in the mix) fitted on the given rows."""
+    weights = LINEAR_WEIGHTS if oof.expert is not None else (1.0,)
+    best: tuple[tuple[float, float], dict[str, float]] | None = None
+    for w in weights:
+        z = oof.mixed(w)
+        r, q, cq = z.root_logits[rows], z.quad_logits[rows], z.cameo_quad_logits[cameo_rows]
+        cal = fit_calibration(r, q, y_root[rows], cq, y_cq[cameo_rows])
+        p, _ = combine(r, q, **cal)
+        pred = p.argmax(axis=1)
+        key = (_macro_f1(y_root[rows], pred), float(np.mean(pred == y_root[rows])))
+        if best is None or key > best[0]:
+            best = (key, cal if oof.expert is None else {"linear_weight": w, **cal})
+    assert best is not None
+    return best[1]
+
+
+def _macro_f1(y: npt.NDArray[np.int64], pred: npt.NDArray[np.int64]) -> float:
+    labels = np.unique(np.concatenate([y, pred]))
+    f1s = [2 * np.sum((y == k) & (pred == k)) / max(1, np.sum(y == k) + np.sum(pred == k)) for k in labels]
+    return float(np.mean(f1s))
 
 
 def _score(
@@ -190,14 +251,13 @@ def _score(
     per_fold_cal: list[dict[str, float]] = []
     for k in range(folds):
         other, oc = oof.fold != k, oof.cameo_fold != k
-        cal = fit_calibration(
-            oof.root_logits[other], oof.quad_logits[other], y_root[other], oof.cameo_quad_logits[oc], y_cq[oc]
-        )
+        cal = _calibrate(oof, other, oc, y_root, y_cq)
         per_fold_cal.append(cal)
+        z = oof.mixed(cal.get("linear_weight", 1.0))
         mine, mc = oof.fold == k, oof.cameo_fold == k
-        p_root[mine], p_stmt[mine] = combine(oof.root_logits[mine], oof.quad_logits[mine], **cal)
-        c_p_root[mc], c_p_stmt[mc] = combine(oof.cameo_root_logits[mc], oof.cameo_quad_logits[mc], **cal)
-    cal_all = fit_calibration(oof.root_logits, oof.quad_logits, y_root, oof.cameo_quad_logits, y_cq)
+        p_root[mine], p_stmt[mine] = combine(z.root_logits[mine], z.quad_logits[mine], **_combine_args(cal))
+        c_p_root[mc], c_p_stmt[mc] = combine(z.cameo_root_logits[mc], z.cameo_quad_logits[mc], **_combine_args(cal))
+    cal_all = _calibrate(oof, oof.fold >= 0, oof.cameo_fold >= 0, y_root, y_cq)
 
     gold_root: list[str | None] = [e.root for e in plv]
     gold_quad = [ROOT_TO_QUAD[e.root or ""] for e in plv]
@@ -239,25 +299,33 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     counts: dict[int, dict[str, float]] | None = None,
-    embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+    transformer: TransformerConfig | None = None,
     extra: Sequence[Example] = (),
+    cache_dir: Path | None = None,
+    coders: list[EventCoder] | None = None,
 ) -> dict[str, Any]:
     """Cross-validated figures (JSON-ready); key ``_calibration_all`` holds calibration fitted on all folds.
 
     ``extra`` examples (the pipeline's spans of gold pairs) train the fold coders whose test fold
     does not hold their sentence; they are never scored.
 
-    With ``embeddings`` the report has two entries, ``linear`` (the fast default) and
-    ``linear+minilm`` (the opt-in ensemble with ``cfg.gamma``), each with its ``_calibration_all``.
+    With ``transformer`` the figures are those of the shipped mix (expert + weighted linear heads),
+    and ``linear_only`` holds the linear coder's own (with its ``_calibration``).
     """
-    oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, embeddings=embeddings, extra=extra)
+    oof = out_of_fold(
+        plv, cameo, cfg, folds, seed, counts, transformer=transformer, extra=extra, cache_dir=cache_dir, coders=coders
+    )
     report, cal_all = _score(plv, cameo, oof, cfg, folds)
     report["_calibration_all"] = cal_all
-    if oof.emb is None:
-        return report
-    mixed, cal_mixed = _score(plv, cameo, oof.mixed(cfg.gamma), cfg, folds)
-    mixed["_calibration_all"] = {"gamma": cfg.gamma, **cal_mixed}
-    return {"linear": report, "linear+minilm": mixed}
+    if oof.expert is not None:
+        linear, linear_cal = _score(plv, cameo, replace(oof, expert=None), cfg, folds)
+        report["linear_only"] = {
+            "root_macro_f1": linear["root"]["macro_f1"],
+            "quad_macro_f1": linear["quad"]["macro_f1"],
+            "conflibert_quad_macro_f1": linear["conflibert_quad"]["macro_f1"],
+            "_calibration": linear_cal,
+        }
+    return report
 
 
 def learning_curve(
@@ -267,14 +335,19 @@ def learning_curve(
     folds: int = 5,
     seed: int = 0,
     counts: dict[int, dict[str, float]] | None = None,
-    embeddings: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+    transformer: TransformerConfig | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Root and quad macro-F1 (cross-validated) when training on 25 / 50 / 100 % of each training fold."""
     out: dict[str, Any] = {}
     for frac in LEARNING_CURVE_FRACTIONS:
         print(f"learning curve: {frac:.0%} of the training data", file=sys.stderr)
-        oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, fraction=frac, embeddings=embeddings)
-        variants = {"linear": oof} if oof.emb is None else {"linear": oof, "linear+minilm": oof.mixed(cfg.gamma)}
+        oof = out_of_fold(
+            plv, cameo, cfg, folds, seed, counts, fraction=frac, transformer=transformer, cache_dir=cache_dir
+        )
+        variants = {"linear": replace(oof, expert=None)}
+        if oof.expert is not None:
+            variants["transformer"] = oof
         for name, o in variants.items():
             rep, _ = _score(plv, cameo, o, cfg, folds)
             out.setdefault(name, {})[f"{int(frac * 100)}%"] = {
@@ -283,6 +356,23 @@ def learning_curve(
                 "quad_macro_f1": rep["quad"]["macro_f1"],
             }
     return out
+
+
+def shipped_transformer_config() -> TransformerConfig | None:
+    """Hyper-parameters of the shipped transformer expert (None when the package ships none)."""
+    from vigil.extract.coder import WEIGHTS_DIR
+    from vigil.extract.transformer import META_FILE, TransformerConfig
+
+    meta = WEIGHTS_DIR / META_FILE
+    if not meta.exists():
+        return None
+    return TransformerConfig(**json.loads(meta.read_text(encoding="utf-8"))["config"])
+
+
+def fold_cache_dir() -> Path:
+    """Where cross-validation keeps its fold experts (``$XDG_CACHE_HOME/vigil/coder-folds``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vigil" / "coder-folds"
 
 
 def trained_on(path: Path, coder: EventCoder) -> bool:
@@ -313,7 +403,15 @@ def cross_validated_report(path: Path, folds: int = 5, seed: int | None = None) 
 
     data_dir = Path(path).parent
     plv, cameo = load_plv(data_dir), load_cameo(data_dir)
-    report = cross_validate(plv, cameo, TrainConfig(), folds=folds, seed=SEED if seed is None else seed)
+    report = cross_validate(
+        plv,
+        cameo,
+        TrainConfig(),
+        folds=folds,
+        seed=SEED if seed is None else seed,
+        transformer=shipped_transformer_config(),
+        cache_dir=fold_cache_dir(),
+    )
     report.pop("_calibration_all", None)
     report["note"] = f"{folds}-fold cross-validation: {Path(path).name} is the coder's training data"
     return report
@@ -357,8 +455,20 @@ def cross_validated_end_to_end(
     records = [r for r in load_gold(Path(path)).records if r.get("text")]
     pipeline = Pipeline.load(settings)
     feats, labels, extra = gate_data(records, pipeline)
-    oof = out_of_fold(plv, cameo, cfg, folds, seed, counts, coders=coders, extra=extra if augment else ())
+    oof = out_of_fold(
+        plv,
+        cameo,
+        cfg,
+        folds,
+        seed,
+        counts,
+        coders=coders,
+        extra=extra if augment else (),
+        transformer=shipped_transformer_config(),
+        cache_dir=fold_cache_dir(),
+    )
     report, _ = _score(plv, cameo, oof, cfg, folds)
+    linear_report = report if oof.expert is None else _score(plv, cameo, replace(oof, expert=None), cfg, folds)[0]
     fold_of = {plv[i].group: int(oof.fold[i]) for i in range(len(plv))}
     rec_fold = [fold_of.get(str(r["id"]), -1) for r in records]
     proposed = sum(len(f) for f in feats)
@@ -368,12 +478,10 @@ def cross_validated_end_to_end(
     dropped: dict[str, int] = {}
     for k in range(folds):
         coder = coders[k]
-        cal = report["calibration_per_fold"][k]
-        coder.beta, coder.root_temperature, coder.quad_temperature = (
-            cal["beta"],
-            cal["root_temperature"],
-            cal["quad_temperature"],
-        )
+        coder.params.update(linear_report["calibration_per_fold"][k])
+        if coder.expert is not None:
+            coder.params["transformer"] = dict(report["calibration_per_fold"][k])
+        coder.use_expert(coder.expert)
         train = [j for j in range(len(records)) if rec_fold[j] != k]
         gate = fit_gate([f for j in train for f in feats[j]], [y for j in train for y in labels[j]], seed=seed)
         mine = [records[j] for j in range(len(records)) if rec_fold[j] == k]

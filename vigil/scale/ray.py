@@ -218,7 +218,7 @@ def _dataset(
     run.workers = max(1, wanted if wanted > 0 else total)
     from vigil.extract.pipeline import pipeline_version
 
-    run.version = pipeline_version()
+    run.version = pipeline_version(bool(settings["extract.drop_non_events"]), bool(settings["extract.transformer"]))
     batch = max(1, int(settings["ingest.batch_size"]) // 2)
     # A reader's output merges into big blocks; the actor pool hands out whole blocks, so
     # without cutting them one actor would get a whole file while the others wait.
@@ -270,7 +270,7 @@ class _Extractor:
     def __init__(self, settings: Settings) -> None:
         from vigil.extract.pipeline import Pipeline
 
-        self.pipeline = Pipeline.load(settings)
+        self.pipeline = Pipeline.load(settings, threads=1)  # one actor per CPU
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         import json
