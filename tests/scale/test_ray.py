@@ -148,3 +148,25 @@ def test_ray_parquet_then_load_equals_direct_ingest(
         # The slice was read from another file: only where it came from differs.
         origin = frozenset({"origin"})
         assert rows(loaded, schema.articles, drop=origin) == rows(local, schema.articles, ids, drop=origin)
+
+
+def test_ray_parquet_cli_leaves_the_store_alone(tmp_path: Path) -> None:
+    """`vigil ingest --engine ray --parquet DIR` writes files only: the --db store is not created."""
+    with WIKINEWS[0].open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        head = [next(reader) for _ in range(4)]
+    part = tmp_path / "part.csv"
+    with part.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(head)
+    db = tmp_path / "untouched.db"
+    folder = tmp_path / "parquet"
+    done = subprocess.run(
+        [sys.executable, "-m", "vigil", "--db", str(db), "ingest", "--engine", "ray", "--parquet", str(folder)]
+        + ["--no-extract", "--json", str(part)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ingested"] == 3
+    assert list(folder.glob("*.parquet")) and not db.exists()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -106,7 +106,8 @@ def ingest(
         if not sep:
             raise typer.BadParameter(f"expected ours=theirs, got {item!r}", param_hint="--column")
         columns[ours.strip()] = theirs.strip()
-    with state.store() as store:
+    # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
+    with nullcontext(None) if parquet is not None else state.store() as store:
         extract = extract and bool(state.settings["extract.enabled"])
         extractor = _extractor(state.settings) if extract and engine == "local" else None
         progress = Progress(
@@ -146,6 +147,7 @@ def ingest(
                         progress=report,
                     )
                 else:
+                    assert store is not None
                     result = run_ingest(
                         inputs,
                         store,
@@ -159,7 +161,7 @@ def ingest(
                 if extractor is not None:
                     extractor.close()
         alerts: list[Any] = []
-        if result.extracted:
+        if result.extracted and store is not None:
             from vigil.analyze.alerts import alerts_after_ingest
 
             alerts = alerts_after_ingest(store, result.article_ids)
@@ -550,21 +552,44 @@ def _print_report(report: dict[str, Any], indent: int = 0) -> None:
 @app.command()
 def bench(
     ctx: typer.Context,
-    corpus: Annotated[list[str], typer.Argument(help="Corpus files or folders.")],
+    corpus: Annotated[list[str] | None, typer.Argument(help="Corpus files or folders.")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after N articles.")] = None,
     workers: Annotated[int | None, typer.Option(min=0, help="Extraction processes (0 = one per core).")] = None,
     db: Annotated[
-        str | None, typer.Option("--db", "--bench-db", help="Write to this (empty) store instead of a scratch file.")
+        str | None,
+        typer.Option(
+            "--db",
+            "--bench-db",
+            help="Write to this (empty) store instead of a scratch file; with --queries-only, the store to time.",
+        ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local or ray.")] = "local",
     address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (--engine ray).")] = None,
     extract: Annotated[bool, typer.Option("--extract/--no-extract", help="Run extraction (or only ingest).")] = True,
     queries: Annotated[int, typer.Option(min=0, help="Runs of each query for the latency percentiles.")] = 50,
+    queries_only: Annotated[
+        bool,
+        typer.Option(
+            "--queries-only",
+            help="Ingest nothing: time the queries on an existing store (--db, else the configured store).",
+        ),
+    ] = False,
 ) -> None:
-    """Ingest a corpus into a scratch store; print throughput, stage times, memory, store size and query latency."""
+    """Ingest a corpus into a scratch store; print throughput, stage times, memory, store size and query latency.
+
+    With --queries-only, time the queries on an existing store instead.
+    """
     from vigil.evaluate.bench import bench as run_bench
+    from vigil.evaluate.bench import bench_queries
 
     settings = _state(ctx).settings
+    if queries_only:
+        if corpus:
+            raise ConfigError("--queries-only times an existing store: give it with --db, not a corpus.")
+        print_json(bench_queries(db or str(settings["db"]), query_runs=queries))
+        return
+    if not corpus:
+        raise ConfigError("Give the corpus files or folders to ingest (or --queries-only --db STORE).")
     if workers is not None:
         settings = settings.replace(extract__workers=workers)
     figures = run_bench(
@@ -576,14 +601,27 @@ def bench(
 @app.command()
 def train(
     data_dir: Annotated[str | None, typer.Option(help="Folder with plv_train and cameo_class_train.")] = None,
-    cv: Annotated[int, typer.Option(help="Also report k-fold cross-validation (0 = no).")] = 0,
+    cv: Annotated[int, typer.Option(help="Folds for calibration and the cross-validated figures (>= 2).")] = 5,
+    learning_curve: Annotated[bool, typer.Option(help="Also run the 25/50/100% learning curve.")] = False,
+    linear_only: Annotated[bool, typer.Option(help="Train the fast linear coder alone (no MiniLM expert).")] = False,
+    out: Annotated[str | None, typer.Option(help="Weights folder (default: the package's).")] = None,
+    json_file: Annotated[str | None, typer.Option("--json", help="Also write the figures to this file.")] = None,
+    save: Annotated[bool, typer.Option(help="Write the weights (--no-save: figures only).")] = True,
+    threads: Annotated[int, typer.Option(help="Torch threads for fine-tuning (results depend on it slightly).")] = 2,
 ) -> None:
     """Train the event coder from the dev sets and write its weights into the package."""
     from vigil.extract.train_coder import main as train_main
 
-    args = [] if data_dir is None else ["--data-dir", data_dir]
-    if cv:
-        args += ["--cv", str(cv)]
+    args = ["--cv", str(cv), "--threads", str(threads)]
+    for flag, value in (("--data-dir", data_dir), ("--out", out), ("--json", json_file)):
+        if value is not None:
+            args += [flag, value]
+    if learning_curve:
+        args.append("--learning-curve")
+    if linear_only:
+        args.append("--linear-only")
+    if not save:
+        args.append("--no-save")
     raise typer.Exit(train_main(args))
 
 
