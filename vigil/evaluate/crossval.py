@@ -25,6 +25,7 @@ import numpy.typing as npt
 from vigil.evaluate.metrics import classification_report
 from vigil.extract.coder import QUADS, ROOT_TO_QUAD, ROOTS, EventCoder, combine
 from vigil.extract.train_coder import (
+    CASCADE,
     LINEAR_WEIGHTS,
     Example,
     TrainConfig,
@@ -43,7 +44,9 @@ __all__ = [
     "OutOfFold",
     "cross_validate",
     "cross_validated_end_to_end",
+    "cached_expert",
     "cross_validated_report",
+    "expert_cache_key",
     "learning_curve",
     "out_of_fold",
     "trained_on",
@@ -173,7 +176,7 @@ def out_of_fold(
         c_root[test_c], c_quad[test_c] = r, q
         if transformer is not None:
             train_ex = [plv[train_p[j]] for j in sub_p] + more + [cameo[train_c[j]] for j in sub_c]
-            expert = _fold_expert(train_ex, transformer, cache_dir, k, folds)
+            expert = cached_expert(train_ex, transformer, cache_dir, f"fold {k + 1}/{folds}")
             e_r[test_p], e_q[test_p] = expert.logits([plv[i].item for i in test_p])
             e_cr[test_c], e_cq[test_c] = expert.logits([cameo[i].item for i in test_c])
             coder.expert = expert  # switched on with its calibration by the caller (use_expert)
@@ -186,19 +189,24 @@ def out_of_fold(
     return OutOfFold(root_logits, quad_logits, plv_fold, c_root, c_quad, cameo_fold, expert_oof)
 
 
-def _fold_expert(
-    examples: Sequence[Example], cfg: TransformerConfig, cache_dir: Path | None, k: int, folds: int
+def expert_cache_key(examples: Sequence[Example], cfg: TransformerConfig) -> str:
+    """Cache key of a transformer expert: its training data and hyper-parameters (seed included)."""
+    data = [(e.item, e.root, e.quad) for e in examples]
+    return hashlib.sha256(repr((data, sorted(asdict(cfg).items()))).encode("utf-8")).hexdigest()[:16]
+
+
+def cached_expert(
+    examples: Sequence[Example], cfg: TransformerConfig, cache_dir: Path | None, label: str
 ) -> TransformerCoder:
-    """Fine-tune (or reload from ``cache_dir``) the transformer expert of fold ``k``."""
+    """Fine-tune the transformer expert on ``examples`` (or reload the same one from ``cache_dir``)."""
     from vigil.extract.transformer import TransformerCoder
 
-    data = [(e.item, e.root, e.quad) for e in examples]
-    key = hashlib.sha256(repr((data, sorted(asdict(cfg).items()))).encode("utf-8")).hexdigest()[:16]
-    folder = cache_dir / key if cache_dir is not None else None
+    folder = cache_dir / expert_cache_key(examples, cfg) if cache_dir is not None else None
     if folder is not None and (folder / "coder_tf.json").exists():
-        print(f"  fold {k + 1}/{folds}: transformer expert from {folder}", file=sys.stderr)
+        print(f"  {label}: transformer expert from {folder}", file=sys.stderr)
         return TransformerCoder.load(folder)
-    print(f"  fold {k + 1}/{folds}: fine-tuning the transformer expert on {len(data)} examples", file=sys.stderr)
+    print(f"  {label}: fine-tuning the transformer expert on {len(examples)} examples", file=sys.stderr)
+    data = [(e.item, e.root, e.quad) for e in examples]
     expert = TransformerCoder.fit(data, cfg, progress=lambda line: print(f"    {line}", file=sys.stderr))
     if folder is not None:
         expert.save(folder)
@@ -206,7 +214,7 @@ def _fold_expert(
 
 
 def _combine_args(cal: dict[str, float]) -> dict[str, float]:
-    return {k: v for k, v in cal.items() if k != "linear_weight"}
+    return {k: v for k, v in cal.items() if k not in {"linear_weight", "cascade"}}
 
 
 def _calibrate(
@@ -227,7 +235,7 @@ def _calibrate(
         pred = p.argmax(axis=1)
         key = (_macro_f1(y_root[rows], pred), float(np.mean(pred == y_root[rows])))
         if best is None or key > best[0]:
-            best = (key, cal if oof.expert is None else {"linear_weight": w, **cal})
+            best = (key, cal if oof.expert is None else {"linear_weight": w, "cascade": CASCADE, **cal})
     assert best is not None
     return best[1]
 
@@ -249,6 +257,8 @@ def _score(
     c_p_root = np.zeros((len(cameo), len(ROOTS)))
     c_p_stmt = np.zeros(len(cameo))
     per_fold_cal: list[dict[str, float]] = []
+    linear = replace(oof, expert=None) if oof.expert is not None else None
+    to_expert = np.zeros(n, dtype=bool)
     for k in range(folds):
         other, oc = oof.fold != k, oof.cameo_fold != k
         cal = _calibrate(oof, other, oc, y_root, y_cq)
@@ -257,6 +267,18 @@ def _score(
         mine, mc = oof.fold == k, oof.cameo_fold == k
         p_root[mine], p_stmt[mine] = combine(z.root_logits[mine], z.quad_logits[mine], **_combine_args(cal))
         c_p_root[mc], c_p_stmt[mc] = combine(z.cameo_root_logits[mc], z.cameo_quad_logits[mc], **_combine_args(cal))
+        if linear is not None:  # the coder's cascade: the linear decision where it is sure enough
+            lcal = _combine_args(_calibrate(linear, other, oc, y_root, y_cq))
+            for rows, pr, ps, rl, ql in (
+                (mine, p_root, p_stmt, linear.root_logits, linear.quad_logits),
+                (mc, c_p_root, c_p_stmt, linear.cameo_root_logits, linear.cameo_quad_logits),
+            ):
+                lp, ls = combine(rl[rows], ql[rows], **lcal)
+                keep = lp.max(axis=1) >= cal["cascade"]
+                pr[rows] = np.where(keep[:, None], lp, pr[rows])
+                ps[rows] = np.where(keep, ls, ps[rows])
+                if rows is mine:
+                    to_expert[np.flatnonzero(mine)[~keep]] = True
     cal_all = _calibrate(oof, oof.fold >= 0, oof.cameo_fold >= 0, y_root, y_cq)
 
     gold_root: list[str | None] = [e.root for e in plv]
@@ -276,6 +298,7 @@ def _score(
         "quad": classification_report(gold_quad_as_given, quad_pred, [1, 2, 3, 4]),
         "quad_vs_root_table": classification_report(gold_quad, quad_pred, [1, 2, 3, 4]),
         "predicted_statement_on_plv": int(gated.sum()),
+        "coded_by_the_expert": round(float(to_expert.mean()), 4) if linear is not None else 0.0,
         "root_without_statement_gate": {
             "macro_f1": classification_report(gold_root, forced_root, list(ROOTS))["macro_f1"],
             "quad_macro_f1": classification_report(gold_quad_as_given, forced_quad, [1, 2, 3, 4])["macro_f1"],

@@ -101,6 +101,8 @@ class TrainConfig:
 
 # Candidate weights of the linear heads' logits added to the transformer expert's (chosen on out-of-fold data).
 LINEAR_WEIGHTS = (0.0, 0.125, 0.25, 0.5, 1.0)
+# The expert codes an item only when the linear heads' calibrated confidence is under this.
+CASCADE = 0.9
 
 
 # --------------------------------------------------------------------------------------------
@@ -471,8 +473,8 @@ def _macro_f1_idx(y: npt.NDArray[np.int64], pred: npt.NDArray[np.int64], n: int)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Train (with cross-validation figures) and save the event coder. Returns the exit code."""
-    from vigil.evaluate.crossval import cross_validate, fold_cache_dir, learning_curve
-    from vigil.extract.transformer import TransformerCoder, TransformerConfig
+    from vigil.evaluate.crossval import cached_expert, cross_validate, fold_cache_dir, learning_curve
+    from vigil.extract.transformer import TransformerConfig
 
     parser = argparse.ArgumentParser(prog="vigil train", description="Train the PLOVER event coder.")
     parser.add_argument(
@@ -493,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--threads", type=int, default=2, help="torch threads for fine-tuning (results depend on it slightly)"
     )
-    parser.add_argument("--no-save", action="store_true", help="do not write weights (evaluation only)")
+    parser.add_argument("--no-save", action="store_true", help="figures only: no final expert, no weights written")
     parser.add_argument("--no-cache", action="store_true", help="fine-tune the fold experts even if cached")
     parser.add_argument(
         "--no-pipeline",
@@ -543,12 +545,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     coder = fit_coder(list(plv) + extra, cameo, cfg, calibration, counts)
     coder.params["training_files"] = {name: file_digest(data_dir / name) for name in (PLV_FILE, CAMEO_FILE)}
-    if transformer is not None and expert_calibration is not None:
-        print(
-            f"fine-tuning the transformer expert on all {len(plv) + len(extra) + len(cameo)} examples", file=sys.stderr
-        )
-        data = [(e.item, e.root, e.quad) for e in list(plv) + extra + list(cameo)]
-        expert = TransformerCoder.fit(data, transformer, progress=lambda line: print(f"  {line}", file=sys.stderr))
+    if transformer is not None and expert_calibration is not None and args.no_save:
+        coder.params["transformer"] = {**expert_calibration, "version": f"minilm-top{transformer.top_layers}"}
+    elif transformer is not None and expert_calibration is not None:
+        expert = cached_expert(list(plv) + extra + list(cameo), transformer, cache_dir, "all the data")
         coder.params["transformer"] = {**expert_calibration, "version": f"minilm-top{transformer.top_layers}"}
         coder.use_expert(expert)
     if not args.no_save:

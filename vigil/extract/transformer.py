@@ -273,6 +273,10 @@ class TransformerCoder:
                 progress(f"epoch {epoch + 1}/{cfg.epochs}: loss {total / max(1, steps_per_epoch):.3f}")
         for param in model.parameters():
             param.requires_grad = False
+        with torch.no_grad():  # the weights as shipped (float16): a fitted expert equals its reloaded copy
+            for name, param in model.named_parameters():
+                if name in trained or name == _EMBEDDINGS:
+                    param.copy_(param.half().float())
         model.eval()
         self.runner = _quantized(model) if cfg.quantize else model
 
