@@ -112,6 +112,17 @@ def test_ray_ingest_equals_local_row_for_row(engines: tuple[Store, Store], table
     assert rows(on_ray, table) == expected
 
 
+def _wikinews_slice(tmp_path: Path, articles: int) -> Path:
+    """The first ``articles`` rows of a Wikinews CSV (header kept), as a file of their own."""
+    with WIKINEWS[0].open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        head = [next(reader) for _ in range(articles + 1)]
+    part = tmp_path / "part.csv"
+    with part.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(head)
+    return part
+
+
 def test_ray_parquet_then_load_equals_direct_ingest(
     engines: tuple[Store, Store], new_db: Callable[[], str], tmp_path: Path
 ) -> None:
@@ -120,12 +131,7 @@ def test_ray_parquet_then_load_equals_direct_ingest(
     from vigil.scale.ray import ingest_ray
 
     local, _ = engines
-    with WIKINEWS[0].open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        head = [next(reader) for _ in range(13)]
-    part = tmp_path / "part.csv"
-    with part.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(head)
+    part = _wikinews_slice(tmp_path, 12)
     folder = tmp_path / "parquet"
     written = ingest_ray([str(part)], load_settings(env={}), parquet=folder)
     assert written.ingested == 12 and written.extracted == 12 and not written.rejected
@@ -152,12 +158,7 @@ def test_ray_parquet_then_load_equals_direct_ingest(
 
 def test_ray_parquet_cli_leaves_the_store_alone(tmp_path: Path) -> None:
     """`vigil ingest --engine ray --parquet DIR` writes files only: the --db store is not created."""
-    with WIKINEWS[0].open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        head = [next(reader) for _ in range(4)]
-    part = tmp_path / "part.csv"
-    with part.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(head)
+    part = _wikinews_slice(tmp_path, 3)
     db = tmp_path / "untouched.db"
     folder = tmp_path / "parquet"
     done = subprocess.run(
