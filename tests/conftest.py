@@ -7,17 +7,52 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from vigil.config import Settings, load_settings
-from vigil.store import Store, open_store
+from vigil.store import Store, open_store, schema
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
 WIKINEWS = sorted((SHARED / "corpus" / "wikinews").glob("*.csv"))
 SEED = SHARED / "corpus" / "seed"
 REFERENCE_ARTICLE = SEED / "2024-01-27-japan-watches-us-primaries.txt"
+
+# The tables an ingest writes, for row-for-row comparisons of two stores (:func:`rows`).
+TABLES = (
+    schema.articles,
+    schema.minhashes,
+    schema.lsh_bands,
+    schema.rejections,
+    schema.extractions,
+    schema.sentences,
+    schema.mentions,
+    schema.events,
+    schema.domain_tags,
+    schema.tones,
+    schema.actors,
+)
+# Columns that say when, not what: they differ between any two runs.
+_WHEN = {"ingested_at", "at"}
+# Surrogate keys numbered in insertion order (rows are compared by content).
+_SURROGATE = {"mentions", "domain_tags", "tones", "rejections"}
+
+
+def rows(
+    store: Store, table: Any, article_ids: set[str] | None = None, drop: frozenset[str] = frozenset()
+) -> list[tuple[Any, ...]]:
+    """The table's rows as sorted tuples, without timestamps, surrogate ids and ``drop``."""
+    cols = [c for c in table.c if c.name not in _WHEN | drop and not (c.name == "id" and table.name in _SURROGATE)]
+    with store.engine.connect() as conn:
+        found = conn.execute(select(*cols)).all()
+    if article_ids is not None:
+        key = "id" if table.name == "articles" else "article_id"
+        index = [c.name for c in cols].index(key)
+        found = [r for r in found if r[index] in article_ids]
+    return sorted((tuple(r) for r in found), key=repr)
 
 
 @pytest.fixture
@@ -143,7 +178,8 @@ def extracted_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("extracted") / "corpus.db"
     settings = load_settings(env={})
     with open_store(path) as store:
-        result = ingest([str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)], store, settings,
-                        extractor=Pipeline.load(settings))
+        result = ingest(
+            [str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)], store, settings, extractor=Pipeline.load(settings)
+        )
         assert result.ingested == 296 and result.extracted == 296
     return path

@@ -230,3 +230,45 @@ def test_pipeline_kill_9_with_extraction_leaves_no_partial_article(tmp_path: Pat
     subprocess.run([*cmd[:4], reference, *cmd[5:]], check=True, capture_output=True, env=env)
     assert _extraction_counts(db) == _extraction_counts(reference)
     assert _ids(db) == _ids(reference)
+
+
+def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path) -> None:
+    """With worker processes, batch k+1 is extracted while batch k is written: same store, same counts.
+
+    Duplicates are placed so that their original is in the batch still being written (and in the
+    store, and in the same batch): each is caught as when the batches go one at a time.
+    """
+    from dataclasses import replace
+
+    from tests.conftest import TABLES, rows
+    from vigil.config import load_settings
+    from vigil.extract.pipeline import ParallelPipeline, Pipeline
+    from vigil.ingest.readers import read_inputs
+
+    settings = load_settings(env={}, overrides={"ingest.batch_size": 7})
+    raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:20]
+    mirror = "mirror.example"
+    records = (
+        raws[:10]  # batches of 7: items 0-6, 7-13, 14-20, 21-23
+        + [raws[3]]  # exact duplicate of an article in the batch before
+        + raws[10:14]
+        + [replace(raws[12], source=mirror), replace(raws[5], source=mirror)]  # near: batch before; store
+        + [replace(raws[15], source=mirror)]  # near: same batch (this copy comes first)
+        + raws[14:20]
+    )
+    results, stores = [], []
+    for name, extractor in (("one.db", Pipeline.load(settings)), ("pipelined.db", ParallelPipeline(settings, 2))):
+        store = open_store(tmp_path / name)
+        try:
+            results.append(ingest_records(records, store, settings, extractor=extractor))
+        finally:
+            extractor.close()
+        stores.append(store)
+    one, pipelined = results
+    assert (one.ingested, one.exact_duplicates, one.near_duplicates, one.extracted) == (23, 1, 3, 23)
+    assert (pipelined.ingested, pipelined.exact_duplicates, pipelined.near_duplicates) == (23, 1, 3)
+    assert pipelined.article_ids == one.article_ids
+    for table in TABLES:
+        assert rows(stores[1], table) == rows(stores[0], table), table.name
+    for store in stores:
+        store.close()

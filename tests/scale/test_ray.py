@@ -15,47 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from tests.conftest import WIKINEWS
+from tests.conftest import TABLES, WIKINEWS, rows
 from vigil.config import Settings
 from vigil.store import Store, open_store, schema
 
 pytest.importorskip("ray.data", reason="the Ray engine needs `pip install 'vigil[ray]'`")
 
 pytestmark = pytest.mark.slow
-
-# Columns that say when, not what: they differ between any two runs.
-_WHEN = {"ingested_at", "at"}
-# Surrogate keys numbered in insertion order (rows are compared by content).
-_SURROGATE = {"mentions", "domain_tags", "tones", "rejections"}
-TABLES = (
-    schema.articles,
-    schema.minhashes,
-    schema.lsh_bands,
-    schema.rejections,
-    schema.extractions,
-    schema.sentences,
-    schema.mentions,
-    schema.events,
-    schema.domain_tags,
-    schema.tones,
-    schema.actors,
-)
-
-
-def rows(
-    store: Store, table: Any, article_ids: set[str] | None = None, drop: frozenset[str] = frozenset()
-) -> list[tuple[Any, ...]]:
-    """The table's rows as sorted tuples, without timestamps, surrogate ids and ``drop``."""
-    cols = [c for c in table.c if c.name not in _WHEN | drop and not (c.name == "id" and table.name in _SURROGATE)]
-    with store.engine.connect() as conn:
-        found = conn.execute(select(*cols)).all()
-    if article_ids is not None:
-        key = "id" if table.name == "articles" else "article_id"
-        index = [c.name for c in cols].index(key)
-        found = [r for r in found if r[index] in article_ids]
-    return sorted((tuple(r) for r in found), key=repr)
 
 
 @pytest.fixture(scope="module")

@@ -424,18 +424,32 @@ class ParallelPipeline:
             ready.result()
 
     def extract(self, articles: Sequence[Article]) -> list[Extraction]:
+        return self.submit(articles)()
+
+    def submit(self, articles: Sequence[Article]) -> Callable[[], list[Extraction]]:
+        """Hand ``articles`` to the workers now; the returned call waits for their extractions.
+
+        The ingest job submits the next batch before it writes this one, so the workers never wait.
+        """
         if not articles:
-            return []
+            return list
         # Small tasks, longest first: a free worker takes the next one, so the workers finish together.
         order = sorted(range(len(articles)), key=lambda i: -len(articles[i].text))
         size = max(1, min(8, len(articles) // (self.workers * 4)))
         chunks = [[articles[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
-        by_id: dict[str, Extraction] = {}
-        for results, times in self._pool.map(_work, [c for c in chunks if c]):
-            by_id.update((x.article_id, x) for x in results)
-            for stage, seconds in times.items():
-                self.times.add(stage, seconds)
-        return [by_id[a.id] for a in articles]
+        futures = [self._pool.submit(_work, c) for c in chunks if c]
+        ids = [a.id for a in articles]
+
+        def collect() -> list[Extraction]:
+            by_id: dict[str, Extraction] = {}
+            for future in futures:
+                results, times = future.result()
+                by_id.update((x.article_id, x) for x in results)
+                for stage, seconds in times.items():
+                    self.times.add(stage, seconds)
+            return [by_id[i] for i in ids]
+
+        return collect
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -7,6 +7,7 @@ a crash never leaves half an article and a re-run picks up where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,12 @@ class ArticleExtractor(Protocol):
     version: str
 
     def extract(self, articles: Sequence[Article]) -> list[Extraction]: ...
+
+
+class BackgroundExtractor(ArticleExtractor, Protocol):
+    """An extractor with worker processes: :meth:`submit` returns at once, the call it returns waits."""
+
+    def submit(self, articles: Sequence[Article]) -> Callable[[], list[Extraction]]: ...
 
 
 @dataclass(slots=True)
@@ -101,6 +108,10 @@ def ingest_records(
 
     ``keep_ids=False`` leaves :attr:`IngestResult.article_ids` empty, so that memory does not
     grow with the corpus (the ids serve the alerts run after an ingest).
+
+    With an extractor that has worker processes (``submit``), batch *k+1* is read, deduplicated
+    and handed to the workers before batch *k* is written, so that the workers never wait for
+    the store; each batch is still one transaction, written in input order.
     """
     result = IngestResult(keep_ids=keep_ids)
     state = IngestProgress()
@@ -108,41 +119,93 @@ def ingest_records(
     threshold = float(settings["ingest.near_duplicate_threshold"])
     pending: list[RawArticle] = []
     rejected: list[Rejection] = []
-    for record in records:
-        state.items += 1
-        if isinstance(record, Rejection):
-            rejected.append(record)
-            result.rejected.append(record)
-            state.rejected += 1
-        else:
-            pending.append(record)
-        if len(pending) >= batch_size:
-            _write_batch(pending, rejected, store, result, threshold, extractor)
-            state.ingested = result.ingested
-            pending, rejected = [], []
-        if progress is not None:
-            progress(state)
-    if pending or rejected:
-        _write_batch(pending, rejected, store, result, threshold, extractor)
+    in_flight: _Batch | None = None
+
+    def flush() -> None:
+        nonlocal in_flight, pending, rejected
+        batch = _prepare(pending, rejected, store, threshold, extractor, in_flight)
+        pending, rejected = [], []
+        if in_flight is not None:
+            _commit(in_flight, store, result)
+        in_flight = batch
+        if batch.extraction is None or not batch.extraction.background:
+            _commit(batch, store, result)  # nothing runs meanwhile: write it now
+            in_flight = None
         state.ingested = result.ingested
+
+    try:
+        for record in records:
+            state.items += 1
+            if isinstance(record, Rejection):
+                rejected.append(record)
+                result.rejected.append(record)
+                state.rejected += 1
+            else:
+                pending.append(record)
+            if len(pending) >= batch_size:
+                flush()
+            if progress is not None:
+                progress(state)
+    except Exception:
+        if in_flight is not None:  # reading failed: keep the batch already extracted
+            with contextlib.suppress(Exception):
+                _commit(in_flight, store, result)
+        raise
+    if pending or rejected or in_flight is not None:
+        if pending or rejected:
+            flush()
+        if in_flight is not None:
+            _commit(in_flight, store, result)
+            state.ingested = result.ingested
         if progress is not None:
             progress(state)
     return result
 
 
-def _write_batch(
+class _Extraction:
+    """Extraction results to come: from worker processes (``background``), or computed on demand."""
+
+    def __init__(self, extractor: ArticleExtractor, articles: list[Article]) -> None:
+        submit = getattr(extractor, "submit", None)
+        self.background = submit is not None
+        self._get: Callable[[], list[Extraction]] = (
+            submit(articles) if submit is not None else (lambda: extractor.extract(articles))
+        )
+
+    def result(self) -> list[Extraction]:
+        return self._get()
+
+
+@dataclass(slots=True)
+class _Batch:
+    """A deduplicated batch waiting to be written: articles with their signatures, and rejections."""
+
+    linked: list[tuple[Article, Signature, list[str]]]
+    rejected: list[Rejection]
+    exact: int
+    now: datetime
+    extraction: _Extraction | None
+    signatures: list[tuple[str, Signature, set[str]]]  # the batch's originals, for the next batch's check
+
+
+def _prepare(
     raws: list[RawArticle],
     rejected: list[Rejection],
     store: Store,
-    result: IngestResult,
     threshold: float,
     extractor: ArticleExtractor | None,
-) -> None:
+    previous: _Batch | None,
+) -> _Batch:
+    """Identify and deduplicate a batch, and start its extraction.
+
+    ``previous`` is the batch before, not yet written: its articles count as stored.
+    """
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.engine.connect() as conn:
         existing = store.existing_ids(conn, [article_id(r.text, r.source) for r in raws])
-    seen: set[str] = set()
+    seen: set[str] = {art.id for art, _, _ in previous.linked} if previous is not None else set()
     fresh: list[tuple[Article, Signature]] = []
+    earlier = previous.signatures if previous is not None else []
     batch_sigs: list[tuple[str, Signature, set[str]]] = []
     exact = 0
     for raw in raws:
@@ -153,7 +216,7 @@ def _write_batch(
         seen.add(aid)
         sig = signature(raw.text)
         fresh.append((_article(raw, aid, now), sig))
-    # Near duplicates: against the store (one indexed query per article), then within the batch.
+    # Near duplicates: against the store (one indexed query per article), the batch before, then within the batch.
     linked: list[tuple[Article, Signature, list[str]]] = []
     with store.engine.connect() as conn:
         for art, sig in fresh:
@@ -165,18 +228,26 @@ def _write_batch(
                     original = cand_id
                     break
             if original is None:
-                for cand_id, batch_sig, cand_keys in batch_sigs:
-                    if key_set & cand_keys and jaccard(sig, batch_sig) >= threshold:
-                        original = cand_id
+                for group in (earlier, batch_sigs):
+                    for cand_id, batch_sig, cand_keys in group:
+                        if key_set & cand_keys and jaccard(sig, batch_sig) >= threshold:
+                            original = cand_id
+                            break
+                    if original is not None:
                         break
             if original is not None:
                 art = replace(art, duplicate_of=original)
             else:
                 batch_sigs.append((art.id, sig, key_set))
             linked.append((art, sig, keys))
-    extractions: list[Extraction] = []
-    if extractor is not None and linked:
-        extractions = extractor.extract([art for art, _, _ in linked])
+    extraction = _Extraction(extractor, [art for art, _, _ in linked]) if extractor is not None and linked else None
+    return _Batch(linked, rejected, exact, now, extraction, batch_sigs)
+
+
+def _commit(batch: _Batch, store: Store, result: IngestResult) -> None:
+    """Wait for the batch's extraction and write the batch in one transaction."""
+    linked = batch.linked
+    extractions: list[Extraction] = batch.extraction.result() if batch.extraction is not None else []
     # Another process may store the same articles meanwhile (the ids read above are a snapshot):
     # only the writer whose insert lands stores the signature and extraction and counts the article.
     # Writing in id order makes racing writers take row locks in one order, so they never deadlock.
@@ -190,10 +261,10 @@ def _write_batch(
         extractions = [x for x in extractions if x.article_id in written_ids]
         if extractions:
             store.save_extractions(conn, extractions)
-        store.add_rejections(conn, rejected, now)
+        store.add_rejections(conn, batch.rejected, batch.now)
     order = {art.id: i for i, (art, _, _) in enumerate(linked)}
     written.sort(key=lambda art: order[art.id])
-    result.exact_duplicates += exact + len(linked) - len(written)
+    result.exact_duplicates += batch.exact + len(linked) - len(written)
     result.ingested += len(written)
     result.near_duplicates += sum(1 for art in written if art.duplicate_of is not None)
     result.extracted += len(extractions)
