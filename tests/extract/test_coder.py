@@ -236,3 +236,53 @@ def test_coder_accepts_trigger(coder: EventCoder) -> None:
     text = "Rebels fired rockets at government troops near the capital."
     [out] = coder.predict([CoderInput(text, (0, 6), (24, 41), (7, 12))])
     assert out.root == "ASSAULT"
+
+
+def test_transformer_class_weights_favour_rare_roots() -> None:
+    """The root loss weighs a rare root more; an average labelled example weighs 1; 0 switches it off."""
+    import torch
+
+    from vigil.extract.transformer import _class_weights
+
+    y = torch.tensor([ROOTS.index("ASSAULT")] * 16 + [ROOTS.index("COOPERATE")] * 4 + [-100] * 5)
+    assert _class_weights(y, 0.0) is None
+    w = _class_weights(y, 0.5)
+    assert w is not None and w.shape == (len(ROOTS),)
+    assault, cooperate = float(w[ROOTS.index("ASSAULT")]), float(w[ROOTS.index("COOPERATE")])
+    assert math.isclose(cooperate / assault, 2.0, rel_tol=1e-6)  # (16 / 4) ** 0.5
+    assert math.isclose(float(w[y[y != -100]].mean()), 1.0, rel_tol=1e-6)
+    assert float(w[ROOTS.index("AGREE")]) > 0  # absent from y: a finite weight
+
+
+@pytest.mark.slow
+def test_experts_fitted_side_by_side_equal_those_fitted_in_process(tmp_path: object) -> None:
+    """``fit_experts`` trains in worker processes exactly what ``cached_expert`` trains here."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from vigil.evaluate.crossval import cached_expert, expert_cache_key, fit_experts
+    from vigil.extract.train_coder import Example
+    from vigil.extract.transformer import TransformerConfig
+
+    def examples(towns: list[str]) -> list[Example]:
+        out = []
+        for town in towns:
+            for text, s, t, root in (
+                ("Rebels shelled army posts near {}.", "Rebels", "army posts", "ASSAULT"),
+                ("The unions agreed to a deal with employers in {}.", "The unions", "employers", "AGREE"),
+            ):
+                sentence = text.format(town)
+                out.append(Example(make(sentence, s, t), root, ROOT_TO_QUAD[root], sentence, sentence))
+        return out
+
+    sets = [(examples(["Lyon", "Osaka", "Quito"]), "a"), (examples(["Accra", "Hanoi", "Perth"]), "b")]
+    cfg = TransformerConfig(epochs=1, batch_size=4, top_layers=1, threads=1, quantize=False, class_balance=0.5)
+    cache = Path(str(tmp_path)) / "cache"
+    fit_experts(sets, cfg, cache, jobs=2)
+    assert sorted(p.name for p in cache.iterdir()) == sorted(expert_cache_key(ex, cfg) for ex, _ in sets)
+    probe = [ex.item for ex in examples(["Basel"])]
+    for ex, label in sets:
+        from_worker = cached_expert(ex, cfg, cache, label)  # found in the cache
+        here = cached_expert(ex, cfg, None, label)  # fine-tuned in this process
+        assert np.allclose(from_worker.logits(probe)[0], here.logits(probe)[0], atol=1e-4)

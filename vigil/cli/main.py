@@ -607,12 +607,18 @@ def train(
     out: Annotated[str | None, typer.Option(help="Weights folder (default: the package's).")] = None,
     json_file: Annotated[str | None, typer.Option("--json", help="Also write the figures to this file.")] = None,
     save: Annotated[bool, typer.Option(help="Write the weights (--no-save: figures only).")] = True,
-    threads: Annotated[int, typer.Option(help="Torch threads for fine-tuning (results depend on it slightly).")] = 2,
+    threads: Annotated[int, typer.Option(help="Torch threads per fine-tuning process (results depend on it).")] = 1,
+    jobs: Annotated[int, typer.Option(help="Experts fine-tuned at once, one process each.")] = 2,
+    class_balance: Annotated[
+        float | None, typer.Option(help="Root loss weight (n / mean n) ** -X of a class of n examples (0: none).")
+    ] = None,
 ) -> None:
     """Train the event coder from the dev sets and write its weights into the package."""
     from vigil.extract.train_coder import main as train_main
 
-    args = ["--cv", str(cv), "--threads", str(threads)]
+    args = ["--cv", str(cv), "--threads", str(threads), "--jobs", str(jobs)]
+    if class_balance is not None:
+        args += ["--class-balance", str(class_balance)]
     for flag, value in (("--data-dir", data_dir), ("--out", out), ("--json", json_file)):
         if value is not None:
             args += [flag, value]

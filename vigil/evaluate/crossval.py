@@ -47,6 +47,7 @@ __all__ = [
     "cached_expert",
     "cross_validated_report",
     "expert_cache_key",
+    "fit_experts",
     "learning_curve",
     "out_of_fold",
     "trained_on",
@@ -108,6 +109,8 @@ def out_of_fold(
     coders: list[EventCoder] | None = None,
     extra: Sequence[Example] = (),
     cache_dir: Path | None = None,
+    jobs: int = 1,
+    prefit: Sequence[tuple[Sequence[Example], str]] = (),
 ) -> OutOfFold:
     """Fit ``folds`` coders, each scoring the examples it did not see.
 
@@ -125,6 +128,10 @@ def out_of_fold(
         extra: more root-labelled training examples (e.g. the pipeline's own spans of gold pairs),
             used in fold k only when their sentence (``group``) is not in fold k; never scored.
         cache_dir: where fold experts are kept between runs (keyed by data, settings and seed).
+        jobs: fine-tune up to this many experts at once, each in its own process (with
+            ``transformer.threads`` threads each); needs ``cache_dir``.
+        prefit: more ``(examples, label)`` expert training sets to fine-tune alongside the folds'
+            (``vigil train``'s final expert), into the cache.
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
@@ -150,6 +157,7 @@ def out_of_fold(
     c_root = np.zeros((len(cameo), len(ROOTS)))
     c_quad = np.zeros((len(cameo), len(QUADS)))
     e_r, e_q, e_cr, e_cq = (np.zeros_like(a) for a in (root_logits, quad_logits, c_root, c_quad))
+    plans = []
     for k in range(folds):
         test_p = [i for i in range(len(plv)) if plv_fold[i] == k]
         test_c = [i for i in range(len(cameo)) if cameo_fold[i] == k]
@@ -165,9 +173,14 @@ def out_of_fold(
         sub_c = _subsample(len(train_c), [cameo[i].quad for i in train_c], fraction, rng)
         test_groups = {plv[i].group for i in test_p}
         more = [e for e in extra if e.group not in test_groups] if fraction >= 1.0 else []
-        coder = fit_coder(
-            [plv[train_p[j]] for j in sub_p] + more, [cameo[train_c[j]] for j in sub_c], cfg, counts=cache
-        )
+        train_plv = [plv[train_p[j]] for j in sub_p] + more
+        train_cameo = [cameo[train_c[j]] for j in sub_c]
+        plans.append((test_p, test_c, train_plv, train_cameo, len(dup_c) + len(dup_p)))
+    if transformer is not None:  # every expert this run needs, fine-tuned side by side (``jobs`` processes)
+        sets = [(tp + tc, f"fold {k + 1}/{folds}") for k, (_, _, tp, tc, _) in enumerate(plans)]
+        fit_experts([*sets, *((list(ex), label) for ex, label in prefit)], transformer, cache_dir, jobs)
+    for k, (test_p, test_c, train_plv, train_cameo, dropped) in enumerate(plans):
+        coder = fit_coder(train_plv, train_cameo, cfg, counts=cache)
         if coders is not None:
             coders.append(coder)
         r, q = coder.linear_logits([plv[i].item for i in test_p])
@@ -175,14 +188,13 @@ def out_of_fold(
         r, q = coder.linear_logits([cameo[i].item for i in test_c])
         c_root[test_c], c_quad[test_c] = r, q
         if transformer is not None:
-            train_ex = [plv[train_p[j]] for j in sub_p] + more + [cameo[train_c[j]] for j in sub_c]
-            expert = cached_expert(train_ex, transformer, cache_dir, f"fold {k + 1}/{folds}")
+            expert = cached_expert(train_plv + train_cameo, transformer, cache_dir, f"fold {k + 1}/{folds}")
             e_r[test_p], e_q[test_p] = expert.logits([plv[i].item for i in test_p])
             e_cr[test_c], e_cq[test_c] = expert.logits([cameo[i].item for i in test_c])
             coder.expert = expert  # switched on with its calibration by the caller (use_expert)
         print(
-            f"  fold {k + 1}/{folds}: trained on {len(sub_p)} PLV + {len(sub_c)} ConfliBERT "
-            f"({len(dup_c) + len(dup_p)} near-duplicates dropped)",
+            f"  fold {k + 1}/{folds}: trained on {len(train_plv)} PLV + {len(train_cameo)} ConfliBERT "
+            f"({dropped} near-duplicates dropped)",
             file=sys.stderr,
         )
     expert_oof = OutOfFold(e_r, e_q, plv_fold, e_cr, e_cq, cameo_fold) if transformer is not None else None
@@ -193,6 +205,45 @@ def expert_cache_key(examples: Sequence[Example], cfg: TransformerConfig) -> str
     """Cache key of a transformer expert: its training data and hyper-parameters (seed included)."""
     data = [(e.item, e.root, e.quad) for e in examples]
     return hashlib.sha256(repr((data, sorted(asdict(cfg).items()))).encode("utf-8")).hexdigest()[:16]
+
+
+def _fit_into(examples: Sequence[Example], cfg: TransformerConfig, folder: Path, label: str) -> str:
+    """Worker: fine-tune an expert and save it into ``folder`` (a cache entry)."""
+    expert = cached_expert(examples, cfg, None, label)
+    tmp = folder.with_name(folder.name + ".partial")
+    expert.save(tmp)
+    tmp.replace(folder)  # a cache entry appears whole or not at all
+    return label
+
+
+def fit_experts(
+    sets: Sequence[tuple[Sequence[Example], str]], cfg: TransformerConfig, cache_dir: Path | None, jobs: int
+) -> None:
+    """Fine-tune the experts of ``sets`` that are not in ``cache_dir`` yet, ``jobs`` processes at once.
+
+    Each process trains with ``cfg.threads`` threads, exactly as :func:`cached_expert` would in this
+    process (same seed, same threads: the same weights), and leaves its expert in the cache, where
+    :func:`cached_expert` then finds it. With one job or no cache this does nothing: the experts are
+    fine-tuned one after the other when they are asked for.
+    """
+    if jobs <= 1 or cache_dir is None:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    todo: dict[str, tuple[Sequence[Example], str]] = {}
+    for examples, label in sets:
+        folder = cache_dir / expert_cache_key(examples, cfg)
+        if not (folder / "coder_tf.json").exists():
+            todo.setdefault(str(folder), (examples, label))
+    if len(todo) <= 1:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    print(f"  fine-tuning {len(todo)} transformer experts, {jobs} at a time", file=sys.stderr)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_fit_into, ex, cfg, Path(folder), label) for folder, (ex, label) in todo.items()]
+        for future in futures:
+            print(f"  {future.result()}: fine-tuned", file=sys.stderr)
 
 
 def cached_expert(
@@ -326,6 +377,8 @@ def cross_validate(
     extra: Sequence[Example] = (),
     cache_dir: Path | None = None,
     coders: list[EventCoder] | None = None,
+    jobs: int = 1,
+    prefit: Sequence[tuple[Sequence[Example], str]] = (),
 ) -> dict[str, Any]:
     """Cross-validated figures (JSON-ready); key ``_calibration_all`` holds calibration fitted on all folds.
 
@@ -336,7 +389,18 @@ def cross_validate(
     and ``linear_only`` holds the linear coder's own (with its ``_calibration``).
     """
     oof = out_of_fold(
-        plv, cameo, cfg, folds, seed, counts, transformer=transformer, extra=extra, cache_dir=cache_dir, coders=coders
+        plv,
+        cameo,
+        cfg,
+        folds,
+        seed,
+        counts,
+        transformer=transformer,
+        extra=extra,
+        cache_dir=cache_dir,
+        coders=coders,
+        jobs=jobs,
+        prefit=prefit,
     )
     report, cal_all = _score(plv, cameo, oof, cfg, folds)
     report["_calibration_all"] = cal_all
@@ -360,13 +424,23 @@ def learning_curve(
     counts: dict[int, dict[str, float]] | None = None,
     transformer: TransformerConfig | None = None,
     cache_dir: Path | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
     """Root and quad macro-F1 (cross-validated) when training on 25 / 50 / 100 % of each training fold."""
     out: dict[str, Any] = {}
     for frac in LEARNING_CURVE_FRACTIONS:
         print(f"learning curve: {frac:.0%} of the training data", file=sys.stderr)
         oof = out_of_fold(
-            plv, cameo, cfg, folds, seed, counts, fraction=frac, transformer=transformer, cache_dir=cache_dir
+            plv,
+            cameo,
+            cfg,
+            folds,
+            seed,
+            counts,
+            fraction=frac,
+            transformer=transformer,
+            cache_dir=cache_dir,
+            jobs=jobs,
         )
         variants = {"linear": replace(oof, expert=None)}
         if oof.expert is not None:

@@ -493,7 +493,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="train the linear coder alone, without the fine-tuned MiniLM expert (about a minute)",
     )
     parser.add_argument(
-        "--threads", type=int, default=2, help="torch threads for fine-tuning (results depend on it slightly)"
+        "--threads", type=int, default=1, help="torch threads per fine-tuning process (results depend on it slightly)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="experts fine-tuned at once, one process each (default: 2, one per core)"
+    )
+    parser.add_argument(
+        "--class-balance",
+        type=float,
+        default=TransformerConfig().class_balance,
+        help="root loss weight (n / mean n) ** -X of a class with n examples (0: unweighted)",
     )
     parser.add_argument("--no-save", action="store_true", help="figures only: no final expert, no weights written")
     parser.add_argument("--no-cache", action="store_true", help="fine-tune the fold experts even if cached")
@@ -508,7 +517,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     plv, cameo = load_plv(data_dir), load_cameo(data_dir)
     cfg = TrainConfig()
-    transformer = None if args.linear_only else TransformerConfig(seed=args.seed, threads=args.threads)
+    transformer = (
+        None
+        if args.linear_only
+        else TransformerConfig(seed=args.seed, threads=args.threads, class_balance=args.class_balance)
+    )
     cache_dir = None if args.no_cache else fold_cache_dir()
     counts: dict[int, dict[str, float]] = {}
     report: dict[str, Any] = {"data_dir": str(data_dir), "n_plv_events": len(plv), "n_cameo": len(cameo)}
@@ -533,6 +546,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         transformer=transformer,
         extra=extra,
         cache_dir=cache_dir,
+        jobs=args.jobs,
+        # The final expert (all the data) trains alongside the fold experts.
+        prefit=[] if args.no_save else [(list(plv) + extra + list(cameo), "all the data")],
     )
     calibration = cv.pop("_calibration_all")
     expert_calibration: dict[str, Any] | None = None
@@ -541,7 +557,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["cv"] = cv
     if args.learning_curve:
         report["learning_curve"] = learning_curve(
-            plv, cameo, cfg, folds=folds, seed=args.seed, counts=counts, transformer=transformer, cache_dir=cache_dir
+            plv,
+            cameo,
+            cfg,
+            folds=folds,
+            seed=args.seed,
+            counts=counts,
+            transformer=transformer,
+            cache_dir=cache_dir,
+            jobs=args.jobs,
         )
     coder = fit_coder(list(plv) + extra, cameo, cfg, calibration, counts)
     coder.params["training_files"] = {name: file_digest(data_dir / name) for name in (PLV_FILE, CAMEO_FILE)}
