@@ -20,12 +20,13 @@ Every record carries its article, sentence, the extractor version and a confiden
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vigil.config import Settings
 from vigil.extract import domains as domains_mod
@@ -48,6 +49,9 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 PIPELINE_VERSION = "p1"
+# A subject pronoun may stand for an actor of an earlier sentence: such a sentence is parsed too. The
+# regex finds every token "it", "they", "he" or "she" (and a few more: a parse too many changes nothing).
+_PRONOUN = re.compile(r"\b(?:it|they|he|she)\b", re.IGNORECASE)
 MIN_EVENT_CONFIDENCE = 0.0  # low-confidence events are kept and marked by their confidence
 
 
@@ -134,12 +138,22 @@ class Pipeline:
             by_sent = _by_sentence(mentions)
             for si, sent in enumerate(sents):
                 actors = {m.actor_id for m in by_sent.get(si, []) if m.actor_id}
-                if len(actors) >= 2 or (actors and any(t.lower_ in {"it", "they", "he", "she"} for t in sent)):
+                if len(actors) >= 2 or (actors and _PRONOUN.search(sent.text) is not None):
                     wanted.append((ai, si))
                     spans.append(sent)
         self.times.add("ours.select", time.perf_counter() - t0)
         t0 = time.perf_counter()
-        parsed = self.nlp.second_pass((s.as_doc() for s in spans), batch_size=64)
+        # One array per article for every copied sentence (Span.as_doc alone converts the whole doc each time).
+        arrays: dict[int, tuple[Any, Any]] = {}
+        for ai, _ in wanted:
+            if ai not in arrays:
+                doc = prepared[ai][0]
+                head = doc._get_array_attrs()
+                arrays[ai] = (head, doc.to_array(head))
+        copies = (
+            s.as_doc(array_head=arrays[ai][0], array=arrays[ai][1]) for s, (ai, _) in zip(spans, wanted, strict=True)
+        )
+        parsed = self.nlp.second_pass(copies, batch_size=64)
         self.times.add("model.second_pass", time.perf_counter() - t0)
         parsed_by: dict[tuple[int, int], Doc] = dict(zip(wanted, parsed, strict=True))
         return [
