@@ -240,7 +240,9 @@ class Pipeline:
         )
         self.times.add("model.coder", time.perf_counter() - t0)
         t0 = time.perf_counter()
-        sentence_domains = [domains_mod.sentence_domains(s.text) for s in sents]
+        # A sentence's text is the article's between its offsets (Span.text would build every token).
+        texts = [article.text[s.start_char : s.end_char] for s in sents]
+        sentence_domains = [domains_mod.sentence_domains(t) for t in texts]
         events: list[Event] = []
         tones: list[Tone] = []
         for (cand, si, doc), out, p_ev in zip(pending, coded, p_event, strict=True):
@@ -297,7 +299,7 @@ class Pipeline:
         )
         self.times.add("ours.domains", time.perf_counter() - t0)
         t0 = time.perf_counter()
-        sentence_tones = [tone_mod.sentence_tone(s.text) for s in sents]
+        sentence_tones = [tone_mod.sentence_tone(t) for t in texts]
         tones.extend(Tone(aid, si, round(v, 4), tone_mod.EXTRACTOR) for si, v in enumerate(sentence_tones))
         weights = [max(1, len(s)) for s in sents]
         tones.append(Tone(aid, None, round(tone_mod.article_tone(sentence_tones, weights), 4), tone_mod.EXTRACTOR))
