@@ -48,6 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Drop candidate events the event gate rejects (default: keep them, with a low confidence).",
     ),
     Setting(
+        "extract.events_per_sentence",
+        0,
+        "Keep only the N most confident events of each sentence (0 = every event; gold sets code about one).",
+    ),
+    Setting(
         "extract.transformer",
         True,
         "Code events with the fine-tuned MiniLM expert (accurate); false: the linear coder alone (faster).",

@@ -169,3 +169,30 @@ def test_parallel_pipeline_equals_in_process() -> None:
             assert parallel.extract(arts[k : k + 1]) == _pipeline().extract(arts[k : k + 1])
             pids |= set(parallel._pool._processes)  # type: ignore[attr-defined]
         assert len(pids) > 2
+
+
+def test_events_per_sentence_keeps_the_most_confident_event_of_each_sentence() -> None:
+    """``extract.events_per_sentence=1``: the principal event of each sentence, its stances, all else as before."""
+    from collections import defaultdict
+
+    art, full = _reference()
+    pipeline = _pipeline()
+    pipeline.events_per_sentence = 1
+    try:
+        top = pipeline.extract([art])[0]
+    finally:
+        pipeline.events_per_sentence = 0
+    by_sentence = defaultdict(list)
+    for e in full.events:
+        by_sentence[e.sentence_index].append(e)
+    assert any(len(group) > 1 for group in by_sentence.values())  # the article has sentences to choose in
+    expected = [max(group, key=lambda e: e.confidence) for group in by_sentence.values()]
+    assert sorted(top.events, key=repr) == sorted(expected, key=repr)
+    kept = {(e.sentence_index, frozenset((e.source_actor, e.target_actor))) for e in top.events}
+    directed = [t for t in top.tones if t.source_actor is not None]
+    assert all((t.sentence_index, frozenset((t.source_actor, t.target_actor))) in kept for t in directed)
+    undirected = [t for t in full.tones if t.source_actor is None]
+    assert [t for t in top.tones if t.source_actor is None] == undirected
+    assert (top.mentions, top.sentences, top.domains) == (full.mentions, full.sentences, full.domains)
+    with_setting = Pipeline.load(load_settings(env={}, overrides={"extract.events_per_sentence": 1}))
+    assert with_setting.version == full.extractor + "+top1"

@@ -535,8 +535,10 @@ def cross_validated_end_to_end(
 
     Returns:
         The end-to-end report of the pipeline as shipped (the gate marks, it does not drop), plus
-        ``gate_dropping`` (events under the gate's threshold dropped, the analyst's filter) and
-        ``candidates`` figures (candidate pairs, recall ceiling of the parse).
+        ``gate_dropping`` (events under the gate's threshold dropped, the analyst's filter),
+        ``one_event_per_sentence`` (only the most confident event of each sentence, as with
+        ``--set extract.events_per_sentence=1``) and ``candidates`` figures (candidate pairs,
+        recall ceiling of the parse).
     """
     from vigil.evaluate.coding import count_end_to_end, end_to_end_report, run_pipeline
     from vigil.evaluate.gold import load_gold
@@ -551,6 +553,7 @@ def cross_validated_end_to_end(
     coders: list[EventCoder] = []
     records = [r for r in load_gold(Path(path)).records if r.get("text")]
     pipeline = Pipeline.load(settings)
+    configured = pipeline.events_per_sentence
     feats, labels, extra = gate_data(records, pipeline)
     oof = out_of_fold(
         plv,
@@ -573,6 +576,7 @@ def cross_validated_end_to_end(
     total: dict[str, int] = {}
     ungated: dict[str, int] = {}
     dropped: dict[str, int] = {}
+    principal: dict[str, int] = {}
     for k in range(folds):
         coder = coders[k]
         coder.params.update(linear_report["calibration_per_fold"][k])
@@ -583,14 +587,23 @@ def cross_validated_end_to_end(
         gate = fit_gate([f for j in train for f in feats[j]], [y for j in train for y in labels[j]], seed=seed)
         mine = [records[j] for j in range(len(records)) if rec_fold[j] == k]
         pipeline.coder = coder
-        for target, g, drops in ((ungated, None, False), (total, gate, False), (dropped, gate, True)):
-            pipeline.gate, pipeline.gate_drops = g, drops
+        n = configured
+        runs = (
+            (ungated, None, False, n),
+            (total, gate, False, n),
+            (dropped, gate, True, n),
+            (principal, gate, False, 1),
+        )
+        for target, g, drops, per_sentence in runs:
+            pipeline.gate, pipeline.gate_drops, pipeline.events_per_sentence = g, drops, per_sentence
             for key, v in count_end_to_end(mine, run_pipeline(mine, pipeline)).items():
                 target[key] = target.get(key, 0) + v
     out = end_to_end_report(total, len(records))
     out["without_gate"] = end_to_end_report(ungated, len(records))["triple"]
     gated = end_to_end_report(dropped, len(records))
     out["gate_dropping"] = {"triple": gated["triple"], "predicted_events": gated["predicted_events"]}
+    top = end_to_end_report(principal, len(records))
+    out["one_event_per_sentence"] = {"triple": top["triple"], "predicted_events": top["predicted_events"]}
     out["candidates"] = {
         "proposed_pairs": proposed,
         "pairs_matching_a_gold_pair": positives,

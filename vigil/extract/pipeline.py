@@ -81,6 +81,7 @@ class Pipeline:
         settings: Settings,
         gate: EventGate | None = None,
         gate_drops: bool = False,
+        events_per_sentence: int = 0,
     ) -> None:
         self.nlp = nlp
         self.kb = kb
@@ -90,8 +91,11 @@ class Pipeline:
         # (low = marked for the analyst); with ``gate_drops`` events below its threshold are dropped.
         self.gate = gate
         self.gate_drops = gate_drops
-        gate_tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
-        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}{gate_tag}"
+        # With N > 0, only the N most confident events of a sentence are kept (its principal events).
+        self.events_per_sentence = events_per_sentence
+        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}" + _tags(
+            gate, gate_drops, events_per_sentence
+        )
         self.times = StageTimes()
         self.nlp.add_patterns(kb_patterns(kb))
 
@@ -108,6 +112,7 @@ class Pipeline:
             settings,
             EventGate.load(),
             gate_drops=bool(settings["extract.drop_non_events"]),
+            events_per_sentence=int(settings["extract.events_per_sentence"]),
         )
 
     def extract(self, articles: Sequence[Article]) -> list[Extraction]:
@@ -285,6 +290,8 @@ class Pipeline:
                 value = stance if s_m is cand.source else tone_mod.stance(doc.text, s_span, t_span, mod)
                 if value is not None:
                     tones.append(Tone(aid, si, round(value, 4), version, s_m.actor_id, t_m.actor_id, out.confidence))
+        if self.events_per_sentence > 0:
+            events, tones = _principal(events, tones, self.events_per_sentence)
         self.times.add("ours.events", time.perf_counter() - t0)
         # Domains and tone.
         t0 = time.perf_counter()
@@ -330,6 +337,34 @@ class Pipeline:
             tones=tuple(tones),
             actors=tuple(state.provisional.values()) + tuple(self._known_actors(mentions, events)),
         )
+
+
+def _tags(gate: EventGate | None, gate_drops: bool, events_per_sentence: int) -> str:
+    """The version suffix of the event settings: gate (and whether it drops), principal events only."""
+    tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
+    return tag + (f"+top{events_per_sentence}" if events_per_sentence > 0 else "")
+
+
+def _principal(events: list[Event], tones: list[Tone], n: int) -> tuple[list[Event], list[Tone]]:
+    """The ``n`` most confident events of each sentence (first in text order on ties), and the other tones.
+
+    The directed stances of a dropped event go with it; sentence and article tones stay.
+    """
+    ranked: dict[int, list[Event]] = defaultdict(list)
+    for e in events:
+        ranked[e.sentence_index].append(e)
+    kept = {id(e) for group in ranked.values() for e in sorted(group, key=lambda e: -e.confidence)[:n]}
+    dropped = {(e.sentence_index, e.source_actor, e.target_actor) for e in events if id(e) not in kept}
+    dropped -= {(e.sentence_index, e.source_actor, e.target_actor) for e in events if id(e) in kept}
+    return (
+        [e for e in events if id(e) in kept],
+        [
+            t
+            for t in tones
+            if (t.sentence_index, t.source_actor, t.target_actor) not in dropped
+            and (t.sentence_index, t.target_actor, t.source_actor) not in dropped
+        ],
+    )
 
 
 def _by_sentence(mentions: Sequence[ActorMention]) -> dict[int, list[ActorMention]]:
@@ -422,7 +457,9 @@ class ParallelPipeline:
         self.settings = settings
         self.workers = workers
         self.version = pipeline_version(
-            bool(settings["extract.drop_non_events"]), bool(settings["extract.transformer"])
+            bool(settings["extract.drop_non_events"]),
+            bool(settings["extract.transformer"]),
+            int(settings["extract.events_per_sentence"]),
         )
         self.times = StageTimes()
         # Workers are replaced after ``extract.worker_max_tasks`` tasks: the models' caches (spaCy's
@@ -477,16 +514,15 @@ class ParallelPipeline:
         self.close()
 
 
-def pipeline_version(gate_drops: bool = False, transformer: bool = True) -> str:
+def pipeline_version(gate_drops: bool = False, transformer: bool = True, events_per_sentence: int = 0) -> str:
     """The extractor version string, without loading the spaCy model or the transformer."""
     from importlib.metadata import version
 
     from vigil.extract.nlp import MODEL_NAME, MODEL_PACKAGE
 
     coder_version = EventCoder.shipped_version(transformer)
-    gate = EventGate.load()
-    gate_tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
-    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder_version}{gate_tag}"
+    tags = _tags(EventGate.load(), gate_drops, events_per_sentence)
+    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder_version}{tags}"
 
 
 def load_extractor(settings: Settings) -> Pipeline | ParallelPipeline:

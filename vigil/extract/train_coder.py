@@ -340,13 +340,13 @@ def gate_data(
     """
     from vigil.evaluate.coding import pair_labels, run_pipeline
 
-    saved = pipeline.gate
+    saved, saved_n = pipeline.gate, pipeline.events_per_sentence
     recorder = _RecordingGate()
-    pipeline.gate = recorder
+    pipeline.gate, pipeline.events_per_sentence = recorder, 0  # every candidate, in the recorder's order
     try:
         extractions = run_pipeline(records, pipeline)
     finally:
-        pipeline.gate = saved
+        pipeline.gate, pipeline.events_per_sentence = saved, saved_n
     from vigil.evaluate.coding import gold_pair_of
 
     feats: list[list[dict[str, float]]] = []

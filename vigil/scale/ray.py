@@ -218,7 +218,11 @@ def _dataset(
     run.workers = max(1, wanted if wanted > 0 else total)
     from vigil.extract.pipeline import pipeline_version
 
-    run.version = pipeline_version(bool(settings["extract.drop_non_events"]), bool(settings["extract.transformer"]))
+    run.version = pipeline_version(
+        bool(settings["extract.drop_non_events"]),
+        bool(settings["extract.transformer"]),
+        int(settings["extract.events_per_sentence"]),
+    )
     batch = max(1, int(settings["ingest.batch_size"]) // 2)
     # A reader's output merges into big blocks; the actor pool hands out whole blocks, so
     # without cutting them one actor would get a whole file while the others wait.
