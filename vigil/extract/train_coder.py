@@ -570,10 +570,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     coder = fit_coder(list(plv) + extra, cameo, cfg, calibration, counts)
     coder.params["training_files"] = {name: file_digest(data_dir / name) for name in (PLV_FILE, CAMEO_FILE)}
     if transformer is not None and expert_calibration is not None and args.no_save:
-        coder.params["transformer"] = {**expert_calibration, "version": f"minilm-top{transformer.top_layers}"}
+        coder.params["transformer"] = {**expert_calibration, "version": _expert_version(transformer)}
     elif transformer is not None and expert_calibration is not None:
         expert = cached_expert(list(plv) + extra + list(cameo), transformer, cache_dir, "all the data")
-        coder.params["transformer"] = {**expert_calibration, "version": f"minilm-top{transformer.top_layers}"}
+        coder.params["transformer"] = {**expert_calibration, "version": _expert_version(transformer)}
         coder.use_expert(expert)
     if not args.no_save:
         out = Path(args.out) if args.out else WEIGHTS_DIR
@@ -604,6 +604,11 @@ def _pipeline_data(plv_file: Path, seed: int) -> tuple[EventGate, list[Example]]
     feats, labels, extra = gate_data(records, pipeline)
     gate = fit_gate([f for fs in feats for f in fs], [y for ys in labels for y in ys], seed=seed)
     return gate, extra
+
+
+def _expert_version(cfg: Any) -> str:
+    """The expert's part of the coder version: ``minilm-top3``, with ``-cb0.5`` for a class-balanced root loss."""
+    return f"minilm-top{cfg.top_layers}" + (f"-cb{cfg.class_balance:g}" if cfg.class_balance else "")
 
 
 def _with(cfg: TrainConfig, **changes: Any) -> TrainConfig:

@@ -65,7 +65,7 @@ class TransformerConfig:
     quantize: bool = True  # run with int8 linear layers (dynamic quantization): about 3x faster on a CPU
     # Root loss weight of a class with n examples: (n / mean n) ** -class_balance (0: unweighted). Rare
     # roots (COOPERATE, MOBILIZE, PROTEST: under 20 events each) weigh more; macro-F1 counts them alike.
-    class_balance: float = 0.0
+    class_balance: float = 0.5
 
 
 def base_model_dir() -> Path:
