@@ -153,10 +153,12 @@ class Pipeline:
         for ai, _ in wanted:
             if ai not in arrays:
                 doc = prepared[ai][0]
-                head = doc._get_array_attrs()
+                head = list(doc._get_array_attrs())
                 arrays[ai] = (head, doc.to_array(head))
+        # spaCy 3.8's Span.as_doc takes ``array_head`` and ``array`` (span.pyx); its type stub does not list them.
         copies = (
-            s.as_doc(array_head=arrays[ai][0], array=arrays[ai][1]) for s, (ai, _) in zip(spans, wanted, strict=True)
+            s.as_doc(array_head=arrays[ai][0], array=arrays[ai][1])  # type: ignore[call-arg]
+            for s, (ai, _) in zip(spans, wanted, strict=True)
         )
         parsed = self.nlp.second_pass(copies, batch_size=64)
         self.times.add("model.second_pass", time.perf_counter() - t0)
