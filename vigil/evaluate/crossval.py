@@ -207,12 +207,9 @@ def expert_cache_key(examples: Sequence[Example], cfg: TransformerConfig) -> str
     return hashlib.sha256(repr((data, sorted(asdict(cfg).items()))).encode("utf-8")).hexdigest()[:16]
 
 
-def _fit_into(examples: Sequence[Example], cfg: TransformerConfig, folder: Path, label: str) -> str:
-    """Worker: fine-tune an expert and save it into ``folder`` (a cache entry)."""
-    expert = cached_expert(examples, cfg, None, label)
-    tmp = folder.with_name(folder.name + ".partial")
-    expert.save(tmp)
-    tmp.replace(folder)  # a cache entry appears whole or not at all
+def _fit_into(examples: Sequence[Example], cfg: TransformerConfig, cache_dir: Path, label: str) -> str:
+    """Worker: fine-tune an expert into the cache (:func:`cached_expert`)."""
+    cached_expert(examples, cfg, cache_dir, label)
     return label
 
 
@@ -241,7 +238,7 @@ def fit_experts(
     cache_dir.mkdir(parents=True, exist_ok=True)
     print(f"  fine-tuning {len(todo)} transformer experts, {jobs} at a time", file=sys.stderr)
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_fit_into, ex, cfg, Path(folder), label) for folder, (ex, label) in todo.items()]
+        futures = [pool.submit(_fit_into, ex, cfg, cache_dir, label) for ex, label in todo.values()]
         for future in futures:
             print(f"  {future.result()}: fine-tuned", file=sys.stderr)
 
@@ -260,7 +257,12 @@ def cached_expert(
     data = [(e.item, e.root, e.quad) for e in examples]
     expert = TransformerCoder.fit(data, cfg, progress=lambda line: print(f"    {line}", file=sys.stderr))
     if folder is not None:
-        expert.save(folder)
+        import shutil
+
+        partial = folder.with_name(folder.name + ".partial")
+        expert.save(partial)
+        shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run may have left
+        partial.replace(folder)  # a cache entry appears whole or not at all
     return expert
 
 
@@ -587,11 +589,10 @@ def cross_validated_end_to_end(
         gate = fit_gate([f for j in train for f in feats[j]], [y for j in train for y in labels[j]], seed=seed)
         mine = [records[j] for j in range(len(records)) if rec_fold[j] == k]
         pipeline.coder = coder
-        n = configured
         runs = (
-            (ungated, None, False, n),
-            (total, gate, False, n),
-            (dropped, gate, True, n),
+            (ungated, None, False, configured),
+            (total, gate, False, configured),
+            (dropped, gate, True, configured),
             (principal, gate, False, 1),
         )
         for target, g, drops, per_sentence in runs:

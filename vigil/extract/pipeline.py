@@ -143,7 +143,8 @@ class Pipeline:
             by_sent = _by_sentence(mentions)
             for si, sent in enumerate(sents):
                 actors = {m.actor_id for m in by_sent.get(si, []) if m.actor_id}
-                if len(actors) >= 2 or (actors and _PRONOUN.search(sent.text) is not None):
+                text = articles[ai].text[sent.start_char : sent.end_char]  # Span.text builds every token
+                if len(actors) >= 2 or (actors and _PRONOUN.search(text) is not None):
                     wanted.append((ai, si))
                     spans.append(sent)
         self.times.add("ours.select", time.perf_counter() - t0)

@@ -43,7 +43,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +61,9 @@ from vigil.extract.coder import (
     span_of,
 )
 from vigil.extract.events import EventGate
+
+if TYPE_CHECKING:
+    from vigil.extract.transformer import TransformerConfig
 
 __all__ = ["Example", "TrainConfig", "file_digest", "fit_coder", "load_cameo", "load_plv", "main", "resolve_data_dir"]
 
@@ -606,7 +609,7 @@ def _pipeline_data(plv_file: Path, seed: int) -> tuple[EventGate, list[Example]]
     return gate, extra
 
 
-def _expert_version(cfg: Any) -> str:
+def _expert_version(cfg: TransformerConfig) -> str:
     """The expert's part of the coder version: ``minilm-top3``, with ``-cb0.5`` for a class-balanced root loss."""
     return f"minilm-top{cfg.top_layers}" + (f"-cb{cfg.class_balance:g}" if cfg.class_balance else "")
 
