@@ -26,8 +26,15 @@ def _reference() -> tuple[Article, Extraction]:
     from datetime import datetime
 
     art = Article(
-        id=article_id(raw.text, raw.source), text=raw.text, title=raw.title, url=None, source=raw.source,
-        published=raw.published, date_source=raw.date_source, language="en", ingested_at=datetime(2024, 1, 28),
+        id=article_id(raw.text, raw.source),
+        text=raw.text,
+        title=raw.title,
+        url=None,
+        source=raw.source,
+        published=raw.published,
+        date_source=raw.date_source,
+        language="en",
+        ingested_at=datetime(2024, 1, 28),
         origin="test",
     )
     return art, _pipeline().extract([art])[0]
@@ -65,8 +72,12 @@ def test_reference_actors(surface: str, country: str | None, sector: str) -> Non
 
 def test_reference_trump_is_not_government_in_january_2024() -> None:
     _, x = _reference()
-    found = [(a, c, s) for m in x.mentions if "Trump" in m.text and m.actor_id == "person:donald-trump"
-             for a, c, s in [(m.actor_id, m.country, m.sector)]]
+    found = [
+        (a, c, s)
+        for m in x.mentions
+        if "Trump" in m.text and m.actor_id == "person:donald-trump"
+        for a, c, s in [(m.actor_id, m.country, m.sector)]
+    ]
     assert found
     assert all(c == "USA" and s != "GOV" for _, c, s in found)
 
@@ -91,8 +102,11 @@ def _events(x: Extraction, art: Article, words: str) -> list:  # type: ignore[ty
 
 def test_reference_japan_strengthens_ties_with_biden_administration() -> None:
     art, x = _reference()
-    found = [e for e in _events(x, art, "fortify relations") if e.source_actor == "gov:JPN"
-             and e.target_actor in {"gov:USA", "person:joe-biden"}]
+    found = [
+        e
+        for e in _events(x, art, "fortify relations")
+        if e.source_actor == "gov:JPN" and e.target_actor in {"gov:USA", "person:joe-biden"}
+    ]
     assert found, [(e.source_actor, e.target_actor, e.root) for e in x.events]
     assert all(e.quad in {1, 2} for e in found)
     assert all(e.modality in {Modality.ASSERTED, Modality.INTENDED} for e in found)
@@ -126,8 +140,11 @@ def test_reference_domains() -> None:
 
 def test_reference_negative_stance_of_japan_toward_trump() -> None:
     _, x = _reference()
-    stances = [t for t in x.tones if t.source_actor in {"gov:JPN", "country:JPN"}
-               and t.target_actor in {"person:donald-trump", "gov:USA"}]
+    stances = [
+        t
+        for t in x.tones
+        if t.source_actor in {"gov:JPN", "country:JPN"} and t.target_actor in {"person:donald-trump", "gov:USA"}
+    ]
     assert stances and min(t.score for t in stances) < 0, stances
 
 
@@ -153,9 +170,18 @@ def test_parallel_pipeline_equals_in_process() -> None:
     settings = load_settings(env={})
     raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:12]
     arts = [
-        Article(id=article_id(r.text, r.source), text=r.text, title=r.title, url=r.url, source=r.source,
-                published=r.published, date_source=r.date_source, language=r.language,
-                ingested_at=datetime(2024, 1, 1), origin="test")
+        Article(
+            id=article_id(r.text, r.source),
+            text=r.text,
+            title=r.title,
+            url=r.url,
+            source=r.source,
+            published=r.published,
+            date_source=r.date_source,
+            language=r.language,
+            ingested_at=datetime(2024, 1, 1),
+            origin="test",
+        )
         for r in raws
     ]
     with ParallelPipeline(settings, workers=2) as parallel:

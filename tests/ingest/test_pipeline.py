@@ -55,8 +55,12 @@ def test_pipeline_near_duplicates_are_linked_not_dropped(store: Store, settings:
     other_outlet = BASE  # same text, another source: a different id, a near duplicate
     unrelated = "Floods hit the north of the country after a week of heavy rain, and roads were closed to traffic."
     result = ingest_records(
-        [_raw(BASE), _raw(syndicated, location="2"), _raw(other_outlet, source="mirror.example", location="3"),
-         _raw(unrelated, location="4")],
+        [
+            _raw(BASE),
+            _raw(syndicated, location="2"),
+            _raw(other_outlet, source="mirror.example", location="3"),
+            _raw(unrelated, location="4"),
+        ],
         store,
         settings,
     )
@@ -91,8 +95,10 @@ def _consistency(location: str) -> tuple[int, int, int]:
         assert without_sig == 0, "an article without its signature: a partial write"
         assert one("SELECT count(*) FROM article_minhashes") == articles, "a signature stored twice or orphaned"
         assert one("SELECT count(DISTINCT article_id) FROM lsh_bands") == articles, "an article without its bands"
-        twice = one("SELECT count(*) FROM (SELECT band_key, article_id FROM lsh_bands "
-                    "GROUP BY band_key, article_id HAVING count(*) > 1) AS d")
+        twice = one(
+            "SELECT count(*) FROM (SELECT band_key, article_id FROM lsh_bands "
+            "GROUP BY band_key, article_id HAVING count(*) > 1) AS d"
+        )
         assert twice == 0, "a band row stored twice"
         if s.dialect == "sqlite":
             assert one("SELECT count(*) FROM articles_fts") == articles, "full-text index out of step with articles"
@@ -107,8 +113,18 @@ def _ids(location: str) -> list[tuple[str, str | None]]:
 
 
 def _ingest_cmd(location: str, batch_size: int = 5) -> list[str]:
-    return [sys.executable, "-m", "vigil", "--db", location, "--set", f"ingest.batch_size={batch_size}",
-            "ingest", "--no-extract", *map(str, WIKINEWS)]
+    return [
+        sys.executable,
+        "-m",
+        "vigil",
+        "--db",
+        location,
+        "--set",
+        f"ingest.batch_size={batch_size}",
+        "ingest",
+        "--no-extract",
+        *map(str, WIKINEWS),
+    ]
 
 
 _ENV = {**os.environ, "VIGIL_EXTRACT_ENABLED": "false"}
@@ -154,8 +170,9 @@ def test_pipeline_two_concurrent_ingests_store_each_article_once(new_db: Callabl
     db = new_db()
     open_store(db).close()
     procs = [
-        subprocess.Popen(_ingest_cmd(db, batch_size=size), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=_ENV)
+        subprocess.Popen(
+            _ingest_cmd(db, batch_size=size), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_ENV
+        )
         for size in (5, 7)
     ]
     outputs = [p.communicate(timeout=300) for p in procs]
@@ -211,8 +228,19 @@ def test_pipeline_kill_9_with_extraction_leaves_no_partial_article(tmp_path: Pat
     """Killed mid-ingest with extraction on: each stored article has all of its layers; a re-run completes."""
     db = str(tmp_path / "crash.db")
     source = str(WIKINEWS[0])
-    cmd = [sys.executable, "-m", "vigil", "--db", db, "--set", "ingest.batch_size=10", "--set",
-           "extract.workers=1", "ingest", source]
+    cmd = [
+        sys.executable,
+        "-m",
+        "vigil",
+        "--db",
+        db,
+        "--set",
+        "ingest.batch_size=10",
+        "--set",
+        "extract.workers=1",
+        "ingest",
+        source,
+    ]
     open_store(db).close()
     env = {k: v for k, v in os.environ.items() if k != "VIGIL_EXTRACT_ENABLED"}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
