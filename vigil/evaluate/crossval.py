@@ -529,7 +529,8 @@ def cross_validated_end_to_end(
 
     Args:
         path: ``plv_train.events.jsonl`` (the other training file is read from its folder).
-        settings: Vigil settings for the pipeline.
+        settings: Vigil settings for the pipeline (with ``extract.transformer`` false, the fold
+            coders are the linear heads alone).
         folds: number of folds.
         seed: shuffling seed (default: the training seed).
         augment: also train the fold coders on the pipeline's own spans of the training folds' gold
@@ -566,7 +567,7 @@ def cross_validated_end_to_end(
         counts,
         coders=coders,
         extra=extra if augment else (),
-        transformer=shipped_transformer_config(),
+        transformer=shipped_transformer_config() if settings["extract.transformer"] else None,
         cache_dir=fold_cache_dir(),
     )
     report, _ = _score(plv, cameo, oof, cfg, folds)

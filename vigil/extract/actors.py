@@ -179,7 +179,11 @@ def _left_title(doc: Doc, start: int, limit: int = 7) -> int:
             break
         if not (tok.text[:1].isupper() or tok.text in {"'s", "’s", "-", "of", "and", "former", "then", "deputy"}):
             break
+        if tok.ent_type_ == "PERSON":
+            break  # another person: "Trump and Putin" is no title of Putin's
         i -= 1
+    while i < start and doc[i].text in {"and", "of", "-"}:
+        i += 1
     return i
 
 
@@ -284,8 +288,9 @@ def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span 
         tail = doc[ent.end : end]
         if any(not t.is_alpha for t in tail):
             continue
-        if kb.sector_for_title(tail.text) is not None:
-            return doc[ent.start : end]
+        found = kb.sector_for_title(tail.text)
+        if found is not None and tail.text.lower().endswith(found[0].lower()):
+            return doc[ent.start : end]  # "Australian armies", not "Australian armies have agreed"
     return None
 
 

@@ -2,11 +2,14 @@
 
 A pair is a candidate only when the parse links it through one verb: the source in
 that verb's subject (or the agent of a passive), the target in its object side,
-and no other verb with a subject of its own in between. Control verbs hand their
-object down ("relying on Aso to serve as a bridge to Trump": Aso serves). A
-pronoun subject ("it is relying on ...") takes the last actor that acted in the
-previous sentences. The trained coder then codes each pair; modality comes from
-the parse around the verb.
+and no other verb with a subject of its own in between, unless the target is that
+subject ("Russia says Israel must end the strikes": Russia -> Israel). Control verbs
+hand their object down ("relying on Aso to serve as a bridge to Trump": Aso serves).
+Conjoined subjects act on each other ("Jordan and Britain agreed ...": Jordan ->
+Britain). A pronoun subject takes the actor that is the subject of the clause above
+it in the same sentence ("Farc said it will release X": Farc releases X), else the
+last actor that acted in the previous sentences. The trained coder then codes each
+pair; modality comes from the parse around the verb.
 """
 
 from __future__ import annotations
@@ -68,18 +71,29 @@ def _subject_side(tok: Token, verb: Token) -> str | None:
     return None
 
 
+def _purpose(clause: Token) -> bool:
+    """An infinitival purpose clause with no subject of its own ("gave $10m to help Ethiopia")."""
+    return clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
 def _object_of(verb: Token, tok: Token) -> bool:
-    """True when ``tok`` lies on ``verb``'s object side, without crossing a clause with its own subject."""
-    cur = tok
+    """True when ``tok`` lies on ``verb``'s object side, without crossing a clause with its own subject.
+
+    The clauses it may cross: a complement of ``verb`` whose subject ``tok`` is in, the reported
+    or required party ("said Taliban militants were responsible", "allow the WFP to deliver"), and
+    a purpose clause ("gave $10m to help Ethiopia").
+    """
+    cur, below = tok, tok
     while cur.head.i != cur.i and cur.i != verb.i:
         parent = cur.head
         if cur.dep_ in _SUBJ | _PASS_SUBJ | {"agent"} and parent.i == verb.i:
             return False
         if _is_predicate(cur) and cur.i != tok.i and any(c.dep_ in _SUBJ for c in cur.children):
+            if not (below.dep_ in _SUBJ and cur.dep_ == "ccomp" and parent.i == verb.i):
+                return False
+        if cur.dep_ in {"relcl", "advcl", "parataxis"} and parent.i == verb.i and not _purpose(cur):
             return False
-        if cur.dep_ in {"relcl", "advcl", "parataxis"} and parent.i == verb.i:
-            return False
-        cur = parent
+        below, cur = cur, parent
     return cur.i == verb.i
 
 
@@ -97,6 +111,70 @@ def _controller(verb: Token, heads: dict[int, ActorMention]) -> ActorMention | N
                 if t.i in heads:
                     return heads[t.i]
     return None
+
+
+_CLAUSE_UP = frozenset({"ccomp", "xcomp", "advcl", "conj"})
+_THING_KINDS = frozenset({"government", "country", "igo", "organisation"})
+
+
+def _clause_antecedent(tok: Token, heads: dict[int, ActorMention]) -> ActorMention | None:
+    """The actor a subject pronoun refers to inside its own sentence: the subject of a clause above it.
+
+    "The ELN has said it will release X": "it" -> the ELN. "he"/"she" take a person, "it" a
+    state or organisation, "they" any actor.
+    """
+    word = tok.lower_
+    verb = tok.head
+    while verb.dep_ in _CLAUSE_UP and verb.head.i != verb.i:
+        verb = verb.head
+        for c in verb.children:
+            if c.dep_ not in _SUBJ:
+                continue
+            for t in c.subtree:
+                m = heads.get(t.i)
+                if m is None or t.i == tok.i:
+                    continue
+                if word in PRONOUNS_PERSON and m.kind != "person":
+                    continue
+                if word in {"it", "its"} and m.kind not in _THING_KINDS:
+                    continue
+                return m
+    return None
+
+
+def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMention, ActorMention, int]]:
+    """(first, second, verb) for two actors conjoined in a verb's subject ("Jordan and Britain agreed")."""
+    out: list[tuple[ActorMention, ActorMention, int]] = []
+    for i, second in heads.items():
+        tok = sent[i]
+        if tok.dep_ != "conj":
+            continue
+        root = tok
+        while root.dep_ == "conj" and root.head.i != root.i:
+            root = root.head
+        # The first conjunct: the root itself, else an actor inside it ("the top U.S. diplomat and Zarif").
+        first = heads.get(root.i)
+        if first is None:
+            for t in root.subtree:
+                if t.i in heads and t.i != i and not any(a.dep_ == "conj" for a in _chain(t, root)):
+                    first = heads[t.i]
+                    break
+        if first is None or first.actor_id == second.actor_id:
+            continue
+        verb = _governor(root)
+        if verb.i != root.i and _subject_side(root, verb) in {"subj", "pass", "agent"}:
+            out.append((first, second, verb.i))
+    return out
+
+
+def _chain(tok: Token, top: Token) -> list[Token]:
+    """``tok`` and its heads up to (not including) ``top``."""
+    out: list[Token] = []
+    cur = tok
+    while cur.i != top.i and cur.head.i != cur.i:
+        out.append(cur)
+        cur = cur.head
+    return out
 
 
 def candidates(
@@ -122,9 +200,12 @@ def candidates(
         span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
         if span is not None:
             heads[span.root.i] = m
-    if antecedent is not None:
-        for tok in sent:
-            if tok.lower_ in PRONOUNS_THING | PRONOUNS_PERSON and tok.dep_ in _SUBJ and tok.i not in heads:
+    for tok in sent:
+        if tok.lower_ in PRONOUNS_THING | PRONOUNS_PERSON and tok.dep_ in _SUBJ and tok.i not in heads:
+            here = _clause_antecedent(tok, heads)
+            if here is not None:
+                heads[tok.i] = here  # named in this sentence: the event cites that name
+            elif antecedent is not None:
                 heads[tok.i] = replace(
                     antecedent, start=offset + tok.idx, end=offset + tok.idx + len(tok.text), text=tok.text
                 )
@@ -156,6 +237,11 @@ def candidates(
                     continue
                 seen.add(key)
                 out.append(Candidate(s, t, verb.i))
+    for s, t, v in _conjoined(sent, heads):
+        key = (s.actor_id, t.actor_id, v)
+        if key not in seen:
+            seen.add(key)
+            out.append(Candidate(s, t, v))
     return out
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from vigil.kb.knowledge import KnowledgeBase, TitleMatch, government_actor_id, head_title
-from vigil.kb.text import name_key, slugify
+from vigil.kb.text import is_acronym, name_key, slugify
 from vigil.models import Actor, Role
 
 __all__ = ["Resolution", "resolve_description"]
@@ -103,7 +103,9 @@ def resolve_description(
         (pronouns, descriptions with no country, title or known name).
     """
     raw = " ".join(text.split()).strip(" ,;:")
-    if not raw or not any(ch.isalpha() for ch in raw) or name_key(raw) in _PRONOUNS:
+    if not raw or not any(ch.isalpha() for ch in raw):
+        return None
+    if name_key(raw) in _PRONOUNS and not (len(raw) > 1 and is_acronym(raw)):  # "us" is no actor, "US" is
         return None
     return _Resolver(kb, raw, day, context).run()
 
