@@ -11,7 +11,7 @@ from tests.conftest import SEED
 from vigil.config import load_settings
 from vigil.extract.pipeline import Pipeline
 from vigil.ingest.readers import read_inputs
-from vigil.models import Article, Extraction, Modality, RawArticle, article_id
+from vigil.models import Article, DateSource, Extraction, Modality, RawArticle, article_id
 
 
 @cache
@@ -222,3 +222,64 @@ def test_events_per_sentence_keeps_the_most_confident_event_of_each_sentence() -
     assert (top.mentions, top.sentences, top.domains) == (full.mentions, full.sentences, full.domains)
     with_setting = Pipeline.load(load_settings(env={}, overrides={"extract.events_per_sentence": 1}))
     assert with_setting.version == full.extractor + "+top1"
+
+
+def _pairs(text: str) -> tuple[Extraction, set[tuple[str | None, str | None]]]:
+    from datetime import datetime
+
+    art = Article(
+        id=article_id(text, "test"),
+        text=text,
+        title=None,
+        url=None,
+        source="test",
+        published=date(2024, 1, 15),
+        date_source=DateSource.FIELD,
+        language="en",
+        ingested_at=datetime(2024, 1, 28),
+        origin="test",
+    )
+    x = _pipeline().extract([art])[0]
+    return x, {(e.source_actor, e.target_actor) for e in x.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        # Conjoined subjects act on each other.
+        ("Japan and Australia agreed to hold joint naval drills next month.", ("country:JPN", "country:AUS")),
+        # The party a statement reports on or requires something of.
+        ("Russia says Ukraine must stop the shelling of the border towns.", ("country:RUS", "country:UKR")),
+        ("Tokyo said Beijing was responsible for the cyber attacks.", ("gov:JPN", "gov:CHN")),
+        # A pronoun subject refers to the actor named above it in the same sentence.
+        ("Germany said it would send more tanks to Ukraine.", ("country:DEU", "country:UKR")),
+        # A purpose clause: the target of the help.
+        ("Canada gave 30 million dollars to help Haiti after the storm.", ("country:CAN", "country:HTI")),
+        # "US" is the United States, whatever the pronoun "us" is.
+        ("The US imposed new sanctions on Iran.", ("country:USA", "country:IRN")),
+    ],
+)
+def test_candidate_rules_link_the_actors(text: str, pair: tuple[str, str]) -> None:
+    x, pairs = _pairs(text)
+    assert pair in pairs, pairs
+
+
+def test_same_sentence_pronoun_cites_the_name() -> None:
+    text = "Germany said it would send more tanks to Ukraine."
+    x, _ = _pairs(text)
+    event = next(e for e in x.events if (e.source_actor, e.target_actor) == ("country:DEU", "country:UKR"))
+    assert event.source_text == "Germany" and event.source_span == (0, 7)
+    assert text[event.trigger_span[0] : event.trigger_span[1]] == "send"
+
+
+def test_conjoined_objects_do_not_act_on_each_other() -> None:
+    _, pairs = _pairs("The Japanese prime minister met China and South Korea in Busan.")
+    assert ("country:CHN", "country:KOR") not in pairs and ("country:KOR", "country:CHN") not in pairs
+
+
+def test_mentions_stop_at_their_own_name() -> None:
+    x, _ = _pairs("Trump and Putin have agreed to share information. Australian armies have agreed to train together.")
+    by_text = {m.text: m.actor_id for m in x.mentions}
+    assert by_text.get("Trump") == "person:donald-trump"
+    assert by_text.get("Putin") == "person:vladimir-putin"
+    assert "Australian armies" in by_text and not any("have agreed" in t for t in by_text)

@@ -171,3 +171,9 @@ def test_resolve_plain_group_ignores_context(kb) -> None:
 @pytest.mark.parametrize("text", ["it", "they", "He", "the statement", "the talks", "us", "", "  ", "2024"])
 def test_resolve_none(kb, text: str) -> None:
     assert resolve_description(kb, text) is None
+
+
+@pytest.mark.parametrize(("text", "actor"), [("US", "country:USA"), ("The US", "country:USA"), ("WHO", "igo:who")])
+def test_resolve_acronyms_that_spell_pronouns(kb, text: str, actor: str) -> None:  # type: ignore[no-untyped-def]
+    res = resolve_description(kb, text)
+    assert res is not None and res.actor_id == actor
