@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -319,3 +320,32 @@ def test_experts_fitted_side_by_side_equal_those_fitted_in_process(tmp_path: obj
         from_worker = cached_expert(ex, cfg, cache, label)  # found in the cache
         here = cached_expert(ex, cfg, None, label)  # fine-tuned in this process
         assert np.allclose(from_worker.logits(probe)[0], here.logits(probe)[0], atol=1e-4)
+
+
+@pytest.mark.slow
+def test_transformer_marker_embeddings_learn_only_when_asked() -> None:
+    """By default the four marker rows keep their seeded start (no gradient crosses the frozen layers)."""
+    from dataclasses import replace
+
+    import torch
+
+    from vigil.extract.transformer import TransformerCoder, TransformerConfig, _build
+
+    towns = ["Lyon", "Osaka", "Quito", "Accra"]
+    data = [(make(f"Rebels shelled army posts near {t}.", "Rebels", "army posts"), "ASSAULT", 4) for t in towns]
+    data += [
+        (make(f"The unions agreed to a deal with employers in {t}.", "The unions", "employers"), "AGREE", 1)
+        for t in towns
+    ]
+
+    def markers(model: Any, base_vocab: int) -> torch.Tensor:
+        return model.encoder.embeddings.word_embeddings.weight[base_vocab:].detach().clone()
+
+    cfg = TransformerConfig(epochs=1, learning_rate=3e-4, batch_size=4, top_layers=1, quantize=False, threads=1)
+    torch.manual_seed(cfg.seed)
+    _, fresh, base_vocab = _build(cfg)
+    start = markers(fresh, base_vocab)
+    fixed = TransformerCoder.fit(data, cfg)
+    assert torch.allclose(markers(fixed.model, base_vocab), start.half().float())
+    learnt = TransformerCoder.fit(data, replace(cfg, learn_markers=True))
+    assert not torch.allclose(markers(learnt.model, base_vocab), start.half().float(), atol=1e-4)

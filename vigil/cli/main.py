@@ -612,6 +612,9 @@ def train(
     class_balance: Annotated[
         float | None, typer.Option(help="Root loss weight (n / mean n) ** -X of a class of n examples (0: none).")
     ] = None,
+    learn_markers: Annotated[
+        bool, typer.Option(help="Let the actor-marker embeddings learn (slower: the gradient crosses every layer).")
+    ] = False,
 ) -> None:
     """Train the event coder from the dev sets and write its weights into the package."""
     from vigil.extract.train_coder import main as train_main
@@ -619,6 +622,8 @@ def train(
     args = ["--cv", str(cv), "--threads", str(threads), "--jobs", str(jobs)]
     if class_balance is not None:
         args += ["--class-balance", str(class_balance)]
+    if learn_markers:
+        args.append("--learn-markers")
     for flag, value in (("--data-dir", data_dir), ("--out", out), ("--json", json_file)):
         if value is not None:
             args += [flag, value]

@@ -507,6 +507,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=TransformerConfig().class_balance,
         help="root loss weight (n / mean n) ** -X of a class with n examples (0: unweighted)",
     )
+    parser.add_argument(
+        "--learn-markers",
+        action="store_true",
+        help="let the actor-marker embeddings learn (the gradient then crosses every layer: slower)",
+    )
     parser.add_argument("--no-save", action="store_true", help="figures only: no final expert, no weights written")
     parser.add_argument("--no-cache", action="store_true", help="fine-tune the fold experts even if cached")
     parser.add_argument(
@@ -523,7 +528,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     transformer = (
         None
         if args.linear_only
-        else TransformerConfig(seed=args.seed, threads=args.threads, class_balance=args.class_balance)
+        else TransformerConfig(
+            seed=args.seed, threads=args.threads, class_balance=args.class_balance, learn_markers=args.learn_markers
+        )
     )
     cache_dir = None if args.no_cache else fold_cache_dir()
     counts: dict[int, dict[str, float]] = {}
@@ -610,8 +617,13 @@ def _pipeline_data(plv_file: Path, seed: int) -> tuple[EventGate, list[Example]]
 
 
 def _expert_version(cfg: TransformerConfig) -> str:
-    """The expert's part of the coder version: ``minilm-top3``, with ``-cb0.5`` for a class-balanced root loss."""
-    return f"minilm-top{cfg.top_layers}" + (f"-cb{cfg.class_balance:g}" if cfg.class_balance else "")
+    """The expert's part of the coder version: ``minilm-top3``, ``-cb0.5`` for a class-balanced root loss,
+    ``-fm`` for fixed marker embeddings."""
+    return (
+        f"minilm-top{cfg.top_layers}"
+        + (f"-cb{cfg.class_balance:g}" if cfg.class_balance else "")
+        + ("" if cfg.learn_markers else "-fm")
+    )
 
 
 def _with(cfg: TrainConfig, **changes: Any) -> TrainConfig:
