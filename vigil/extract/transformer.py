@@ -17,7 +17,7 @@ marker rows, so it is small and the base model is never copied into the project;
 ``coder_tf.json`` records the base package's version and file digest, checked on load.
 
 Training (:meth:`TransformerCoder.fit`) is deterministic for a given seed and thread count and
-takes about 4 minutes per 2,000 examples on two CPU cores.
+takes about 5 minutes per 2,300 examples on one core of the Intel Xeon machine (docs/performance.md).
 """
 
 from __future__ import annotations
