@@ -11,7 +11,7 @@ from tests.conftest import SEED
 from vigil.config import load_settings
 from vigil.extract.pipeline import Pipeline
 from vigil.ingest.readers import read_inputs
-from vigil.models import Article, DateSource, Extraction, Modality, RawArticle, article_id
+from vigil.models import Article, Extraction, Modality, RawArticle, article_id
 
 
 @cache
@@ -225,21 +225,9 @@ def test_events_per_sentence_keeps_the_most_confident_event_of_each_sentence() -
 
 
 def _pairs(text: str) -> tuple[Extraction, set[tuple[str | None, str | None]]]:
-    from datetime import datetime
+    from vigil.evaluate.coding import run_pipeline
 
-    art = Article(
-        id=article_id(text, "test"),
-        text=text,
-        title=None,
-        url=None,
-        source="test",
-        published=date(2024, 1, 15),
-        date_source=DateSource.FIELD,
-        language="en",
-        ingested_at=datetime(2024, 1, 28),
-        origin="test",
-    )
-    x = _pipeline().extract([art])[0]
+    x = run_pipeline([{"id": "test", "text": text, "date": "2024-01-15"}], _pipeline())[0]
     return x, {(e.source_actor, e.target_actor) for e in x.events}
 
 

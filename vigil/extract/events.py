@@ -156,7 +156,7 @@ def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMen
         first = heads.get(root.i)
         if first is None:
             for t in root.subtree:
-                if t.i in heads and t.i != i and not any(a.dep_ == "conj" for a in _chain(t, root)):
+                if t.i in heads and t.i != i and not any(a.dep_ == "conj" for a in _path_to(t, root, len(sent))):
                     first = heads[t.i]
                     break
         if first is None or first.actor_id == second.actor_id:
@@ -164,16 +164,6 @@ def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMen
         verb = _governor(root)
         if verb.i != root.i and _subject_side(root, verb) in {"subj", "pass", "agent"}:
             out.append((first, second, verb.i))
-    return out
-
-
-def _chain(tok: Token, top: Token) -> list[Token]:
-    """``tok`` and its heads up to (not including) ``top``."""
-    out: list[Token] = []
-    cur = tok
-    while cur.i != top.i and cur.head.i != cur.i:
-        out.append(cur)
-        cur = cur.head
     return out
 
 
@@ -213,6 +203,13 @@ def candidates(
         return []
     out: list[Candidate] = []
     seen: set[tuple[str | None, str | None, int]] = set()
+
+    def add(s: ActorMention, t: ActorMention, verb: int) -> None:
+        key = (s.actor_id, t.actor_id, verb)
+        if s.actor_id != t.actor_id and key not in seen:
+            seen.add(key)
+            out.append(Candidate(s, t, verb))
+
     for verb in sent:
         if not _is_predicate(verb):
             continue
@@ -232,16 +229,9 @@ def candidates(
                 targets = [t for t in targets if t is not ctrl]
         for s in sources:
             for t in targets:
-                key = (s.actor_id, t.actor_id, verb.i)
-                if s.actor_id == t.actor_id or key in seen:
-                    continue
-                seen.add(key)
-                out.append(Candidate(s, t, verb.i))
+                add(s, t, verb.i)
     for s, t, v in _conjoined(sent, heads):
-        key = (s.actor_id, t.actor_id, v)
-        if key not in seen:
-            seen.add(key)
-            out.append(Candidate(s, t, v))
+        add(s, t, v)
     return out
 
 
