@@ -40,6 +40,7 @@ def score_mentions(
     Returns:
         Counts (tp, fp, fn, linked, link_total) to sum over articles.
     """
+    predicted = [m for m in predicted if m.label != "NOMINAL"]  # unnamed actors ("the court") are not scored here
     targets = [g for g in gold if g["type"] in ACTOR_TYPES and (g.get("wiki") or g["text"][:1].isupper())]
     # Nested gold spans: keep the outermost named one for matching.
     spans = [(g["start"], g["end"]) for g in targets]

@@ -22,7 +22,7 @@ from vigil.models import Actor, Role
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["ActorMention", "ArticleActors", "find_mentions", "kb_patterns"]
+__all__ = ["ActorMention", "ArticleActors", "find_mentions", "kb_patterns", "keep_nominal"]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 INSTITUTION_HEADS = frozenset(
@@ -109,7 +109,7 @@ class ArticleActors:
                 )
             else:
                 return res
-        if res.kind == "person":
+        if res.kind == "person" and label is not None:
             for token in core.split():
                 if token[:1].isupper() and len(token) > 2:
                     self.by_token.setdefault(token.lower(), res)
@@ -215,6 +215,7 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
     for si, sent in enumerate(sentences):
         for t in range(sent.start, sent.end):
             sent_of_token[t] = si
+    full = doc.text  # built once: Doc.text joins every token
     for ent in doc.ents:
         if ent.label_ in ENTITY_LABELS:
             ents_by_sent.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
@@ -275,8 +276,79 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
                 continue  # a section heading names topics, not actors, unless the knowledge base knows the name
             taken.append((ent.start, ent.end))
             out.append(_mention(ent, ent.label_, si, res))
+        if not heading:
+            ents = [(e.start, e.end) for e in ents_by_sent.get(si, [])]
+            nominals, swallowed = _nominals(doc, full, sent, si, taken + ents, state)
+            out = [m for m in out if (m.start, m.end) not in swallowed]
+            out.extend(nominals)
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _nominals(
+    doc: Doc, full: str, sent: Span, si: int, taken: list[tuple[int, int]], state: ArticleActors
+) -> tuple[list[ActorMention], set[tuple[int, int]]]:
+    """Unnamed actors of a sentence: "the court", "protesters", "the prime minister" (label ``NOMINAL``).
+
+    A role noun of the title lexicon is a mention when it is no part of a name: not right before a
+    capitalised word ("Prime Minister Kishida"), not after a possessive or a capitalised modifier
+    ("Japan's government", "U.S. officials": those are named). A title for one person needs a
+    determiner ("the prime minister"). "The government of Peru" is one mention, which replaces
+    Peru's. The first pass has no parse: :func:`keep_nominal` drops, once the sentence is parsed,
+    the nouns that only modify another ("the court ruling").
+
+    Returns:
+        The mentions, and the character spans of the entity mentions they swallowed.
+    """
+    text = full[sent.start_char : sent.end_char]
+    out = []
+    swallowed: set[tuple[int, int]] = set()
+    for match in state.kb.find_titles(text):
+        span = doc.char_span(sent.start_char + match.start, sent.start_char + match.end)
+        if span is None or any(a < span.end and span.start < b for a, b in taken):
+            continue
+        end = span.end
+        of = _of_entity(doc, end, sent.end, taken)
+        if of is not None:
+            end = of[1]
+        after = doc[end] if end < sent.end else None
+        if of is None and after is not None and after.text[:1].isupper():
+            continue  # a title before a name, or part of one
+        start = span.start
+        if start > sent.start and doc[start - 1].lower_ in _DETERMINERS:
+            start -= 1
+        before = doc[start - 1] if start > sent.start else None
+        if before is not None and (before.text in {"'s", "’s"} or before.text[:1].isupper()):
+            continue
+        if match.person and start == span.start:
+            continue  # "minister" alone is an apposition or a title, not an actor
+        mention = doc[start:end]
+        description = full[mention.start_char : mention.end_char]
+        res = state.resolve(description, description, text)
+        if res is None or res.actor_id is None:
+            continue
+        if of is not None:
+            swallowed.add((doc[of[0]].idx, doc[of[1] - 1].idx + len(doc[of[1] - 1].text)))
+        taken.append((mention.start, mention.end))
+        out.append(_mention(mention, "NOMINAL", si, res))
+    return out, swallowed
+
+
+def _of_entity(doc: Doc, end: int, sent_end: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The entity right after "of" (or "of the") at token ``end``: "the government of Peru" -> Peru's span."""
+    if end >= sent_end or doc[end].lower_ != "of":
+        return None
+    starts = {end + 1, end + 2} if end + 1 < sent_end and doc[end + 1].lower_ == "the" else {end + 1}
+    return next(((a, b) for a, b in spans if a in starts), None)
+
+
+def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
+    """A ``NOMINAL`` mention stays if, in the parsed sentence, its noun heads a noun phrase."""
+    span = parsed.char_span(mention.start - offset, mention.end - offset)
+    if span is None:
+        return False
+    head = span[-1]
+    return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss"}
 
 
 def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:

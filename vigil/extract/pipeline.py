@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from vigil.config import Settings
 from vigil.extract import domains as domains_mod
 from vigil.extract import tone as tone_mod
-from vigil.extract.actors import ActorMention, ArticleActors, find_mentions, kb_patterns
+from vigil.extract.actors import ActorMention, ArticleActors, find_mentions, kb_patterns, keep_nominal
 from vigil.extract.coder import CoderInput, EventCoder
 from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidates, gate_features
 from vigil.extract.modality import is_hypothetical_np, modality
@@ -164,6 +164,10 @@ class Pipeline:
         parsed = self.nlp.second_pass(copies, batch_size=64)
         self.times.add("model.second_pass", time.perf_counter() - t0)
         parsed_by: dict[tuple[int, int], Doc] = dict(zip(wanted, parsed, strict=True))
+        prepared = [
+            (doc, sents, _parsed_nominals(mentions, sents, parsed_by, ai), state)
+            for ai, (doc, sents, mentions, state) in enumerate(prepared)
+        ]
         return [
             self._extract_one(a, sents, mentions, state, parsed_by, ai)
             for ai, (a, (_, sents, mentions, state)) in enumerate(zip(articles, prepared, strict=True))
@@ -314,6 +318,7 @@ class Pipeline:
         weights = [max(1, len(s)) for s in sents]
         tones.append(Tone(aid, None, round(tone_mod.article_tone(sentence_tones, weights), 4), tone_mod.EXTRACTOR))
         self.times.add("ours.tone", time.perf_counter() - t0)
+        named = {m.actor_id for m in mentions} | {e.source_actor for e in events} | {e.target_actor for e in events}
         mention_rows = tuple(
             Mention(
                 aid,
@@ -338,7 +343,8 @@ class Pipeline:
             events=tuple(events),
             domains=tuple(domain_tags),
             tones=tuple(tones),
-            actors=tuple(state.provisional.values()) + tuple(self._known_actors(mentions, events)),
+            actors=tuple(a for a in state.provisional.values() if a.id in named)
+            + tuple(self._known_actors(mentions, events)),
         )
 
 
@@ -368,6 +374,21 @@ def _principal(events: list[Event], tones: list[Tone], n: int) -> tuple[list[Eve
             and (t.sentence_index, t.target_actor, t.source_actor) not in dropped
         ],
     )
+
+
+def _parsed_nominals(
+    mentions: list[ActorMention], sents: list[Span], parsed_by: dict[tuple[int, int], Doc], ai: int
+) -> list[ActorMention]:
+    """The mentions, with the ``NOMINAL`` ones kept only where the parse shows them heading a noun phrase."""
+    return [
+        m
+        for m in mentions
+        if m.label != "NOMINAL"
+        or (
+            (ai, m.sentence_index) in parsed_by
+            and keep_nominal(parsed_by[(ai, m.sentence_index)], m, sents[m.sentence_index].start_char)
+        )
+    ]
 
 
 def _by_sentence(mentions: Sequence[ActorMention]) -> dict[int, list[ActorMention]]:
