@@ -314,9 +314,7 @@ def _nominals(
         after = doc[end] if end < sent.end else None
         if of is None and after is not None and after.text[:1].isupper():
             continue  # a title before a name, or part of one
-        start = span.start
-        if start > sent.start and doc[start - 1].lower_ in _DETERMINERS:
-            start -= 1
+        start = _determiner_before(doc, span.start, sent.start)
         before = doc[start - 1] if start > sent.start else None
         if before is not None and (before.text in {"'s", "’s"} or before.text[:1].isupper()):
             continue
@@ -332,6 +330,23 @@ def _nominals(
         taken.append((mention.start, mention.end))
         out.append(_mention(mention, "NOMINAL", si, res))
     return out, swallowed
+
+
+def _determiner_before(doc: Doc, start: int, sent_start: int, limit: int = 3) -> int:
+    """Where a noun phrase begins when a determiner opens it: "a female rebel commander" -> at "a".
+
+    Up to ``limit`` lowercase words may stand between the determiner and ``start``; with no
+    determiner, ``start`` itself.
+    """
+    i = start
+    while i > sent_start and start - i <= limit:
+        word = doc[i - 1]
+        if word.lower_ in _DETERMINERS:
+            return i - 1
+        if not (word.is_alpha and word.is_lower) or start - i == limit:
+            break
+        i -= 1
+    return start
 
 
 def _of_entity(doc: Doc, end: int, sent_end: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
