@@ -271,3 +271,54 @@ def test_mentions_stop_at_their_own_name() -> None:
     assert by_text.get("Trump") == "person:donald-trump"
     assert by_text.get("Putin") == "person:vladimir-putin"
     assert "Australian armies" in by_text and not any("have agreed" in t for t in by_text)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "actor", "sector"),
+    [
+        ("The court fined the ministry for contempt.", "The court", "prov:jud", "JUD"),
+        ("Police fired tear gas at protesters in the capital.", "protesters", "prov:cvl", "CVL"),
+        ("Canada returned the stolen paintings to the government of Peru.", "the government of Peru", "gov:PER", "GOV"),
+        ("Chile said a senior rebel commander had surrendered to the army.", "a senior rebel commander", None, None),
+    ],
+)
+def test_unnamed_actors_are_mentions(text: str, surface: str, actor: str | None, sector: str | None) -> None:
+    x, _ = _pairs(text)
+    found = {m.text: m for m in x.mentions}
+    assert surface in found and found[surface].label == "NOMINAL", found
+    if actor is not None:
+        assert (found[surface].actor_id, found[surface].sector) == (actor, sector)
+
+
+def test_unnamed_actor_mentions_leave_names_and_modifiers_alone() -> None:
+    x, _ = _pairs("Prime Minister Fumio Kishida praised the court ruling on customs duties in the government of Peru.")
+    texts = [m.text for m in x.mentions]
+    assert "Peru" not in texts and "the government of Peru" in texts  # one mention, not two
+    assert not any(t in {"Minister", "Prime Minister"} for t in texts), texts  # a title before a name
+    assert not any(t.endswith("court") or t == "customs" for t in texts), texts  # nouns that modify another
+
+
+def test_unnamed_actors_cover_the_gold_actors_of_the_dev_set() -> None:
+    """Gold PLOVER actors written as a determiner and a role noun ("the authorities") get a mention."""
+    import json
+
+    from tests.conftest import SHARED
+    from vigil.evaluate.coding import _spans, run_pipeline
+
+    lines = (SHARED / "eval" / "dev" / "plv_train.events.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    wanted = []
+    for row in rows:
+        for event in row.get("events", []):
+            for side in ("source", "target"):
+                text = (event.get(side) or "").split()
+                if len(text) == 2 and text[0].lower() == "the" and text[1].islower():
+                    wanted.append((row, _spans(row, event)[0 if side == "source" else 1]))
+    assert len(wanted) >= 20
+    xs = run_pipeline([row for row, _ in wanted], _pipeline())
+    covered = sum(
+        any(m.actor_id and m.start < span[1] and span[0] < m.end for m in x.mentions)
+        for (_, span), x in zip(wanted, xs, strict=True)
+        if span is not None
+    )
+    assert covered / len(wanted) >= 0.5, (covered, len(wanted))  # none before unnamed actors were mentions

@@ -615,6 +615,7 @@ def train(
     learn_markers: Annotated[
         bool, typer.Option(help="Let the actor-marker embeddings learn (slower: the gradient crosses every layer).")
     ] = False,
+    codebook: Annotated[bool, typer.Option(help="Train on the codebook examples too (vigil/extract/data).")] = True,
 ) -> None:
     """Train the event coder from the dev sets and write its weights into the package."""
     from vigil.extract.train_coder import main as train_main
@@ -633,6 +634,8 @@ def train(
         args.append("--linear-only")
     if not save:
         args.append("--no-save")
+    if not codebook:
+        args.append("--no-codebook")
     raise typer.Exit(train_main(args))
 
 

@@ -517,7 +517,7 @@ def cross_validated_report(path: Path, folds: int = 5, seed: int | None = None) 
 
 
 def cross_validated_end_to_end(
-    path: Path, settings: Any, folds: int = 5, seed: int | None = None, augment: bool = True
+    path: Path, settings: Any, folds: int = 5, seed: int | None = None, augment: bool = True, jobs: int = 2
 ) -> dict[str, Any]:
     """Honest end-to-end figures on a training file: fold k runs the pipeline with coder and gate fitted without k.
 
@@ -535,6 +535,8 @@ def cross_validated_end_to_end(
         seed: shuffling seed (default: the training seed).
         augment: also train the fold coders on the pipeline's own spans of the training folds' gold
             pairs (as ``vigil train`` does).
+        jobs: fold experts not in the cache yet fine-tuned at once, one process each (the weights
+            do not depend on it).
 
     Returns:
         The end-to-end report of the pipeline as shipped (the gate marks, it does not drop), plus
@@ -546,7 +548,7 @@ def cross_validated_end_to_end(
     from vigil.evaluate.coding import count_end_to_end, end_to_end_report, run_pipeline
     from vigil.evaluate.gold import load_gold
     from vigil.extract.pipeline import Pipeline
-    from vigil.extract.train_coder import SEED, fit_gate, gate_data
+    from vigil.extract.train_coder import SEED, fit_gate, gate_data, load_codebook
 
     seed = SEED if seed is None else seed
     data_dir = Path(path).parent
@@ -558,6 +560,8 @@ def cross_validated_end_to_end(
     pipeline = Pipeline.load(settings)
     configured = pipeline.events_per_sentence
     feats, labels, extra = gate_data(records, pipeline)
+    if pipeline.coder.params.get("codebook_examples"):  # the shipped coder's recipe
+        extra = [*extra, *load_codebook()]
     oof = out_of_fold(
         plv,
         cameo,
@@ -569,6 +573,7 @@ def cross_validated_end_to_end(
         extra=extra if augment else (),
         transformer=shipped_transformer_config() if settings["extract.transformer"] else None,
         cache_dir=fold_cache_dir(),
+        jobs=jobs,
     )
     report, _ = _score(plv, cameo, oof, cfg, folds)
     linear_report = report if oof.expert is None else _score(plv, cameo, replace(oof, expert=None), cfg, folds)[0]

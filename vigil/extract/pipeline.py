@@ -48,7 +48,7 @@ __all__ = ["PIPELINE_VERSION", "ParallelPipeline", "Pipeline", "StageTimes", "ex
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-PIPELINE_VERSION = "p2"  # p2: conjoined subjects, reported parties, same-sentence pronouns
+PIPELINE_VERSION = "p3"  # p2: conjoined subjects, reported parties, same-sentence pronouns; p3: unnamed actors
 # A subject pronoun may stand for an actor of an earlier sentence: such a sentence is parsed too. The
 # regex finds every token "it", "they", "he" or "she" (and a few more: a parse too many changes nothing).
 _PRONOUN = re.compile(r"\b(?:it|they|he|she)\b", re.IGNORECASE)

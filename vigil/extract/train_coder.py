@@ -65,7 +65,17 @@ from vigil.extract.events import EventGate
 if TYPE_CHECKING:
     from vigil.extract.transformer import TransformerConfig
 
-__all__ = ["Example", "TrainConfig", "file_digest", "fit_coder", "load_cameo", "load_plv", "main", "resolve_data_dir"]
+__all__ = [
+    "Example",
+    "TrainConfig",
+    "file_digest",
+    "fit_coder",
+    "load_cameo",
+    "load_codebook",
+    "load_plv",
+    "main",
+    "resolve_data_dir",
+]
 
 PLV_FILE = "plv_train.events.jsonl"
 CAMEO_FILE = "cameo_class_train.events.jsonl"
@@ -194,6 +204,29 @@ def load_cameo(data_dir: Path) -> list[Example]:
                     span = span_of(text, actor.split(", ")[0])
                 spans.append(span)
             out.append(Example(CoderInput(text, spans[0], spans[1]), None, int(ev["quad"]), rec["id"], text))
+    return out
+
+
+CODEBOOK_FILE = Path(__file__).parent / "data" / "codebook.yaml"
+
+
+def load_codebook(path: Path = CODEBOOK_FILE) -> list[Example]:
+    """The codebook examples: sentences written for Vigil from the PLOVER root definitions.
+
+    They train every fold (their groups are no PLV sentence's, so they are never scored).
+    """
+    import yaml
+
+    out: list[Example] = []
+    for root, sentences in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+        if root not in ROOT_TO_QUAD:
+            raise ValueError(f"{path}: {root!r} is not a PLOVER root")
+        for k, marked in enumerate(sentences):
+            src, tgt = spans_from_marked(marked)
+            text = _MARK.sub("", marked)
+            if src is None or tgt is None:
+                raise ValueError(f"{path}: {root} example {k + 1} needs both <s>...</s> and <t>...</t>")
+            out.append(Example(CoderInput(text, src, tgt), root, ROOT_TO_QUAD[root], f"codebook-{root}-{k}", text))
     return out
 
 
@@ -512,6 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="let the actor-marker embeddings learn (the gradient then crosses every layer: slower)",
     )
+    parser.add_argument(
+        "--no-codebook", action="store_true", help="leave out the codebook examples (vigil/extract/data/codebook.yaml)"
+    )
     parser.add_argument("--no-save", action="store_true", help="figures only: no final expert, no weights written")
     parser.add_argument("--no-cache", action="store_true", help="fine-tune the fold experts even if cached")
     parser.add_argument(
@@ -546,6 +582,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("running the pipeline on PLV_train (event gate, pipeline spans)", file=sys.stderr)
         gate, extra = _pipeline_data(data_dir / PLV_FILE, args.seed)
         report["gate"] = {"threshold": gate.threshold, "features": len(gate.weights), "extra_examples": len(extra)}
+    codebook = [] if args.no_codebook else load_codebook()
+    extra += codebook
+    report["codebook_examples"] = len(codebook)
     cv = cross_validate(
         plv,
         cameo,
@@ -579,6 +618,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     coder = fit_coder(list(plv) + extra, cameo, cfg, calibration, counts)
     coder.params["training_files"] = {name: file_digest(data_dir / name) for name in (PLV_FILE, CAMEO_FILE)}
+    coder.params["codebook_examples"] = len(codebook)
     if transformer is not None and expert_calibration is not None and args.no_save:
         coder.params["transformer"] = {**expert_calibration, "version": _expert_version(transformer)}
     elif transformer is not None and expert_calibration is not None:
