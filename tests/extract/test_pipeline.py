@@ -322,3 +322,18 @@ def test_unnamed_actors_cover_the_gold_actors_of_the_dev_set() -> None:
         if span is not None
     )
     assert covered / len(wanted) >= 0.5, (covered, len(wanted))  # none before unnamed actors were mentions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OSLO -- Norway expelled two Russian diplomats on Friday.",
+        "LA PAZ, Bolivia (AP) -- Norway expelled two Russian diplomats on Friday.",
+    ],
+)
+def test_a_dateline_place_is_no_actor(text: str) -> None:
+    x, pairs = _pairs(text)
+    assert not any(m.text in {"OSLO", "LA PAZ", "Bolivia"} for m in x.mentions), x.mentions
+    assert all(source == "country:NOR" for source, _ in pairs), pairs
+    _, plain = _pairs("NATO said Norway expelled two Russian diplomats.")
+    assert any(source == "igo:nato" for source, _ in plain)  # capitals in prose are no dateline

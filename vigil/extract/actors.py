@@ -221,11 +221,12 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
             ents_by_sent.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
     for si, sent in enumerate(sentences):
         heading = is_heading(sent.text)
-        taken: list[tuple[int, int]] = []
+        dateline = _dateline_end(doc, sent)
+        taken: list[tuple[int, int]] = [(sent.start, dateline)] if dateline > sent.start else []
         context = sent.text
         # Institutions first: "the current U.S. administration" wins over the "U.S." inside it.
         for tok in sent:
-            if tok.text.lower() not in INSTITUTION_HEADS or tok.i == sent.start:
+            if tok.text.lower() not in INSTITUTION_HEADS or tok.i <= max(sent.start, dateline):
                 continue
             left = tok.i
             while (
@@ -283,6 +284,28 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
             out.extend(nominals)
     out.sort(key=lambda m: m.start)
     return out
+
+
+_DATELINE_END = frozenset({"-", "--", "—", "–", ":"})
+
+
+def _dateline_end(doc: Doc, sent: Span, limit: int = 10) -> int:
+    """The token after a dateline that opens ``sent`` ("MOSCOW --", "LA PAZ, Bolivia (AP) --"), else its start.
+
+    A dateline says where the story was filed: its place is no actor. It opens with a word in
+    capitals, holds only capitalised words, commas and an agency in brackets, and ends with a dash
+    or a colon within ``limit`` tokens.
+    """
+    first = doc[sent.start]
+    if not (first.is_alpha and first.is_upper and (len(first) >= 3 or doc[sent.start + 1].is_upper)):
+        return sent.start
+    for i in range(sent.start + 1, min(sent.end, sent.start + limit)):
+        tok = doc[i]
+        if tok.text in _DATELINE_END:
+            return i + 1
+        if tok.is_alpha and not tok.text[:1].isupper() and doc[i - 1].text != "(":
+            return sent.start  # prose: "NATO said ..."
+    return sent.start
 
 
 def _nominals(

@@ -284,6 +284,8 @@ def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Can
         f"tw={trig.lower_}",
         f"sk={cand.source.kind}",
         f"tk={cand.target.kind}",
+        f"sl={cand.source.label}",
+        f"tl={cand.target.label}",
         f"ncand={_bucket(len(siblings), (1, 2, 4))}",
         f"ntrig={_bucket(len({c.trigger for c in siblings}), (1, 2, 3))}",
     ]
@@ -304,6 +306,8 @@ def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Can
         t_path = _path_to(t_head, trig)
         feats.append("t_path=" + "/".join(t.dep_ for t in t_path[-3:]))
         feats.append(f"t_hops={_bucket(len(t_path), (1, 2, 3, 4))}")
+        if cand.target.label == "NOMINAL":  # "sent troops to Kosovo": the troops are the source's own
+            feats.append(f"t_nominal={cand.target.sector}|{t_path[-1].dep_ if t_path else 'none'}")
         preps = [t.lower_ for t in t_path if t.dep_ in {"prep", "agent", "dative"}]
         if preps:
             feats.append(f"t_prep={preps[-1]}")

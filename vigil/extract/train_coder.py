@@ -15,7 +15,10 @@ Steps (fixed seed, deterministic):
 
 1. ``--cv K`` folds, stratified by root and grouped by sentence, over PLV_train. ConfliBERT
    sentences are split into K folds as well (scored only for quad 0). A ConfliBERT sentence that is
-   a near-duplicate of a scored PLV sentence is dropped from that fold's training data.
+   a near-duplicate of a scored PLV sentence is dropped from that fold's training data. Every fold
+   also trains on the pipeline's own spans of its gold pairs and on the codebook examples
+   (``vigil/extract/data/codebook.yaml``, sentences written for Vigil from the PLOVER root
+   definitions; ``--no-codebook`` leaves them out).
 2. The out-of-fold logits choose ``beta`` (the quad head's weight in the root decision), the
    linear heads' weight in the mix with the transformer expert, and the temperatures that
    calibrate ``confidence``. The reported figures use *cross-fitted* values
@@ -83,7 +86,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = Path("..") / "shared" / "eval" / "dev"
 SEED = 20240601
 VERSION_PREFIX = "linear-2h-lex"
-GATE_VERSION = "gate1"
+GATE_VERSION = "gate2"  # gate2: the mentions' labels (named or not)
 
 
 @dataclass(frozen=True, slots=True)
