@@ -19,6 +19,11 @@ def _norm(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().replace("_", " ").strip()
 
 
+def _names_something(text: str) -> bool:
+    """Whether an unnamed-actor mention holds a name ("the government of Peru"), unlike "the court"."""
+    return any(word[:1].isupper() for word in text.split()[1:])
+
+
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -27,6 +32,8 @@ def score_mentions(
     gold: Sequence[dict[str, Any]], predicted: Sequence[Mention], actors: dict[str, Actor]
 ) -> dict[str, Any]:
     """Precision/recall/F1 of named actor mentions, and linking accuracy.
+
+    Unnamed-actor mentions ("the court") are left out unless they hold a name.
 
     A gold mention counts when its type is an actor type and it is named (it has a
     Wikipedia identity or starts with a capital). A predicted mention matches a gold
@@ -40,7 +47,7 @@ def score_mentions(
     Returns:
         Counts (tp, fp, fn, linked, link_total) to sum over articles.
     """
-    predicted = [m for m in predicted if m.label != "NOMINAL"]  # unnamed actors ("the court") are not scored here
+    predicted = [m for m in predicted if m.label != "NOMINAL" or _names_something(m.text)]
     targets = [g for g in gold if g["type"] in ACTOR_TYPES and (g.get("wiki") or g["text"][:1].isupper())]
     # Nested gold spans: keep the outermost named one for matching.
     spans = [(g["start"], g["end"]) for g in targets]
