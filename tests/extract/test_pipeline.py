@@ -337,3 +337,5 @@ def test_a_dateline_place_is_no_actor(text: str) -> None:
     assert all(source == "country:NOR" for source, _ in pairs), pairs
     _, plain = _pairs("NATO said Norway expelled two Russian diplomats.")
     assert any(source == "igo:nato" for source, _ in plain)  # capitals in prose are no dateline
+    x, _ = _pairs("Norway expelled two Russian diplomats. US")  # a last sentence of one short word
+    assert [m.text for m in x.mentions][-1] == "US"

@@ -297,7 +297,9 @@ def _dateline_end(doc: Doc, sent: Span, limit: int = 10) -> int:
     or a colon within ``limit`` tokens.
     """
     first = doc[sent.start]
-    if not (first.is_alpha and first.is_upper and (len(first) >= 3 or doc[sent.start + 1].is_upper)):
+    if sent.end - sent.start < 2 or not (first.is_alpha and first.is_upper):
+        return sent.start
+    if len(first) < 3 and not doc[sent.start + 1].is_upper:  # "LA PAZ", not "US and"
         return sent.start
     for i in range(sent.start + 1, min(sent.end, sent.start + limit)):
         tok = doc[i]
