@@ -182,10 +182,15 @@ class TransformerCoder:
     def logits(
         self, items: Sequence[CoderInput], batch_size: int = 32
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Raw logits: (n, 15) root and (n, 5) quad.
+        """Raw logits: (n, 15) root and (n, 5) quad, in input order.
 
-        Items are sorted by length before batching (less padding); the output is in input order.
+        The int8 layers quantize their input per tensor: in a batch, the other items (and the
+        padding) would shift an item's logits, by up to one logit on the shipped weights. So a
+        quantized expert runs one item per forward pass, and an item's logits never depend on
+        what it is coded with; an unquantized one batches ``batch_size`` items of similar length.
         """
+        if self.cfg.quantize:
+            batch_size = 1
         n = len(items)
         root = np.zeros((n, len(ROOTS)))
         quad = np.zeros((n, len(QUADS)))
