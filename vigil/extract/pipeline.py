@@ -175,11 +175,12 @@ class Pipeline:
 
     # --- stages ---------------------------------------------------------------
 
-    def _known_actors(self, mentions: Sequence[ActorMention], events: Sequence[Event]) -> list[Actor]:
-        """Knowledge-base actors this article names, so the store can show who they are."""
+    def _actors(self, state: ArticleActors, mentions: Sequence[ActorMention], events: Sequence[Event]) -> list[Actor]:
+        """The actors the article names: its provisional ones, then the knowledge base's (shown by the store)."""
         ids = {m.actor_id for m in mentions} | {e.source_actor for e in events} | {e.target_actor for e in events}
+        provisional = [a for a in state.provisional.values() if a.id in ids]  # a dropped mention's actor is not kept
         found = (self.kb.get(i) for i in sorted(i for i in ids if i and not i.startswith("prov:")))
-        return [a for a in found if a is not None]
+        return provisional + [a for a in found if a is not None]
 
     def _mentions(self, article: Article, doc: Doc) -> tuple[Doc, list[Span], list[ActorMention], ArticleActors]:
         t0 = time.perf_counter()
@@ -318,7 +319,6 @@ class Pipeline:
         weights = [max(1, len(s)) for s in sents]
         tones.append(Tone(aid, None, round(tone_mod.article_tone(sentence_tones, weights), 4), tone_mod.EXTRACTOR))
         self.times.add("ours.tone", time.perf_counter() - t0)
-        named = {m.actor_id for m in mentions} | {e.source_actor for e in events} | {e.target_actor for e in events}
         mention_rows = tuple(
             Mention(
                 aid,
@@ -343,8 +343,7 @@ class Pipeline:
             events=tuple(events),
             domains=tuple(domain_tags),
             tones=tuple(tones),
-            actors=tuple(a for a in state.provisional.values() if a.id in named)
-            + tuple(self._known_actors(mentions, events)),
+            actors=tuple(self._actors(state, mentions, events)),
         )
 
 
