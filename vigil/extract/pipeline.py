@@ -35,7 +35,7 @@ from vigil.extract.actors import ActorMention, ArticleActors, find_mentions, kb_
 from vigil.extract.coder import CoderInput, EventCoder
 from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidates, gate_features
 from vigil.extract.modality import is_hypothetical_np, modality
-from vigil.extract.nlp import NLP, load_nlp
+from vigil.extract.nlp import NLP, limit_blas_threads, load_nlp
 from vigil.kb import KnowledgeBase
 from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
 from vigil.store import Store
@@ -104,7 +104,9 @@ class Pipeline:
 
     @classmethod
     def load(cls, settings: Settings, threads: int | None = None) -> Pipeline:
-        """Load the packaged model, knowledge base and coder (``threads``: torch threads for the coder)."""
+        """Load the packaged model, knowledge base and coder (``threads``: BLAS and torch threads)."""
+        if threads:
+            limit_blas_threads(threads)
         return cls(
             load_nlp(),
             KnowledgeBase.load(),
