@@ -338,17 +338,17 @@ def test_transformer_marker_embeddings_learn_only_when_asked() -> None:
         for t in towns
     ]
 
-    def markers(model: Any, base_vocab: int) -> torch.Tensor:
-        return model.encoder.embeddings.word_embeddings.weight[base_vocab:].detach().clone()
+    def markers(coder: TransformerCoder) -> torch.Tensor:
+        return coder.state["encoder.embeddings.word_embeddings.weight"][coder.base_vocab :]
 
     cfg = TransformerConfig(epochs=1, learning_rate=3e-4, batch_size=4, top_layers=1, quantize=False, threads=1)
     torch.manual_seed(cfg.seed)
     _, fresh, base_vocab = _build(cfg)
-    start = markers(fresh, base_vocab)
+    start = fresh.encoder.embeddings.word_embeddings.weight[base_vocab:].detach().clone()
     fixed = TransformerCoder.fit(data, cfg)
-    assert torch.allclose(markers(fixed.model, base_vocab), start.half().float())
+    assert torch.allclose(markers(fixed), start.half().float())
     learnt = TransformerCoder.fit(data, replace(cfg, learn_markers=True))
-    assert not torch.allclose(markers(learnt.model, base_vocab), start.half().float(), atol=1e-4)
+    assert not torch.allclose(markers(learnt), start.half().float(), atol=1e-4)
 
 
 def test_codebook_examples_cover_every_root_with_both_actors(tmp_path: Any) -> None:
@@ -369,3 +369,50 @@ def test_codebook_examples_cover_every_root_with_both_actors(tmp_path: Any) -> N
     bad.write_text("AGRE:\n  - <s>Japan</s> signed with <t>Chile</t>.\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not a PLOVER root"):
         load_codebook(bad)
+
+
+@pytest.mark.slow
+def test_minilm_forward_pass_equals_transformers_bert() -> None:
+    """The inference encoder (plain torch, ``tokenizers``) codes as the ``transformers`` model it is trained as.
+
+    On the first 40 PLV_train sentences with their gold actors: the same token ids, the same float
+    logits; and the int8 layers mostly agree with float (one token scale each).
+    """
+
+    import numpy as np
+    import torch
+    from safetensors.torch import load_file
+
+    from tests.conftest import SHARED
+    from vigil.extract.coder import WEIGHTS_DIR, marked_text
+    from vigil.extract.train_coder import load_plv
+    from vigil.extract.transformer import WEIGHTS_FILE, TransformerCoder, _build
+
+    folder = WEIGHTS_DIR
+    items = [ex.item for ex in load_plv(SHARED / "eval" / "dev")[:40]]
+    int8 = TransformerCoder.load(folder)
+    assert int8.cfg.quantize
+    exact = int8.with_quantize(False)
+    tokenizer, model, base_vocab = _build(int8.cfg)
+    assert base_vocab == int8.base_vocab
+    params = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, value in load_file(str(folder / WEIGHTS_FILE)).items():
+            if name == "marker_embeddings":
+                params["encoder.embeddings.word_embeddings.weight"][base_vocab:] = value.float()
+            else:
+                params[name].copy_(value.float())
+    model.eval()
+    reference = []
+    with torch.inference_mode():
+        for item in items:
+            text = marked_text(item)
+            enc = tokenizer([text], truncation=True, max_length=int8.cfg.max_length, return_tensors="pt")
+            assert enc["input_ids"][0].tolist() == int8.tokenizer.encode(text).ids, text
+            reference.append(model(enc["input_ids"], enc["attention_mask"])[0][0].double().numpy())
+    ref = np.array(reference)
+    root, _ = exact.logits(items)
+    assert np.abs(root - ref).max() < 1e-3
+    root8, _ = int8.logits(items)
+    assert (root8.argmax(axis=1) == ref.argmax(axis=1)).mean() >= 0.9
+    assert np.abs(root8 - ref).mean() < 0.2

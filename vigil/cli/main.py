@@ -616,6 +616,7 @@ def train(
         bool, typer.Option(help="Let the actor-marker embeddings learn (slower: the gradient crosses every layer).")
     ] = False,
     codebook: Annotated[bool, typer.Option(help="Train on the codebook examples too (vigil/extract/data).")] = True,
+    int8: Annotated[bool, typer.Option(help="Code with the expert's int8 layers (--no-int8: float, slower).")] = True,
 ) -> None:
     """Train the event coder from the dev sets and write its weights into the package."""
     from vigil.extract.train_coder import main as train_main
@@ -636,6 +637,8 @@ def train(
         args.append("--no-save")
     if not codebook:
         args.append("--no-codebook")
+    if not int8:
+        args.append("--no-int8")
     raise typer.Exit(train_main(args))
 
 

@@ -202,9 +202,13 @@ def out_of_fold(
 
 
 def expert_cache_key(examples: Sequence[Example], cfg: TransformerConfig) -> str:
-    """Cache key of a transformer expert: its training data and hyper-parameters (seed included)."""
+    """Cache key of a transformer expert: its training data and hyper-parameters (seed included).
+
+    ``quantize`` only says how the expert codes, not what it learns: the key is the same either way.
+    """
     data = [(e.item, e.root, e.quad) for e in examples]
-    return hashlib.sha256(repr((data, sorted(asdict(cfg).items()))).encode("utf-8")).hexdigest()[:16]
+    fields = sorted(asdict(replace(cfg, quantize=True)).items())
+    return hashlib.sha256(repr((data, fields)).encode("utf-8")).hexdigest()[:16]
 
 
 def _fit_into(examples: Sequence[Example], cfg: TransformerConfig, cache_dir: Path, label: str) -> str:
@@ -252,7 +256,7 @@ def cached_expert(
     folder = cache_dir / expert_cache_key(examples, cfg) if cache_dir is not None else None
     if folder is not None and (folder / "coder_tf.json").exists():
         print(f"  {label}: transformer expert from {folder}", file=sys.stderr)
-        return TransformerCoder.load(folder)
+        return TransformerCoder.load(folder).with_quantize(cfg.quantize)
     print(f"  {label}: fine-tuning the transformer expert on {len(examples)} examples", file=sys.stderr)
     data = [(e.item, e.root, e.quad) for e in examples]
     expert = TransformerCoder.fit(data, cfg, progress=lambda line: print(f"    {line}", file=sys.stderr))

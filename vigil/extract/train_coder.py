@@ -551,6 +551,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-codebook", action="store_true", help="leave out the codebook examples (vigil/extract/data/codebook.yaml)"
     )
+    parser.add_argument(
+        "--no-int8", action="store_true", help="the expert codes in float, without int8 layers (slower; same training)"
+    )
     parser.add_argument("--no-save", action="store_true", help="figures only: no final expert, no weights written")
     parser.add_argument("--no-cache", action="store_true", help="fine-tune the fold experts even if cached")
     parser.add_argument(
@@ -568,7 +571,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         None
         if args.linear_only
         else TransformerConfig(
-            seed=args.seed, threads=args.threads, class_balance=args.class_balance, learn_markers=args.learn_markers
+            seed=args.seed,
+            threads=args.threads,
+            class_balance=args.class_balance,
+            learn_markers=args.learn_markers,
+            quantize=not args.no_int8,
         )
     )
     cache_dir = None if args.no_cache else fold_cache_dir()
@@ -661,11 +668,12 @@ def _pipeline_data(plv_file: Path, seed: int) -> tuple[EventGate, list[Example]]
 
 def _expert_version(cfg: TransformerConfig) -> str:
     """The expert's part of the coder version: ``minilm-top3``, ``-cb0.5`` for a class-balanced root loss,
-    ``-fm`` for fixed marker embeddings."""
+    ``-fm`` for fixed marker embeddings, ``-int8`` (int8 layers, per-token scales) or ``-f32``."""
     return (
         f"minilm-top{cfg.top_layers}"
         + (f"-cb{cfg.class_balance:g}" if cfg.class_balance else "")
         + ("" if cfg.learn_markers else "-fm")
+        + ("-int8" if cfg.quantize else "-f32")
     )
 
 

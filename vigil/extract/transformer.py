@@ -26,8 +26,8 @@ import hashlib
 import importlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ import numpy.typing as npt
 import torch
 from safetensors.torch import load_file, save_file
 
+from vigil.extract import minilm
 from vigil.extract.coder import QUADS, ROOTS, CoderInput, marked_text
 
 __all__ = ["BASE_PACKAGE", "MARKERS", "TransformerCoder", "TransformerConfig", "base_model_dir"]
@@ -64,7 +65,7 @@ class TransformerConfig:
     warmup: float = 0.1
     seed: int = 0
     threads: int = 2
-    quantize: bool = True  # run with int8 linear layers (dynamic quantization): about 3x faster on a CPU
+    quantize: bool = True  # code with int8 linear layers (minilm.Int8Linear): about 2x faster on a CPU
     # Root loss weight of a class with n examples: (n / mean n) ** -class_balance (0: unweighted). Rare
     # roots (COOPERATE, MOBILIZE, PROTEST: under 20 events each) weigh more; macro-F1 counts them alike.
     class_balance: float = 0.5
@@ -142,11 +143,11 @@ def _build(cfg: TransformerConfig) -> tuple[Any, _MarkerModel, int]:
     return tokenizer, model, base_vocab
 
 
-def _trained_names(model: _MarkerModel, cfg: TransformerConfig) -> list[str]:
-    n_layers = len(model.encoder.encoder.layer)
+def _trained_names(all_names: Iterable[str], n_layers: int, cfg: TransformerConfig) -> list[str]:
+    """The tensors fine-tuning changes: the heads and the top ``cfg.top_layers`` of ``n_layers``."""
     first = n_layers - cfg.top_layers
     names = []
-    for name, _ in model.named_parameters():
+    for name in all_names:
         if name.startswith(("root.", "quad.")):
             names.append(name)
         elif name.startswith("encoder.encoder.layer."):
@@ -160,50 +161,60 @@ _MARKER_ROWS = "marker_embeddings"
 
 
 class TransformerCoder:
-    """The fine-tuned MiniLM coder: :meth:`logits` for a batch of items; :meth:`fit`, :meth:`load`, :meth:`save`."""
+    """The fine-tuned MiniLM coder: :meth:`logits` for a batch of items; :meth:`fit`, :meth:`load`, :meth:`save`.
 
-    def __init__(self, tokenizer: Any, model: _MarkerModel, cfg: TransformerConfig, base_vocab: int) -> None:
-        self.tokenizer = tokenizer
-        self.model = model.eval()
+    Args:
+        state: every tensor of the model, named as ``_MarkerModel``'s parameters.
+        cfg: the hyper-parameters it was trained with.
+        base_vocab: the base model's vocabulary size (the marker rows follow it).
+        config: the base model's ``config.json``.
+    """
+
+    def __init__(
+        self, state: dict[str, torch.Tensor], cfg: TransformerConfig, base_vocab: int, config: dict[str, Any]
+    ) -> None:
+        self.state = state
         self.cfg = cfg
         self.base_vocab = base_vocab
-        self.runner: torch.nn.Module = self.model
-        if cfg.quantize:
-            self.runner = _quantized(self.model)
+        self.config = config
+        self.tokenizer = minilm.load_tokenizer(base_model_dir(), MARKERS, cfg.max_length)
+        ids = [self.tokenizer.token_to_id(m) for m in MARKERS]
+        if ids != list(range(base_vocab, base_vocab + len(MARKERS))):
+            raise ValueError(f"marker token ids {ids} do not follow the base vocabulary ({base_vocab} words)")
+        self.encoder = minilm.Encoder(state, config, ids[0], ids[2], int8=cfg.quantize).eval()
+
+    def with_quantize(self, quantize: bool) -> TransformerCoder:
+        """The same weights, coding with int8 layers (``quantize``) or in float."""
+        if quantize == self.cfg.quantize:
+            return self
+        return TransformerCoder(self.state, replace(self.cfg, quantize=quantize), self.base_vocab, self.config)
 
     # ---------------------------------------------------------------------------------------- use
-
-    def _encode(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        enc = self.tokenizer(
-            list(texts), padding=True, truncation=True, max_length=self.cfg.max_length, return_tensors="pt"
-        )
-        return enc["input_ids"], enc["attention_mask"]
 
     def logits(
         self, items: Sequence[CoderInput], batch_size: int = 32
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Raw logits: (n, 15) root and (n, 5) quad, in input order.
 
-        The int8 layers quantize their input per tensor: in a batch, the other items (and the
-        padding) would shift an item's logits (by up to 1.1 on six test sentences). So a
-        quantized expert runs one item per forward pass, and an item's logits never depend on
-        what it is coded with; an unquantized one batches ``batch_size`` items of similar length.
+        A forward pass takes up to ``batch_size`` items of the same token count, so nothing is
+        padded; the int8 layers scale each token on its own (:class:`~vigil.extract.minilm.Int8Linear`).
+        An item's logits then do not depend on the items coded with it, up to float rounding.
         """
-        if self.cfg.quantize:
-            batch_size = 1
         n = len(items)
         root = np.zeros((n, len(ROOTS)))
         quad = np.zeros((n, len(QUADS)))
         if not n:
             return root, quad
-        texts = [marked_text(it) for it in items]
-        order = sorted(range(n), key=lambda i: len(texts[i]))
+        encodings = self.tokenizer.encode_batch([marked_text(it) for it in items])
+        by_length: dict[int, list[int]] = {}
+        for i, enc in enumerate(encodings):
+            by_length.setdefault(len(enc.ids), []).append(i)
         with torch.inference_mode():
-            for k in range(0, n, batch_size):
-                idx = order[k : k + batch_size]
-                ids, mask = self._encode([texts[i] for i in idx])
-                r, q = self.runner(ids, mask)
-                root[idx], quad[idx] = r.double().numpy(), q.double().numpy()
+            for group in by_length.values():
+                for k in range(0, len(group), batch_size):
+                    idx = group[k : k + batch_size]
+                    r, q = self.encoder(torch.tensor([encodings[i].ids for i in idx], dtype=torch.long))
+                    root[idx], quad[idx] = r.double().numpy(), q.double().numpy()
         return root, quad
 
     # ---------------------------------------------------------------------------------------- training
@@ -232,76 +243,20 @@ class TransformerCoder:
         torch.set_num_threads(cfg.threads)
         try:
             tokenizer, model, base_vocab = _build(cfg)
-            coder = cls(tokenizer, model, cfg, base_vocab)
-            coder._train(examples, progress)
+            _train(model, tokenizer, base_vocab, cfg, examples, progress)
         finally:
             torch.set_num_threads(previous_threads)
-        return coder
-
-    def _train(
-        self, examples: Sequence[tuple[CoderInput, str | None, int]], progress: Callable[[str], None] | None
-    ) -> None:
-        cfg, model = self.cfg, self.model
-        trained = set(_trained_names(model, cfg))
-        for name, param in model.named_parameters():
-            param.requires_grad = name in trained or (cfg.learn_markers and name == _EMBEDDINGS)
-        params = [p for n, p in model.named_parameters() if n in trained]
-        groups: list[dict[str, Any]] = [{"params": params, "weight_decay": cfg.weight_decay}]
-        if cfg.learn_markers:
-            emb = model.encoder.embeddings.word_embeddings.weight
-            base_vocab = self.base_vocab
-            # Only the marker rows of the embedding matrix learn.
-            emb.register_hook(lambda g: torch.cat([torch.zeros_like(g[:base_vocab]), g[base_vocab:]]))
-            groups.append({"params": [emb], "weight_decay": 0.0})
-        opt = torch.optim.AdamW(groups, lr=cfg.learning_rate)
-        steps_per_epoch = (len(examples) + cfg.batch_size - 1) // cfg.batch_size
-        sched = torch.optim.lr_scheduler.OneCycleLR(
-            opt,
-            max_lr=cfg.learning_rate,
-            total_steps=max(1, cfg.epochs * steps_per_epoch),
-            pct_start=cfg.warmup,
-            anneal_strategy="linear",
-        )
-        loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
-        texts = [marked_text(it) for it, _, _ in examples]
-        y_root = torch.tensor([ROOTS.index(r) if r else -100 for _, r, _ in examples])
-        root_loss = torch.nn.CrossEntropyLoss(weight=_class_weights(y_root, cfg.class_balance), ignore_index=-100)
-        y_quad = torch.tensor([q for _, _, q in examples])
-        rng = np.random.default_rng(cfg.seed)
-        for epoch in range(cfg.epochs):
-            model.train()
-            total = 0.0
-            for idx in _batches([len(t) for t in texts], cfg.batch_size, rng):
-                ids, mask = self._encode([texts[i] for i in idx])
-                root, quad = model(ids, mask)
-                yr, yq = y_root[idx], y_quad[idx]
-                loss = cfg.quad_weight * loss_fn(quad, yq)
-                if bool((yr != -100).any()):
-                    loss = loss + root_loss(root, yr)
-                opt.zero_grad()
-                loss.backward()  # type: ignore[no-untyped-call]
-                opt.step()
-                sched.step()
-                total += float(loss.detach())
-            if progress is not None:
-                progress(f"epoch {epoch + 1}/{cfg.epochs}: loss {total / max(1, steps_per_epoch):.3f}")
-        for param in model.parameters():
-            param.requires_grad = False
-        with torch.no_grad():  # the weights as shipped (float16): a fitted expert equals its reloaded copy
-            for name, param in model.named_parameters():
-                if name in trained or name == _EMBEDDINGS:
-                    param.copy_(param.half().float())
-        model.eval()
-        self.runner = _quantized(model) if cfg.quantize else model
+        state = {name: param.detach() for name, param in model.named_parameters()}
+        return cls(state, cfg, base_vocab, model.encoder.config.to_dict())
 
     # ---------------------------------------------------------------------------------------- files
 
     def save(self, folder: Path) -> None:
         """Write the trained tensors (float16) and the metadata into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
-        state = dict(self.model.named_parameters())
-        tensors = {n: state[n].detach().to(torch.float16).contiguous() for n in _trained_names(self.model, self.cfg)}
-        tensors[_MARKER_ROWS] = state[_EMBEDDINGS][self.base_vocab :].detach().to(torch.float16).contiguous()
+        names = _trained_names(self.state, int(self.config["num_hidden_layers"]), self.cfg)
+        tensors = {n: self.state[n].to(torch.float16).contiguous() for n in names}
+        tensors[_MARKER_ROWS] = self.state[_EMBEDDINGS][self.base_vocab :].to(torch.float16).contiguous()
         save_file(tensors, str(folder / WEIGHTS_FILE))
         base = base_model_dir()
         meta = {
@@ -317,7 +272,7 @@ class TransformerCoder:
 
     @classmethod
     def load(cls, folder: Path, threads: int | None = None) -> TransformerCoder:
-        """Load the coder from ``folder`` on top of the base model package.
+        """Load the coder from ``folder`` on top of the base model package (``transformers`` is not imported).
 
         Args:
             folder: directory with ``coder_tf.safetensors`` and ``coder_tf.json``.
@@ -345,18 +300,83 @@ class TransformerCoder:
         if threads:
             torch.set_num_threads(threads)
         cfg = TransformerConfig(**meta["config"])
-        tokenizer, model, base_vocab = _build(cfg)
-        tensors = load_file(str(weights))
-        state = dict(model.named_parameters())
-        with torch.no_grad():
-            for name, value in tensors.items():
-                if name == _MARKER_ROWS:
-                    state[_EMBEDDINGS][base_vocab:] = value.float()
-                else:
-                    state[name].copy_(value.float())
-        for param in model.parameters():
-            param.requires_grad = False
-        return cls(tokenizer, model, cfg, base_vocab)
+        base = base_model_dir()
+        state = {
+            f"encoder.{name}": value.float()
+            for name, value in load_file(str(base / "model.safetensors")).items()
+            if value.is_floating_point()
+        }
+        trained = load_file(str(weights))
+        base_vocab = int(state[_EMBEDDINGS].shape[0])
+        state[_EMBEDDINGS] = torch.cat([state[_EMBEDDINGS], trained.pop(_MARKER_ROWS).float()])
+        state.update((name, value.float()) for name, value in trained.items())
+        return cls(state, cfg, base_vocab, minilm.read_config(base))
+
+
+def _train(
+    model: _MarkerModel,
+    tokenizer: Any,
+    base_vocab: int,
+    cfg: TransformerConfig,
+    examples: Sequence[tuple[CoderInput, str | None, int]],
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Fine-tune ``model`` in place (top layers, heads and, with ``learn_markers``, the marker rows)."""
+    names = [name for name, _ in model.named_parameters()]
+    trained = set(_trained_names(names, len(model.encoder.encoder.layer), cfg))
+    for name, param in model.named_parameters():
+        param.requires_grad = name in trained or (cfg.learn_markers and name == _EMBEDDINGS)
+    params = [p for n, p in model.named_parameters() if n in trained]
+    groups: list[dict[str, Any]] = [{"params": params, "weight_decay": cfg.weight_decay}]
+    if cfg.learn_markers:
+        emb = model.encoder.embeddings.word_embeddings.weight
+        # Only the marker rows of the embedding matrix learn.
+        emb.register_hook(lambda g: torch.cat([torch.zeros_like(g[:base_vocab]), g[base_vocab:]]))
+        groups.append({"params": [emb], "weight_decay": 0.0})
+    opt = torch.optim.AdamW(groups, lr=cfg.learning_rate)
+    steps_per_epoch = (len(examples) + cfg.batch_size - 1) // cfg.batch_size
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt,
+        max_lr=cfg.learning_rate,
+        total_steps=max(1, cfg.epochs * steps_per_epoch),
+        pct_start=cfg.warmup,
+        anneal_strategy="linear",
+    )
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    texts = [marked_text(it) for it, _, _ in examples]
+    y_root = torch.tensor([ROOTS.index(r) if r else -100 for _, r, _ in examples])
+    root_loss = torch.nn.CrossEntropyLoss(weight=_class_weights(y_root, cfg.class_balance), ignore_index=-100)
+    y_quad = torch.tensor([q for _, _, q in examples])
+    rng = np.random.default_rng(cfg.seed)
+    for epoch in range(cfg.epochs):
+        model.train()
+        total = 0.0
+        for idx in _batches([len(t) for t in texts], cfg.batch_size, rng):
+            enc = tokenizer(
+                [texts[i] for i in idx], padding=True, truncation=True, max_length=cfg.max_length, return_tensors="pt"
+            )
+            ids, mask = enc["input_ids"], enc["attention_mask"]
+            root, quad = model(ids, mask)
+            yr, yq = y_root[idx], y_quad[idx]
+            loss = cfg.quad_weight * loss_fn(quad, yq)
+            if bool((yr != -100).any()):
+                loss = loss + root_loss(root, yr)
+            opt.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            opt.step()
+            sched.step()
+            total += float(loss.detach())
+        if progress is not None:
+            progress(f"epoch {epoch + 1}/{cfg.epochs}: loss {total / max(1, steps_per_epoch):.3f}")
+    for param in model.parameters():
+        param.requires_grad = False
+    with torch.no_grad():  # the weights as shipped (float16): a fitted expert equals its reloaded copy
+        for name, param in model.named_parameters():
+            if name in trained:
+                param.copy_(param.half().float())
+        markers = model.encoder.embeddings.word_embeddings.weight[base_vocab:]
+        markers.copy_(markers.half().float())
+    model.eval()
 
 
 def _class_weights(y: torch.Tensor, power: float) -> torch.Tensor | None:
@@ -373,23 +393,6 @@ def _class_weights(y: torch.Tensor, power: float) -> torch.Tensor | None:
     weights[present] = (counts[present] / counts[present].mean()) ** -power
     weights = weights / (weights[labelled].mean() if len(labelled) else 1.0)
     return weights.float()
-
-
-def _quantized(model: _MarkerModel) -> torch.nn.Module:
-    """A copy of ``model`` with int8 weights in its linear layers (activations quantized on the fly)."""
-    import copy
-    import warnings
-
-    with warnings.catch_warnings():
-        # The eager-mode quantization API is marked deprecated in favour of torchao, which is not
-        # packaged for this torch; it is stable in the pinned release.
-        warnings.simplefilter("ignore")
-        quantized: torch.nn.Module = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            copy.deepcopy(model),
-            {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig},  # per output row: closest to fp32
-            dtype=torch.qint8,
-        )
-    return quantized.eval()
 
 
 def _batches(lengths: Sequence[int], size: int, rng: np.random.Generator) -> Iterator[list[int]]:
