@@ -52,8 +52,11 @@ def fold_same_length(text: str) -> str:
     Returns:
         A string of the same length where each accented letter is replaced by its base letter.
     """
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text
     out = []
-    for ch in text.translate(_APOSTROPHES):
+    for ch in text:
         base = unicodedata.normalize("NFD", ch)[0] if ord(ch) > 127 else ch
         out.append(base if len(base) == 1 else ch)
     return "".join(out)
