@@ -60,7 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "extract.worker_max_tasks",
         200,
-        "Tasks (of up to 8 articles) a worker process runs before it is replaced: bounds its memory; 0 = never.",
+        "Tasks (of up to 8 articles) per worker before the workers are replaced, between batches; 0 = never.",
     ),
     Setting("extract.workers", 0, "Extraction worker processes; 0 = one per core (at most 4), 1 = in-process."),
 )

@@ -476,9 +476,6 @@ class ParallelPipeline:
     """
 
     def __init__(self, settings: Settings, workers: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         self.settings = settings
         self.workers = workers
         self.version = pipeline_version(
@@ -487,18 +484,26 @@ class ParallelPipeline:
             int(settings["extract.events_per_sentence"]),
         )
         self.times = StageTimes()
-        # Workers are replaced after ``extract.worker_max_tasks`` tasks: the models' caches (spaCy's
-        # string store grows with every new word) then cannot grow with the corpus.
-        max_tasks = int(settings["extract.worker_max_tasks"])
+        # The workers are replaced after ``extract.worker_max_tasks`` tasks each: the models' caches
+        # (spaCy's string store grows with every new word) then cannot grow with the corpus. The whole
+        # pool is replaced between two batches: ``max_tasks_per_child`` would do it per worker, but in
+        # Python 3.11 a pool whose workers all leave that way can stop starting new ones and hang.
+        self.max_tasks = max(0, int(settings["extract.worker_max_tasks"])) * workers
+        self._start()
+
+    def _start(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self._pool = ProcessPoolExecutor(
-            max_workers=workers,
+            max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(settings,),
-            max_tasks_per_child=max_tasks if max_tasks > 0 else None,
+            initargs=(self.settings,),
         )
+        self._tasks = 0
         # Start every worker now, so that loading the models is not paid inside the first batch.
-        for ready in [self._pool.submit(_ready) for _ in range(workers)]:
+        for ready in [self._pool.submit(_ready) for _ in range(self.workers)]:
             ready.result()
 
     def extract(self, articles: Sequence[Article]) -> list[Extraction]:
@@ -515,7 +520,11 @@ class ParallelPipeline:
         order = sorted(range(len(articles)), key=lambda i: -len(articles[i].text))
         size = max(1, min(8, len(articles) // (self.workers * 4)))
         chunks = [[articles[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
+        if self.max_tasks and self._tasks >= self.max_tasks:
+            self._pool.shutdown(wait=True)  # what was submitted finishes; its futures keep their results
+            self._start()
         futures = [self._pool.submit(_work, c) for c in chunks if c]
+        self._tasks += len(futures)
         ids = [a.id for a in articles]
 
         def collect() -> list[Extraction]:
