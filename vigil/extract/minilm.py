@@ -39,14 +39,17 @@ class Int8Linear(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shape = x.shape
         rows = x.reshape(-1, shape[-1])
-        scale = rows.abs().amax(dim=1, keepdim=True).clamp(min=1e-8) / 127.0
-        xq = torch.round(rows / scale).to(torch.int8)
-        y = torch._int_mm(xq, self.weight_q).float() * (scale * self.weight_scale) + self.bias
+        scale = rows.abs().amax(dim=1, keepdim=True).clamp_(min=1e-8).div_(127.0)
+        xq = (rows / scale).round_().to(torch.int8)
+        y = torch._int_mm(xq, self.weight_q).float().mul_(scale).mul_(self.weight_scale).add_(self.bias)
         return y.view(*shape[:-1], y.shape[-1])
 
 
 def _linear(state: Mapping[str, torch.Tensor], name: str, int8: bool) -> torch.nn.Module:
-    weight, bias = state[f"{name}.weight"].float(), state[f"{name}.bias"].float()
+    return _dense(state[f"{name}.weight"].float(), state[f"{name}.bias"].float(), int8)
+
+
+def _dense(weight: torch.Tensor, bias: torch.Tensor, int8: bool) -> torch.nn.Module:
     if int8:
         return Int8Linear(weight, bias)
     layer = torch.nn.Linear(weight.shape[1], weight.shape[0])
@@ -69,23 +72,33 @@ class _Layer(torch.nn.Module):
     def __init__(self, state: Mapping[str, torch.Tensor], prefix: str, heads: int, eps: float, int8: bool) -> None:
         super().__init__()
         self.heads = heads
-        self.query = _linear(state, f"{prefix}.attention.self.query", int8)
-        self.key = _linear(state, f"{prefix}.attention.self.key", int8)
-        self.value = _linear(state, f"{prefix}.attention.self.value", int8)
+        # Query, key and value in one product (one quantization of the input for the three).
+        names = [f"{prefix}.attention.self.{n}" for n in ("query", "key", "value")]
+        self.qkv = _dense(
+            torch.cat([state[f"{n}.weight"].float() for n in names]),
+            torch.cat([state[f"{n}.bias"].float() for n in names]),
+            int8,
+        )
         self.attention_out = _linear(state, f"{prefix}.attention.output.dense", int8)
         self.attention_norm = _norm(state, f"{prefix}.attention.output.LayerNorm", eps)
         self.intermediate = _linear(state, f"{prefix}.intermediate.dense", int8)
         self.out = _linear(state, f"{prefix}.output.dense", int8)
         self.out_norm = _norm(state, f"{prefix}.output.LayerNorm", eps)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        b, n, _ = x.shape
+    def forward(self, x: torch.Tensor, groups: Sequence[tuple[int, int, int]]) -> torch.Tensor:
+        """One layer over packed rows: ``x`` is (tokens, hidden), ``groups`` the packing (see :class:`Encoder`)."""
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        attended = []
+        for start, count, length in groups:
+            end = start + count * length
 
-        def split(t: torch.Tensor) -> torch.Tensor:
-            return t.view(b, n, self.heads, -1).transpose(1, 2)
+            def split(t: torch.Tensor, start: int = start, end: int = end, count: int = count) -> torch.Tensor:
+                return t[start:end].view(count, -1, self.heads, t.shape[-1] // self.heads).transpose(1, 2)
 
-        h = F.scaled_dot_product_attention(split(self.query(x)), split(self.key(x)), split(self.value(x)))
-        x = self.attention_norm(self.attention_out(h.transpose(1, 2).reshape(b, n, -1)) + x)
+            h = F.scaled_dot_product_attention(split(q), split(k), split(v))
+            attended.append(h.transpose(1, 2).reshape(end - start, -1))
+        h = attended[0] if len(attended) == 1 else torch.cat(attended)
+        x = self.attention_norm(self.attention_out(h) + x)
         return self.out_norm(self.out(F.gelu(self.intermediate(x))) + x)  # type: ignore[no-any-return]
 
 
@@ -128,22 +141,47 @@ class Encoder(torch.nn.Module):
         self.root = _linear(state, "root", False)
         self.quad = _linear(state, "quad", False)
 
-    def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Root and quad logits of a batch of token-id rows of one length (no padding)."""
-        n = ids.shape[1]
-        x = self.embedding_norm(self.word[ids] + self.position[:n] + self.token_type)
+    def forward(self, rows: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Root and quad logits of token-id rows of any lengths, in input order, in one pass.
+
+        The rows are packed end to end, shortest first, without padding: the linear layers, norms
+        and activations work on every token of every row at once (each token on its own), and
+        attention runs within each row, over the rows of one length together.
+        """
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        groups: list[tuple[int, int, int]] = []  # (first token, rows, row length) of each run of one length
+        start = 0
+        for i in order:
+            length = len(rows[i])
+            if groups and groups[-1][2] == length:
+                first, count, _ = groups[-1]
+                groups[-1] = (first, count + 1, length)
+            else:
+                groups.append((start, 1, length))
+            start += length
+        ids = torch.tensor([t for i in order for t in rows[i]], dtype=torch.long)
+        positions = torch.cat([torch.arange(length).repeat(count) for _, count, length in groups])
+        x = self.embedding_norm(self.word[ids] + self.position[positions] + self.token_type)
         for layer in self.layers:
-            x = layer(x)
-        mean = x.mean(dim=1)
-
-        def at(token: int) -> torch.Tensor:
-            pos = (ids == token).to(x.dtype)
-            count = pos.sum(1, keepdim=True)
-            vec = torch.einsum("bl,blh->bh", pos, x) / count.clamp(min=1.0)
-            return torch.where(count > 0, vec, mean)  # actor unknown: fall back to the sentence
-
-        z = torch.cat([mean, at(self.source_id), at(self.target_id)], dim=-1)
+            x = layer(x, groups)
+        pooled = []
+        for first, count, length in groups:
+            h = x[first : first + count * length].view(count, length, -1)
+            group_ids = ids[first : first + count * length].view(count, length)
+            mean = h.mean(dim=1)
+            source = _at(h, group_ids == self.source_id, mean)
+            pooled.append(torch.cat([mean, source, _at(h, group_ids == self.target_id, mean)], dim=-1))
+        z = torch.empty(len(rows), pooled[0].shape[-1])
+        z[torch.tensor(order)] = torch.cat(pooled)
         return self.root(z), self.quad(z)
+
+
+def _at(h: torch.Tensor, marker: torch.Tensor, mean: torch.Tensor) -> torch.Tensor:
+    """Mean of each row's states at its ``marker`` positions; the row's mean where it has none (actor unknown)."""
+    pos = marker.to(h.dtype)
+    n = pos.sum(1, keepdim=True)
+    vec = torch.einsum("bl,blh->bh", pos, h) / n.clamp(min=1.0)
+    return torch.where(n > 0, vec, mean)
 
 
 def load_tokenizer(folder: Path, markers: Sequence[str], max_length: int) -> Any:

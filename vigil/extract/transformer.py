@@ -192,29 +192,33 @@ class TransformerCoder:
     # ---------------------------------------------------------------------------------------- use
 
     def logits(
-        self, items: Sequence[CoderInput], batch_size: int = 32
+        self, items: Sequence[CoderInput], tokens_per_pass: int = 4096
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Raw logits: (n, 15) root and (n, 5) quad, in input order.
 
-        A forward pass takes up to ``batch_size`` items of the same token count, so nothing is
-        padded; the int8 layers scale each token on its own (:class:`~vigil.extract.minilm.Int8Linear`).
-        An item's logits then do not depend on the items coded with it, up to float rounding.
+        A forward pass packs items up to ``tokens_per_pass`` tokens end to end, without padding
+        (:meth:`~vigil.extract.minilm.Encoder.forward`), and the int8 layers scale each token on
+        its own (:class:`~vigil.extract.minilm.Int8Linear`). An item's logits then do not depend
+        on the items coded with it, up to float rounding.
         """
         n = len(items)
         root = np.zeros((n, len(ROOTS)))
         quad = np.zeros((n, len(QUADS)))
         if not n:
             return root, quad
-        encodings = self.tokenizer.encode_batch([marked_text(it) for it in items])
-        by_length: dict[int, list[int]] = {}
-        for i, enc in enumerate(encodings):
-            by_length.setdefault(len(enc.ids), []).append(i)
+        rows = [enc.ids for enc in self.tokenizer.encode_batch([marked_text(it) for it in items])]
+        passes: list[list[int]] = [[]]
+        tokens = 0
+        for i, row in enumerate(rows):
+            if passes[-1] and tokens + len(row) > tokens_per_pass:
+                passes.append([])
+                tokens = 0
+            passes[-1].append(i)
+            tokens += len(row)
         with torch.inference_mode():
-            for group in by_length.values():
-                for k in range(0, len(group), batch_size):
-                    idx = group[k : k + batch_size]
-                    r, q = self.encoder(torch.tensor([encodings[i].ids for i in idx], dtype=torch.long))
-                    root[idx], quad[idx] = r.double().numpy(), q.double().numpy()
+            for idx in passes:
+                r, q = self.encoder([rows[i] for i in idx])
+                root[idx], quad[idx] = r.double().numpy(), q.double().numpy()
         return root, quad
 
     # ---------------------------------------------------------------------------------------- training

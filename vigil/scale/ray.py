@@ -274,7 +274,7 @@ class _Extractor:
     def __init__(self, settings: Settings) -> None:
         from vigil.extract.pipeline import Pipeline
 
-        self.pipeline = Pipeline.load(settings, threads=1)  # one actor per CPU
+        self.pipeline = Pipeline.load_worker(settings)  # one actor per CPU
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         import json
