@@ -41,7 +41,7 @@ class Int8Linear(torch.nn.Module):
         rows = x.reshape(-1, shape[-1])
         scale = rows.abs().amax(dim=1, keepdim=True).clamp_(min=1e-8).div_(127.0)
         xq = (rows / scale).round_().to(torch.int8)
-        y = torch._int_mm(xq, self.weight_q).float().mul_(scale).mul_(self.weight_scale).add_(self.bias)
+        y = torch._int_mm(xq, self.weight_q).float().mul_(scale * self.weight_scale).add_(self.bias)
         return y.view(*shape[:-1], y.shape[-1])
 
 
