@@ -165,7 +165,7 @@ def test_parallel_pipeline_equals_in_process() -> None:
     from datetime import datetime
 
     from tests.conftest import WIKINEWS
-    from vigil.extract.pipeline import ParallelPipeline
+    from vigil.extract.pipeline import LOAD_STAGE, ParallelPipeline
 
     settings = load_settings(env={})
     raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:12]
@@ -187,6 +187,8 @@ def test_parallel_pipeline_equals_in_process() -> None:
     with ParallelPipeline(settings, workers=2) as parallel:
         assert parallel.version == _pipeline().version
         assert parallel.extract(arts) == _pipeline().extract(arts)
+        # The workers loaded while the articles were handed out, and said how long it took.
+        assert parallel.times.seconds[LOAD_STAGE] > 0
     # Workers replaced after their second task (bounded memory) give the same results. A batch of
     # 8 one-article tasks outlasts the workers' quota: Python 3.11's max_tasks_per_child hung there.
     recycled = load_settings(env={}, overrides={"extract.worker_max_tasks": 2})
@@ -198,6 +200,17 @@ def test_parallel_pipeline_equals_in_process() -> None:
         # The first batch (8 tasks) used up the pair's quota of 2 x 2: the second gets a new pair,
         # and the third (1 task in so far) keeps it.
         assert len(pids) == 4
+
+
+def test_worker_allocator_settings_are_accepted() -> None:
+    """glibc takes the extraction workers' allocator settings (mallopt returns 0 for a value it refuses)."""
+    import platform
+
+    from vigil.extract.nlp import keep_freed_memory
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    assert keep_freed_memory()
 
 
 def test_events_per_sentence_keeps_the_most_confident_event_of_each_sentence() -> None:
