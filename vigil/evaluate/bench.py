@@ -194,11 +194,13 @@ def _ingest_local(
     ingest_seconds = time.perf_counter() - t0
     times = dict(pipeline.times.seconds) if pipeline is not None else {}
     workers = getattr(pipeline, "workers", 1) if pipeline is not None else 0
-    # Worker processes load their models while the first batch is read: their start-up is part of
-    # the ingest's time, reported (per worker) with the pool's own.
+    # Worker processes start (from the pool's creation to their models loaded) while the first batch
+    # is read: their start-up is part of the ingest's time, reported (per worker) with the pool's own,
+    # and only what outlasts the reading is not the store's.
     worker_load = times.pop(LOAD_STAGE, 0.0) / max(workers, 1)
     extraction = sum(times.values())  # CPU seconds, summed over workers
-    store_seconds = max(0.0, ingest_seconds - records.seconds - extraction / max(workers, 1) - worker_load)
+    waiting = extraction / max(workers, 1) + max(0.0, worker_load - records.seconds)
+    store_seconds = max(0.0, ingest_seconds - records.seconds - waiting)
     return {
         "articles": records.articles,
         **_counts(result),

@@ -467,11 +467,11 @@ _LOAD_SECONDS: float | None = None  # this worker's start-up, until its first ta
 LOAD_STAGE = "workers.load"
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, started: float) -> None:
+    """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts)."""
     global _WORKER, _LOAD_SECONDS
-    t0 = time.perf_counter()
     _WORKER = Pipeline.load_worker(settings)
-    _LOAD_SECONDS = time.perf_counter() - t0
+    _LOAD_SECONDS = max(0.0, time.time() - started)
 
 
 def _loaded() -> bool:
@@ -523,7 +523,7 @@ class ParallelPipeline:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.settings,),
+            initargs=(self.settings, time.time()),
         )
         self._tasks = 0
         # Launch the workers now (each submission starts one): they load the models while the first
