@@ -14,6 +14,7 @@ quantization, which scales a whole input tensor at once.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -91,11 +92,8 @@ class _Layer(torch.nn.Module):
         attended = []
         for start, count, length in groups:
             end = start + count * length
-
-            def split(t: torch.Tensor, start: int = start, end: int = end, count: int = count) -> torch.Tensor:
-                return t[start:end].view(count, -1, self.heads, t.shape[-1] // self.heads).transpose(1, 2)
-
-            h = F.scaled_dot_product_attention(split(q), split(k), split(v))
+            qg, kg, vg = (t[start:end].view(count, length, self.heads, -1).transpose(1, 2) for t in (q, k, v))
+            h = F.scaled_dot_product_attention(qg, kg, vg)
             attended.append(h.transpose(1, 2).reshape(end - start, -1))
         h = attended[0] if len(attended) == 1 else torch.cat(attended)
         x = self.attention_norm(self.attention_out(h) + x)
@@ -151,14 +149,10 @@ class Encoder(torch.nn.Module):
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
         groups: list[tuple[int, int, int]] = []  # (first token, rows, row length) of each run of one length
         start = 0
-        for i in order:
-            length = len(rows[i])
-            if groups and groups[-1][2] == length:
-                first, count, _ = groups[-1]
-                groups[-1] = (first, count + 1, length)
-            else:
-                groups.append((start, 1, length))
-            start += length
+        for length, run in itertools.groupby(len(rows[i]) for i in order):
+            count = sum(1 for _ in run)
+            groups.append((start, count, length))
+            start += count * length
         ids = torch.tensor([t for i in order for t in rows[i]], dtype=torch.long)
         positions = torch.cat([torch.arange(length).repeat(count) for _, count, length in groups])
         x = self.embedding_norm(self.word[ids] + self.position[positions] + self.token_type)
