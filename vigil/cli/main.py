@@ -195,7 +195,7 @@ def ingest(
 
 
 def _extractor(settings: Settings) -> Any:
-    from vigil.extract.pipeline import load_extractor
+    from vigil.extract.parallel import load_extractor
 
     return load_extractor(settings)
 
@@ -329,7 +329,8 @@ def extract(
     force: Annotated[bool, typer.Option("--force", help="Re-extract articles already done by this version.")] = False,
 ) -> None:
     """Extract stored articles not yet processed by the current extractor version."""
-    from vigil.extract.pipeline import extract_stored, load_extractor
+    from vigil.extract.parallel import load_extractor
+    from vigil.extract.pipeline import extract_stored
 
     state = _state(ctx)
     pipeline = load_extractor(state.settings)

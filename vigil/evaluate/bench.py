@@ -179,7 +179,7 @@ def bench(
 def _ingest_local(
     inputs: Sequence[str], store: Store, settings: Settings, *, limit: int | None, extract: bool
 ) -> dict[str, Any]:
-    from vigil.extract.pipeline import LOAD_STAGE, load_extractor
+    from vigil.extract.parallel import LOAD_STAGE, load_extractor
 
     t0 = time.perf_counter()
     pipeline = load_extractor(settings) if extract else None

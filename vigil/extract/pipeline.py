@@ -24,7 +24,6 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,8 @@ from vigil.extract.coder import CoderInput, EventCoder
 from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidates, gate_features
 from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp
+from vigil.extract.parallel import StageTimes
+from vigil.extract.version import PIPELINE_VERSION, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
 from vigil.store import Store
@@ -43,26 +44,17 @@ from vigil.store import Store
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["PIPELINE_VERSION", "ParallelPipeline", "Pipeline", "StageTimes", "extract_stored", "load_extractor"]
+    from vigil.extract.parallel import ParallelPipeline
+
+__all__ = ["Pipeline", "extract_stored"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-PIPELINE_VERSION = "p3"  # p2: conjoined subjects, reported parties, same-sentence pronouns; p3: unnamed actors
 # A subject pronoun may stand for an actor of an earlier sentence: such a sentence is parsed too. The
 # regex finds every token "it", "they", "he" or "she" (and a few more: a parse too many changes nothing).
 _PRONOUN = re.compile(r"\b(?:it|they|he|she)\b", re.IGNORECASE)
 MIN_EVENT_CONFIDENCE = 0.0  # low-confidence events are kept and marked by their confidence
-
-
-@dataclass(slots=True)
-class StageTimes:
-    """Seconds spent per stage, and inside models (spaCy, the coder) vs our own code."""
-
-    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] += seconds
 
 
 class Pipeline:
@@ -93,7 +85,7 @@ class Pipeline:
         self.gate_drops = gate_drops
         # With N > 0, only the N most confident events of a sentence are kept (its principal events).
         self.events_per_sentence = events_per_sentence
-        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}" + _tags(
+        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}" + version_tags(
             gate, gate_drops, events_per_sentence
         )
         self.times = StageTimes()
@@ -366,12 +358,6 @@ class Pipeline:
         )
 
 
-def _tags(gate: EventGate | None, gate_drops: bool, events_per_sentence: int) -> str:
-    """The version suffix of the event settings: gate (and whether it drops), principal events only."""
-    tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
-    return tag + (f"+top{events_per_sentence}" if events_per_sentence > 0 else "")
-
-
 def _principal(events: list[Event], tones: list[Tone], n: int) -> tuple[list[Event], list[Tone]]:
     """The ``n`` most confident events of each sentence (first in text order on ties), and the other tones.
 
@@ -458,139 +444,3 @@ def extract_stored(
         if progress is not None:
             progress(done)
     return done
-
-
-# --- worker processes ----------------------------------------------------------------
-
-_WORKER: Pipeline | None = None
-_LOAD_SECONDS: float | None = None  # this worker's start-up, until its first task reports it
-LOAD_STAGE = "workers.load"
-
-
-def _init_worker(settings: Settings, started: float) -> None:
-    """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts)."""
-    global _WORKER, _LOAD_SECONDS
-    _WORKER = Pipeline.load_worker(settings)
-    _LOAD_SECONDS = max(0.0, time.time() - started)
-
-
-def _loaded() -> bool:
-    return _WORKER is not None
-
-
-def _work(articles: list[Article]) -> tuple[list[Extraction], dict[str, float]]:
-    global _LOAD_SECONDS
-    assert _WORKER is not None
-    _WORKER.times = StageTimes()
-    if _LOAD_SECONDS is not None:
-        _WORKER.times.add(LOAD_STAGE, _LOAD_SECONDS)
-        _LOAD_SECONDS = None
-    results = _WORKER.extract(articles)
-    return results, dict(_WORKER.times.seconds)
-
-
-class ParallelPipeline:
-    """The same :class:`Pipeline`, one per worker process; articles are shared out per batch.
-
-    Results are identical to the in-process pipeline's: each article is extracted on its own.
-
-    Args:
-        settings: Vigil settings.
-        workers: number of worker processes (2 or more).
-    """
-
-    def __init__(self, settings: Settings, workers: int) -> None:
-        self.settings = settings
-        self.workers = workers
-        self.version = pipeline_version(
-            bool(settings["extract.drop_non_events"]),
-            bool(settings["extract.transformer"]),
-            int(settings["extract.events_per_sentence"]),
-        )
-        self.times = StageTimes()
-        # The workers are replaced after ``extract.worker_max_tasks`` tasks each: the models' caches
-        # (spaCy's string store grows with every new word) then cannot grow with the corpus. The whole
-        # pool is replaced between two batches: ``max_tasks_per_child`` would do it per worker, but in
-        # Python 3.11 a pool whose workers all leave that way can stop starting new ones and hang.
-        self.max_tasks = max(0, int(settings["extract.worker_max_tasks"])) * workers
-        self._start()
-
-    def _start(self) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(self.settings, time.time()),
-        )
-        self._tasks = 0
-        # Launch the workers now (each submission starts one): they load the models while the first
-        # batch is read and deduplicated.
-        for _ in range(self.workers):
-            self._pool.submit(_loaded)
-
-    def extract(self, articles: Sequence[Article]) -> list[Extraction]:
-        return self.submit(articles)()
-
-    def submit(self, articles: Sequence[Article]) -> Callable[[], list[Extraction]]:
-        """Hand ``articles`` to the workers now; the returned call waits for their extractions.
-
-        The ingest job submits the next batch before it writes this one, so the workers never wait.
-        """
-        if not articles:
-            return list
-        # Small tasks, longest first: a free worker takes the next one, so the workers finish together.
-        order = sorted(range(len(articles)), key=lambda i: -len(articles[i].text))
-        size = max(1, min(8, len(articles) // (self.workers * 4)))
-        chunks = [[articles[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
-        if self.max_tasks and self._tasks >= self.max_tasks:
-            self._pool.shutdown(wait=True)  # what was submitted finishes; its futures keep their results
-            self._start()
-        futures = [self._pool.submit(_work, c) for c in chunks if c]
-        self._tasks += len(futures)
-        ids = [a.id for a in articles]
-
-        def collect() -> list[Extraction]:
-            by_id: dict[str, Extraction] = {}
-            for future in futures:
-                results, times = future.result()
-                by_id.update((x.article_id, x) for x in results)
-                for stage, seconds in times.items():
-                    self.times.add(stage, seconds)
-            return [by_id[i] for i in ids]
-
-        return collect
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> ParallelPipeline:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def pipeline_version(gate_drops: bool = False, transformer: bool = True, events_per_sentence: int = 0) -> str:
-    """The extractor version string, without loading the spaCy model or the transformer."""
-    from importlib.metadata import version
-
-    from vigil.extract.nlp import MODEL_NAME, MODEL_PACKAGE
-
-    coder_version = EventCoder.shipped_version(transformer)
-    tags = _tags(EventGate.load(), gate_drops, events_per_sentence)
-    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder_version}{tags}"
-
-
-def load_extractor(settings: Settings) -> Pipeline | ParallelPipeline:
-    """The pipeline the settings ask for: in-process, or ``extract.workers`` processes."""
-    import os
-
-    workers = int(settings["extract.workers"])
-    if workers <= 0:
-        workers = min(os.cpu_count() or 1, 4)
-    if workers == 1:
-        return Pipeline.load(settings)
-    return ParallelPipeline(settings, workers)

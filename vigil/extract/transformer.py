@@ -192,7 +192,7 @@ class TransformerCoder:
     # ---------------------------------------------------------------------------------------- use
 
     def logits(
-        self, items: Sequence[CoderInput], tokens_per_pass: int = 4096
+        self, items: Sequence[CoderInput], tokens_per_pass: int = 768
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Raw logits: (n, 15) root and (n, 5) quad, in input order.
 

@@ -216,7 +216,7 @@ def _dataset(
     total = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
     wanted = int(settings["extract.workers"])
     run.workers = max(1, wanted if wanted > 0 else total)
-    from vigil.extract.pipeline import pipeline_version
+    from vigil.extract.version import pipeline_version
 
     run.version = pipeline_version(
         bool(settings["extract.drop_non_events"]),
@@ -279,7 +279,7 @@ class _Extractor:
     def __call__(self, batch: pa.Table) -> pa.Table:
         import json
 
-        from vigil.extract.pipeline import StageTimes
+        from vigil.extract.parallel import StageTimes
 
         rows = batch.to_pylist()
         records = [from_row(r)[0] for r in rows]
