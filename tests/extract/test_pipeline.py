@@ -165,7 +165,7 @@ def test_parallel_pipeline_equals_in_process() -> None:
     from datetime import datetime
 
     from tests.conftest import WIKINEWS
-    from vigil.extract.parallel import LOAD_STAGE, ParallelPipeline
+    from vigil.extract.parallel import LOAD_STAGE, RELOAD_STAGE, ParallelPipeline
 
     settings = load_settings(env={})
     raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:12]
@@ -200,6 +200,8 @@ def test_parallel_pipeline_equals_in_process() -> None:
         # The first batch (8 tasks) used up the pair's quota of 2 x 2: the second gets a new pair,
         # and the third (1 task in so far) keeps it.
         assert len(pids) == 4
+        # The first pair's start-up is the ingest's; the second pair's is counted apart, as extraction time.
+        assert parallel.times.seconds[LOAD_STAGE] > 0 and parallel.times.seconds[RELOAD_STAGE] > 0
 
 
 def test_worker_allocator_settings_are_accepted() -> None:

@@ -196,7 +196,8 @@ def _ingest_local(
     workers = getattr(pipeline, "workers", 1) if pipeline is not None else 0
     # Worker processes start (from the pool's creation to their models loaded) while the first batch
     # is read: their start-up is part of the ingest's time, reported (per worker) with the pool's own,
-    # and only what outlasts the reading is not the store's.
+    # and only what outlasts the reading is not the store's. The pools that replace it (bounded memory)
+    # load while the ingest waits: their stage stays with the extraction's.
     worker_load = times.pop(LOAD_STAGE, 0.0) / max(workers, 1)
     extraction = sum(times.values())  # CPU seconds, summed over workers
     waiting = extraction / max(workers, 1) + max(0.0, worker_load - records.seconds)

@@ -20,7 +20,7 @@ from vigil.models import Article, Extraction
 if TYPE_CHECKING:
     from vigil.extract.pipeline import Pipeline
 
-__all__ = ["LOAD_STAGE", "ParallelPipeline", "StageTimes", "load_extractor"]
+__all__ = ["LOAD_STAGE", "RELOAD_STAGE", "ParallelPipeline", "StageTimes", "load_extractor"]
 
 
 @dataclass(slots=True)
@@ -34,17 +34,18 @@ class StageTimes:
 
 
 _WORKER: Pipeline | None = None
-_LOAD_SECONDS: float | None = None  # this worker's start-up, until its first task reports it
-LOAD_STAGE = "workers.load"
+_LOAD: tuple[str, float] | None = None  # this worker's start-up (stage, seconds), until its first task reports it
+LOAD_STAGE = "workers.load"  # the first pool's start-up
+RELOAD_STAGE = "workers.reload"  # the start-up of the pools that replace it, part of the extraction's time
 
 
-def _init_worker(settings: Settings, started: float) -> None:
+def _init_worker(settings: Settings, started: float, stage: str) -> None:
     """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts)."""
-    global _WORKER, _LOAD_SECONDS
+    global _WORKER, _LOAD
     from vigil.extract.pipeline import Pipeline
 
     _WORKER = Pipeline.load_worker(settings)
-    _LOAD_SECONDS = max(0.0, time.time() - started)
+    _LOAD = (stage, max(0.0, time.time() - started))
 
 
 def _loaded() -> bool:
@@ -52,12 +53,12 @@ def _loaded() -> bool:
 
 
 def _work(articles: list[Article]) -> tuple[list[Extraction], dict[str, float]]:
-    global _LOAD_SECONDS
+    global _LOAD
     assert _WORKER is not None
     _WORKER.times = StageTimes()
-    if _LOAD_SECONDS is not None:
-        _WORKER.times.add(LOAD_STAGE, _LOAD_SECONDS)
-        _LOAD_SECONDS = None
+    if _LOAD is not None:
+        _WORKER.times.add(*_LOAD)
+        _LOAD = None
     results = _WORKER.extract(articles)
     return results, dict(_WORKER.times.seconds)
 
@@ -86,6 +87,7 @@ class ParallelPipeline:
         # pool is replaced between two batches: ``max_tasks_per_child`` would do it per worker, but in
         # Python 3.11 a pool whose workers all leave that way can stop starting new ones and hang.
         self.max_tasks = max(0, int(settings["extract.worker_max_tasks"])) * workers
+        self._pools = 0  # pools started so far
         self._start()
 
     def _start(self) -> None:
@@ -96,9 +98,10 @@ class ParallelPipeline:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.settings, time.time()),
+            initargs=(self.settings, time.time(), RELOAD_STAGE if self._pools else LOAD_STAGE),
         )
         self._tasks = 0
+        self._pools += 1
         # Launch the workers now (each submission starts one): they load the models while the first
         # batch is read and deduplicated.
         for _ in range(self.workers):

