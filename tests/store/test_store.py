@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, inspect, select, text
 
+from vigil.analyze.records import load_records
 from vigil.errors import StoreError
 from vigil.models import (
     Actor,
@@ -141,6 +142,10 @@ def test_store_article_round_trip(
     assert store.get_article(art.id) == art
 
 
+def _by_sentence(tone: Tone) -> int:
+    return -1 if tone.sentence_index is None else tone.sentence_index
+
+
 _ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyz:-", min_size=3, max_size=30)
 
 
@@ -190,6 +195,7 @@ def test_store_extraction_round_trip(
         stance=stance,
     )
     mention = Mention(art.id, 0, 0, 5, "Japan", "GPE", "country:JPN", 0.9, "t1", "JPN", None)
+    directed = Tone(art.id, 0, 0.4, "t1", "country:JPN", "prov:x", 0.8)
     actor = Actor(
         "prov:x",
         "X",
@@ -207,7 +213,7 @@ def test_store_extraction_round_trip(
         mentions=(mention,),
         events=(event,),
         domains=(DomainTag(art.id, 0, "diplomacy", 0.7, "t1"),),
-        tones=(Tone(art.id, None, -0.2, "t1"),),
+        tones=(Tone(art.id, None, -0.2, "t1"), directed),
         actors=(actor,),
     )
     for _ in range(2):  # re-extraction replaces, never duplicates
@@ -217,7 +223,14 @@ def test_store_extraction_round_trip(
     assert store.mentions(art.id) == [mention]
     assert store.sentences(art.id) == [Sentence(art.id, 0, 0, 41)]
     assert store.domain_tags(art.id) == [DomainTag(art.id, 0, "diplomacy", 0.7, "t1")]
-    assert store.tones(art.id) == [Tone(art.id, None, -0.2, "t1")]
+    tones = [Tone(art.id, None, -0.2, "t1"), directed]
+    assert sorted(store.tones(art.id), key=_by_sentence) == tones
+    # The analyses' bulk readers (rows read by position) give the same records.
+    loaded = load_records(store, article_ids=[art.id], with_kb=False)
+    assert loaded.events == [event] and loaded.mentions == [mention]
+    assert list(loaded.sentences.values()) == [Sentence(art.id, 0, 0, 41)]
+    assert loaded.domains == [DomainTag(art.id, 0, "diplomacy", 0.7, "t1")]
+    assert sorted(loaded.tones, key=_by_sentence) == tones
     assert store.get_actor("prov:x") == actor
     assert store.events(domain="diplomacy") == [event]
     assert store.events(domain="trade") == []

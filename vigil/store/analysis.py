@@ -17,7 +17,16 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, select, update
 from vigil.errors import StoreError
 from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import schema
-from vigil.store.store import Store, _row_actor, _row_article, _row_event, _row_mention
+from vigil.store.store import (
+    EVENT_COLUMNS,
+    MENTION_COLUMNS,
+    Store,
+    _row_actor,
+    _row_article,
+    _row_event,
+    _row_mention,
+    columns,
+)
 
 __all__ = [
     "AlertRow",
@@ -322,15 +331,13 @@ def probabilities(store: Store, watch: str) -> list[ProbabilityRow]:
 # --- bulk readers of extraction records -------------------------------------------------
 
 
-def _run(store: Store, stmt: Select[Any], ids: Sequence[str] | None, col: Any) -> list[Any]:
-    """Run ``stmt`` for all rows, or chunked over ``ids`` when given."""
+def _run(store: Store, stmt: Select[Any], ids: Sequence[str] | None, col: Any, *, by_name: bool = True) -> list[Any]:
+    """Run ``stmt`` for all rows, or chunked over ``ids`` when given (rows by name, else by position)."""
     out: list[Any] = []
     with store.engine.connect() as conn:
-        if ids is None:
-            out.extend(conn.execute(stmt).mappings().all())
-        else:
-            for chunk in _chunks(list(ids)):
-                out.extend(conn.execute(stmt.where(col.in_(chunk))).mappings().all())
+        for chunk in [None] if ids is None else _chunks(list(ids)):
+            result = conn.execute(stmt if chunk is None else stmt.where(col.in_(chunk)))
+            out.extend(result.mappings().all() if by_name else result.all())
     return out
 
 
@@ -353,45 +360,36 @@ def load_articles(
 def load_sentences(store: Store, ids: Sequence[str]) -> list[Sentence]:
     """The sentences of the given articles."""
     s = schema.sentences
-    rows = _run(store, select(s), ids, s.c.article_id)
-    return [Sentence(r["article_id"], r["idx"], r["start"], r["end"]) for r in rows]
+    rows = _run(store, select(s.c.article_id, s.c.idx, s.c.start, s.c.end), ids, s.c.article_id, by_name=False)
+    return [Sentence(*r) for r in rows]
 
 
 def load_mentions(store: Store, ids: Sequence[str]) -> list[Mention]:
     """The mentions of the given articles."""
     m = schema.mentions
-    return [_row_mention(r) for r in _run(store, select(m), ids, m.c.article_id)]
+    stmt = select(*columns(m, MENTION_COLUMNS))
+    return [_row_mention(r) for r in _run(store, stmt, ids, m.c.article_id, by_name=False)]
 
 
 def load_events(store: Store, ids: Sequence[str]) -> list[Event]:
     """The events of the given articles."""
     e = schema.events
-    return [_row_event(r) for r in _run(store, select(e), ids, e.c.article_id)]
+    stmt = select(*columns(e, EVENT_COLUMNS))
+    return [_row_event(r) for r in _run(store, stmt, ids, e.c.article_id, by_name=False)]
 
 
 def load_domain_tags(store: Store, ids: Sequence[str]) -> list[DomainTag]:
     """The domain tags (sentence and article level) of the given articles."""
     d = schema.domain_tags
-    rows = _run(store, select(d), ids, d.c.article_id)
-    return [DomainTag(r["article_id"], r["sentence_idx"], r["domain"], r["score"], r["extractor"]) for r in rows]
+    stmt = select(*columns(d, ("article_id", "sentence_idx", "domain", "score", "extractor")))
+    return [DomainTag(*r) for r in _run(store, stmt, ids, d.c.article_id, by_name=False)]
 
 
 def load_tones(store: Store, ids: Sequence[str]) -> list[Tone]:
     """The tones (sentence, article and directed) of the given articles."""
     t = schema.tones
-    rows = _run(store, select(t), ids, t.c.article_id)
-    return [
-        Tone(
-            r["article_id"],
-            r["sentence_idx"],
-            r["score"],
-            r["extractor"],
-            r["source_actor"],
-            r["target_actor"],
-            r["confidence"],
-        )
-        for r in rows
-    ]
+    fields = ("article_id", "sentence_idx", "score", "extractor", "source_actor", "target_actor", "confidence")
+    return [Tone(*r) for r in _run(store, select(*columns(t, fields)), ids, t.c.article_id, by_name=False)]
 
 
 def load_actors(store: Store, ids: Iterable[str]) -> list[Actor]:
