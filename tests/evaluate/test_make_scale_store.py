@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.machinery
 import importlib.util
 import io
@@ -173,11 +174,14 @@ def test_make_scale_store_refuses_a_store_with_articles(scaled: Scaled) -> None:
 
 
 def test_bench_queries_times_an_existing_store(scaled: Scaled) -> None:
+    frozen = gc.get_freeze_count()
     figures = bench_queries(str(scaled.target), query_runs=2)
     assert figures["articles"] == COPIES * 296
     assert figures["events"] > 0 and figures["mentions"] > 0
     latency = figures["query_latency_ms"]
     assert latency["window"] == [WINDOW[0].isoformat(), WINDOW[1].isoformat()]
+    # Timed as the server runs (start-up objects frozen), and the collector left as it was after.
+    assert latency["gc"] == "server" and gc.get_freeze_count() == frozen
     for call in ("timeline", "network", "search"):
         assert latency[call]["runs"] == 2
         assert 0 <= latency[call]["p50"] <= latency[call]["p95"]
