@@ -91,3 +91,17 @@ def test_cli_feeds_ingest(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
     summary = json.loads(done.stdout)
     assert summary["ingested"] > 100 and summary["exact_duplicates"] > 0
+
+
+def test_cli_loads_no_model_or_dedupe_library_until_needed() -> None:
+    """Commands that read the store start without spaCy, torch or datasketch (and its scipy)."""
+    code = (
+        "import sys\n"
+        "import vigil.cli.main\n"
+        "print(sorted(m for m in ('datasketch', 'scipy', 'spacy', 'thinc', 'torch') if m in sys.modules))\n"
+        "from vigil.ingest.dedupe import signature\n"
+        "assert len(signature('one two three four').band_keys()) == 32\n"
+        "print('datasketch' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", "True"]

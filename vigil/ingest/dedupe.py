@@ -12,11 +12,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 from vigil.models import normalise_text
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 __all__ = ["NUM_PERM", "Signature", "jaccard", "signature"]
 
@@ -28,6 +31,10 @@ SHINGLE = 3
 
 @cache
 def _template() -> MinHash:
+    # Imported on first use: datasketch pulls in scipy (about 0.3 s), which commands that read the
+    # store never need.
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
@@ -58,7 +65,7 @@ def signature(text: str) -> Signature:
     else:
         shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
     template = _template()
-    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
+    mh = type(template)(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return Signature(mh.hashvalues.astype(np.uint32))
 
