@@ -138,6 +138,14 @@ def nlp():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def pipeline():  # type: ignore[no-untyped-def]
+    """The extraction pipeline with its packaged models, loaded once per test session."""
+    from vigil.extract.pipeline import Pipeline
+
+    return Pipeline.load(load_settings(env={}))
+
+
+@pytest.fixture(scope="session")
 def reference_text() -> str:
     """The reference article's text (from ../shared, never copied), dateline removed."""
     text = REFERENCE_ARTICLE.read_text(encoding="utf-8")

@@ -12,21 +12,32 @@ faster, single-threaded, with the same results (see :class:`BlasOps`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy
+from spacy.attrs import ENT_IOB
 from spacy.language import Language
+from spacy.tokens import Doc
 from thinc.api import NumpyOps
 
 from vigil.errors import ExtractError
 from vigil.extract.version import MODEL_NAME, MODEL_PACKAGE, MODEL_VERSION
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Span
 
-__all__ = ["MODEL_PACKAGE", "MODEL_VERSION", "NLP", "BlasOps", "keep_freed_memory", "limit_blas_threads", "load_nlp"]
+__all__ = [
+    "MODEL_PACKAGE",
+    "MODEL_VERSION",
+    "NLP",
+    "BlasOps",
+    "keep_freed_memory",
+    "limit_blas_threads",
+    "load_nlp",
+    "sentence_docs",
+]
 
 FIRST_PASS = ("paragraphs", "sentencizer", "entity_ruler", "ner")
 SECOND_PASS = ("tok2vec", "tagger", "attribute_ruler", "parser")
@@ -131,6 +142,42 @@ class NLP:
         # each process's start-up against 0.41 s without them), for annotations the matcher never reads.
         with self.nlp.select_pipes(enable=["entity_ruler"]):
             ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+def sentence_docs(doc: Doc, sentences: Sequence[Span]) -> list[Doc]:
+    """Each sentence of a first-pass doc copied into a doc of its own, as ``Span.as_doc`` copies it.
+
+    The copies hold the same tokens, whitespace, sentence starts and entities; an entity cut by the
+    sentence's edge is left out (marked missing), as ``as_doc`` does. ``as_doc`` also rewires a parse
+    (there is none yet), averages word vectors (the model has none) and reads every entity of the
+    whole doc once per sentence: on the Wikinews corpus the copies took 0.17x its time.
+    """
+    if doc.has_annotation("HEAD"):
+        raise ValueError("sentence_docs copies first-pass docs, which have no parse")
+    head = list(doc._get_array_attrs())
+    array = doc.to_array(head)
+    iob = head.index(ENT_IOB)
+    out = []
+    for sent in sentences:
+        tokens = [(t.text, bool(t.whitespace_)) for t in sent]
+        copy = Doc(doc.vocab, words=[w for w, _ in tokens], spaces=[s for _, s in tokens])
+        rows: Any = array[sent.start : sent.end].copy()  # uint64 (to_array's stub says float)
+        cut_start = len(rows) > 0 and rows[0, iob] == _IOB_INSIDE
+        cut_end = sent.end < len(doc) and array[sent.end, iob] == _IOB_INSIDE
+        if cut_start:
+            rows[0, iob] = _IOB_BEGIN
+        copy.from_array(head, rows)
+        if cut_start or cut_end:
+            ents = copy.ents
+            if ents and cut_start and ents[0].start == 0:
+                copy.set_ents([], missing=[ents[0]], default="unmodified")
+            if ents and cut_end and ents[-1].end == len(copy):
+                copy.set_ents([], missing=[ents[-1]], default="unmodified")
+        out.append(copy)
+    return out
+
+
+_IOB_INSIDE, _IOB_BEGIN = 1, 3  # spaCy's ENT_IOB codes (0 missing, 1 I, 2 O, 3 B)
 
 
 def _pipe(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:

@@ -25,7 +25,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vigil.config import Settings
 from vigil.extract import domains as domains_mod
@@ -34,7 +34,7 @@ from vigil.extract.actors import ActorMention, ArticleActors, find_mentions, kb_
 from vigil.extract.coder import CoderInput, EventCoder
 from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidates, gate_features
 from vigil.extract.modality import is_hypothetical_np, modality
-from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp
+from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp, sentence_docs
 from vigil.extract.parallel import StageTimes
 from vigil.extract.version import compose_version, version_tags
 from vigil.kb import KnowledgeBase
@@ -158,18 +158,10 @@ class Pipeline:
                     spans.append(sent)
         self.times.add("ours.select", time.perf_counter() - t0)
         t0 = time.perf_counter()
-        # One array per article for every copied sentence (Span.as_doc alone converts the whole doc each time).
-        arrays: dict[int, tuple[Any, Any]] = {}
-        for ai, _ in wanted:
-            if ai not in arrays:
-                doc = prepared[ai][0]
-                head = list(doc._get_array_attrs())
-                arrays[ai] = (head, doc.to_array(head))
-        # spaCy 3.8's Span.as_doc takes ``array_head`` and ``array`` (span.pyx); its type stub does not list them.
-        copies = (
-            s.as_doc(array_head=arrays[ai][0], array=arrays[ai][1])  # type: ignore[call-arg]
-            for s, (ai, _) in zip(spans, wanted, strict=True)
-        )
+        by_article: dict[int, list[Span]] = defaultdict(list)
+        for (ai, _), sent in zip(wanted, spans, strict=True):
+            by_article[ai].append(sent)
+        copies = [c for ai, sents in by_article.items() for c in sentence_docs(prepared[ai][0], sents)]
         parsed = self.nlp.second_pass(copies, batch_size=64)
         self.times.add("model.second_pass", time.perf_counter() - t0)
         parsed_by: dict[tuple[int, int], Doc] = dict(zip(wanted, parsed, strict=True))
@@ -215,6 +207,7 @@ class Pipeline:
         by_sent = _by_sentence(mentions)
         # Events.
         pending: list[tuple[Candidate, int, Doc]] = []
+        doc_texts: dict[int, str] = {}
         antecedent_thing: ActorMention | None = None
         antecedent_person: ActorMention | None = None
         for si, sent in enumerate(sents):
@@ -225,6 +218,8 @@ class Pipeline:
                 ante = antecedent_person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else antecedent_thing
                 found = candidates(doc, sent.start_char, sent_mentions, ante)
                 pending.extend((c, si, doc) for c in found)
+                if found:
+                    doc_texts[si] = doc.text  # Doc.text builds every token: once per sentence
             # The next pronoun refers to who acted here: an event's source, else the first actor named.
             actors_here = [c.source for c in found] + [m for m in sent_mentions if m.actor_id is not None]
             for m in actors_here:
@@ -251,7 +246,7 @@ class Pipeline:
         coded = self.coder.predict(
             [
                 CoderInput(
-                    doc.text,
+                    doc_texts[si],
                     (c.source.start - sents[si].start_char, c.source.end - sents[si].start_char),
                     (c.target.start - sents[si].start_char, c.target.end - sents[si].start_char),
                     (doc[c.trigger].idx, doc[c.trigger].idx + len(doc[c.trigger].text)),
@@ -276,7 +271,7 @@ class Pipeline:
                 mod = Modality.HYPOTHETICAL  # an event with an actor that may never exist is not a fact
             src = (cand.source.start - offset, cand.source.end - offset)
             tgt = (cand.target.start - offset, cand.target.end - offset)
-            stance = tone_mod.stance(doc.text, src, tgt, mod)
+            stance = tone_mod.stance(doc_texts[si], src, tgt, mod)
             trig = doc[cand.trigger]
             events.append(
                 Event(
@@ -304,7 +299,7 @@ class Pipeline:
                 (cand.source, cand.target, src, tgt),
                 (cand.target, cand.source, tgt, src),
             ):
-                value = stance if s_m is cand.source else tone_mod.stance(doc.text, s_span, t_span, mod)
+                value = stance if s_m is cand.source else tone_mod.stance(doc_texts[si], s_span, t_span, mod)
                 if value is not None:
                     tones.append(Tone(aid, si, round(value, 4), version, s_m.actor_id, t_m.actor_id, out.confidence))
         if self.events_per_sentence > 0:
