@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from vigil.extract.coder import (
+    BLOCKS,
     QUADS,
     ROOT_TO_CAMEO,
     ROOT_TO_QUAD,
@@ -16,6 +18,7 @@ from vigil.extract.coder import (
     CoderInput,
     CoderOutput,
     EventCoder,
+    Vectorizer,
     featurize,
 )
 from vigil.extract.train_coder import spans_from_marked
@@ -126,6 +129,29 @@ def test_featurize_uses_actor_placeholders() -> None:
     assert "a:s=ukraine" in feats and "a:t=russia" in feats
     neg = featurize(make("Ukraine did not accept Russia's offer.", "Ukraine", "Russia"))
     assert "n:neg" in neg
+
+
+def test_vectorizer_rows_are_tf_idf_normalised_per_block(coder: EventCoder) -> None:
+    vec = coder.vectorizer
+    counts = featurize(make("Ukraine did not accept Russia's offer of talks in Geneva.", "Ukraine", "Russia"))
+    counts["w:no-such-feature-anywhere"] = 1.0
+    idx, vals = vec.row(counts)
+    known = sorted(vec.index[k] for k in counts if k in vec.index)
+    assert idx.tolist() == known and "w:no-such-feature-anywhere" not in vec.index and len(known) > 20
+    for b, name in enumerate(BLOCKS):
+        mask = vec.block_of[idx] == b
+        if mask.any():
+            raw = (1 + np.log([counts[vec.features[i]] for i in idx[mask]])) * vec.idf[idx[mask]]
+            expected = raw * vec.block_weights.get(name, 1.0) / np.linalg.norm(raw)
+            assert np.allclose(vals[mask], expected, rtol=1e-5)
+    x = vec.transform([counts, {}, counts])
+    assert x.shape == (3, len(vec.features)) and x[1].nnz == 0
+    assert np.array_equal(x[0].toarray(), x[2].toarray())
+
+
+def test_vectorizer_needs_each_block_in_one_run() -> None:
+    with pytest.raises(ValueError, match="sort it"):
+        Vectorizer(["w:a", "c:abc", "w:b"], np.ones(3, dtype=np.float32), {})
 
 
 def test_spans_from_marked() -> None:

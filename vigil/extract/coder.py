@@ -34,6 +34,7 @@ load and do not break when scikit-learn changes version. ``vigil train`` rebuild
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -377,23 +378,30 @@ class Vectorizer:
         self.block_of: npt.NDArray[np.int8] = np.array(
             [BLOCKS.index(f.split(":", 1)[0]) for f in self.features], dtype=np.int8
         )
+        # A sorted vocabulary holds each block's columns in one run: a row's block is then a slice.
+        starts = np.flatnonzero(np.r_[True, np.diff(self.block_of) != 0]) if len(self.features) else np.zeros(0, int)
+        if len(set(self.block_of[starts].tolist())) != len(starts):
+            raise ValueError("the feature vocabulary must hold each block's features together (sort it)")
+        self._edges: npt.NDArray[np.int64] = np.r_[starts, len(self.features)].astype(np.int64)
+        self._edge_weights = [float(self.block_weights.get(BLOCKS[b], 1.0)) for b in self.block_of[starts]]
 
     def row(self, counts: dict[str, float]) -> tuple[npt.NDArray[np.int64], FloatArray]:
         """Column indices and values of one item's feature vector (sorted by column)."""
-        idx_list = sorted(self.index[k] for k in counts if k in self.index)
-        idx = np.array(idx_list, dtype=np.int64)
-        if not idx_list:
-            return idx, np.zeros(0, dtype=np.float32)
-        tf = np.array([counts[self.features[i]] for i in idx_list], dtype=np.float32)
+        found = np.array(list(map(self.index.get, counts, itertools.repeat(-1))), dtype=np.int64)
+        keep = found >= 0
+        if not keep.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        tf = np.array(list(counts.values()), dtype=np.float32)[keep]
+        order = np.argsort(found[keep])
+        idx, tf = found[keep][order], tf[order]
         vals = (1.0 + np.log(tf)) * self.idf[idx]
-        blocks = self.block_of[idx]
-        for b, name in enumerate(BLOCKS):
-            mask = blocks == b
-            if not mask.any():
+        cuts: list[int] = np.searchsorted(idx, self._edges).tolist()
+        for lo, hi, weight in zip(cuts, cuts[1:], self._edge_weights, strict=False):
+            if lo == hi:
                 continue
-            norm = float(np.sqrt(np.sum(vals[mask] ** 2)))
+            norm = float(np.sqrt(np.sum(vals[lo:hi] ** 2)))
             if norm > 0:
-                vals[mask] *= self.block_weights.get(name, 1.0) / norm
+                vals[lo:hi] *= weight / norm
         return idx, vals.astype(np.float32)
 
     def transform(self, items: Sequence[dict[str, float]]) -> Any:
