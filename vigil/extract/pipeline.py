@@ -39,12 +39,12 @@ from vigil.extract.parallel import StageTimes
 from vigil.extract.version import compose_version, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
-from vigil.store import Store
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
     from vigil.extract.parallel import ParallelPipeline
+    from vigil.store import Store
 
 __all__ = ["Pipeline", "extract_stored"]
 
