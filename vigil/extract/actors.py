@@ -220,10 +220,10 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
         if ent.label_ in ENTITY_LABELS:
             ents_by_sent.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
     for si, sent in enumerate(sentences):
-        heading = is_heading(sent.text)
+        context = full[sent.start_char : sent.end_char]  # Span.text, without building every token again
+        heading = is_heading(context)
         dateline = _dateline_end(doc, sent)
         taken: list[tuple[int, int]] = [(sent.start, dateline)] if dateline > sent.start else []
-        context = sent.text
         # Institutions first: "the current U.S. administration" wins over the "U.S." inside it.
         for tok in sent:
             if tok.text.lower() not in INSTITUTION_HEADS or tok.i <= max(sent.start, dateline):

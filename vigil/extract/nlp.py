@@ -188,10 +188,11 @@ def _pipe(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:
 
 def _paragraph_breaks(doc: Doc) -> Doc:
     """A line break always ends a sentence: headings and paragraphs never run into the next one."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text and not tok.is_space:
+    prev = None
+    for tok in doc:
+        if prev is not None and prev.is_space and "\n" in prev.text and not tok.is_space:
             tok.is_sent_start = True
+        prev = tok
     return doc
 
 
