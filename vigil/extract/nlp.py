@@ -144,6 +144,9 @@ class NLP:
             ruler.add_patterns(patterns)  # type: ignore[attr-defined]
 
 
+_IOB_INSIDE, _IOB_BEGIN = 1, 3  # spaCy's ENT_IOB codes (0 missing, 1 I, 2 O, 3 B)
+
+
 def sentence_docs(doc: Doc, sentences: Sequence[Span]) -> list[Doc]:
     """Each sentence of a first-pass doc copied into a doc of its own, as ``Span.as_doc`` copies it.
 
@@ -175,9 +178,6 @@ def sentence_docs(doc: Doc, sentences: Sequence[Span]) -> list[Doc]:
                 copy.set_ents([], missing=[ents[-1]], default="unmodified")
         out.append(copy)
     return out
-
-
-_IOB_INSIDE, _IOB_BEGIN = 1, 3  # spaCy's ENT_IOB codes (0 missing, 1 I, 2 O, 3 B)
 
 
 def _pipe(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:
