@@ -117,7 +117,7 @@ class NLP:
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self._first = [(n, p) for n, p in nlp.pipeline if n in FIRST_PASS]
-        self._second = [(n, p) for n, p in nlp.pipeline if n in SECOND_PASS]
+        self._second = [(n, _table(p) if n == "attribute_ruler" else p) for n, p in nlp.pipeline if n in SECOND_PASS]
 
     @property
     def version(self) -> str:
@@ -155,7 +155,7 @@ def sentence_docs(doc: Doc, sentences: Sequence[Span]) -> list[Doc]:
     (there is none yet), averages word vectors (the model has none) and reads every entity of the
     whole doc once per sentence: on the Wikinews corpus the copies took 0.17x its time.
     """
-    if doc.has_annotation("HEAD"):
+    if len(doc) and doc.has_annotation("HEAD"):
         raise ValueError("sentence_docs copies first-pass docs, which have no parse")
     head = list(doc._get_array_attrs())
     array = doc.to_array(head)
@@ -178,6 +178,16 @@ def sentence_docs(doc: Doc, sentences: Sequence[Span]) -> list[Doc]:
                 copy.set_ents([], missing=[ents[-1]], default="unmodified")
         out.append(copy)
     return out
+
+
+def _table(ruler: Any) -> Any:
+    """The attribute ruler as a table of its rules (:mod:`vigil.extract.attributes`), where it can be read."""
+    from vigil.extract.attributes import AttributeRules
+
+    try:
+        return AttributeRules(ruler)
+    except ValueError:
+        return ruler
 
 
 def _pipe(proc: Any, docs: Iterable[Doc], batch_size: int) -> Iterable[Doc]:
