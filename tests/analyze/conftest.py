@@ -9,16 +9,8 @@ import pytest
 
 from tests.conftest import REFERENCE_ARTICLE, copy_store
 from vigil.analyze.watches import Watch, example_watches, parse_watch
-from vigil.config import Settings, load_settings
+from vigil.config import Settings
 from vigil.store import Store, open_store
-
-
-@pytest.fixture(scope="session")
-def pipeline():  # type: ignore[no-untyped-def]
-    """The extraction pipeline, loaded once per session."""
-    from vigil.extract.pipeline import Pipeline
-
-    return Pipeline.load(load_settings(env={}))
 
 
 @pytest.fixture(scope="session")
