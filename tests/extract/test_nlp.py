@@ -1,4 +1,4 @@
-"""The spaCy passes: sentence copies for the second pass."""
+"""The spaCy passes: entity groups of the first pass, sentence copies for the second."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from spacy.tokens import Doc, Span
 
 from tests.conftest import WIKINEWS
-from vigil.extract.nlp import load_nlp, sentence_docs
+from vigil.extract.nlp import load_nlp, sentence_docs, token_groups
 from vigil.extract.pipeline import Pipeline
 
 
@@ -51,3 +51,33 @@ def test_sentence_docs_refuse_a_parsed_doc(pipeline: Pipeline) -> None:
     doc = nlp.second_pass([next(iter(nlp.first_pass(["Japan thanked the United States."])))])[0]
     with pytest.raises(ValueError, match="no parse"):
         sentence_docs(doc, list(doc.sents))
+
+
+def _wikinews_texts(n: int) -> list[str]:
+    with WIKINEWS[0].open(encoding="utf-8", newline="") as f:
+        return [row["text"] for row in itertools.islice(csv.DictReader(f), n)]
+
+
+def _entities(docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+
+
+def test_first_pass_gives_each_article_its_entities_whatever_the_token_groups(pipeline: Pipeline) -> None:
+    nlp = pipeline.nlp
+    texts = _wikinews_texts(30)
+    alone = [ents for text in texts for ents in _entities(list(nlp.first_pass([text])))]
+    assert sum(map(len, alone)) > 300
+    for max_tokens in (1, 700, 8192, 10**9):  # one document per group ... the whole batch in one
+        docs = list(nlp.first_pass(texts, batch_size=16, max_tokens=max_tokens))
+        assert [d.text for d in docs] == texts  # in input order
+        assert _entities(docs) == alone
+
+
+def test_token_groups_hold_at_most_the_budget_shortest_first(pipeline: Pipeline) -> None:
+    docs = [pipeline.nlp.nlp.make_doc(t) for t in _wikinews_texts(40)]
+    groups = list(token_groups(docs, 2000))
+    assert [d for g in groups for d in g] == sorted(docs, key=len)
+    assert len(groups) > 5
+    for group in groups:
+        assert len(group) == 1 or sum(map(len, group)) <= 2000
+    assert any(len(g) == 1 and len(g[0]) > 2000 for g in groups)  # a longer article is a group of its own
