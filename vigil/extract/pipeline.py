@@ -19,12 +19,14 @@ Every record carries its article, sentence, the extractor version and a confiden
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from vigil.config import Settings
@@ -146,8 +148,7 @@ class Pipeline:
         prepared = [self._mentions(a, d) for a, d in zip(articles, docs, strict=True)]
         # Second pass on the sentences that may hold an event, for the whole batch at once.
         t0 = time.perf_counter()
-        wanted: list[tuple[int, int]] = []
-        spans: list[Span] = []
+        wanted: list[tuple[int, int]] = []  # (article, sentence), in article order
         for ai, (_, sents, mentions, _) in enumerate(prepared):
             by_sent = _by_sentence(mentions)
             for si, sent in enumerate(sents):
@@ -155,13 +156,13 @@ class Pipeline:
                 text = articles[ai].text[sent.start_char : sent.end_char]  # Span.text builds every token
                 if len(actors) >= 2 or (actors and _PRONOUN.search(text) is not None):
                     wanted.append((ai, si))
-                    spans.append(sent)
         self.times.add("ours.select", time.perf_counter() - t0)
         t0 = time.perf_counter()
-        by_article: dict[int, list[Span]] = defaultdict(list)
-        for (ai, _), sent in zip(wanted, spans, strict=True):
-            by_article[ai].append(sent)
-        copies = [c for ai, sents in by_article.items() for c in sentence_docs(prepared[ai][0], sents)]
+        copies = [
+            copy
+            for ai, group in itertools.groupby(wanted, key=itemgetter(0))
+            for copy in sentence_docs(prepared[ai][0], [prepared[ai][1][si] for _, si in group])
+        ]
         parsed = self.nlp.second_pass(copies, batch_size=64)
         self.times.add("model.second_pass", time.perf_counter() - t0)
         parsed_by: dict[tuple[int, int], Doc] = dict(zip(wanted, parsed, strict=True))
