@@ -62,6 +62,21 @@ SETTINGS: tuple[Setting, ...] = (
         200,
         "Tasks (of up to 8 articles) per worker before the workers are replaced, between batches; 0 = never.",
     ),
+    Setting(
+        "alerts.delivery_dir",
+        "alerts",
+        "Folder that file deliveries of alerts must write inside (a watch's relative path is taken in it).",
+    ),
+    Setting(
+        "alerts.webhook_hosts",
+        "",
+        "Comma-separated host names that alert webhooks may post to (empty: any host with a public address).",
+    ),
+    Setting(
+        "alerts.webhook_allow_private",
+        False,
+        "Let alert webhooks post to loopback, private and link-local addresses (off: public addresses only).",
+    ),
     Setting("extract.workers", 0, "Extraction worker processes; 0 = one per core (at most 4), 1 = in-process."),
 )
 

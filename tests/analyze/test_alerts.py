@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from vigil.analyze.alerts import Alert, DeliveryError, deliver, evaluate_alerts
+from vigil.analyze.alerts import Alert, evaluate_alerts
+from vigil.analyze.delivery import DeliveryPolicy, deliver
 from vigil.analyze.records import Citation
 from vigil.analyze.watches import Delivery, Watch
 from vigil.config import Settings
@@ -33,7 +34,13 @@ def test_issue5_alert_fired_by_a_new_article(
     new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
     assert len(new_ids) == 1
     out = tmp_path / "alerts.jsonl"
-    fired = evaluate_alerts(seed_store, japan_watch, new_ids, deliver_to=[Delivery("file", path=str(out))])
+    fired = evaluate_alerts(
+        seed_store,
+        japan_watch,
+        new_ids,
+        deliver_to=[Delivery("file", path="alerts.jsonl")],
+        policy=DeliveryPolicy(directory=tmp_path),
+    )
     by_rule = {a.rule: a for a in fired}
     assert {"aso-appears", "tariff-word"} <= set(by_rule)
     assert "Taro Aso" in by_rule["aso-appears"].message
@@ -92,8 +99,11 @@ def _alert() -> Alert:
     return Alert("id1", "w", "r", "keyword", "'Aso' in x", (cite,), datetime(2024, 2, 2, 10, 0))
 
 
+LOCAL_HOOKS = DeliveryPolicy(allow_private=True)
+
+
 def test_alerts_webhook_real_server(webhook: str) -> None:
-    deliver([_alert()], [Delivery("webhook", url=webhook)])
+    assert deliver([_alert()], [Delivery("webhook", url=webhook)], policy=LOCAL_HOOKS) == []
     assert len(_Hook.received) == 1
     payload = _Hook.received[0]["alerts"][0]
     assert payload["rule"] == "r" and payload["evidence"][0]["sentence"] == "Taro Aso <b>met</b> Trump."
@@ -101,8 +111,8 @@ def test_alerts_webhook_real_server(webhook: str) -> None:
 
 def test_alerts_webhook_error_status(webhook: str) -> None:
     _Hook.status = 500
-    with pytest.raises(DeliveryError, match="HTTP 500"):
-        deliver([_alert()], [Delivery("webhook", url=webhook)])
+    failures = deliver([_alert()], [Delivery("webhook", url=webhook)], policy=LOCAL_HOOKS)
+    assert len(failures) == 1 and "HTTP 500" in failures[0]
 
 
 def test_alerts_console() -> None:

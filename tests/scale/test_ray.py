@@ -138,3 +138,23 @@ def test_ray_parquet_cli_leaves_the_store_alone(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ingested"] == 3
     assert list(folder.glob("*.parquet")) and not db.exists()
+
+
+def test_local_ray_refuses_clients_without_its_token(ray_cluster: None) -> None:
+    """Ray's services listen on every interface; the token made by `ray_session` keeps others out."""
+    import os
+
+    import ray
+
+    assert os.environ["RAY_AUTH_MODE"] == "token"
+    address = ray.get_runtime_context().gcs_address
+    probe = (
+        "import sys\nfrom ray._raylet import GcsClient\n"
+        "try:\n    GcsClient(address=sys.argv[1]).internal_kv_keys(b'', namespace=None, timeout=20)\n"
+        "    print('CONNECTED')\nexcept Exception as exc:\n    print('REFUSED', type(exc).__name__)\n"
+    )
+    stranger = {k: v for k, v in os.environ.items() if not k.startswith("RAY_AUTH")}
+    refused = subprocess.run([sys.executable, "-c", probe, address], env=stranger, capture_output=True, text=True)
+    assert refused.stdout.strip() == "REFUSED AuthenticationError", refused.stdout + refused.stderr[-500:]
+    holder = subprocess.run([sys.executable, "-c", probe, address], capture_output=True, text=True)
+    assert holder.stdout.strip() == "CONNECTED", holder.stdout + holder.stderr[-500:]

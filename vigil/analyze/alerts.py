@@ -19,16 +19,13 @@ stores and delivers nothing new.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-import httpx
-
+from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver
 from vigil.analyze.networks import build_graph, find_bridges
 from vigil.analyze.records import Citation, Records, load_records
 from vigil.analyze.trends import domain_trends
@@ -41,10 +38,6 @@ __all__ = ["Alert", "DeliveryError", "alerts_after_ingest", "deliver", "evaluate
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
-
-
-class DeliveryError(VigilError):
-    """An alert could not be delivered (file not writable, webhook failed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +228,12 @@ def evaluate_rules(watch: Watch, new: Records, old: Records) -> list[Alert]:
 
 
 def evaluate_alerts(
-    store: Store, watch: Watch, article_ids: Sequence[str], *, deliver_to: Sequence[Delivery] | None = None
+    store: Store,
+    watch: Watch,
+    article_ids: Sequence[str],
+    *,
+    deliver_to: Sequence[Delivery] | None = None,
+    policy: DeliveryPolicy | None = None,
 ) -> list[Alert]:
     """Evaluate a watch's rules on newly ingested articles; store and deliver the new alerts.
 
@@ -244,6 +242,7 @@ def evaluate_alerts(
         watch: the watch.
         article_ids: ids of the articles just ingested.
         deliver_to: where to deliver (default: the watch's ``delivery``; ``[]`` delivers nowhere).
+        policy: the limits on file and webhook deliveries (default: the defaults of ``alerts.*``).
     Returns:
         The alerts that were new (not stored by an earlier evaluation).
     """
@@ -272,79 +271,22 @@ def evaluate_alerts(
         )
     )
     fresh = [a for a in fired if a.id in stored]
-    deliver(fresh, watch.delivery if deliver_to is None else deliver_to)
+    deliver(fresh, watch.delivery if deliver_to is None else deliver_to, policy=policy)
     return fresh
 
 
-def deliver(
-    alerts: Sequence[Alert],
-    targets: Sequence[Delivery],
-    *,
-    console: Callable[[str], None] | None = None,
-    client: httpx.Client | None = None,
-) -> None:
-    """Deliver alerts to the console, a JSON Lines file or a webhook.
-
-    Args:
-        alerts: the alerts.
-        targets: where to send them.
-        console: writes one line (default: standard error).
-        client: the HTTP client for webhooks (default: a new one with a 10 s timeout).
-    Raises:
-        DeliveryError: a file cannot be written or a webhook does not answer 2xx.
-    """
-    if not alerts:
-        return
-    for target in targets:
-        if target.kind == "console":
-            write = console or _stderr
-            for a in alerts:
-                first = a.evidence[0].text if a.evidence else ""
-                write(f"[alert {a.watch}/{a.rule}] {a.message}" + (f" — “{first}”" if first else ""))
-        elif target.kind == "file":
-            assert target.path is not None
-            try:
-                with Path(target.path).expanduser().open("a", encoding="utf-8") as fh:
-                    _write_lines(fh, alerts)
-            except OSError as exc:
-                raise DeliveryError(f"Cannot append alerts to {target.path}: {exc.strerror}.") from None
-        elif target.kind == "webhook":
-            assert target.url is not None
-            own = client is None
-            http = client or httpx.Client(timeout=10.0)
-            try:
-                resp = http.post(target.url, json={"alerts": [a.to_dict() for a in alerts]})
-            except httpx.HTTPError as exc:
-                raise DeliveryError(f"Webhook {target.url} failed: {exc}. The alerts are stored.") from None
-            finally:
-                if own:
-                    http.close()
-            if resp.status_code >= 300:
-                raise DeliveryError(
-                    f"Webhook {target.url} answered HTTP {resp.status_code}. The alerts are stored; "
-                    "list them with `vigil alerts`."
-                )
-
-
-def _write_lines(fh: TextIO, alerts: Sequence[Alert]) -> None:
-    for a in alerts:
-        fh.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
-
-
-def _stderr(line: str) -> None:
-    import sys
-
-    sys.stderr.write(line + "\n")
-
-
-def alerts_after_ingest(store: Store, article_ids: Sequence[str]) -> list[Alert]:
+def alerts_after_ingest(
+    store: Store, article_ids: Sequence[str], *, policy: DeliveryPolicy | None = None
+) -> list[Alert]:
     """Evaluate every stored watch's rules on the articles an ingest just added.
 
-    A delivery that fails (a webhook down) is logged; the alerts stay stored.
+    A delivery that fails (a webhook down) is logged; the alerts stay stored. A watch whose rules
+    fail is logged too, and the other watches are still evaluated.
 
     Args:
         store: the open store.
         article_ids: ids of the new articles.
+        policy: the limits on file and webhook deliveries.
     Returns:
         The new alerts of all watches.
     """
@@ -354,9 +296,8 @@ def alerts_after_ingest(store: Store, article_ids: Sequence[str]) -> list[Alert]
     if not article_ids:
         return fired
     for name, text, _ in db.list_watches(store):
-        watch = parse_watch(text, source=name)
         try:
-            fired += evaluate_alerts(store, watch, article_ids)
-        except DeliveryError as exc:
-            log.warning("watch %s: alerts stored but not delivered: %s", name, exc)
+            fired += evaluate_alerts(store, parse_watch(text, source=name), article_ids, policy=policy)
+        except VigilError as exc:
+            log.warning("watch %s: alerts not evaluated: %s", name, exc)
     return fired

@@ -8,6 +8,7 @@ errors that name the offending key, and stored verbatim with the data so that
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -148,7 +149,7 @@ class Watch:
             if o.id == outcome_id:
                 return o
         known = ", ".join(o.id for o in self.outcomes) or "none"
-        raise WatchError(f"Watch {self.name!r} has no outcome {outcome_id!r} (outcomes: {known}).")
+        raise WatchError(f"Watch {_short(self.name)} has no outcome {_short(outcome_id)} (outcomes: {known}).")
 
     @property
     def government(self) -> tuple[str, ...]:
@@ -170,6 +171,31 @@ def keyword_pattern(words: Sequence[str]) -> re.Pattern[str]:
 
 
 # --- validation ---------------------------------------------------------------------------
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors' aliases: a watch has no use for them, and nested
+    aliases expand a few hundred bytes into gigabytes (the "billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in a watch; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlist = _REPR.maxdict = 6
+_REPR.maxlevel = 2
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    """A bounded repr for error messages: a huge or deeply nested value never makes a huge message."""
+    text = _REPR.repr(value) if not isinstance(value, str) or limit <= 120 else value
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _V:
@@ -198,7 +224,7 @@ class _V:
                 raise self.fail(key, "is required")
             return None
         if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
-            raise self.fail(key, f"expected a non-empty string, got {value!r}")
+            raise self.fail(key, f"expected a non-empty string, got {_short(value)}")
         return str(value).strip()
 
     def strings(self, data: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
@@ -208,7 +234,7 @@ class _V:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, f"expected a list of strings, got {value!r}")
+            raise self.fail(key, f"expected a list of strings, got {_short(value)}")
         return tuple(v.strip() for v in value)
 
     def day(self, value: Any, key: str) -> date | None:
@@ -219,18 +245,18 @@ class _V:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise self.fail(key, f"expected a date YYYY-MM-DD, got {value!r}") from None
+            raise self.fail(key, f"expected a date YYYY-MM-DD, got {_short(value)}") from None
 
     def slug(self, value: str | None, key: str) -> str:
         if value is None or not _NAME_RE.match(value):
-            raise self.fail(key, f"expected a lower-case slug (letters, digits, - or _), got {value!r}")
+            raise self.fail(key, f"expected a lower-case slug (letters, digits, - or _), got {_short(value)}")
         return value
 
     def actor_ids(self, data: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
         ids = self.strings(data, name, key)
         for i, a in enumerate(ids):
             if ":" not in a:
-                raise self.fail(f"{key}[{i}]", f"expected an actor id like gov:JPN or person:taro-aso, got {a!r}")
+                raise self.fail(f"{key}[{i}]", f"expected an actor id like gov:JPN or person:taro-aso, got {_short(a)}")
         return ids
 
 
@@ -275,15 +301,15 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
     """
     v = _V(source)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader without aliases
     except yaml.YAMLError as exc:
-        raise WatchError(f"{source}: not valid YAML: {exc}") from None
+        raise WatchError(f"{source}: not valid YAML: {_short(str(exc), 400)}") from None
     top = v.mapping(data, "(top level)")
     v.known(top, "", _TOP_KEYS)
     name = v.slug(v.text(top, "name", "name", required=True), "name")
     focal = v.text(top, "focal", "focal", required=True) or ""
     if not _ISO3_RE.match(focal):
-        raise v.fail("focal", f"expected an ISO 3166 alpha-3 country code such as JPN, got {focal!r}")
+        raise v.fail("focal", f"expected an ISO 3166 alpha-3 country code such as JPN, got {_short(focal)}")
     calendar = []
     raw_cal = top.get("calendar") or []
     if not isinstance(raw_cal, list):
@@ -348,23 +374,23 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
         v.known(m, key, _RULE_KEYS)
         kind = v.text(m, "kind", f"{key}.kind", required=True) or ""
         if kind not in ALERT_KINDS:
-            raise v.fail(f"{key}.kind", f"unknown kind {kind!r}; expected one of {', '.join(ALERT_KINDS)}")
+            raise v.fail(f"{key}.kind", f"unknown kind {_short(kind)}; expected one of {', '.join(ALERT_KINDS)}")
         for need in _RULE_NEEDS[kind]:
             if m.get(need) is None:
                 raise v.fail(f"{key}.{need}", f"is required for kind {kind}")
         for actor_key in ("actor", "source", "target"):
             val = v.text(m, actor_key, f"{key}.{actor_key}")
             if val is not None and ":" not in val:
-                raise v.fail(f"{key}.{actor_key}", f"expected an actor id like gov:JPN, got {val!r}")
+                raise v.fail(f"{key}.{actor_key}", f"expected an actor id like gov:JPN, got {_short(val)}")
         out_id = v.text(m, "outcome", f"{key}.outcome")
         if out_id is not None and out_id not in outcome_ids:
-            raise v.fail(f"{key}.outcome", f"no outcome {out_id!r}; outcomes: {', '.join(outcome_ids) or 'none'}")
+            raise v.fail(f"{key}.outcome", f"no outcome {_short(out_id)}; outcomes: {', '.join(outcome_ids) or 'none'}")
         sp_id = v.text(m, "signpost", f"{key}.signpost")
         if sp_id is not None and out_id is not None and sp_id not in {s.id for s in outcome_ids[out_id].signposts}:
-            raise v.fail(f"{key}.signpost", f"outcome {out_id!r} has no signpost {sp_id!r}")
+            raise v.fail(f"{key}.signpost", f"outcome {_short(out_id)} has no signpost {_short(sp_id)}")
         k = m.get("k", 2.0)
         if not isinstance(k, int | float) or isinstance(k, bool) or k <= 0:
-            raise v.fail(f"{key}.k", f"expected a positive number, got {k!r}")
+            raise v.fail(f"{key}.k", f"expected a positive number, got {_short(k)}")
         rules.append(
             AlertRule(
                 id=v.slug(v.text(m, "id", f"{key}.id") or f"{kind.replace('_', '-')}-{i + 1}", f"{key}.id"),
@@ -391,11 +417,11 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
         v.known(m, key, ("kind", "path", "url"))
         kind = v.text(m, "kind", f"{key}.kind", required=True) or ""
         if kind not in DELIVERY_KINDS:
-            raise v.fail(f"{key}.kind", f"expected one of {', '.join(DELIVERY_KINDS)}, got {kind!r}")
+            raise v.fail(f"{key}.kind", f"expected one of {', '.join(DELIVERY_KINDS)}, got {_short(kind)}")
         path = v.text(m, "path", f"{key}.path", required=kind == "file")
         url = v.text(m, "url", f"{key}.url", required=kind == "webhook")
         if url is not None and not url.startswith(("http://", "https://")):
-            raise v.fail(f"{key}.url", f"expected an http(s) URL, got {url!r}")
+            raise v.fail(f"{key}.url", f"expected an http(s) URL, got {_short(url)}")
         deliveries.append(Delivery(kind, path, url))
     start = v.day(top.get("start"), "start")
     end = v.day(top.get("end"), "end")

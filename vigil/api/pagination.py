@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from vigil.api.errors import ApiError
 
-__all__ = ["decode_cursor", "encode_cursor", "page_after_id", "page_keyset"]
+__all__ = ["cursor_offset", "decode_cursor", "encode_cursor", "page_after_id", "page_keyset"]
 
 T = TypeVar("T")
 _BAD = "Invalid cursor: pass back the next_cursor value of a previous page unchanged."
@@ -53,6 +53,26 @@ def decode_cursor(cursor: str | None) -> dict[str, Any]:
 
 def _int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 10_000_000:
+        raise ApiError(400, _BAD)
+    return value
+
+
+def cursor_offset(cursor: str | None) -> int:
+    """The offset a cursor holds (0 for none).
+
+    Raises:
+        ApiError: 400 for a cursor that was not made here, or an offset out of range.
+    """
+    return _int(decode_cursor(cursor).get("o", 0))
+
+
+def _key(value: Any) -> list[Any]:
+    """A tie-break key from a cursor: a short list of strings and numbers, nothing else."""
+    if (
+        not isinstance(value, list)
+        or len(value) > 8
+        or not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value)
+    ):
         raise ApiError(400, _BAD)
     return value
 
@@ -92,9 +112,7 @@ def page_keyset(
             until = date.fromisoformat(str(state["d"]))
         except ValueError:
             raise ApiError(400, _BAD) from None
-        last_key = state.get("k")
-        if not isinstance(last_key, list):
-            raise ApiError(400, _BAD)
+        last_key = _key(state.get("k"))
     offset = 0
     chunk = limit + 1
     exhausted = False
@@ -102,7 +120,7 @@ def page_keyset(
         rows = fetch(until, offset, chunk)
         for row in rows:
             d = day_of(row)
-            if until is not None and last_key is not None and d == until and key_of(row) <= last_key:
+            if until is not None and last_key is not None and d == until and _not_after(key_of(row), last_key):
                 continue
             items.append(row)
         if len(rows) < chunk:
@@ -124,6 +142,13 @@ def page_keyset(
         # Undated items have no key to continue after: count them from the start of the undated run.
         return items, encode_cursor({"o": total})
     return items, encode_cursor({"d": d.isoformat(), "k": key_of(last), "n": total})
+
+
+def _not_after(key: list[Any], last: list[Any]) -> bool:
+    try:
+        return bool(key <= last)
+    except TypeError:  # a key of other types than the page's: not one this server made
+        raise ApiError(400, _BAD) from None
 
 
 def page_after_id(

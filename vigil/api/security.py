@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -48,9 +49,18 @@ _OPEN_PATHS = ("/login", "/static/", "/favicon.ico")
 
 
 def is_loopback(host: str) -> bool:
-    """True when ``host`` (no port) is a loopback name or address."""
-    h = host.strip().lower()
-    return h in LOOPBACK_HOSTS or h.startswith("127.")
+    """True when ``host`` (no port) is exactly a loopback name or a loopback IP address.
+
+    Names are compared whole, never by prefix: ``127.0.0.1.attacker.example`` is a DNS name an
+    attacker controls (DNS rebinding), not a loopback address.
+    """
+    h = host.strip().lower().rstrip(".")
+    if h in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(h.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(slots=True)

@@ -163,8 +163,9 @@ def ingest(
         alerts: list[Any] = []
         if result.extracted and store is not None:
             from vigil.analyze.alerts import alerts_after_ingest
+            from vigil.analyze.delivery import DeliveryPolicy
 
-            alerts = alerts_after_ingest(store, result.article_ids)
+            alerts = alerts_after_ingest(store, result.article_ids, policy=DeliveryPolicy.from_settings(state.settings))
     summary = {
         "ingested": result.ingested,
         "exact_duplicates": result.exact_duplicates,

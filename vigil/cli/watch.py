@@ -179,11 +179,19 @@ def watch_edit(
             with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as fh:
                 fh.write(current)
                 tmp = Path(fh.name)
+            subprocess.run([*editor.split(), str(tmp)], check=True)  # noqa: S603
             try:
-                subprocess.run([*editor.split(), str(tmp)], check=True)  # noqa: S603
                 watch, text = load_watch(tmp)
-            finally:
-                tmp.unlink(missing_ok=True)
+                if watch.name != name:
+                    raise WatchError(
+                        f"key 'name': the edited watch is named {watch.name!r}, not {name!r}; names cannot change."
+                    )
+            except WatchError as exc:
+                # the user's edits are kept: fix the file and pass it back
+                raise WatchError(
+                    f"{exc}\nYour edits are kept in {tmp}; fix them and run `vigil watch edit {name} --file {tmp}`."
+                ) from None
+            tmp.unlink(missing_ok=True)
         if watch.name != name:
             raise WatchError(
                 f"key 'name': the edited watch is named {watch.name!r}, not {name!r}; names cannot change."
@@ -193,13 +201,22 @@ def watch_edit(
 
 
 @watch_app.command("delete")
-def watch_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Watch name.")]) -> None:
-    """Delete a watch with its alerts, briefs and probability log."""
+def watch_delete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    purge: Annotated[bool, typer.Option("--purge", help="Also delete its alerts, briefs and probability log.")] = False,
+) -> None:
+    """Delete a watch; one with alerts, briefs or a probability log only with --purge."""
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
-        if not db.delete_watch(store, name):
+        if db.get_watch_yaml(store, name) is None:
             raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
+        history = {k: v for k, v in db.watch_history(store, name).items() if v}
+        if history and not purge:
+            held = ", ".join(f"{v} {k}" for k, v in history.items())
+            raise VigilError(f"Watch {name!r} has {held}; deleting it deletes them too. Repeat with --purge.")
+        db.delete_watch(store, name)
     console.print(f"watch [bold]{name}[/] deleted")
 
 
@@ -516,7 +533,11 @@ def alerts_cmd(
         if evaluate:
             if watch is None:
                 raise typer.BadParameter("name the watch to evaluate", param_hint="--watch")
-            fired = evaluate_alerts(store, _watch(store, watch), evaluate)
+            from vigil.analyze.delivery import DeliveryPolicy
+            from vigil.cli.main import _state
+
+            policy = DeliveryPolicy.from_settings(_state(ctx).settings)
+            fired = evaluate_alerts(store, _watch(store, watch), evaluate, policy=policy)
             console.print(f"{len(fired)} new alerts")
             return
         rows = db.list_alerts(store, watch=watch, limit=limit)

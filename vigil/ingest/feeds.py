@@ -25,9 +25,13 @@ __all__ = ["UnsafeXMLError", "defuse_xml", "read_feed"]
 
 logger = logging.getLogger(__name__)
 
+# Every part matches in one way only (disjoint first characters, comments and processing
+# instructions end at their first terminator, atomic groups), so a failed match is linear in the
+# input: no nested quantifiers for a crafted prologue to backtrack through.
 _PROLOGUE_DOCTYPE = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*(<!DOCTYPE\b(?:[^\[>]|\[.*?\]\s*)*>)",
-    re.S | re.I,
+    rb"\A(?:\xef\xbb\xbf)?(?>(?:\s|<\?(?:[^?]|\?(?!>))*+\?>|<!--(?:[^-]|-(?!->))*+-->)*+)"
+    rb"(<!DOCTYPE\b(?>(?:[^\[>]|\[[^\]]*+\])*+)>)",
+    re.I,
 )
 MAX_DOCTYPE_BYTES = 1_000_000
 _ENTITY = re.compile(rb"<!ENTITY", re.I)

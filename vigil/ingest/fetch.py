@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
@@ -41,6 +42,55 @@ class Fetcher(Protocol):
     def fetch(self, url: str) -> RawDocument: ...
 
 
+_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+
+
+def decoded(raw: Iterator[bytes], encodings: list[str], limit: int, url: str) -> Iterator[bytes]:
+    """The body of a response with ``Content-Encoding`` ``encodings``, never more than ``limit`` + 1 bytes
+    out of any layer: each gzip/deflate layer is inflated with an output bound, so a small
+    "gzip, gzip" bomb stops at the limit instead of expanding in memory first.
+
+    Raises:
+        FetchError: an encoding other than identity, gzip and deflate (we asked for identity).
+    """
+    stream = raw
+    for encoding in reversed([e for e in encodings if e and e != "identity"]):
+        if encoding not in _WBITS:
+            raise FetchError(
+                f"{url} answered with Content-Encoding {encoding!r} although identity was asked for; refused."
+            )
+        stream = _inflate(stream, _WBITS[encoding], limit)
+    return stream
+
+
+def _raw_chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The body as sent; a response made in memory (``httpx.MockTransport``) has it read already."""
+    if response.is_stream_consumed:
+        yield response.content
+    else:
+        yield from response.iter_raw()
+
+
+def _inflate(chunks: Iterator[bytes], wbits: int, limit: int) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(wbits)
+    produced = 0
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data and produced <= limit:
+                out = inflater.decompress(data, limit + 1 - produced)
+                produced += len(out)
+                if out:
+                    yield out
+                data = inflater.unconsumed_tail
+            if produced > limit:
+                return
+        if produced <= limit:
+            yield inflater.flush(limit + 1 - produced)
+    except zlib.error as exc:
+        raise FetchError(f"the compressed body is damaged ({exc})") from None
+
+
 class HttpxFetcher:
     """Fetch over HTTP(S) with httpx: redirects followed, a timeout, and a cap on the body size.
 
@@ -62,7 +112,8 @@ class HttpxFetcher:
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.timeout),
             follow_redirects=True,
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            # identity: a compressed body is a bomb waiting to expand before any size check
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})},
             transport=transport,
         )
 
@@ -92,7 +143,8 @@ class HttpxFetcher:
                     raise FetchError(self._too_large(url))
                 chunks: list[bytes] = []
                 size = 0
-                for chunk in response.iter_bytes():
+                encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")]
+                for chunk in decoded(_raw_chunks(response), encodings, self.max_bytes, url):
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise FetchError(self._too_large(url))

@@ -20,15 +20,17 @@ the same as with the local engine, and the stored result is the same row for row
 duplicates are extracted before the driver sees that they are duplicates (their extraction
 is dropped): the store is only known to the driver.
 
-Without an address the engine starts Ray on this machine (loopback only, no dashboard, no
-usage reporting) and stops it afterwards; a Ray already initialised in the process is used
-as it is. On a cluster, input paths must be readable by the workers (shared file system).
+Without an address the engine starts Ray on this machine (node address 127.0.0.1, token
+authentication on every service, no dashboard, no usage reporting) and stops it afterwards;
+a Ray already initialised in the process is used as it is. On a cluster, input paths must be
+readable by the workers (shared file system).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -93,7 +95,11 @@ class RayRun:
 def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> bool:
     """Connect to Ray: the cluster at ``address``, or a new local one; False if Ray was already up.
 
-    The local Ray has no dashboard and reports no usage; its processes talk over this node's address.
+    The local Ray advertises 127.0.0.1 as its node address, has no dashboard, reports no usage and
+    requires Ray's token authentication: a random token made here and passed to its processes,
+    unless ``RAY_AUTH_MODE`` is set already. Ray's gRPC services listen on every interface (Ray
+    has no setting to bind them to one address), so the token is what keeps other machines and
+    other local processes from submitting work or reading objects.
 
     Args:
         address: ``ray://host:10001``, ``host:6379`` or ``auto``; None starts Ray here.
@@ -109,9 +115,19 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> b
     if address:
         ray.init(address=address, **common)
     else:
+        if "RAY_AUTH_MODE" not in os.environ:
+            os.environ["RAY_AUTH_MODE"] = "token"
+            os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
+            # Ray reads its configuration when it is imported; reload it so this process uses the token
+            # (the same two calls as Ray's own authentication test helpers).
+            from ray._raylet import AuthenticationTokenLoader, Config
+
+            Config.initialize("")
+            AuthenticationTokenLoader.instance().reset_cache()
         ray.init(
             num_cpus=num_cpus or os.cpu_count() or 1,
             include_dashboard=False,
+            _node_ip_address="127.0.0.1",
             **common,
         )
     return True

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, update
 
 from vigil.errors import StoreError
 from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
@@ -37,6 +37,7 @@ __all__ = [
     "add_brief",
     "add_probability",
     "delete_watch",
+    "watch_history",
     "get_watch_yaml",
     "latest_brief",
     "list_alerts",
@@ -106,6 +107,21 @@ def list_watches(store: Store) -> list[tuple[str, str, datetime]]:
     with store.engine.connect() as conn:
         rows = conn.execute(select(w.c.name, w.c.yaml, w.c.updated_at).order_by(w.c.name)).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def watch_history(store: Store, name: str) -> dict[str, int]:
+    """How many alerts, briefs and probability entries a watch has (what deleting it would lose)."""
+    out = {}
+    with store.engine.connect() as conn:
+        for label, table in (
+            ("alerts", schema.alerts),
+            ("briefs", schema.briefs),
+            ("probability entries", schema.scenario_probabilities),
+        ):
+            out[label] = int(
+                conn.execute(select(func.count()).select_from(table).where(table.c.watch == name)).scalar_one()
+            )
+    return out
 
 
 def delete_watch(store: Store, name: str) -> bool:

@@ -141,9 +141,14 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             with self.engine.begin() as conn:
+                # Two processes opening a new store at once must not both migrate it, and a migration
+                # that fails (or a process killed during one) must leave no half-made schema.
                 if self.engine.dialect.name == "postgresql":
-                    # Two processes opening a new database at once must not both migrate it.
                     conn.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+                else:
+                    # pysqlite runs DDL outside any transaction unless one is open: open it, and take
+                    # the write lock now (others wait up to busy_timeout, then find the work done).
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
                 self.applied_migrations = apply_migrations(conn)
         except OperationalError as exc:
             self.engine.dispose()

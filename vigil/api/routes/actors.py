@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
-from vigil.api.pagination import decode_cursor, encode_cursor
+from vigil.api.pagination import cursor_offset, encode_cursor
 from vigil.api.params import ActorId, Cursor, Limit
 from vigil.api.routes.events import events_out
 from vigil.api.schemas import ActorDetail, ActorItem, ActorPage, actor_out
@@ -38,10 +38,7 @@ def list_actors(
     cursor: Cursor = None,
 ) -> ActorPage:
     """Actors that appear in events, by id."""
-    state = decode_cursor(cursor)
-    offset = state.get("o", 0)
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise ApiError(400, "Invalid cursor: pass back the next_cursor value of a previous page unchanged.")
+    offset = cursor_offset(cursor)
     rows = ctx.store.actors(country=country, sector=sector, search=q, with_events=True, limit=limit + 1, offset=offset)
     nxt = encode_cursor({"o": offset + limit}) if len(rows) > limit else None
     return ActorPage(items=[actor_out(a) for a in rows[:limit]], next_cursor=nxt)

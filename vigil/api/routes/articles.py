@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
-from vigil.api.pagination import decode_cursor, encode_cursor, page_keyset
+from vigil.api.pagination import cursor_offset, encode_cursor, page_keyset
 from vigil.api.params import ArticleId, Cursor, Limit, Since, Until
 from vigil.api.schemas import ArticleItem, ArticlePage, article_detail, article_out
 from vigil.models import Article
@@ -32,10 +32,7 @@ def list_articles(
     store = ctx.store
     if q and q.strip():
         # Best-match order has no key to continue after: the cursor holds an offset.
-        state = decode_cursor(cursor)
-        offset = state.get("o", 0)
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-            raise ApiError(400, "Invalid cursor: pass back the next_cursor value of a previous page unchanged.")
+        offset = cursor_offset(cursor)
         rows = store.articles(
             search=q,
             since=since,

@@ -45,9 +45,18 @@ def _ok(**data: Any) -> dict[str, Any]:
 
 def _parse(text: str) -> Any:
     try:
-        return parse_watch(text, source="request")
+        watch = parse_watch(text, source="request")
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
+    remote = sorted({d.kind for d in watch.delivery if d.kind != "console"})
+    if remote:
+        # a file or webhook delivery is a side effect on this machine or its network: only a local user sets it
+        raise ApiError(
+            403,
+            f"A watch sent over HTTP may deliver alerts to the console only, not by {' or '.join(remote)}; "
+            "set file and webhook deliveries from a local file with `vigil watch create FILE`.",
+        )
+    return watch
 
 
 @router.get("/watches")
@@ -89,10 +98,21 @@ def replace_watch(name: WatchName, body: WatchIn, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.delete("/watches/{name}")
-def delete_watch(name: WatchName, ctx: Ctx) -> dict[str, Any]:
-    """Delete a watch with its alerts, briefs and probability log (write: needs the token)."""
-    if not db.delete_watch(ctx.store, name):
+def delete_watch(
+    name: WatchName,
+    ctx: Ctx,
+    purge: Annotated[
+        bool, Query(description="Also delete the watch's alerts, briefs and probability log (refused otherwise).")
+    ] = False,
+) -> dict[str, Any]:
+    """Delete a watch (write: needs the token). A watch with history is deleted only with ``purge=true``."""
+    if db.get_watch_yaml(ctx.store, name) is None:
         raise ApiError(404, f"No watch named {name!r}.")
+    history = {k: v for k, v in db.watch_history(ctx.store, name).items() if v}
+    if history and not purge:
+        held = ", ".join(f"{v} {k}" for k, v in history.items())
+        raise ApiError(409, f"Watch {name!r} has {held}; deleting it deletes them too. Repeat with ?purge=true.")
+    db.delete_watch(ctx.store, name)
     return _ok(deleted=name)
 
 

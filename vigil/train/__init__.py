@@ -1,0 +1,1 @@
+"""Training data and model fitting for Vigil's coders."""
