@@ -150,7 +150,14 @@ def load(paths: list[Path], shared: Path) -> list[AnnotatedSentence]:
                 raise ConfigError(f"{where}: unknown root or modality in {event}")
             (s0, s1), (t0, t1) = event["source"], event["target"]
             events.append(
-                {**event, "source": sentence[s0:s1], "target": sentence[t0:t1], "quad": ROOT_QUAD[event["event"]]}
+                {
+                    **event,
+                    "source": sentence[s0:s1],
+                    "target": sentence[t0:t1],
+                    "source_span": (s0, s1),
+                    "target_span": (t0, t1),
+                    "quad": ROOT_QUAD[event["event"]],
+                }
             )
         out.append(
             AnnotatedSentence(record["id"], record["corpus"], record["article"], record.get("date"), sentence,
