@@ -7,7 +7,7 @@ PORT ?= 8765
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck clean-demo
+.PHONY: install demo test lint typecheck clean-demo fuzz
 
 $(STAMP): pyproject.toml requirements.lock scripts/install-system-deps
 	bash scripts/install-system-deps
@@ -35,6 +35,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check vigil tests
 	$(BIN)/ruff format --check vigil tests
 	$(BIN)/mypy
+
+FUZZ_SECONDS ?= 1800
+fuzz: $(STAMP)  # coverage-guided fuzzing of the readers (not in CI): make fuzz FUZZ_SECONDS=1800
+	$(BIN)/python -m pip install --quiet "atheris==2.3.0"
+	$(BIN)/python scripts/fuzz-readers -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=3072 -print_final_stats=1
 
 clean-demo:
 	rm -f $(DB) $(DB)-wal $(DB)-shm

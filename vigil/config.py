@@ -33,6 +33,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "vigil.db", "Store location: a SQLite file path or a database URL."),
+    Setting("shared", "../shared", "Folder of the shared corpus that the project's annotations refer to."),
     Setting("ingest.batch_size", 150, "Articles written per transaction (and shared out to extraction workers)."),
     Setting("ingest.near_duplicate_threshold", 0.8, "MinHash Jaccard from which an article is a near duplicate."),
     Setting("ingest.max_document_bytes", 5_000_000, "Largest single document accepted; larger ones are rejected."),

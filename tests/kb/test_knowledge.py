@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import vigil.kb
 from vigil.errors import ConfigError
 from vigil.kb import KnowledgeBase, country_actor_id, government_actor_id
 from vigil.kb.knowledge import DEFAULT_FILES
-from vigil.kb.schema import merge
 
 
 def test_knowledge_public_api() -> None:
@@ -30,12 +28,6 @@ def test_knowledge_public_api() -> None:
 def test_knowledge_packaged_files_exist() -> None:
     for path in DEFAULT_FILES:
         assert path.is_file(), path
-
-
-def test_knowledge_load_is_fast() -> None:
-    start = time.perf_counter()
-    KnowledgeBase(merge(list(DEFAULT_FILES)))
-    assert time.perf_counter() - start < 1.5  # target 0.5 s; slack for a shared 2-core machine
 
 
 def test_knowledge_default_load_is_cached(kb) -> None:

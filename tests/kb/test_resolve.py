@@ -164,8 +164,9 @@ def test_resolve_country_from_context_for_named_groups(kb) -> None:
     assert _codes(kb, "ethnic Albanians", None, context)[1:] == ("SRB", "CVL")
 
 
-def test_resolve_plain_group_ignores_context(kb) -> None:
-    assert _codes(kb, "soldiers", None, "Israeli soldiers fired at a crowd in Gaza.")[1:] == (None, "MIL")
+def test_resolve_plain_group_takes_its_country_from_the_sentence(kb) -> None:
+    assert _codes(kb, "soldiers", None, "Israeli soldiers fired at a crowd in Gaza.")[1:] == ("ISR", "MIL")
+    assert _codes(kb, "soldiers", None, "Soldiers fired at a crowd.")[1:] == (None, "MIL")
 
 
 @pytest.mark.parametrize("text", ["it", "they", "He", "the statement", "the talks", "us", "", "  ", "2024"])

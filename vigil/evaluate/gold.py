@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.errors import VigilError
+from vigil.train.annotations import is_reference, resolve_records
 
 __all__ = ["GoldFile", "load_gold"]
 
@@ -37,8 +38,12 @@ def _kind(path: Path, first: dict[str, Any]) -> str:
     raise VigilError(f"{path}: cannot tell the gold schema (events, articles or actors). See eval/dev/README.md.")
 
 
-def load_gold(path: Path) -> GoldFile:
-    """Read a gold JSON Lines file, telling its schema from its name or first record."""
+def load_gold(path: Path, shared: Path | None = None) -> GoldFile:
+    """Read a gold JSON Lines file, telling its schema from its name or first record.
+
+    Records stored by reference to the corpus (the project's annotations) are resolved against
+    ``shared`` (the folder of ``../shared``).
+    """
     records: list[dict[str, Any]] = []
     try:
         with path.open(encoding="utf-8") as fh:
@@ -52,6 +57,8 @@ def load_gold(path: Path) -> GoldFile:
         raise VigilError(f"Cannot read gold file {path}: {exc.strerror}.") from None
     if not records:
         raise VigilError(f"Gold file {path} is empty.")
+    if is_reference(records[0]):
+        records = resolve_records(records, shared or Path("../shared"), source=str(path))
     return GoldFile(path, _kind(path, records[0]), records)
 
 

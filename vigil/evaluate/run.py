@@ -26,7 +26,7 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
     """
     if mode not in MODES:
         raise VigilError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")
-    gold = load_gold(path)
+    gold = load_gold(path, Path(str(settings["shared"])))
     report: dict[str, Any] = {"gold": gold.name, "kind": gold.kind, "records": len(gold.records)}
     if gold.kind == "events":
         report.update(_events(gold, mode, settings))

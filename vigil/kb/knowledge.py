@@ -36,14 +36,39 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_FILES = tuple(DATA_DIR / name for name in ("countries.yaml", "igos.yaml", "people.yaml", "titles.yaml"))
+DEFAULT_FILES = tuple(
+    DATA_DIR / name
+    for name in (
+        "countries.yaml",
+        "igos.yaml",
+        "organisations.yaml",
+        "people.yaml",
+        "leaders.yaml",
+        "ministers.yaml",
+        "usjpn.yaml",
+        "titles.yaml",
+    )
+)
 
 # Auto-derived surname aliases are skipped for these (common words, first names, frequent family names).
 _SURNAME_STOP = frozenset(
     """may hunt scott miller blair grant wong khan singh shah franco silva park moon song chang young king rice
     bush ban jin lee kim li wang han sun ma chung cho suh shin hong choi koo kang yun tedros costa michel jun
     dong gang amin abbas jiwei jie kun keqiang qiang yi fenghe wanquan shangfu qishan zheng sharif salman
-    johnson jones smith davis wilson lewis""".split()
+    johnson jones smith davis wilson lewis brown white black green glass craft burns wolf duke sessions coats
+    meadows wright wiles garland ross perry kelly ryan price hill stone wood hope long little short bond rose
+    love bell ward cook hall walker martin thomas baker moore taylor clark allen hughes lopez garcia martinez
+    rodriguez gonzalez hernandez perez sanchez ramirez torres flores rivera gomez diaz reyes cruz morales
+    ortiz gutierrez chavez ramos ruiz alvarez mendoza castillo jimenez moreno romero herrera medina aguilar
+    vargas castro guzman fernandez ali ahmed hassan hussein mohammed muhammad ibrahim yusuf mahmoud said
+    nguyen tran pham le hoang phan vu vo dang bui do ho ngo duong ly kumar das rao reddy gupta sharma
+    yamaguchi goto yamada yoshida kobayashi suzuki tanaka watanabe ito nakamura kato sato takahashi
+    saito matsumoto inoue kimura hayashi shimizu yamamoto mori abe ikeda hashimoto ishikawa ogawa okada""".split()
+)
+_HONORIFICS = frozenset(
+    "mr mrs ms miss dr sir dame lord lady gen lt col maj capt sgt adm sen rep gov pres prof rev fr sheikh "
+    "ayatollah imam rabbi bishop cardinal pope king queen prince princess emperor emir sultan president "
+    "premier chancellor minister secretary chairman chairwoman director general mayor judge justice".split()
 )
 _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "de", "da", "von", "van", "der", "la", "le", "di"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -281,14 +306,17 @@ class KnowledgeBase:
                 continue
             surnames[name_key(tokens[-1])].append(entry.id)
         taken = set(self._names.ci) | set(self._countries.ci) | {t.lower() for t in self.data.titles}
+        # A surname names its bearer; a surname several people share names each of them, and a lookup
+        # ranks them by who holds an office on the day, then by file order (people.yaml first).
+        surname_of = {pid: key for key, ids in surnames.items() for pid in ids}
         for entry in self.data.people.values():
             roles = tuple(r for r in (self._clip(r, entry.died) for r in entry.roles) if r is not None)
             aliases = list(entry.aliases)
-            for key, ids in surnames.items():
-                if ids == [entry.id] and len(key) >= 3 and key not in _SURNAME_STOP and key not in taken:
-                    surname = next(t for t in reversed(entry.name.split()) if name_key(t) == key)
-                    if surname not in aliases and name_key(surname) != name_key(entry.name):
-                        aliases.append(surname)
+            key = surname_of.get(entry.id)
+            if key is not None and len(key) >= 3 and key not in _SURNAME_STOP and key not in taken:
+                surname = next(t for t in reversed(entry.name.split()) if name_key(t) == key)
+                if surname not in aliases and name_key(surname) != name_key(entry.name):
+                    aliases.append(surname)
             latest = max(roles, key=lambda r: r.start or date.min) if roles else None
             actor = Actor(
                 entry.id,
@@ -407,9 +435,20 @@ class KnowledgeBase:
         out = []
         for start, end, surface in _find(self._names_re, text):
             ids = self._names.get(surface)
-            if ids:
+            if ids and not self._other_given_name(text, start, end, ids):
                 out.append((start, end, ids))
         return out
+
+    def _other_given_name(self, text: str, start: int, end: int, ids: list[str]) -> bool:
+        """True for a surname that follows another person's given name ("Doug Collins" is not
+        Judith Collins): one capitalised word right before it that is no title or honorific."""
+        if " " in text[start:end].strip() or not all(i.startswith("person:") for i in ids):
+            return False
+        before = re.search(r"([A-Z][\w'’.-]*)\s+$", text[max(0, start - 40) : start])
+        if before is None:
+            return False
+        word = before.group(1).rstrip(".").lower()
+        return word not in self._titles and word not in _HONORIFICS
 
     def lookup(self, name: str, day: date | None = None) -> list[Actor]:
         """Actors whose name, alias or metonym is exactly ``name`` (normalised).

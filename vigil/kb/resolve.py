@@ -266,9 +266,7 @@ class _Resolver:
         named = bool(name) or bool(peoples) or ethnic
         confidence = 0.8
         if not codes:
-            inferred = (
-                self._context_country(excluded | {c for c in codes}) if (named or (head and head.person)) else None
-            )
+            inferred = self._context_country(excluded | {c for c in codes}) if (named or head is not None) else None
             if inferred:
                 codes, confidence = [inferred], 0.55
             elif peoples:

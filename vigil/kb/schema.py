@@ -8,7 +8,7 @@ See ``vigil/kb/README.md`` for the format.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,11 +30,11 @@ __all__ = [
 ]
 
 SECTORS = frozenset(
-    "GOV MIL COP SPY REB LEG JUD PTY OPP ELI BUS MED EDU CVL LAB CRM REF REL AGR HLH UAF IGO NGO UNK".split()
+    "GOV MIL COP SPY REB LEG JUD PTY OPP ELI BUS MED EDU CVL LAB CRM REF REL AGR HLH UAF SEP IGO NGO MNC UNK".split()
 )
 _T = TypeVar("_T")
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SECTIONS = ("countries", "igos", "people", "groups", "former_modifiers", "ethnic_modifiers")
+_SECTIONS = ("countries", "igos", "people", "roles", "groups", "former_modifiers", "ethnic_modifiers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,7 @@ class IgoEntry:
     country: str | None = None
     parent: str | None = None
     region: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class PersonEntry:
     roles: tuple[Role, ...] = ()
     wikidata: str | None = None
     died: date | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,8 @@ class KBData:
     igos: dict[str, IgoEntry] = field(default_factory=dict)
     people: dict[str, PersonEntry] = field(default_factory=dict)
     titles: dict[str, TitleEntry] = field(default_factory=dict)
+    # roles added to people that another file defines: (person id, roles, source, where), applied by merge()
+    extra_roles: list[tuple[str, tuple[Role, ...], str | None, str]] = field(default_factory=list)
     former_modifiers: tuple[str, ...] = ()
     ethnic_modifiers: tuple[str, ...] = ()
 
@@ -104,12 +108,16 @@ class _Where:
     def __init__(self, path: Path, section: str, index: int | None = None, ident: object = None) -> None:
         self.path, self.section, self.index, self.ident = path, section, index, ident
 
-    def error(self, problem: str) -> ConfigError:
+    def place(self) -> str:
         where = f"{self.path}: {self.section}"
         if self.index is not None:
             where += f"[{self.index}]"
         if self.ident is not None:
             where += f" (id {self.ident!r})"
+        return where
+
+    def error(self, problem: str) -> ConfigError:
+        where = self.place()
         return ConfigError(
             f"{where}: {problem}. Fix this entry in the knowledge-base file (format: vigil/kb/README.md)."
         )
@@ -207,7 +215,9 @@ def _prefixed(raw: str, prefix: str) -> str:
 
 def _igo(entry: Any, path: Path, index: int) -> IgoEntry:
     where = _Where(path, "igos", index, entry.get("id") if isinstance(entry, dict) else None)
-    data = _mapping(entry, where, {"id", "name", "aliases", "metonyms", "sector", "country", "parent", "region"})
+    data = _mapping(
+        entry, where, {"id", "name", "aliases", "metonyms", "sector", "country", "parent", "region", "source"}
+    )
     parent = _str(data.get("parent"), where, "parent", required=False)
     return IgoEntry(
         id=_prefixed(str(_str(data.get("id"), where, "id")), "igo"),
@@ -218,6 +228,7 @@ def _igo(entry: Any, path: Path, index: int) -> IgoEntry:
         country=_code(data.get("country"), where, "country", required=False),
         parent=_prefixed(parent, "igo") if parent else None,
         region=_str(data.get("region"), where, "region", required=False),
+        source=_str(data.get("source"), where, "source", required=False),
     )
 
 
@@ -249,7 +260,7 @@ def _role(raw: Any, where: _Where, j: int) -> Role:
 
 def _person(entry: Any, path: Path, index: int) -> PersonEntry:
     where = _Where(path, "people", index, entry.get("id") if isinstance(entry, dict) else None)
-    data = _mapping(entry, where, {"id", "name", "aliases", "country", "wikidata", "died", "roles"})
+    data = _mapping(entry, where, {"id", "name", "aliases", "country", "wikidata", "died", "roles", "source"})
     roles_raw = data.get("roles") or []
     if not isinstance(roles_raw, list):
         raise where.error("'roles' must be a list")
@@ -264,7 +275,19 @@ def _person(entry: Any, path: Path, index: int) -> PersonEntry:
         roles=tuple(_role(r, where, j) for j, r in enumerate(roles_raw)),
         wikidata=wikidata,
         died=_date(data.get("died"), where, "died"),
+        source=_str(data.get("source"), where, "source", required=False),
     )
+
+
+def _extra_roles(entry: Any, path: Path, index: int) -> tuple[str, tuple[Role, ...], str | None, str]:
+    where = _Where(path, "roles", index, entry.get("id") if isinstance(entry, dict) else None)
+    data = _mapping(entry, where, {"id", "roles", "source"})
+    roles_raw = data.get("roles") or []
+    if not isinstance(roles_raw, list) or not roles_raw:
+        raise where.error("'roles' must be a non-empty list")
+    person = _prefixed(str(_str(data.get("id"), where, "id")), "person")
+    roles = tuple(_role(r, where, j) for j, r in enumerate(roles_raw))
+    return person, roles, _str(data.get("source"), where, "source", required=False), where.place()
 
 
 def _titles(groups: Any, path: Path) -> dict[str, TitleEntry]:
@@ -354,6 +377,8 @@ def load_file(path: Path, into: KBData | None = None) -> KBData:
     for i, person in enumerate(_entries(data, "people", path)):
         parsed_person = _person(person, path, i)
         _put(kb.people, parsed_person.id, parsed_person, _Where(path, "people", i, parsed_person.id), seen["people"])
+    for i, extra in enumerate(_entries(data, "roles", path)):
+        kb.extra_roles.append(_extra_roles(extra, path, i))
     if "groups" in data:
         kb.titles.update(_titles(data["groups"], path))
     for key in ("former_modifiers", "ethnic_modifiers"):
@@ -375,4 +400,10 @@ def merge(paths: Sequence[Path]) -> KBData:
     kb = KBData()
     for path in paths:
         load_file(path, kb)
+    for person_id, roles, _source, where in kb.extra_roles:
+        person = kb.people.get(person_id)
+        if person is None:
+            raise ConfigError(f"{where}: no person {person_id!r} to add roles to; define it under 'people' first.")
+        kb.people[person_id] = replace(person, roles=(*person.roles, *roles))
+    kb.extra_roles.clear()
     return kb

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from vigil.errors import ConfigError
 
@@ -125,6 +126,64 @@ class AnnotatedSentence:
     annotator: str | None
 
 
+def is_reference(record: dict[str, Any]) -> bool:
+    """True for a record that points into the corpus instead of holding text."""
+    return "sha1" in record and "corpus" in record and "text" not in record
+
+
+def resolve_records(records: list[dict[str, Any]], shared: Path, source: str = "annotations") -> list[dict[str, Any]]:
+    """By-reference records as the gold schemas of ``eval/dev`` (``text``, ``context``, event actor texts).
+
+    Actor-description records (with ``span``) get ``text`` (the description) and ``context`` (the
+    sentence); event records get ``text`` and their events' ``source``/``target`` strings.
+
+    Raises:
+        ConfigError: an article is missing from the corpus or a sentence has changed.
+    """
+    wanted = {r["corpus"] for r in records if is_reference(r)}
+    if not wanted:
+        return records
+    if not shared.is_dir():
+        raise ConfigError(
+            f"{source} refer to the corpus in {shared}, which is not there: check out the shared data beside "
+            "the project or set the shared folder (setting `shared`, VIGIL_SHARED)."
+        )
+    texts = {(a.corpus, a.key): a.text for a in corpus_articles(shared) if a.corpus in wanted}
+    out = []
+    for n, record in enumerate(records, 1):
+        if not is_reference(record):
+            out.append(record)
+            continue
+        sentence = _sentence(texts, record, f"{source}:{n}")
+        resolved = dict(record)
+        if "span" in record:
+            resolved["text"] = sentence[slice(*record["span"])]
+            resolved["context"] = sentence
+        else:
+            resolved["text"] = sentence
+            resolved["events"] = [
+                {
+                    **e,
+                    "source": sentence[slice(*e["source"])],
+                    "target": sentence[slice(*e["target"])],
+                    "quad": ROOT_QUAD.get(e["event"], e.get("quad")),
+                }
+                for e in record["events"]
+            ]
+        out.append(resolved)
+    return out
+
+
+def _sentence(texts: dict[tuple[str, str], str], record: dict[str, Any], where: str) -> str:
+    text = texts.get((record["corpus"], record["article"]))
+    if text is None:
+        raise ConfigError(f"{where}: article {record['article']!r} not found in {record['corpus']}")
+    sentence = text[record["start"] : record["end"]]
+    if sentence_hash(sentence) != record["sha1"]:
+        raise ConfigError(f"{where}: the sentence at {record['start']}-{record['end']} has changed in the corpus")
+    return sentence
+
+
 def load(paths: list[Path], shared: Path) -> list[AnnotatedSentence]:
     """Annotation files resolved against the corpus; every mismatch is a `ConfigError`."""
     records = []
@@ -138,12 +197,7 @@ def load(paths: list[Path], shared: Path) -> list[AnnotatedSentence]:
     out = []
     for path, number, record in records:
         where = f"{path}:{number}"
-        text = texts.get((record["corpus"], record["article"]))
-        if text is None:
-            raise ConfigError(f"{where}: article {record['article']!r} not found in {record['corpus']}")
-        sentence = text[record["start"] : record["end"]]
-        if sentence_hash(sentence) != record["sha1"]:
-            raise ConfigError(f"{where}: the sentence at {record['start']}-{record['end']} has changed in the corpus")
+        sentence = _sentence(texts, record, where)
         events = []
         for event in record["events"]:
             if event["event"] not in ROOT_QUAD or event["modality"] not in MODALITIES:
