@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,85 @@ def test_500_responses_carry_the_security_headers(writable_db: Path) -> None:
     assert response.status_code == 500
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def _cursor(data: object) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor({"o": 10**30}),
+        _cursor({"o": 1e30}),
+        _cursor({"o": -1}),
+        _cursor({"d": "2020-01-01", "k": [{}]}),
+        _cursor({"d": "2020-01-01", "k": [[1], "a"]}),
+        _cursor({"d": "2020-01-01", "k": "a"}),
+        _cursor({"d": "not a date", "k": []}),
+        _cursor([1, 2]),
+        "!!!not-base64",
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/articles", "/api/articles?q=Trump", "/api/events", "/api/actors"])
+def test_tampered_cursors_are_bad_requests(client, path: str, cursor: str) -> None:  # type: ignore[no-untyped-def]
+    joiner = "&" if "?" in path else "?"
+    response = client.get(f"{path}{joiner}cursor={cursor}")
+    assert response.status_code == 400, response.text
+    assert "Invalid cursor" in response.json()["error"]
+
+
+def test_login_is_rate_limited(web_db: Path) -> None:
+    token = "a-long-test-token-abcdefghijkl"
+    with make_client(web_db, token=token) as c:
+        for _ in range(10):
+            assert c.post("/login", data={"token": "wrong", "next": "/"}).status_code == 401
+        limited = c.post("/login", data={"token": "wrong", "next": "/"})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+        assert c.post("/login", data={"token": token, "next": "/"}).status_code == 429
+
+
+def test_login_throttle_forgets_after_its_window() -> None:
+    from vigil.api.security import LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(attempts=3, window=60.0, clock=lambda: now[0])
+    for _ in range(3):
+        throttle.failed("1.2.3.4")
+    assert throttle.retry_after("1.2.3.4") == 61 and throttle.retry_after("5.6.7.8") == 0
+    now[0] = 61.0
+    assert throttle.retry_after("1.2.3.4") == 0
+
+
+def test_deleting_a_watch_with_history_needs_purge(write_client) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {WRITE_TOKEN}"}
+    name = "japan-us-2024"
+    logged = write_client.post(
+        f"/api/watches/{name}/probabilities", json={"outcome": "trump", "probability": 0.4}, headers=headers
+    )
+    assert logged.status_code == 201, logged.text
+    refused = write_client.delete(f"/api/watches/{name}", headers=headers)
+    assert refused.status_code == 409 and "purge=true" in refused.json()["error"]
+    assert write_client.get(f"/api/watches/{name}").status_code == 200
+    assert write_client.delete(f"/api/watches/{name}?purge=true", headers=headers).status_code == 200
+    assert write_client.get(f"/api/watches/{name}").status_code == 404
+
+
+def test_a_narrower_window_is_cut_from_the_watch_period(client) -> None:  # type: ignore[no-untyped-def]
+    from vigil.analyze.records import load_records
+
+    ctx = client.app.state.vigil
+    watch = ctx.watch("gbr-us-2020")
+    whole = ctx.window(watch)
+    assert ctx.window(watch, since=watch.start, until=watch.end) is whole
+    for since, until in [("2020-03-01", "2020-06-30"), ("2018-01-01", "2020-01-31"), ("2020-11-01", "2021-12-31")]:
+        lo, hi = date.fromisoformat(since), date.fromisoformat(until)
+        cut = ctx.window(watch, since=lo, until=hi)
+        lo_c, hi_c = max(lo, watch.start) if watch.start else lo, min(hi, watch.end) if watch.end else hi
+        assert (cut.since, cut.until) == (lo_c, hi_c)
+        fresh = load_records(ctx.store, since=lo_c, until=hi_c)
+        assert set(cut.records.articles) == set(fresh.articles)
+        assert len(cut.records.events) == len(fresh.events) and len(cut.records.mentions) == len(fresh.mentions)

@@ -126,3 +126,16 @@ def test_compressed_bomb_stops_at_the_size_limit(bomb_server: str, settings: Set
             fetcher.fetch(bomb_server + "/br")
         small = fetcher.fetch(bomb_server + "/plain-gzip")
     assert small.content == b"<rss>" + b"a" * 1000 + b"</rss>"
+
+
+@pytest.mark.parametrize("name", [b"\xff\xff-8", b"no-such-codec", b"\xc3("])
+def test_feed_with_an_unreadable_declared_encoding_is_a_rejection(name: bytes, settings: Settings) -> None:
+    """Found by `make fuzz`: feedparser decodes the declaration's encoding name and raised."""
+    from vigil.ingest.feeds import read_feed
+    from vigil.models import Rejection
+
+    data = b'<?xml version="1.0" encoding="' + name + b'"?>\n<rss version="2.0"><channel><title>t</title>'
+    data += b"<item><title>A</title><description>Some text of the item, long enough.</description></item>"
+    data += b"</channel></rss>"
+    records = list(read_feed(data, origin="feed.xml", settings=settings))
+    assert records and all(isinstance(r, Rejection) or r.text for r in records)

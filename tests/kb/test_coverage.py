@@ -64,7 +64,7 @@ def test_no_office_has_two_holders_on_one_day(data) -> None:  # type: ignore[no-
     clashes = []
     for office, spans in offices.items():
         spans.sort()
-        for (s1, e1, a), (s2, e2, b) in zip(spans, spans[1:], strict=False):
+        for (_s1, e1, a), (s2, _e2, b) in zip(spans, spans[1:], strict=False):
             if a != b and s2 < e1:  # the handover day (s2 == e1) belongs to both
                 clashes.append((office, a, b, s2, e1))
     assert clashes == []

@@ -82,6 +82,28 @@ class Records:
             actors={a.id: a for a in actors},
         )
 
+    def within(self, since: date | None, until: date | None) -> Records:
+        """The records of the articles published in ``[since, until]`` (the same rule as the store's:
+        an undated article is outside any bounded range)."""
+        if since is None and until is None:
+            return self
+        keep = {
+            a.id
+            for a in self.articles.values()
+            if a.published is not None
+            and (since is None or a.published >= since)
+            and (until is None or a.published <= until)
+        }
+        return Records.build(
+            [a for a in self.articles.values() if a.id in keep],
+            sentences=[s for s in self.sentences.values() if s.article_id in keep],
+            mentions=[m for m in self.mentions if m.article_id in keep],
+            events=[e for e in self.events if e.article_id in keep],
+            domains=[d for d in self.domains if d.article_id in keep],
+            tones=[t for t in self.tones if t.article_id in keep],
+            actors=self.actors.values(),
+        )
+
     # --- lookups ---------------------------------------------------------------------
 
     def sentence_text(self, article_id: str, index: int | None) -> str:

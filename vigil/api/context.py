@@ -21,7 +21,7 @@ from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.timeline import watch_articles
 from vigil.analyze.watches import Watch, parse_watch
 from vigil.api.errors import ApiError
-from vigil.api.security import AccessPolicy
+from vigil.api.security import AccessPolicy, LoginThrottle
 from vigil.config import Settings
 from vigil.store import Store, schema
 from vigil.store import analysis as db
@@ -55,6 +55,8 @@ class AppContext:
         self.policy = policy
         self._lock = threading.Lock()
         self._windows: OrderedDict[tuple[Any, ...], WatchWindow] = OrderedDict()
+        self._periods: OrderedDict[tuple[Any, ...], Records] = OrderedDict()
+        self.throttle = LoginThrottle()
 
     def fingerprint(self) -> tuple[int, int]:
         """Changes whenever articles or extractions are added (the cache key's store part)."""
@@ -73,18 +75,37 @@ class AppContext:
         return parse_watch(text, source=name)
 
     def window(self, watch: Watch, since: date | None = None, until: date | None = None) -> WatchWindow:
-        """The watch's records and stories over ``[since, until]`` (default: the watch's period)."""
+        """The watch's records and stories over ``[since, until]``, clamped to the watch's period.
+
+        The watch's whole period is read from the store once per store version; a narrower window
+        is cut from it in memory, so varying ``since``/``until`` costs no store read. Both caches
+        are bounded.
+        """
         lo, hi = since or watch.start, until or watch.end
         if lo is not None and hi is not None and hi < lo:
             raise ApiError(422, f"Invalid request: until ({hi}) is before since ({lo}).")
+        if watch.start is not None and (lo is None or lo < watch.start):
+            lo = watch.start
+        if watch.end is not None and (hi is None or hi > watch.end):
+            hi = watch.end
         digest = hashlib.sha1(repr(watch).encode()).hexdigest()
-        key = (watch.name, digest, lo, hi, self.fingerprint())
+        version = self.fingerprint()
+        key = (watch.name, digest, lo, hi, version)
         with self._lock:
             found = self._windows.get(key)
             if found is not None:
                 self._windows.move_to_end(key)
                 return found
-            records = load_records(self.store, since=lo, until=hi)
+            base_key = (watch.name, digest, version)
+            base = self._periods.get(base_key)
+            if base is None:
+                base = load_records(self.store, since=watch.start, until=watch.end)
+                self._periods[base_key] = base
+                while len(self._periods) > _CACHE_SIZE:
+                    self._periods.popitem(last=False)
+            else:
+                self._periods.move_to_end(base_key)
+            records = base if (lo, hi) == (watch.start, watch.end) else base.within(lo, hi)
             relevant = watch_articles(records, watch)
             stories = cluster_stories([records.articles[a] for a in relevant])
             win = WatchWindow(watch, lo, hi, records, frozenset(relevant), tuple(stories))

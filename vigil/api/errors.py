@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from vigil.api.headers import SECURITY_HEADERS
 from vigil.errors import ConfigError, StoreError, VigilError
 
 __all__ = ["ApiError", "error_payload", "install_error_handlers", "wants_json"]
@@ -90,7 +91,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_any(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "Internal error; the server log has the details.")
+        # Starlette answers unhandled errors outside every middleware: the headers are added here
+        return error_response(request, 500, "Internal error; the server log has the details.", dict(SECURITY_HEADERS))
 
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(StarletteHTTPException, on_http)

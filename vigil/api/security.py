@@ -16,6 +16,10 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -25,25 +29,12 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vigil.api.errors import error_payload
+from vigil.api.headers import CSP, HEADER_PAIRS
 
-__all__ = ["COOKIE", "CSP", "LOOPBACK_HOSTS", "AccessPolicy", "SecurityMiddleware", "is_loopback"]
+__all__ = ["COOKIE", "CSP", "LOOPBACK_HOSTS", "AccessPolicy", "LoginThrottle", "SecurityMiddleware", "is_loopback"]
 
 COOKIE = "vigil_token"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-# Cytoscape.js 3.34 injects one fixed <style> rule for its container; its hash is allowed, nothing else inline.
-_CYTOSCAPE_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"
-CSP = (
-    f"default-src 'self'; script-src 'self'; style-src 'self' {_CYTOSCAPE_STYLE}; img-src 'self' data:; "
-    "font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-]
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _OPEN_PATHS = ("/login", "/static/", "/favicon.ico")
 
@@ -83,6 +74,39 @@ class AccessPolicy:
     def check(self, presented: str | None) -> bool:
         """True when ``presented`` is the token (constant-time comparison)."""
         return presented is not None and hmac.compare_digest(presented.encode(), self.write_token.encode())
+
+
+class LoginThrottle:
+    """At most ``attempts`` failed logins per client address in ``window`` seconds (then 429)."""
+
+    def __init__(self, attempts: int = 10, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.attempts = attempts
+        self.window = window
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str) -> int:
+        """Seconds until ``client`` may try again (0: now)."""
+        with self._lock:
+            recent = self._recent(client)
+            if len(recent) < self.attempts:
+                return 0
+            return max(1, int(recent[0] + self.window - self.clock()) + 1)
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._recent(client).append(self.clock())
+            if len(self._failures) > 10_000:  # bounded: forget the quietest clients
+                for key in [k for k, v in self._failures.items() if not v][:5_000]:
+                    del self._failures[key]
+
+    def _recent(self, client: str) -> deque[float]:
+        now = self.clock()
+        recent = self._failures.setdefault(client, deque())
+        while recent and recent[0] <= now - self.window:
+            recent.popleft()
+        return recent
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -183,7 +207,7 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                headers.extend((k, v) for k, v in _HEADERS if k not in present)
+                headers.extend((k, v) for k, v in HEADER_PAIRS if k not in present)
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                 if cookie is not None and content_type.startswith(b"text/html"):
                     headers.append((b"set-cookie", cookie))

@@ -116,7 +116,13 @@ def read_feed(
     headers = {"content-type": content_type} if content_type else {}
     if url:
         headers["content-location"] = url
-    parsed = feedparser.parse(io.BytesIO(safe), response_headers=headers, sanitize_html=True)
+    try:
+        parsed = feedparser.parse(io.BytesIO(safe), response_headers=headers, sanitize_html=True)
+    except (UnicodeError, LookupError) as exc:  # feedparser decodes the XML declaration's encoding name itself
+        yield Rejection(
+            origin, "file", f"the feed declares an encoding that cannot be read ({exc}); fix its XML declaration"
+        )
+        return
     entries = parsed.get("entries", [])
     if not entries:
         if parsed.get("bozo"):

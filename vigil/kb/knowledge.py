@@ -46,6 +46,7 @@ DEFAULT_FILES = tuple(
         "leaders.yaml",
         "ministers.yaml",
         "usjpn.yaml",
+        "phoenix_agents.yaml",
         "titles.yaml",
     )
 )

@@ -296,7 +296,7 @@ def _titles(groups: Any, path: Path) -> dict[str, TitleEntry]:
     out: dict[str, TitleEntry] = {}
     for i, group in enumerate(groups):
         where = _Where(path, "groups", i, group.get("sector") if isinstance(group, dict) else None)
-        data = _mapping(group, where, {"sector", "person", "titles"})
+        data = _mapping(group, where, {"sector", "person", "titles", "source"})
         sector = str(_sector(data.get("sector"), where))
         person = data.get("person", False)
         if not isinstance(person, bool):

@@ -333,8 +333,17 @@ def login(
     token: Annotated[str, Form(max_length=500)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Check the token and keep it in an HttpOnly, SameSite=Strict cookie."""
+    """Check the token and keep it in an HttpOnly, SameSite=Strict cookie (10 failures a minute per client)."""
+    client = request.client.host if request.client else "unknown"
+    wait = ctx.throttle.retry_after(client)
+    if wait:
+        response = render(
+            request, "login.html", 429, nav=None, next=_safe_next(next), error=f"Too many attempts; wait {wait} s."
+        )
+        response.headers["retry-after"] = str(wait)
+        return response
     if not ctx.policy.check(token.strip()):
+        ctx.throttle.failed(client)
         return render(request, "login.html", 401, nav=None, next=_safe_next(next), error="Wrong token.")
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict", path="/")
