@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -109,40 +109,14 @@ def test_two_processes_opening_a_new_store_migrate_it_once(new_db: Callable[[], 
     assert sorted(names) == sorted(name for name, _ in _migrations())
 
 
-INGEST = """
-import sys
-from vigil.config import load_settings
-from vigil.ingest.pipeline import ingest
-from vigil.extract.parallel import load_extractor
-from vigil.store import open_store
-settings = load_settings(env={}, overrides={"ingest.batch_size": 5, "extract.workers": 1})
-store = open_store(sys.argv[1])
-extractor = load_extractor(settings)
-result = ingest(sys.argv[2:], store, settings, extractor=extractor)
-print(result.ingested, result.extracted, flush=True)
-"""
-
-
-def _counts(location: str) -> dict[str, int]:
-    store = open_store(location)
-    try:
-        with store.engine.connect() as conn:
-            return {
-                name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608 - fixed names
-                for name in ("articles", "sentences", "mentions", "events", "extractions")
-            }
-    finally:
-        store.close()
-
-
-def _slice(tmp_path: Path, n: int) -> str:
+def _slice(folder: Path, n: int) -> str:
     """The first ``n`` Wikinews articles as a CSV of their own (read from ../shared, written to tmp)."""
     import csv
 
     csv.field_size_limit(sys.maxsize)
     with WIKINEWS[0].open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))[:n]
-    path = tmp_path / "slice.csv"
+    path = folder / "slice.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -150,50 +124,156 @@ def _slice(tmp_path: Path, n: int) -> str:
     return str(path)
 
 
-@pytest.mark.slow
-def test_an_ingest_killed_during_extraction_loses_nothing_acknowledged(
-    new_db: Callable[[], str], tmp_path: Path
-) -> None:
-    inputs = [_slice(tmp_path, 40)]
-    whole = new_db()
-    clean = _python(INGEST, whole, *inputs)
-    out, err = clean.communicate(timeout=900)
-    assert clean.returncode == 0, err[-2000:]
-    expected = _counts(whole)
-    assert expected["articles"] == 40 and expected["events"] > 0
+def _ingest(location: str, inputs: str) -> subprocess.Popen[str]:
+    """`vigil ingest` with extraction, 3 articles a batch, in a process of its own."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "vigil", "--db", location, "--set", "ingest.batch_size=3"]
+    command += ["--set", "extract.workers=1", "ingest", inputs]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    killed = new_db()
-    proc = _python(INGEST, killed, *inputs)
-    deadline = time.monotonic() + 600
-    seen = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.5)
-        try:
-            seen = _counts(killed)["articles"]
-        except Exception:  # the store may not exist yet
-            continue
-        if 0 < seen < expected["articles"]:
-            break
-    assert proc.poll() is None, "the ingest ended before it could be killed"
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    partial = _counts(killed)
-    assert 0 < partial["articles"] < expected["articles"]
-    # every stored article is whole: extracted, with its sentences
-    store = open_store(killed)
+
+def _counts(location: str) -> dict[str, int]:
+    store = open_store(location)
     try:
         with store.engine.connect() as conn:
-            unextracted = conn.execute(
+            counts = {
+                name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608 - fixed names
+                for name in ("articles", "sentences", "mentions", "events", "extractions")
+            }
+            counts["unextracted"] = conn.execute(
                 text(
                     "SELECT count(*) FROM articles a "
                     "WHERE NOT EXISTS (SELECT 1 FROM extractions x WHERE x.article_id = a.id)"
                 )
             ).scalar_one()
+            return counts
     finally:
         store.close()
-    assert unextracted == 0
 
-    rerun = _python(INGEST, killed, *inputs)
-    out, err = rerun.communicate(timeout=900)
+
+def _wait_for_articles(location: str, proc: subprocess.Popen[str], below: int) -> int:
+    """Wait until the ingest has stored some (not all) articles; their number."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.3)
+        try:
+            seen = _counts(location)["articles"]
+        except Exception:  # the store may not exist yet
+            continue
+        if 0 < seen < below:
+            return seen
+    raise AssertionError("the ingest ended before the fault could be injected")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int]]:
+    """The 15-article input and the counts of its uninterrupted ingest."""
+    folder = tmp_path_factory.mktemp("faults")
+    inputs = _slice(folder, 15)
+    whole = str(folder / "whole.db")
+    clean = _ingest(whole, inputs)
+    _, err = clean.communicate(timeout=900)
+    assert clean.returncode == 0, err[-2000:]
+    expected = _counts(whole)
+    assert expected["articles"] == 15 and expected["events"] > 0 and expected["unextracted"] == 0
+    return inputs, expected
+
+
+def _rerun_completes(location: str, inputs: str, expected: dict[str, int]) -> None:
+    rerun = _ingest(location, inputs)
+    _, err = rerun.communicate(timeout=900)
     assert rerun.returncode == 0, err[-2000:]
-    assert _counts(killed) == expected
+    assert _counts(location) == expected
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_during_extraction_loses_nothing_acknowledged(
+    new_db: Callable[[], str], corpus: tuple[str, dict[str, int]]
+) -> None:
+    inputs, expected = corpus
+    killed = new_db()
+    proc = _ingest(killed, inputs)
+    _wait_for_articles(killed, proc, expected["articles"])
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    partial = _counts(killed)
+    assert 0 < partial["articles"] < expected["articles"]
+    assert partial["unextracted"] == 0  # every stored article is whole: extracted, with its sentences
+    _rerun_completes(killed, inputs, expected)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path, corpus: tuple[str, dict[str, int]]) -> Iterator[Path]:
+    """A tmpfs of its own, smaller than the whole ingest needs (the tests run as root in CI; elsewhere
+    they are skipped)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    whole = Path(corpus[0]).parent / "whole.db"
+    size = sum(p.stat().st_size for p in whole.parent.glob("whole.db*")) * 6 // 10 // 1024
+    command = ["mount", "-t", "tmpfs", "-o", f"size={size}k", "tmpfs", str(mount)]
+    done = subprocess.run(command, capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()}); CI runs this test as root")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_the_ingest_cleanly_and_a_rerun_completes(
+    small_disk: Path, corpus: tuple[str, dict[str, int]]
+) -> None:
+    inputs, expected = corpus
+    location = str(small_disk / "vigil.db")
+    proc = _ingest(location, inputs)
+    _, err = proc.communicate(timeout=900)
+    assert proc.returncode == 2, err[-2000:]
+    assert "full" in err and "Nothing of this batch was stored" in " ".join(err.split()), err[-2000:]
+    partial = _counts(location)
+    assert partial["articles"] < expected["articles"] and partial["unextracted"] == 0
+    subprocess.run(["mount", "-o", "remount,size=200m", str(small_disk)], check=True)
+    _rerun_completes(location, inputs, expected)
+
+
+@pytest.mark.slow
+def test_a_read_only_store_is_a_clear_error_and_loses_nothing(
+    small_disk: Path, corpus: tuple[str, dict[str, int]]
+) -> None:
+    inputs, expected = corpus
+    subprocess.run(["mount", "-o", "remount,size=200m", str(small_disk)], check=True)
+    location = str(small_disk / "vigil.db")
+    open_store(location).close()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    proc = _ingest(location, inputs)
+    _, err = proc.communicate(timeout=900)
+    assert proc.returncode == 2, err[-2000:]
+    assert "read-only" in " ".join(err.split()).lower(), err[-2000:]
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert _counts(location)["articles"] == 0
+    _rerun_completes(location, inputs, expected)
+
+
+@pytest.mark.slow
+def test_postgresql_restarted_during_an_ingest(new_db: Callable[[], str], corpus: tuple[str, dict[str, int]]) -> None:
+    if not new_db().startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    data = Path(os.environ.get("PG_TEST_DIR", "")) / "data"
+    if not (data / "postmaster.pid").exists():
+        pytest.fail("the PostgreSQL test server's data directory is unknown: run through scripts/pg-test-server")
+    inputs, expected = corpus
+    location = new_db()
+    proc = _ingest(location, inputs)
+    _wait_for_articles(location, proc, expected["articles"])
+    pg_ctl = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1]
+    owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run(
+        [*owner, str(pg_ctl), "-D", str(data), "-m", "fast", "-w", "restart"], check=True, capture_output=True
+    )
+    _, err = proc.communicate(timeout=900)
+    # the ingest either reconnected or stopped with a clear store error; either way nothing is half stored
+    assert proc.returncode in (0, 2), err[-2000:]
+    if proc.returncode == 2:
+        assert "error:" in err and "Traceback" not in err, err[-2000:]
+    assert _counts(location)["unextracted"] == 0
+    _rerun_completes(location, inputs, expected)

@@ -14,6 +14,7 @@ refused on both.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -97,6 +98,20 @@ def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def _read_only(url: str) -> bool:
+    """True when a SQLite store's file, folder or file system cannot be written."""
+    if not url.startswith("sqlite:///"):
+        return False
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return (path.exists() and not os.access(path, os.W_OK)) or not os.access(folder, os.W_OK)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
     # filters (icontains) must match the same rows on both.
@@ -157,6 +172,12 @@ class Store:
                     f"Cannot connect to the PostgreSQL store {self.location}: {str(exc.orig).strip()}. "
                     "Check the URL (postgresql://user:password@host:5432/dbname), that the server is "
                     "running and reachable, and that the database exists."
+                ) from None
+            if _read_only(self.url):
+                raise StoreError(
+                    f"Cannot open store {self.location}: it is read-only (the file, its folder or the file system). "
+                    "Vigil writes to its store and to the -wal and -shm files beside it: make them writable, "
+                    "or copy the store to a writable place. Nothing was changed."
                 ) from None
             raise StoreError(
                 f"Cannot open store {self.location}: {exc.orig}. "
