@@ -89,3 +89,13 @@ def test_dates_resolve_missing_gives_no_note_and_implausible_is_noted() -> None:
 )
 def test_dates_from_url(url: str | None, expected: date | None) -> None:
     assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Wed, 21 Jan 2033333333333333326 17:31:27 GMT", "99999999999999999999-01-01", "2024-99999999999-01"]
+)
+def test_dates_with_overflowing_numbers_are_not_dates(text: str) -> None:
+    """Found by `make fuzz`: a pubDate whose day overflows a C int raised OverflowError."""
+    from vigil.ingest.dates import parse_date
+
+    assert parse_date(text) is None

@@ -50,7 +50,7 @@ class DateResult:
 def _day(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # "Fri, 99999999999999999999 Feb 2026" overflows a C int
         return None
 
 
