@@ -79,3 +79,39 @@ def test_watch_cli_invalid_file_names_key(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "v.db"), "watch", "create", str(bad)])
     assert result.exit_code != 0
     assert "key 'focal'" in str(result.exception)
+
+
+def test_watch_edit_keeps_the_users_edits_when_they_do_not_validate(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from vigil.analyze.watches import example_watches
+
+    db = tmp_path / "v.db"
+    source = tmp_path / "japan.yaml"
+    source.write_text(example_watches()["japan-us-2024.yaml"], encoding="utf-8")
+    run(db, "watch", "create", str(source))
+    editor = tmp_path / "editor.sh"  # an "editor" that appends an invalid key, as a user might
+    editor.write_text('#!/bin/sh\nprintf "\\nfocal_typo: JPN\\n" >> "$1"\n', encoding="utf-8")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = CliRunner().invoke(app, ["--db", str(db), "watch", "edit", "japan-us-2024"])
+    assert result.exit_code != 0
+    message = str(result.exception) + result.output
+    assert "focal_typo" in message and "Your edits are kept in" in message
+    kept = Path(message.split("Your edits are kept in ")[1].split(";")[0])
+    assert kept.read_text(encoding="utf-8").endswith("focal_typo: JPN\n")
+    kept.unlink()
+    assert "focal_typo" not in run(db, "watch", "show", "japan-us-2024", "--json")
+
+
+def test_watch_delete_with_history_needs_purge(tmp_path: Path) -> None:
+    from vigil.analyze.watches import example_watches
+
+    db = tmp_path / "v.db"
+    source = tmp_path / "japan.yaml"
+    source.write_text(example_watches()["japan-us-2024.yaml"], encoding="utf-8")
+    run(db, "watch", "create", str(source))
+    run(db, "scenarios", "japan-us-2024", "--set-probability", "trump", "0.4", "--reason", "test")
+    refused = CliRunner().invoke(app, ["--db", str(db), "watch", "delete", "japan-us-2024"])
+    assert refused.exit_code != 0 and "--purge" in str(refused.exception)
+    run(db, "watch", "delete", "japan-us-2024", "--purge")
+    assert "japan-us-2024" not in run(db, "watch", "list")
