@@ -119,3 +119,16 @@ def test_alerts_console() -> None:
     lines: list[str] = []
     deliver([_alert()], [Delivery("console")], console=lines.append)
     assert lines == ["[alert w/r] 'Aso' in x — “Taro Aso <b>met</b> Trump.”"]
+
+
+def test_articles_outside_the_watch_window_fire_no_alert(
+    seed_store: Store, japan_watch: Watch, pipeline: Any, settings: Settings, tmp_path: Path
+) -> None:
+    assert japan_watch.start is not None and japan_watch.start.year == 2023
+    path = tmp_path / "old.txt"
+    path.write_text(NEW_ARTICLE.replace("date 2024-02-02", "date 2020-03-03"), encoding="utf-8")
+    before = {a.id for a in seed_store.articles(limit=None)}
+    ingest([str(path)], seed_store, settings, extractor=pipeline)
+    new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
+    assert len(new_ids) == 1
+    assert evaluate_alerts(seed_store, japan_watch, new_ids, deliver_to=[]) == []

@@ -249,6 +249,11 @@ def evaluate_alerts(
     if not article_ids or not watch.alerts:
         return []
     new = load_records(store, article_ids=article_ids)
+    if watch.start is not None or watch.end is not None:
+        # the watch's window holds for alerts too: an article published outside it fires nothing
+        new = new.within(watch.start, watch.end)
+    if not new.articles:
+        return []
     new_ids = set(new.articles)
     old_all = load_records(store, since=watch.start, until=watch.end)
     old = Records.build(
