@@ -294,8 +294,8 @@ def test_mentions_stop_at_their_own_name() -> None:
 @pytest.mark.parametrize(
     ("text", "surface", "actor", "sector"),
     [
-        ("The court fined the ministry for contempt.", "The court", "prov:jud", "JUD"),
-        ("Police fired tear gas at protesters in the capital.", "protesters", "prov:cvl", "CVL"),
+        ("The court fined the ministry for contempt.", "The court", "prov:generic:court", "JUD"),
+        ("Police fired tear gas at protesters in the capital.", "protesters", "prov:generic:protesters", "CVL"),
         ("Canada returned the stolen paintings to the government of Peru.", "the government of Peru", "gov:PER", "GOV"),
         ("Chile said a senior rebel commander had surrendered to the army.", "a senior rebel commander", None, None),
     ],

@@ -35,6 +35,7 @@ __all__ = [
     "build_graph",
     "export_graph",
     "find_bridges",
+    "is_generic",
     "tie_changes",
 ]
 
@@ -73,6 +74,11 @@ def _in_window(e: Event, since: date | None, until: date | None) -> bool:
     return not (until is not None and (e.date is None or e.date > until))
 
 
+def is_generic(actor_id: str) -> bool:
+    """True for a provisional group of generic people ("reporters", "the faction", "soldiers")."""
+    return actor_id.startswith("prov:generic:")
+
+
 def build_graph(
     records: Records,
     *,
@@ -96,6 +102,8 @@ def build_graph(
     for e in records.events:
         if not e.source_actor or not e.target_actor or e.source_actor == e.target_actor:
             continue
+        if is_generic(e.source_actor) or is_generic(e.target_actor):
+            continue  # "reporters", "experts": coded, but no node (nor bridge) until a named institution
         if not _in_window(e, since, until):
             continue
         if allowed is not None and e.modality.value not in allowed:

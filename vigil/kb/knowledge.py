@@ -451,6 +451,10 @@ class KnowledgeBase:
         word = before.group(1).rstrip(".").lower()
         return word not in self._titles and word not in _HONORIFICS
 
+    def is_role_noun(self, word: str) -> bool:
+        """True when ``word`` is a title or role noun of the lexicon ("Reporters", "officials")."""
+        return word.lower() in self._titles
+
     def lookup(self, name: str, day: date | None = None) -> list[Actor]:
         """Actors whose name, alias or metonym is exactly ``name`` (normalised).
 

@@ -319,10 +319,25 @@ class _Resolver:
     ) -> Resolution:
         sector = "ELI" if self.former else (sector or (head.sector if head else None))
         code = codes[0] if codes else None
-        slug = "-".join(x for x in ((code or "").lower(), (sector or "").lower()) if x) or "unknown"
+        words, named = self._core_words()
+        # keyed by country and the group's own words, never by sector alone: two ministries are two actors
+        core = slugify(" ".join(words)) or (sector or "").lower()
+        slug = "-".join(x for x in ((code or "").lower(), core) if x) or "unknown"
+        prefix = "prov:" if named else "prov:generic:"
         return Resolution(
-            f"prov:{slug}", self.text, "group", code, sector, confidence, True, head.title if head else None
+            f"{prefix}{slug}", self.text, "group", code, sector, confidence, True, head.title if head else None
         )
+
+    def _core_words(self) -> tuple[list[str], bool]:
+        """The description's own words (no determiners, numbers or country words) and whether they
+        name an institution ("the Foreign Ministry") rather than a kind of people ("reporters")."""
+        text = self.text
+        for start, end, _ in sorted(self.kb.find_countries(text), reverse=True):
+            text = text[:start] + " " + text[end:]
+        words = [w.strip("'’.-") for w in _WORD.findall(re.sub(r"['’]s\b", "", text))]
+        words = [w for w in words if w and w.lower() not in _DETERMINERS]
+        capitalised = [w for w in words if w[:1].isupper() and not self.kb.is_role_noun(w)]
+        return [w.lower() for w in words], bool(capitalised)
 
     def _context_country(self, excluded: set[str]) -> str | None:
         if not self.context:
