@@ -76,3 +76,14 @@ def test_networks_export_reads_back(corpus: Store, gbr_watch: Watch, tmp_path: P
     a, b, data = max(graph.graph.edges(data=True), key=lambda x: x[2]["weight"])
     assert int(back[a][b]["weight"]) == data["weight"] and back[a][b]["relation"] == data["relation"]
     assert back.nodes["person:donald-trump"]["label"] == "Donald Trump"
+
+
+def test_generic_people_are_never_nodes_or_bridges(corpus: Store, gbr_watch: Watch) -> None:
+    from vigil.analyze.networks import is_generic
+
+    records = load_records(corpus)
+    graph = build_graph(records)
+    assert any(is_generic(e.source_actor or "") or is_generic(e.target_actor or "") for e in records.events)
+    assert not any(is_generic(node) for node in graph.graph.nodes)
+    for outcome in find_bridges(records, gbr_watch, graph):
+        assert not any(is_generic(b.actor) for b in outcome.bridges)

@@ -104,3 +104,46 @@ def test_agreement_treats_joint_roots_as_undirected() -> None:
 def test_the_double_annotation_agrees_with_the_first() -> None:
     scores = agreement(load([MAIN], SHARED), load([DOUBLE], SHARED))
     assert scores["sentences"] == 200 and scores["triple_f1"] >= 0.6 and scores["has_event_kappa"] >= 0.6
+
+
+def test_event_dates_refer_to_annotated_events(annotated: list[AnnotatedSentence]) -> None:
+    from datetime import date
+
+    by_id = {a.id: a for a in annotated}
+    records = [json.loads(line) for line in (ANNOTATIONS / "event_dates.jsonl").read_text().splitlines()]
+    assert len(records) >= 200
+    precisions = Counter(r["precision"] for r in records)
+    assert set(precisions) == {"day", "week", "month", "year", "publication"}
+    for r in records:
+        sentence = by_id[r["id"]]
+        assert sentence.events and r["event"] < len(sentence.events)
+        assert (r["expression"] is None) == (r["precision"] == "publication")
+        if r["expression"]:
+            assert sentence.text[slice(*r["expression"])].strip()
+        assert date.fromisoformat(r["date"]) <= date.fromisoformat(r["published"]) or r.get("note")
+
+
+def _report_keys() -> set[tuple[str, str]]:
+    """Every article and every feed item (an item repeated across snapshots: its first file)."""
+    import xml.etree.ElementTree as ET
+
+    keys = {(a.corpus, a.key) for a in corpus_articles(SHARED) if not a.corpus.startswith("feeds/")}
+    seen: set[str] = set()
+    for path in sorted((SHARED / "fixtures/feeds").glob("*.xml")):
+        for item in ET.parse(path).iter("item"):
+            key = (item.findtext("guid") or item.findtext("link") or "").strip()
+            if key and key not in seen:
+                seen.add(key)
+                keys.add((f"feeds/{path.name}", key))
+    return keys
+
+
+def test_story_groups_refer_to_corpus_reports() -> None:
+    keys = _report_keys()
+    groups = [json.loads(line) for line in (ANNOTATIONS / "story_groups.jsonl").read_text().splitlines()]
+    assert len(groups) >= 40
+    for group in groups:
+        assert len(group["reports"]) >= 2
+        assert all((r["corpus"], r["key"]) in keys for r in group["reports"]), group["group"]
+    misses = [json.loads(line) for line in (ANNOTATIONS / "story_near_misses.jsonl").read_text().splitlines()]
+    assert misses and all((m[s]["corpus"], m[s]["key"]) in keys for m in misses for s in ("a", "b"))
