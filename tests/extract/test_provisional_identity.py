@@ -23,7 +23,7 @@ def test_generic_people_are_coded_but_marked_generic() -> None:
     kb = KnowledgeBase.load()
     for text, context in [
         ("reporters", "Kishida told reporters in Tokyo that Japan would respond."),
-        ("experts", "Experts in Japan doubt the plan."),
+        ("journalists", "Journalists in Japan asked the minister."),
         ("the faction", "The faction led by Aso in Japan backed the plan."),
     ]:
         res = resolve_description(kb, text, date(2024, 5, 1), context)

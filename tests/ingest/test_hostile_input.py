@@ -139,3 +139,16 @@ def test_feed_with_an_unreadable_declared_encoding_is_a_rejection(name: bytes, s
     data += b"</channel></rss>"
     records = list(read_feed(data, origin="feed.xml", settings=settings))
     assert records and all(isinstance(r, Rejection) or r.text for r in records)
+
+
+def test_feed_item_with_control_characters_keeps_its_text(settings: Settings) -> None:
+    """Found by `make fuzz`: lxml refused a summary holding control characters and the reader raised."""
+    from vigil.ingest.feeds import read_feed
+    from vigil.models import RawArticle
+
+    data = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>A</title>'
+    data += b"<description>&lt;p&gt;The minister \x0bmet the envoy\x01 on Monday.&lt;/p&gt;&lt;p&gt;More.&lt;/p&gt;"
+    data += b"</description></item></channel></rss>"
+    records = list(read_feed(data, origin="feed.xml", settings=settings))
+    texts = [r.text for r in records if isinstance(r, RawArticle)]
+    assert texts and "met the envoy" in texts[0] and "\x0b" not in texts[0]

@@ -17,6 +17,8 @@ _BLOCKS = {
 }  # fmt: skip
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _TAG = re.compile(r"<[A-Za-z!/]")
+# characters XML cannot hold (lxml refuses them in text): C0 controls but tab and newlines, surrogates
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def fragment_to_text(markup: str) -> str:
@@ -27,6 +29,7 @@ def fragment_to_text(markup: str) -> str:
     Returns:
         The text, paragraphs separated by a blank line.
     """
+    markup = _NOT_XML.sub(" ", markup)
     if not _TAG.search(markup):
         return html.unescape(markup).strip()
     try:
