@@ -77,7 +77,8 @@ def _postgres_admin():  # type: ignore[no-untyped-def]
 
     from vigil.store import store_url
 
-    engine = create_engine(store_url(TEST_POSTGRES), isolation_level="AUTOCOMMIT")
+    # pre-ping: a test may restart the server, which ends the pooled connections
+    engine = create_engine(store_url(TEST_POSTGRES), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     yield engine
     engine.dispose()
 
