@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
-from tests.ingest import SHARED
+from tests.ingest import SHARED, local_server
 from vigil.config import Settings
 from vigil.errors import FetchError
 from vigil.ingest.fetch import Fetcher, HttpxFetcher, MockFetcher, RawDocument
@@ -56,15 +55,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with local_server(_Handler) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
-import threading
 import tracemalloc
 import zlib
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from tests.ingest import local_server
 from vigil.config import Settings
 from vigil.errors import FetchError
 from vigil.ingest.fetch import HttpxFetcher
@@ -100,15 +100,8 @@ class _BombHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def bomb_server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _BombHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with local_server(_BombHandler) as url:
+        yield url
 
 
 def test_compressed_bomb_stops_at_the_size_limit(bomb_server: str, settings: Settings) -> None:
