@@ -145,3 +145,14 @@ def test_feed_item_with_control_characters_keeps_its_text(settings: Settings) ->
     records = list(read_feed(data, origin="feed.xml", settings=settings))
     texts = [r.text for r in records if isinstance(r, RawArticle)]
     assert texts and "met the envoy" in texts[0] and "\x0b" not in texts[0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "text"])
+def test_a_utf16_file_cut_mid_character_is_a_rejection(fmt: str, settings: Settings) -> None:
+    """Found by `make fuzz`: strict UTF-16 decoding raised on truncated data instead of rejecting the file."""
+    from vigil.ingest.readers import _read_document
+    from vigil.models import Rejection
+
+    data = bytes.fromhex("bffffeffff020d40fffffffeffff02ff")[1:]  # the fuzzer's input, minus its reader byte
+    records = list(_read_document(data, fmt, origin=f"x.{fmt}", settings=settings, columns=None))
+    assert records and all(isinstance(r, Rejection) for r in records)

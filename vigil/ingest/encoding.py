@@ -154,7 +154,8 @@ def open_text_stream(stream: BinaryIO, name: str) -> Iterator[io.TextIOWrapper]:
         A context manager giving a text stream over ``stream``; on exit the wrapper is detached,
         so ``stream`` stays open for its owner to close.
     Raises:
-        UndecodableError: binary data, or an encoding that cannot be detected with confidence.
+        UndecodableError: binary data, an encoding that cannot be detected with confidence, or
+            bytes that a detected legacy encoding cannot decode further on.
     """
     sample = stream.read(SAMPLE_BYTES)
     stream.seek(0)
@@ -163,6 +164,11 @@ def open_text_stream(stream: BinaryIO, name: str) -> Iterator[io.TextIOWrapper]:
     wrapper = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
     try:
         yield wrapper
+    except UnicodeDecodeError as exc:  # a strict legacy decoding that breaks after the sample
+        raise UndecodableError(
+            f"{name}: not valid {encoding} text after the part already read ({exc.reason}); "
+            "save the file as UTF-8 and ingest it again"
+        ) from None
     finally:
         wrapper.detach()
 
