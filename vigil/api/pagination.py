@@ -63,7 +63,10 @@ def cursor_offset(cursor: str | None) -> int:
     Raises:
         ApiError: 400 for a cursor that was not made here, or an offset out of range.
     """
-    return _int(decode_cursor(cursor).get("o", 0))
+    state = decode_cursor(cursor)
+    if state and set(state) != {"o"}:  # a cursor of another list (a keyset cursor) is not an offset
+        raise ApiError(400, _BAD)
+    return _int(state.get("o", 0))
 
 
 def _key(value: Any) -> list[Any]:
