@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy.exc import SQLAlchemyError
 
 from tests.conftest import SEED, SHARED, WIKINEWS
@@ -221,43 +220,6 @@ def _extraction_counts(location: str) -> tuple[int, ...]:
             orphans = one(f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT article_id FROM extractions)")
             assert orphans == 0, f"{table} rows of an article whose extraction did not land"
         return tuple(one(f"SELECT count(*) FROM {t}") for t in ("articles", "events", "mentions", "sentences", "tones"))
-
-
-@pytest.mark.slow
-def test_pipeline_kill_9_with_extraction_leaves_no_partial_article(tmp_path: Path) -> None:
-    """Killed mid-ingest with extraction on: each stored article has all of its layers; a re-run completes."""
-    db = str(tmp_path / "crash.db")
-    source = str(WIKINEWS[0])
-    cmd = [
-        sys.executable,
-        "-m",
-        "vigil",
-        "--db",
-        db,
-        "--set",
-        "ingest.batch_size=10",
-        "--set",
-        "extract.workers=1",
-        "ingest",
-        source,
-    ]
-    open_store(db).close()
-    env = {k: v for k, v in os.environ.items() if k != "VIGIL_EXTRACT_ENABLED"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.monotonic() + 120
-    with open_store(db) as watcher:
-        while time.monotonic() < deadline and watcher.count(schema.articles) < 20:
-            time.sleep(0.1)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    partial = _extraction_counts(db)
-    assert 0 < partial[0] < 171, f"the kill should land mid-ingest (stored {partial[0]})"
-    rerun = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    assert rerun.returncode == 0, rerun.stderr
-    reference = str(tmp_path / "reference.db")
-    subprocess.run([*cmd[:4], reference, *cmd[5:]], check=True, capture_output=True, env=env)
-    assert _extraction_counts(db) == _extraction_counts(reference)
-    assert _ids(db) == _ids(reference)
 
 
 def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path) -> None:
