@@ -210,18 +210,6 @@ def test_pipeline_ingest_while_reading_loses_nothing(new_db: Callable[[], str]) 
     assert _consistency(db)[0] == 295
 
 
-def _extraction_counts(location: str) -> tuple[int, ...]:
-    """Counts of the extraction layers, after checking every article was extracted whole."""
-    with open_store(location) as s, s.engine.connect() as con:
-        one = lambda sql: con.exec_driver_sql(sql).scalar_one()  # noqa: E731
-        articles = one("SELECT count(*) FROM articles")
-        assert one("SELECT count(*) FROM extractions") == articles, "an article stored without its extraction"
-        for table in ("events", "mentions", "sentences", "tones"):
-            orphans = one(f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT article_id FROM extractions)")
-            assert orphans == 0, f"{table} rows of an article whose extraction did not land"
-        return tuple(one(f"SELECT count(*) FROM {t}") for t in ("articles", "events", "mentions", "sentences", "tones"))
-
-
 def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path) -> None:
     """With worker processes, batch k+1 is extracted while batch k is written: same store, same counts.
 

@@ -140,6 +140,13 @@ def _counts(location: str) -> dict[str, int]:
                 name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608 - fixed names
                 for name in ("articles", "sentences", "mentions", "events", "extractions")
             }
+            # rows of an article whose extraction did not land: a half-stored article
+            counts["orphans"] = sum(
+                conn.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT article_id FROM extractions)")  # noqa: S608
+                ).scalar_one()
+                for table in ("events", "mentions", "sentences", "tones")
+            )
             counts["unextracted"] = conn.execute(
                 text(
                     "SELECT count(*) FROM articles a "
@@ -198,7 +205,7 @@ def test_an_ingest_killed_during_extraction_loses_nothing_acknowledged(
     proc.communicate(timeout=30)
     partial = _counts(killed)
     assert 0 < partial["articles"] < expected["articles"]
-    assert partial["unextracted"] == 0  # every stored article is whole: extracted, with its sentences
+    assert partial["unextracted"] == partial["orphans"] == 0  # every stored article is whole
     _rerun_completes(killed, inputs, expected)
 
 
@@ -231,7 +238,7 @@ def test_a_full_disk_stops_the_ingest_cleanly_and_a_rerun_completes(
     assert proc.returncode == 2, err[-2000:]
     assert "full" in err and "Nothing of this batch was stored" in " ".join(err.split()), err[-2000:]
     partial = _counts(location)
-    assert partial["articles"] < expected["articles"] and partial["unextracted"] == 0
+    assert partial["articles"] < expected["articles"] and partial["unextracted"] == partial["orphans"] == 0
     subprocess.run(["mount", "-o", "remount,size=200m", str(small_disk)], check=True)
     _rerun_completes(location, inputs, expected)
 
@@ -275,5 +282,6 @@ def test_postgresql_restarted_during_an_ingest(new_db: Callable[[], str], corpus
     assert proc.returncode in (0, 2), err[-2000:]
     if proc.returncode == 2:
         assert "error:" in err and "Traceback" not in err, err[-2000:]
-    assert _counts(location)["unextracted"] == 0
+    after = _counts(location)
+    assert after["unextracted"] == after["orphans"] == 0
     _rerun_completes(location, inputs, expected)
