@@ -180,7 +180,9 @@ def test_deleting_a_watch_with_history_needs_purge(write_client) -> None:  # typ
     headers = {"Authorization": f"Bearer {WRITE_TOKEN}"}
     name = "japan-us-2024"
     logged = write_client.post(
-        f"/api/watches/{name}/probabilities", json={"outcome": "trump", "probability": 0.4}, headers=headers
+        f"/api/watches/{name}/probabilities",
+        json={"outcome": "trump", "probability": 0.4, "reason": "test"},
+        headers=headers,
     )
     assert logged.status_code == 201, logged.text
     refused = write_client.delete(f"/api/watches/{name}", headers=headers)
