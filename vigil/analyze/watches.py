@@ -192,10 +192,9 @@ _REPR.maxlist = _REPR.maxdict = 6
 _REPR.maxlevel = 2
 
 
-def _short(value: Any, limit: int = 120) -> str:
+def _short(value: Any) -> str:
     """A bounded repr for error messages: a huge or deeply nested value never makes a huge message."""
-    text = _REPR.repr(value) if not isinstance(value, str) or limit <= 120 else value
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return _REPR.repr(value)
 
 
 class _V:
@@ -303,7 +302,8 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
     try:
         data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader without aliases
     except yaml.YAMLError as exc:
-        raise WatchError(f"{source}: not valid YAML: {_short(str(exc), 400)}") from None
+        message = str(exc)
+        raise WatchError(f"{source}: not valid YAML: {message[:400]}") from None
     top = v.mapping(data, "(top level)")
     v.known(top, "", _TOP_KEYS)
     name = v.slug(v.text(top, "name", "name", required=True), "name")

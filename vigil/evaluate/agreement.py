@@ -66,7 +66,7 @@ def agreement(first: Sequence[AnnotatedSentence], second: Sequence[AnnotatedSent
     gold = predicted = matched = same_modality = 0
     has_a, has_b = [], []
     for a, b in common:
-        ea, eb = _unique(_spans(a)), _unique(_spans(b))
+        ea, eb = _unique(a.events), _unique(b.events)
         pairs = match_events(ea, eb)
         gold += len(ea)
         predicted += len(eb)
@@ -90,8 +90,3 @@ def agreement(first: Sequence[AnnotatedSentence], second: Sequence[AnnotatedSent
         "modality_agreement": round(same_modality / matched, 3) if matched else None,
     }
 
-
-def _spans(sentence: AnnotatedSentence) -> list[dict[str, Any]]:
-    return [
-        {**e, "source_span": tuple(e["source_span"]), "target_span": tuple(e["target_span"])} for e in sentence.events
-    ]
