@@ -446,3 +446,27 @@ def test_minilm_forward_pass_equals_transformers_bert() -> None:
     alone = np.vstack([int8.logits([item])[0] for item in items])
     assert np.abs(alone - root8).max() < 1e-4
     assert np.abs(int8.logits(items, tokens_per_pass=100)[0] - root8).max() < 1e-4
+
+
+def test_int8_products_are_the_same_bits_either_way(coder: EventCoder, reference_text: str) -> None:
+    """The float32 way of the int8 products (for CPUs without int8 instructions) equals ``torch._int_mm``."""
+    import torch
+
+    from vigil.extract import minilm
+
+    assert coder.expert is not None
+    sentences = [s.strip() for s in reference_text.split(".") if len(s.split()) > 6][:12]
+    items = [CoderInput(s + ".", (0, s.index(" ")), None) for s in sentences]
+    saved = minilm._int_mm_impl
+    try:
+        outputs = {}
+        for impl in (torch._int_mm, minilm._float_int_mm):
+            minilm._int_mm_impl = impl
+            outputs[impl] = [(o.root, o.confidence) for o in coder.predict(items, expert=[True] * len(items))]
+    finally:
+        minilm._int_mm_impl = saved
+    assert len(items) == 12 and outputs[torch._int_mm] == outputs[minilm._float_int_mm]
+    a = torch.randint(-127, 128, (9, 2500), dtype=torch.int8)
+    b = torch.full((2500, 3), 127, dtype=torch.int8)
+    a[0] = 127  # the largest sums: 2,500 x 127 x 127, beyond float32's exact integers in one product
+    assert torch.equal(minilm._float_int_mm(a, b), torch._int_mm(a, b))
