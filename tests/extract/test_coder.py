@@ -457,16 +457,18 @@ def test_int8_products_are_the_same_bits_either_way(coder: EventCoder, reference
     assert coder.expert is not None
     sentences = [s.strip() for s in reference_text.split(".") if len(s.split()) > 6][:12]
     items = [CoderInput(s + ".", (0, s.index(" ")), None) for s in sentences]
-    saved = minilm._int_mm_impl
+    saved = minilm._native_int8
     try:
         outputs = {}
-        for impl in (torch._int_mm, minilm._float_int_mm):
-            minilm._int_mm_impl = impl
-            outputs[impl] = [(o.root, o.confidence) for o in coder.predict(items, expert=[True] * len(items))]
+        for native in (True, False):
+            minilm._native_int8 = native
+            outputs[native] = [(o.root, o.confidence) for o in coder.predict(items, expert=[True] * len(items))]
     finally:
-        minilm._int_mm_impl = saved
-    assert len(items) == 12 and outputs[torch._int_mm] == outputs[minilm._float_int_mm]
-    a = torch.randint(-127, 128, (9, 2500), dtype=torch.int8)
-    b = torch.full((2500, 3), 127, dtype=torch.int8)
-    a[0] = 127  # the largest sums: 2,500 x 127 x 127, beyond float32's exact integers in one product
-    assert torch.equal(minilm._float_int_mm(a, b), torch._int_mm(a, b))
+        minilm._native_int8 = saved
+    assert len(items) == 12 and outputs[True] == outputs[False]
+    gen = torch.Generator().manual_seed(1)
+    for k in (384, 1536, 2500):
+        a = torch.randint(-127, 128, (9, k), dtype=torch.int8, generator=gen)
+        b = torch.randint(-127, 128, (k, 5), dtype=torch.int8, generator=gen)
+        a[0], b[:, 0] = 127, 127  # the largest sums: k x 127 x 127, beyond float32's exact integers
+        assert torch.equal(minilm.float_int_mm(a.float(), b.float()), torch._int_mm(a, b).float())

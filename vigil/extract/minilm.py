@@ -15,7 +15,7 @@ The int32 sums come from ``torch._int_mm`` where the CPU multiplies int8 nativel
 and from float32 products over slices of at most 1,024 columns elsewhere: every partial sum is an
 integer below 2**24 (1,024 x 127 x 127), which float32 holds exactly, so both ways give the same
 bits. On an AVX2-only CPU ``torch._int_mm`` is 5-40 times slower than the float way
-(:func:`int_matmul` times both once per process and keeps the faster).
+(:func:`native_int8` times both once per process, and the faster one is used).
 """
 
 from __future__ import annotations
@@ -35,44 +35,43 @@ __all__ = ["Encoder", "Int8Linear", "load_tokenizer", "read_config"]
 _EXACT_SLICE = 1024  # 1024 * 127 * 127 < 2**24: float32 sums of int8 products stay exact
 
 
-def _float_int_mm(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """``torch._int_mm(a, b)`` through float32 products, bit for bit (see the module docstring)."""
-    total: torch.Tensor | None = None
-    for start in range(0, a.shape[1], _EXACT_SLICE):
-        part = (a[:, start : start + _EXACT_SLICE].float() @ b[start : start + _EXACT_SLICE].float()).to(torch.int32)
-        total = part if total is None else total.add_(part)
-    assert total is not None
-    return total
+def float_int_mm(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """``torch._int_mm(a, b).float()`` from integer-valued float32 matrices, bit for bit.
+
+    Each slice of at most 1,024 columns sums exactly in float32; the slices add up in float64
+    (exact), and the one rounding to float32 at the end is the one ``.float()`` makes of an int32.
+    """
+    k = a.shape[1]
+    if k <= _EXACT_SLICE:
+        return a @ b
+    total = torch.zeros(a.shape[0], b.shape[1], dtype=torch.float64)
+    for start in range(0, k, _EXACT_SLICE):
+        total += a[:, start : start + _EXACT_SLICE] @ b[start : start + _EXACT_SLICE]
+    return total.float()
 
 
-_int_mm_impl: Any = None
+_native_int8: bool | None = None  # torch._int_mm (True) or float_int_mm (False), timed once per process
 
 
-def int_matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """int8 x int8 -> int32 matrix product, by whichever of the two exact ways is faster on this CPU."""
-    global _int_mm_impl
-    if _int_mm_impl is None:
-        _int_mm_impl = _fastest_int_mm()
-    return _int_mm_impl(a, b)
+def native_int8() -> bool:
+    """Whether ``torch._int_mm`` is faster here than :func:`float_int_mm` (the two give the same bits)."""
+    global _native_int8
+    if _native_int8 is None:
+        import time
 
-
-def _fastest_int_mm() -> Any:
-    import time
-
-    gen = torch.Generator().manual_seed(0)
-    a = torch.randint(-127, 128, (128, 384), dtype=torch.int8, generator=gen)
-    b = torch.randint(-127, 128, (384, 1536), dtype=torch.int8, generator=gen)
-    best: tuple[float, Any] | None = None
-    for impl in (torch._int_mm, _float_int_mm):
-        impl(a, b)
-        start = time.perf_counter()
-        for _ in range(3):
-            impl(a, b)
-        elapsed = time.perf_counter() - start
-        if best is None or elapsed < best[0]:
-            best = (elapsed, impl)
-    assert best is not None
-    return best[1]
+        gen = torch.Generator().manual_seed(0)
+        a = torch.randint(-127, 128, (128, 384), dtype=torch.int8, generator=gen)
+        b = torch.randint(-127, 128, (384, 1536), dtype=torch.int8, generator=gen)
+        af, bf = a.float(), b.float()
+        times = []
+        for run in (lambda: torch._int_mm(a, b), lambda: float_int_mm(af, bf)):
+            run()
+            start = time.perf_counter()
+            for _ in range(3):
+                run()
+            times.append(time.perf_counter() - start)
+        _native_int8 = times[0] < times[1]
+    return _native_int8
 
 
 class Int8Linear(torch.nn.Module):
@@ -85,13 +84,20 @@ class Int8Linear(torch.nn.Module):
         self.weight_q = torch.round(w / scale[:, None]).to(torch.int8).t().contiguous()
         self.weight_scale = scale
         self.bias = bias.detach().float()
+        self._weight_f: torch.Tensor | None = None  # weight_q as float32, for CPUs without int8 products
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shape = x.shape
         rows = x.reshape(-1, shape[-1])
         scale = rows.abs().amax(dim=1, keepdim=True).clamp_(min=1e-8).div_(127.0)
-        xq = (rows / scale).round_().to(torch.int8)
-        y = int_matmul(xq, self.weight_q).float().mul_(scale * self.weight_scale).add_(self.bias)
+        xq = (rows / scale).round_()  # integers in [-127, 127]
+        if native_int8():
+            y = torch._int_mm(xq.to(torch.int8), self.weight_q).float()
+        else:
+            if self._weight_f is None:
+                self._weight_f = self.weight_q.float()
+            y = float_int_mm(xq, self._weight_f)
+        y = y.mul_(scale * self.weight_scale).add_(self.bias)
         return y.view(*shape[:-1], y.shape[-1])
 
 
