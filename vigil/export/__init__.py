@@ -216,9 +216,7 @@ def export_to_stream(
         raise ConfigError(f"table={table!r} applies to csv and parquet only: events, actors or mentions.")
     sel = select(store, watch=watch, since=since, until=until)
     counts = _write(sel, spec, out, table)
-    stem = "vigil" + (f"-{watch}" if watch else "") + (f"-{table}" if table else "")
-    if spec.name == "gdelt-mentions":
-        stem += "-mentions"
+    stem = "vigil" + (f"-{watch}" if watch else "") + f"-{table or spec.name}"
     ext = spec.extension if (not spec.tables or table) else "zip"
     return f"{stem}.{ext}", counts
 

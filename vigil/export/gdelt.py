@@ -7,7 +7,8 @@ values. Each Vigil event is one GDELT event with one mention (one sentence of on
 - ``SQLDATE``/``MonthYear``/``Year``/``FractionDate``: the event's date (else the article's).
 - Actors: ``ActorNCode`` is CAMEO's country + type (``JPNGOV``), ``ActorNName`` the actor's name,
   ``ActorNCountryCode`` its ISO-3 country, ``ActorNType1Code`` its sector when CAMEO has that type.
-- ``EventCode``/``EventBaseCode``/``EventRootCode``: the CAMEO code; ``QuadClass`` 1-4 (Vigil's
+- ``EventCode``/``EventBaseCode``/``EventRootCode``: the CAMEO code (a bare root ``07`` as GDELT
+  writes it, ``070``, and base ``070``, root ``07``); ``QuadClass`` 1-4 (Vigil's
   quad 0, neutral statements, is GDELT's 1 as CAMEO 01 "make public statement" is there).
 - ``IsRootEvent``: 1 for the article's first sentence; ``NumMentions``/``NumSources``/
   ``NumArticles``: 1; ``AvgTone``: the article's tone times 100 (GDELT's -100..100 scale).
@@ -34,6 +35,7 @@ from vigil.models import Event
 __all__ = [
     "EVENT_COLUMNS",
     "MENTION_COLUMNS",
+    "cameo_code",
     "event_number",
     "event_rows",
     "mention_rows",
@@ -175,7 +177,7 @@ def event_rows(sel: Selection) -> Iterator[list[str]]:
     for e in sel.events:
         art = sel.records.articles.get(e.article_id)
         day = _day(e, sel)
-        cameo = e.cameo or ""
+        cameo = cameo_code(e.cameo)
         tone = tones.get(e.article_id)
         row = [
             str(event_number(e.id)),
@@ -200,6 +202,12 @@ def event_rows(sel: Selection) -> Iterator[list[str]]:
             provenance_url(art.url if art else None, e.article_id, e.sentence_index),
         ]
         yield row
+
+
+def cameo_code(code: str | None) -> str:
+    """GDELT's ``EventCode`` of a CAMEO code: a bare root ``07`` is ``070`` ("not specified below")."""
+    code = (code or "").strip()
+    return code + "0" if len(code) == 2 else code
 
 
 def _offset(span: tuple[int, int] | None) -> str:
