@@ -119,7 +119,7 @@ def _check_target(path: Path, spec: ExportFormat) -> Path:
         )
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise ConfigError(f"Cannot write {path}: folder {parent} does not exist. Create it first.")
+        raise ConfigError(f"Cannot write {path}: {parent} is not an existing folder. Create the folder first.")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ConfigError(f"Cannot write {path}: folder {parent} is not writable. Choose another output path.")
     if as_dir and path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
