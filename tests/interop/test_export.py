@@ -163,7 +163,7 @@ def test_gdelt_mentions_tsv_carries_the_sentence_and_offsets(
         art = store.get_article(e.article_id)
         assert art is not None
         assert int(row["SentenceID"]) == e.sentence_index + 1
-        assert row["MentionIdentifier"] == (art.url or f"vigil:{art.id}")  # the reference article has no URL
+        assert parse_provenance(row["MentionIdentifier"]) == (art.url, e.article_id, e.sentence_index)
         assert int(row["ActionCharOffset"]) == (e.trigger_span[0] if e.trigger_span else -1)
         if e.source_span is not None and e.source_text:
             start = int(row["Actor1CharOffset"])

@@ -19,7 +19,8 @@ values. Each Vigil event is one GDELT event with one mention (one sentence of on
 
 The Mentions table carries the sentence (``SentenceID``, 1-based), the character offsets of both
 actors and the trigger (``-1`` when unknown), the coder's confidence in percent and the document's
-length and tone; ``MentionIdentifier`` is the article URL (or ``vigil:ARTICLE_ID``).
+length and tone; ``MentionIdentifier`` is the event's ``SOURCEURL`` (as in GDELT, where the first
+mention's identifier is the event's source URL).
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def mention_rows(sel: Selection) -> Iterator[list[str]]:
             added,
             "1",
             (art.source or "") if art else "",
-            (art.url if art and art.url else f"vigil:{e.article_id}"),
+            provenance_url(art.url if art else None, e.article_id, e.sentence_index),
             str(e.sentence_index + 1),
             _offset(e.source_span),
             _offset(e.target_span),
