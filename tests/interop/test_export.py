@@ -426,3 +426,37 @@ def test_bad_input_exits_2_and_writes_nothing(db_path: Path, tmp_path: Path) -> 
         assert message in done.stderr, (args, done.stderr)
     assert kept.read_text(encoding="utf-8") == "an earlier export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.tsv"]  # no partial or temporary file
+
+
+def test_a_write_that_fails_midway_leaves_the_earlier_file(db_path: Path, tmp_path: Path) -> None:
+    """A real write failure (the file-size limit, as a full disk would): exit 2, the earlier file intact."""
+    import resource
+
+    from tests.conftest import copy_store
+
+    work = tmp_path / "work"
+    work.mkdir()
+    store_copy = copy_store(db_path, work / "vigil.db")
+    whole = work / "whole.json"
+    export(store_copy, "plover", "-o", str(whole))
+    # Above what opening the store writes (SQLite's 32 KiB shared-memory file), below the export.
+    limit = 64 * 1024
+    assert whole.stat().st_size > limit + 32 * 1024
+    out = tmp_path / "events.json"
+    out.write_text("an earlier export\n", encoding="utf-8")
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "vigil", "--db", str(store_copy), "export", "plover", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(work)},
+        preexec_fn=small_files,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Could not write" in done.stderr and "earlier file is kept" in done.stderr
+    assert out.read_text(encoding="utf-8") == "an earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.json", "work"]

@@ -21,11 +21,15 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from vigil.errors import ConfigError
+from vigil.errors import ConfigError, VigilError
 from vigil.export.select import Selection, select
 from vigil.store import Store
 
-__all__ = ["FORMATS", "ExportFormat", "ExportResult", "export_to_path", "export_to_stream", "get_format"]
+__all__ = ["FORMATS", "ExportError", "ExportFormat", "ExportResult", "export_to_path", "export_to_stream", "get_format"]
+
+
+class ExportError(VigilError):
+    """An export could not be written (disk full, file too large, permissions); nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +150,25 @@ def export_to_path(
         since, until: inclusive date bounds.
     Raises:
         ConfigError: unknown format or watch, bad range, or an output path that cannot be written.
+        ExportError: writing failed (the temporary file is removed, an earlier file kept).
     """
     spec = get_format(fmt)
     target = Path(path).expanduser()
     parent = _check_target(target, spec)
     sel = select(store, watch=watch, since=since, until=until)
+    try:
+        counts = _write_atomically(sel, spec, target, parent)
+    except OSError as exc:
+        kept = "; the earlier file is kept" if target.exists() else ""
+        raise ExportError(
+            f"Could not write {target}: {exc.strerror or exc}. Nothing was written{kept}. "
+            "Check the free space and permissions, or choose another output path."
+        ) from None
+    return ExportResult(str(target), spec.name, counts)
+
+
+def _write_atomically(sel: Selection, spec: ExportFormat, target: Path, parent: Path) -> dict[str, int]:
+    """Write under a temporary name in ``parent``, then rename into place; remove the temporary on failure."""
     if spec.tables and target.suffix.lower() != ".zip":
         from vigil.export.tables import write_dir
 
@@ -162,7 +180,7 @@ def export_to_path(
                 os.replace(staging / name, target / name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return ExportResult(str(target), spec.name, counts)
+        return counts
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -173,7 +191,7 @@ def export_to_path(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return ExportResult(str(target), spec.name, counts)
+    return counts
 
 
 def _umask() -> int:
