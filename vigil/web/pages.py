@@ -29,6 +29,7 @@ from vigil.api.routes.events import sentence_texts
 from vigil.api.routes.search import search
 from vigil.api.security import COOKIE
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
+from vigil.export import describe as describe_exports
 from vigil.store import analysis as db
 from vigil.web.reader import reader_sentences
 
@@ -120,6 +121,7 @@ def overview(request: Request, name: WatchName, ctx: Ctx) -> Response:
         board=board,
         sparks=sparks,
         names=win.records.name,
+        exports=describe_exports(),
     )
 
 
