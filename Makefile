@@ -27,8 +27,11 @@ demo: $(STAMP)
 	$(BIN)/vigil --db $(DB) brief japan-us-2024
 	$(BIN)/vigil --db $(DB) serve --port $(PORT)
 
+# The whole suite: with VIGIL_TEST_POSTGRES unset, a throw-away PostgreSQL cluster is started for the
+# store tests (scripts/ci-postgres) and stopped afterwards.
 test: $(STAMP)
-	@$(BIN)/python -m pytest; rc=$$?; \
+	@if [ -n "$$VIGIL_TEST_POSTGRES" ]; then $(BIN)/python -m pytest; \
+	else bash scripts/ci-postgres $(BIN)/python -m pytest; fi; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 lint: $(STAMP)

@@ -28,9 +28,35 @@ __all__ = [
     "Role",
     "Sentence",
     "Tone",
+    "STATEMENT",
     "article_id",
+    "article_label",
     "normalise_text",
+    "root_name",
 ]
+
+STATEMENT = "STATEMENT"  # the name of an event coded as a plain statement (no PLOVER root, CAMEO 01, quad 0)
+_LABEL_WORDS = 10
+
+
+def root_name(root: str | None) -> str:
+    """An event's root as users read it: the PLOVER root, or STATEMENT for a plain statement."""
+    return root or STATEMENT
+
+
+def article_label(title: str | None, text: str | None) -> str:
+    """How an article is named wherever users read it: its title, else its first words.
+
+    One rule for the CLI, the dashboard, briefs and alerts: an untitled article is always its first
+    ten words and an ellipsis when there are more.
+    """
+    if title and title.strip():
+        return " ".join(title.split())
+    words = (text or "")[:400].split()
+    if not words:
+        return "(empty article)"
+    more = len(words) > _LABEL_WORDS or len(text or "") > 400
+    return " ".join(words[:_LABEL_WORDS]) + ("…" if more else "")
 
 
 class DateSource(StrEnum):
@@ -121,6 +147,11 @@ class Article:
         """True when the article has no usable date."""
         return self.published is None
 
+    @property
+    def label(self) -> str:
+        """The article's name for users (:func:`article_label`)."""
+        return article_label(self.title, self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -206,6 +237,11 @@ class Event:
     mode: str | None = None
     contexts: tuple[str, ...] = ()
     stance: float | None = None
+
+    @property
+    def root_name(self) -> str:
+        """The root as users read it (:func:`root_name`): STATEMENT when there is no PLOVER root."""
+        return root_name(self.root)
 
     @property
     def id(self) -> str:

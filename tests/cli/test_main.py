@@ -59,6 +59,9 @@ def test_cli_exit_code_2_for_usage_and_fatal_errors(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     bad_format = vigil(tmp_path / "v.db", "ingest", "--format", "docx", str(SEED))
     assert bad_format.returncode == 2
+    no_store = vigil(tmp_path / "v.db", "show", "0000000000")
+    assert no_store.returncode == 2 and "No store at" in no_store.stderr and not (tmp_path / "v.db").exists()
+    assert vigil(tmp_path / "v.db", "ingest", "--no-extract", str(SEED)).returncode == 0
     no_article = vigil(tmp_path / "v.db", "show", "0000000000")
     assert no_article.returncode == 2 and "No article" in no_article.stderr
     bad_date = vigil(tmp_path / "v.db", "articles", "--since", "yesterday")

@@ -1,15 +1,41 @@
-"""Small helpers every command module shares: option parsing and JSON output."""
+"""What every command module shares: option parsing, the consoles, tables that suit the output, JSON.
+
+On a terminal, tables are Rich tables fitted to its width. When standard output is not a terminal
+(a pipe, a file, a CI log), nothing is wrapped: summary lines come out whole, and tables as
+tab-separated lines with a header, one row per line, so ``grep``, ``cut`` and spreadsheets read them.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
-__all__ = ["parse_day", "print_json"]
+from vigil.errors import VigilError
+
+__all__ = [
+    "console",
+    "err",
+    "missing_store",
+    "parse_day",
+    "print_json",
+    "print_lines",
+    "print_table",
+    "require_choice",
+]
+
+console = Console()
+console.soft_wrap = not console.is_terminal
+err = Console(stderr=True)
+err.soft_wrap = not err.is_terminal
 
 
 def parse_day(value: str | None, name: str) -> date | None:
@@ -22,6 +48,68 @@ def parse_day(value: str | None, name: str) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.", param_hint=name) from None
 
 
+def require_choice(value: str | None, valid: Iterable[str], name: str) -> str | None:
+    """``value`` if it is one of ``valid`` (case-insensitive, returned in the valid spelling), else a usage error."""
+    if value is None:
+        return None
+    choices = list(valid)
+    for choice in choices:
+        if value.casefold() == choice.casefold():
+            return choice
+    raise typer.BadParameter(f"unknown value {value!r}; valid values: {', '.join(choices)}.", param_hint=name)
+
+
 def print_json(data: Any) -> None:
     """Write ``data`` as indented JSON to standard output (dates and other objects as strings)."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _plain(cell: Any) -> str:
+    if isinstance(cell, Text):
+        text = cell.plain
+    elif isinstance(cell, str):
+        text = Text.from_markup(cell).plain
+    else:
+        text = str(cell)
+    return " ".join(text.split())
+
+
+def print_table(table: Table, empty: str | None = None) -> None:
+    """Print ``table``: fitted to the terminal, or as tab-separated lines when output is not a terminal.
+
+    ``empty``: the sentence to print instead of an empty table (``"no events match …"``).
+    """
+    if table.row_count == 0 and empty is not None:
+        console.print(empty, markup=False, highlight=False)
+        return
+    if console.is_terminal:
+        console.print(table)
+        return
+    lines = []
+    if table.title:
+        lines.append(f"# {_plain(table.title)}")
+    lines.append("\t".join(_plain(c.header) for c in table.columns))
+    columns = [list(c.cells) for c in table.columns]
+    for i in range(table.row_count):
+        lines.append("\t".join(_plain(col[i]) if i < len(col) else "" for col in columns))
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    """Plain lines, never wrapped by Rich (the terminal wraps long ones itself)."""
+    for line in lines:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def missing_store(location: str) -> VigilError | None:
+    """The error for a command that reads a SQLite store that does not exist (None: it exists, or is a URL)."""
+    if "://" in location:
+        return None
+    path = Path(location).expanduser()
+    if path.exists():
+        return None
+    return VigilError(
+        f"No store at {str(path)!r} (from --db, VIGIL_DB or the default). Give the store with --db PATH, "
+        "or create this one with `vigil ingest FILES...` or `vigil watch create FILE.yaml`."
+    )

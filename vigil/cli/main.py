@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.padding import Padding
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from vigil.cli.common import parse_day, print_json
+from vigil.cli.common import console, err, missing_store, parse_day, print_json, print_table, require_choice
 from vigil.config import SETTINGS, Settings, load_settings
 from vigil.errors import ConfigError, VigilError
-from vigil.store import Store, open_store
+from vigil.store import Store, open_store, schema
 
 app = typer.Typer(
     name="vigil",
@@ -30,8 +31,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
 
 
 @dataclass
@@ -39,7 +38,12 @@ class State:
     settings: Settings
 
     @contextmanager
-    def store(self) -> Iterator[Store]:
+    def store(self, create: bool = False) -> Iterator[Store]:
+        """The configured store; one that does not exist is an error unless ``create`` (ingest, watch create)."""
+        if not create:
+            problem = missing_store(str(self.settings["db"]))
+            if problem is not None:
+                raise problem
         store = open_store(self.settings["db"])
         try:
             yield store
@@ -94,8 +98,8 @@ def ingest(
     ] = None,
 ) -> None:
     """Read articles from files, folders, feeds or web pages into the store."""
-    from vigil.ingest.pipeline import IngestProgress
     from vigil.ingest.pipeline import ingest as run_ingest
+    from vigil.ingest.readers import check_inputs
 
     state = _state(ctx)
     if fmt not in {"auto", "text", "jsonl", "csv", "rss", "html"}:
@@ -106,93 +110,133 @@ def ingest(
         if not sep:
             raise typer.BadParameter(f"expected ours=theirs, got {item!r}", param_hint="--column")
         columns[ours.strip()] = theirs.strip()
+    if engine == "local" and not address and parquet is None:
+        check_inputs(inputs, fmt, columns or None)  # before the models load: a typo costs no waiting
     # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
-    with nullcontext(None) if parquet is not None else state.store() as store:
+    with nullcontext(None) if parquet is not None else state.store(create=True) as store:
         extract = extract and bool(state.settings["extract.enabled"])
         extractor = _extractor(state.settings) if extract and engine == "local" else None
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]ingest"),
-            BarColumn(bar_width=None),
-            TextColumn(
-                "{task.fields[items]} items · {task.fields[ingested]} stored · {task.fields[rejected]} rejected"
-            ),
-            TextColumn("· {task.fields[rate]:.1f}/s"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=False,
-            disable=as_json or not err.is_terminal,
-        )
-        with progress:
-            task = progress.add_task("ingest", total=None, items=0, ingested=0, rejected=0, rate=0.0)
+        progress = _IngestProgress(quiet=as_json)
+        try:
+            if engine != "local" or address or parquet:
+                from vigil.cli.scale import run_engine
 
-            def report(p: IngestProgress) -> None:
-                elapsed = progress.tasks[task].elapsed or 1e-9
-                progress.update(task, items=p.items, ingested=p.ingested, rejected=p.rejected, rate=p.items / elapsed)
-
-            try:
-                if engine != "local" or address or parquet:
-                    from vigil.cli.scale import run_engine
-
-                    result = run_engine(
-                        engine,
-                        inputs,
-                        store,
-                        state.settings,
-                        fmt=fmt,
-                        columns=columns or None,
-                        extract=extract,
-                        address=address,
-                        parquet=parquet,
-                        progress=report,
-                    )
-                else:
-                    assert store is not None
-                    result = run_ingest(
-                        inputs,
-                        store,
-                        state.settings,
-                        fmt=fmt,
-                        columns=columns or None,
-                        extractor=extractor,
-                        progress=report,
-                    )
-            finally:
-                if extractor is not None:
-                    extractor.close()
+                result = run_engine(
+                    engine,
+                    inputs,
+                    store,
+                    state.settings,
+                    fmt=fmt,
+                    columns=columns or None,
+                    extract=extract,
+                    address=address,
+                    parquet=parquet,
+                    progress=progress.report,
+                )
+            else:
+                assert store is not None
+                result = run_ingest(
+                    inputs,
+                    store,
+                    state.settings,
+                    fmt=fmt,
+                    columns=columns or None,
+                    extractor=extractor,
+                    progress=progress.report,
+                )
+        finally:
+            progress.close()
+            if extractor is not None:
+                extractor.close()
         alerts: list[Any] = []
         if result.extracted and store is not None:
             from vigil.analyze.alerts import alerts_after_ingest
             from vigil.analyze.delivery import DeliveryPolicy
 
             alerts = alerts_after_ingest(store, result.article_ids, policy=DeliveryPolicy.from_settings(state.settings))
+    undated = [{"input": r.origin, "where": r.location, "why": r.reason} for r in result.undated_notes]
     summary = {
         "ingested": result.ingested,
         "exact_duplicates": result.exact_duplicates,
         "near_duplicates": result.near_duplicates,
         "extracted": result.extracted,
+        "undated": result.undated,
+        "undated_examples": undated,
         "rejected": [{"input": r.origin, "where": r.location, "reason": r.reason} for r in result.rejected],
         "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in alerts],
     }
     if as_json:
         print_json(summary)
-    else:
-        console.print(
-            f"ingested [bold]{result.ingested}[/] · exact duplicates {result.exact_duplicates} · "
-            f"near duplicates {result.near_duplicates} · extracted {result.extracted} · "
-            f"rejected [bold]{len(result.rejected)}[/]" + (f" · alerts [bold]{len(alerts)}[/]" if alerts else "")
+        raise typer.Exit(result.exit_code)
+    console.print(
+        f"ingested [bold]{result.ingested}[/] · exact duplicates {result.exact_duplicates} · "
+        f"near duplicates {result.near_duplicates} · extracted {result.extracted} · "
+        f"rejected [bold]{len(result.rejected)}[/]" + (f" · alerts [bold]{len(alerts)}[/]" if alerts else "")
+    )
+    if result.undated:
+        err.print(
+            f"[yellow]warning:[/] {result.undated} item{'s' if result.undated != 1 else ''} without a usable date "
+            "(stored undated: timelines, trends and watch windows leave them out)",
+            highlight=False,
         )
-        if result.rejected and not console.is_terminal:
-            for r in result.rejected:
-                sys.stdout.write(f"rejected {r.origin} [{r.location}]: {r.reason}\n")
-        elif result.rejected:
-            table = Table("input", "where", "reason", title="Rejected", show_lines=False)
-            for r in result.rejected[:200]:
-                table.add_row(r.origin, r.location, r.reason)
-            console.print(table)
-            if len(result.rejected) > 200:
-                console.print(f"… and {len(result.rejected) - 200} more (see `vigil status`)")
+        for r in result.undated_notes[:5]:
+            err.print(f"  {r.origin} [{r.location}]: {r.reason}", markup=False, highlight=False)
+    if result.rejected:
+        table = Table("input", "where", "reason", title="Rejected", show_lines=False)
+        for r in result.rejected[:200]:
+            table.add_row(r.origin, r.location, r.reason)
+        print_table(table)
+        if len(result.rejected) > 200:
+            console.print(f"… and {len(result.rejected) - 200} more (see `vigil status`)")
     raise typer.Exit(result.exit_code)
+
+
+class _IngestProgress:
+    """Ingest progress: a live bar on a terminal, a plain line every few seconds otherwise."""
+
+    def __init__(self, quiet: bool, every: float = 5.0) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._last = self._start
+        self._every = every
+        self._quiet = quiet
+        self._bar: Progress | None = None
+        self._task: Any = None
+        if not quiet and err.is_terminal:
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]ingest"),
+                BarColumn(bar_width=None),
+                TextColumn(
+                    "{task.fields[items]} items · {task.fields[ingested]} stored · {task.fields[rejected]} rejected"
+                ),
+                TextColumn("· {task.fields[rate]:.1f}/s"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=False,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("ingest", total=None, items=0, ingested=0, rejected=0, rate=0.0)
+
+    def report(self, p: Any) -> None:
+        now = self._clock()
+        rate = p.items / max(now - self._start, 1e-9)
+        if self._bar is not None:
+            self._bar.update(self._task, items=p.items, ingested=p.ingested, rejected=p.rejected, rate=rate)
+        elif not self._quiet and now - self._last >= self._every:
+            self._last = now
+            err.print(
+                f"ingest: {p.items} items read · {p.ingested} stored · {p.rejected} rejected · "
+                f"{rate:.1f} items/s · {now - self._start:.0f} s",
+                markup=False,
+                highlight=False,
+            )
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _extractor(settings: Settings) -> Any:
@@ -223,9 +267,13 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] 
         return
     size = info["size_bytes"]
     console.print(f"[bold]store[/] {info['store']} ({info['backend']}" + (f", {size / 1e6:.1f} MB)" if size else ")"))
+    if info["first_date"] is None:
+        dates = "no dated articles"
+    else:
+        dates = f"dates {info['first_date']} → {info['last_date']}"
     console.print(
         f"[bold]articles[/] {info['articles']} (near duplicates {info['near_duplicates']}, undated {info['undated']})"
-        f" · dates {info['first_date']} → {info['last_date']}"
+        f" · {dates}"
     )
     console.print(
         f"[bold]extracted[/] {info['extractions']} articles · events {info['events']} · mentions {info['mentions']}"
@@ -233,11 +281,12 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] 
     )
     table = Table("source", "articles", title="Sources")
     for row in info["sources"][:15]:
-        table.add_row(str(row["source"]), str(row["articles"]))
+        table.add_row(row["source"] or "unknown", str(row["articles"]))
     if len(info["sources"]) > 15:
         table.add_row(f"… {len(info['sources']) - 15} more", "")
-    console.print(table)
-    console.print("[bold]languages[/] " + ", ".join(f"{r['language']} {r['articles']}" for r in info["languages"]))
+    print_table(table, empty="sources: none")
+    languages = ", ".join(f"{r['language'] or 'unknown'} {r['articles']}" for r in info["languages"])
+    console.print("[bold]languages[/] " + (languages or "none"))
 
 
 @app.command()
@@ -251,11 +300,12 @@ def articles(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List stored articles, newest first, or best match first with --search."""
+    since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
     with _state(ctx).store() as store:
         rows = store.articles(
             search=search,
-            since=parse_day(since, "--since"),
-            until=parse_day(until, "--until"),
+            since=since_day,
+            until=until_day,
             source=source,
             limit=limit,
         )
@@ -264,9 +314,8 @@ def articles(
         return
     table = Table("id", "date", "source", "title")
     for a in rows:
-        title = a.title or a.text[:80].replace("\n", " ")
-        table.add_row(a.id[:12], str(a.published or "—"), a.source or "—", title)
-    console.print(table)
+        table.add_row(a.id[:12], str(a.published or "undated"), a.source or "unknown", a.label)
+    print_table(table, empty="no articles match" + (" the filters" if search or since or until or source else ""))
 
 
 def _article_summary(a: Any) -> dict[str, Any]:
@@ -305,11 +354,11 @@ def show(
             }
         )
         return
-    console.print(f"[bold]{art.title or '(no title)'}[/]")
+    console.print(Text(art.label, style="bold"))
     console.print(
         f"id {art.id} · {art.published or 'undated'} (date from {art.date_source.value}"
         + (f"; {art.date_note}" if art.date_note else "")
-        + f") · {art.source or 'no source'} · {art.language or '?'}"
+        + f") · {art.source or 'unknown source'} · {art.language or 'unknown language'}"
     )
     if art.url:
         console.print(art.url)
@@ -358,38 +407,48 @@ def extract(
 @app.command()
 def events(
     ctx: typer.Context,
-    actor: Annotated[str | None, typer.Option(help="Source actor id, e.g. gov:JPN or person:fumio-kishida.")] = None,
-    target: Annotated[str | None, typer.Option(help="Target actor id.")] = None,
-    event: Annotated[str | None, typer.Option("--event", help="PLOVER root, e.g. AGREE.")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Source actor: id (gov:JPN, person:fumio-kishida) or name (Fumio Kishida).")
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor: id or name.")] = None,
+    event: Annotated[str | None, typer.Option("--event", help="PLOVER root (e.g. AGREE) or STATEMENT.")] = None,
     quad: Annotated[int | None, typer.Option(min=0, max=4, help="Quad class 0-4.")] = None,
     domain: Annotated[str | None, typer.Option(help="Policy domain of the event's sentence.")] = None,
     modality: Annotated[str | None, typer.Option(help="asserted, intended, hypothetical, negated or reported.")] = None,
-    since: Annotated[str | None, typer.Option()] = None,
-    until: Annotated[str | None, typer.Option()] = None,
+    since: Annotated[str | None, typer.Option(help="On or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="On or before YYYY-MM-DD.")] = None,
     min_confidence: Annotated[float | None, typer.Option(min=0, max=1)] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column in one table (ids, modality, CAMEO).")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List coded events, newest first, each with its sentence."""
-    from vigil.models import Modality
+    from vigil.extract.coder import ROOTS
+    from vigil.extract.domains import DOMAINS
+    from vigil.models import STATEMENT, Modality
 
-    if modality is not None and modality not in {m.value for m in Modality}:
-        raise typer.BadParameter(f"unknown modality {modality!r}", param_hint="--modality")
+    modality = require_choice(modality, [m.value for m in Modality], "--modality")
+    event = require_choice(event, [*ROOTS, STATEMENT], "--event")
+    domain = require_choice(domain, DOMAINS, "--domain")
+    since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
     with _state(ctx).store() as store:
+        source_id = _actor_option(store, actor, "--actor")
+        target_id = _actor_option(store, target, "--target")
         rows = store.events(
-            actor=actor,
-            target=target,
+            actor=source_id,
+            target=target_id,
             root=event,
             quad=quad,
             domain=domain,
             modality=modality,
-            since=parse_day(since, "--since"),
-            until=parse_day(until, "--until"),
+            since=since_day,
+            until=until_day,
             min_confidence=min_confidence,
             limit=limit,
         )
         texts = {e.article_id: store.get_article(e.article_id) for e in rows}
         sentences = {a: {s.index: s for s in store.sentences(a)} for a in texts}
+        names = _actor_names(store, [x for e in rows for x in (e.source_actor, e.target_actor)])
     out: list[dict[str, Any]] = []
     for e in rows:
         art = texts[e.article_id]
@@ -400,8 +459,10 @@ def events(
                 "id": e.id,
                 "date": e.date,
                 "source": e.source_actor,
+                "source_name": names.get(e.source_actor or ""),
                 "target": e.target_actor,
-                "root": e.root,
+                "target_name": names.get(e.target_actor or ""),
+                "root": e.root_name,
                 "quad": e.quad,
                 "cameo": e.cameo,
                 "modality": e.modality.value,
@@ -409,8 +470,9 @@ def events(
                 "stance": e.stance,
                 "contexts": list(e.contexts),
                 "article": e.article_id,
+                "article_label": art.label if art else None,
                 "sentence_index": e.sentence_index,
-                "sentence": sentence,
+                "sentence": " ".join(sentence.split()),
                 "source_text": e.source_text,
                 "target_text": e.target_text,
             }
@@ -418,18 +480,72 @@ def events(
     if as_json:
         print_json(out)
         return
-    table = Table("date", "source", "event", "target", "modality", "conf", "sentence")
+    if not out:
+        filters = _described_filters(
+            actor=actor, target=target, event=event, quad=quad, domain=domain, modality=modality,
+            since=since, until=until, min_confidence=min_confidence,
+        )  # fmt: skip
+        console.print(f"no events match {filters}" if filters else "no events in the store", markup=False)
+        return
+    if wide or not console.is_terminal:
+        table = Table("date", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence")
+        for row in out:
+            table.add_row(
+                str(row["date"] or "undated"),
+                row["source_name"] or "—",
+                f"{row['root']} (q{row['quad']})",
+                row["target_name"] or "—",
+                row["modality"],
+                str(row["cameo"] or ""),
+                f"{row['confidence']:.2f}",
+                row["article"][:12],
+                row["sentence"],
+            )
+        print_table(table)
+        return
     for row in out:
-        table.add_row(
-            str(row["date"] or "—"),
-            f"{row['source']}",
-            f"{row['root'] or 'STATEMENT'} (q{row['quad']})",
-            f"{row['target']}",
-            row["modality"],
-            f"{row['confidence']:.2f}",
-            row["sentence"][:120],
+        head = Text()
+        head.append(str(row["date"] or "undated"), style="bold")
+        head.append(f"  {row['source_name'] or '—'} ")
+        head.append(f"{row['root']}", style="bold cyan")
+        head.append(f" {row['target_name'] or '—'}")
+        head.append(f"  ({row['modality']}, confidence {row['confidence']:.2f})", style="dim")
+        console.print(head)
+        console.print(Padding(Text(row["sentence"], style="italic"), (0, 0, 1, 4)))
+    if len(out) == limit:
+        console.print(f"first {limit} events, newest first (--limit N for more; --wide for ids, CAMEO codes)")
+
+
+def _actor_option(store: Store, value: str | None, option: str) -> str | None:
+    """An actor given by id or by name as its id; an unknown or ambiguous one is a usage error."""
+    if value is None:
+        return None
+    if store.get_actor(value) is not None:
+        return value
+    found = store.actors(search=value, with_events=True, limit=20)
+    exact = [a for a in found if a.name.casefold() == value.casefold()]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0].id
+    if not found:
+        raise typer.BadParameter(
+            f"no actor {value!r} in the store's events; find one with `vigil actors --search NAME`.", param_hint=option
         )
-    console.print(table)
+    listed = "; ".join(f"{a.name} ({a.id})" for a in found[:8])
+    raise typer.BadParameter(f"{value!r} names several actors: {listed}. Give the id.", param_hint=option)
+
+
+def _actor_names(store: Store, ids: list[str | None]) -> dict[str, str]:
+    """Actor id -> name, for the ids given (unknown ids keep their id)."""
+    names: dict[str, str] = {}
+    for actor_id in ids:
+        if actor_id and actor_id not in names:
+            found = store.get_actor(actor_id)
+            names[actor_id] = found.name if found is not None else actor_id
+    return names
+
+
+def _described_filters(**filters: Any) -> str:
+    return " ".join(f"--{k.replace('_', '-')} {v}" for k, v in filters.items() if v is not None)
 
 
 @app.command()
@@ -442,15 +558,23 @@ def actors(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List actors seen in the store's events (knowledge-base and provisional)."""
+    from vigil.kb.schema import SECTORS
+
+    sector = require_choice(sector, sorted(SECTORS), "--sector")
+    if country is not None and not (len(country) == 3 and country.isalpha()):
+        raise typer.BadParameter(f"{country!r} is not an ISO-3 country code (e.g. JPN, USA).", param_hint="--country")
+    country = country.upper() if country else None
     with _state(ctx).store() as store:
         rows = store.actors(country=country, sector=sector, search=search, with_events=True, limit=limit)
     if as_json:
         print_json([_actor_dict(a) for a in rows])
         return
-    table = Table("id", "name", "kind", "country", "sector", "provisional")
+    table = Table("name", "country", "sector", "kind", "id")
     for a in rows:
-        table.add_row(a.id, a.name, a.kind, a.country or "—", a.sector or "—", "yes" if a.provisional else "")
-    console.print(table)
+        kind = a.kind + (" (provisional)" if a.provisional else "")
+        table.add_row(a.name, a.country or "—", a.sector or "—", kind, a.id)
+    filters = _described_filters(country=country, sector=sector, search=search)
+    print_table(table, empty=f"no actors match {filters}" if filters else "no actors in the store's events")
 
 
 def _actor_dict(a: Any) -> dict[str, Any]:
@@ -473,13 +597,22 @@ def actor(
             raise VigilError(f"No actor {actor_id!r} in the store. Find ids with `vigil actors --search NAME`.")
         as_source = store.events(actor=actor_id, limit=limit)
         as_target = store.events(target=actor_id, limit=limit)
+        ev = schema.events
+        totals = {
+            "as_source": store.count(ev, ev.c.source_actor == actor_id),
+            "as_target": store.count(ev, ev.c.target_actor == actor_id),
+        }
+        names = _actor_names(store, [x for e in as_source + as_target for x in (e.source_actor, e.target_actor)])
     data = {
         **_actor_dict(found),
+        "events_as_source": totals["as_source"],
+        "events_as_target": totals["as_target"],
         "as_source": [
             {
                 "date": e.date,
-                "root": e.root,
+                "root": e.root_name,
                 "target": e.target_actor,
+                "target_name": names.get(e.target_actor or ""),
                 "modality": e.modality.value,
                 "article": e.article_id,
             }
@@ -488,8 +621,9 @@ def actor(
         "as_target": [
             {
                 "date": e.date,
-                "root": e.root,
+                "root": e.root_name,
                 "source": e.source_actor,
+                "source_name": names.get(e.source_actor or ""),
                 "modality": e.modality.value,
                 "article": e.article_id,
             }
@@ -499,25 +633,36 @@ def actor(
     if as_json:
         print_json(data)
         return
-    console.print(
-        f"[bold]{found.name}[/] ({found.id}) · {found.kind} · {found.country or '—'} {found.sector or ''}"
-        + (" · provisional" if found.provisional else "")
-    )
+    head = Text()
+    head.append(found.name, style="bold")
+    head.append(f" ({found.id}) · {found.kind} · {found.country or '—'} {found.sector or ''}")
+    if found.provisional:
+        head.append(" · provisional (not in the knowledge base)")
+    console.print(head)
     if found.aliases:
-        console.print("aliases: " + ", ".join(found.aliases))
+        console.print("aliases: " + ", ".join(found.aliases), markup=False, highlight=False)
     for r in found.roles:
-        console.print(f"  {r.title} ({r.country or '—'} {r.sector or ''}) {r.start or '…'} → {r.end or 'now'}")
-    for title, rows, key in (("as source", data["as_source"], "target"), ("as target", data["as_target"], "source")):
-        table = Table("date", "event", key, "modality", "article", title=f"Events {title}")
+        console.print(
+            f"  {r.title} ({r.country or '—'} {r.sector or ''}) {r.start or 'since ?'} → {r.end or 'now'}",
+            markup=False,
+            highlight=False,
+        )
+    for title, key, total in (
+        ("as source", "target", totals["as_source"]),
+        ("as target", "source", totals["as_target"]),
+    ):
+        rows = data[f"as_{title.split()[1]}"]
+        shown = f"{len(rows)} of {total}" if len(rows) < total else str(total)
+        table = Table("date", "event", key, "modality", "article", title=f"Events {title}: {shown}")
         for row in rows:
             table.add_row(
-                str(row["date"] or "—"),
-                str(row["root"] or "STATEMENT"),
-                str(row[key]),
+                str(row["date"] or "undated"),
+                str(row["root"]),
+                str(row[f"{key}_name"] or "—"),
                 row["modality"],
                 row["article"][:12],
             )
-        console.print(table)
+        print_table(table, empty=f"Events {title}: none")
 
 
 # --- evaluation -------------------------------------------------------------------

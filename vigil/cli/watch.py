@@ -14,18 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
-from vigil.cli.common import parse_day
+from vigil.cli.common import console, parse_day, print_table
 from vigil.errors import VigilError
 from vigil.store import Store
 
 __all__ = ["register"]
 
-console = Console()
-err = Console(stderr=True)
 
 watch_app = typer.Typer(help="Create, list, show, edit and delete watches.", no_args_is_help=True)
 
@@ -38,10 +35,10 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _store(ctx: typer.Context) -> Any:
+def _store(ctx: typer.Context, create: bool = False) -> Any:
     from vigil.cli.main import _state
 
-    return _state(ctx).store()
+    return _state(ctx).store(create=create)
 
 
 def _watch(store: Store, name: str) -> Watch:
@@ -67,7 +64,7 @@ def watch_create(
     from vigil.store import analysis as db
 
     watch, text = load_watch(file)
-    with _store(ctx) as store:
+    with _store(ctx, create=True) as store:
         db.save_watch_yaml(store, watch.name, text, create=not replace)
     console.print(
         f"watch [bold]{watch.name}[/] stored: {len(watch.outcomes)} outcomes, {len(watch.alerts)} alert rules"
@@ -106,7 +103,7 @@ def watch_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             ", ".join(str(x) for x in i["outcomes"]),
             f"{i['updated_at']:%Y-%m-%d %H:%M}",
         )
-    console.print(table)
+    print_table(table)
 
 
 @watch_app.command("show")
@@ -275,7 +272,7 @@ def stories_cmd(
     table = Table("story", "first", "last", "reports", "title")
     for s in shown[:200]:
         table.add_row(s.id, str(s.first or "—"), str(s.last or "—"), str(s.reports), s.title or "")
-    console.print(table)
+    print_table(table)
 
 
 def timeline_cmd(
@@ -313,7 +310,7 @@ def timeline_cmd(
             ", ".join(r.domains),
             r.citation.text[:140],
         )
-    console.print(table)
+    print_table(table)
 
 
 def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) -> tuple[Any, Any, Any]:
@@ -367,12 +364,12 @@ def network_cmd(
     table = Table("source", "target", "events", "type")
     for a, b, d in edges[:50]:
         table.add_row(records.name(a), records.name(b), str(d["weight"]), d["relation"])
-    console.print(table)
+    print_table(table)
     if changes:
         t2 = Table("status", "source", "target", "events", "type", title="Ties vs the previous window")
         for c in changes[:30]:
             t2.add_row(c.status, records.name(c.source), records.name(c.target), str(c.weight), c.type)
-        console.print(t2)
+        print_table(t2)
 
 
 def bridges_cmd(
@@ -411,7 +408,7 @@ def bridges_cmd(
                 if b.evidence
                 else "",
             )
-        console.print(table)
+        print_table(table)
 
 
 def trends_cmd(
@@ -446,7 +443,7 @@ def trends_cmd(
             f"{sum(vals) / len(vals):+.2f}" if vals else "—",
             ", ".join(f"{p.week} ({p.value:+.2f})" for p in s.outliers[:6]) or "none",
         )
-    console.print(table)
+    print_table(table)
 
 
 def scenarios_cmd(
@@ -489,7 +486,7 @@ def scenarios_cmd(
             table = Table("at", "outcome", "probability", "reason")
             for r in log:
                 table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
-            console.print(table)
+            print_table(table)
             return
         records = load_records(
             store, since=parse_day(since, "--since") or w.start, until=parse_day(until, "--until") or w.end
@@ -509,7 +506,7 @@ def scenarios_cmd(
                     x.citation.text[:160],
                     f"{x.citation.article_id[:12]} §{x.citation.sentence_index}",
                 )
-        console.print(table)
+        print_table(table)
         for sp in b.signposts:
             console.print(
                 f"  signpost {sp.label}: {'observed' if sp.observed else 'not yet'} ({len(sp.evidence)} sentences)"
@@ -561,7 +558,7 @@ def alerts_cmd(
     for r in rows:
         ev = r.evidence[0] if r.evidence else {}
         table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, str(ev.get("sentence", ""))[:120])
-    console.print(table)
+    print_table(table)
 
 
 def brief_cmd(

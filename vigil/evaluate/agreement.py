@@ -89,4 +89,3 @@ def agreement(first: Sequence[AnnotatedSentence], second: Sequence[AnnotatedSent
         "has_event_kappa": round(float(cohen_kappa_score(has_a, has_b)), 3) if len({*has_a, *has_b}) > 1 else None,
         "modality_agreement": round(same_modality / matched, 3) if matched else None,
     }
-

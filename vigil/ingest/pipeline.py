@@ -48,6 +48,9 @@ class IngestProgress:
     rejected: int = 0
 
 
+UNDATED_NOTES = 20
+
+
 @dataclass(slots=True)
 class IngestResult:
     """What one ingest did."""
@@ -59,6 +62,14 @@ class IngestResult:
     rejected: list[Rejection] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
     keep_ids: bool = True  # False: article_ids stays empty (bounded memory at corpus scale)
+    undated: int = 0  # items read without a usable date (stored undated unless duplicates)
+    undated_notes: list[Rejection] = field(default_factory=list)  # the first few: where, and why
+
+    def note_undated(self, raw: RawArticle) -> None:
+        self.undated += 1
+        if len(self.undated_notes) < UNDATED_NOTES:
+            why = raw.date_note or "no date found in the item"
+            self.undated_notes.append(Rejection(raw.origin, raw.location, why))
 
     @property
     def exit_code(self) -> int:
@@ -142,6 +153,8 @@ def ingest_records(
                 state.rejected += 1
             else:
                 pending.append(record)
+                if record.published is None:
+                    result.note_undated(record)
             if len(pending) >= batch_size:
                 flush()
             if progress is not None:

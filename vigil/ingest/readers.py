@@ -1,8 +1,9 @@
 """The entry point of ingest: files, folders and URLs in, :class:`RawArticle` or :class:`Rejection` out.
 
-One bad item never stops the run: it becomes a :class:`Rejection` saying where it was and why.
-Only a problem with the call itself (an input that does not exist, an unknown format or field
-name) raises :class:`vigil.errors.IngestError`, before anything is read.
+One bad item never stops the run: it becomes a :class:`Rejection` saying where it was and why;
+so does one input path, among others, that does not exist. Only a problem with the call itself
+(no input that exists, an unknown format or field name) raises :class:`vigil.errors.IngestError`,
+before anything is read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from vigil.ingest.formats import FORMATS, detect_format
 from vigil.ingest.records import FIELDS
 from vigil.models import RawArticle, Rejection
 
-__all__ = ["SKIPPED_NAMES", "is_skipped", "iter_folder", "read_inputs"]
+__all__ = ["SKIPPED_NAMES", "check_inputs", "is_skipped", "iter_folder", "read_inputs"]
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +177,14 @@ def _guarded(origin: str, records: Callable[[], Iterator[Record]]) -> Iterator[R
         yield Rejection(origin, "file", f"unexpected error ({type(exc).__name__}: {exc}); please report it")
 
 
-def _validate(inputs: Sequence[str], fmt: str, columns: Mapping[str, str] | None) -> list[str]:
+def check_inputs(
+    inputs: Sequence[str] | str | os.PathLike[str], fmt: str, columns: Mapping[str, str] | None
+) -> list[str]:
+    """The inputs as strings, or :class:`IngestError` for a call that cannot read anything.
+
+    Cheap (no file is opened): commands call it before they load the extraction models. Paths
+    that do not exist are kept when another input exists: reading them yields a rejection.
+    """
     if fmt not in FORMATS:
         raise IngestError(f"Unknown input format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
     unknown = sorted(set(columns or {}) - set(FIELDS))
@@ -187,12 +195,12 @@ def _validate(inputs: Sequence[str], fmt: str, columns: Mapping[str, str] | None
     items = [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
     if not items:
         raise IngestError("No inputs given. Pass file paths, folders or http(s) URLs.")
-    resolved: list[str] = []
-    for item in items:
-        text = os.fspath(item)
-        if not _is_url(text) and not Path(text).exists():
-            raise IngestError(f"Input '{text}' does not exist. Check the path, or pass an http(s) URL.")
-        resolved.append(text)
+    resolved = [os.fspath(item) for item in items]
+    missing = [text for text in resolved if not _is_url(text) and not Path(text).exists()]
+    if len(missing) == len(resolved):
+        names = ", ".join(f"'{m}'" for m in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        verb = "does" if len(missing) == 1 else "do"
+        raise IngestError(f"Input {names} {verb} not exist. Check the path, or pass an http(s) URL.")
     return resolved
 
 
@@ -222,10 +230,10 @@ def read_inputs(
         Rejections carry the origin (path or URL), the location (``"file"``, ``"line N"``,
         ``"item N"``) and an actionable reason.
     Raises:
-        IngestError: at call time, for an unknown format or field, no inputs, or a path that
-            does not exist. Nothing is read in that case.
+        IngestError: at call time, for an unknown format or field, or when no input exists.
+            Nothing is read in that case.
     """
-    resolved = _validate(inputs, fmt, columns)
+    resolved = check_inputs(inputs, fmt, columns)
     return _iter_inputs(resolved, fmt, settings=settings, fetcher=fetcher, columns=columns)
 
 
@@ -249,6 +257,9 @@ def _iter_inputs(
                 )
                 continue
             path = Path(item)
+            if not path.exists():
+                yield Rejection(item, "input", "does not exist: check the path, or pass an http(s) URL")
+                continue
             files = list(iter_folder(path)) if path.is_dir() else [path]
             if path.is_dir() and not files:
                 yield Rejection(item, "file", "folder holds no input files (hidden and licence files are skipped)")

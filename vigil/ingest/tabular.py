@@ -96,6 +96,9 @@ def _rows(
         )
         return
     index = {field: header.index(name) for field, name in mapping.items()}
+    no_date = None
+    if "date" not in mapping:
+        no_date = f"no date column among {', '.join(header)}: name it with --column date=<column>"
     rows = 0
     while True:
         location = f"line {reader.line_num + 1}"
@@ -119,6 +122,8 @@ def _rows(
             yield Rejection(origin, location, "row is not valid UTF-8; convert the file to UTF-8")
             continue
         fields = {field: row[i] if i < len(row) else None for field, i in index.items()}
+        if no_date is not None and not fields.get("date_note"):
+            fields["date_note"] = no_date
         yield build_article(fields, origin=origin, location=location, date_source=DateSource.FIELD, settings=settings)
     if rows == 0:
         yield Rejection(origin, "file", "empty file: a header but no rows")

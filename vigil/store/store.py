@@ -44,6 +44,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 
 from vigil.errors import StoreError
 from vigil.models import (
+    STATEMENT,
     Actor,
     Article,
     DateSource,
@@ -516,7 +517,9 @@ class Store:
             stmt = stmt.where(e.c.source_actor == actor)
         if target is not None:
             stmt = stmt.where(e.c.target_actor == target)
-        if root is not None:
+        if root is not None and root.upper() == STATEMENT:
+            stmt = stmt.where(e.c.root.is_(None))
+        elif root is not None:
             stmt = stmt.where(e.c.root == root.upper())
         if quad is not None:
             stmt = stmt.where(e.c.quad == quad)
