@@ -17,7 +17,7 @@ from typing import Any
 
 from vigil.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "default_setting", "load_settings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
         "extract.events_per_sentence",
         0,
         "Keep only the N most confident events of each sentence (0 = every event; gold sets code about one).",
+    ),
+    Setting(
+        "view.min_confidence",
+        0.05,
+        "Events below this confidence (the chance that an event is right, from the event-precision model) are "
+        "left out of event listings, watch analyses and briefs unless asked for; 0 shows every event.",
     ),
     Setting(
         "extract.transformer",
@@ -175,3 +181,11 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[name] = value
     return out
+
+
+def default_setting(name: str) -> Any:
+    """The packaged default of setting ``name`` (what applies when nothing overrides it)."""
+    for setting in SETTINGS:
+        if setting.name == name:
+            return setting.default
+    raise ConfigError(f"Unknown setting {name!r}.")

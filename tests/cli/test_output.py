@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, WIKINEWS
+from tests.conftest import SEED
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -27,17 +27,17 @@ def vigil(db: Path, *args: str, terminal: bool = False) -> subprocess.CompletedP
 
 @pytest.fixture(scope="module")
 def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reference article and two Wikinews files, extracted."""
+    """The reference article, extracted."""
     db = tmp_path_factory.mktemp("cli") / "v.db"
-    done = vigil(db, "ingest", str(SEED), str(WIKINEWS[0]))
+    done = vigil(db, "ingest", str(SEED))
     assert done.returncode == 0, done.stderr
     return db
 
 
 def test_piped_output_is_whole_lines(seed_db: Path) -> None:
     """Off a terminal: the summary on one line, tables as tab-separated rows with whole sentences."""
-    listed = json.loads(vigil(seed_db, "events", "--json", "--limit", "20").stdout)
-    done = vigil(seed_db, "events", "--limit", "20")
+    listed = json.loads(vigil(seed_db, "events", "--all", "--json", "--limit", "20").stdout)
+    done = vigil(seed_db, "events", "--all", "--limit", "20")
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert lines[0].split("\t") == [
@@ -57,12 +57,12 @@ def test_piped_output_is_whole_lines(seed_db: Path) -> None:
 
 
 def test_events_fit_an_80_column_terminal(seed_db: Path) -> None:
-    done = vigil(seed_db, "events", "--limit", "10", terminal=True)
+    done = vigil(seed_db, "events", "--all", "--limit", "10", terminal=True)
     assert done.returncode == 0, done.stderr
     text = ANSI.sub("", done.stdout)
     lines = text.splitlines()
     assert max(len(x) for x in lines) <= 80
-    listed = json.loads(vigil(seed_db, "events", "--json", "--limit", "10").stdout)
+    listed = json.loads(vigil(seed_db, "events", "--all", "--json", "--limit", "10").stdout)
     first = listed[0]
     assert str(first["date"]) in text and first["root"] in text and (first["source_name"] or "—") in text
     # the sentence is wrapped on lines of its own, never cut: its words all appear, in order
@@ -89,16 +89,20 @@ def test_actor_by_name_and_empty_answers_say_so(seed_db: Path) -> None:
     by_id = json.loads(vigil(seed_db, "events", "--actor", "person:fumio-kishida", "--json").stdout)
     assert by_name == by_id and by_id
     none = vigil(seed_db, "events", "--since", "2031-01-01")
-    assert none.returncode == 0 and none.stdout.strip() == "no events match --since 2031-01-01"
-    statements = json.loads(vigil(seed_db, "events", "--event", "statement", "--json").stdout)
+    assert none.returncode == 0 and none.stdout.startswith("no events match --since 2031-01-01 with confidence")
+    assert "(--all shows every event)" in none.stdout
+    statements = json.loads(vigil(seed_db, "events", "--all", "--event", "statement", "--json").stdout)
     assert statements and {e["root"] for e in statements} == {"STATEMENT"}
     nobody = vigil(seed_db, "actors", "--country", "ISL", "--sector", "MIL")
     assert nobody.returncode == 0 and nobody.stdout.strip() == "no actors match --country ISL --sector MIL"
 
 
 def test_actor_page_counts_are_counts(seed_db: Path) -> None:
-    page = vigil(seed_db, "actor", "person:fumio-kishida", "--limit", "1").stdout
-    data = json.loads(vigil(seed_db, "actor", "person:fumio-kishida", "--json", "--limit", "1").stdout)
+    every = json.loads(vigil(seed_db, "events", "--all", "--json", "--limit", "1000").stdout)
+    sources = [e["source"] for e in every if e["source"]]
+    busiest = max(set(sources), key=sources.count)
+    page = vigil(seed_db, "actor", busiest, "--limit", "1").stdout
+    data = json.loads(vigil(seed_db, "actor", busiest, "--json", "--limit", "1").stdout)
     total = data["events_as_source"]
     assert total > 1 and f"Events as source: 1 of {total}" in page
 
@@ -139,3 +143,15 @@ def test_undated_articles_are_reported_with_the_columns_found(tmp_path: Path) ->
     assert summary["undated"] == 1 and "unparseable date 'notadate'" in summary["undated_examples"][0]["why"]
     fixed = vigil(tmp_path / "w.db", "ingest", "--no-extract", "--json", "--column", "date=when", str(csv_file))
     assert json.loads(fixed.stdout)["undated"] == 0
+
+
+def test_the_default_view_leaves_out_unlikely_events(seed_db: Path) -> None:
+    """Without options, `events` shows the events the precision model finds likely enough; --all every one."""
+    every = json.loads(vigil(seed_db, "events", "--all", "--json", "--limit", "1000").stdout)
+    shown = json.loads(vigil(seed_db, "events", "--json", "--limit", "1000").stdout)
+    floor = json.loads(vigil(seed_db, "settings", "--json").stdout)
+    threshold = next(s["value"] for s in floor if s["name"] == "view.min_confidence")
+    assert 0 < len(shown) < len(every)
+    assert {e["id"] for e in shown} == {e["id"] for e in every if e["confidence"] >= threshold}
+    lowered = json.loads(vigil(seed_db, "--set", "view.min_confidence=0", "events", "--json", "--limit", "1000").stdout)
+    assert len(lowered) == len(every)

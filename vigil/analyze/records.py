@@ -12,11 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from vigil.config import default_setting
 from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import Store
 from vigil.store import analysis as db
 
-__all__ = ["Citation", "Records", "load_records"]
+__all__ = ["VIEW_MIN_CONFIDENCE", "Citation", "Records", "load_records"]
+
+VIEW_MIN_CONFIDENCE = float(default_setting("view.min_confidence"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,7 @@ def load_records(
     until: date | None = None,
     article_ids: Sequence[str] | None = None,
     with_kb: bool = True,
+    min_confidence: float | None = None,
 ) -> Records:
     """Load the articles in a date range (or with the given ids) with every extraction layer.
 
@@ -221,13 +225,16 @@ def load_records(
         since, until: inclusive publication-date bounds.
         article_ids: restrict to these articles.
         with_kb: complete actors (names, roles) from the knowledge base.
+        min_confidence: events below it are left out; None: the default of the setting
+            ``view.min_confidence`` (the default view), 0: every event.
     Returns:
         The :class:`Records`.
     """
     arts = db.load_articles(store, since=since, until=until, ids=article_ids)
     ids = [a.id for a in arts]
     mentions = db.load_mentions(store, ids)
-    events = db.load_events(store, ids)
+    threshold = VIEW_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    events = [e for e in db.load_events(store, ids) if e.confidence >= threshold]
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
     actors = {a.id: a for a in db.load_actors(store, actor_ids)}

@@ -99,7 +99,12 @@ class AppContext:
             base_key = (watch.name, digest, version)
             base = self._periods.get(base_key)
             if base is None:
-                base = load_records(self.store, since=watch.start, until=watch.end)
+                base = load_records(
+                    self.store,
+                    since=watch.start,
+                    until=watch.end,
+                    min_confidence=float(self.settings["view.min_confidence"]),
+                )
                 self._periods[base_key] = base
                 while len(self._periods) > _CACHE_SIZE:
                     self._periods.popitem(last=False)

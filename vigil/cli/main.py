@@ -417,7 +417,13 @@ def events(
     modality: Annotated[str | None, typer.Option(help="asserted, intended, hypothetical, negated or reported.")] = None,
     since: Annotated[str | None, typer.Option(help="On or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="On or before YYYY-MM-DD.")] = None,
-    min_confidence: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            min=0, max=1, help="Lowest confidence: the chance the event is right (default: view.min_confidence)."
+        ),
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Every event, whatever its confidence.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
     wide: Annotated[bool, typer.Option("--wide", help="Every column in one table (ids, modality, CAMEO).")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -431,7 +437,11 @@ def events(
     event = require_choice(event, [*ROOTS, STATEMENT], "--event")
     domain = require_choice(domain, DOMAINS, "--domain")
     since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
-    with _state(ctx).store() as store:
+    state = _state(ctx)
+    floor = 0.0 if show_all else min_confidence
+    if floor is None:
+        floor = float(state.settings["view.min_confidence"])
+    with state.store() as store:
         source_id = _actor_option(store, actor, "--actor")
         target_id = _actor_option(store, target, "--target")
         rows = store.events(
@@ -443,7 +453,7 @@ def events(
             modality=modality,
             since=since_day,
             until=until_day,
-            min_confidence=min_confidence,
+            min_confidence=floor or None,
             limit=limit,
         )
         texts = {e.article_id: store.get_article(e.article_id) for e in rows}
@@ -485,7 +495,8 @@ def events(
             actor=actor, target=target, event=event, quad=quad, domain=domain, modality=modality,
             since=since, until=until, min_confidence=min_confidence,
         )  # fmt: skip
-        console.print(f"no events match {filters}" if filters else "no events in the store", markup=False)
+        hidden = f" with confidence {floor:g} or more (--all shows every event)" if floor else ""
+        console.print(f"no events match {filters}{hidden}" if filters else f"no events{hidden}", markup=False)
         return
     if wide or not console.is_terminal:
         table = Table("date", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence")
@@ -512,8 +523,9 @@ def events(
         head.append(f"  ({row['modality']}, confidence {row['confidence']:.2f})", style="dim")
         console.print(head)
         console.print(Padding(Text(row["sentence"], style="italic"), (0, 0, 1, 4)))
-    if len(out) == limit:
-        console.print(f"first {limit} events, newest first (--limit N for more; --wide for ids, CAMEO codes)")
+    more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
+    hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
+    console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
 
 
 def _actor_option(store: Store, value: str | None, option: str) -> str | None:

@@ -41,6 +41,13 @@ def _store(ctx: typer.Context, create: bool = False) -> Any:
     return _state(ctx).store(create=create)
 
 
+def _view_floor(ctx: typer.Context) -> float:
+    """The default view's lowest event confidence (setting ``view.min_confidence``)."""
+    from vigil.cli.main import _state
+
+    return float(_state(ctx).settings["view.min_confidence"])
+
+
 def _watch(store: Store, name: str) -> Watch:
     from vigil.store import analysis as db
 
@@ -294,7 +301,10 @@ def timeline_cmd(
         if outcome is not None:
             w.outcome(outcome)
         records = load_records(
-            store, since=parse_day(since, "--since") or w.start, until=parse_day(until, "--until") or w.end
+            store,
+            since=parse_day(since, "--since") or w.start,
+            until=parse_day(until, "--until") or w.end,
+            min_confidence=_view_floor(ctx),
         )
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
@@ -320,12 +330,13 @@ def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) 
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, since=lo, until=hi)
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
         if lo is not None and hi is not None:
             length = hi - lo
-            prev = build_graph(load_records(store, since=lo - length, until=lo), since=lo - length, until=lo)
+            prev_records = load_records(store, min_confidence=_view_floor(ctx), since=lo - length, until=lo)
+            prev = build_graph(prev_records, since=lo - length, until=lo)
     return w, records, (graph, prev)
 
 
@@ -427,7 +438,7 @@ def trends_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, since=lo, until=hi)
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi)
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
         _print_json([s.to_dict() for s in series])
@@ -489,7 +500,10 @@ def scenarios_cmd(
             print_table(table)
             return
         records = load_records(
-            store, since=parse_day(since, "--since") or w.start, until=parse_day(until, "--until") or w.end
+            store,
+            since=parse_day(since, "--since") or w.start,
+            until=parse_day(until, "--until") or w.end,
+            min_confidence=_view_floor(ctx),
         )
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:

@@ -25,6 +25,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -38,6 +39,8 @@ from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidat
 from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp, sentence_docs
 from vigil.extract.parallel import StageTimes
+from vigil.extract.precision import PrecisionModel
+from vigil.extract.precision import features as precision_features
 from vigil.extract.version import compose_version, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
@@ -76,6 +79,7 @@ class Pipeline:
         gate: EventGate | None = None,
         gate_drops: bool = False,
         events_per_sentence: int = 0,
+        precision: PrecisionModel | None = None,
     ) -> None:
         self.nlp = nlp
         self.kb = kb
@@ -87,7 +91,11 @@ class Pipeline:
         self.gate_drops = gate_drops
         # With N > 0, only the N most confident events of a sentence are kept (its principal events).
         self.events_per_sentence = events_per_sentence
-        self.version = compose_version(nlp.version, coder.version, version_tags(gate, gate_drops, events_per_sentence))
+        # The event-precision model turns each event's features into the chance that it is right.
+        self.precision = precision
+        self.version = compose_version(
+            nlp.version, coder.version, version_tags(gate, gate_drops, events_per_sentence, precision)
+        )
         self.times = StageTimes()
         self.nlp.add_patterns(kb_patterns(kb))
 
@@ -107,6 +115,7 @@ class Pipeline:
             EventGate.load(),
             gate_drops=bool(settings["extract.drop_non_events"]),
             events_per_sentence=int(settings["extract.events_per_sentence"]),
+            precision=PrecisionModel.load(),
         )
 
     @classmethod
@@ -340,7 +349,7 @@ class Pipeline:
             )
             for m in mentions
         )
-        return Extraction(
+        extraction = Extraction(
             article_id=aid,
             extractor=version,
             sentences=sentences,
@@ -350,6 +359,12 @@ class Pipeline:
             tones=tuple(tones),
             actors=tuple(self._actors(state, mentions, events)),
         )
+        if self.precision is not None and events:
+            # The stored confidence is the chance that the event is right (pair, root), not the coder's.
+            scores = self.precision.score(precision_features(extraction, article.text))
+            rescored = tuple(replace(e, confidence=round(p, 4)) for e, p in zip(events, scores, strict=True))
+            extraction = replace(extraction, events=rescored)
+        return extraction
 
 
 def _principal(events: list[Event], tones: list[Tone], n: int) -> tuple[list[Event], list[Tone]]:

