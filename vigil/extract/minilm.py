@@ -64,7 +64,8 @@ def native_int8() -> bool:
         b = torch.randint(-127, 128, (384, 1536), dtype=torch.int8, generator=gen)
         af, bf = a.float(), b.float()
         times = []
-        for run in (lambda: torch._int_mm(a, b), lambda: float_int_mm(af, bf)):
+        runs: list[Any] = [lambda: torch._int_mm(a, b), lambda: float_int_mm(af, bf)]
+        for run in runs:
             run()
             start = time.perf_counter()
             for _ in range(3):

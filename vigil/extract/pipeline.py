@@ -39,8 +39,7 @@ from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidat
 from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp, sentence_docs
 from vigil.extract.parallel import StageTimes
-from vigil.extract.precision import PrecisionModel
-from vigil.extract.precision import features as precision_features
+from vigil.extract.precision import PrecisionModel, event_features
 from vigil.extract.version import compose_version, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
@@ -312,6 +311,10 @@ class Pipeline:
                 value = stance if s_m is cand.source else tone_mod.stance(doc_texts[si], s_span, t_span, mod)
                 if value is not None:
                     tones.append(Tone(aid, si, round(value, 4), version, s_m.actor_id, t_m.actor_id, out.confidence))
+        if self.precision is not None and events:
+            # The stored confidence is the chance that the event is right (pair, root), not the coder's.
+            scores = self.precision.score(event_features(events, sentences, mentions, article.text))
+            events = [replace(e, confidence=round(p, 4)) for e, p in zip(events, scores, strict=True)]
         if self.events_per_sentence > 0:
             events, tones = _principal(events, tones, self.events_per_sentence)
         self.times.add("ours.events", time.perf_counter() - t0)
@@ -349,7 +352,7 @@ class Pipeline:
             )
             for m in mentions
         )
-        extraction = Extraction(
+        return Extraction(
             article_id=aid,
             extractor=version,
             sentences=sentences,
@@ -359,12 +362,6 @@ class Pipeline:
             tones=tuple(tones),
             actors=tuple(self._actors(state, mentions, events)),
         )
-        if self.precision is not None and events:
-            # The stored confidence is the chance that the event is right (pair, root), not the coder's.
-            scores = self.precision.score(precision_features(extraction, article.text))
-            rescored = tuple(replace(e, confidence=round(p, 4)) for e, p in zip(events, scores, strict=True))
-            extraction = replace(extraction, events=rescored)
-        return extraction
 
 
 def _principal(events: list[Event], tones: list[Tone], n: int) -> tuple[list[Event], list[Tone]]:

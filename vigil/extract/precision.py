@@ -15,11 +15,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from vigil.models import Event, Extraction, Mention
+from vigil.models import Event, Extraction, Sentence
 
-__all__ = ["FEATURES", "MODEL_FILE", "PrecisionModel", "features"]
+__all__ = ["FEATURES", "MODEL_FILE", "PrecisionModel", "event_features", "features"]
 
 _ROOTS = (
     "AGREE CONSULT SUPPORT COOPERATE AID YIELD REQUEST ACCUSE REJECT THREATEN PROTEST SANCTION MOBILIZE COERCE "
@@ -58,7 +58,7 @@ def _kind(actor_id: str | None) -> str:
     return "kb"
 
 
-def _label(mentions: Sequence[Mention], span: tuple[int, int] | None) -> str:
+def _label(mentions: Sequence[_MentionLike], span: tuple[int, int] | None) -> str:
     if span is None:
         return "OTHER"
     for m in mentions:
@@ -71,22 +71,44 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+class _MentionLike(Protocol):
+    @property
+    def sentence_index(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def actor_id(self) -> str | None: ...
+
+
 def features(x: Extraction, text: str) -> list[dict[str, float]]:
     """One feature dict per event of ``x`` (in order), over the article text ``text``."""
+    return event_features(x.events, x.sentences, x.mentions, text)
+
+
+def event_features(
+    events: Sequence[Event], sentences: Sequence[Sentence], mentions: Sequence[_MentionLike], text: str
+) -> list[dict[str, float]]:
+    """One feature dict per event (in order): the events, sentences and mentions of one article."""
     by_sentence: dict[int, list[Event]] = {}
-    for e in x.events:
+    for e in events:
         by_sentence.setdefault(e.sentence_index, []).append(e)
-    spans = {s.index: (s.start, s.end) for s in x.sentences}
-    mentions: dict[int, list[Mention]] = {}
-    for m in x.mentions:
-        mentions.setdefault(m.sentence_index, []).append(m)
+    spans = {s.index: (s.start, s.end) for s in sentences}
+    by_mention: dict[int, list[_MentionLike]] = {}
+    for m in mentions:
+        by_mention.setdefault(m.sentence_index, []).append(m)
     out = []
-    for e in x.events:
+    for e in events:
         same = by_sentence[e.sentence_index]
         best = max(o.confidence for o in same)
         rank = sorted((o.confidence for o in same), reverse=True).index(e.confidence)
         start, end = spans.get(e.sentence_index, (0, len(text)))
-        ms = mentions.get(e.sentence_index, [])
+        ms = by_mention.get(e.sentence_index, [])
         f: dict[str, Any] = dict.fromkeys(FEATURES, 0.0)
         f["confidence"] = e.confidence
         f["confidence_gap"] = best - e.confidence

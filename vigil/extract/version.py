@@ -35,8 +35,8 @@ def version_tags(
     """The version suffix of the event settings: gate (and whether it drops), principal events only,
     and the event-precision model that gives each event its confidence."""
     tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
-    tag += f"+top{events_per_sentence}" if events_per_sentence > 0 else ""
-    return tag + (f"+{precision.version}" if precision is not None else "")
+    tag += f"+{precision.version}" if precision is not None else ""
+    return tag + (f"+top{events_per_sentence}" if events_per_sentence > 0 else "")
 
 
 def compose_version(nlp_version: str, coder_version: str, tags: str) -> str:
