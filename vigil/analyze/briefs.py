@@ -158,7 +158,7 @@ def build_brief(
         developments=developments,
         new_stories=new_stories,
         tie_changes=changes[:15],
-        previous=previous.created_at.isoformat(timespec="seconds") if previous else None,
+        previous=f"{previous.created_at:%Y-%m-%d %H:%M} UTC" if previous else None,
         bridges=find_bridges(records, watch, graph, top=5),
         trends=domain_trends(records, watch, since=lo if lo else None, until=hi if hi else None),
         board=scenario_board(records, watch, probabilities=probs),
