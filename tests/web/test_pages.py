@@ -197,3 +197,13 @@ def writable_copy(web_db: Path, tmp_path: Path) -> Path:
     with sqlite3.connect(web_db) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return target
+
+
+def test_timeline_filters_by_actor_name_or_id(pages_client: Any) -> None:
+    by_name = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "Taro Aso"})
+    by_id = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "person:taro-aso"})
+    assert by_name.status_code == by_id.status_code == 200
+    rows = by_name.text.count('<a class="story"')
+    assert rows >= 1 and rows == by_id.text.count('<a class="story"')
+    unknown = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "Nobody Atall"})
+    assert unknown.status_code == 422 and "No actor named" in unescape(unknown.text)

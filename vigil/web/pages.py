@@ -160,8 +160,9 @@ def timeline_page(
     win = ctx.window(watch)
     outcome, domain, actor = outcome or None, domain or None, (actor or "").strip() or None
     since_day, until_day = _form_date(since, "since"), _form_date(until, "until")
+    actor_id = _actor_by_name_or_id(ctx, actor)
     try:
-        rows = timeline_view(win, outcome=outcome, domain=domain, actor=actor, since=since_day, until=until_day)
+        rows = timeline_view(win, outcome=outcome, domain=domain, actor=actor_id, since=since_day, until=until_day)
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
     filters = {"outcome": outcome, "domain": domain, "actor": actor, "since": since_day, "until": until_day}
@@ -175,6 +176,20 @@ def timeline_page(
         filters=filters,
         domains=domains,
     )
+
+
+def _actor_by_name_or_id(ctx: AppContext, value: str | None) -> str | None:
+    """The actor a form names, by id or by (part of) its name; unknown or ambiguous: a 422 that says so."""
+    if value is None or ctx.store.get_actor(value) is not None:
+        return value
+    found = ctx.store.actors(search=value, with_events=True, limit=20)
+    exact = [a for a in found if a.name.casefold() == value.casefold()]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0].id
+    if not found:
+        raise ApiError(422, f"No actor named {value!r} in the store's events.")
+    listed = ", ".join(a.name for a in found[:8]) + (" …" if len(found) > 8 else "")
+    raise ApiError(422, f"{value!r} names several actors ({listed}): give a full name.")
 
 
 def _form_date(value: str | None, name: str) -> date | None:
