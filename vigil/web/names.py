@@ -49,6 +49,11 @@ class Names:
             return None
         if actor_id not in self._actors:
             found = self._store.get_actor(actor_id) if self._store is not None else None
+            if found is None and not actor_id.startswith("prov:"):
+                # Stored events may name knowledge-base actors that the store does not hold (loaded once, cached).
+                from vigil.kb import KnowledgeBase
+
+                found = KnowledgeBase.load().get(actor_id)
             self._actors[actor_id] = found.name if found is not None else None
         return self._actors[actor_id]
 
