@@ -290,7 +290,12 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
     art_domains = [d for d in domains if d.sentence_index is None]
     art_tone = [t for t in tones if t.sentence_index is None and t.source_actor is None]
     # The extractor version is the same for a whole article (one extraction run): shown once.
-    extractors = sorted({x.extractor for x in (*events, *mentions, *domains, *tones)})
+    extractors = sorted(
+        {e.extractor for e in events}
+        | {m.extractor for m in mentions}
+        | {d.extractor for d in domains}
+        | {t.extractor for t in tones}
+    )
     return render(
         request,
         "article.html",
@@ -378,7 +383,7 @@ def login(
     client = request.client.host if request.client else "unknown"
     wait = ctx.throttle.retry_after(client)
     if wait:
-        response = render(
+        response: Response = render(
             request, "login.html", 429, nav=None, next=_safe_next(next), error=f"Too many attempts; wait {wait} s."
         )
         response.headers["retry-after"] = str(wait)
