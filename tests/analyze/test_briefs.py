@@ -29,7 +29,18 @@ def test_briefs_markdown_cites_and_records_changes(seed_store: Store, japan_watc
     assert "First brief of this watch." in md
     second = build_brief(seed_store, japan_watch)
     assert second.previous is not None and second.new_stories == []
-    assert "Previous brief:" in render_markdown(second)
+    # the previous brief as a date and a minute, not an ISO timestamp
+    assert re.fullmatch(
+        r"Previous brief: \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", _line(render_markdown(second), "Previous brief:")
+    )
+    # ties by the actors' names
+    md2 = render_markdown(second)
+    assert not re.search(r" tie: [^\n]*\b(gov|person|prov|country):", md2), md2
+
+
+def _line(text: str, start: str) -> str:
+    line = next(x for x in text.splitlines() if x.startswith(start))
+    return line.split(" New stories")[0]
 
 
 def test_briefs_html_escapes_article_text(seed_store: Store, japan_watch: Watch) -> None:

@@ -69,6 +69,7 @@ def live_server(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     db = tmp_path_factory.mktemp("live") / "live.db"
     with sqlite3.connect(web_db) as src, sqlite3.connect(db) as dst:
         src.backup(dst)
+    _fire_alerts(db)
     app = create_app(load_settings(env={}), db, write_token=WRITE_TOKEN)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -82,6 +83,18 @@ def live_server(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+def _fire_alerts(db: Path) -> None:
+    """Evaluate every watch's alert rules as if each article had just been ingested (the overview lists them)."""
+    from vigil.analyze.alerts import evaluate_alerts
+    from vigil.analyze.watches import parse_watch
+    from vigil.store import analysis, open_store
+
+    with open_store(db) as store:
+        ids = [a.id for a in store.articles(limit=None)]
+        for name, text, _ in analysis.list_watches(store):
+            evaluate_alerts(store, parse_watch(text, source=name), ids, deliver_to=[])
 
 
 def _missing_browser() -> str | None:

@@ -91,7 +91,8 @@ def test_scenario_probability_is_logged(page: PageWatch, screenshots: Path) -> N
     pg.click("form.probability-form button")
     pg.wait_for_url("**/scenarios#log")
     row = pg.locator("table.log tr", has_text="Trump clinched Iowa")
-    assert row.count() == 1 and "35%" in row.inner_text() and "trump" in row.inner_text()
+    assert row.count() == 1 and "35%" in row.inner_text() and "Donald Trump returns" in row.inner_text()
+    assert row.locator("td[title='trump']").count() == 1  # the outcome by its label, its id on hover
     assert "35%" in pg.locator("section.outcome[data-outcome='trump'] h2").inner_text()
     shot(page, screenshots, "06-scenarios")
     pg.goto(f"/watches/{JAPAN}")

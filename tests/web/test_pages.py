@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
+from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +83,127 @@ def test_article_reader_highlights_and_provenance(pages_client: Any) -> None:
 def test_hostile_json_is_data(pages_client: Any, hostile: str, field: str) -> None:
     item = pages_client.get(f"/api/articles/{hostile}").json()["item"]
     assert HOSTILE[field].split("<script>")[0][:10] in item[field]
+
+
+# --- names, counts, legends and errors as a user reads them (issue 27) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "thing"),
+    [
+        ("/articles/nope", "article 'nope'"),
+        ("/articles/ffffffffffffffff", "article"),
+        ("/actors/not an id!", "actor 'not an id!'"),
+        ("/actors/person:nobody-at-all", "actor"),
+        ("/watches/No Such Watch", "watch"),
+        ("/watches/nosuchwatch", "watch"),
+        (f"/watches/{JAPAN}/stories/nope", "story"),
+        (f"/watches/{JAPAN}/network?until=notadate", None),
+    ],
+)
+def test_unknown_ids_are_404_pages_of_the_site(pages_client: Any, path: str, thing: str | None) -> None:
+    response = pages_client.get(path)
+    if thing is None:  # a malformed query value stays a 422, in the site's page too
+        assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+        return
+    assert response.status_code == 404, path
+    assert response.headers["content-type"].startswith("text/html")
+    html = unescape(response.text)
+    assert "<h1>Not found</h1>" in html and f"No {thing}" in html, html
+    assert "pattern" not in html and "String should match" not in html  # no regular expression shown
+    assert f'href="/watches/{JAPAN}"' in html and 'class="search"' in html  # the site's navigation
+
+
+def test_malformed_ids_stay_422_in_the_json_api(pages_client: Any) -> None:
+    response = pages_client.get("/api/articles/nope")
+    assert response.status_code == 422 and response.json()["status"] == 422
+    assert pages_client.get("/articles/nope", headers={"Accept": "application/json"}).status_code == 422
+
+
+def test_actor_page_counts_are_counts(pages_client: Any, web_db: Path) -> None:
+    with sqlite3.connect(web_db) as conn:
+        as_source = conn.execute("SELECT count(*) FROM events WHERE source_actor = 'person:donald-trump'").fetchone()[0]
+        as_target = conn.execute("SELECT count(*) FROM events WHERE target_actor = 'person:donald-trump'").fetchone()[0]
+    assert as_source > 50  # the page lists 50
+    html = pages_client.get("/actors/person:donald-trump").text
+    assert f"Events as source (newest 50 of {as_source})" in html
+    shown = f"newest 50 of {as_target}" if as_target > 50 else str(as_target)
+    assert f"Events as target ({shown})" in html
+
+
+def test_article_reader_explains_its_figures_once(pages_client: Any) -> None:
+    found = pages_client.get("/api/articles", params={"q": "Taro Aso bridge Trump"}).json()["items"][0]
+    html = pages_client.get(f"/articles/{found['id']}").text
+    coder = next(e["extractor"] for e in pages_client.get(f"/api/articles/{found['id']}").json()["item"]["events"])
+    assert html.count(coder) == 1  # the extractor version once per article, not on every event
+    for term in ("quad class", "CAMEO", "confidence", "low confidence (&lt; 0.2)"):
+        assert term in html, term
+    assert 'class="ev low-conf"' in html and 'class="ev"' in html  # low-confidence events marked, others not
+    assert "unknown source" in html  # the reference article has neither a source nor a URL
+
+
+def test_article_without_source_names_its_host(writable_copy: Path) -> None:
+    from tests.api.conftest import make_client
+    from vigil.config import load_settings
+    from vigil.ingest.pipeline import ingest
+    from vigil.store import open_store
+
+    item = {
+        "url": "https://www.example-news.org/2024/01/27/aso",
+        "date": "2024-01-27",
+        "text": "Taro Aso met Donald Trump in New York to discuss trade ties.",
+    }
+    path = writable_copy.parent / "nosource.jsonl"
+    path.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    with open_store(writable_copy) as store:
+        result = ingest([str(path)], store, load_settings(env={}))
+        assert result.ingested == 1
+        article = store.articles(search="discuss trade ties", limit=1)[0]
+    with make_client(writable_copy) as client:
+        html = client.get(f"/articles/{article.id}").text
+        assert "example-news.org" in html and "unknown source" not in html and "no source" not in html
+        # untitled: named by its first words, the same label everywhere
+        assert "<h1" in html and "Taro Aso met Donald Trump in New York to discuss…" in html
+        found = client.get("/search", params={"q": "discuss trade ties"}).text
+        assert "Taro Aso met Donald Trump in New York to discuss…" in found
+
+
+def test_network_slider_of_a_one_day_window(writable_copy: Path) -> None:
+    from tests.api.conftest import make_client
+    from vigil.analyze.watches import example_watches, parse_watch
+    from vigil.store import analysis as db
+    from vigil.store import open_store
+
+    text = example_watches()[f"{JAPAN}.yaml"]
+    text = re.sub(r"(?m)^name: .*$", "name: one-day", text)
+    text = re.sub(r"(?m)^start: .*$", "start: 2024-01-27", text)
+    text = re.sub(r"(?m)^end: .*$", "end: 2024-01-27", text)
+    with open_store(writable_copy) as store:
+        db.save_watch_yaml(store, "one-day", text)
+        assert parse_watch(text, source="one-day").start == parse_watch(text, source="one-day").end
+    with make_client(writable_copy) as client:
+        view = client.get("/api/watches/one-day/network").json()["item"]
+        assert [str(d) for d in view["dates"]] == ["2024-01-27"]
+        html = client.get("/watches/one-day/network").text
+        assert re.search(r'<input type="range" id="until"[^>]*disabled', html)
+        assert "every event of this window is dated 2024-01-27" in html
+        # the view names every actor it refers to
+        assert view["names"]["person:taro-aso"] == "Taro Aso"
+
+
+@pytest.fixture
+def writable_copy(web_db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy.db"
+    with sqlite3.connect(web_db) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def test_timeline_filters_by_actor_name_or_id(pages_client: Any) -> None:
+    by_name = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "Taro Aso"})
+    by_id = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "person:taro-aso"})
+    assert by_name.status_code == by_id.status_code == 200
+    rows = by_name.text.count('<a class="story"')
+    assert rows >= 1 and rows == by_id.text.count('<a class="story"')
+    unknown = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "Nobody Atall"})
+    assert unknown.status_code == 422 and "No actor named" in unescape(unknown.text)

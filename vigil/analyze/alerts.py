@@ -90,7 +90,7 @@ def _actor_appears(watch: Watch, rule: AlertRule, new: Records) -> list[Alert]:
 
 def _title(records: Records, aid: str) -> str:
     art = records.articles.get(aid)
-    return repr(art.title) if art and art.title else f"article {aid[:12]}"
+    return repr(art.label) if art is not None else "an article no longer stored"
 
 
 def _keyword(watch: Watch, rule: AlertRule, new: Records) -> list[Alert]:

@@ -50,6 +50,11 @@ class Brief:
     board: list[OutcomeBoard]
     alerts: list[db.AlertRow] = field(default_factory=list)
     all_stories: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # actor id -> name, for the ties
+
+    def name(self, actor_id: str) -> str:
+        """The actor's name (its id when unknown)."""
+        return self.names.get(actor_id, actor_id)
 
     def summary(self) -> dict[str, Any]:
         """What the next brief compares against: story ids and ties."""
@@ -158,13 +163,14 @@ def build_brief(
         developments=developments,
         new_stories=new_stories,
         tie_changes=changes[:15],
-        previous=previous.created_at.isoformat(timespec="seconds") if previous else None,
+        previous=f"{previous.created_at:%Y-%m-%d %H:%M} UTC" if previous else None,
         bridges=find_bridges(records, watch, graph, top=5),
         trends=domain_trends(records, watch, since=lo if lo else None, until=hi if hi else None),
         board=scenario_board(records, watch, probabilities=probs),
         alerts=db.list_alerts(store, watch=watch.name, limit=20),
     )
     brief.all_stories = {s.id for s in stories}
+    brief.names = {a: records.name(a) for c in brief.tie_changes for a in (c.source, c.target)}
     if save:
         db.add_brief(store, watch.name, since=lo, until=hi, summary=brief.summary(), markdown=render_markdown(brief))
     return brief
@@ -221,7 +227,7 @@ def render_markdown(brief: Brief) -> str:
         for t in brief.new_stories[:10]:
             out.append(f"- {t.date} {t.title or ''} — {_cite_md(t.citation)}")
     for c in brief.tie_changes:
-        out.append(f"- {c.status} tie: {c.source} → {c.target} ({c.type}, {c.weight} events)")
+        out.append(f"- {c.status} tie: {brief.name(c.source)} → {brief.name(c.target)} ({c.type}, {c.weight} events)")
     out += ["", "## Bridges", ""]
     for ob in brief.bridges:
         out.append(f"### To {ob.label}")
@@ -283,7 +289,7 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 <h2>What changed since the previous brief</h2>
 {% if b.previous is none %}<p>First brief of this watch.</p>{% else %}<p>Previous brief: {{ b.previous }}. New stories: {{ b.new_stories|length }}.</p>
 <ul>{% for t in b.new_stories[:10] %}<li>{{ t.date }} {{ t.title or '' }} — {{ cite(t.citation) }}</li>{% endfor %}</ul>{% endif %}
-<ul>{% for c in b.tie_changes %}<li>{{ c.status }} tie: {{ c.source }} → {{ c.target }} ({{ c.type }}, {{ c.weight }} events)</li>{% endfor %}</ul>
+<ul>{% for c in b.tie_changes %}<li>{{ c.status }} tie: {{ b.name(c.source) }} → {{ b.name(c.target) }} ({{ c.type }}, {{ c.weight }} events)</li>{% endfor %}</ul>
 <h2>Bridges</h2>
 {% for ob in b.bridges %}<h3>To {{ ob.label }}</h3>{% if not ob.bridges %}<p>No bridge found in this window.</p>{% endif %}<ul>
 {% for br in ob.bridges %}<li><b>{{ br.name }}</b> ({{ br.actor }}): {{ br.strength }} events on the weaker tie, betweenness {{ '%.2f'|format(br.betweenness) }}

@@ -32,6 +32,7 @@ class Citation:
     title: str | None = None
     published: date | None = None
     url: str | None = None
+    label: str | None = None  # how users read the article's name (vigil.models.article_label)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
@@ -40,6 +41,7 @@ class Citation:
             "sentence_index": self.sentence_index,
             "sentence": self.text,
             "title": self.title,
+            "label": self.label,
             "published": self.published.isoformat() if self.published else None,
             "url": self.url,
         }
@@ -129,6 +131,7 @@ class Records:
             art.title if art else None,
             art.published if art else None,
             art.url if art else None,
+            art.label if art else None,
         )
 
     def name(self, actor_id: str | None) -> str:

@@ -52,11 +52,47 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
     templates = getattr(request.app.state, "templates", None)
     if templates is None:
         return JSONResponse(error_payload(status, message), status_code=status, headers=headers)
-    return HTMLResponse(
-        templates.get_template("error.html").render(request=request, status=status, message=message, nav=None),
-        status_code=status,
-        headers=headers,
+    page = templates.get_template("error.html").render(
+        request=request, status=status, message=message, nav=_nav(request) if status < 500 else None
     )
+    return HTMLResponse(page, status_code=status, headers=headers)
+
+
+def _nav(request: Request) -> dict[str, Any] | None:
+    """The site's navigation (the watches) for an error page; none when the store cannot list them."""
+    from vigil.store import analysis as db
+
+    ctx = getattr(request.app.state, "vigil", None)
+    if ctx is None:
+        return None
+    try:
+        return {"watches": [n for n, _, _ in db.list_watches(ctx.store)], "current": None}
+    except Exception:  # the error page must render even when the store is what failed
+        log.debug("no navigation on the error page", exc_info=True)
+        return None
+
+
+# What a malformed id in a page's path means to a reader: nothing by that name (the JSON API keeps its 422).
+_PATH_THINGS = {
+    "article_id": "article",
+    "actor_id": "actor",
+    "name": "watch",
+    "story_id": "story",
+}
+
+
+def _not_found_message(exc: RequestValidationError) -> str | None:
+    """For an HTML page whose only invalid inputs are path ids: "No article 'nope'." (else None)."""
+    errors = exc.errors()
+    if not errors or any(len(e.get("loc", ())) < 2 or e["loc"][0] != "path" for e in errors):
+        return None
+    parts = []
+    for e in errors:
+        thing = _PATH_THINGS.get(str(e["loc"][1]), str(e["loc"][1]).replace("_", " "))
+        value = str(e.get("input", ""))
+        shown = value if len(value) <= 60 else value[:59] + "…"
+        parts.append(f"No {thing} {shown!r}.")
+    return " ".join(parts)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -78,11 +114,19 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         message = str(exc.detail) if exc.detail else "Error"
         if exc.status_code == 404 and message == "Not Found":
-            message = f"Nothing at {request.url.path}. The API is described at /openapi.json."
+            message = (
+                f"Nothing at {request.url.path}. The API is described at /openapi.json."
+                if wants_json(request)
+                else f"No page at {request.url.path}."
+            )
         return error_response(request, exc.status_code, message, dict(exc.headers or {}))
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
+        if not wants_json(request):
+            missing = _not_found_message(exc)
+            if missing is not None:
+                return error_response(request, 404, missing)
         return error_response(request, 422, _validation_message(exc))
 
     async def on_vigil(request: Request, exc: Exception) -> Response:

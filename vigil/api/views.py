@@ -171,7 +171,14 @@ def network_view(ctx: AppContext, win: WatchWindow, *, since: date | None, until
                     "bridge": frozenset((a, b)) in bridge_pairs,
                 }
             )
-    all_dates = sorted({e.date for e in records.events if e.date is not None})
+    # The slider's stops: the days with events from the window's start (a stop before ``since`` would
+    # ask for an empty window).
+    all_dates = sorted({e.date for e in records.events if e.date is not None and (lo is None or e.date >= lo)})
+    # Names of every actor the view refers to (ties of bridges, new and lost ties), so that clients
+    # show names rather than ids.
+    referred = {n["id"] for n in nodes} | {c.source for c in changes} | {c.target for c in changes}
+    referred |= {t for ob in bridges for b in ob.bridges for t in (b.actor, *b.focal_ties, *b.camp_ties)}
+    names = {a: records.name(a) for a in sorted(referred)}
     return {
         "since": lo,
         "until": hi,
@@ -181,6 +188,7 @@ def network_view(ctx: AppContext, win: WatchWindow, *, since: date | None, until
         "hidden_nodes": g.number_of_nodes() - len(nodes),
         "bridges": [ob.to_dict() for ob in bridges],
         "changes": [c.to_dict() for c in changes[:50]],
+        "names": names,
     }
 
 

@@ -7,7 +7,6 @@ from the JSON API, and the page scripts are files under /static (the CSP forbids
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from vigil.analyze.briefs import sparkline_svg
+from vigil.analyze.networks import QUAD_NAMES
 from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
@@ -31,13 +31,21 @@ from vigil.api.security import COOKIE
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
 from vigil.export import describe as describe_exports
 from vigil.store import analysis as db
+from vigil.store import schema
+from vigil.web.charts import bucketed_series
+from vigil.web.names import Names
 from vigil.web.reader import reader_sentences
 
-__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "make_templates", "router"]
+__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "low_confidence", "make_templates", "router"]
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 TEMPLATES_DIR = HERE / "templates"
+
+# The actor page lists the newest events of each side and draws the tone of a larger sample.
+_ACTOR_ROWS = 50
+_ACTOR_EVENTS = 200
+_SEARCH_LIMIT = 20
 
 router = APIRouter(include_in_schema=False)
 Ctx = Annotated[AppContext, Depends(get_context)]
@@ -61,18 +69,32 @@ def _pct(value: float | None) -> str:
 def make_templates() -> Environment:
     """The Jinja2 environment: autoescape on for every template, whatever its name."""
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
     )
     env.policies["json.dumps_kwargs"] = {"default": str, "ensure_ascii": False}
     env.filters["safe_url"] = safe_url
     env.filters["pct"] = _pct
     env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.globals["quads"] = QUAD_NAMES
     return env
 
 
 def render(request: Request, name: str, status: int = 200, **data: Any) -> HTMLResponse:
+    """Render a page; every template gets ``names`` (actor and article names, looked up once per page)."""
     env: Environment = request.app.state.templates
+    data.setdefault("names", Names(get_context(request).store))
+    data.setdefault("low_confidence", low_confidence(get_context(request)))
     return HTMLResponse(env.get_template(name).render(request=request, **data), status_code=status)
+
+
+def low_confidence(ctx: AppContext) -> float:
+    """Events below this confidence (the chance they are right) are marked "low confidence" where pages
+    list them: the default view's threshold, setting ``view.min_confidence`` (docs/coder.md)."""
+    return float(ctx.settings["view.min_confidence"])
 
 
 def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:
@@ -120,7 +142,6 @@ def overview(request: Request, name: WatchName, ctx: Ctx) -> Response:
         alerts=alerts,
         board=board,
         sparks=sparks,
-        names=win.records.name,
         exports=describe_exports(),
     )
 
@@ -141,8 +162,9 @@ def timeline_page(
     win = ctx.window(watch)
     outcome, domain, actor = outcome or None, domain or None, (actor or "").strip() or None
     since_day, until_day = _form_date(since, "since"), _form_date(until, "until")
+    actor_id = _actor_by_name_or_id(ctx, actor)
     try:
-        rows = timeline_view(win, outcome=outcome, domain=domain, actor=actor, since=since_day, until=until_day)
+        rows = timeline_view(win, outcome=outcome, domain=domain, actor=actor_id, since=since_day, until=until_day)
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
     filters = {"outcome": outcome, "domain": domain, "actor": actor, "since": since_day, "until": until_day}
@@ -155,8 +177,21 @@ def timeline_page(
         rows=rows,
         filters=filters,
         domains=domains,
-        names=win.records.name,
     )
+
+
+def _actor_by_name_or_id(ctx: AppContext, value: str | None) -> str | None:
+    """The actor a form names, by id or by (part of) its name; unknown or ambiguous: a 422 that says so."""
+    if value is None or ctx.store.get_actor(value) is not None:
+        return value
+    found = ctx.store.actors(search=value, with_events=True, limit=20)
+    exact = [a for a in found if a.name.casefold() == value.casefold()]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0].id
+    if not found:
+        raise ApiError(422, f"No actor named {value!r} in the store's events.")
+    listed = ", ".join(a.name for a in found[:8]) + (" …" if len(found) > 8 else "")
+    raise ApiError(422, f"{value!r} names several actors ({listed}): give a full name.")
 
 
 def _form_date(value: str | None, name: str) -> date | None:
@@ -175,8 +210,8 @@ def story_page(request: Request, name: WatchName, story_id: str, ctx: Ctx) -> Re
     win = ctx.window(watch)
     story = win.story(story_id)
     if story is None:
-        raise ApiError(404, f"Watch {name!r} has no story {story_id!r}.")
-    return render(request, "story.html", nav=_nav(ctx, name), w=watch, s=story_view(win, story), names=win.records.name)
+        raise ApiError(404, f"No story {story_id!r} in watch {name!r}.")
+    return render(request, "story.html", nav=_nav(ctx, name), w=watch, s=story_view(win, story))
 
 
 @router.get("/watches/{name}/network", response_class=HTMLResponse)
@@ -252,11 +287,17 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
     if art is None:
         raise ApiError(404, f"No article with id {article_id!r}.")
     events = store.events(article_id=art.id, limit=None)
-    sentences = reader_sentences(
-        art, store.sentences(art.id), store.mentions(art.id), events, store.domain_tags(art.id), store.tones(art.id)
+    mentions, domains, tones = store.mentions(art.id), store.domain_tags(art.id), store.tones(art.id)
+    sentences = reader_sentences(art, store.sentences(art.id), mentions, events, domains, tones)
+    art_domains = [d for d in domains if d.sentence_index is None]
+    art_tone = [t for t in tones if t.sentence_index is None and t.source_actor is None]
+    # The extractor version is the same for a whole article (one extraction run): shown once.
+    extractors = sorted(
+        {e.extractor for e in events}
+        | {m.extractor for m in mentions}
+        | {d.extractor for d in domains}
+        | {t.extractor for t in tones}
     )
-    art_domains = [d for d in store.domain_tags(art.id) if d.sentence_index is None]
-    art_tone = [t for t in store.tones(art.id) if t.sentence_index is None and t.source_actor is None]
     return render(
         request,
         "article.html",
@@ -266,6 +307,8 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
         events=events,
         art_domains=art_domains,
         art_tone=art_tone[0] if art_tone else None,
+        extractors=extractors,
+        low_events=sum(1 for e in events if e.confidence < low_confidence(ctx)),
     )
 
 
@@ -276,9 +319,14 @@ def actor_page(request: Request, actor_id: ActorId, ctx: Ctx) -> Response:
     actor = find_actor(store, actor_id)
     if actor is None:
         raise ApiError(404, f"No actor {actor_id!r}.")
-    as_source = store.events(actor=actor_id, limit=200)
-    as_target = store.events(target=actor_id, limit=200)
-    texts = sentence_texts(store, as_source[:50] + as_target[:50])
+    as_source = store.events(actor=actor_id, limit=_ACTOR_EVENTS)
+    as_target = store.events(target=actor_id, limit=_ACTOR_EVENTS)
+    # What the page lists is a part of the actor's events: say of how many.
+    totals = (
+        store.count(schema.events, schema.events.c.source_actor == actor_id),
+        store.count(schema.events, schema.events.c.target_actor == actor_id),
+    )
+    texts = sentence_texts(store, as_source[:_ACTOR_ROWS] + as_target[:_ACTOR_ROWS])
     tone_by_day: dict[date, list[float]] = defaultdict(list)
     for aid in sorted({e.article_id for e in as_source + as_target}):
         wanted = {e.sentence_index for e in as_source + as_target if e.article_id == aid}
@@ -288,18 +336,16 @@ def actor_page(request: Request, actor_id: ActorId, ctx: Ctx) -> Response:
         for t in store.tones(aid):
             if t.sentence_index in wanted and t.source_actor is None:
                 tone_by_day[art.published].append(t.score)
-    tone = [
-        {"date": d.isoformat(), "tone": round(statistics.fmean(v), 3), "n": len(v)}
-        for d, v in sorted(tone_by_day.items())
-    ]
+    tone = bucketed_series(tone_by_day)
     return render(
         request,
         "actor.html",
         nav=_nav(ctx, None),
         actor=actor,
-        as_source=as_source[:50],
-        as_target=as_target[:50],
-        counts=(len(as_source), len(as_target)),
+        as_source=as_source[:_ACTOR_ROWS],
+        as_target=as_target[:_ACTOR_ROWS],
+        totals=totals,
+        tone_events=(len(as_source), len(as_target)),
         texts=texts,
         data={"tone": tone, "name": actor.name},
     )
@@ -308,9 +354,9 @@ def actor_page(request: Request, actor_id: ActorId, ctx: Ctx) -> Response:
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "") -> Response:
     """Search across articles, events and actors."""
-    found = search(ctx.store, q) if q.strip() else None
+    found = search(ctx.store, q, limit=_SEARCH_LIMIT) if q.strip() else None
     texts = sentence_texts(ctx.store, found.events) if found else {}
-    return render(request, "search.html", nav=_nav(ctx, None), q=q, found=found, texts=texts)
+    return render(request, "search.html", nav=_nav(ctx, None), q=q, found=found, texts=texts, limit=_SEARCH_LIMIT)
 
 
 # --- login ---------------------------------------------------------------------------------
@@ -339,7 +385,7 @@ def login(
     client = request.client.host if request.client else "unknown"
     wait = ctx.throttle.retry_after(client)
     if wait:
-        response = render(
+        response: Response = render(
             request, "login.html", 429, nav=None, next=_safe_next(next), error=f"Too many attempts; wait {wait} s."
         )
         response.headers["retry-after"] = str(wait)

@@ -38,6 +38,17 @@
     { selector: ".faded", style: { "opacity": 0.15 } }
   ];
 
+  function nameOf(view, id) {
+    return (view.names && view.names[id]) || id;
+  }
+
+  function actorLink(view, id) {
+    var a = el("a", nameOf(view, id));
+    a.href = "/actors/" + encodeURIComponent(id);
+    a.title = id;
+    return a;
+  }
+
   function showBridges(view) {
     var list = document.getElementById("bridge-list");
     list.textContent = "";
@@ -52,13 +63,15 @@
         li.dataset.actor = b.actor;
         var a = el("a", b.name);
         a.href = "/actors/" + encodeURIComponent(b.actor);
+        a.title = b.actor;
         li.appendChild(a);
-        li.appendChild(el("span", " · ties to " + b.focal_ties.concat(b.camp_ties).join(", ") + " · strength " + b.strength, "muted"));
+        var ties = b.focal_ties.concat(b.camp_ties).map(function (t) { return nameOf(view, t); });
+        li.appendChild(el("span", " · ties to " + ties.join(", ") + " · strength " + b.strength, "muted"));
         if (b.evidence.length) {
           var c = b.evidence[0];
           var div = el("div", null, "evidence");
           div.appendChild(el("q", c.sentence, "cite"));
-          var src = el("a", " §" + c.sentence_index, "src");
+          var src = el("a", " " + (c.label || c.title || "article") + (c.published ? ", " + c.published : "") + " §" + c.sentence_index, "src");
           src.href = "/articles/" + encodeURIComponent(c.article) + "#s" + c.sentence_index;
           div.appendChild(src);
           li.appendChild(div);
@@ -74,7 +87,13 @@
     changes.textContent = "";
     if (!view.changes.length) changes.appendChild(el("li", "None among the watched actors.", "muted"));
     view.changes.forEach(function (c) {
-      changes.appendChild(el("li", c.status + ": " + c.source + " — " + c.target + " (" + c.weight + ", " + c.type + ")"));
+      var li = el("li", null, "tie-" + c.status);
+      li.appendChild(el("span", c.status + ": ", "muted"));
+      li.appendChild(actorLink(view, c.source));
+      li.appendChild(document.createTextNode(" — "));
+      li.appendChild(actorLink(view, c.target));
+      li.appendChild(el("span", " (" + c.weight + " event" + (c.weight === 1 ? "" : "s") + ", " + c.type + ")", "muted"));
+      changes.appendChild(li);
     });
     document.getElementById("counts").textContent = view.nodes.length + " actors, " + view.edges.length + " ties" +
       (view.hidden_nodes ? " (" + view.hidden_nodes + " minor actors hidden)" : "");
@@ -107,6 +126,7 @@
     var label = document.getElementById("until-label");
     var watch = window.location.pathname.split("/")[2];
     draw(initial);
+    if (slider.disabled || initial.dates.length < 2) return;  // one day (or none): nothing to slide through
     slider.addEventListener("input", function () {
       label.textContent = initial.dates[Number(slider.value)] || "—";
     });
