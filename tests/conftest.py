@@ -181,14 +181,13 @@ def extracted_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Tests copy it (:func:`copy_store`) rather than write to it.
     """
-    from vigil.extract.pipeline import Pipeline
+    from vigil.extract.parallel import ParallelPipeline
     from vigil.ingest.pipeline import ingest
 
     path = tmp_path_factory.mktemp("extracted") / "corpus.db"
     settings = load_settings(env={})
-    with open_store(path) as store:
-        result = ingest(
-            [str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)], store, settings, extractor=Pipeline.load(settings)
-        )
+    # Two worker processes: the same results as in-process (tests/extract/test_pipeline.py), on both cores.
+    with open_store(path) as store, ParallelPipeline(settings, workers=2) as extractor:
+        result = ingest([str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)], store, settings, extractor=extractor)
         assert result.ingested == 296 and result.extracted == 296
     return path
