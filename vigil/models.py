@@ -28,6 +28,7 @@ __all__ = [
     "Role",
     "Sentence",
     "Tone",
+    "VIGIL_CODER",
     "article_id",
     "normalise_text",
 ]
@@ -53,6 +54,9 @@ class Modality(StrEnum):
     NEGATED = "negated"
     REPORTED = "reported"
 
+
+VIGIL_CODER = "VIGIL"
+"""The coder of the events Vigil's own extraction makes; imported events carry their source's name."""
 
 _PUNCT_CATEGORIES = ("P", "S")
 _SPACE_RE = re.compile(r"\s+")
@@ -115,11 +119,31 @@ class Article:
     date_note: str | None = None
     duplicate_of: str | None = None
     story_id: str | None = None
+    imported: str | None = None  # the coder ("GDELT", "ICEWS", "ACLED") of a provenance record, else None
 
     @property
     def date_flagged(self) -> bool:
         """True when the article has no usable date."""
         return self.published is None
+
+    @property
+    def provenance(self) -> str | None:
+        """For a provenance record of imported events: where they come from, in words (None for articles).
+
+        Imported events have no sentence in the store; pages show this instead of a sentence.
+        """
+        if self.imported is None:
+            return None
+        parts = [f"imported from {self.imported}; no sentence in Vigil's store"]
+        if self.title:
+            parts.append(self.title)
+        if self.url:
+            parts.append(f"source URL {self.url}")
+        elif self.source:
+            parts.append(f"source {self.source}")
+        if self.text:
+            parts.append(f"{self.imported} note: {self.text}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,9 +230,18 @@ class Event:
     mode: str | None = None
     contexts: tuple[str, ...] = ()
     stance: float | None = None
+    coder: str = "VIGIL"  # who coded the event: VIGIL (this extractor), or the source of an import (GDELT, ...)
+    import_id: str | None = None  # an imported event's stable id, from the source's own event id
+
+    @property
+    def imported(self) -> bool:
+        """True for an event coded by another system and imported (see :mod:`vigil.imports`)."""
+        return self.coder != VIGIL_CODER
 
     @property
     def id(self) -> str:
+        if self.import_id is not None:
+            return self.import_id
         key = "|".join(
             str(x)
             for x in (
