@@ -667,6 +667,10 @@ from vigil.cli.serve import register as register_serve  # noqa: E402
 
 register_serve(app)
 
+from vigil.cli.imports import register as register_imports  # noqa: E402
+
+register_imports(app)
+
 
 def main() -> None:
     """Entry point: run the app, translating Vigil errors into messages and exit code 2."""

@@ -858,3 +858,18 @@ def _row_actor(r: Any) -> Actor:
         wikidata=r["wikidata"],
         provisional=bool(r["provisional"]),
     )
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    """An article as a row of the ``articles`` table."""
+    return _article_row(article)
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    """An event as a row of the ``events`` table."""
+    return _event_row(event)
+
+
+def row_event(row: Sequence[Any]) -> Event:
+    """An event from a row of :data:`EVENT_COLUMNS`."""
+    return _row_event(row)
