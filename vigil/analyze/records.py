@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.models import VIGIL_CODER, Actor, Article, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import Store
 from vigil.store import analysis as db
 
@@ -111,6 +111,8 @@ class Records:
         art = self.articles.get(article_id)
         if art is None:
             return ""
+        if art.imported is not None:  # imported events have no sentence: say where they come from
+            return art.provenance or ""
         if index is None:
             return art.title or art.text[:200]
         s = self.sentences.get((article_id, index))
@@ -213,6 +215,7 @@ def load_records(
     until: date | None = None,
     article_ids: Sequence[str] | None = None,
     with_kb: bool = True,
+    coders: Sequence[str] = (VIGIL_CODER,),
 ) -> Records:
     """Load the articles in a date range (or with the given ids) with every extraction layer.
 
@@ -221,13 +224,19 @@ def load_records(
         since, until: inclusive publication-date bounds.
         article_ids: restrict to these articles.
         with_kb: complete actors (names, roles) from the knowledge base.
+        coders: whose events to read: Vigil's own (the default) and/or imported ones (a watch's ``coders``).
+            Imported events come with their provenance records, which have no sentences.
     Returns:
         The :class:`Records`.
     """
-    arts = db.load_articles(store, since=since, until=until, ids=article_ids)
+    coders = [c.upper() for c in coders]
+    imported = [c for c in coders if c != VIGIL_CODER]
+    arts = db.load_articles(store, since=since, until=until, ids=article_ids, imported=imported)
+    if VIGIL_CODER not in coders:
+        arts = [a for a in arts if a.imported is not None]
     ids = [a.id for a in arts]
     mentions = db.load_mentions(store, ids)
-    events = db.load_events(store, ids)
+    events = db.load_events(store, ids, coders)
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
     actors = {a.id: a for a in db.load_actors(store, actor_ids)}

@@ -99,7 +99,7 @@ class AppContext:
             base_key = (watch.name, digest, version)
             base = self._periods.get(base_key)
             if base is None:
-                base = load_records(self.store, since=watch.start, until=watch.end)
+                base = load_records(self.store, since=watch.start, until=watch.end, coders=watch.coders)
                 self._periods[base_key] = base
                 while len(self._periods) > _CACHE_SIZE:
                     self._periods.popitem(last=False)

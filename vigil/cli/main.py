@@ -367,10 +367,14 @@ def events(
     since: Annotated[str | None, typer.Option()] = None,
     until: Annotated[str | None, typer.Option()] = None,
     min_confidence: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    coder: Annotated[
+        list[str] | None,
+        typer.Option(help="Only events coded by this (repeatable): VIGIL (Vigil's own), GDELT, ICEWS or ACLED."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List coded events, newest first, each with its sentence."""
+    """List coded events, newest first, each with its sentence (imported events: where they come from)."""
     from vigil.models import Modality
 
     if modality is not None and modality not in {m.value for m in Modality}:
@@ -386,6 +390,7 @@ def events(
             since=parse_day(since, "--since"),
             until=parse_day(until, "--until"),
             min_confidence=min_confidence,
+            coders=coder or None,
             limit=limit,
         )
         texts = {e.article_id: store.get_article(e.article_id) for e in rows}
@@ -395,6 +400,7 @@ def events(
         art = texts[e.article_id]
         sent = sentences[e.article_id].get(e.sentence_index)
         sentence = art.text[sent.start : sent.end] if art and sent else ""
+        provenance = art.provenance if art is not None else None
         out.append(
             {
                 "id": e.id,
@@ -410,9 +416,11 @@ def events(
                 "contexts": list(e.contexts),
                 "article": e.article_id,
                 "sentence_index": e.sentence_index,
-                "sentence": sentence,
+                "sentence": None if e.imported else sentence,
                 "source_text": e.source_text,
                 "target_text": e.target_text,
+                "coder": e.coder,
+                "provenance": provenance,
             }
         )
     if as_json:
@@ -423,11 +431,11 @@ def events(
         table.add_row(
             str(row["date"] or "—"),
             f"{row['source']}",
-            f"{row['root'] or 'STATEMENT'} (q{row['quad']})",
+            f"{row['root'] or 'STATEMENT'} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
             f"{row['target']}",
             row["modality"],
             f"{row['confidence']:.2f}",
-            row["sentence"][:120],
+            (row["provenance"] or row["sentence"])[:120],
         )
     console.print(table)
 

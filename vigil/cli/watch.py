@@ -297,7 +297,10 @@ def timeline_cmd(
         if outcome is not None:
             w.outcome(outcome)
         records = load_records(
-            store, since=parse_day(since, "--since") or w.start, until=parse_day(until, "--until") or w.end
+            store,
+            since=parse_day(since, "--since") or w.start,
+            until=parse_day(until, "--until") or w.end,
+            coders=w.coders,
         )
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
@@ -323,12 +326,14 @@ def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) 
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, since=lo, until=hi)
+        records = load_records(store, since=lo, until=hi, coders=w.coders)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
         if lo is not None and hi is not None:
             length = hi - lo
-            prev = build_graph(load_records(store, since=lo - length, until=lo), since=lo - length, until=lo)
+            prev = build_graph(
+                load_records(store, since=lo - length, until=lo, coders=w.coders), since=lo - length, until=lo
+            )
     return w, records, (graph, prev)
 
 
@@ -430,7 +435,7 @@ def trends_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, since=lo, until=hi)
+        records = load_records(store, since=lo, until=hi, coders=w.coders)
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
         _print_json([s.to_dict() for s in series])
@@ -492,7 +497,10 @@ def scenarios_cmd(
             console.print(table)
             return
         records = load_records(
-            store, since=parse_day(since, "--since") or w.start, until=parse_day(until, "--until") or w.end
+            store,
+            since=parse_day(since, "--since") or w.start,
+            until=parse_day(until, "--until") or w.end,
+            coders=w.coders,
         )
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:

@@ -129,7 +129,7 @@ class ActorMapper:
             found = self._named(name, day, country)
             if found is not None:
                 return MappedActor(found.id, found, text)
-        names_country = bool(name) and self.kb.country_code(name) == country
+        names_country = country is not None and bool(name) and self.kb.country_code(name) == country
         if country and sector == "GOV" and (names_country or not name or name.isupper()):
             return self._kb(government_actor_id(country), text)
         if country and sector is None:

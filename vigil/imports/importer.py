@@ -214,8 +214,8 @@ def _resolve_links(
     for i in range(0, len(ids), 500):
         stmt = select(*columns(e, EVENT_COLUMNS)).where(e.c.id.in_(ids[i : i + 500]))
         for row in conn.execute(stmt):
-            parent = row_event(row)
-            parents[parent.id] = parent
+            stored = row_event(row)
+            parents[stored.id] = stored
     out: list[ImportedEvent] = []
     rejected: list[Rejection] = []
     for link in links:
@@ -232,9 +232,7 @@ def _resolve_links(
             continue
         if parent.article_id == link.record.id:
             if parent.sentence_index != link.sentence_index:
-                conn.execute(
-                    update(e).where(e.c.id == parent.id).values(sentence_idx=link.sentence_index)
-                )
+                conn.execute(update(e).where(e.c.id == parent.id).values(sentence_idx=link.sentence_index))
                 parents[parent.id] = replace(parent, sentence_index=link.sentence_index)
                 counts.updated += 1
             else:

@@ -224,7 +224,9 @@ def read_gdelt_mentions(path: Path, mapper: ActorMapper) -> Iterator[Record]:
             continue
         if len(fields) != len(GDELT_MENTION_COLUMNS):
             yield Rejection(
-                origin, location, f"{len(fields)} tab-separated columns; GDELT Mentions have 16. Is this a Mentions file?"
+                origin,
+                location,
+                f"{len(fields)} tab-separated columns; GDELT Mentions have 16. Is this a Mentions file?",
             )
             continue
         row = dict(zip(GDELT_MENTION_COLUMNS, fields, strict=True))
@@ -324,8 +326,8 @@ def _icews_event(row: dict[str, str], origin: str, location: str, mapper: ActorM
         raise ValueError(f"CAMEO Code {code!r} is not a CAMEO event code") from None
     story = row["Story ID"].strip()
     sentence = row["Sentence Number"].strip()
-    publisher = row["Publisher"].strip()
-    publisher = None if publisher in ("", "NA") else publisher
+    named = row["Publisher"].strip()
+    publisher = None if named in ("", "NA") else named
     record = provenance_record(
         "ICEWS",
         f"story {story}",

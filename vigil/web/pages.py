@@ -262,20 +262,30 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
         a=art,
         sentences=sentences,
         events=events,
+        texts=sentence_texts(store, events) if art.imported else {},
         art_domains=art_domains,
         art_tone=art_tone[0] if art_tone else None,
     )
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
-def actor_page(request: Request, actor_id: ActorId, ctx: Ctx) -> Response:
-    """An actor: identity, roles with dates, events as source and as target, tone over time."""
+def actor_page(
+    request: Request,
+    actor_id: ActorId,
+    ctx: Ctx,
+    coder: Annotated[list[str] | None, Query(max_length=16, pattern=r"^[A-Za-z]+$")] = None,
+) -> Response:
+    """An actor: identity, roles with dates, events as source and as target, tone over time.
+
+    ``?coder=VIGIL`` (repeatable) keeps only the events of these coders (default: every coder's, each marked).
+    """
     store = ctx.store
     actor = find_actor(store, actor_id)
     if actor is None:
         raise ApiError(404, f"No actor {actor_id!r}.")
-    as_source = store.events(actor=actor_id, limit=200)
-    as_target = store.events(target=actor_id, limit=200)
+    coders = coder or None
+    as_source = store.events(actor=actor_id, coders=coders, limit=200)
+    as_target = store.events(target=actor_id, coders=coders, limit=200)
     texts = sentence_texts(store, as_source[:50] + as_target[:50])
     tone_by_day: dict[date, list[float]] = defaultdict(list)
     for aid in sorted({e.article_id for e in as_source + as_target}):
