@@ -19,7 +19,7 @@ from tests.conftest import SHARED
 from vigil.analyze.networks import build_graph
 from vigil.analyze.records import load_records
 from vigil.analyze.watches import WatchError, parse_watch
-from vigil.imports import import_files
+from vigil.imports import ImportResult, import_files
 from vigil.imports.actors import icews_sector
 from vigil.imports.mapping import acled_root, cameo_to_plover
 from vigil.imports.readers import GDELT1_EVENT_COLUMNS, GDELT2_EVENT_COLUMNS, GDELT_MENTION_COLUMNS
@@ -54,8 +54,8 @@ MENTION_FILES = {
 pytestmark = pytest.mark.skipif(not INTEROP.is_dir(), reason="needs ../shared/fixtures/interop")
 
 
-def _counts(result: object, path: Path) -> dict[str, int]:
-    return result.files[str(path)].to_dict()  # type: ignore[attr-defined]
+def _counts(result: ImportResult, path: Path) -> dict[str, int]:
+    return result.files[str(path)].to_dict()
 
 
 # --- code tables ------------------------------------------------------------------------------------
