@@ -29,6 +29,7 @@ __all__ = [
     "Sentence",
     "Tone",
     "STATEMENT",
+    "VIGIL_CODER",
     "article_id",
     "article_label",
     "normalise_text",
@@ -79,6 +80,9 @@ class Modality(StrEnum):
     NEGATED = "negated"
     REPORTED = "reported"
 
+
+VIGIL_CODER = "VIGIL"
+"""The coder of the events Vigil's own extraction makes; imported events carry their source's name."""
 
 _PUNCT_CATEGORIES = ("P", "S")
 _SPACE_RE = re.compile(r"\s+")
@@ -141,6 +145,7 @@ class Article:
     date_note: str | None = None
     duplicate_of: str | None = None
     story_id: str | None = None
+    imported: str | None = None  # the coder ("GDELT", "ICEWS", "ACLED") of a provenance record, else None
 
     @property
     def date_flagged(self) -> bool:
@@ -151,6 +156,25 @@ class Article:
     def label(self) -> str:
         """The article's name for users (:func:`article_label`)."""
         return article_label(self.title, self.text)
+
+    @property
+    def provenance(self) -> str | None:
+        """For a provenance record of imported events: where they come from, in words (None for articles).
+
+        Imported events have no sentence in the store; pages show this instead of a sentence.
+        """
+        if self.imported is None:
+            return None
+        parts = [f"imported from {self.imported}; no sentence in Vigil's store"]
+        if self.title:
+            parts.append(self.title)
+        if self.url:
+            parts.append(f"source URL {self.url}")
+        elif self.source:
+            parts.append(f"source {self.source}")
+        if self.text:
+            parts.append(f"{self.imported} note: {self.text}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +261,13 @@ class Event:
     mode: str | None = None
     contexts: tuple[str, ...] = ()
     stance: float | None = None
+    coder: str = "VIGIL"  # who coded the event: VIGIL (this extractor), or the source of an import (GDELT, ...)
+    import_id: str | None = None  # an imported event's stable id, from the source's own event id
+
+    @property
+    def imported(self) -> bool:
+        """True for an event coded by another system and imported (see :mod:`vigil.imports`)."""
+        return self.coder != VIGIL_CODER
 
     @property
     def root_name(self) -> str:
@@ -245,6 +276,8 @@ class Event:
 
     @property
     def id(self) -> str:
+        if self.import_id is not None:
+            return self.import_id
         key = "|".join(
             str(x)
             for x in (

@@ -248,14 +248,14 @@ def evaluate_alerts(
     """
     if not article_ids or not watch.alerts:
         return []
-    new = load_records(store, article_ids=article_ids)
+    new = load_records(store, article_ids=article_ids, coders=watch.coders)
     if watch.start is not None or watch.end is not None:
         # the watch's window holds for alerts too: an article published outside it fires nothing
         new = new.within(watch.start, watch.end)
     if not new.articles:
         return []
     new_ids = set(new.articles)
-    old_all = load_records(store, since=watch.start, until=watch.end)
+    old_all = load_records(store, since=watch.start, until=watch.end, coders=watch.coders)
     old = Records.build(
         [a for a in old_all.articles.values() if a.id not in new_ids],
         sentences=[s for s in old_all.sentences.values() if s.article_id not in new_ids],

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from vigil.config import default_setting
-from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.models import VIGIL_CODER, Actor, Article, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import Store
 from vigil.store import analysis as db
 
@@ -116,6 +116,8 @@ class Records:
         art = self.articles.get(article_id)
         if art is None:
             return ""
+        if art.imported is not None:  # imported events have no sentence: say where they come from
+            return art.provenance or ""
         if index is None:
             return art.title or art.text[:200]
         s = self.sentences.get((article_id, index))
@@ -220,6 +222,7 @@ def load_records(
     article_ids: Sequence[str] | None = None,
     with_kb: bool = True,
     min_confidence: float | None = None,
+    coders: Sequence[str] = (VIGIL_CODER,),
 ) -> Records:
     """Load the articles in a date range (or with the given ids) with every extraction layer.
 
@@ -230,14 +233,20 @@ def load_records(
         with_kb: complete actors (names, roles) from the knowledge base.
         min_confidence: events below it are left out; None: the default of the setting
             ``view.min_confidence`` (the default view), 0: every event.
+        coders: whose events to read: Vigil's own (the default) and/or imported ones (a watch's ``coders``).
+            Imported events come with their provenance records, which have no sentences.
     Returns:
         The :class:`Records`.
     """
-    arts = db.load_articles(store, since=since, until=until, ids=article_ids)
+    coders = [c.upper() for c in coders]
+    imported = [c for c in coders if c != VIGIL_CODER]
+    arts = db.load_articles(store, since=since, until=until, ids=article_ids, imported=imported)
+    if VIGIL_CODER not in coders:
+        arts = [a for a in arts if a.imported is not None]
     ids = [a.id for a in arts]
     mentions = db.load_mentions(store, ids)
     threshold = VIEW_MIN_CONFIDENCE if min_confidence is None else min_confidence
-    events = [e for e in db.load_events(store, ids) if e.confidence >= threshold]
+    events = [e for e in db.load_events(store, ids, coders) if e.confidence >= threshold]
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
     actors = {a.id: a for a in db.load_actors(store, actor_ids)}

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from vigil.errors import ConfigError
+from vigil.models import VIGIL_CODER
 
 __all__ = [
     "ALERT_KINDS",
@@ -38,6 +39,10 @@ ALERT_KINDS = ("actor_appears", "keyword", "new_event_type", "new_bridge", "tone
 DELIVERY_KINDS = ("console", "file", "webhook")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
+
+
+CODERS = (VIGIL_CODER, "GDELT", "ICEWS", "ACLED")
+"""Who codes events: Vigil's own extraction, and the sources ``vigil import`` reads."""
 
 
 class WatchError(ConfigError):
@@ -122,6 +127,8 @@ class Watch:
         actors: actor ids of interest.
         alerts: alert rules; delivery: where alerts go.
         keywords: words that make an article relevant even without a known actor.
+        coders: whose events the analyses read: ``VIGIL`` (Vigil's own extraction, the default) and/or
+            the coders of imported events (``GDELT``, ``ICEWS``, ``ACLED``); YAML key ``coders``.
     """
 
     name: str
@@ -138,6 +145,7 @@ class Watch:
     keywords: tuple[str, ...] = ()
     alerts: tuple[AlertRule, ...] = ()
     delivery: tuple[Delivery, ...] = field(default_factory=lambda: (Delivery("console"),))
+    coders: tuple[str, ...] = (VIGIL_CODER,)
 
     def outcome(self, outcome_id: str) -> Outcome:
         """The outcome with id ``outcome_id``.
@@ -260,6 +268,7 @@ class _V:
 
 
 _TOP_KEYS = (
+    "coders",
     "name",
     "title",
     "focal",
@@ -423,6 +432,10 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
         if url is not None and not url.startswith(("http://", "https://")):
             raise v.fail(f"{key}.url", f"expected an http(s) URL, got {_short(url)}")
         deliveries.append(Delivery(kind, path, url))
+    coders = tuple(dict.fromkeys(c.upper() for c in v.strings(top, "coders", "coders"))) or (VIGIL_CODER,)
+    unknown = [c for c in coders if c not in CODERS]
+    if unknown:
+        raise v.fail("coders", f"unknown coder {_short(unknown[0])}; expected some of {', '.join(CODERS)}")
     start = v.day(top.get("start"), "start")
     end = v.day(top.get("end"), "end")
     if start and end and end < start:
@@ -442,6 +455,7 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
         keywords=v.strings(top, "keywords", "keywords"),
         alerts=tuple(rules),
         delivery=tuple(deliveries),
+        coders=coders,
     )
 
 

@@ -103,6 +103,7 @@ class AppContext:
                     self.store,
                     since=watch.start,
                     until=watch.end,
+                    coders=watch.coders,
                     min_confidence=float(self.settings["view.min_confidence"]),
                 )
                 self._periods[base_key] = base

@@ -89,6 +89,8 @@ class EventOut(BaseModel):
     target_span: list[int] | None
     trigger_span: list[int] | None
     sentence: str | None = None
+    coder: str = "VIGIL"
+    provenance: str | None = None  # imported events: where they come from (they have no sentence)
 
 
 class MentionOut(BaseModel):
@@ -217,7 +219,7 @@ def _span(s: tuple[int, int] | None) -> list[int] | None:
     return [s[0], s[1]] if s is not None else None
 
 
-def event_out(e: Event, sentence: str | None = None) -> EventOut:
+def event_out(e: Event, sentence: str | None = None, *, provenance: str | None = None) -> EventOut:
     return EventOut(
         id=e.id,
         article_id=e.article_id,
@@ -240,6 +242,8 @@ def event_out(e: Event, sentence: str | None = None) -> EventOut:
         target_span=_span(e.target_span),
         trigger_span=_span(e.trigger_span),
         sentence=sentence,
+        coder=e.coder,
+        provenance=provenance,
     )
 
 

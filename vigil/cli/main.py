@@ -424,11 +424,15 @@ def events(
         ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Every event, whatever its confidence.")] = False,
+    coder: Annotated[
+        list[str] | None,
+        typer.Option(help="Only events coded by this (repeatable): VIGIL (Vigil's own), GDELT, ICEWS or ACLED."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
     wide: Annotated[bool, typer.Option("--wide", help="Every column in one table (ids, modality, CAMEO).")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List coded events, newest first, each with its sentence."""
+    """List coded events, newest first, each with its sentence (imported events: where they come from)."""
     from vigil.extract.coder import ROOTS
     from vigil.extract.domains import DOMAINS
     from vigil.models import STATEMENT, Modality
@@ -454,6 +458,7 @@ def events(
             since=since_day,
             until=until_day,
             min_confidence=floor or None,
+            coders=coder or None,
             limit=limit,
         )
         texts = {e.article_id: store.get_article(e.article_id) for e in rows}
@@ -464,6 +469,7 @@ def events(
         art = texts[e.article_id]
         sent = sentences[e.article_id].get(e.sentence_index)
         sentence = art.text[sent.start : sent.end] if art and sent else ""
+        provenance = art.provenance if art is not None else None
         out.append(
             {
                 "id": e.id,
@@ -482,9 +488,11 @@ def events(
                 "article": e.article_id,
                 "article_label": art.label if art else None,
                 "sentence_index": e.sentence_index,
-                "sentence": " ".join(sentence.split()),
+                "sentence": None if e.imported else " ".join(sentence.split()),
                 "source_text": e.source_text,
                 "target_text": e.target_text,
+                "coder": e.coder,
+                "provenance": provenance,
             }
         )
     if as_json:
@@ -504,13 +512,13 @@ def events(
             table.add_row(
                 str(row["date"] or "undated"),
                 row["source_name"] or "—",
-                f"{row['root']} (q{row['quad']})",
+                f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
                 row["target_name"] or "—",
                 row["modality"],
                 str(row["cameo"] or ""),
                 f"{row['confidence']:.2f}",
                 row["article"][:12],
-                row["sentence"],
+                row["provenance"] or row["sentence"] or "",
             )
         print_table(table)
         return
@@ -519,10 +527,12 @@ def events(
         head.append(str(row["date"] or "undated"), style="bold")
         head.append(f"  {row['source_name'] or '—'} ")
         head.append(f"{row['root']}", style="bold cyan")
+        if row["provenance"]:
+            head.append(f" [{row['coder']}]", style="cyan")
         head.append(f" {row['target_name'] or '—'}")
         head.append(f"  ({row['modality']}, confidence {row['confidence']:.2f})", style="dim")
         console.print(head)
-        console.print(Padding(Text(row["sentence"], style="italic"), (0, 0, 1, 4)))
+        console.print(Padding(Text(row["provenance"] or row["sentence"] or "", style="italic"), (0, 0, 1, 4)))
     more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
     hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
     console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
@@ -827,6 +837,10 @@ register_serve(app)
 from vigil.cli.export import register as register_export  # noqa: E402
 
 register_export(app)
+
+from vigil.cli.imports import register as register_imports  # noqa: E402
+
+register_imports(app)
 
 
 def main() -> None:

@@ -305,6 +305,7 @@ def timeline_cmd(
             since=parse_day(since, "--since") or w.start,
             until=parse_day(until, "--until") or w.end,
             min_confidence=_view_floor(ctx),
+            coders=w.coders,
         )
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
@@ -330,12 +331,14 @@ def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) 
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi)
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
         if lo is not None and hi is not None:
             length = hi - lo
-            prev_records = load_records(store, min_confidence=_view_floor(ctx), since=lo - length, until=lo)
+            prev_records = load_records(
+                store, min_confidence=_view_floor(ctx), since=lo - length, until=lo, coders=w.coders
+            )
             prev = build_graph(prev_records, since=lo - length, until=lo)
     return w, records, (graph, prev)
 
@@ -438,7 +441,7 @@ def trends_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi)
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders)
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
         _print_json([s.to_dict() for s in series])
@@ -504,6 +507,7 @@ def scenarios_cmd(
             since=parse_day(since, "--since") or w.start,
             until=parse_day(until, "--until") or w.end,
             min_confidence=_view_floor(ctx),
+            coders=w.coders,
         )
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:

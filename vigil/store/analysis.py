@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
 
 from vigil.errors import StoreError
 from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
@@ -358,11 +358,19 @@ def _run(store: Store, stmt: Select[Any], ids: Sequence[str] | None, col: Any, *
 
 
 def load_articles(
-    store: Store, *, since: date | None = None, until: date | None = None, ids: Sequence[str] | None = None
+    store: Store,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    ids: Sequence[str] | None = None,
+    imported: Sequence[str] = (),
 ) -> list[Article]:
-    """Articles by date range (inclusive) and/or ids, oldest first; undated ones only without a range."""
+    """Articles by date range (inclusive) and/or ids, oldest first; undated ones only without a range.
+
+    ``imported``: also the provenance records of events imported from these coders (GDELT, ...).
+    """
     a = schema.articles
-    cond: list[ColumnElement[bool]] = []
+    cond: list[ColumnElement[bool]] = [or_(a.c.imported.is_(None), a.c.imported.in_(sorted(imported)))]
     if since is not None:
         cond.append(a.c.published >= since)
     if until is not None:
@@ -387,10 +395,12 @@ def load_mentions(store: Store, ids: Sequence[str]) -> list[Mention]:
     return [_row_mention(r) for r in _run(store, stmt, ids, m.c.article_id, by_name=False)]
 
 
-def load_events(store: Store, ids: Sequence[str]) -> list[Event]:
-    """The events of the given articles."""
+def load_events(store: Store, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[Event]:
+    """The events of the given articles (coded by ``coders`` only, when given)."""
     e = schema.events
     stmt = select(*columns(e, EVENT_COLUMNS))
+    if coders is not None:
+        stmt = stmt.where(e.c.coder.in_(sorted(coders)))
     return [_row_event(r) for r in _run(store, stmt, ids, e.c.article_id, by_name=False)]
 
 

@@ -140,3 +140,20 @@ def _postgres_fulltext(conn: Connection) -> None:
 def _watches(conn: Connection) -> None:
     for table in schema.ANALYSIS_TABLES:
         table.create(conn, checkfirst=True)
+
+
+@migration("0007_imported_events")
+def _imported_events(conn: Connection) -> None:
+    """Events coded by other systems (``vigil import``): ``events.coder`` and ``articles.imported``.
+
+    Existing events are Vigil's own (``coder`` VIGIL). New stores already have both columns from
+    ``0001_initial``. The columns are unbounded ``varchar`` on PostgreSQL (see ``0005``).
+    """
+    found = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "coder" not in found:
+        kind = "VARCHAR" if conn.dialect.name == "postgresql" else "VARCHAR(16)"
+        conn.execute(text(f"ALTER TABLE events ADD COLUMN coder {kind} DEFAULT 'VIGIL' NOT NULL"))
+    if "imported" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
+        kind = "VARCHAR" if conn.dialect.name == "postgresql" else "VARCHAR(16)"
+        conn.execute(text(f"ALTER TABLE articles ADD COLUMN imported {kind}"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)"))

@@ -44,6 +44,8 @@ articles = Table(
     Column("origin", Text, nullable=False),
     Column("duplicate_of", String(32)),
     Column("story_id", String(32)),
+    # The coder of a provenance record of imported events (migration 0007); NULL for an article.
+    Column("imported", String(16)),
     Index("ix_articles_published", "published"),
     Index("ix_articles_source", "source"),
     Index("ix_articles_duplicate_of", "duplicate_of"),
@@ -157,10 +159,13 @@ events = Table(
     Column("stance", Float),
     Column("confidence", Float, nullable=False),
     Column("extractor", String(64), nullable=False),
+    # Who coded the event: VIGIL, or the source of an import (GDELT, ICEWS, ACLED); migration 0007.
+    Column("coder", String(16), nullable=False, server_default="VIGIL"),
     Index("ix_events_article", "article_id"),
     Index("ix_events_date", "date"),
     Index("ix_events_source", "source_actor"),
     Index("ix_events_target", "target_actor"),
+    Index("ix_events_coder", "coder"),
 )
 
 domain_tags = Table(

@@ -45,6 +45,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from vigil.errors import StoreError
 from vigil.models import (
     STATEMENT,
+    VIGIL_CODER,
     Actor,
     Article,
     DateSource,
@@ -285,6 +286,7 @@ class Store:
         until: date | None = None,
         source: str | None = None,
         include_duplicates: bool = True,
+        include_imported: bool = False,
         limit: int | None = 50,
         offset: int = 0,
     ) -> list[Article]:
@@ -295,6 +297,7 @@ class Store:
             since, until: inclusive publication-date bounds.
             source: exact source (outlet) name.
             include_duplicates: False hides near duplicates of other articles.
+            include_imported: True also lists the provenance records of imported events (no text).
             limit, offset: paging; ``limit=None`` returns all.
         """
         a = schema.articles
@@ -307,6 +310,8 @@ class Store:
             stmt = stmt.where(a.c.source == source)
         if not include_duplicates:
             stmt = stmt.where(a.c.duplicate_of.is_(None))
+        if not include_imported:
+            stmt = stmt.where(a.c.imported.is_(None))
         order: list[Any] = [_desc(a.c.published), a.c.id]
         if search:
             words = _WORD_RE.findall(search)
@@ -346,18 +351,21 @@ class Store:
     def status(self) -> dict[str, Any]:
         """Counts, date range, sources, languages, location and size of the store."""
         a = schema.articles
+        real = a.c.imported.is_(None)  # provenance records of imported events are not articles
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(a)).scalar_one()
-            dups = conn.execute(select(func.count()).where(a.c.duplicate_of.is_not(None))).scalar_one()
-            undated = conn.execute(select(func.count()).where(a.c.published.is_(None))).scalar_one()
-            first, last = conn.execute(select(func.min(a.c.published), func.max(a.c.published))).one()
+            total = conn.execute(select(func.count()).select_from(a).where(real)).scalar_one()
+            dups = conn.execute(select(func.count()).where(real, a.c.duplicate_of.is_not(None))).scalar_one()
+            undated = conn.execute(select(func.count()).where(real, a.c.published.is_(None))).scalar_one()
+            first, last = conn.execute(select(func.min(a.c.published), func.max(a.c.published)).where(real)).one()
             sources = conn.execute(
                 select(a.c.source, func.count())
+                .where(real)
                 .group_by(a.c.source)
                 .order_by(func.count().desc(), _asc(self._binary(a.c.source)))
             ).all()
             languages = conn.execute(
                 select(a.c.language, func.count())
+                .where(real)
                 .group_by(a.c.language)
                 .order_by(func.count().desc(), _asc(self._binary(a.c.language)))
             ).all()
@@ -365,6 +373,10 @@ class Store:
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in (schema.events, schema.mentions, schema.actors, schema.rejections, schema.extractions)
             }
+            e = schema.events
+            by_coder = conn.execute(
+                select(e.c.coder, func.count()).group_by(e.c.coder).order_by(self._binary(e.c.coder))
+            ).all()
             size = None
             if self.dialect == "postgresql":
                 size = conn.execute(select(func.pg_database_size(func.current_database()))).scalar_one()
@@ -383,6 +395,7 @@ class Store:
             "sources": [{"source": s, "articles": n} for s, n in sources],
             "languages": [{"language": lang, "articles": n} for lang, n in languages],
             **counts,
+            "events_by_coder": {c: n for c, n in by_coder},
         }
 
     # --- extraction -------------------------------------------------------------
@@ -459,7 +472,8 @@ class Store:
         a, x = schema.articles, schema.extractions
         last = ""
         while True:
-            stmt = select(a).where(a.c.id > last)
+            # Provenance records of imported events have no text, and extracting them would replace their events.
+            stmt = select(a).where(a.c.id > last, a.c.imported.is_(None))
             if not force:
                 done = select(x.c.article_id).where(x.c.extractor == extractor)
                 stmt = stmt.where(a.c.id.not_in(done))
@@ -497,6 +511,7 @@ class Store:
         since: date | None = None,
         until: date | None = None,
         min_confidence: float | None = None,
+        coders: Sequence[str] | None = None,
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[Event]:
@@ -508,6 +523,8 @@ class Store:
             root: PLOVER root; quad: quad class; modality: a :class:`Modality` value.
             domain: a policy domain tagged on the event's sentence.
             since, until: inclusive event-date bounds.
+            coders: only events coded by these (``VIGIL``, ``GDELT``, ``ICEWS``, ``ACLED``; any case);
+                None: every coder's.
         """
         e = schema.events
         stmt = select(*columns(e, EVENT_COLUMNS))
@@ -531,6 +548,8 @@ class Store:
             stmt = stmt.where(e.c.date <= until)
         if min_confidence is not None:
             stmt = stmt.where(e.c.confidence >= min_confidence)
+        if coders is not None:
+            stmt = stmt.where(e.c.coder.in_(sorted({c.upper() for c in coders})))
         if domain is not None:
             d = schema.domain_tags
             tagged = select(d.c.article_id, d.c.sentence_idx).where(d.c.domain == domain, d.c.sentence_idx.is_not(None))
@@ -630,6 +649,7 @@ def _article_row(article: Article) -> dict[str, Any]:
         "origin": article.origin,
         "duplicate_of": article.duplicate_of,
         "story_id": article.story_id,
+        "imported": article.imported,
     }
 
 
@@ -648,6 +668,7 @@ def _row_article(row: Any) -> Article:
         date_note=row["date_note"],
         duplicate_of=row["duplicate_of"],
         story_id=row["story_id"],
+        imported=row["imported"],
     )
 
 
@@ -710,6 +731,8 @@ EVENT_COLUMNS = (
     "mode",
     "contexts",
     "stance",
+    "coder",
+    "id",
 )
 _MODALITIES = {m.value: m for m in Modality}
 
@@ -756,6 +779,7 @@ def _event_row(e: Event) -> dict[str, Any]:
         "stance": e.stance,
         "confidence": e.confidence,
         "extractor": e.extractor,
+        "coder": e.coder,
     }
 
 
@@ -765,7 +789,8 @@ def _pair(a: int | None, b: int | None) -> tuple[int, int] | None:
 
 def _row_event(r: Sequence[Any]) -> Event:
     """An event from a row of :data:`EVENT_COLUMNS`."""
-    (aid, idx, day, src, tgt, root, quad, cameo, modality, conf, extractor, stext, ttext, *spans, mode, ctx, stance) = r
+    (aid, idx, day, src, tgt, root, quad, cameo, modality, conf, extractor, stext, ttext, *spans) = r
+    *spans, mode, ctx, stance, coder, event_id = spans
     return Event(
         aid,
         idx,
@@ -786,6 +811,8 @@ def _row_event(r: Sequence[Any]) -> Event:
         mode,
         tuple(ctx or ()),
         stance,
+        coder,
+        event_id if coder != VIGIL_CODER else None,
     )
 
 
@@ -834,3 +861,18 @@ def _row_actor(r: Any) -> Actor:
         wikidata=r["wikidata"],
         provisional=bool(r["provisional"]),
     )
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    """An article as a row of the ``articles`` table."""
+    return _article_row(article)
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    """An event as a row of the ``events`` table."""
+    return _event_row(event)
+
+
+def row_event(row: Sequence[Any]) -> Event:
+    """An event from a row of :data:`EVENT_COLUMNS`."""
+    return _row_event(row)

@@ -305,6 +305,7 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
         a=art,
         sentences=sentences,
         events=events,
+        texts=sentence_texts(store, events) if art.imported else {},
         art_domains=art_domains,
         art_tone=art_tone[0] if art_tone else None,
         extractors=extractors,
@@ -313,14 +314,23 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
-def actor_page(request: Request, actor_id: ActorId, ctx: Ctx) -> Response:
-    """An actor: identity, roles with dates, events as source and as target, tone over time."""
+def actor_page(
+    request: Request,
+    actor_id: ActorId,
+    ctx: Ctx,
+    coder: Annotated[list[str] | None, Query(max_length=16, pattern=r"^[A-Za-z]+$")] = None,
+) -> Response:
+    """An actor: identity, roles with dates, events as source and as target, tone over time.
+
+    ``?coder=VIGIL`` (repeatable) keeps only the events of these coders (default: every coder's, each marked).
+    """
     store = ctx.store
     actor = find_actor(store, actor_id)
     if actor is None:
         raise ApiError(404, f"No actor {actor_id!r}.")
-    as_source = store.events(actor=actor_id, limit=_ACTOR_EVENTS)
-    as_target = store.events(target=actor_id, limit=_ACTOR_EVENTS)
+    coders = coder or None
+    as_source = store.events(actor=actor_id, coders=coders, limit=_ACTOR_EVENTS)
+    as_target = store.events(target=actor_id, coders=coders, limit=_ACTOR_EVENTS)
     # What the page lists is a part of the actor's events: say of how many.
     totals = (
         store.count(schema.events, schema.events.c.source_actor == actor_id),

@@ -20,11 +20,20 @@ ActorQ = Annotated[str | None, Query(max_length=200, description="Actor id, e.g.
 
 
 def sentence_texts(store: Store, events: list[Event]) -> dict[tuple[str, int], str]:
-    """The sentence of each event, keyed by (article, sentence index)."""
+    """The sentence of each event, keyed by (article, sentence index).
+
+    An imported event has no sentence in the store: its text is where it comes from
+    ("imported from GDELT; no sentence in Vigil's store · source URL ...").
+    """
     out: dict[tuple[str, int], str] = {}
     for aid in sorted({e.article_id for e in events}):
         art = store.get_article(aid)
         if art is None:
+            continue
+        if art.imported is not None:
+            for e in events:
+                if e.article_id == aid:
+                    out[(aid, e.sentence_index)] = art.provenance or ""
             continue
         for s in store.sentences(aid):
             out[(aid, s.index)] = art.text[s.start : s.end]
@@ -33,7 +42,12 @@ def sentence_texts(store: Store, events: list[Event]) -> dict[tuple[str, int], s
 
 def events_out(store: Store, events: list[Event]) -> list[EventOut]:
     texts = sentence_texts(store, events)
-    return [event_out(e, texts.get((e.article_id, e.sentence_index))) for e in events]
+    return [
+        event_out(e, None, provenance=texts.get((e.article_id, e.sentence_index)))
+        if e.imported
+        else event_out(e, texts.get((e.article_id, e.sentence_index)))
+        for e in events
+    ]
 
 
 @router.get("", response_model=EventPage)
@@ -49,6 +63,14 @@ def list_events(
     min_confidence: Annotated[
         float | None,
         Query(ge=0.0, le=1.0, description="Lowest confidence (default: the setting view.min_confidence; 0: all)."),
+    ] = None,
+    coder: Annotated[
+        list[str] | None,
+        Query(
+            max_length=16,
+            pattern=r"^[A-Za-z]+$",
+            description="Only events coded by these (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED.",
+        ),
     ] = None,
     since: Since = None,
     until: Until = None,
@@ -73,6 +95,7 @@ def list_events(
             since=since,
             until=hi,
             min_confidence=min_confidence,
+            coders=coder or None,
             limit=n,
             offset=offset,
         )

@@ -1,0 +1,76 @@
+"""``vigil import FORMAT PATH...``: a thin shell over :mod:`vigil.imports`.
+
+Call :func:`register` once on the main Typer app.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from vigil.cli.common import print_json
+
+__all__ = ["register"]
+
+console = Console()
+err = Console(stderr=True)
+
+
+def import_cmd(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str,
+        typer.Argument(
+            metavar="FORMAT",
+            help="gdelt-events (1.0 or 2.0, told by the column count), gdelt-mentions, icews, acled or news-please.",
+        ),
+    ],
+    paths: Annotated[list[str], typer.Argument(help="Files or folders.")],
+    extract: Annotated[
+        bool, typer.Option("--extract/--no-extract", help="news-please: run extraction on the new articles.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import events coded by GDELT, ICEWS or ACLED (kept apart by their coder), or news-please articles."""
+    from vigil.cli.main import _extractor, _state
+    from vigil.imports import FORMATS, import_files
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", param_hint="FORMAT")
+    state = _state(ctx)
+    with state.store() as store:
+        extractor = None
+        if fmt == "news-please" and extract and bool(state.settings["extract.enabled"]):
+            extractor = _extractor(state.settings)
+        try:
+            result = import_files(fmt, paths, store, settings=state.settings, extractor=extractor)
+        finally:
+            if extractor is not None:
+                extractor.close()
+    if as_json:
+        print_json(result.to_dict())
+        raise typer.Exit(result.exit_code)
+    what = "articles" if fmt == "news-please" else "events"
+    table = Table("file", f"{what} imported", "already there", "updated", "skipped", "rejected", title=f"import {fmt}")
+    for path, c in result.files.items():
+        table.add_row(path, str(c.imported), str(c.existing), str(c.updated), str(c.skipped), str(c.rejected))
+    console.print(table)
+    console.print(
+        f"imported [bold]{result.total('imported')}[/] {what} · already there {result.total('existing')} · "
+        f"skipped {result.total('skipped')} · rejected [bold]{result.total('rejected')}[/]"
+    )
+    for label, items in (("rejected", result.rejected), ("skipped", result.skipped)):
+        for r in items[:200]:
+            sys.stdout.write(f"{label} {r.origin}:{r.location.removeprefix('line ')}: {r.reason}\n")
+        if len(items) > 200:
+            sys.stdout.write(f"… and {len(items) - 200} more {label} rows (see the store's rejections)\n")
+    raise typer.Exit(result.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``vigil import`` to ``app``."""
+    app.command("import")(import_cmd)
