@@ -80,9 +80,18 @@ def store(db_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def events(store: Store) -> list[Event]:
-    found = store.events(limit=None)
-    assert len(found) > 20  # a store with something to export
+    """The events an export holds: the default view's (confidence at least view.min_confidence)."""
+    from vigil.analyze.records import VIEW_MIN_CONFIDENCE
+
+    every = store.events(limit=None)
+    found = [e for e in every if e.confidence >= VIEW_MIN_CONFIDENCE]
+    assert len(every) > len(found) > 20  # a store with something to export, and something left out
     return found
+
+
+def _every_event(db: Path) -> list[Event]:
+    with open_store(db) as s:
+        return s.events(limit=None)
 
 
 def export(db_path: Path, *args: str) -> str:
@@ -440,7 +449,14 @@ def test_a_write_that_fails_midway_leaves_the_earlier_file(db_path: Path, tmp_pa
     work.mkdir()
     store_copy = copy_store(db_path, work / "vigil.db")
     whole = work / "whole.json"
-    export(store_copy, "plover", "-o", str(whole))
+    export(store_copy, "plover", "-o", str(whole))  # the default view
+    assert len(json.loads(whole.read_text(encoding="utf-8"))) < len(_every_event(store_copy))
+    export_all = CliRunner().invoke(
+        app, ["--db", str(store_copy), "--set", "view.min_confidence=0", "export", "plover", "-o", str(whole)]
+    )
+    assert export_all.exit_code == 0 and len(json.loads(whole.read_text(encoding="utf-8"))) == len(
+        _every_event(store_copy)
+    )
     # Above what opening the store writes (SQLite's 32 KiB shared-memory file), below the export.
     limit = 64 * 1024
     assert whole.stat().st_size > limit + 32 * 1024
@@ -451,7 +467,8 @@ def test_a_write_that_fails_midway_leaves_the_earlier_file(db_path: Path, tmp_pa
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     done = subprocess.run(
-        [sys.executable, "-m", "vigil", "--db", str(store_copy), "export", "plover", "-o", str(out)],
+        [sys.executable, "-m", "vigil", "--db", str(store_copy), "--set", "view.min_confidence=0"]
+        + ["export", "plover", "-o", str(out)],
         capture_output=True,
         text=True,
         check=False,

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, inspect, select, text
 
-from vigil.analyze.records import load_records
+from vigil.analyze.records import VIEW_MIN_CONFIDENCE, load_records
 from vigil.errors import StoreError
 from vigil.models import (
     Actor,
@@ -226,8 +226,10 @@ def test_store_extraction_round_trip(
     tones = [Tone(art.id, None, -0.2, "t1"), directed]
     assert sorted(store.tones(art.id), key=_by_sentence) == tones
     # The analyses' bulk readers (rows read by position) give the same records.
-    loaded = load_records(store, article_ids=[art.id], with_kb=False)
+    loaded = load_records(store, article_ids=[art.id], with_kb=False, min_confidence=0.0)
     assert loaded.events == [event] and loaded.mentions == [mention]
+    shown = load_records(store, article_ids=[art.id], with_kb=False)  # the default view
+    assert shown.events == ([event] if conf >= VIEW_MIN_CONFIDENCE else [])
     assert list(loaded.sentences.values()) == [Sentence(art.id, 0, 0, 41)]
     assert loaded.domains == [DomainTag(art.id, 0, "diplomacy", 0.7, "t1")]
     assert sorted(loaded.tones, key=_by_sentence) == tones

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Path, Query
 
 from vigil.models import Modality
 
 __all__ = [
+    "Coder",
     "ActorId",
     "ArticleId",
     "Cursor",
@@ -33,3 +34,4 @@ Until = Annotated[date | None, Query(description="To this date (YYYY-MM-DD), inc
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Cursor = Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page.")]
 ModalityQ = Annotated[Modality | None, Query(description="Event modality.")]
+Coder = Literal["VIGIL", "GDELT", "ICEWS", "ACLED"]  # who coded an event: Vigil's extraction or an importer

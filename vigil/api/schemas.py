@@ -229,7 +229,7 @@ def event_out(e: Event, sentence: str | None = None, *, provenance: str | None =
         target_actor=e.target_actor,
         source_text=e.source_text,
         target_text=e.target_text,
-        root=e.root,
+        root=e.root_name,
         quad=e.quad,
         cameo=e.cameo,
         mode=e.mode,

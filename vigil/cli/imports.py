@@ -42,7 +42,7 @@ def import_cmd(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", param_hint="FORMAT")
     state = _state(ctx)
-    with state.store() as store:
+    with state.store(create=True) as store:
         extractor = None
         if fmt == "news-please" and extract and bool(state.settings["extract.enabled"]):
             extractor = _extractor(state.settings)

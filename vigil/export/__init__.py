@@ -139,6 +139,7 @@ def export_to_path(
     watch: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    min_confidence: float | None = None,
 ) -> ExportResult:
     """Export to a file (to a folder of three tables, or a ``.zip``, for ``csv`` and ``parquet``).
 
@@ -148,6 +149,7 @@ def export_to_path(
         path: the output file or folder (replaced if it exists; a folder keeps its other files).
         watch: export this watch's events and network (default: the whole store).
         since, until: inclusive date bounds.
+        min_confidence: the events' lowest confidence (None: the default view's, 0: every event).
     Raises:
         ConfigError: unknown format or watch, bad range, or an output path that cannot be written.
         ExportError: writing failed (the temporary file is removed, an earlier file kept).
@@ -155,7 +157,7 @@ def export_to_path(
     spec = get_format(fmt)
     target = Path(path).expanduser()
     parent = _check_target(target, spec)
-    sel = select(store, watch=watch, since=since, until=until)
+    sel = select(store, watch=watch, since=since, until=until, min_confidence=min_confidence)
     try:
         counts = _write_atomically(sel, spec, target, parent)
     except OSError as exc:
@@ -221,6 +223,7 @@ def export_to_stream(
     since: date | None = None,
     until: date | None = None,
     table: str | None = None,
+    min_confidence: float | None = None,
 ) -> tuple[str, dict[str, int]]:
     """Export to a binary stream (the API's download); CSV and Parquet are one ZIP, or one ``table``.
 
@@ -232,7 +235,7 @@ def export_to_stream(
     spec = get_format(fmt)
     if table is not None and (not spec.tables or table not in ("events", "actors", "mentions")):
         raise ConfigError(f"table={table!r} applies to csv and parquet only: events, actors or mentions.")
-    sel = select(store, watch=watch, since=since, until=until)
+    sel = select(store, watch=watch, since=since, until=until, min_confidence=min_confidence)
     counts = _write(sel, spec, out, table)
     stem = "vigil" + (f"-{watch}" if watch else "") + f"-{table or spec.name}"
     ext = spec.extension if (not spec.tables or table) else "zip"

@@ -21,7 +21,7 @@ from vigil.analyze.records import Records, load_records
 from vigil.analyze.timeline import watch_articles
 from vigil.analyze.watches import Watch, parse_watch
 from vigil.errors import ConfigError
-from vigil.models import Article, Event, Mention
+from vigil.models import VIGIL_CODER, Article, Event, Mention
 from vigil.store import Store
 from vigil.store import analysis as db
 
@@ -96,7 +96,12 @@ class Selection:
 
 
 def select(
-    store: Store, *, watch: str | None = None, since: date | None = None, until: date | None = None
+    store: Store,
+    *,
+    watch: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    min_confidence: float | None = None,
 ) -> Selection:
     """Load what an export holds (see the module's rule).
 
@@ -104,6 +109,7 @@ def select(
         store: the open store.
         watch: a stored watch's name, or None for the whole store.
         since, until: inclusive bounds (with a watch, default its start and end).
+        min_confidence: the events' lowest confidence (None: the default view's, 0: every event).
     Raises:
         ConfigError: unknown watch, or ``until`` before ``since``.
     """
@@ -112,7 +118,9 @@ def select(
     hi = until if until is not None or w is None else w.end
     if lo is not None and hi is not None and hi < lo:
         raise ConfigError(f"--until {hi} is before --since {lo}: nothing can be exported from an empty range.")
-    records = load_records(store, since=lo, until=hi)
+    # The default view's events (setting view.min_confidence), and with a watch the coders it reads.
+    coders = w.coders if w is not None else (VIGIL_CODER,)
+    records = load_records(store, since=lo, until=hi, coders=coders, min_confidence=min_confidence)
     keep = watch_articles(records, w) if w is not None else set(records.articles)
     articles = [a for a in records.articles.values() if a.id in keep]
     events = [e for e in records.events if e.article_id in keep and _in_window(e.date, lo, hi)]

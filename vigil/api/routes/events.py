@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from vigil.api.context import AppContext, get_context
 from vigil.api.pagination import page_keyset
-from vigil.api.params import Cursor, Limit, ModalityQ, Since, Until
+from vigil.api.params import Coder, Cursor, Limit, ModalityQ, Since, Until
 from vigil.api.schemas import EventOut, EventPage, event_out
 from vigil.models import Event
 from vigil.store import Store
@@ -65,12 +65,8 @@ def list_events(
         Query(ge=0.0, le=1.0, description="Lowest confidence (default: the setting view.min_confidence; 0: all)."),
     ] = None,
     coder: Annotated[
-        list[str] | None,
-        Query(
-            max_length=16,
-            pattern=r"^[A-Za-z]+$",
-            description="Only events coded by these (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED.",
-        ),
+        list[Coder] | None,
+        Query(description="Only events coded by these (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED."),
     ] = None,
     since: Since = None,
     until: Until = None,
