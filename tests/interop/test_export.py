@@ -479,3 +479,20 @@ def test_a_write_that_fails_midway_leaves_the_earlier_file(db_path: Path, tmp_pa
     assert "Could not write" in done.stderr and "earlier file is kept" in done.stderr
     assert out.read_text(encoding="utf-8") == "an earlier export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.json", "work"]
+
+
+def test_gdelt_export_imports_back_to_the_same_events(db_path: Path, events: list[Event], tmp_path: Path) -> None:
+    """Round trip: `vigil export gdelt` then `vigil import gdelt-events` gives back every exported event."""
+    from vigil.imports import import_files
+
+    out = tmp_path / "events.tsv"
+    export(db_path, "gdelt", "-o", str(out))
+    with open_store(tmp_path / "back.db") as back:
+        result = import_files("gdelt-events", [str(out)], back)
+        imported = back.events(limit=None, coders=["GDELT"])
+    assert len(imported) == len(events) and not result.rejected
+
+    def key(e: Event) -> tuple[Any, ...]:
+        return (e.date, e.root, e.quad, (e.cameo or "")[:2])
+
+    assert sorted(map(key, imported), key=repr) == sorted(map(key, events), key=repr)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from vigil.export.gdelt import MENTION_COLUMNS
 from vigil.extract.coder import ROOT_TO_QUAD
 from vigil.imports.actors import ActorMapper, MappedActor
 from vigil.imports.mapping import acled_root, cameo_to_plover
@@ -73,24 +74,7 @@ GDELT2_EVENT_COLUMNS = _event_columns(adm2=True)
 """The 61 columns of a GDELT 2.0 Events export (the GDELT 2.0 Event codebook)."""
 GDELT1_EVENT_COLUMNS = _event_columns(adm2=False)
 """The 58 columns of GDELT 1.0 Events (no ADM2 codes); the 1979-2013 backfile has 57 (no SOURCEURL)."""
-GDELT_MENTION_COLUMNS = (
-    "GLOBALEVENTID",
-    "EventTimeDate",
-    "MentionTimeDate",
-    "MentionType",
-    "MentionSourceName",
-    "MentionIdentifier",
-    "SentenceID",
-    "Actor1CharOffset",
-    "Actor2CharOffset",
-    "ActionCharOffset",
-    "InRawText",
-    "Confidence",
-    "MentionDocLen",
-    "MentionDocTone",
-    "MentionDocTranslationInfo",
-    "Extras",
-)
+GDELT_MENTION_COLUMNS = MENTION_COLUMNS  # one list for the reader and the writer (vigil.export.gdelt)
 """The 16 columns of GDELT 2.0 Mentions (and translingual Mentions)."""
 
 _EVENT_LAYOUTS = {
