@@ -1,7 +1,7 @@
-"""The Ray engine stores what the local engine stores, row for row (Wikinews, ~300 articles).
+"""The Ray engine stores what the local engine stores, row for row (Wikinews and the reference article).
 
-Extraction runs once per engine: the local engine and a Ray ingest into SQLite; the Parquet
-path re-uses the running Ray on a 12-article slice and loads it into every backend.
+The local engine's store is the session's extracted corpus; Ray ingests the same inputs into SQLite.
+The Parquet path re-uses the running Ray on a 12-article slice and loads it into every backend.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TABLES, WIKINEWS, rows
+from tests.conftest import REFERENCE_ARTICLE, TABLES, WIKINEWS, copy_store, rows
 from vigil.config import Settings
 from vigil.store import Store, open_store, schema
 
 pytest.importorskip("ray.data", reason="the Ray engine needs `pip install 'vigil[ray]'`")
 
 pytestmark = pytest.mark.slow
+
+_NOT_ID = frozenset(c.name for c in schema.articles.c if c.name != "id")
 
 
 @pytest.fixture(scope="module")
@@ -41,30 +43,27 @@ def ray_cluster() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def engines(tmp_path_factory: pytest.TempPathFactory, ray_cluster: None) -> Iterator[tuple[Store, Store]]:
-    """The Wikinews corpus ingested with extraction by the local engine and by the Ray engine."""
+def engines(
+    tmp_path_factory: pytest.TempPathFactory, ray_cluster: None, extracted_corpus: Path
+) -> Iterator[tuple[Store, Store]]:
+    """The Wikinews corpus and the reference article with extraction: the local engine's store (the
+    session's extracted corpus, ingested by two worker processes) and a Ray ingest of the same inputs."""
     from vigil.config import load_settings
-    from vigil.extract.parallel import load_extractor
-    from vigil.ingest.pipeline import ingest
     from vigil.scale.ray import ingest_ray
 
     settings: Settings = load_settings(env={})
     tmp = tmp_path_factory.mktemp("engines")
-    inputs = [str(p) for p in WIKINEWS]
-    local = open_store(tmp / "local.db")
-    pipeline = load_extractor(settings)
-    try:
-        done = ingest(inputs, local, settings, extractor=pipeline)
-    finally:
-        pipeline.close()
+    inputs = [str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)]  # as the extracted corpus was ingested
+    local = open_store(copy_store(extracted_corpus, tmp / "local.db"))
     on_ray = open_store(tmp / "ray.db")
     ray_done = ingest_ray(inputs, settings, store=on_ray)
+    a = schema.articles
     assert (ray_done.ingested, ray_done.extracted, ray_done.near_duplicates) == (
-        done.ingested,
-        done.extracted,
-        done.near_duplicates,
+        local.count(a),
+        local.count(schema.extractions),
+        local.count(a, a.c.duplicate_of.is_not(None)),
     )
-    assert ray_done.article_ids == done.article_ids
+    assert sorted(ray_done.article_ids) == sorted(r[0] for r in rows(local, a, drop=_NOT_ID))
     yield local, on_ray
     local.close()
     on_ray.close()
