@@ -332,9 +332,11 @@ def actor_page(
     as_source = store.events(actor=actor_id, coders=coders, limit=_ACTOR_EVENTS)
     as_target = store.events(target=actor_id, coders=coders, limit=_ACTOR_EVENTS)
     # What the page lists is a part of the actor's events: say of how many.
+    ev = schema.events
+    by_coder = [ev.c.coder.in_(coders)] if coders else []
     totals = (
-        store.count(schema.events, schema.events.c.source_actor == actor_id),
-        store.count(schema.events, schema.events.c.target_actor == actor_id),
+        store.count(ev, ev.c.source_actor == actor_id, *by_coder),
+        store.count(ev, ev.c.target_actor == actor_id, *by_coder),
     )
     texts = sentence_texts(store, as_source[:_ACTOR_ROWS] + as_target[:_ACTOR_ROWS])
     tone_by_day: dict[date, list[float]] = defaultdict(list)
