@@ -348,3 +348,25 @@ def test_cli_import_and_events_by_coder(tmp_path: Path) -> None:
     wrong = runner.invoke(app, ["--db", db, "import", "icews", str(ACLED)])
     assert wrong.exit_code == 1 and f"rejected {ACLED}:1: not an ICEWS header" in wrong.stdout
     assert runner.invoke(app, ["--db", db, "import", "polecat", str(ACLED)]).exit_code == 2
+
+
+def test_api_and_dashboard_filter_by_coder_and_show_provenance(store: Store) -> None:
+    from fastapi.testclient import TestClient
+
+    from vigil.api.app import create_app
+    from vigil.config import load_settings
+
+    import_files("icews", [str(ICEWS)], store)
+    import_files("acled", [str(ACLED)], store)
+    with TestClient(create_app(load_settings(env={}), store), base_url="http://127.0.0.1") as client:
+        items = client.get("/api/events", params={"coder": ["ICEWS"], "limit": 3}).json()["items"]
+        assert {i["coder"] for i in items} == {"ICEWS"} and all(i["sentence"] is None for i in items)
+        assert all(i["provenance"].startswith("imported from ICEWS") for i in items)
+        assert client.get("/api/events", params={"coder": "VIGIL"}).json()["items"] == []
+        assert client.get("/api/events", params={"coder": "not a coder"}).status_code == 422
+        page = client.get("/actors/person:kim-jong-un")
+        assert page.status_code == 200 and "imported from ICEWS" in page.text
+        assert "Events as source (0)" in client.get("/actors/person:kim-jong-un", params={"coder": "VIGIL"}).text
+        record = store.events(coders=["ACLED"], limit=1)[0].article_id
+        shown = client.get(f"/articles/{record}")
+        assert shown.status_code == 200 and "Not an article" in shown.text and "ACLED note" in shown.text

@@ -6,11 +6,13 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
+from pydantic import StringConstraints
 
 from vigil.models import Modality
 
 __all__ = [
     "ActorId",
+    "CoderQ",
     "ArticleId",
     "Cursor",
     "Limit",
@@ -33,3 +35,10 @@ Until = Annotated[date | None, Query(description="To this date (YYYY-MM-DD), inc
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Cursor = Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page.")]
 ModalityQ = Annotated[Modality | None, Query(description="Event modality.")]
+
+CoderName = Annotated[str, StringConstraints(max_length=16, pattern=r"^[A-Za-z]+$")]
+"""A coder: VIGIL (Vigil's own extraction), GDELT, ICEWS or ACLED (any case)."""
+CoderQ = Annotated[
+    list[CoderName] | None,
+    Query(description="Only events coded by these (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED."),
+]

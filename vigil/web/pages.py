@@ -23,7 +23,7 @@ from vigil.analyze.briefs import sparkline_svg
 from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
-from vigil.api.params import ActorId, ArticleId, Since, Until, WatchName
+from vigil.api.params import ActorId, ArticleId, CoderQ, Since, Until, WatchName
 from vigil.api.routes.actors import find_actor
 from vigil.api.routes.events import sentence_texts
 from vigil.api.routes.search import search
@@ -273,7 +273,7 @@ def actor_page(
     request: Request,
     actor_id: ActorId,
     ctx: Ctx,
-    coder: Annotated[list[str] | None, Query(max_length=16, pattern=r"^[A-Za-z]+$")] = None,
+    coder: CoderQ = None,
 ) -> Response:
     """An actor: identity, roles with dates, events as source and as target, tone over time.
 

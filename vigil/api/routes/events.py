@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from vigil.api.context import AppContext, get_context
 from vigil.api.pagination import page_keyset
-from vigil.api.params import Cursor, Limit, ModalityQ, Since, Until
+from vigil.api.params import CoderQ, Cursor, Limit, ModalityQ, Since, Until
 from vigil.api.schemas import EventOut, EventPage, event_out
 from vigil.models import Event
 from vigil.store import Store
@@ -61,14 +61,7 @@ def list_events(
     modality: ModalityQ = None,
     article: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f]+$", description="Article id.")] = None,
     min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
-    coder: Annotated[
-        list[str] | None,
-        Query(
-            max_length=16,
-            pattern=r"^[A-Za-z]+$",
-            description="Only events coded by these (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED.",
-        ),
-    ] = None,
+    coder: CoderQ = None,
     since: Since = None,
     until: Until = None,
     limit: Limit = 50,
