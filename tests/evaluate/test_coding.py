@@ -55,3 +55,17 @@ def test_coding_counts_add_up() -> None:
     total = {k: c1[k] + c2[k] for k in c1}
     rep = end_to_end_report(total, 2)
     assert rep["triple"] == {"precision": round(1 / 3, 4), "recall": 0.5, "f1": 0.4}
+
+
+def test_end_to_end_scores_the_default_view_apart(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """`vigil eval --mode end-to-end` reports every event and, apart, the events the default view shows."""
+    from tests.conftest import SHARED
+    from vigil.evaluate.coding import run_pipeline, score_end_to_end
+    from vigil.evaluate.gold import GoldFile, load_gold
+
+    gold = load_gold(SHARED / "eval" / "dev" / "news_events.events.jsonl", SHARED)
+    part = GoldFile(gold.path, gold.kind, gold.records[:30])
+    report = score_end_to_end(part, pipeline, min_confidence=0.05)
+    records = [r for r in part.records if r.get("text")]
+    shown = sum(e.confidence >= 0.05 for x in run_pipeline(records, pipeline) for e in x.events)
+    assert report["default_view"]["predicted_events"] == shown < report["predicted_events"]

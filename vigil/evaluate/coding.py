@@ -10,6 +10,7 @@ actor text).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -183,10 +184,25 @@ def end_to_end_report(c: dict[str, int], sentences: int) -> dict[str, Any]:
     }
 
 
-def score_end_to_end(gold: GoldFile, pipeline: Pipeline, batch: int = 64) -> dict[str, Any]:
-    """Triple precision/recall/F1 and actor country/sector accuracy, running the whole pipeline."""
+def score_end_to_end(
+    gold: GoldFile, pipeline: Pipeline, batch: int = 64, min_confidence: float | None = None
+) -> dict[str, Any]:
+    """Triple precision/recall/F1 and actor country/sector accuracy, running the whole pipeline.
+
+    With ``min_confidence``, the report also scores the default view: only the events users see
+    without options (confidence at least ``min_confidence``), under ``default_view``.
+    """
     records = [r for r in gold.records if r.get("text")]
-    return end_to_end_report(count_end_to_end(records, run_pipeline(records, pipeline, batch)), len(records))
+    extractions = run_pipeline(records, pipeline, batch)
+    report = end_to_end_report(count_end_to_end(records, extractions), len(records))
+    if min_confidence is not None:
+        shown = [replace(x, events=tuple(e for e in x.events if e.confidence >= min_confidence)) for x in extractions]
+        view = end_to_end_report(count_end_to_end(records, shown), len(records))
+        report["default_view"] = {
+            "min_confidence": min_confidence,
+            **{k: view[k] for k in ("predicted_events", "triple")},
+        }
+    return report
 
 
 def gold_pair_of(record: dict[str, Any], event: Event) -> dict[str, Any] | None:

@@ -58,7 +58,7 @@ def _events(gold: GoldFile, mode: str, settings: Settings) -> dict[str, Any]:
 
     if trained_on(gold.path, EventCoder.load()) and gold.path.name.startswith("plv_train"):
         return cross_validated_end_to_end(gold.path, settings, folds=5)
-    return coding.score_end_to_end(gold, Pipeline.load(settings))
+    return coding.score_end_to_end(gold, Pipeline.load(settings), min_confidence=float(settings["view.min_confidence"]))
 
 
 def _articles(gold: GoldFile, settings: Settings) -> dict[str, Any]:
