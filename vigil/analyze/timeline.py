@@ -142,7 +142,7 @@ def timeline(
             TimelineEntry(
                 date=s.first,
                 story=s.id,
-                title=records.articles[members[0]].title,
+                title=records.articles[members[0]].label,
                 reports=len(members),
                 key_event=(
                     f"{records.name(key.source_actor)} {key.root or 'STATEMENT'} {records.name(key.target_actor)}"
