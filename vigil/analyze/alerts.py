@@ -9,7 +9,8 @@ keyword         the keyword appears in a sentence of a new article
 new_event_type  an event between source and target with a PLOVER root not seen before
 new_bridge      an actor bridges the focal government to the outcome's camp now and did not before
 tone_shift      the week's tone toward the focal country leaves its band (k std)
-signpost        a sentence of a new article matches the outcome's signpost
+signpost        the outcome's signpost is observed for the first time (see :mod:`vigil.analyze.scenarios`)
+candidacy       a withdrawal, nomination or running-mate pick is reported for the first time
 =============== ==================================================================
 
 Alerts get stable ids (watch, rule, evidence), so evaluating the same articles twice
@@ -25,9 +26,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from vigil.analyze.candidacy import candidacy_changes
 from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver
 from vigil.analyze.networks import build_graph, find_bridges
 from vigil.analyze.records import Citation, Records, load_records
+from vigil.analyze.scenarios import signpost_evidence
 from vigil.analyze.trends import domain_trends
 from vigil.analyze.watches import AlertRule, Delivery, Watch, keyword_pattern
 from vigil.errors import VigilError
@@ -178,16 +181,32 @@ def _tone_shift(watch: Watch, rule: AlertRule, new: Records, both: Records) -> l
     return out
 
 
-def _signpost(watch: Watch, rule: AlertRule, new: Records) -> list[Alert]:
+def _signpost(watch: Watch, rule: AlertRule, new: Records, old: Records) -> list[Alert]:
+    """One alert when the signpost is first observed: by the new articles and not before them."""
     assert rule.outcome is not None and rule.signpost is not None
     outcome = watch.outcome(rule.outcome)
     sp = next(s for s in outcome.signposts if s.id == rule.signpost)
-    pattern = sp.pattern()
+    cites = signpost_evidence(new, outcome, sp, within=watch)
+    if not cites or signpost_evidence(old, outcome, sp, within=watch):
+        return []
+    day = cites[0].published
+    return [
+        _alert(watch, rule, sp.id, f"signpost observed for {outcome.label}: {sp.label} ({day or 'undated'})", cites[:5])
+    ]
+
+
+def _candidacy(watch: Watch, rule: AlertRule, new: Records, old: Records) -> list[Alert]:
+    """One alert per withdrawal, nomination or running-mate pick first reported by the new articles."""
+    before = {(c.person, c.kind, c.outcome) for c in candidacy_changes(old, watch)}
     out = []
-    for aid in sorted(new.articles):
-        cites = [new.cite(aid, i) for i, text in new.article_sentences(aid) if pattern.search(text)]
-        if cites:
-            out.append(_alert(watch, rule, aid, f"signpost observed for {outcome.label}: {sp.label}", cites[:5]))
+    for c in candidacy_changes(new, watch):
+        if rule.outcome is not None and c.outcome != rule.outcome:
+            continue
+        if (c.person, c.kind, c.outcome) in before:
+            continue
+        label = watch.outcome(c.outcome).label
+        message = f"{c.name}: {c.kind} ({label}), {c.day or 'undated'}"
+        out.append(_alert(watch, rule, f"{c.person}|{c.kind}|{c.outcome}", message, [c.citation]))
     return out
 
 
@@ -223,7 +242,9 @@ def evaluate_rules(watch: Watch, new: Records, old: Records) -> list[Alert]:
         elif rule.kind == "tone_shift":
             out += _tone_shift(watch, rule, new, both)
         elif rule.kind == "signpost":
-            out += _signpost(watch, rule, new)
+            out += _signpost(watch, rule, new, old)
+        elif rule.kind == "candidacy":
+            out += _candidacy(watch, rule, new, old)
     return out
 
 

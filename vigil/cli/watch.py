@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
+from vigil.api.views import watch_summary
 from vigil.cli.common import console, parse_day, print_table
 from vigil.errors import VigilError
 from vigil.store import Store
@@ -131,30 +132,20 @@ def watch_show(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     w = parse_watch(text, source=name)
-    data = {
-        "name": w.name,
-        "title": w.title,
-        "focal": w.focal,
-        "focal_government": list(w.government),
-        "subject": w.subject,
-        "period": [w.start, w.end],
-        "calendar": [{"date": c.date, "label": c.label} for c in w.calendar],
-        "outcomes": [
-            {"id": o.id, "label": o.label, "camp": list(o.camp), "signposts": [s.label for s in o.signposts]}
-            for o in w.outcomes
-        ],
-        "domains": list(w.domains),
-        "actors": list(w.actors),
-        "alerts": [{"id": r.id, "kind": r.kind} for r in w.alerts],
-    }
+    data = watch_summary(w)
     if as_json:
         _print_json(data)
         return
     console.print(f"[bold]{w.title}[/] ({w.name}) · focal {w.focal} · {w.subject} · {w.start or '…'} → {w.end or '…'}")
     for c in w.calendar:
         console.print(f"  {c.date}  {c.label}")
+    console.print(f"focal government: {', '.join(w.government)}, and the holders of: {', '.join(w.focal_offices)}")
+    for t in data["focal_roster"]:
+        console.print(f"  {t['title']}: {t['actor']} {t['from'] or '…'} → {t['until'] or '…'}")
     for o in w.outcomes:
-        console.print(f"outcome [bold]{o.id}[/]: {o.label} · camp {', '.join(o.camp)}")
+        console.print(f"outcome [bold]{o.id}[/]: {o.label} · camp {', '.join(o.camp) or '-'}")
+        for c in o.candidates:
+            console.print(f"  candidate {c.actor} {c.start or '…'} → {c.end or '…'}")
     console.print("domains: " + ", ".join(w.domains) + " · actors: " + ", ".join(w.actors))
     console.print("alerts: " + ", ".join(f"{r.id} ({r.kind})" for r in w.alerts))
 
