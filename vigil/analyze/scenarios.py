@@ -104,11 +104,12 @@ class OutcomeBoard:
     changes: tuple[CandidacyChange, ...] = ()
 
     def candidate_on(self, day: date | None) -> list[str]:
-        """The names of the candidates running on ``day`` (None: those still running)."""
+        """The names of the people running on ``day`` (None: those still running)."""
         return [
             str(c["name"])
             for c in self.candidates
-            if (day is None and c["until"] is None)
+            if str(c["actor"]).startswith("person:")
+            and (day is None and c["until"] is None)
             or (
                 day is not None
                 and (c["from"] is None or str(c["from"]) <= day.isoformat())

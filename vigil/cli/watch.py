@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from rich.table import Table
 
 from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
 from vigil.api.views import watch_summary
-from vigil.cli.common import console, parse_day, print_table
+from vigil.cli.common import console, err, parse_day, print_table
 from vigil.errors import VigilError
 from vigil.store import Store
 
@@ -459,14 +460,21 @@ def scenarios_cmd(
         typer.Option("--set-probability", help="OUTCOME P: set an outcome's probability (0-1)."),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (required with --set-probability).")] = None,
+    normalise: Annotated[
+        bool,
+        typer.Option(
+            "--normalise", help="With --set-probability: scale the other outcomes so that all add up to 100%."
+        ),
+    ] = False,
     history: Annotated[bool, typer.Option("--history", help="Show the probability log.")] = False,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
+    from vigil.analyze.probabilities import set_probability as set_outcome_probability
     from vigil.analyze.records import load_records
-    from vigil.analyze.scenarios import scenario_board
+    from vigil.analyze.scenarios import EXPOSURE_LEGEND, scenario_board
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
@@ -478,8 +486,13 @@ def scenarios_cmd(
                 raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
             if not reason:
                 raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
-            row = db.add_probability(store, w.name, outcome, p, reason)
-            console.print(f"{outcome}: probability {p:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({reason})")
+            update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise)
+            for row in update.rows:
+                console.print(
+                    f"{row.outcome}: probability {row.probability:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({row.reason})"
+                )
+            if update.warning:
+                err.print(f"[yellow]Warning:[/] {update.warning}")
             return
         log = db.probabilities(store, w.name)
         if history:
@@ -516,10 +529,22 @@ def scenarios_cmd(
                     f"{x.citation.article_id[:12]} §{x.citation.sentence_index}",
                 )
         print_table(table)
+        day = records_until(records)
+        if b.candidates:
+            console.print(f"  candidates on {day or 'today'}: {', '.join(b.candidate_on(day)) or 'none'}")
+        for ch in b.changes:
+            console.print(f"  {ch.name}: {ch.kind}, {ch.day or 'undated'} — “{ch.citation.text[:120]}”")
         for sp in b.signposts:
             console.print(
                 f"  signpost {sp.label}: {'observed' if sp.observed else 'not yet'} ({len(sp.evidence)} sentences)"
             )
+    console.print(EXPOSURE_LEGEND)
+
+
+def records_until(records: Any) -> date | None:
+    """The latest publication date of the loaded records (the board's 'now')."""
+    days = [a.published for a in records.articles.values() if a.published is not None]
+    return max(days) if days else None
 
 
 def alerts_cmd(
