@@ -207,3 +207,26 @@ def test_timeline_filters_by_actor_name_or_id(pages_client: Any) -> None:
     assert rows >= 1 and rows == by_id.text.count('<a class="story"')
     unknown = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "Nobody Atall"})
     assert unknown.status_code == 422 and "No actor named" in unescape(unknown.text)
+
+
+def test_scenario_board_shows_candidates_changes_and_what_exposure_means(pages_client: Any) -> None:
+    html = unescape(pages_client.get("/watches/gbr-us-2020/scenarios").text)
+    assert "Candidates: Joe Biden" in html and "Kamala Harris" in html
+    assert "Bernie Sanders: withdrawal, 2020-04-10" in html
+    assert "exposure: the share of an outcome's expectations" in html
+
+
+def test_probabilities_adding_up_to_more_than_all_are_flagged(writable_copy: Path) -> None:
+    from tests.api.conftest import make_client
+
+    with make_client(writable_copy) as client:
+        assert client.get("/").status_code == 200  # the page that hands the browser its write cookie
+        form = {"outcome": "trump", "probability": "45", "reason": "polls"}
+        assert client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False).status_code == 303
+        form = {"outcome": "democrats", "probability": "70", "reason": "convention"}
+        flagged = client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False)
+        assert flagged.status_code == 200 and "add up to 115%" in unescape(flagged.text)
+        form = {**form, "normalise": "1"}
+        assert client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False).status_code == 303
+        log = client.get(f"/api/watches/{JAPAN}/probabilities").json()["items"]
+        assert (log[0]["outcome"], log[0]["probability"]) == ("trump", 0.3)

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from vigil.analyze.briefs import sparkline_svg
 from vigil.analyze.networks import QUAD_NAMES
+from vigil.analyze.probabilities import set_probability as set_outcome_probability
 from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
@@ -239,11 +240,19 @@ def scenarios_page(request: Request, name: WatchName, ctx: Ctx) -> Response:
 
 
 def _scenarios(
-    request: Request, ctx: AppContext, name: str, *, error: str | None = None, status: int = 200
+    request: Request,
+    ctx: AppContext,
+    name: str,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
 ) -> Response:
     watch = ctx.watch(name)
     view = scenario_view(ctx, ctx.window(watch))
-    return render(request, "scenarios.html", status, nav=_nav(ctx, name), w=watch, view=view, error=error)
+    return render(
+        request, "scenarios.html", status, nav=_nav(ctx, name), w=watch, view=view, error=error, notice=notice
+    )
 
 
 @router.post("/watches/{name}/scenarios", response_class=HTMLResponse)
@@ -254,8 +263,10 @@ def scenarios_post(
     outcome: Annotated[str, Form(max_length=100)],
     probability: Annotated[str, Form(max_length=20)],
     reason: Annotated[str, Form(max_length=2000)] = "",
+    normalise: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Record a probability revision (the security middleware has checked the token)."""
+    """Record a probability revision (the security middleware has checked the token); say so when
+    the outcomes' probabilities add up to more than 100%, or scale the others down when asked."""
     watch = ctx.watch(name)
     try:
         watch.outcome(outcome)
@@ -272,7 +283,11 @@ def scenarios_post(
             error="The probability must be between 0 and 100 %, and a reason is required.",
             status=422,
         )
-    db.add_probability(ctx.store, name, outcome, round(value / 100.0, 4), reason.strip())
+    update = set_outcome_probability(
+        ctx.store, watch, outcome, round(value / 100.0, 4), reason.strip(), normalise=bool(normalise)
+    )
+    if update.warning:
+        return _scenarios(request, ctx, name, notice=update.warning)
     return RedirectResponse(f"/watches/{quote(name)}/scenarios#log", status_code=303)
 
 
