@@ -263,6 +263,7 @@ class Event:
     stance: float | None = None
     coder: str = "VIGIL"  # who coded the event: VIGIL (this extractor), or the source of an import (GDELT, ...)
     import_id: str | None = None  # an imported event's stable id, from the source's own event id
+    fixed_id: str | None = None  # the stored event's id, kept when an analyst's correction changes a field
 
     @property
     def imported(self) -> bool:
@@ -276,6 +277,9 @@ class Event:
 
     @property
     def id(self) -> str:
+        """The event's stable id (kept through analysts' corrections, see :mod:`vigil.store.corrections`)."""
+        if self.fixed_id is not None:
+            return self.fixed_id
         if self.import_id is not None:
             return self.import_id
         key = "|".join(

@@ -842,6 +842,10 @@ from vigil.cli.imports import register as register_imports  # noqa: E402
 
 register_imports(app)
 
+from vigil.cli.correct import register as register_correct  # noqa: E402
+
+register_correct(app)
+
 
 def main() -> None:
     """Entry point: run the app, translating Vigil errors into messages and exit code 2."""

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from vigil.errors import StoreError
 from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import schema
+from vigil.store.corrections import Corrections
 from vigil.store.store import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
@@ -392,16 +393,19 @@ def load_mentions(store: Store, ids: Sequence[str]) -> list[Mention]:
     """The mentions of the given articles."""
     m = schema.mentions
     stmt = select(*columns(m, MENTION_COLUMNS))
-    return [_row_mention(r) for r in _run(store, stmt, ids, m.c.article_id, by_name=False)]
+    rows = [_row_mention(r) for r in _run(store, stmt, ids, m.c.article_id, by_name=False)]
+    return Corrections.load(store).mentions(rows)
 
 
 def load_events(store: Store, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[Event]:
-    """The events of the given articles (coded by ``coders`` only, when given)."""
+    """The events of the given articles (coded by ``coders`` only, when given), analysts' corrections applied."""
     e = schema.events
     stmt = select(*columns(e, EVENT_COLUMNS))
     if coders is not None:
         stmt = stmt.where(e.c.coder.in_(sorted(coders)))
-    return [_row_event(r) for r in _run(store, stmt, ids, e.c.article_id, by_name=False)]
+    rows = [_row_event(r) for r in _run(store, stmt, ids, e.c.article_id, by_name=False)]
+    fixes = Corrections.load(store)
+    return fixes.events(rows) if fixes else rows
 
 
 def load_domain_tags(store: Store, ids: Sequence[str]) -> list[DomainTag]:

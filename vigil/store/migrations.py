@@ -157,3 +157,9 @@ def _imported_events(conn: Connection) -> None:
         kind = "VARCHAR" if conn.dialect.name == "postgresql" else "VARCHAR(16)"
         conn.execute(text(f"ALTER TABLE articles ADD COLUMN imported {kind}"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)"))
+
+
+@migration("0009_corrections")
+def _corrections(conn: Connection) -> None:
+    """Analysts' corrections of events and actors (an audit trail, applied on top of extraction)."""
+    schema.corrections.create(conn, checkfirst=True)

@@ -260,4 +260,18 @@ scenario_probabilities = Table(
     Index("ix_scenario_probabilities_watch", "watch", "outcome", "at"),
 )
 
+# Analysts' corrections, applied on top of extraction in every view (migration 0009).
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # reject, relabel, redate, merge, split, undo
+    Column("target", String(200), nullable=False),  # an event id, an actor id, or a correction id (undo)
+    Column("value", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_corrections_target", "target"),
+)
+
 ANALYSIS_TABLES = (watches, stories, alerts, briefs, scenario_probabilities)

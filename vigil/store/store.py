@@ -60,6 +60,7 @@ from vigil.models import (
     Tone,
 )
 from vigil.store import schema
+from vigil.store.corrections import Corrections
 from vigil.store.fulltext import PG_DOCUMENT, fold_for_search
 from vigil.store.migrations import apply_migrations
 
@@ -496,7 +497,15 @@ class Store:
         m = schema.mentions
         with self.engine.connect() as conn:
             stmt = select(*columns(m, MENTION_COLUMNS)).where(m.c.article_id == article_id).order_by(m.c.start)
-            return [_row_mention(r) for r in conn.execute(stmt)]
+            rows = [_row_mention(r) for r in conn.execute(stmt)]
+        return Corrections.load(self).mentions(rows)
+
+    def event_by_id(self, event_id: str) -> Event | None:
+        """The stored event with this id, as extracted (before analysts' corrections)."""
+        e = schema.events
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*columns(e, EVENT_COLUMNS)).where(e.c.id == event_id)).first()
+        return _row_event(row) if row is not None else None
 
     def events(
         self,
@@ -525,15 +534,19 @@ class Store:
             since, until: inclusive event-date bounds.
             coders: only events coded by these (``VIGIL``, ``GDELT``, ``ICEWS``, ``ACLED``; any case);
                 None: every coder's.
+
+        Analysts' corrections are applied (:mod:`vigil.store.corrections`): rejected events are left
+        out, relabelled and redated ones changed, merged and split actors read as corrected.
         """
+        fixes = Corrections.load(self)
         e = schema.events
         stmt = select(*columns(e, EVENT_COLUMNS))
         if article_id is not None:
             stmt = stmt.where(e.c.article_id == article_id)
         if actor is not None:
-            stmt = stmt.where(e.c.source_actor == actor)
+            stmt = stmt.where(e.c.source_actor.in_(sorted(fixes.stored_ids(actor))))
         if target is not None:
-            stmt = stmt.where(e.c.target_actor == target)
+            stmt = stmt.where(e.c.target_actor.in_(sorted(fixes.stored_ids(target))))
         if root is not None and root.upper() == STATEMENT:
             stmt = stmt.where(e.c.root.is_(None))
         elif root is not None:
@@ -558,7 +571,14 @@ class Store:
         if limit is not None:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
-            return [_row_event(r) for r in conn.execute(stmt)]
+            rows = [_row_event(r) for r in conn.execute(stmt)]
+        if not fixes:
+            return rows
+        return [
+            x
+            for x in fixes.events(rows)
+            if (actor is None or x.source_actor == actor) and (target is None or x.target_actor == target)
+        ]
 
     def domain_tags(self, article_id: str) -> list[DomainTag]:
         d = schema.domain_tags
