@@ -58,9 +58,13 @@ class AppContext:
         self._periods: OrderedDict[tuple[Any, ...], Records] = OrderedDict()
         self.throttle = LoginThrottle()
 
-    def fingerprint(self) -> tuple[int, int]:
-        """Changes whenever articles or extractions are added (the cache key's store part)."""
-        return self.store.count(schema.articles), self.store.count(schema.extractions)
+    def fingerprint(self) -> tuple[int, int, int]:
+        """Changes whenever articles, extractions or analysts' corrections are added (the cache key's store part)."""
+        return (
+            self.store.count(schema.articles),
+            self.store.count(schema.extractions),
+            self.store.count(schema.corrections),
+        )
 
     def watch(self, name: str) -> Watch:
         """The stored watch ``name``.
