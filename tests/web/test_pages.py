@@ -230,3 +230,29 @@ def test_probabilities_adding_up_to_more_than_all_are_flagged(writable_copy: Pat
         assert client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False).status_code == 303
         log = client.get(f"/api/watches/{JAPAN}/probabilities").json()["items"]
         assert (log[0]["outcome"], log[0]["probability"]) == ("trump", 0.3)
+
+
+def test_an_event_is_corrected_from_the_article_reader(writable_copy: Path) -> None:
+    from tests.api.conftest import make_client
+
+    with make_client(writable_copy) as client:
+        events = client.get("/api/events", params={"actor": "person:fumio-kishida", "limit": 50}).json()["items"]
+        wrong = next(e for e in events if e["root"] == "ACCUSE")
+        page = client.get(f"/articles/{wrong['article_id']}").text
+        assert f'name="event" value="{wrong["id"]}"' in page and "not in the sentence" in page
+        form = {"event": wrong["id"], "kind": "relabel", "root": "CONSULT", "modality": "asserted", "reason": "a watch"}
+        form["sentence"] = str(wrong["sentence_index"])
+        done = client.post(f"/articles/{wrong['article_id']}/corrections", data=form, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"].endswith(f"#s{wrong['sentence_index']}")
+        fixed = next(
+            e
+            for e in client.get("/api/events", params={"actor": "person:fumio-kishida"}).json()["items"]
+            if e["id"] == wrong["id"]
+        )
+        assert fixed["root"] == "CONSULT" and fixed["confidence"] == 1.0
+        trail = client.get("/api/corrections").json()["items"]
+        assert trail[-1]["author"] == "dashboard" and trail[-1]["reason"] == "a watch"
+        other = client.post(
+            f"/articles/{'0' * 24}/corrections", data={**form, "kind": "reject"}, follow_redirects=False
+        )
+        assert other.status_code == 404

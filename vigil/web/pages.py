@@ -31,8 +31,11 @@ from vigil.api.routes.search import search
 from vigil.api.security import COOKIE
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
 from vigil.export import describe as describe_exports
+from vigil.extract.coder import ROOTS
+from vigil.models import Modality
 from vigil.store import analysis as db
 from vigil.store import schema
+from vigil.store.corrections import CorrectionError, add_correction
 from vigil.web.charts import bucketed_series
 from vigil.web.names import Names
 from vigil.web.reader import reader_sentences
@@ -325,7 +328,38 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
         art_tone=art_tone[0] if art_tone else None,
         extractors=extractors,
         low_events=sum(1 for e in events if e.confidence < low_confidence(ctx)),
+        roots=[*ROOTS, "STATEMENT"],
+        modalities=[m.value for m in Modality],
     )
+
+
+@router.post("/articles/{article_id}/corrections", response_class=HTMLResponse)
+def article_correction(
+    request: Request,
+    article_id: ArticleId,
+    ctx: Ctx,
+    event: Annotated[str, Form(max_length=64)],
+    kind: Annotated[str, Form(max_length=16)],
+    reason: Annotated[str, Form(max_length=2000)],
+    sentence: Annotated[str, Form(max_length=12)] = "",
+    root: Annotated[str, Form(max_length=16)] = "",
+    modality: Annotated[str, Form(max_length=16)] = "",
+    date: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Record an analyst's correction of an event of this article (the security middleware has checked
+    the token), then show the article again at the sentence."""
+    values = {"reject": {}, "relabel": {"root": root, "modality": modality}, "redate": {"date": date}}
+    if kind not in values:
+        raise ApiError(422, f"Unknown correction {kind!r}; use reject, relabel or redate.")
+    found = ctx.store.event_by_id(event)
+    if found is None or found.article_id != article_id:
+        raise ApiError(404, f"No event {event!r} in article {article_id!r}.")
+    try:
+        add_correction(ctx.store, kind, event, {k: v for k, v in values[kind].items() if v}, reason, "dashboard")
+    except CorrectionError as exc:
+        raise ApiError(422, str(exc)) from None
+    anchor = f"#s{int(sentence)}" if sentence.isdigit() else ""
+    return RedirectResponse(f"/articles/{quote(article_id)}{anchor}", status_code=303)
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
