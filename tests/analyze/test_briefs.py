@@ -11,8 +11,11 @@ import pytest
 from tests.conftest import copy_store
 from vigil.analyze.briefs import build_brief, render_html, render_markdown, render_pdf, sparkline_svg
 from vigil.analyze.probabilities import set_probability
+from vigil.analyze.records import load_records
 from vigil.analyze.watches import Watch
 from vigil.store import Store, open_store
+from vigil.store import analysis as db
+from vigil.store.corrections import add_correction
 
 
 def test_briefs_sparkline_is_svg_with_gaps() -> None:
@@ -112,3 +115,32 @@ def test_probabilities_of_exclusive_outcomes_warn_or_normalise(seed_store: Store
         ("trump", 0.3),
     ]
     assert "normalised after democrats" in update.rows[1].reason
+
+
+def test_a_brief_as_of_a_day_is_what_was_known_then(corpus_path: Path, gbr_watch: Watch, tmp_path: Path) -> None:
+    """A store fed day by day (each article ingested the day after it was published): the brief as of
+    2020-06-30 holds the articles known by then, and later corrections and probabilities do not change it."""
+    import sqlite3
+
+    path = copy_store(corpus_path, tmp_path / "asof.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE articles SET ingested_at = datetime(published, '+1 day', '+6 hours') || '.000000' WHERE published IS NOT NULL"
+        )
+    store = open_store(path)
+    try:
+        day = date(2020, 6, 30)
+        before = render_markdown(build_brief(store, gbr_watch, as_of=day))
+        assert "as known on 2020-06-30" in before
+        records = load_records(store, as_of=day, since=gbr_watch.start)
+        assert records.articles and max(a.published for a in records.articles.values() if a.published) <= date(
+            2020, 6, 29
+        )
+        event = next(e for e in store.events(limit=None, since=date(2020, 1, 1), until=day))
+        add_correction(store, "reject", event.id, {}, "later knowledge", "tester")
+        set_probability(store, gbr_watch, "biden", 0.6, "later")
+        assert render_markdown(build_brief(store, gbr_watch, as_of=day)) == before
+        assert db.latest_brief(store, gbr_watch.name) is None  # an as-of brief is never recorded
+        assert event.id not in {e.id for e in load_records(store, since=gbr_watch.start).events}
+    finally:
+        store.close()

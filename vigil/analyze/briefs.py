@@ -20,7 +20,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from vigil.analyze.networks import ActorGraph, OutcomeBridges, build_graph, find_bridges
-from vigil.analyze.records import Citation, load_records
+from vigil.analyze.records import Citation, known_by, load_records
 from vigil.analyze.scenarios import EXPOSURE_LEGEND, OutcomeBoard, scenario_board
 from vigil.analyze.stories import cluster_stories
 from vigil.analyze.timeline import TimelineEntry, timeline, watch_articles
@@ -51,6 +51,7 @@ class Brief:
     board: list[OutcomeBoard]
     alerts: list[db.AlertRow] = field(default_factory=list)
     all_stories: set[str] = field(default_factory=set)
+    as_of: date | None = None
     state: dict[str, Any] = field(default_factory=dict)  # what the next brief compares against
 
     def summary(self) -> dict[str, Any]:
@@ -178,7 +179,13 @@ def sparkline_svg(
 
 
 def build_brief(
-    store: Store, watch: Watch, *, since: date | None = None, until: date | None = None, save: bool = True
+    store: Store,
+    watch: Watch,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    save: bool = True,
+    as_of: date | None = None,
 ) -> Brief:
     """Compute a brief for ``watch`` over ``[since, until]`` (default: the watch's period).
 
@@ -186,24 +193,30 @@ def build_brief(
         store: the open store.
         watch: the watch.
         since, until: inclusive date bounds.
-        save: record the brief (its summary and Markdown) so the next one can say what changed.
+        save: record the brief (its summary and Markdown) so the next one can say what changed; a
+            brief "as of" a past day is never recorded.
+        as_of: what was known at the end of that day: articles published and ingested by then,
+            corrections, probabilities, alerts and the previous brief made by then.
     Returns:
         The :class:`Brief`.
     """
     lo = since or watch.start
     hi = until or watch.end
-    records = load_records(store, since=lo, until=hi)
+    if as_of is not None and (hi is None or hi > as_of):
+        hi = as_of
+    cutoff = known_by(as_of)
+    records = load_records(store, since=lo, until=hi, as_of=as_of)
     relevant = watch_articles(records, watch)
     stories = cluster_stories([records.articles[a] for a in relevant])
     entries = timeline(records, watch, stories=stories)
     developments = sorted(entries, key=lambda t: (-t.reports, -t.weight, -(t.date or date.min).toordinal(), t.story))[
         :10
     ]
-    previous = db.latest_brief(store, watch.name)
+    previous = db.latest_brief(store, watch.name, known_by=cutoff)
     seen = set(previous.summary.get("all_stories", [])) if previous else set()
     new_stories = [t for t in entries if t.story not in seen] if previous else []
     graph = build_graph(records, since=lo, until=hi)
-    probs = {r.outcome: r.probability for r in db.probabilities(store, watch.name)}
+    probs = {r.outcome: r.probability for r in db.probabilities(store, watch.name, known_by=cutoff)}
     board = scenario_board(records, watch, probabilities=probs)
     ties = _ties(graph, watch.watched_actors() | focal_actors(records, watch))
     signposts = {
@@ -228,16 +241,17 @@ def build_brief(
         bridges=find_bridges(records, watch, graph, top=5),
         trends=domain_trends(records, watch, since=lo if lo else None, until=hi if hi else None),
         board=board,
-        alerts=db.list_alerts(store, watch=watch.name, limit=20),
+        alerts=db.list_alerts(store, watch=watch.name, known_by=cutoff, limit=20),
     )
     brief.all_stories = {s.id for s in stories}
+    brief.as_of = as_of
     brief.state = {
         "ties": state["ties"],
         "signposts": sorted(signposts),
         "candidacy": sorted(candidacy),
         "probabilities": probs,
     }
-    if save:
+    if save and as_of is None:
         db.add_brief(store, watch.name, since=lo, until=hi, summary=brief.summary(), markdown=render_markdown(brief))
     return brief
 
@@ -278,6 +292,7 @@ def render_markdown(brief: Brief) -> str:
     out.append(
         f"Focal country **{w.focal}** · subject: {w.subject} · period {brief.since or '…'} → {brief.until or '…'} · "
         f"{brief.articles} articles in {brief.stories} stories"
+        + (f" · as known on {brief.as_of}" if brief.as_of else "")
     )
     out += ["", "## Top developments", ""]
     for t in brief.developments:
@@ -354,7 +369,7 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 </style></head><body>
 <h1>{{ w.title }}</h1>
 <p class="meta">Focal country <b>{{ w.focal }}</b> · {{ w.subject }} · {{ b.since or '…' }} → {{ b.until or '…' }} ·
-{{ b.articles }} articles in {{ b.stories }} stories</p>
+{{ b.articles }} articles in {{ b.stories }} stories{% if b.as_of %} · as known on {{ b.as_of }}{% endif %}</p>
 {% macro cite(c) %}<q>{{ c.text }}</q> <span class="cite">[{{ c.article_id[:12] }}{% if c.sentence_index is not none %} §{{ c.sentence_index }}{% endif %}{% if c.published %}, {{ c.published }}{% endif %}]</span>{% endmacro %}
 <h2>Top developments</h2><ul>
 {% for t in b.developments %}<li><b>{{ t.date or 'undated' }}</b> {{ t.title or '' }} ({{ t.reports }} reports){% if t.key_event %}<br>key event: {{ t.key_event }}{% endif %}<br>{{ cite(t.citation) }}</li>

@@ -31,6 +31,12 @@ watch_app = typer.Typer(help="Create, list, show, edit and delete watches.", no_
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From YYYY-MM-DD (default: the watch's start).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="To YYYY-MM-DD (default: the watch's end).")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Answer with what was known on YYYY-MM-DD (published, ingested and corrected by then)."
+    ),
+]
 
 
 def _print_json(data: Any) -> None:
@@ -282,6 +288,7 @@ def timeline_cmd(
     actor: Annotated[str | None, typer.Option(help="Only stories naming this actor id.")] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The watch's dated developments: one line per story with its key event, actors and domains."""
@@ -298,6 +305,7 @@ def timeline_cmd(
             until=parse_day(until, "--until") or w.end,
             min_confidence=_view_floor(ctx),
             coders=w.coders,
+            as_of=parse_day(as_of, "--as-of"),
         )
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
@@ -316,20 +324,23 @@ def timeline_cmd(
     print_table(table)
 
 
-def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) -> tuple[Any, Any, Any]:
+def _graph(
+    ctx: typer.Context, name: str, since: str | None, until: str | None, as_of: str | None = None
+) -> tuple[Any, Any, Any]:
     from vigil.analyze.networks import build_graph
     from vigil.analyze.records import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders)
+        day = parse_day(as_of, "--as-of")
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders, as_of=day)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
         if lo is not None and hi is not None:
             length = hi - lo
             prev_records = load_records(
-                store, min_confidence=_view_floor(ctx), since=lo - length, until=lo, coders=w.coders
+                store, min_confidence=_view_floor(ctx), since=lo - length, until=lo, coders=w.coders, as_of=day
             )
             prev = build_graph(prev_records, since=lo - length, until=lo)
     return w, records, (graph, prev)
@@ -340,6 +351,7 @@ def network_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     export: Annotated[str | None, typer.Option("--export", help="gexf or graphml.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Export file (default: WATCH.FORMAT).")] = None,
     as_json: JsonOpt = False,
@@ -349,7 +361,7 @@ def network_cmd(
 
     if export is not None and export not in {"gexf", "graphml"}:
         raise typer.BadParameter("use gexf or graphml", param_hint="--export")
-    w, records, (graph, prev) = _graph(ctx, name, since, until)
+    w, records, (graph, prev) = _graph(ctx, name, since, until, as_of)
     g = graph.graph
     if export is not None:
         path = export_graph(graph, output or Path(f"{name}.{export}"), export)
@@ -383,12 +395,13 @@ def bridges_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Who bridges the focal government to each outcome's camp, with the sentences that say so."""
     from vigil.analyze.networks import find_bridges
 
-    w, records, (graph, _) = _graph(ctx, name, since, until)
+    w, records, (graph, _) = _graph(ctx, name, since, until, as_of)
     result = find_bridges(records, w, graph)
     if as_json:
         _print_json([r.to_dict() for r in result])
@@ -422,6 +435,7 @@ def trends_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     k: Annotated[float, typer.Option(min=0.1, help="Band half-width in standard deviations.")] = 2.0,
     weeks: Annotated[int, typer.Option(min=1, help="Weeks in the rolling baseline.")] = 4,
     as_json: JsonOpt = False,
@@ -433,7 +447,14 @@ def trends_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders)
+        records = load_records(
+            store,
+            min_confidence=_view_floor(ctx),
+            since=lo,
+            until=hi,
+            coders=w.coders,
+            as_of=parse_day(as_of, "--as-of"),
+        )
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
         _print_json([s.to_dict() for s in series])
@@ -469,11 +490,12 @@ def scenarios_cmd(
     history: Annotated[bool, typer.Option("--history", help="Show the probability log.")] = False,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
     from vigil.analyze.probabilities import set_probability as set_outcome_probability
-    from vigil.analyze.records import load_records
+    from vigil.analyze.records import known_by, load_records
     from vigil.analyze.scenarios import EXPOSURE_LEGEND, scenario_board
     from vigil.store import analysis as db
 
@@ -494,7 +516,8 @@ def scenarios_cmd(
             if update.warning:
                 err.print(f"[yellow]Warning:[/] {update.warning}")
             return
-        log = db.probabilities(store, w.name)
+        day = parse_day(as_of, "--as-of")
+        log = db.probabilities(store, w.name, known_by=known_by(day))
         if history:
             if as_json:
                 _print_json(
@@ -512,6 +535,7 @@ def scenarios_cmd(
             until=parse_day(until, "--until") or w.end,
             min_confidence=_view_floor(ctx),
             coders=w.coders,
+            as_of=day,
         )
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:
@@ -554,10 +578,12 @@ def alerts_cmd(
         list[str] | None, typer.Option("--evaluate", help="Evaluate the watch's rules on these article ids now.")
     ] = None,
     limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List stored alerts (newest first), or evaluate a watch's rules on given articles."""
     from vigil.analyze.alerts import evaluate_alerts
+    from vigil.analyze.records import known_by
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
@@ -571,7 +597,7 @@ def alerts_cmd(
             fired = evaluate_alerts(store, _watch(store, watch), evaluate, policy=policy)
             console.print(f"{len(fired)} new alerts")
             return
-        rows = db.list_alerts(store, watch=watch, limit=limit)
+        rows = db.list_alerts(store, watch=watch, limit=limit, known_by=known_by(parse_day(as_of, "--as-of")))
     if as_json:
         _print_json(
             [
@@ -600,6 +626,7 @@ def brief_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="md, html or pdf.")] = "md",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (required for pdf).")
@@ -617,7 +644,14 @@ def brief_cmd(
         raise typer.BadParameter("a PDF needs --output FILE.pdf", param_hint="--output")
     with _store(ctx) as store:
         w = _watch(store, name)
-        brief = build_brief(store, w, since=parse_day(since, "--since"), until=parse_day(until, "--until"), save=save)
+        brief = build_brief(
+            store,
+            w,
+            since=parse_day(since, "--since"),
+            until=parse_day(until, "--until"),
+            save=save,
+            as_of=parse_day(as_of, "--as-of"),
+        )
     if fmt == "pdf":
         assert output is not None
         render_pdf(render_html(brief), output)

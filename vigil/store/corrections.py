@@ -151,13 +151,16 @@ def add_correction(store: Any, kind: str, target: str, value: dict[str, Any], re
     return Correction(new_id, kind, target, value, reason.strip(), author.strip() or "analyst", at)
 
 
-def list_corrections(store: Any) -> list[Correction]:
-    """The whole audit trail, oldest first."""
+def list_corrections(store: Any, *, known_by: datetime | None = None) -> list[Correction]:
+    """The audit trail (the corrections made before ``known_by``, when given), oldest first."""
     from vigil.store import schema
 
     t = schema.corrections
+    stmt = select(t).order_by(t.c.id)
+    if known_by is not None:
+        stmt = stmt.where(t.c.at < known_by)
     with store.engine.connect() as conn:
-        rows = conn.execute(select(t).order_by(t.c.id)).mappings().all()
+        rows = conn.execute(stmt).mappings().all()
     return [
         Correction(r["id"], r["kind"], r["target"], dict(r["value"]), r["reason"], r["author"], r["at"]) for r in rows
     ]
@@ -179,9 +182,9 @@ class Corrections:
         ]
 
     @classmethod
-    def load(cls, store: Any) -> Corrections:
-        """The corrections in force in a store."""
-        return cls(list_corrections(store))
+    def load(cls, store: Any, *, known_by: datetime | None = None) -> Corrections:
+        """The corrections in force in a store (as they stood at ``known_by``, when given)."""
+        return cls(list_corrections(store, known_by=known_by))
 
     def __bool__(self) -> bool:
         return bool(self.by_place or self.merges or self.splits)
