@@ -125,7 +125,8 @@ def test_a_brief_as_of_a_day_is_what_was_known_then(corpus_path: Path, gbr_watch
     path = copy_store(corpus_path, tmp_path / "asof.db")
     with sqlite3.connect(path) as conn:
         conn.execute(
-            "UPDATE articles SET ingested_at = datetime(published, '+1 day', '+6 hours') || '.000000' WHERE published IS NOT NULL"
+            "UPDATE articles SET ingested_at = datetime(published, '+1 day', '+6 hours') || '.000000' "
+            "WHERE published IS NOT NULL"
         )
     store = open_store(path)
     try:
