@@ -159,7 +159,7 @@ def _imported_events(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)"))
 
 
-@migration("0009_corrections")
+@migration("0010_corrections")
 def _corrections(conn: Connection) -> None:
     """Analysts' corrections of events and actors (an audit trail, applied on top of extraction)."""
     schema.corrections.create(conn, checkfirst=True)

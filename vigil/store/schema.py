@@ -260,7 +260,7 @@ scenario_probabilities = Table(
     Index("ix_scenario_probabilities_watch", "watch", "outcome", "at"),
 )
 
-# Analysts' corrections, applied on top of extraction in every view (migration 0009).
+# Analysts' corrections, applied on top of extraction in every view (migration 0010).
 corrections = Table(
     "corrections",
     metadata,
