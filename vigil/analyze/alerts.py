@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vigil.analyze.candidacy import candidacy_changes
-from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver
+from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver, deliver_each
 from vigil.analyze.networks import build_graph, find_bridges
 from vigil.analyze.records import Citation, Records, load_records
 from vigil.analyze.scenarios import signpost_evidence
@@ -286,6 +286,8 @@ def evaluate_alerts(
         tones=[t for t in old_all.tones if t.article_id not in new_ids],
         actors=old_all.actors.values(),
     )
+    from vigil.analyze.outbox import queue_failures
+
     fired = evaluate_rules(watch, new, old)
     stored = set(
         db.add_alerts(
@@ -297,7 +299,9 @@ def evaluate_alerts(
         )
     )
     fresh = [a for a in fired if a.id in stored]
-    deliver(fresh, watch.delivery if deliver_to is None else deliver_to, policy=policy)
+    failures = deliver_each(fresh, watch.delivery if deliver_to is None else deliver_to, policy=policy)
+    # a target that failed gets these alerts later (vigil.analyze.outbox)
+    queue_failures(store, [(target, error, fresh) for target, error in failures])
     return fresh
 
 
@@ -316,11 +320,13 @@ def alerts_after_ingest(
     Returns:
         The new alerts of all watches.
     """
+    from vigil.analyze.outbox import retry_due
     from vigil.analyze.watches import parse_watch
 
     fired: list[Alert] = []
     if not article_ids:
         return fired
+    retry_due(store, policy)  # deliveries that failed before, whose time has come
     for name, text, _ in db.list_watches(store):
         try:
             fired += evaluate_alerts(store, parse_watch(text, source=name), article_ids, policy=policy)

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -579,9 +579,14 @@ def alerts_cmd(
     ] = None,
     limit: Annotated[int, typer.Option(min=1)] = 50,
     as_of: AsOfOpt = None,
+    retry: Annotated[bool, typer.Option("--retry", help="Deliver again the alerts whose delivery failed.")] = False,
+    queued: Annotated[bool, typer.Option("--pending", help="List the deliveries that failed and wait.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List stored alerts (newest first), or evaluate a watch's rules on given articles."""
+    if retry or queued:
+        _outbox(ctx, retry=retry, as_json=as_json)
+        return
     from vigil.analyze.alerts import evaluate_alerts
     from vigil.analyze.records import known_by
     from vigil.store import analysis as db
@@ -663,6 +668,47 @@ def brief_cmd(
         console.print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def _outbox(ctx: typer.Context, *, retry: bool, as_json: bool) -> None:
+    """Retry the failed deliveries that are due (with ``retry``), then list what still waits."""
+    from datetime import UTC, datetime
+
+    from vigil.analyze.delivery import DeliveryPolicy
+    from vigil.analyze.outbox import pending, retry_due
+    from vigil.cli.main import _state
+
+    with _store(ctx) as store:
+        if retry:
+            policy = DeliveryPolicy.from_settings(_state(ctx).settings)
+            done = retry_due(store, policy, now=datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1))
+            console.print(f"delivered {done.delivered} · failed again {done.failed} · given up {done.given_up}")
+        waiting = pending(store)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "alert": p.alert_id,
+                    "watch": p.watch,
+                    "target": p.target.url or p.target.path or p.target.kind,
+                    "attempts": p.attempts,
+                    "error": p.last_error,
+                    "next": p.next_at,
+                    "given_up": p.given_up,
+                }
+                for p in waiting
+            ]
+        )
+        return
+    if not waiting:
+        console.print("No delivery waits.")
+        return
+    table = Table("alert", "watch", "target", "attempts", "next try", "error")
+    for p in waiting:
+        target = p.target.url or p.target.path or p.target.kind
+        nxt = "given up" if p.given_up else f"{p.next_at:%Y-%m-%d %H:%M}"
+        table.add_row(p.alert_id[:12], p.watch, target, str(p.attempts), nxt, p.last_error[:100])
+    print_table(table)
 
 
 def register(app: typer.Typer) -> None:

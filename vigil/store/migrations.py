@@ -163,3 +163,9 @@ def _imported_events(conn: Connection) -> None:
 def _corrections(conn: Connection) -> None:
     """Analysts' corrections of events and actors (an audit trail, applied on top of extraction)."""
     schema.corrections.create(conn, checkfirst=True)
+
+
+@migration("0011_pending_deliveries")
+def _pending_deliveries(conn: Connection) -> None:
+    """Alert deliveries that failed, kept for a later retry."""
+    schema.pending_deliveries.create(conn, checkfirst=True)

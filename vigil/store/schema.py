@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -272,6 +273,22 @@ corrections = Table(
     Column("author", String(100), nullable=False),
     Column("at", DateTime, nullable=False),
     Index("ix_corrections_target", "target"),
+)
+
+# Alert deliveries that failed, kept for a later retry (migration 0011).
+pending_deliveries = Table(
+    "pending_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", String(32), nullable=False),
+    Column("watch", String(100), nullable=False),
+    Column("target", JSON, nullable=False),  # {kind, path, url}
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("next_at", DateTime, nullable=False),
+    Column("given_up", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_pending_deliveries_next", "given_up", "next_at"),
 )
 
 ANALYSIS_TABLES = (watches, stories, alerts, briefs, scenario_probabilities)
