@@ -44,7 +44,7 @@ class State:
             problem = missing_store(str(self.settings["db"]))
             if problem is not None:
                 raise problem
-        store = open_store(self.settings["db"])
+        store = open_store(self.settings["db"], busy_timeout=float(self.settings["db.busy_timeout"]))
         try:
             yield store
         finally:

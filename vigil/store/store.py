@@ -115,16 +115,30 @@ def _read_only(url: str) -> bool:
     return (path.exists() and not os.access(path, os.W_OK)) or not os.access(folder, os.W_OK)
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
-    # filters (icontains) must match the same rows on both.
-    dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
+def _sqlite_pragmas(busy_ms: int) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
+        # filters (icontains) must match the same rows on both.
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")  # first: the WAL switch below may wait for a lock
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    return on_connect
+
+
+def _locked(exc: BaseException, location: str, busy_timeout: float) -> str | None:
+    """A clear message for SQLite's "database is locked", else None."""
+    if "locked" not in str(getattr(exc, "orig", exc)).lower():
+        return None
+    return (
+        f"The store {location} is locked: another process kept writing to it for more than "
+        f"{busy_timeout:g} s (setting db.busy_timeout). Nothing of this batch was stored; run again when "
+        "the other writer is done, or give it longer with --set db.busy_timeout=SECONDS."
+    )
 
 
 class Store:
@@ -132,10 +146,12 @@ class Store:
 
     Args:
         location: a SQLite file path or a database URL.
+        busy_timeout: seconds a SQLite write waits for another process's write lock.
     """
 
-    def __init__(self, location: str | Path) -> None:
+    def __init__(self, location: str | Path, *, busy_timeout: float = 30.0) -> None:
         self.location = display_url(location)
+        self.busy_timeout = float(busy_timeout)
         self.url = store_url(location)
         if self.url.startswith("sqlite:///"):
             path = Path(self.url[len("sqlite:///") :])
@@ -156,7 +172,7 @@ class Store:
                 "postgresql://user:password@host:5432/dbname."
             ) from None
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_pragmas(round(self.busy_timeout * 1000)))
         try:
             with self.engine.begin() as conn:
                 # Two processes opening a new store at once must not both migrate it, and a migration
@@ -170,6 +186,9 @@ class Store:
                 self.applied_migrations = apply_migrations(conn)
         except OperationalError as exc:
             self.engine.dispose()
+            locked = _locked(exc, self.location, self.busy_timeout)
+            if locked is not None:
+                raise StoreError(locked) from None
             if is_postgres:
                 raise StoreError(
                     f"Cannot connect to the PostgreSQL store {self.location}: {str(exc.orig).strip()}. "
@@ -213,8 +232,9 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except DBAPIError as exc:
+            locked = _locked(exc, self.location, self.busy_timeout)
             raise StoreError(
-                f"Write to {self.location} failed: {str(exc.orig).strip()}. Nothing of this batch was stored."
+                locked or f"Write to {self.location} failed: {str(exc.orig).strip()}. Nothing of this batch was stored."
             ) from None
 
     def insert_ignore(self, table: Table) -> Insert:
@@ -692,9 +712,10 @@ def _row_article(row: Any) -> Article:
     )
 
 
-def open_store(location: str | Path) -> Store:
-    """Open (creating and migrating as needed) the store at ``location``."""
-    return Store(location)
+def open_store(location: str | Path, *, busy_timeout: float = 30.0) -> Store:
+    """Open (creating and migrating as needed) the store at ``location``; a SQLite write waits up to
+    ``busy_timeout`` seconds for another process's write lock."""
+    return Store(location, busy_timeout=busy_timeout)
 
 
 def _mention_row(m: Mention) -> dict[str, Any]:
