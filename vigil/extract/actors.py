@@ -22,7 +22,7 @@ from vigil.models import Actor, Role
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["ActorMention", "ArticleActors", "find_mentions", "kb_patterns", "keep_nominal"]
+__all__ = ["ActorMention", "ArticleActors", "find_mentions", "kb_patterns", "keep_nominal", "past_year"]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 INSTITUTION_HEADS = frozenset(
@@ -114,19 +114,57 @@ class ArticleActors:
                 if token[:1].isupper() and len(token) > 2:
                     self.by_token.setdefault(token.lower(), res)
             self.by_token.setdefault(core.lower(), res)
-        if res.provisional and res.actor_id is not None and res.actor_id not in self.provisional:
-            role = Role(res.role or res.kind, res.country, res.sector, None, None) if res.role else None
-            self.provisional[res.actor_id] = Actor(
-                id=res.actor_id,
-                name=res.name,
-                kind=res.kind,
-                country=res.country,
-                sector=res.sector,
-                aliases=(core,) if core != res.name else (),
-                roles=(role,) if role else (),
-                provisional=True,
-            )
+        if res.provisional and res.actor_id is not None:
+            self._remember(res, core, context)
         return res
+
+    def _remember(self, res: Resolution, core: str, context: str) -> None:
+        """Keep the provisional actor of ``res``, with its role dated as the sentence dates it.
+
+        A role read from a sentence about a past year ("In 1905, President Theodore Roosevelt ...")
+        holds in that year only; otherwise it is open (held as of the article). Within an article a
+        past sighting wins: the other mentions of that actor share its historical frame.
+        """
+        assert res.actor_id is not None
+        past = past_year(context, self.day)
+        known = self.provisional.get(res.actor_id)
+        if known is not None and (past is None or any(r.end is not None for r in known.roles)):
+            return
+        role = None
+        if res.role:
+            start, end = (date(past, 1, 1), date(past, 12, 31)) if past is not None else (None, None)
+            role = Role(res.role, res.country, res.sector, start, end)
+        self.provisional[res.actor_id] = Actor(
+            id=res.actor_id,
+            name=res.name,
+            kind=res.kind,
+            country=res.country,
+            sector=res.sector,
+            aliases=(core,) if core != res.name else (),
+            roles=(role,) if role else (),
+            provisional=True,
+        )
+
+
+_PAST_YEAR = re.compile(r"\b(?:[Ii]n|[Dd]uring|[Uu]ntil)\s+(?:the\s+year\s+)?(1[0-9]{3}|20[0-9]{2})\b")
+
+
+def past_year(sentence: str, day: date | None) -> int | None:
+    """The year a sentence is about, when it places itself well before the article's day.
+
+    Args:
+        sentence: the sentence ("In 1905, President Theodore Roosevelt mediated ...").
+        day: the article's date (None: no sentence is dated as past).
+    Returns:
+        The latest year named after "in", "during" or "until" when it is at least two years before
+        ``day``'s, else None ("in 2023" in a January 2024 article is recent; "since 2015" still holds).
+    """
+    if day is None:
+        return None
+    years = [int(m.group(1)) for m in _PAST_YEAR.finditer(sentence)]
+    if not years or max(years) > day.year - 2:
+        return None
+    return max(years)
 
 
 _PROVISIONAL_KINDS = {"PERSON": "person", "ORG": "organisation", "FAC": "organisation"}
