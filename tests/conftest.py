@@ -176,6 +176,18 @@ def copy_store(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def reference_db(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Path:
+    """A store holding only the January 2024 reference article, extracted (read-only: copy it to write)."""
+    from vigil.ingest.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("reference") / "reference.db"
+    with open_store(path) as store:
+        result = ingest([str(REFERENCE_ARTICLE)], store, load_settings(env={}), extractor=pipeline)
+        assert result.ingested == result.extracted == 1
+    return path
+
+
+@pytest.fixture(scope="session")
 def extracted_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Wikinews corpus and the reference article, ingested with extraction once per session.
 

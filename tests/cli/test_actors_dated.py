@@ -8,16 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_main import vigil
-from tests.conftest import REFERENCE_ARTICLE
 
 
 @pytest.fixture(scope="module")
-def reference_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding only the January 2024 reference article, extracted."""
-    db = tmp_path_factory.mktemp("reference") / "v.db"
-    done = vigil(db, "ingest", "--json", str(REFERENCE_ARTICLE))
-    assert done.returncode == 0, done.stderr
-    return db
+def reference_store(reference_db: Path) -> Path:
+    """The store holding only the January 2024 reference article (``vigil ingest`` of tests/conftest.py)."""
+    return reference_db
 
 
 def test_issue22_actors_on_a_reference_store_never_show_trump_as_government(reference_store: Path) -> None:
