@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from vigil.config import Settings, load_settings
+from vigil.models import Article
 from vigil.store import Store, open_store, schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -159,6 +160,30 @@ def kb():  # type: ignore[no-untyped-def]
     from vigil.kb import KnowledgeBase
 
     return KnowledgeBase.load()
+
+
+def wikinews_article(phrase: str) -> Article:
+    """The Wikinews article of ../shared whose text holds ``phrase``, as an :class:`Article`."""
+    from datetime import datetime
+
+    from vigil.ingest.readers import read_inputs
+    from vigil.models import RawArticle, article_id
+
+    for raw in read_inputs([str(p) for p in WIKINEWS], settings=load_settings(env={})):
+        if isinstance(raw, RawArticle) and phrase in raw.text:
+            return Article(
+                id=article_id(raw.text, raw.source),
+                text=raw.text,
+                title=raw.title,
+                url=raw.url,
+                source=raw.source,
+                published=raw.published,
+                date_source=raw.date_source,
+                language="en",
+                ingested_at=datetime(2025, 1, 1),
+                origin="test",
+            )
+    raise AssertionError(f"no Wikinews article holds {phrase!r}")
 
 
 def copy_store(source: Path, target: Path) -> Path:

@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 
 import pytest
 
-from tests.conftest import WIKINEWS
+from tests.conftest import wikinews_article
 from vigil.config import load_settings
 from vigil.extract.actors import past_year
-from vigil.ingest.readers import read_inputs
-from vigil.models import Article, Extraction, RawArticle, article_id
+from vigil.models import Article, Extraction
 
 ROOSEVELT = "In 1905, President Theodore Roosevelt mediated a peace agreement"
-
-
-@cache
-def _article_with(phrase: str) -> Article:
-    settings = load_settings(env={})
-    for raw in read_inputs([str(p) for p in WIKINEWS], settings=settings):
-        if isinstance(raw, RawArticle) and phrase in raw.text:
-            return Article(
-                id=article_id(raw.text, raw.source),
-                text=raw.text,
-                title=raw.title,
-                url=raw.url,
-                source=raw.source,
-                published=raw.published,
-                date_source=raw.date_source,
-                language="en",
-                ingested_at=datetime(2024, 2, 1),
-                origin="test",
-            )
-    raise AssertionError(f"no Wikinews article holds {phrase!r}")
 
 
 @cache
 def _extract(phrase: str) -> tuple[Article, Extraction]:
     from vigil.extract.pipeline import Pipeline
 
-    art = _article_with(phrase)
+    art = wikinews_article(phrase)
     return art, Pipeline.load(load_settings(env={})).extract([art])[0]
 
 

@@ -22,7 +22,15 @@ from vigil.models import Actor, Role
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["ActorMention", "ArticleActors", "find_mentions", "kb_patterns", "keep_nominal", "past_year"]
+__all__ = [
+    "ActorMention",
+    "ArticleActors",
+    "find_mentions",
+    "kb_patterns",
+    "keep_nominal",
+    "past_year",
+    "publisher_names",
+]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 INSTITUTION_HEADS = frozenset(
@@ -77,17 +85,31 @@ class ActorMention:
 class ArticleActors:
     """Resolution state for one article: the KB, the date and what earlier mentions resolved to."""
 
-    def __init__(self, kb: KnowledgeBase, day: date | None) -> None:
+    def __init__(self, kb: KnowledgeBase, day: date | None, publisher: str | None = None) -> None:
+        """Start an article's resolution.
+
+        Args:
+            kb: the knowledge base.
+            day: the article's date (roles are read on it).
+            publisher: the article's source ("en.wikinews.org"): the outlet naming itself
+                ("Wikinews asked ...") is the reporter, a generic actor.
+        """
         self.kb = kb
         self.day = day
+        self.publisher = publisher_names(publisher)
         self.by_token: dict[str, Resolution] = {}
         self.provisional: dict[str, Actor] = {}
 
     def resolve(self, description: str, core: str, context: str, label: str | None = None) -> Resolution | None:
         """Resolve ``description`` (title + name); remember the name's tokens for later short forms.
 
-        A named person or organisation the knowledge base does not know becomes a provisional actor.
+        A named person or organisation the knowledge base does not know becomes a provisional actor;
+        the article's own outlet ("Wikinews" in a Wikinews article) is a generic news medium.
         """
+        if label is not None and _squash(core) in self.publisher:  # an entity, whatever its label
+            res = Resolution(f"prov:generic:{_slug(core)}", core, "organisation", None, "MED", 0.6, True, None)
+            self._remember(res, core, context)
+            return res
         res = resolve_description(self.kb, description, self.day, context)
         if res is None or res.actor_id is None:
             # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida".
@@ -165,6 +187,28 @@ def past_year(sentence: str, day: date | None) -> int | None:
     if not years or max(years) > day.year - 2:
         return None
     return max(years)
+
+
+_DOMAIN_PARTS = frozenset("www www2 en m mobile amp news com org net co uk int gov edu info".split())
+
+
+def publisher_names(source: str | None) -> frozenset[str]:
+    """The names an outlet calls itself by, read from an article's source: "en.wikinews.org" -> {"wikinews"}.
+
+    Args:
+        source: the article's source (a domain, or an outlet name).
+    Returns:
+        Lowercase names without spaces or punctuation (empty when there is no source).
+    """
+    if not source:
+        return frozenset()
+    host = re.sub(r"^[a-z]+://", "", source.strip().lower()).split("/")[0]
+    parts = [p for p in host.split(".") if p and p not in _DOMAIN_PARTS] if "." in host else [host]
+    return frozenset(n for p in parts if len(n := _squash(p)) >= 3)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
 
 
 _PROVISIONAL_KINDS = {"PERSON": "person", "ORG": "organisation", "FAC": "organisation"}
@@ -305,6 +349,8 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
                     taken.append((group.start, group.end))
                     out.append(_mention(group, "NORP", si, res))
                 continue
+            if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
+                continue  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
             left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
             description = doc[left : ent.end].text
             appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
@@ -427,6 +473,18 @@ def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
         return False
     head = span[-1]
     return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss"}
+
+
+def _ends_a_title(doc: Doc, ent: Span, sent_start: int, kb: KnowledgeBase, reach: int = 4) -> bool:
+    """True when ``ent`` closes a title that opens before it: "Secretary of State", "Minister of Defence"."""
+    start = max(sent_start, ent.start - reach)
+    if start == ent.start:
+        return False
+    window = doc[start : ent.end]
+    offset = window.start_char
+    return any(
+        offset + t.start < ent.start_char and offset + t.end == ent.end_char for t in kb.find_titles(window.text)
+    )
 
 
 def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:
