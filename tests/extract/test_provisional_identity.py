@@ -100,3 +100,29 @@ def test_issue22_no_provisional_institution_merges_two_names(phrase: str) -> Non
 def _core(text: str) -> str:
     words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in {"the", "a", "an", "s"}]
     return " ".join(w.lower() for w in words)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "surface", "expected"),
+    [
+        ("the Indian Prime Minister asked his countrymen", "Indian Prime Minister", "person:narendra-modi"),
+        ("There is precedent for the U.S. President mediating", "U.S. President", "person:donald-trump"),
+    ],
+)
+def test_issue22_an_office_without_a_name_is_its_holder_on_the_day(phrase: str, surface: str, expected: str) -> None:
+    art, x = _extract(phrase)
+    found = {(m.actor_id, m.sector) for m in x.mentions if m.text == surface}
+    assert found == {(expected, "GOV")}, (art.published, found)
+
+
+def test_issue22_an_unplaced_ministry_takes_the_articles_country() -> None:
+    _, x = _extract("The Emergencies Ministry said six deaths")
+    by_text = {m.text: (m.actor_id, m.country, m.sector) for m in x.mentions if "Ministry" in m.text}
+    assert by_text["Emergencies Ministry"] == ("prov:rus-emergencies-ministry", "RUS", "GOV")
+    assert len({v[0] for v in by_text.values()}) == len(by_text)  # each differently named ministry its own actor
+
+
+def test_issue22_one_institution_one_key_with_or_without_its_article() -> None:
+    _, x = _extract("There is precedent for the U.S. President mediating")
+    ids = {m.actor_id for m in x.mentions if "Commission on Presidential Debates" in m.text}
+    assert len(ids) == 1 and next(iter(ids)).endswith("commission-presidential-debates"), ids

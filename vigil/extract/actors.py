@@ -11,7 +11,8 @@ article, a later short form ("Kishida") resolves to the actor its full form did.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -99,13 +100,47 @@ class ArticleActors:
         self.publisher = publisher_names(publisher)
         self.by_token: dict[str, Resolution] = {}
         self.provisional: dict[str, Actor] = {}
+        self.countries: Counter[str] = Counter()  # the countries of the mentions resolved so far
 
     def resolve(self, description: str, core: str, context: str, label: str | None = None) -> Resolution | None:
         """Resolve ``description`` (title + name); remember the name's tokens for later short forms.
 
         A named person or organisation the knowledge base does not know becomes a provisional actor;
-        the article's own outlet ("Wikinews" in a Wikinews article) is a generic news medium.
+        the article's own outlet ("Wikinews" in a Wikinews article) is a generic news medium. An
+        institution whose sentence names no country ("The Foreign Ministry said ...") is placed in
+        the article's country (:meth:`article_country`).
         """
+        res = self._resolve(description, core, context, label)
+        if res is not None and res.country:
+            self.countries[res.country] += 1
+        return res
+
+    def article_country(self) -> str | None:
+        """The country of most of the article's mentions so far: at least two, and more than any other."""
+        top = self.countries.most_common(2)
+        if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+            return None
+        return top[0][0]
+
+    def _placed(self, res: Resolution) -> Resolution:
+        """A named provisional institution without a country, keyed and coded with the article's country."""
+        aid = res.actor_id or ""
+        if (
+            res.country
+            or res.kind != "group"
+            or not res.sector
+            or not aid.startswith("prov:")
+            or aid.startswith("prov:generic:")
+        ):
+            return res
+        code = self.article_country()
+        if code is None:
+            return res
+        return replace(
+            res, actor_id=f"prov:{code.lower()}-{aid[5:]}", country=code, confidence=min(res.confidence, 0.5)
+        )
+
+    def _resolve(self, description: str, core: str, context: str, label: str | None) -> Resolution | None:
         if label is not None and _squash(core) in self.publisher:  # an entity, whatever its label
             res = Resolution(f"prov:generic:{_slug(core)}", core, "organisation", None, "MED", 0.6, True, None)
             self._remember(res, core, context)
@@ -120,7 +155,7 @@ class ArticleActors:
             if label in _PROVISIONAL_KINDS and _named(core):
                 kind = _PROVISIONAL_KINDS[label]
                 res = Resolution(
-                    actor_id=f"prov:{_slug(core)}",
+                    actor_id=f"prov:{_name_key(core)}",
                     name=core,
                     kind=kind,
                     country=None,
@@ -131,6 +166,7 @@ class ArticleActors:
                 )
             else:
                 return res
+        res = self._placed(res)
         if res.kind == "person" and label is not None:
             for token in core.split():
                 if token[:1].isupper() and len(token) > 2:
@@ -221,6 +257,16 @@ def _slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     return _SLUG_RE.sub("-", folded).strip("-")[:80] or "unnamed"
+
+
+_FUNCTION_WORDS = frozenset("the a an of on for and in at to".split())
+
+
+def _name_key(name: str) -> str:
+    """A provisional actor's key from its name, without function words: "the Commission on Presidential
+    Debates" and "Commission on Presidential Debates" are one actor, ``commission-presidential-debates``."""
+    kept = [w for w in re.split(r"\s+", name.strip()) if w.lower() not in _FUNCTION_WORDS]
+    return _slug(" ".join(kept) or name)
 
 
 def _named(text: str) -> bool:
@@ -332,6 +378,11 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
             out.append(_mention(span, "ORG", si, res))
         for ent in ents_by_sent.get(si, []):
             if any(a < ent.end and ent.start < b for a, b in taken):
+                continue
+            office = _office_after(doc, ent, sent.end, state, context) if ent.label_ == "GPE" else None
+            if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day
+                taken.append((office[0].start, office[0].end))
+                out.append(_mention(office[0], "GPE", si, office[1]))
                 continue
             if ent.label_ == "NORP" and not (ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}):
                 # "Afghan teenagers", "Japanese officials": a people or a group; a bare adjective is no actor.
@@ -485,6 +536,33 @@ def _ends_a_title(doc: Doc, ent: Span, sent_start: int, kb: KnowledgeBase, reach
     return any(
         offset + t.start < ent.start_char and offset + t.end == ent.end_char for t in kb.find_titles(window.text)
     )
+
+
+def _office_after(
+    doc: Doc, ent: Span, sent_end: int, state: ArticleActors, context: str
+) -> tuple[Span, Resolution] | None:
+    """A country and the office right after it, with no name following: "the U.S. Secretary of State met ...".
+
+    Returns:
+        The span from the country to the title and its resolution, when the knowledge base knows
+        the office's holder on the article's day; else None (the country stays a mention of its own).
+    """
+    start = ent.end + 1 if ent.end < sent_end and doc[ent.end].text in {"'s", "’s"} else ent.end
+    for width in (4, 3, 2, 1):
+        end = start + width
+        if end > sent_end or any(not t.is_alpha for t in doc[start:end]):
+            continue
+        found = state.kb.find_titles(doc[start:end].text)
+        if len(found) != 1 or not found[0].person or found[0].end != len(doc[start:end].text) or found[0].start:
+            continue
+        if end < sent_end and doc[end].text[:1].isupper():
+            return None  # a title before a name: the person's own mention carries it
+        span = doc[ent.start : end]
+        res = resolve_description(state.kb, span.text, state.day, context)
+        if res is not None and res.kind == "person" and not res.provisional:
+            return span, res
+        return None
+    return None
 
 
 def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:
