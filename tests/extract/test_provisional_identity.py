@@ -126,3 +126,22 @@ def test_issue22_one_institution_one_key_with_or_without_its_article() -> None:
     _, x = _extract("There is precedent for the U.S. President mediating")
     ids = {m.actor_id for m in x.mentions if "Commission on Presidential Debates" in m.text}
     assert len(ids) == 1 and next(iter(ids)).endswith("commission-presidential-debates"), ids
+
+
+@pytest.mark.parametrize(
+    ("phrase", "description", "expected"),
+    [
+        ("the U.S. military has taken decisive defensive action", "the U.S. military", ("prov:usa-military", "MIL")),
+        ("Justice Department maintains a policy", "Justice Department", ("prov:justice-department", "GOV")),
+        ("the Montgomery County Police Department", "the Montgomery County Police Department", (None, "COP")),
+    ],
+)
+def test_issue22_a_named_institution_is_no_generic_group(
+    phrase: str, description: str, expected: tuple[str | None, str]
+) -> None:
+    art = wikinews_article(phrase)
+    start = art.text.index(phrase)
+    context = art.text[art.text.rfind(".", 0, start) + 1 : art.text.find(".", start + len(phrase)) + 1]
+    res = resolve_description(KnowledgeBase.load(), description, art.published, context)
+    assert res is not None and res.actor_id is not None and not is_generic(res.actor_id), res
+    assert res.sector == expected[1] and (expected[0] is None or res.actor_id == expected[0]), res

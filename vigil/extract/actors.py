@@ -142,9 +142,9 @@ class ArticleActors:
 
     def _resolve(self, description: str, core: str, context: str, label: str | None) -> Resolution | None:
         if label is not None and _squash(core) in self.publisher:  # an entity, whatever its label
-            res = Resolution(f"prov:generic:{_slug(core)}", core, "organisation", None, "MED", 0.6, True, None)
-            self._remember(res, core, context)
-            return res
+            own = Resolution(f"prov:generic:{_slug(core)}", core, "organisation", None, "MED", 0.6, True, None)
+            self._remember(own, core, context)
+            return own
         res = resolve_description(self.kb, description, self.day, context)
         if res is None or res.actor_id is None:
             # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida".
