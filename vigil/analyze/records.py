@@ -201,16 +201,17 @@ class Records:
         return self._mention_attrs
 
     def actor_sector(self, actor_id: str, day: date | None) -> str | None:
-        """The PLOVER sector of an actor on ``day`` (role, then record, then mentions)."""
+        """The PLOVER sector of an actor on ``day`` (its standing then, else its mentions).
+
+        A former office holder is ELI on a day after the role ended (:meth:`Actor.standing_on`).
+        """
         if actor_id.startswith("gov:"):
             return "GOV"
         actor = self.actors.get(actor_id)
         if actor is not None:
-            role = actor.role_on(day)
-            if role is not None and role.sector:
-                return role.sector
-            if actor.sector:
-                return actor.sector
+            sector = actor.standing_on(day).sector
+            if sector:
+                return sector
         return self._attrs().get(actor_id, (None, None))[1]
 
 

@@ -623,6 +623,19 @@ class Store:
             row = conn.execute(select(t).where(t.c.id == actor_id)).mappings().first()
         return _row_actor(row) if row is not None else None
 
+    def latest_date(self) -> date | None:
+        """The date lists of actors are read on by default: the latest event date, else the latest article's.
+
+        Returns:
+            That date, or None for a store without dated events or articles.
+        """
+        e, a = schema.events, schema.articles
+        with self.engine.connect() as conn:
+            day = conn.execute(select(func.max(e.c.date))).scalar_one()
+            if day is None:
+                day = conn.execute(select(func.max(a.c.published)).where(a.c.imported.is_(None))).scalar_one()
+        return _as_date(day)
+
     def actors(
         self,
         *,
@@ -632,13 +645,27 @@ class Store:
         with_events: bool = False,
         limit: int | None = 100,
         offset: int = 0,
+        as_of: date | None = None,
     ) -> list[Actor]:
+        """Stored actors by id, filtered.
+
+        Args:
+            country, sector: the actor's country and sector on ``as_of`` (its role then,
+                :meth:`Actor.standing_on`); with ``as_of`` None, those it has now.
+            search: part of the name (case-insensitive).
+            with_events: only actors that are the source or target of an event.
+            limit, offset: the page.
+            as_of: the day ``country`` and ``sector`` are read on.
+        Returns:
+            The actors, ordered by id.
+        """
+        if country is not None or sector is not None:
+            found = self.actors(search=search, with_events=with_events, limit=None)
+            wanted = (country.upper() if country else None, sector.upper() if sector else None)
+            kept = [a for a in found if _stands_as(a, as_of, *wanted)]
+            return kept[offset : None if limit is None else offset + limit]
         t = schema.actors
         stmt = select(t)
-        if country is not None:
-            stmt = stmt.where(t.c.country == country.upper())
-        if sector is not None:
-            stmt = stmt.where(t.c.sector == sector.upper())
         if search:
             stmt = stmt.where(t.c.name.icontains(search, autoescape=True))
         if with_events:
@@ -653,6 +680,18 @@ class Store:
     def _binary(self, col: ColumnElement[Any]) -> ColumnElement[Any]:
         """``col`` compared by code point, as SQLite does; a PostgreSQL database may collate by locale."""
         return col.collate("C") if self.dialect == "postgresql" else col
+
+
+def _stands_as(actor: Actor, day: date | None, country: str | None, sector: str | None) -> bool:
+    standing = actor.standing_on(day)
+    return (country is None or standing.country == country) and (sector is None or standing.sector == sector)
+
+
+def _as_date(value: Any) -> date | None:
+    """A date column's value as a date (SQLite may hand back ISO text)."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _desc(col: ColumnElement[Any]) -> Any:
@@ -878,6 +917,39 @@ def actor_row(a: Actor) -> dict[str, Any]:
         ],
         "wikidata": a.wikidata,
         "provisional": a.provisional,
+    }
+
+
+def role_row(r: Role) -> dict[str, Any]:
+    """A role as a JSON-ready mapping (ISO dates) with its readable ``label``."""
+    return {
+        "title": r.title,
+        "country": r.country,
+        "sector": r.sector,
+        "start": r.start.isoformat() if r.start else None,
+        "end": r.end.isoformat() if r.end else None,
+        "label": r.label(),
+    }
+
+
+def dated_actor_row(a: Actor, day: date | None) -> dict[str, Any]:
+    """An actor as users see it on ``day``: ``country`` and ``sector`` are those of its role then.
+
+    Args:
+        a: the actor.
+        day: the day (None: now).
+    Returns:
+        :func:`actor_row` with ``as_of``, the dated ``country``/``sector``, the ``role`` they come
+        from (or None) and ``former`` (a former holder, ELI).
+    """
+    standing = a.standing_on(day)
+    return {
+        **actor_row(a),
+        "as_of": day.isoformat() if day else None,
+        "country": standing.country,
+        "sector": standing.sector,
+        "role": role_row(standing.role) if standing.role else None,
+        "former": standing.former,
     }
 
 

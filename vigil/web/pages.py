@@ -24,7 +24,7 @@ from vigil.analyze.probabilities import set_probability as set_outcome_probabili
 from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
-from vigil.api.params import ActorId, ArticleId, Coder, Since, Until, WatchName
+from vigil.api.params import ActorId, ArticleId, AsOf, Coder, Since, Until, WatchName
 from vigil.api.routes.actors import find_actor
 from vigil.api.routes.events import sentence_texts
 from vigil.api.routes.search import search
@@ -368,16 +368,20 @@ def actor_page(
     actor_id: ActorId,
     ctx: Ctx,
     coder: Annotated[list[Coder] | None, Query()] = None,
+    as_of: AsOf = None,
 ) -> Response:
-    """An actor: identity, roles with dates, events as source and as target, tone over time.
+    """An actor: identity, its role on a day, roles with dates, events as source and as target, tone over time.
 
     ``?coder=VIGIL`` (repeatable) keeps only the events of these coders (default: every coder's, each marked).
+    ``?as_of=YYYY-MM-DD`` is the day the header reads the actor's country, sector and role on (default: the
+    store's latest event date); each event row shows them on the event's own date.
     """
     store = ctx.store
     actor = find_actor(store, actor_id)
     if actor is None:
         raise ApiError(404, f"No actor {actor_id!r}.")
     coders = coder or None
+    day = as_of or store.latest_date()
     as_source = store.events(actor=actor_id, coders=coders, limit=_ACTOR_EVENTS)
     as_target = store.events(target=actor_id, coders=coders, limit=_ACTOR_EVENTS)
     # What the page lists is a part of the actor's events: say of how many.
@@ -403,6 +407,8 @@ def actor_page(
         "actor.html",
         nav=_nav(ctx, None),
         actor=actor,
+        as_of=day,
+        standing=actor.standing_on(day),
         as_source=as_source[:_ACTOR_ROWS],
         as_target=as_target[:_ACTOR_ROWS],
         totals=totals,
