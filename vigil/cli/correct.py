@@ -50,7 +50,7 @@ def correct_event(
     author: Author = None,
 ) -> None:
     """Reject an event, or relabel it (root, modality), or fix its date."""
-    if sum(x is not None and x is not False for x in (reject or None, root or modality, day)) != 1:
+    if sum((reject, bool(root or modality), day is not None)) != 1:
         raise typer.BadParameter("give one of --reject, --root/--modality or --date", param_hint="EVENT_ID")
     if reject:
         _add(ctx, "reject", event_id, {}, reason, author)

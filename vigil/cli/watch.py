@@ -151,8 +151,8 @@ def watch_show(
         console.print(f"  {t['title']}: {t['actor']} {t['from'] or '…'} → {t['until'] or '…'}")
     for o in w.outcomes:
         console.print(f"outcome [bold]{o.id}[/]: {o.label} · camp {', '.join(o.camp) or '-'}")
-        for c in o.candidates:
-            console.print(f"  candidate {c.actor} {c.start or '…'} → {c.end or '…'}")
+        for run in o.candidates:
+            console.print(f"  candidate {run.actor} {run.start or '…'} → {run.end or '…'}")
     console.print("domains: " + ", ".join(w.domains) + " · actors: " + ", ".join(w.actors))
     console.print("alerts: " + ", ".join(f"{r.id} ({r.kind})" for r in w.alerts))
 
