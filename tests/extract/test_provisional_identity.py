@@ -145,3 +145,16 @@ def test_issue22_a_named_institution_is_no_generic_group(
     res = resolve_description(KnowledgeBase.load(), description, art.published, context)
     assert res is not None and res.actor_id is not None and not is_generic(res.actor_id), res
     assert res.sector == expected[1] and (expected[0] is None or res.actor_id == expected[0]), res
+
+
+LIB_DEMS = "The Scottish National Party (SNP) gained 13 seats and Liberal Democrats lost 10"
+
+
+def test_another_countrys_democrats_are_not_the_us_democrats() -> None:
+    """'Liberal Democrats' in the 2019 UK election is a British party, never the U.S. Democrats
+    (who would then tie the SNP to a U.S. camp)."""
+    _, x = _extract(LIB_DEMS)
+    ids = {m.text: m.actor_id for m in x.mentions}
+    assert ids.get("Liberal Democrats", "").startswith("org:gbr-"), ids
+    assert "org:usa-democrats" not in {m.actor_id for m in x.mentions}
+    assert ids.get("Scottish National Party", "").startswith("org:gbr-"), ids
