@@ -46,6 +46,10 @@ def test_withdrawals_and_nominations_of_2020_are_detected_and_dated(corpus: Stor
     board = {b.outcome: b for b in scenario_board(records, gbr_watch)}
     assert {c.name for c in board["biden"].changes} >= {"Bernie Sanders", "Kamala Harris"}
     assert board["biden"].candidate_on(date(2020, 9, 1)) == ["Joe Biden", "Kamala Harris"]
+    # people only (not the sitting government), and only while they run
+    assert board["trump"].candidate_on(date(2020, 9, 1)) == ["Donald Trump"]
+    assert board["biden"].candidate_on(date(2019, 6, 1)) == ["Joe Biden", "Kamala Harris"]
+    assert board["biden"].candidate_on(date(2020, 1, 15)) == ["Joe Biden"]
 
 
 def test_candidacy_and_signpost_alerts_fire_once(corpus: Store, gbr_watch: Watch) -> None:

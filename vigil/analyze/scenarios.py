@@ -105,17 +105,15 @@ class OutcomeBoard:
 
     def candidate_on(self, day: date | None) -> list[str]:
         """The names of the people running on ``day`` (None: those still running)."""
-        return [
-            str(c["name"])
-            for c in self.candidates
-            if str(c["actor"]).startswith("person:")
-            and (day is None and c["until"] is None)
-            or (
-                day is not None
-                and (c["from"] is None or str(c["from"]) <= day.isoformat())
-                and (c["until"] is None or str(c["until"]) >= day.isoformat())
+
+        def running(c: dict[str, object]) -> bool:
+            if day is None:
+                return c["until"] is None
+            return (c["from"] is None or str(c["from"]) <= day.isoformat()) and (
+                c["until"] is None or str(c["until"]) >= day.isoformat()
             )
-        ]
+
+        return [str(c["name"]) for c in self.candidates if str(c["actor"]).startswith("person:") and running(c)]
 
     @property
     def expectations(self) -> list[Expectation]:
