@@ -474,6 +474,9 @@ def events(
             {
                 "id": e.id,
                 "date": e.date,
+                "occurred": e.occurred,
+                "occurred_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
+                "happened": e.occurred_label,
                 "source": e.source_actor,
                 "source_name": names.get(e.source_actor or ""),
                 "target": e.target_actor,
@@ -507,10 +510,13 @@ def events(
         console.print(f"no events match {filters}{hidden}" if filters else f"no events{hidden}", markup=False)
         return
     if wide or not console.is_terminal:
-        table = Table("date", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence")
+        table = Table(
+            "date", "happened", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
+        )
         for row in out:
             table.add_row(
                 str(row["date"] or "undated"),
+                row["happened"] or "",
                 row["source_name"] or "—",
                 f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
                 row["target_name"] or "—",
@@ -525,6 +531,8 @@ def events(
     for row in out:
         head = Text()
         head.append(str(row["date"] or "undated"), style="bold")
+        if row["happened"] and row["happened"] != str(row["date"]):
+            head.append(f" (happened {row['happened']})")
         head.append(f"  {row['source_name'] or '—'} ")
         head.append(f"{row['root']}", style="bold cyan")
         if row["provenance"]:
@@ -632,6 +640,7 @@ def actor(
         "as_source": [
             {
                 "date": e.date,
+                "occurred": e.occurred,
                 "root": e.root_name,
                 "target": e.target_actor,
                 "target_name": names.get(e.target_actor or ""),
@@ -643,6 +652,7 @@ def actor(
         "as_target": [
             {
                 "date": e.date,
+                "occurred": e.occurred,
                 "root": e.root_name,
                 "source": e.source_actor,
                 "source_name": names.get(e.source_actor or ""),
