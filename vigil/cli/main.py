@@ -704,7 +704,9 @@ def actor(
 def eval_cmd(
     ctx: typer.Context,
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines file (events, articles or actors schema).")],
-    mode: Annotated[str, typer.Option(help="given-actors or end-to-end (event sets).")] = "given-actors",
+    mode: Annotated[
+        str, typer.Option(help="given-actors or end-to-end (event sets), or event-dates (event-date annotations).")
+    ] = "given-actors",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Score Vigil against a gold file; training sets are scored by cross-validation."""
@@ -720,6 +722,9 @@ def eval_cmd(
 def _print_report(report: dict[str, Any], indent: int = 0) -> None:
     for key, value in report.items():
         if key in {"confusion", "reliability", "per_class"}:
+            continue
+        if key == "misses" and isinstance(value, list):
+            console.print(" " * indent + f"misses: {len(value)} (--json lists them)", highlight=False)
             continue
         if isinstance(value, dict):
             console.print(" " * indent + f"[bold]{key}[/]")

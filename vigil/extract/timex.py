@@ -51,6 +51,8 @@ _MONTHS = (
 )  # fmt: skip
 _MONTH_ABBR = r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_WORDS = frozenset((*_WEEKDAYS, "yesterday", "today", "tonight", "tomorrow"))
+_WHICH = frozenset(("last", "this", "next", "past", "previous", "coming"))
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # An expression names a point in time only with one of these; "22", "three years" or "10 months" do not.
 _ANCHOR = re.compile(
@@ -211,9 +213,23 @@ def _parser(future: bool, base: datetime) -> Any:
     return DateDataParser(languages=["en"], settings=settings)
 
 
-def time_expressions(doc: Doc | Span) -> list[Span]:
-    """The sentence's DATE and TIME entities that name a point in time (see :func:`resolve_expression`)."""
-    return [e for e in doc.ents if e.label_ in {"DATE", "TIME"} and _ANCHOR.search(e.text)]
+def time_expressions(doc: Doc) -> list[Span]:
+    """The sentence's time expressions that name a point in time (see :func:`resolve_expression`).
+
+    spaCy's DATE and TIME entities, and the day words the entity recogniser labels otherwise or
+    misses ("On Friday" as a PERSON happens): a weekday, "yesterday", "today", "tonight" or
+    "tomorrow", with a "last"/"this"/"next" before it.
+    """
+    from spacy.tokens import Span
+
+    found = [e for e in doc.ents if e.label_ in {"DATE", "TIME"} and _ANCHOR.search(e.text)]
+    covered = {i for e in found for i in range(e.start, e.end)}
+    for token in doc:
+        if token.i in covered or token.lower_ not in _DAY_WORDS:
+            continue
+        start = token.i - 1 if token.i > 0 and doc[token.i - 1].lower_ in _WHICH else token.i
+        found.append(Span(doc, start, token.i + 1))
+    return found
 
 
 def _governor(token: Token) -> Token:
