@@ -63,7 +63,8 @@ def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None
         hi = w.end
     if lo is not None and hi is not None and hi < lo:
         raise VigilError(
-            f"Nothing to show: {since or lo}..{until or hi} is outside the watch {w.name!r}, which runs "
+            f"Nothing to show: the dates asked for ({since or '…'}..{until or '…'}) are outside the watch {w.name!r}, "
+            "which runs "
             f"{w.start or 'open'}..{w.end or 'open'}. Give dates inside it."
         )
     return lo, hi
