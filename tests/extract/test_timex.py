@@ -36,6 +36,10 @@ from vigil.train.annotations import load
         ("in 2019", date(2024, 11, 20), False, (date(2019, 1, 1), G.YEAR)),
         ("last year", date(2017, 11, 27), False, (date(2016, 1, 1), G.YEAR)),
         ("last summer", date(2019, 3, 15), False, (date(2018, 1, 1), G.YEAR)),
+        ("last April", date(2018, 2, 10), False, (date(2017, 4, 1), G.MONTH)),
+        ("in July", date(2025, 6, 30), True, (date(2025, 7, 1), G.MONTH)),  # "will sign in July"
+        ("next June", date(2025, 6, 30), False, (date(2026, 6, 1), G.MONTH)),
+        ("next week", date(2017, 12, 14), False, (date(2017, 12, 18), G.WEEK)),
         ("22", date(2019, 7, 1), False, None),  # an age, not a date
         ("three years", date(2019, 7, 1), False, None),  # a duration
     ],

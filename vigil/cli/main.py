@@ -432,7 +432,8 @@ def events(
     wide: Annotated[bool, typer.Option("--wide", help="Every column in one table (ids, modality, CAMEO).")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List coded events, newest first, each with its sentence (imported events: where they come from)."""
+    """List coded events, newest first by the date they happened, each with its sentence (imported events:
+    where they come from)."""
     from vigil.extract.coder import ROOTS
     from vigil.extract.domains import DOMAINS
     from vigil.models import STATEMENT, Modality
@@ -511,12 +512,12 @@ def events(
         return
     if wide or not console.is_terminal:
         table = Table(
-            "date", "happened", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
+            "date", "published", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
         )
         for row in out:
             table.add_row(
+                _event_day(row),
                 str(row["date"] or "undated"),
-                row["happened"] or "",
                 row["source_name"] or "—",
                 f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
                 row["target_name"] or "—",
@@ -530,9 +531,9 @@ def events(
         return
     for row in out:
         head = Text()
-        head.append(str(row["date"] or "undated"), style="bold")
-        if row["happened"] and row["happened"] != str(row["date"]):
-            head.append(f" (happened {row['happened']})")
+        head.append(_event_day(row), style="bold")
+        if _event_day(row) != str(row["date"] or "undated"):
+            head.append(f" (published {row['date'] or 'undated'})")
         head.append(f"  {row['source_name'] or '—'} ")
         head.append(f"{row['root']}", style="bold cyan")
         if row["provenance"]:
@@ -544,6 +545,11 @@ def events(
     more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
     hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
     console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
+
+
+def _event_day(row: dict[str, Any]) -> str:
+    """When a listed event happened, as the listing shows it: "2019", "2024-07", "week of 2024-11-18", a day."""
+    return str(row["happened"] or row["occurred"] or row["date"] or "undated")
 
 
 def _actor_option(store: Store, value: str | None, option: str) -> str | None:

@@ -136,14 +136,15 @@ def _weekday(which: str | None, weekday: int, published: date, future: bool) -> 
 
 def _month(which: str | None, month: int, published: date, future: bool) -> date:
     which = (which or "").lower()
-    if which in {"next", "coming"} or (future and which not in {"last", "previous"}):
-        year = published.year if month >= published.month and which not in {"next", "coming"} else published.year + 1
-        if which in {"next", "coming"} and month > published.month:
-            year = published.year
-        return date(year, month, 1)
-    strictly = which in {"last", "previous"}
-    before = month < published.month or (month == published.month and not strictly)
-    return date(published.year if before else published.year - 1, month, 1)
+    if which in {"next", "coming"}:
+        year = published.year if month > published.month else published.year + 1
+    elif future and which not in {"last", "previous"}:
+        year = published.year if month >= published.month else published.year + 1
+    else:
+        strictly = which in {"last", "previous"}
+        before = month < published.month or (month == published.month and not strictly)
+        year = published.year if before else published.year - 1
+    return date(year, month, 1)
 
 
 def _rules(text: str, published: date, future: bool) -> tuple[date, DateGranularity] | None:

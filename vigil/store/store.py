@@ -516,7 +516,7 @@ class Store:
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[Event]:
-        """Events matching every given filter, newest first.
+        """Events matching every given filter, newest first (by :attr:`Event.when`, the event date).
 
         Args:
             actor: source actor id.
@@ -557,7 +557,7 @@ class Store:
             d = schema.domain_tags
             tagged = select(d.c.article_id, d.c.sentence_idx).where(d.c.domain == domain, d.c.sentence_idx.is_not(None))
             stmt = stmt.where(tuple_(e.c.article_id, e.c.sentence_idx).in_(tagged))
-        stmt = stmt.order_by(_desc(e.c.date), e.c.article_id, e.c.sentence_idx, e.c.id).offset(offset)
+        stmt = stmt.order_by(_desc(when), e.c.article_id, e.c.sentence_idx, e.c.id).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
