@@ -37,6 +37,7 @@ __all__ = [
     "root_name",
 ]
 
+Day = date  # the calendar-day type, for fields of records that have a field named ``date``
 STATEMENT = "STATEMENT"  # the name of an event coded as a plain statement (no PLOVER root, CAMEO 01, quad 0)
 _LABEL_WORDS = 10
 
@@ -285,11 +286,11 @@ class Event:
     stance: float | None = None
     coder: str = "VIGIL"  # who coded the event: VIGIL (this extractor), or the source of an import (GDELT, ...)
     import_id: str | None = None  # an imported event's stable id, from the source's own event id
-    occurred: date | None = None
+    occurred: Day | None = None
     occurred_granularity: DateGranularity | None = None
 
     @property
-    def when(self) -> date | None:
+    def when(self) -> Day | None:
         """The date the analyses use: when the event happened, else the publication date."""
         return self.occurred if self.occurred is not None else self.date
 

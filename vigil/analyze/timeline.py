@@ -16,7 +16,7 @@ from vigil.analyze.records import Citation, Records
 from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.trends import focal_actors
 from vigil.analyze.watches import Watch, keyword_pattern
-from vigil.models import DateGranularity, Event, Modality
+from vigil.models import DateGranularity, Day, Event, Modality
 
 __all__ = ["TimelineEntry", "timeline", "watch_articles"]
 
@@ -39,7 +39,7 @@ class TimelineEntry:
     outcomes: tuple[str, ...]
     citation: Citation
     weight: int = 0
-    published: date | None = None
+    published: Day | None = None
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""

@@ -32,8 +32,8 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
         from vigil.extract.pipeline import Pipeline
 
         nlp = Pipeline.load(settings).nlp  # with the knowledge base's names, as extraction runs it
-        report = score_event_dates(path, Path(str(settings["shared"])), nlp)
-        return {"gold": path.name, "kind": "event-dates", "records": report["events"], **report}
+        scored = score_event_dates(path, Path(str(settings["shared"])), nlp)
+        return {"gold": path.name, "kind": "event-dates", "records": scored["events"], **scored}
     gold = load_gold(path, Path(str(settings["shared"])))
     report: dict[str, Any] = {"gold": gold.name, "kind": gold.kind, "records": len(gold.records)}
     if gold.kind == "events":
