@@ -1,15 +1,16 @@
 """Event dates: when an event happened, read from the time expressions of its sentence.
 
 An event's sentence often says when it happened ("on Tuesday", "Jan. 10", "last week", "in 2019",
-"yesterday"). :func:`event_date` picks the expression that belongs to the event (the one attached
-to the event's verb or to a verb above it) and resolves it against the article's publication date;
+"yesterday"). :func:`event_date` picks the expression that belongs to the event (see below) and
+resolves it against the article's publication date;
 :func:`resolve_expression` does the resolving. A date is kept with its granularity, and stands for
 its period by a fixed day: the day itself, the Monday of a week, the first of a month, the first of
 January of a year. With no expression, the event date is the publication date (granularity
 ``publication``).
 
 The time expressions are spaCy's DATE and TIME entities, computed by the first pass anyway, and
-``dateparser`` (with the publication date as its relative base) resolves them. Hand-written rules
+the day words ("Friday", "yesterday") its entity recogniser labels otherwise; ``dateparser`` (with
+the publication date as its relative base) resolves them. Hand-written rules
 cover only what ``dateparser`` 1.5.0 gets wrong or does not read:
 
 - a weekday ("on Tuesday", "Monday night", "Wednesday's meeting"): the most recent such day on or
@@ -23,6 +24,12 @@ cover only what ``dateparser`` 1.5.0 gets wrong or does not read:
   summer", "in the autumn": the year of the most recent such season), which it does not read;
 - modifiers it does not read are dropped before parsing: "early", "mid-", "late", "earlier",
   "later", "more than", and prepositions ("on", "in", "since", "by", ...).
+
+The expressions that may date an event hang from the event's verb or a verb above it ("On Monday,
+Fars reported Iran issued warrants": Monday dates the issuing), the nearest first; failing those,
+from a verb below it that carries the same event on, an infinitive complement or a conjoined verb
+("are set to meet Sunday", "closed the city and blocked the escape more than a year ago"). An
+expression in a clause of its own (a relative or reported clause) dates only that clause's events.
 
 A sentence is in the future when the verb the expression attaches to has "will"/"shall", a modal
 with a bare verb ("could end on Thursday"), is progressive ("is meeting on Friday"), or is the
@@ -81,12 +88,15 @@ _PERIODS = {
     "month": DateGranularity.MONTH,
     "year": DateGranularity.YEAR,
 }
+_CARRIED = frozenset(("xcomp", "conj"))  # verbs that carry their head's event on
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}
 _MODALS = {"could", "may", "might", "would", "can", "should", "must"}
-_FUTURE_HEADS = {
-    "expect", "set", "plan", "schedule", "due", "go", "intend", "aim", "hope", "prepare", "want", "seek",
-    "propose", "vow", "pledge", "promise", "threaten", "agree", "try", "decide", "ready",
-}  # fmt: skip
+# Verbs whose infinitive complement lies ahead ("expected to meet", "set to sign", "plans to visit"),
+# by their forms: the second spaCy pass has no lemmatiser.
+_FUTURE_HEADS = re.compile(
+    r"^(?:(?:expect|plan|schedul|intend|aim|hop|prepar|want|seek|propos|vow|pledg|promis|threaten|agree|decid)"
+    r"(?:e|es|s|ed|d|ing|ning|ned)?|tr(?:y|ies|ied|ying)|sought|set|due|going|ready)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +263,20 @@ def is_future(verb: Token) -> bool:
         return True
     if verb.tag_ == "VB" and "to" in lowers and verb.dep_ in {"xcomp", "ccomp", "advcl", "acl"}:
         head = verb.head
-        return head.lemma_.lower() in _FUTURE_HEADS or _governor(head) is not verb and is_future(head)
+        return _FUTURE_HEADS.match(head.lower_) is not None or (_governor(head) is not verb and is_future(head))
     return False
+
+
+def _below(verb: Token, trigger: Token) -> int | None:
+    """How many steps ``verb`` lies below ``trigger`` along the verbs that carry the same event on
+    ("set to meet Sunday", "will try to reach a deal by July 21", "cited ... while addressing the
+    press yesterday"); None when it heads a clause of its own (a relative or reported clause)."""
+    steps, current = 0, verb
+    while current.i != trigger.i:
+        if current.dep_ not in _CARRIED or current.head.i == current.i:
+            return None
+        current, steps = current.head, steps + 1
+    return steps
 
 
 def event_date(doc: Doc, trigger: int, published: date | None) -> EventDate | None:
@@ -283,7 +305,10 @@ def event_date(doc: Doc, trigger: int, published: date | None) -> EventDate | No
     for ent in time_expressions(doc):
         verb = _governor(ent.root)
         if verb.i not in rank:
-            continue
+            below = _below(verb, doc[trigger])
+            if below is None:
+                continue
+            rank[verb.i] = len(chain) + below
         found = resolve_expression(ent.text, published, is_future(verb))
         if found is None:
             continue
