@@ -40,6 +40,8 @@ from vigil.train.annotations import load
         ("in July", date(2025, 6, 30), True, (date(2025, 7, 1), G.MONTH)),  # "will sign in July"
         ("next June", date(2025, 6, 30), False, (date(2026, 6, 1), G.MONTH)),
         ("next week", date(2017, 12, 14), False, (date(2017, 12, 18), G.WEEK)),
+        ("2019-20", date(2024, 11, 20), False, (date(2019, 1, 1), G.YEAR)),  # a span of years: its first
+        ("the year 0", date(2024, 11, 20), False, None),
         ("22", date(2019, 7, 1), False, None),  # an age, not a date
         ("three years", date(2019, 7, 1), False, None),  # a duration
     ],

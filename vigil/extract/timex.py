@@ -22,6 +22,7 @@ cover only what ``dateparser`` 1.5.0 gets wrong or does not read:
   sentence;
 - "the weekend" (the week of the most recent Saturday before publication) and seasons ("last
   summer", "in the autumn": the year of the most recent such season), which it does not read;
+- a span of years ("2019-20", which it reads as 20 November 2019): its first year;
 - modifiers it does not read are dropped before parsing: "early", "mid-", "late", "earlier",
   "later", "more than", and prepositions ("on", "in", "since", "by", ...).
 
@@ -79,6 +80,7 @@ _WEEKDAY = re.compile(r"^(?:(last|this|next|past|previous|coming)\s+)?(" + "|".j
 _MONTH = re.compile(r"^(?:(last|this|next|previous|coming)\s+)?(" + "|".join(_MONTHS) + r")$", re.I)
 _WEEKEND = re.compile(r"^(?:(last|this|next|past|previous|coming)\s+)?weekend$", re.I)
 _SEASON = re.compile(r"^(?:(last|this|next|previous|coming)\s+)?(" + "|".join(_SEASONS) + r")$", re.I)
+_YEAR_RANGE = re.compile(r"^((?:1[89]|20)\d\d)\s*[-–]\s*\d{2,4}$")  # "2019-20": dateparser reads a day
 _BARE_UNIT = re.compile(r"^(week|month|year)$", re.I)
 _PERIODS = {
     "day": DateGranularity.DAY,
@@ -175,6 +177,8 @@ def _rules(text: str, published: date, future: bool) -> tuple[date, DateGranular
         if future or (m.group(1) or "").lower() in {"next", "coming"}:
             year = published.year if start >= published.month else published.year + 1
         return date(year, 1, 1), DateGranularity.YEAR
+    if m := _YEAR_RANGE.match(text):  # a span of years starts in its first
+        return date(int(m.group(1)), 1, 1), DateGranularity.YEAR
     if m := _BARE_UNIT.match(text):  # "earlier in the month"
         granularity = _PERIODS[m.group(1).lower()]
         return representative(published, granularity), granularity
@@ -203,7 +207,10 @@ def resolve_expression(text: str, published: date, future: bool = False) -> tupl
     if found is not None:
         return found
     base = datetime(published.year, published.month, published.day)
-    parsed = _parser(future, base).get_date_data(cleaned)
+    try:
+        parsed = _parser(future, base).get_date_data(cleaned)
+    except (ValueError, OverflowError):  # a date dateparser reads but the calendar has not ("the year 0")
+        return None
     if parsed.date_obj is None:
         return None
     granularity = _PERIODS.get(parsed.period or "day", DateGranularity.DAY)
