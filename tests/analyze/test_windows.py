@@ -110,4 +110,4 @@ def test_windows_the_japan_watch_shows_nothing_from_outside_its_window(corpus_pa
     starts = [date.fromisoformat(p["start"]) for s in trends for p in s["points"]]
     assert starts and min(starts) >= date(2023, 6, 26) and max(starts) <= hi
     outside = CliRunner().invoke(app, ["--db", str(db), "timeline", "japan-us-2024", "--until", "2020-12-31"])
-    assert outside.exit_code != 0 and "(…..2020-12-31) are outside the watch" in str(outside.exception)
+    assert outside.exit_code != 0 and "--until 2020-12-31 is outside the watch" in str(outside.exception)

@@ -62,9 +62,9 @@ def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None
     if w.end is not None and (hi is None or hi > w.end):
         hi = w.end
     if lo is not None and hi is not None and hi < lo:
+        asked = " ".join(f"{option} {value}" for option, value in (("--since", since), ("--until", until)) if value)
         raise VigilError(
-            f"Nothing to show: the dates asked for ({since or '…'}..{until or '…'}) are outside the watch {w.name!r}, "
-            "which runs "
+            f"Nothing to show: {asked} is outside the watch {w.name!r}, which runs "
             f"{w.start or 'open'}..{w.end or 'open'}. Give dates inside it."
         )
     return lo, hi
