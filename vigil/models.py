@@ -17,6 +17,7 @@ from enum import StrEnum
 __all__ = [
     "Actor",
     "Article",
+    "DateGranularity",
     "DateSource",
     "DomainTag",
     "Extraction",
@@ -37,6 +38,7 @@ __all__ = [
     "root_name",
 ]
 
+Day = date  # the calendar-day type, for fields of records that have a field named ``date``
 STATEMENT = "STATEMENT"  # the name of an event coded as a plain statement (no PLOVER root, CAMEO 01, quad 0)
 _LABEL_WORDS = 10
 
@@ -70,6 +72,20 @@ class DateSource(StrEnum):
     FEED = "feed"  # the published/updated element of an RSS/Atom item
     URL = "url"  # a date embedded in the URL path
     NONE = "none"  # no usable date: the article is kept and flagged
+
+
+class DateGranularity(StrEnum):
+    """How precisely an event's date is known: the period its date stands for.
+
+    A week's date is its Monday, a month's its first day, a year's 1 January. ``publication``: the
+    sentence does not say when, and the event date is the article's publication date.
+    """
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    PUBLICATION = "publication"
 
 
 class Modality(StrEnum):
@@ -280,6 +296,13 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """An event: who does what to whom, in one sentence of an article.
+
+    ``date`` is the article's publication date; ``occurred`` is when the event happened as its
+    sentence says ("on Tuesday", "in 2019"), with ``occurred_granularity``; None when it was not
+    resolved (an imported event, whose ``date`` is already its source's event date).
+    """
+
     article_id: str
     sentence_index: int
     date: date | None
@@ -301,7 +324,29 @@ class Event:
     stance: float | None = None
     coder: str = "VIGIL"  # who coded the event: VIGIL (this extractor), or the source of an import (GDELT, ...)
     import_id: str | None = None  # an imported event's stable id, from the source's own event id
+    occurred: Day | None = None
+    occurred_granularity: DateGranularity | None = None
     fixed_id: str | None = None  # the stored event's id, kept when an analyst's correction changes a field
+
+    @property
+    def when(self) -> Day | None:
+        """The date the analyses use: when the event happened, else the publication date."""
+        return self.occurred if self.occurred is not None else self.date
+
+    @property
+    def occurred_label(self) -> str | None:
+        """When the event happened as users read it ("2019", "2024-07", "week of 2024-11-18",
+        "2024-11-19"); None when its sentence does not say (it is dated by publication)."""
+        day, granularity = self.occurred, self.occurred_granularity
+        if day is None or granularity is None or granularity is DateGranularity.PUBLICATION:
+            return None
+        if granularity is DateGranularity.YEAR:
+            return f"{day.year}"
+        if granularity is DateGranularity.MONTH:
+            return f"{day.year}-{day.month:02d}"
+        if granularity is DateGranularity.WEEK:
+            return f"week of {day.isoformat()}"
+        return day.isoformat()
 
     @property
     def imported(self) -> bool:

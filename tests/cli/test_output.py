@@ -41,13 +41,14 @@ def test_piped_output_is_whole_lines(seed_db: Path) -> None:
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert lines[0].split("\t") == [
-        "date", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
+        "date", "published", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
     ]  # fmt: skip
     assert len(lines) == 1 + len(listed) == 21
     for line, row in zip(lines[1:], listed, strict=True):
         cells = line.split("\t")
-        assert len(cells) == 9 and cells[-1] == row["sentence"] and len(row["sentence"]) > 20
-        assert cells[1] == (row["source_name"] or "—") and not cells[1].startswith(("gov:", "person:", "prov:"))
+        assert len(cells) == 10 and cells[-1] == row["sentence"] and len(row["sentence"]) > 20
+        assert cells[0] == (row["happened"] or str(row["occurred"])) and cells[1] == str(row["date"])
+        assert cells[2] == (row["source_name"] or "—") and not cells[2].startswith(("gov:", "person:", "prov:"))
     status = vigil(seed_db, "status").stdout
     assert "None" not in status
     line = next(x for x in status.splitlines() if x.startswith("articles "))

@@ -145,7 +145,7 @@ def test_gdelt_events_tsv_has_the_61_columns_and_the_stores_events(
     articles = {a.id: a for a in db.load_articles(store)}
     for _, row in df.iterrows():
         e = by_number[int(row["GLOBALEVENTID"])]
-        day = e.date or articles[e.article_id].published
+        day = e.when or articles[e.article_id].published  # SQLDATE: when the event happened
         assert row["SQLDATE"] == day.strftime("%Y%m%d") and row["Year"] == str(day.year)
         assert row["EventCode"] == cameo_code(e.cameo) and row["EventRootCode"] == (e.cameo or "")[:2]
         assert row["QuadClass"] == str(max(1, e.quad or 0))
@@ -219,7 +219,8 @@ def test_plover_json_has_the_polecat_fields_and_the_sentence(
         for key, kind in PLOVER_KEYS.items():
             assert isinstance(item[key], kind), (key, item[key])
         e = by_id[item["event_id"]]
-        assert item["event_date"] == e.date.isoformat() if e.date else item["event_date"] is None
+        assert item["event_date"] == e.when.isoformat() if e.when else item["event_date"] is None
+        assert item["event_date_granularity"] == (e.occurred_granularity.value if e.occurred_granularity else None)
         assert item["event_type"] == e.root and (e.root is None or e.root in ROOTS)
         assert item["quad_code"] == (ROOT_TO_QUAD[e.root] if e.root else 0)
         assert item["actor_id"] == e.source_actor and item["recipient_id"] == e.target_actor
@@ -250,7 +251,9 @@ def test_csv_and_parquet_tables_read_back_with_pandas_and_pyarrow(
         e = by_id[row["event_id"]]
         assert row["quad_class"] == e.quad and row["sentence_index"] == e.sentence_index
         assert list(row["contexts"]) == list(e.contexts)  # a real list column in Parquet
-        assert (row["date"] or None) == (e.date.isoformat() if e.date else None)
+        assert (row["date"] or None) == (e.when.isoformat() if e.when else None)
+        granularity = e.occurred_granularity.value if e.occurred_granularity else None
+        assert (row["date_granularity"] or None) == granularity
     assert str(ev_pq["quad_class"].dtype) == "int64" and str(ev_pq["confidence"].dtype) == "float64"
 
     actors = pq.read_table(tmp_path / "parquet" / "actors.parquet").to_pandas()
@@ -302,7 +305,7 @@ def test_watch_network_as_gexf_and_graphml(db_path: Path, store: Store, tmp_path
         for a, b, data in g.edges(data=True):
             want = expected.graph[a][b]
             assert int(data["weight"]) == want["weight"] and int(data["quad"]) == want["quad"]
-            days = sorted(e.date for e, _ in expected.evidence[(a, b)] if e.date)
+            days = sorted(e.when for e, _ in expected.evidence[(a, b)] if e.when)
             assert data["first_date"] == days[0].isoformat() and data["last_date"] == days[-1].isoformat()
             assert isinstance(data["bridge"], bool)
             assert data["bridge"] == (frozenset((a, b)) in bridge_ties)
@@ -424,7 +427,9 @@ def test_since_until_and_watch_select_events(db_path: Path, events: list[Event],
     out = tmp_path / "window.json"
     export(db_path, "plover", "--since", "2020-01-01", "--until", "2020-12-31", "-o", str(out))
     got = {i["event_id"] for i in json.loads(out.read_text())}
-    want = {e.id for e in events if e.date and date(2020, 1, 1) <= e.date <= date(2020, 12, 31)}
+    # Articles published in 2020, and of those the events that happened in 2020.
+    year = (date(2020, 1, 1), date(2020, 12, 31))
+    want = {e.id for e in events if e.date and e.when and all(year[0] <= d <= year[1] for d in (e.date, e.when))}
     assert got == want and want
     export(db_path, "plover", "--watch", WATCH, "-o", str(out))
     in_watch = json.loads(out.read_text())
@@ -507,6 +512,6 @@ def test_gdelt_export_imports_back_to_the_same_events(db_path: Path, events: lis
     assert len(imported) == len(events) and not result.rejected
 
     def key(e: Event) -> tuple[Any, ...]:
-        return (e.date, e.root, e.quad, (e.cameo or "")[:2])
+        return (e.when, e.root, e.quad, (e.cameo or "")[:2])  # GDELT's SQLDATE is the event's date
 
     assert sorted(map(key, imported), key=repr) == sorted(map(key, events), key=repr)

@@ -17,6 +17,7 @@ from vigil.errors import StoreError
 from vigil.models import (
     Actor,
     Article,
+    DateGranularity,
     DateSource,
     DomainTag,
     Event,
@@ -495,3 +496,53 @@ def test_store_actors_filtered_on_their_role_on_a_day(store: Store, kb) -> None:
     assert [a.id for a in store.actors(country="JPN", as_of=date(2024, 1, 27), limit=1, offset=1)] == [
         "person:fumio-kishida"
     ]
+
+
+def _dated_event(art: Article, occurred: date | None, granularity: DateGranularity | None, root: str) -> Event:
+    return Event(
+        art.id, 0, art.published, "country:JPN", "country:USA", root, 1, None, Modality.ASSERTED, 0.9, "t1",
+        occurred=occurred, occurred_granularity=granularity,
+    )  # fmt: skip
+
+
+def test_store_event_dates_round_trip_and_bound_the_window(store: Store) -> None:
+    """An event keeps when it happened beside its publication date; windows bound events by it."""
+    art = _article("A 2024 report that recalls a 2019 meeting.", published=date(2024, 11, 20))
+    recalled = _dated_event(art, date(2019, 1, 1), DateGranularity.YEAR, "CONSULT")
+    reported = _dated_event(art, date(2024, 11, 20), DateGranularity.PUBLICATION, "AGREE")
+    with store.transaction() as conn:
+        store.insert_article(conn, art)
+        store.save_extractions(conn, [Extraction(art.id, "t1", events=(recalled, reported))])
+    assert sorted(store.events(), key=lambda e: e.root or "") == [reported, recalled]
+    assert store.events(since=date(2023, 7, 1)) == [reported]
+    assert store.events(until=date(2019, 12, 31)) == [recalled]
+    window = load_records(store, since=date(2023, 7, 1), until=date(2025, 1, 31), with_kb=False, min_confidence=0)
+    assert window.events == [reported]
+    everything = load_records(store, with_kb=False, min_confidence=0)
+    assert sorted(everything.events, key=lambda e: e.root or "") == [reported, recalled]
+    assert everything.within(date(2023, 7, 1), date(2025, 1, 31)).events == [reported]
+    assert recalled.occurred_label == "2019" and reported.occurred_label is None
+
+
+def test_store_migration_0008_adds_event_dates(new_db: Callable[[], str]) -> None:
+    """A store from before 0008 gets the event-date columns; its events keep NULL there (dated by publication)."""
+    location = new_db()
+    art = _article("An event stored before event dates.", published=date(2024, 2, 1))
+    old = _dated_event(art, None, None, "CONSULT")
+    with open_store(location) as s:
+        with s.transaction() as conn:
+            s.insert_article(conn, art)
+            s.save_extractions(conn, [Extraction(art.id, "t1", events=(old,))])
+            conn.execute(text("DROP INDEX ix_events_occurred"))
+            conn.execute(text("ALTER TABLE events DROP COLUMN occurred"))
+            conn.execute(text("ALTER TABLE events DROP COLUMN occurred_granularity"))
+            conn.execute(schema.migrations.delete().where(schema.migrations.c.name == "0008_event_dates"))
+    with open_store(location) as s:
+        assert s.applied_migrations == ["0008_event_dates"]
+        columns = {c["name"] for c in inspect(s.engine).get_columns("events")}
+        assert {"occurred", "occurred_granularity"} <= columns
+        assert s.events() == [old] and old.when == date(2024, 2, 1)
+        newer = _dated_event(art, date(2024, 1, 30), DateGranularity.DAY, "AGREE")
+        with s.transaction() as conn:
+            s.save_extractions(conn, [Extraction(art.id, "t2", events=(newer,))])
+        assert s.events() == [newer]

@@ -6,8 +6,9 @@ nomination", "Trump became the Republican Party's presumptive nominee", "Joe Bid
 Kamala Harris as his choice for running mate". :func:`candidacy_changes` finds such stated
 sentences (not "could drop out", not "then-presumptive nominee"), names the person (a resolved
 mention of a person) and the outcome whose camp the sentence concerns, and dates the change by
-the article. :func:`updated_outcomes` applies them: a withdrawal ends a running candidacy on its
-date, a nomination or running-mate pick starts one. The ``candidacy`` alert fires once per
+the day the sentence's events happened when it says so ("On Wednesday"), else by the article.
+:func:`updated_outcomes` applies them: a withdrawal ends a running candidacy on its date, a
+nomination or running-mate pick starts one. The ``candidacy`` alert fires once per
 person and change, and the scenario board shows the candidates in force.
 """
 
@@ -22,7 +23,7 @@ from datetime import date
 
 from vigil.analyze.records import Citation, Records
 from vigil.analyze.watches import Candidate, Outcome, Watch
-from vigil.models import Mention
+from vigil.models import DateGranularity, Mention
 
 __all__ = ["CandidacyChange", "candidacy_changes", "updated_outcomes"]
 
@@ -125,6 +126,10 @@ def candidacy_changes(records: Records, watch: Watch) -> list[CandidacyChange]:
         The changes in date order, one per person, kind and outcome (the earliest report).
     """
     sent_actors = records.sentence_actors()
+    said_day: dict[tuple[str, int], date] = {}
+    for e in records.events:  # the day a sentence's events happened, when it says so ("On Wednesday")
+        if e.occurred is not None and e.occurred_granularity is DateGranularity.DAY:
+            said_day.setdefault((e.article_id, e.sentence_index), e.occurred)
     people: dict[tuple[str, int], list[Mention]] = defaultdict(list)
     for m in records.mentions:
         if m.actor_id and m.actor_id.startswith("person:"):
@@ -138,11 +143,12 @@ def candidacy_changes(records: Records, watch: Watch) -> list[CandidacyChange]:
             if not (_WITHDRAWAL.search(text) or _NOMINATION.search(text) or _RUNNING_MATE.search(text)):
                 continue
             key = (aid, idx)
+            when = said_day.get(key, day)
             for person, kind in _find(text, _persons(people.get(key, []), text)):
-                outcome = _outcome_of(watch, person, sent_actors.get(key, set()), text, day)
+                outcome = _outcome_of(watch, person, sent_actors.get(key, set()), text, when)
                 if outcome is None:
                     continue
-                change = CandidacyChange(person, records.name(person), kind, outcome.id, day, records.cite(aid, idx))
+                change = CandidacyChange(person, records.name(person), kind, outcome.id, when, records.cite(aid, idx))
                 out.setdefault((person, kind, outcome.id), change)
     return sorted(out.values(), key=lambda c: (c.day or date.min, c.person))
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 
 from vigil.analyze.focal import FocalGovernment
-from vigil.analyze.records import Citation, Records
+from vigil.analyze.records import Citation, Records, event_within
 from vigil.analyze.watches import Outcome, Watch
 from vigil.models import Event
 
@@ -70,9 +70,7 @@ class ActorGraph:
 
 
 def _in_window(e: Event, since: date | None, until: date | None) -> bool:
-    if since is not None and (e.date is None or e.date < since):
-        return False
-    return not (until is not None and (e.date is None or e.date > until))
+    return event_within(e, since, until)
 
 
 def is_generic(actor_id: str) -> bool:
@@ -117,7 +115,7 @@ def build_graph(
                     label=records.name(node),
                     kind=actor.kind if actor else node.partition(":")[0],
                     country=records.actor_country(node) or "",
-                    sector=records.actor_sector(node, e.date) or "",
+                    sector=records.actor_sector(node, e.when) or "",
                 )
         if not g.has_edge(e.source_actor, e.target_actor):
             g.add_edge(e.source_actor, e.target_actor, weight=0, **{f"quad{q}": 0 for q in QUAD_NAMES})

@@ -17,9 +17,18 @@ from vigil.models import VIGIL_CODER, Actor, Article, DomainTag, Event, Mention,
 from vigil.store import Store
 from vigil.store import analysis as db
 
-__all__ = ["VIEW_MIN_CONFIDENCE", "Citation", "Records", "load_records"]
+__all__ = ["VIEW_MIN_CONFIDENCE", "Citation", "Records", "event_within", "load_records"]
 
 VIEW_MIN_CONFIDENCE = float(default_setting("view.min_confidence"))
+
+
+def event_within(event: Event, since: date | None, until: date | None) -> bool:
+    """True when the event's date (:attr:`Event.when`: when it happened, else its publication date) is
+    in ``[since, until]``; an undated event is outside any bounded range."""
+    day = event.when
+    if day is None:
+        return since is None and until is None
+    return (since is None or day >= since) and (until is None or day <= until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +98,8 @@ class Records:
 
     def within(self, since: date | None, until: date | None) -> Records:
         """The records of the articles published in ``[since, until]`` (the same rule as the store's:
-        an undated article is outside any bounded range)."""
+        an undated article is outside any bounded range), without their events dated outside it
+        (a sentence about 2019 in a 2024 article is not 2024 evidence)."""
         if since is None and until is None:
             return self
         keep = {
@@ -103,7 +113,7 @@ class Records:
             [a for a in self.articles.values() if a.id in keep],
             sentences=[s for s in self.sentences.values() if s.article_id in keep],
             mentions=[m for m in self.mentions if m.article_id in keep],
-            events=[e for e in self.events if e.article_id in keep],
+            events=[e for e in self.events if e.article_id in keep and event_within(e, since, until)],
             domains=[d for d in self.domains if d.article_id in keep],
             tones=[t for t in self.tones if t.article_id in keep],
             actors=self.actors.values(),
@@ -235,7 +245,8 @@ def load_records(
 
     Args:
         store: the open store.
-        since, until: inclusive publication-date bounds.
+        since, until: inclusive bounds on the articles' publication dates and on the events' dates
+            (:func:`event_within`): an event of an article in the range that happened outside it is left out.
         article_ids: restrict to these articles.
         with_kb: complete actors (names, roles) from the knowledge base.
         min_confidence: events below it are left out; None: the default of the setting
@@ -258,7 +269,11 @@ def load_records(
     ids = [a.id for a in arts]
     mentions = db.load_mentions(store, ids, known_by=cutoff)
     threshold = VIEW_MIN_CONFIDENCE if min_confidence is None else min_confidence
-    events = [e for e in db.load_events(store, ids, coders, known_by=cutoff) if e.confidence >= threshold]
+    events = [
+        e
+        for e in db.load_events(store, ids, coders, known_by=cutoff)
+        if e.confidence >= threshold and event_within(e, since, until)
+    ]
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
     actors = {a.id: a for a in db.load_actors(store, actor_ids)}

@@ -16,14 +16,18 @@ from vigil.analyze.records import Citation, Records
 from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.trends import focal_actors
 from vigil.analyze.watches import Watch, keyword_pattern
-from vigil.models import Event, Modality
+from vigil.models import DateGranularity, Day, Event, Modality
 
 __all__ = ["TimelineEntry", "timeline", "watch_articles"]
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One development: a story with its key event."""
+    """One development: a story with its key event.
+
+    ``date`` is the day the key event happened when its sentence gives the day ("on Tuesday"),
+    else the story's first publication date (``published``).
+    """
 
     date: date | None
     story: str
@@ -35,11 +39,13 @@ class TimelineEntry:
     outcomes: tuple[str, ...]
     citation: Citation
     weight: int = 0
+    published: Day | None = None
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
         return {
             "date": self.date.isoformat() if self.date else None,
+            "published": self.published.isoformat() if self.published else None,
             "story": self.story,
             "title": self.title,
             "reports": self.reports,
@@ -62,6 +68,13 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
         pattern = keyword_pattern(words)
         out |= {a.id for a in records.articles.values() if pattern.search(f"{a.title or ''} {a.text}")}
     return out
+
+
+def _entry_date(key: Event | None, published: date | None) -> date | None:
+    """A development's date: the day its key event happened, when the sentence gives the day."""
+    if key is not None and key.occurred is not None and key.occurred_granularity is DateGranularity.DAY:
+        return key.occurred
+    return published
 
 
 def _key_event(events: Sequence[Event], wanted: set[str]) -> Event | None:
@@ -140,7 +153,8 @@ def timeline(
         citation = records.cite(key.article_id, key.sentence_index) if key else records.cite(members[0], None)
         out.append(
             TimelineEntry(
-                date=s.first,
+                date=_entry_date(key, s.first),
+                published=s.first,
                 story=s.id,
                 title=records.articles[members[0]].label,
                 reports=len(members),

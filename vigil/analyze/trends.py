@@ -5,6 +5,10 @@ For each (domain, metric) series, a point's baseline is the mean of the previous
 and a point outside the band is flagged. A point needs ``min_history`` earlier values to
 get a band at all, so the first weeks of a series are never flagged.
 
+An event counts in the week it happened (:attr:`vigil.models.Event.when`: the date its sentence
+gives, else its publication date); one known only to its month or year is left out of the weekly
+series. Tone rows count in their article's publication week.
+
 Metrics:
     events   number of watch events whose sentence is tagged with the domain.
     balance  (q1 + q2 - q3 - q4) / n over those events, in [-1, 1].
@@ -23,7 +27,7 @@ from datetime import date, timedelta
 
 from vigil.analyze.records import Records
 from vigil.analyze.watches import Watch
-from vigil.models import Event
+from vigil.models import DateGranularity, Event
 
 __all__ = ["METRICS", "TrendPoint", "TrendSeries", "domain_trends", "focal_actors", "iso_week", "watch_events"]
 
@@ -109,6 +113,17 @@ def focal_actors(records: Records, watch: Watch) -> set[str]:
     return out
 
 
+def _week_day(e: Event) -> date | None:
+    """The day that places an event in a week: when it happened (:attr:`Event.when`).
+
+    None for an event known only to its month or year ("in July", "last year"): its week is not
+    known, so weekly series leave it out rather than pile it on the first week of the period.
+    """
+    if e.occurred_granularity in {DateGranularity.MONTH, DateGranularity.YEAR}:
+        return None
+    return e.when
+
+
 def watch_events(records: Records, watch: Watch) -> list[Event]:
     """Events with at least one actor the watch cares about (focal country, camps, actors of interest)."""
     wanted = watch.watched_actors() | focal_actors(records, watch)
@@ -160,19 +175,20 @@ def domain_trends(
         One :class:`TrendSeries` per (domain, metric), domains in order, metrics as :data:`METRICS`.
     """
     wanted_domains = list(domains or watch.domains)
-    events = [e for e in watch_events(records, watch) if e.date is not None]
+    events = [e for e in watch_events(records, watch) if _week_day(e) is not None]
     if since is not None:
-        events = [e for e in events if e.date is not None and e.date >= since]
+        events = [e for e in events if (_week_day(e) or date.min) >= since]
     if until is not None:
-        events = [e for e in events if e.date is not None and e.date <= until]
+        events = [e for e in events if (_week_day(e) or date.max) <= until]
     sent_domains = records.sentence_domains()
     focal = focal_actors(records, watch)
     by_week: dict[tuple[str, date], list[Event]] = defaultdict(list)
     for e in events:
-        assert e.date is not None
+        day = _week_day(e)
+        assert day is not None
         doms = set(e.contexts) | set(sent_domains.get((e.article_id, e.sentence_index), {}))
         for d in doms & set(wanted_domains):
-            by_week[(d, _monday(e.date))].append(e)
+            by_week[(d, _monday(day))].append(e)
     dated = {a.id: a.published for a in records.articles.values() if a.published is not None}
     tone_by_week: dict[tuple[str, date], list[float]] = defaultdict(list)
     for t in records.tones:
@@ -183,7 +199,7 @@ def domain_trends(
             continue
         for d in set(sent_domains.get((t.article_id, t.sentence_index), {})) & set(wanted_domains):
             tone_by_week[(d, _monday(day))].append(t.score)
-    all_days = [e.date for e in events if e.date is not None]
+    all_days = [d for d in map(_week_day, events) if d is not None]
     if not all_days and not tone_by_week:
         return [TrendSeries(d, m, ()) for d in wanted_domains for m in METRICS]
     first = _monday(since) if since else min(all_days + [w for _, w in tone_by_week])

@@ -77,6 +77,8 @@ class EventOut(BaseModel):
     article_id: str
     sentence_index: int
     date: date | None
+    occurred: date | None = None  # when the event happened as its sentence says (None: not resolved)
+    occurred_granularity: str | None = None  # day, week, month, year, or publication (the sentence does not say)
     source_actor: str | None
     target_actor: str | None
     source_text: str | None
@@ -239,6 +241,8 @@ def event_out(e: Event, sentence: str | None = None, *, provenance: str | None =
         article_id=e.article_id,
         sentence_index=e.sentence_index,
         date=e.date,
+        occurred=e.occurred,
+        occurred_granularity=e.occurred_granularity.value if e.occurred_granularity else None,
         source_actor=e.source_actor,
         target_actor=e.target_actor,
         source_text=e.source_text,

@@ -183,9 +183,9 @@ def network_view(ctx: AppContext, win: WatchWindow, *, since: date | None, until
                     "bridge": frozenset((a, b)) in bridge_pairs,
                 }
             )
-    # The slider's stops: the days with events from the window's start (a stop before ``since`` would
-    # ask for an empty window).
-    all_dates = sorted({e.date for e in records.events if e.date is not None and (lo is None or e.date >= lo)})
+    # The slider's stops: the days events happened on (Event.when), from the window's start (a stop
+    # before ``since`` would ask for an empty window).
+    all_dates = sorted({e.when for e in records.events if e.when is not None and (lo is None or e.when >= lo)})
     # Names of every actor the view refers to (ties of bridges, new and lost ties), so that clients
     # show names rather than ids.
     referred = {n["id"] for n in nodes} | {c.source for c in changes} | {c.target for c in changes}

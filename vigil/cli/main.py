@@ -433,7 +433,8 @@ def events(
     wide: Annotated[bool, typer.Option("--wide", help="Every column in one table (ids, modality, CAMEO).")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List coded events, newest first, each with its sentence (imported events: where they come from)."""
+    """List coded events, newest first by the date they happened, each with its sentence (imported events:
+    where they come from)."""
     from vigil.extract.coder import ROOTS
     from vigil.extract.domains import DOMAINS
     from vigil.models import STATEMENT, Modality
@@ -475,6 +476,9 @@ def events(
             {
                 "id": e.id,
                 "date": e.date,
+                "occurred": e.occurred,
+                "occurred_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
+                "happened": e.occurred_label,
                 "source": e.source_actor,
                 "source_name": names.get(e.source_actor or ""),
                 "target": e.target_actor,
@@ -508,9 +512,12 @@ def events(
         console.print(f"no events match {filters}{hidden}" if filters else f"no events{hidden}", markup=False)
         return
     if wide or not console.is_terminal:
-        table = Table("date", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence")
+        table = Table(
+            "date", "published", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
+        )
         for row in out:
             table.add_row(
+                _event_day(row),
                 str(row["date"] or "undated"),
                 row["source_name"] or "—",
                 f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
@@ -525,7 +532,9 @@ def events(
         return
     for row in out:
         head = Text()
-        head.append(str(row["date"] or "undated"), style="bold")
+        head.append(_event_day(row), style="bold")
+        if _event_day(row) != str(row["date"] or "undated"):
+            head.append(f" (published {row['date'] or 'undated'})")
         head.append(f"  {row['source_name'] or '—'} ")
         head.append(f"{row['root']}", style="bold cyan")
         if row["provenance"]:
@@ -537,6 +546,11 @@ def events(
     more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
     hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
     console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
+
+
+def _event_day(row: dict[str, Any]) -> str:
+    """When a listed event happened, as the listing shows it: "2019", "2024-07", "week of 2024-11-18", a day."""
+    return str(row["happened"] or row["occurred"] or row["date"] or "undated")
 
 
 def _actor_option(store: Store, value: str | None, option: str) -> str | None:
@@ -647,6 +661,7 @@ def actor(
         "as_source": [
             {
                 "date": e.date,
+                "occurred": e.occurred,
                 "root": e.root_name,
                 "target": e.target_actor,
                 "target_name": names.get(e.target_actor or ""),
@@ -658,6 +673,7 @@ def actor(
         "as_target": [
             {
                 "date": e.date,
+                "occurred": e.occurred,
                 "root": e.root_name,
                 "source": e.source_actor,
                 "source_name": names.get(e.source_actor or ""),
@@ -713,7 +729,9 @@ def _print_actor_head(found: Any, day: Any) -> None:
 def eval_cmd(
     ctx: typer.Context,
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines file (events, articles or actors schema).")],
-    mode: Annotated[str, typer.Option(help="given-actors or end-to-end (event sets).")] = "given-actors",
+    mode: Annotated[
+        str, typer.Option(help="given-actors or end-to-end (event sets), or event-dates (event-date annotations).")
+    ] = "given-actors",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Score Vigil against a gold file; training sets are scored by cross-validation."""
@@ -729,6 +747,9 @@ def eval_cmd(
 def _print_report(report: dict[str, Any], indent: int = 0) -> None:
     for key, value in report.items():
         if key in {"confusion", "reliability", "per_class"}:
+            continue
+        if key == "misses" and isinstance(value, list):
+            console.print(" " * indent + f"misses: {len(value)} (--json lists them)", highlight=False)
             continue
         if isinstance(value, dict):
             console.print(" " * indent + f"[bold]{key}[/]")

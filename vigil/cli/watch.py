@@ -56,6 +56,27 @@ def _view_floor(ctx: typer.Context) -> float:
     return float(_state(ctx).settings["view.min_confidence"])
 
 
+def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """The dates asked for (``--since``/``--until``), inside the watch's start..end: nothing outside
+    the watch's window is ever shown for it.
+
+    Raises:
+        VigilError: the range asked for lies wholly outside the watch's window.
+    """
+    lo, hi = parse_day(since, "--since"), parse_day(until, "--until")
+    if w.start is not None and (lo is None or lo < w.start):
+        lo = w.start
+    if w.end is not None and (hi is None or hi > w.end):
+        hi = w.end
+    if lo is not None and hi is not None and hi < lo:
+        asked = " ".join(f"{option} {value}" for option, value in (("--since", since), ("--until", until)) if value)
+        raise VigilError(
+            f"Nothing to show: {asked} is outside the watch {w.name!r}, which runs "
+            f"{w.start or 'open'}..{w.end or 'open'}. Give dates inside it."
+        )
+    return lo, hi
+
+
 def _watch(store: Store, name: str) -> Watch:
     from vigil.store import analysis as db
 
@@ -299,10 +320,11 @@ def timeline_cmd(
         w = _watch(store, name)
         if outcome is not None:
             w.outcome(outcome)
+        lo, hi = _window(w, since, until)
         records = load_records(
             store,
-            since=parse_day(since, "--since") or w.start,
-            until=parse_day(until, "--until") or w.end,
+            since=lo,
+            until=hi,
             min_confidence=_view_floor(ctx),
             coders=w.coders,
             as_of=parse_day(as_of, "--as-of"),
@@ -332,17 +354,19 @@ def _graph(
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
+        lo, hi = _window(w, since, until)
         day = parse_day(as_of, "--as-of")
         records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders, as_of=day)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
-        if lo is not None and hi is not None:
-            length = hi - lo
+        # The previous window of the same length, for new and lost ties: inside the watch's window too.
+        prev_lo = None if lo is None or hi is None else max(lo - (hi - lo), w.start or date.min)
+        if prev_lo is not None and lo is not None and prev_lo < lo:
+            floor = _view_floor(ctx)
             prev_records = load_records(
-                store, min_confidence=_view_floor(ctx), since=lo - length, until=lo, coders=w.coders, as_of=day
+                store, min_confidence=floor, since=prev_lo, until=lo, coders=w.coders, as_of=day
             )
-            prev = build_graph(prev_records, since=lo - length, until=lo)
+            prev = build_graph(prev_records, since=prev_lo, until=lo)
     return w, records, (graph, prev)
 
 
@@ -446,7 +470,7 @@ def trends_cmd(
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
+        lo, hi = _window(w, since, until)
         records = load_records(
             store,
             min_confidence=_view_floor(ctx),
@@ -529,14 +553,8 @@ def scenarios_cmd(
                 table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
             print_table(table)
             return
-        records = load_records(
-            store,
-            since=parse_day(since, "--since") or w.start,
-            until=parse_day(until, "--until") or w.end,
-            min_confidence=_view_floor(ctx),
-            coders=w.coders,
-            as_of=day,
-        )
+        lo, hi = _window(w, since, until)
+        records = load_records(store, since=lo, until=hi, min_confidence=_view_floor(ctx), coders=w.coders, as_of=day)
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:
         _print_json([b.to_dict() for b in board])
@@ -649,14 +667,8 @@ def brief_cmd(
         raise typer.BadParameter("a PDF needs --output FILE.pdf", param_hint="--output")
     with _store(ctx) as store:
         w = _watch(store, name)
-        brief = build_brief(
-            store,
-            w,
-            since=parse_day(since, "--since"),
-            until=parse_day(until, "--until"),
-            save=save,
-            as_of=parse_day(as_of, "--as-of"),
-        )
+        lo, hi = _window(w, since, until)
+        brief = build_brief(store, w, since=lo, until=hi, save=save, as_of=parse_day(as_of, "--as-of"))
     if fmt == "pdf":
         assert output is not None
         render_pdf(render_html(brief), output)

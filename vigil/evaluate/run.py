@@ -11,7 +11,7 @@ from vigil.evaluate.gold import GoldFile, load_gold
 
 __all__ = ["evaluate"]
 
-MODES = ("given-actors", "end-to-end")
+MODES = ("given-actors", "end-to-end", "event-dates")
 
 
 def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
@@ -19,13 +19,21 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
 
     Args:
         path: a gold JSON Lines file (events, articles or actors schema).
-        mode: ``given-actors`` or ``end-to-end`` (event sets only).
+        mode: ``given-actors`` or ``end-to-end`` (event sets only), or ``event-dates`` (the event-date
+            annotations, ``annotations/event_dates.jsonl``: exact-day accuracy, overall and per granularity).
         settings: Vigil settings.
     Returns:
         A JSON-ready report.
     """
     if mode not in MODES:
         raise VigilError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")
+    if mode == "event-dates":
+        from vigil.evaluate.event_dates import score_event_dates
+        from vigil.extract.pipeline import Pipeline
+
+        nlp = Pipeline.load(settings).nlp  # with the knowledge base's names, as extraction runs it
+        scored = score_event_dates(path, Path(str(settings["shared"])), nlp)
+        return {"gold": path.name, "kind": "event-dates", "records": scored["events"], **scored}
     gold = load_gold(path, Path(str(settings["shared"])))
     report: dict[str, Any] = {"gold": gold.name, "kind": gold.kind, "records": len(gold.records)}
     if gold.kind == "events":

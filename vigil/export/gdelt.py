@@ -135,8 +135,9 @@ def parse_provenance(value: str) -> tuple[str | None, str, int] | None:
 
 
 def _day(e: Event, sel: Selection) -> date | None:
-    if e.date is not None:
-        return e.date
+    """The event's day (SQLDATE): when it happened, else its publication date."""
+    if e.when is not None:
+        return e.when
     art = sel.records.articles.get(e.article_id)
     return art.published if art is not None else None
 

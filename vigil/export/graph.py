@@ -49,7 +49,7 @@ def annotated_graph(sel: Selection) -> nx.DiGraph:
         data["focal"] = node in focal
         data["camps"] = ";".join(camps.get(node, []))
     for a, b, data in g.edges(data=True):
-        days = sorted(e.date for e, _ in ag.evidence.get((a, b), []) if e.date is not None)
+        days = sorted(e.when for e, _ in ag.evidence.get((a, b), []) if e.when is not None)
         data["first_date"] = days[0].isoformat() if days else ""
         data["last_date"] = days[-1].isoformat() if days else ""
         data["bridge"] = frozenset((a, b)) in bridge_edges

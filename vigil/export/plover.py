@@ -46,13 +46,14 @@ def event_object(sel: Selection, e: Event) -> dict[str, Any]:
     art = sel.records.articles.get(e.article_id)
     return {
         "event_id": e.id,
-        "event_date": e.date.isoformat() if e.date else None,
+        "event_date": e.when.isoformat() if e.when else None,
+        "event_date_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
         "event_type": e.root,
         "event_mode": e.mode,
         "quad_code": e.quad,
         "contexts": list(e.contexts),
-        **_side(sel, "actor", e.source_actor, e.source_text, e.date),
-        **_side(sel, "recipient", e.target_actor, e.target_text, e.date),
+        **_side(sel, "actor", e.source_actor, e.source_text, e.when),
+        **_side(sel, "recipient", e.target_actor, e.target_text, e.when),
         "source": art.source if art else None,
         "publication_date": art.published.isoformat() if art and art.published else None,
         "language": art.language if art else None,

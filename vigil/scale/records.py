@@ -21,6 +21,7 @@ from typing import Any
 from vigil.models import (
     Actor,
     Article,
+    DateGranularity,
     DateSource,
     DomainTag,
     Event,
@@ -221,6 +222,8 @@ def _event(e: Event) -> dict[str, Any]:
         "mode": e.mode,
         "contexts": list(e.contexts),
         "stance": e.stance,
+        "occurred": _iso(e.occurred),
+        "occurred_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
     }
 
 
@@ -245,6 +248,8 @@ def _event_back(aid: str, d: dict[str, Any]) -> Event:
         mode=d["mode"],
         contexts=tuple(d["contexts"]),
         stance=d["stance"],
+        occurred=_date(d.get("occurred")),
+        occurred_granularity=DateGranularity(d["occurred_granularity"]) if d.get("occurred_granularity") else None,
     )
 
 

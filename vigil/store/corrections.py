@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vigil.errors import VigilError
-from vigil.models import Event, Mention, Modality
+from vigil.models import DateGranularity, Event, Mention, Modality
 
 __all__ = [
     "KINDS",
@@ -250,8 +250,9 @@ def _event_changes(c: Correction) -> dict[str, Any]:
             changes.update(root=None if root == "STATEMENT" else root, quad=ROOT_TO_QUAD.get(root, 0), cameo=None)
         if c.value.get("modality") is not None:
             changes["modality"] = Modality(c.value["modality"])
-    elif c.kind == "redate":
-        changes["date"] = date.fromisoformat(str(c.value["date"]))
+    elif c.kind == "redate":  # when it happened; the publication date stays
+        changes["occurred"] = date.fromisoformat(str(c.value["date"]))
+        changes["occurred_granularity"] = DateGranularity.DAY
     return changes
 
 

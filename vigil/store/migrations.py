@@ -159,6 +159,24 @@ def _imported_events(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)"))
 
 
+@migration("0008_event_dates")
+def _event_dates(conn: Connection) -> None:
+    """When each event happened: ``events.occurred`` and ``events.occurred_granularity``.
+
+    Events stored before have NULL in both, and the analyses date them by publication until
+    ``vigil extract`` runs again (the extractor version changed with event dates). New stores
+    already have both columns from ``0001_initial``; the granularity is unbounded ``varchar`` on
+    PostgreSQL (see ``0005``).
+    """
+    found = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "occurred" not in found:
+        conn.execute(text("ALTER TABLE events ADD COLUMN occurred DATE"))
+    if "occurred_granularity" not in found:
+        kind = "VARCHAR" if conn.dialect.name == "postgresql" else "VARCHAR(16)"
+        conn.execute(text(f"ALTER TABLE events ADD COLUMN occurred_granularity {kind}"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_occurred ON events (occurred)"))
+
+
 @migration("0010_corrections")
 def _corrections(conn: Connection) -> None:
     """Analysts' corrections of events and actors (an audit trail, applied on top of extraction)."""

@@ -162,11 +162,16 @@ events = Table(
     Column("extractor", String(64), nullable=False),
     # Who coded the event: VIGIL, or the source of an import (GDELT, ICEWS, ACLED); migration 0007.
     Column("coder", String(16), nullable=False, server_default="VIGIL"),
+    # When the event happened as its sentence says, and how precisely (vigil.models.DateGranularity);
+    # NULL for an imported event or one extracted before migration 0008.
+    Column("occurred", Date),
+    Column("occurred_granularity", String(16)),
     Index("ix_events_article", "article_id"),
     Index("ix_events_date", "date"),
     Index("ix_events_source", "source_actor"),
     Index("ix_events_target", "target_actor"),
     Index("ix_events_coder", "coder"),
+    Index("ix_events_occurred", "occurred"),
 )
 
 domain_tags = Table(

@@ -48,6 +48,7 @@ from vigil.models import (
     VIGIL_CODER,
     Actor,
     Article,
+    DateGranularity,
     DateSource,
     DomainTag,
     Event,
@@ -544,14 +545,15 @@ class Store:
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[Event]:
-        """Events matching every given filter, newest first.
+        """Events matching every given filter, newest first (by :attr:`Event.when`, the event date).
 
         Args:
             actor: source actor id.
             target: target actor id.
             root: PLOVER root; quad: quad class; modality: a :class:`Modality` value.
             domain: a policy domain tagged on the event's sentence.
-            since, until: inclusive event-date bounds.
+            since, until: inclusive bounds on the event date (when the event happened, else the
+                publication date).
             coders: only events coded by these (``VIGIL``, ``GDELT``, ``ICEWS``, ``ACLED``; any case);
                 None: every coder's.
 
@@ -575,10 +577,11 @@ class Store:
             stmt = stmt.where(e.c.quad == quad)
         if modality is not None:
             stmt = stmt.where(e.c.modality == modality)
+        when = func.coalesce(e.c.occurred, e.c.date)  # the event date (Event.when)
         if since is not None:
-            stmt = stmt.where(e.c.date >= since)
+            stmt = stmt.where(when >= since)
         if until is not None:
-            stmt = stmt.where(e.c.date <= until)
+            stmt = stmt.where(when <= until)
         if min_confidence is not None:
             stmt = stmt.where(e.c.confidence >= min_confidence)
         if coders is not None:
@@ -587,7 +590,7 @@ class Store:
             d = schema.domain_tags
             tagged = select(d.c.article_id, d.c.sentence_idx).where(d.c.domain == domain, d.c.sentence_idx.is_not(None))
             stmt = stmt.where(tuple_(e.c.article_id, e.c.sentence_idx).in_(tagged))
-        stmt = stmt.order_by(_desc(e.c.date), e.c.article_id, e.c.sentence_idx, e.c.id).offset(offset)
+        stmt = stmt.order_by(_desc(when), e.c.article_id, e.c.sentence_idx, e.c.id).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
@@ -813,6 +816,8 @@ EVENT_COLUMNS = (
     "stance",
     "coder",
     "id",
+    "occurred",
+    "occurred_granularity",
 )
 _MODALITIES = {m.value: m for m in Modality}
 
@@ -860,6 +865,8 @@ def _event_row(e: Event) -> dict[str, Any]:
         "confidence": e.confidence,
         "extractor": e.extractor,
         "coder": e.coder,
+        "occurred": e.occurred,
+        "occurred_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
     }
 
 
@@ -870,7 +877,7 @@ def _pair(a: int | None, b: int | None) -> tuple[int, int] | None:
 def _row_event(r: Sequence[Any]) -> Event:
     """An event from a row of :data:`EVENT_COLUMNS`."""
     (aid, idx, day, src, tgt, root, quad, cameo, modality, conf, extractor, stext, ttext, *spans) = r
-    *spans, mode, ctx, stance, coder, event_id = spans
+    *spans, mode, ctx, stance, coder, event_id, occurred, granularity = spans
     return Event(
         aid,
         idx,
@@ -893,6 +900,8 @@ def _row_event(r: Sequence[Any]) -> Event:
         stance,
         coder,
         event_id if coder != VIGIL_CODER else None,
+        occurred,
+        DateGranularity(granularity) if granularity else None,
     )
 
 

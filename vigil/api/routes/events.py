@@ -73,7 +73,8 @@ def list_events(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> EventPage:
-    """Events matching every filter, newest first, each with its sentence."""
+    """Events matching every filter, newest first by the date they happened (else their publication date),
+    each with its sentence; ``since``/``until`` bound that date."""
     store = ctx.store
     if min_confidence is None:
         min_confidence = float(ctx.settings["view.min_confidence"])
@@ -97,6 +98,6 @@ def list_events(
         )
 
     items, nxt = page_keyset(
-        fetch, lambda e: e.date, lambda e: [e.article_id, e.sentence_index, e.id], cursor=cursor, limit=limit
+        fetch, lambda e: e.when, lambda e: [e.article_id, e.sentence_index, e.id], cursor=cursor, limit=limit
     )
     return EventPage(items=events_out(store, items), next_cursor=nxt)

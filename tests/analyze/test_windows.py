@@ -1,0 +1,113 @@
+"""A watch's window holds everywhere: nothing published or dated outside its start..end reaches its views."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from vigil.analyze.networks import build_graph, find_bridges
+from vigil.analyze.records import load_records
+from vigil.analyze.timeline import timeline
+from vigil.analyze.trends import domain_trends
+from vigil.analyze.watches import Watch
+from vigil.cli.main import app
+from vigil.models import DateGranularity
+from vigil.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "vigil" / "watches"
+# Wikinews, 2020-01-05, on the killing of Qasem Soleimani: a sentence about 2007.
+RECALLED = "In 2007, the United States government labeled Soleimani as a terrorist"
+
+
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
+    """Every mapping inside a JSON value."""
+    if isinstance(value, dict):
+        yield value
+        for v in value.values():
+            yield from _walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v)
+
+
+def test_windows_an_event_dated_before_the_window_is_outside_it(corpus: Store, gbr_watch: Watch) -> None:
+    everything = load_records(corpus, min_confidence=0)
+    recalled = [
+        e for e in everything.events if everything.sentence_text(e.article_id, e.sentence_index).startswith(RECALLED)
+    ]
+    assert recalled, "the sentence about 2007 holds events"
+    for e in recalled:
+        assert (e.date, e.occurred, e.occurred_granularity) == (
+            date(2020, 1, 5),
+            date(2007, 1, 1),
+            DateGranularity.YEAR,
+        )
+    article = recalled[0].article_id
+    lo, hi = gbr_watch.start, gbr_watch.end
+    assert lo is not None and hi is not None and lo <= date(2020, 1, 5) <= hi
+    window = load_records(corpus, since=lo, until=hi, min_confidence=0)
+    assert article in window.articles  # the article is inside the window, its sentence about 2007 is not
+    ids = {e.id for e in recalled}
+    assert not ids & {e.id for e in window.events}
+    assert all(lo <= e.when <= hi for e in window.events if e.when is not None)
+    graph = build_graph(window, since=lo, until=hi)
+    assert not ids & {e.id for evidence in graph.evidence.values() for e, _ in evidence}
+    # Even given records that hold it, the graph of a window leaves the event out.
+    assert not ids & {
+        e.id for evidence in build_graph(everything, since=lo, until=hi).evidence.values() for e, _ in evidence
+    }
+    cited = {
+        (c.article_id, c.sentence_index)
+        for ob in find_bridges(window, gbr_watch, graph)
+        for b in ob.bridges
+        for c in b.evidence
+    }
+    assert (article, recalled[0].sentence_index) not in cited
+    entries = timeline(window, gbr_watch)
+    assert all(t.date is not None and lo <= t.date <= hi for t in entries)
+    for series in domain_trends(window, gbr_watch, since=lo, until=hi):
+        assert all(lo - timedelta(days=6) <= p.start <= hi for p in series.points)
+
+
+def _run(db: Path, *args: str) -> Any:
+    result = CliRunner().invoke(app, ["--db", str(db), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_windows_the_japan_watch_shows_nothing_from_outside_its_window(corpus_path: Path, tmp_path: Path) -> None:
+    """Wikinews of 2019-20 is outside japan-us-2024 (2023-07-01..2025-01-31), whatever --since asks for."""
+    db = tmp_path / "copy.db"
+    src, dst = sqlite3.connect(corpus_path), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    CliRunner().invoke(app, ["--db", str(db), "watch", "create", str(EXAMPLES / "japan-us-2024.yaml")])
+    lo, hi = date(2023, 7, 1), date(2025, 1, 31)
+    wide = ("--since", "2019-01-01", "--until", "2025-12-31")
+    outputs = {
+        "timeline": _run(db, "timeline", "japan-us-2024", *wide, "--json"),
+        "bridges": _run(db, "bridges", "japan-us-2024", *wide, "--json"),
+        "network": _run(db, "network", "japan-us-2024", *wide, "--json"),
+        "scenarios": _run(db, "scenarios", "japan-us-2024", *wide, "--json"),
+    }
+    assert outputs["timeline"], "the reference article of 2024-01-27 is in the window"
+    found = 0
+    for name, output in outputs.items():
+        for item in _walk(output):
+            for key in ("published", "date"):
+                if isinstance(item.get(key), str) and len(item[key]) == 10:
+                    found += 1
+                    assert lo <= date.fromisoformat(item[key]) <= hi, (name, item)
+    assert found > 0
+    trends = _run(db, "trends", "japan-us-2024", *wide, "--json")
+    starts = [date.fromisoformat(p["start"]) for s in trends for p in s["points"]]
+    assert starts and min(starts) >= date(2023, 6, 26) and max(starts) <= hi
+    outside = CliRunner().invoke(app, ["--db", str(db), "timeline", "japan-us-2024", "--until", "2020-12-31"])
+    assert outside.exit_code != 0 and "--until 2020-12-31 is outside the watch" in str(outside.exception)
