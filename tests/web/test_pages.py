@@ -212,7 +212,7 @@ def test_timeline_filters_by_actor_name_or_id(pages_client: Any) -> None:
 def test_scenario_board_shows_candidates_changes_and_what_exposure_means(pages_client: Any) -> None:
     html = unescape(pages_client.get("/watches/gbr-us-2020/scenarios").text)
     assert "Candidates: Joe Biden" in html and "Kamala Harris" in html
-    assert "Bernie Sanders: withdrawal, 2020-04-10" in html
+    assert "Bernie Sanders: withdrawal, 2020-04-08" in html
     assert "exposure: the share of an outcome's expectations" in html
 
 
