@@ -6,6 +6,7 @@ Every response has ``ok``; lists carry ``items`` and ``next_cursor`` (None on th
 from __future__ import annotations
 
 from datetime import date, datetime
+from datetime import date as Day
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -77,7 +78,7 @@ class EventOut(BaseModel):
     article_id: str
     sentence_index: int
     date: date | None
-    occurred: date | None = None  # when the event happened as its sentence says (None: not resolved)
+    occurred: Day | None = None  # when the event happened as its sentence says (None: not resolved)
     occurred_granularity: str | None = None  # day, week, month, year, or publication (the sentence does not say)
     source_actor: str | None
     target_actor: str | None
