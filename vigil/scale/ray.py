@@ -120,7 +120,7 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> b
             os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
             # Ray reads its configuration when it is imported; reload it so this process uses the token
             # (the same two calls as Ray's own authentication test helpers).
-            from ray._raylet import AuthenticationTokenLoader, Config
+            from ray._raylet import AuthenticationTokenLoader, Config  # type: ignore[attr-defined]
 
             Config.initialize("")
             AuthenticationTokenLoader.instance().reset_cache()

@@ -127,7 +127,7 @@ class AnnotatedSentence:
     article: str
     date: str | None
     text: str
-    events: list[dict]
+    events: list[dict[str, Any]]
     annotator: str | None
 
 
