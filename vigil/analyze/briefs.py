@@ -205,7 +205,7 @@ def build_brief(
     if as_of is not None and (hi is None or hi > as_of):
         hi = as_of
     cutoff = known_by(as_of)
-    records = load_records(store, since=lo, until=hi, as_of=as_of)
+    records = load_records(store, since=lo, until=hi, as_of=as_of, coders=watch.coders)
     relevant = watch_articles(records, watch)
     stories = cluster_stories([records.articles[a] for a in relevant])
     entries = timeline(records, watch, stories=stories)
