@@ -1,0 +1,51 @@
+"""The app of each ``vigil serve`` worker process, built from what the parent process decided.
+
+``vigil serve --workers N`` lets uvicorn start N worker processes that share the listening socket.
+Each worker imports :func:`create_worker_app` and builds its own app and store connection (SQLite in
+WAL mode lets the workers read while one writes; PostgreSQL serves each its own connections). The
+parent resolves the settings and the tokens once and hands them over in the environment variable
+``VIGIL_SERVE_SPEC``, so that every worker checks the same ``VIGIL_TOKEN`` and the same write token:
+a token made in each worker would make the cookie one worker set fail on the next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from fastapi import FastAPI
+
+from vigil.config import Settings
+from vigil.errors import ConfigError
+
+__all__ = ["SPEC_ENV", "create_worker_app", "worker_spec"]
+
+SPEC_ENV = "VIGIL_SERVE_SPEC"
+
+
+def worker_spec(settings: Settings, *, token: str | None, write_token: str) -> str:
+    """The JSON that :func:`create_worker_app` reads: every setting's value and both tokens."""
+    return json.dumps({"settings": dict(settings), "token": token, "write_token": write_token})
+
+
+def create_worker_app() -> FastAPI:
+    """Build a worker's app from ``VIGIL_SERVE_SPEC`` (uvicorn's app factory).
+
+    Raises:
+        ConfigError: the variable is missing or is not what :func:`worker_spec` writes.
+    """
+    from vigil.api.app import create_app
+
+    raw = os.environ.get(SPEC_ENV)
+    if not raw:
+        raise ConfigError(f"{SPEC_ENV} is not set: start the server with `vigil serve`.") from None
+    try:
+        spec: dict[str, Any] = json.loads(raw)
+        settings = Settings(spec["settings"])
+        token, write_token = spec["token"], str(spec["write_token"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"{SPEC_ENV} is not a server specification ({exc}): start the server with `vigil serve`."
+        ) from None
+    return create_app(settings, settings["db"], token=token, write_token=write_token)
