@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from vigil.api.caching import CachingMiddleware, server_tag
 from vigil.api.context import AppContext
 from vigil.api.errors import install_error_handlers
 from vigil.api.routes import actors, articles, events, export, meta, search, watches
@@ -39,6 +41,7 @@ def create_app(
     *,
     token: str | None = None,
     write_token: str | None = None,
+    server_id: str | None = None,
 ) -> FastAPI:
     """Build the Vigil web app over a store.
 
@@ -48,6 +51,7 @@ def create_app(
         token: the access token (``VIGIL_TOKEN``); None lets loopback clients read without one.
         write_token: the token writes need when ``token`` is None (default: random, see
             :mod:`vigil.api.security`); read it back from ``app.state.vigil.policy.write_token``.
+        server_id: what the workers of one server share in their ETags (default: random, this app's own).
     Returns:
         The FastAPI app (serve it with uvicorn).
     """
@@ -90,5 +94,8 @@ def create_app(
     app.state.templates = make_templates()
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The last added runs first: the security checks, then the cache (vigil.api.caching).
+    tag = server_tag(settings, policy, server_id or secrets.token_hex(8))
+    app.add_middleware(CachingMiddleware, store=store, policy=policy, tag=tag)
     app.add_middleware(SecurityMiddleware, policy=policy)
     return app

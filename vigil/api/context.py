@@ -1,8 +1,8 @@
 """What every route needs: the store, the settings, the access policy and the analyses of each watch.
 
 Analyses load a window of records (a few bulk queries) and compute stories over them; both are
-kept per watch and window until the store changes (new articles or extractions), so that the
-dashboard's pages do not reload the corpus on every click.
+kept per watch, window and store version (:meth:`vigil.store.Store.version`, raised by every
+write), so that the dashboard's pages do not reload the corpus on every click.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from vigil.analyze.watches import Watch, parse_watch
 from vigil.api.errors import ApiError
 from vigil.api.security import AccessPolicy, LoginThrottle
 from vigil.config import Settings
-from vigil.store import Store, schema
+from vigil.store import Store
 from vigil.store import analysis as db
 
 __all__ = ["AppContext", "WatchWindow", "get_context"]
 
 _CACHE_SIZE = 8
+_CONSISTENT_READS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +59,9 @@ class AppContext:
         self._periods: OrderedDict[tuple[Any, ...], Records] = OrderedDict()
         self.throttle = LoginThrottle()
 
-    def fingerprint(self) -> tuple[int, int]:
-        """Changes whenever articles or extractions are added (the cache key's store part)."""
-        return self.store.count(schema.articles), self.store.count(schema.extractions)
+    def version(self) -> int:
+        """The store version (the cache key's store part): raised by every write to the store."""
+        return self.store.version()
 
     def watch(self, name: str) -> Watch:
         """The stored watch ``name``.
@@ -89,7 +90,7 @@ class AppContext:
         if watch.end is not None and (hi is None or hi > watch.end):
             hi = watch.end
         digest = hashlib.sha1(repr(watch).encode()).hexdigest()
-        version = self.fingerprint()
+        version = self.version()
         key = (watch.name, digest, lo, hi, version)
         with self._lock:
             found = self._windows.get(key)
@@ -99,13 +100,8 @@ class AppContext:
             base_key = (watch.name, digest, version)
             base = self._periods.get(base_key)
             if base is None:
-                base = load_records(
-                    self.store,
-                    since=watch.start,
-                    until=watch.end,
-                    coders=watch.coders,
-                    min_confidence=float(self.settings["view.min_confidence"]),
-                )
+                base, version = self._load_period(watch, version)
+                base_key, key = (watch.name, digest, version), (watch.name, digest, lo, hi, version)
                 self._periods[base_key] = base
                 while len(self._periods) > _CACHE_SIZE:
                     self._periods.popitem(last=False)
@@ -119,6 +115,31 @@ class AppContext:
             while len(self._windows) > _CACHE_SIZE:
                 self._windows.popitem(last=False)
             return win
+
+    def _load_period(self, watch: Watch, version: int) -> tuple[Records, int]:
+        """The watch's whole period as of one store version, and that version.
+
+        The records come from several queries; a write committed between two of them would give a
+        half-updated view. Every write raises the version, so a load that starts and ends on the
+        same version saw no write: it is kept under that version. Otherwise it is read again (at
+        most a few times; under a constant stream of writes the last load is kept under the version
+        it started from, and so is recomputed on the next request).
+        """
+        started = version
+        for _ in range(_CONSISTENT_READS):
+            started = version
+            records = load_records(
+                self.store,
+                since=watch.start,
+                until=watch.end,
+                coders=watch.coders,
+                min_confidence=float(self.settings["view.min_confidence"]),
+            )
+            after = self.version()
+            if after == version:
+                return records, version
+            version = after
+        return records, started
 
 
 def get_context(request: Request) -> AppContext:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from typing import Any
 
 from fastapi import FastAPI
@@ -25,8 +26,10 @@ SPEC_ENV = "VIGIL_SERVE_SPEC"
 
 
 def worker_spec(settings: Settings, *, token: str | None, write_token: str) -> str:
-    """The JSON that :func:`create_worker_app` reads: every setting's value and both tokens."""
-    return json.dumps({"settings": dict(settings), "token": token, "write_token": write_token})
+    """The JSON that :func:`create_worker_app` reads: every setting's value, both tokens and the
+    server's id (shared by the workers' ETags, new at each start)."""
+    spec = {"settings": dict(settings), "token": token, "write_token": write_token, "id": secrets.token_hex(8)}
+    return json.dumps(spec)
 
 
 def create_worker_app() -> FastAPI:
@@ -43,9 +46,9 @@ def create_worker_app() -> FastAPI:
     try:
         spec: dict[str, Any] = json.loads(raw)
         settings = Settings(spec["settings"])
-        token, write_token = spec["token"], str(spec["write_token"])
+        token, write_token, server_id = spec["token"], str(spec["write_token"]), str(spec["id"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
             f"{SPEC_ENV} is not a server specification ({exc}): start the server with `vigil serve`."
         ) from None
-    return create_app(settings, settings["db"], token=token, write_token=write_token)
+    return create_app(settings, settings["db"], token=token, write_token=write_token, server_id=server_id)

@@ -157,3 +157,11 @@ def _imported_events(conn: Connection) -> None:
         kind = "VARCHAR" if conn.dialect.name == "postgresql" else "VARCHAR(16)"
         conn.execute(text(f"ALTER TABLE articles ADD COLUMN imported {kind}"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)"))
+
+
+@migration("0009_store_version")
+def _store_version(conn: Connection) -> None:
+    """The store version (see ``schema.store_version``): its table and its one row, starting at 0."""
+    schema.store_version.create(conn, checkfirst=True)
+    if conn.execute(select(schema.store_version.c.id)).first() is None:
+        conn.execute(schema.store_version.insert().values(id=1, version=0))
