@@ -33,7 +33,7 @@ from vigil.api.security import AccessPolicy, presented_token
 from vigil.config import Settings
 from vigil.store import Store
 
-__all__ = ["STATIC_MAX_AGE", "CachingMiddleware", "server_tag"]
+__all__ = ["STATIC_MAX_AGE", "AnswerCache", "CachingMiddleware", "server_tag"]
 
 STATIC_MAX_AGE = 86_400
 _NOT_CACHED = ("/login", "/api/export", "/static/", "/favicon.ico")
@@ -53,10 +53,10 @@ class _Answer:
     body: bytes
 
 
-class _AnswerCache:
+class AnswerCache:
     """Answers by key, at most ``max_bytes`` of bodies, least recently used dropped first."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int = 64_000_000) -> None:
         self.max_bytes = max_bytes
         self.size = 0
         self._items: OrderedDict[tuple[Any, ...], _Answer] = OrderedDict()
@@ -66,6 +66,13 @@ class _AnswerCache:
         if found is not None:
             self._items.move_to_end(key)
         return found
+
+    def drop_older(self, version: int) -> int:
+        """Forget the answers of versions before ``version`` (no request asks for them again); return how many."""
+        old = [k for k in self._items if k[0] < version]
+        for k in old:
+            self.size -= len(self._items.pop(k).body)
+        return len(old)
 
     def put(self, key: tuple[Any, ...], answer: _Answer) -> None:
         if len(answer.body) > _MAX_ENTRY_BYTES or key in self._items:
@@ -91,12 +98,12 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 class CachingMiddleware:
     """ASGI middleware: ETag/304 and per-version answers for reads, ``Cache-Control`` for static files."""
 
-    def __init__(self, app: ASGIApp, store: Store, policy: AccessPolicy, tag: str, max_bytes: int = 64_000_000) -> None:
+    def __init__(self, app: ASGIApp, store: Store, policy: AccessPolicy, tag: str, cache: AnswerCache) -> None:
         self.app = app
         self.store = store
         self.policy = policy
         self.tag = tag
-        self.cache = _AnswerCache(max_bytes)
+        self.cache = cache
         self._pending: dict[tuple[Any, ...], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -51,4 +51,4 @@ def create_worker_app() -> FastAPI:
         raise ConfigError(
             f"{SPEC_ENV} is not a server specification ({exc}): start the server with `vigil serve`."
         ) from None
-    return create_app(settings, settings["db"], token=token, write_token=write_token, server_id=server_id)
+    return create_app(settings, settings["db"], token=token, write_token=write_token, server_id=server_id, warm=True)

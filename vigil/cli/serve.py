@@ -66,12 +66,22 @@ def serve(
     open_store(settings["db"]).close()
     os.environ[SPEC_ENV] = worker_spec(settings, token=token, write_token=write_token)
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"Vigil dashboard: http://{shown}:{port}/  (API: /api/..., OpenAPI: /openapi.json)", highlight=False)
-    err.print(f"{n} worker process{'es' if n > 1 else ''}", highlight=False)
+    err.print(
+        f"Vigil dashboard: http://{shown}:{port}/  (API: /api/..., OpenAPI: /openapi.json)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    err.print(f"{n} worker process{'es' if n > 1 else ''}", highlight=False, soft_wrap=True)
     if token is None:
-        err.print(f"Write token for API clients (Authorization: Bearer ...): {write_token}", highlight=False)
+        err.print(
+            f"Write token for API clients (Authorization: Bearer ...): {write_token}", highlight=False, soft_wrap=True
+        )
     else:
-        err.print("Every request needs VIGIL_TOKEN (Authorization: Bearer, or log in at /login).", highlight=False)
+        err.print(
+            "Every request needs VIGIL_TOKEN (Authorization: Bearer, or log in at /login).",
+            highlight=False,
+            soft_wrap=True,
+        )
     uvicorn.run(
         "vigil.api.worker:create_worker_app",
         factory=True,

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import httpx
 
-__all__ = ["LoadTarget", "discover_urls", "run_load", "serve_bench", "start_server"]
+__all__ = ["LoadTarget", "discover_urls", "run_load", "serve_bench", "start_server", "stop_server"]
 
 _READY_TIMEOUT = 120.0
 
@@ -49,7 +49,12 @@ def _free_port() -> int:
 
 
 def start_server(
-    db: str, *, workers: int, port: int | None = None, extra_args: Sequence[str] = ()
+    db: str,
+    *,
+    workers: int,
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
     """Start ``vigil serve`` on ``db`` as a child process and wait until it answers.
 
@@ -58,6 +63,7 @@ def start_server(
         workers: server worker processes.
         port: the port (default: a free one).
         extra_args: more ``vigil`` global options (e.g. ``--set key=value``), placed before ``serve``.
+        env: the server's environment (default: this process's).
     Returns:
         The process, the base URL and the file its stderr goes to.
     Raises:
@@ -68,14 +74,17 @@ def start_server(
     cmd = [sys.executable, "-m", "vigil", "--db", db, *extra_args, "serve", "--port", str(port)]
     cmd += ["--workers", str(workers)]
     with log.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ))
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ if env is None else env)
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + _READY_TIMEOUT
+    headers = {"Authorization": f"Bearer {env['VIGIL_TOKEN']}"} if env and env.get("VIGIL_TOKEN") else {}
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"vigil serve exited with code {proc.returncode}: {log.read_text(errors='replace')}")
         try:
-            if httpx.get(base + "/api/status", timeout=5.0).status_code == 200:
+            if httpx.get(base + "/api/status", headers=headers, timeout=5.0).status_code == 200:
                 return proc, base, log
         except httpx.HTTPError:
             pass
