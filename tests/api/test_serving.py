@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -204,3 +204,41 @@ def test_serving_ingest_changes_etag_and_answer(served: Served) -> None:
         assert entry["citation"]["sentence"].startswith("The Japanese government, led by Prime Minister Fumio Kishida")
         now = client.get(f"{base}/api/status").json()["item"]
         assert now["articles"] == status["articles"] + 1
+
+
+def test_serving_workers_on_postgresql(backend: str, new_db: Callable[[], str]) -> None:
+    """Two workers on a PostgreSQL store: a write through one is seen, under a new ETag, by both."""
+    if backend != "postgresql":
+        pytest.skip("the SQLite store is served by the tests above")
+    from vigil.analyze.watches import example_watches, parse_watch
+    from vigil.config import load_settings
+    from vigil.ingest.pipeline import ingest
+    from vigil.store import analysis as db
+    from vigil.store import open_store
+
+    url = new_db()
+    with open_store(url) as store:
+        assert ingest([str(REFERENCE_ARTICLE)], store, load_settings(env={}), extractor=None).ingested == 1
+        text = example_watches()["japan-us-2024.yaml"]
+        db.save_watch_yaml(store, parse_watch(text, source=WATCH).name, text)
+    proc, base, log = start_server(url, workers=2, env=_env())
+    try:
+        token = re.search(r"Bearer \.\.\.\): (\S+)", log.read_text())
+        assert token, log.read_text()
+        board = f"{base}/api/watches/{WATCH}/scenarios"
+        with _fresh() as client:
+            etag = client.get(board).headers["etag"]
+            assert all(client.get(board, headers={"If-None-Match": etag}).status_code == 304 for _ in range(4))
+            posted = client.post(
+                f"{base}/api/watches/{WATCH}/probabilities",
+                json={"outcome": "biden", "probability": 0.6, "reason": "primaries"},
+                headers={"Authorization": f"Bearer {token.group(1)}"},
+            )
+            assert posted.status_code == 201
+            for _ in range(4):
+                r = client.get(board, headers={"If-None-Match": etag})
+                assert r.status_code == 200 and r.headers["etag"] != etag
+                assert r.json()["item"]["log"][0]["reason"] == "primaries"
+    finally:
+        stop_server(proc)
+        log.unlink(missing_ok=True)
