@@ -2,8 +2,8 @@
 
 After an ingest (or any write), the first analyst to open a watch would wait for its analyses
 (the scenario board and the overview take a second or more on the demo store). Instead, every
-worker polls the store version; once a new version has held for one poll (so that a running
-ingest, which raises it batch after batch, is not chased), the worker requests each stored watch's
+worker polls the store version; at start-up, and once a new version has held for one poll (so
+that a running ingest, which raises it batch after batch, is not chased), the worker requests each stored watch's
 pages and API views from itself, through the whole app, so that the answer cache
 (:mod:`vigil.api.caching`) holds them for that version, and drops the answers of older versions.
 Requests that arrive meanwhile wait for the same computation rather than repeat it.
@@ -78,7 +78,7 @@ async def keep_warm(
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {policy.write_token}"}
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1", headers=headers) as client:
-        seen: int | None = None
+        seen: int | None = await to_thread.run_sync(store.version)  # the version served at start-up is warmed now
         warmed: int | None = None
         while True:
             try:

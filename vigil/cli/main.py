@@ -756,6 +756,9 @@ def bench(
         list[int] | None, typer.Option("--clients", min=1, help="--serve: concurrent clients (repeatable).")
     ] = None,
     duration: Annotated[float, typer.Option(min=1.0, help="--serve: seconds of load per client count.")] = 20.0,
+    warmup: Annotated[
+        float, typer.Option(min=0.0, help="--serve: seconds of the same load before each measured run (not counted).")
+    ] = 10.0,
     revalidate: Annotated[
         bool, typer.Option(help="--serve: clients send If-None-Match with the ETag they got, as browsers do.")
     ] = False,
@@ -770,7 +773,7 @@ def bench(
 
     settings = _state(ctx).settings
     if serve:
-        _bench_serve(db or str(settings["db"]), corpus, workers, clients or [1, 10], duration, revalidate)
+        _bench_serve(db or str(settings["db"]), corpus, workers, clients or [1, 10], (duration, warmup), revalidate)
         return
     if queries_only:
         if corpus:
@@ -788,7 +791,12 @@ def bench(
 
 
 def _bench_serve(
-    db: str, corpus: list[str] | None, workers: int | None, clients: list[int], duration: float, revalidate: bool
+    db: str,
+    corpus: list[str] | None,
+    workers: int | None,
+    clients: list[int],
+    timing: tuple[float, float],
+    revalidate: bool,
 ) -> None:
     """``vigil bench --serve``: the load test of :mod:`vigil.evaluate.loadtest`."""
     from vigil.evaluate.loadtest import serve_bench
@@ -799,7 +807,8 @@ def _bench_serve(
     if problem is not None:
         raise problem
     n = workers if workers else (os.cpu_count() or 1)
-    print_json(serve_bench(db, workers=n, clients=clients, duration=duration, revalidate=revalidate))
+    duration, warmup = timing
+    print_json(serve_bench(db, workers=n, clients=clients, duration=duration, warmup=warmup, revalidate=revalidate))
 
 
 @app.command()

@@ -2,12 +2,12 @@
 
 The load starts ``vigil serve`` on a store (its own process, its own workers), discovers what the
 store holds through the API (watches, stories, articles, actors), then runs ``clients`` concurrent
-clients for ``duration`` seconds. Each client has its own connection and walks the dashboard's reads
-in its own shuffled order: the overview, timeline, network, trends and scenario pages and their JSON
-twins (timeline, network, bridges, scenarios, trends), search, events, articles, an article and an
-actor page, the index. Every URL is requested once before the clock starts (the first computation of
-each analysis is reported apart, as ``cold``). With ``revalidate``, clients keep each URL's ETag and
-send ``If-None-Match``, as browsers do.
+clients for ``warmup`` seconds (not counted), then for ``duration`` seconds. Each client has its own
+connection and walks the dashboard's reads in its own shuffled order: the overview, timeline,
+network, trends and scenario pages and their JSON twins (timeline, network, bridges, scenarios,
+trends), search, events, articles, an article and an actor page, the index. Every URL is requested
+once before (the first computation of each is reported apart, as ``cold_ms``). With ``revalidate``,
+clients keep each URL's ETag and send ``If-None-Match``, as browsers do.
 """
 
 from __future__ import annotations
@@ -222,7 +222,13 @@ def _cold(base: str, targets: Sequence[LoadTarget]) -> dict[str, float]:
 
 
 def run_load(
-    base: str, targets: Sequence[LoadTarget], *, clients: int, duration: float, revalidate: bool = False
+    base: str,
+    targets: Sequence[LoadTarget],
+    *,
+    clients: int,
+    duration: float,
+    revalidate: bool = False,
+    warmup: float = 10.0,
 ) -> dict[str, Any]:
     """Run the mixed read load against a running server and summarise it.
 
@@ -232,17 +238,22 @@ def run_load(
         clients: concurrent clients, each with its own connection.
         duration: seconds of load after the warm-up pass.
         revalidate: clients send ``If-None-Match`` with the ETag they last got for a URL.
+        warmup: seconds of the same load before the measured ``duration`` (not counted), so that
+            every worker has computed what it keeps.
     Returns:
         requests, requests/s, p50/p95/max latency (ms), errors, status counts, per-kind p50/p95 and
         the warm-up pass's slowest request per kind (``cold``).
     """
     cold = _cold(base, targets)
+    if warmup > 0:
+        asyncio.run(_load(base, targets, clients, warmup, revalidate))
     started = time.monotonic()
     tally = asyncio.run(_load(base, targets, clients, duration, revalidate))
     elapsed = time.monotonic() - started
     every = [x for xs in tally.latencies.values() for x in xs]
     return {
         "clients": clients,
+        "warmup_s": warmup,
         "duration_s": round(elapsed, 1),
         "urls": len(targets),
         "requests": len(every),
@@ -268,6 +279,7 @@ def serve_bench(
     clients: Sequence[int],
     duration: float,
     revalidate: bool = False,
+    warmup: float = 10.0,
     extra_args: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Start a server on ``db`` with ``workers`` processes and run the load once per client count.
@@ -278,7 +290,9 @@ def serve_bench(
     proc, base, log = start_server(db, workers=workers, extra_args=extra_args)
     try:
         targets = discover_urls(base)
-        runs = [run_load(base, targets, clients=n, duration=duration, revalidate=revalidate) for n in clients]
+        runs = [
+            run_load(base, targets, clients=n, duration=duration, revalidate=revalidate, warmup=warmup) for n in clients
+        ]
     finally:
         stop_server(proc)
         log.unlink(missing_ok=True)
