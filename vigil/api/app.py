@@ -46,6 +46,7 @@ def create_app(
     write_token: str | None = None,
     server_id: str | None = None,
     warm: bool = False,
+    cache: bool = True,
 ) -> FastAPI:
     """Build the Vigil web app over a store.
 
@@ -58,13 +59,15 @@ def create_app(
         server_id: what the workers of one server share in their ETags (default: random, this app's own).
         warm: compute the watches' views after each change of the store, before requests ask
             (:mod:`vigil.api.warm`; ``vigil serve`` turns it on).
+        cache: keep answers per store version (:mod:`vigil.api.caching`); False computes every
+            request (ETags and 304s stay).
     Returns:
         The FastAPI app (serve it with uvicorn).
     """
     owned = not isinstance(store_location, Store)
     store = open_store(store_location) if not isinstance(store_location, Store) else store_location
     policy = AccessPolicy(token=token, write_token=write_token or "")
-    answers = AnswerCache()
+    answers = AnswerCache() if cache else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -73,7 +76,7 @@ def create_app(
         # walks it again and adds 60-90 ms to whichever request triggers it (docs/performance.md).
         gc.collect()
         gc.freeze()
-        warming = asyncio.create_task(keep_warm(_app, store, policy, answers)) if warm else None
+        warming = asyncio.create_task(keep_warm(_app, store, policy, answers)) if warm and answers else None
         try:
             yield
         finally:

@@ -98,7 +98,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 class CachingMiddleware:
     """ASGI middleware: ETag/304 and per-version answers for reads, ``Cache-Control`` for static files."""
 
-    def __init__(self, app: ASGIApp, store: Store, policy: AccessPolicy, tag: str, cache: AnswerCache) -> None:
+    def __init__(self, app: ASGIApp, store: Store, policy: AccessPolicy, tag: str, cache: AnswerCache | None) -> None:
         self.app = app
         self.store = store
         self.policy = policy
@@ -124,6 +124,9 @@ class CachingMiddleware:
             await send({"type": "http.response.start", "status": 304, "headers": validators})
             await send({"type": "http.response.body", "body": b""})
             return
+        if self.cache is None:  # answers are not kept: computed for every request
+            await self.app(scope, receive, _with_validators(send, validators))
+            return
         key = (version, path, scope.get("query_string", b""))
         answer = await self._answer(key, scope, receive)
         headers = list(answer.headers)
@@ -143,6 +146,7 @@ class CachingMiddleware:
 
     async def _answer(self, key: tuple[Any, ...], scope: Scope, receive: Receive) -> _Answer:
         """The answer for ``key``: kept, or computed once while other requests for it wait."""
+        assert self.cache is not None
         while True:
             found = self.cache.get(key)
             if found is not None:
@@ -187,6 +191,15 @@ def _static_cache_control(path: str) -> bytes:
     if path.startswith("/static/vendor/"):
         return f"public, max-age={STATIC_MAX_AGE}".encode()
     return b"no-cache"
+
+
+def _with_validators(send: Send, validators: list[tuple[bytes, bytes]]) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start" and message.get("status") == 200:
+            message["headers"] = [*message.get("headers", []), *validators]
+        await send(message)
+
+    return wrapped
 
 
 def _with_headers(send: Send, cache_control: bytes) -> Send:

@@ -25,10 +25,16 @@ __all__ = ["SPEC_ENV", "create_worker_app", "worker_spec"]
 SPEC_ENV = "VIGIL_SERVE_SPEC"
 
 
-def worker_spec(settings: Settings, *, token: str | None, write_token: str) -> str:
+def worker_spec(settings: Settings, *, token: str | None, write_token: str, cache: bool = True) -> str:
     """The JSON that :func:`create_worker_app` reads: every setting's value, both tokens and the
-    server's id (shared by the workers' ETags, new at each start)."""
-    spec = {"settings": dict(settings), "token": token, "write_token": write_token, "id": secrets.token_hex(8)}
+    server's id (shared by the workers' ETags, new at each start) and whether answers are kept."""
+    spec = {
+        "settings": dict(settings),
+        "token": token,
+        "write_token": write_token,
+        "id": secrets.token_hex(8),
+        "cache": cache,
+    }
     return json.dumps(spec)
 
 
@@ -47,8 +53,11 @@ def create_worker_app() -> FastAPI:
         spec: dict[str, Any] = json.loads(raw)
         settings = Settings(spec["settings"])
         token, write_token, server_id = spec["token"], str(spec["write_token"]), str(spec["id"])
+        cache = bool(spec["cache"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
             f"{SPEC_ENV} is not a server specification ({exc}): start the server with `vigil serve`."
         ) from None
-    return create_app(settings, settings["db"], token=token, write_token=write_token, server_id=server_id, warm=True)
+    return create_app(
+        settings, settings["db"], token=token, write_token=write_token, server_id=server_id, warm=cache, cache=cache
+    )

@@ -762,6 +762,9 @@ def bench(
     revalidate: Annotated[
         bool, typer.Option(help="--serve: clients send If-None-Match with the ETag they got, as browsers do.")
     ] = False,
+    cache: Annotated[
+        bool, typer.Option(help="--serve: the server keeps answers per store version (--no-cache: it does not).")
+    ] = True,
 ) -> None:
     """Ingest a corpus into a scratch store; print throughput, stage times, memory, store size and query latency.
 
@@ -773,7 +776,9 @@ def bench(
 
     settings = _state(ctx).settings
     if serve:
-        _bench_serve(db or str(settings["db"]), corpus, workers, clients or [1, 10], (duration, warmup), revalidate)
+        _bench_serve(
+            db or str(settings["db"]), corpus, workers, clients or [1, 10], (duration, warmup), (revalidate, cache)
+        )
         return
     if queries_only:
         if corpus:
@@ -796,7 +801,7 @@ def _bench_serve(
     workers: int | None,
     clients: list[int],
     timing: tuple[float, float],
-    revalidate: bool,
+    modes: tuple[bool, bool],
 ) -> None:
     """``vigil bench --serve``: the load test of :mod:`vigil.evaluate.loadtest`."""
     from vigil.evaluate.loadtest import serve_bench
@@ -807,8 +812,11 @@ def _bench_serve(
     if problem is not None:
         raise problem
     n = workers if workers else (os.cpu_count() or 1)
-    duration, warmup = timing
-    print_json(serve_bench(db, workers=n, clients=clients, duration=duration, warmup=warmup, revalidate=revalidate))
+    (duration, warmup), (revalidate, cache) = timing, modes
+    figures = serve_bench(
+        db, workers=n, clients=clients, duration=duration, warmup=warmup, revalidate=revalidate, cache=cache
+    )
+    print_json(figures)
 
 
 @app.command()

@@ -27,6 +27,13 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(min=1, help="Server processes sharing the port (default: one per core).")
     ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            help="Keep each answer per store version and compute the watches' views after every change "
+            "(--no-cache: compute every request)."
+        ),
+    ] = True,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json) and the web dashboard.
 
@@ -64,7 +71,7 @@ def serve(
     from vigil.store import open_store
 
     open_store(settings["db"]).close()
-    os.environ[SPEC_ENV] = worker_spec(settings, token=token, write_token=write_token)
+    os.environ[SPEC_ENV] = worker_spec(settings, token=token, write_token=write_token, cache=cache)
     shown = f"[{host}]" if ":" in host else host
     err.print(
         f"Vigil dashboard: http://{shown}:{port}/  (API: /api/..., OpenAPI: /openapi.json)",

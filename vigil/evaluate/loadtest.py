@@ -55,6 +55,7 @@ def start_server(
     port: int | None = None,
     extra_args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    cache: bool = True,
 ) -> tuple[subprocess.Popen[bytes], str, Path]:
     """Start ``vigil serve`` on ``db`` as a child process and wait until it answers.
 
@@ -64,6 +65,7 @@ def start_server(
         port: the port (default: a free one).
         extra_args: more ``vigil`` global options (e.g. ``--set key=value``), placed before ``serve``.
         env: the server's environment (default: this process's).
+        cache: keep answers per store version (``--no-cache`` otherwise).
     Returns:
         The process, the base URL and the file its stderr goes to.
     Raises:
@@ -72,7 +74,7 @@ def start_server(
     port = port or _free_port()
     log = Path(tempfile.mkstemp(prefix="vigil-serve-", suffix=".log")[1])
     cmd = [sys.executable, "-m", "vigil", "--db", db, *extra_args, "serve", "--port", str(port)]
-    cmd += ["--workers", str(workers)]
+    cmd += ["--workers", str(workers), "--cache" if cache else "--no-cache"]
     with log.open("wb") as err:
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ if env is None else env)
@@ -280,6 +282,7 @@ def serve_bench(
     duration: float,
     revalidate: bool = False,
     warmup: float = 10.0,
+    cache: bool = True,
     extra_args: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Start a server on ``db`` with ``workers`` processes and run the load once per client count.
@@ -287,7 +290,7 @@ def serve_bench(
     Returns:
         ``{"store", "workers", "cpus", "runs": [...]}``, one :func:`run_load` summary per client count.
     """
-    proc, base, log = start_server(db, workers=workers, extra_args=extra_args)
+    proc, base, log = start_server(db, workers=workers, extra_args=extra_args, cache=cache)
     try:
         targets = discover_urls(base)
         runs = [
@@ -296,4 +299,11 @@ def serve_bench(
     finally:
         stop_server(proc)
         log.unlink(missing_ok=True)
-    return {"store": db, "workers": workers, "cpus": os.cpu_count(), "revalidate": revalidate, "runs": runs}
+    return {
+        "store": db,
+        "workers": workers,
+        "cache": cache,
+        "revalidate": revalidate,
+        "cpus": os.cpu_count(),
+        "runs": runs,
+    }
