@@ -13,6 +13,7 @@ from vigil.errors import VigilError
 
 __all__ = ["default_workers", "register", "serve"]
 
+
 err = Console(stderr=True)
 
 
@@ -41,9 +42,8 @@ def serve(
     tokens are made once, here, and shared by all of them (vigil.api.worker).
     """
     try:
-        import uvicorn
-
         from vigil.api.security import is_loopback
+        from vigil.api.server import run_server
         from vigil.api.worker import SPEC_ENV, worker_spec
     except ImportError as exc:
         raise VigilError(
@@ -89,15 +89,7 @@ def serve(
             highlight=False,
             soft_wrap=True,
         )
-    uvicorn.run(
-        "vigil.api.worker:create_worker_app",
-        factory=True,
-        workers=n,
-        host=host,
-        port=port,
-        log_level=log_level,
-        server_header=False,
-    )
+    run_server(host, port, n, log_level)
 
 
 def default_workers() -> int:
