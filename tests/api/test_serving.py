@@ -8,6 +8,7 @@ takes seconds); the test of invalidation ingests the reference article, with ext
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -242,3 +243,27 @@ def test_serving_workers_on_postgresql(backend: str, new_db: Callable[[], str]) 
     finally:
         stop_server(proc)
         log.unlink(missing_ok=True)
+
+
+def test_serving_bench_serve_reports_the_mixed_load(wikinews_store: Path, tmp_path: Path) -> None:
+    """``vigil bench --serve``: a short run prints every figure, with each kind of the dashboard's reads."""
+    db = copy_store(wikinews_store, tmp_path / "bench.db")
+    done = subprocess.run(
+        [sys.executable, "-m", "vigil", "--db", str(db), "bench", "--serve", "--workers", "2"]
+        + ["--clients", "1", "--clients", "3", "--duration", "3", "--warmup", "1"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["workers"] == 2 and report["cache"] is True
+    assert [r["clients"] for r in report["runs"]] == [1, 3]
+    for run in report["runs"]:
+        assert run["errors"] == 0 and run["requests"] > 0
+        assert run["requests_per_s"] > 0 and 0 < run["p50_ms"] <= run["p95_ms"] <= run["max_ms"]
+        assert set(run["statuses"]) == {"200"}
+    kinds = set(report["runs"][1]["per_kind"]) | set(report["runs"][1]["cold_ms"])
+    for kind in ("overview_page", "scenarios_page", "api_network", "api_bridges", "api_trends", "search_page"):
+        assert kind in kinds
