@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from fastapi import Request
 
@@ -29,12 +30,18 @@ from vigil.store import analysis as db
 __all__ = ["AppContext", "WatchWindow", "get_context"]
 
 _CACHE_SIZE = 8
+T = TypeVar("T")
 _CONSISTENT_READS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class WatchWindow:
-    """A watch's records and stories over one date window."""
+    """A watch's records and stories over one date window, as of one store version.
+
+    The views computed from it with their default parameters (the scenario board, the timeline,
+    the network, the trends) are kept with it (:meth:`derive`): the overview page, the view's own
+    page and its JSON share one computation.
+    """
 
     watch: Watch
     since: date | None
@@ -42,9 +49,18 @@ class WatchWindow:
     records: Records
     relevant: frozenset[str]
     stories: tuple[Story, ...]
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def story(self, story_id: str) -> Story | None:
         return next((s for s in self.stories if s.id == story_id), None)
+
+    def derive(self, name: str, compute: Callable[[], T]) -> T:
+        """The view ``name`` of this window: computed once, then kept (callers must not change it)."""
+        with self._lock:
+            if name not in self._derived:
+                self._derived[name] = compute()
+            return cast(T, self._derived[name])
 
 
 class AppContext:
