@@ -59,8 +59,9 @@ def create_app(
         server_id: what the workers of one server share in their ETags (default: random, this app's own).
         warm: compute the watches' views after each change of the store, before requests ask
             (:mod:`vigil.api.warm`; ``vigil serve`` turns it on).
-        cache: keep answers per store version (:mod:`vigil.api.caching`); False computes every
-            request (ETags and 304s stay).
+        cache: keep answers per store version (:mod:`vigil.api.caching`) and each window's views;
+            False computes every request (ETags and 304s stay, and each watch's records are still
+            read once per version).
     Returns:
         The FastAPI app (serve it with uvicorn).
     """
@@ -98,7 +99,7 @@ def create_app(
         responses=_ERRORS,
         lifespan=lifespan,
     )
-    app.state.vigil = AppContext(store, settings, policy)
+    app.state.vigil = AppContext(store, settings, policy, keep_views=cache)
     install_error_handlers(app)
     for module in (articles, events, actors, search, watches, export, meta):
         app.include_router(module.router)

@@ -49,6 +49,7 @@ class WatchWindow:
     records: Records
     relevant: frozenset[str]
     stories: tuple[Story, ...]
+    keep_views: bool = True
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -56,7 +57,12 @@ class WatchWindow:
         return next((s for s in self.stories if s.id == story_id), None)
 
     def derive(self, name: str, compute: Callable[[], T]) -> T:
-        """The view ``name`` of this window: computed once, then kept (callers must not change it)."""
+        """The view ``name`` of this window: computed once, then kept (callers must not change it).
+
+        With ``keep_views`` False (``vigil serve --no-cache``), computed on every call.
+        """
+        if not self.keep_views:
+            return compute()
         with self._lock:
             if name not in self._derived:
                 self._derived[name] = compute()
@@ -66,8 +72,9 @@ class WatchWindow:
 class AppContext:
     """The store, the settings and the access policy of one app, with a small analysis cache."""
 
-    def __init__(self, store: Store, settings: Settings, policy: AccessPolicy) -> None:
+    def __init__(self, store: Store, settings: Settings, policy: AccessPolicy, *, keep_views: bool = True) -> None:
         self.store = store
+        self.keep_views = keep_views
         self.settings = settings
         self.policy = policy
         self._lock = threading.Lock()
@@ -126,7 +133,7 @@ class AppContext:
             records = base if (lo, hi) == (watch.start, watch.end) else base.within(lo, hi)
             relevant = watch_articles(records, watch)
             stories = cluster_stories([records.articles[a] for a in relevant])
-            win = WatchWindow(watch, lo, hi, records, frozenset(relevant), tuple(stories))
+            win = WatchWindow(watch, lo, hi, records, frozenset(relevant), tuple(stories), self.keep_views)
             self._windows[key] = win
             while len(self._windows) > _CACHE_SIZE:
                 self._windows.popitem(last=False)
