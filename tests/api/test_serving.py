@@ -267,3 +267,26 @@ def test_serving_bench_serve_reports_the_mixed_load(wikinews_store: Path, tmp_pa
     kinds = set(report["runs"][1]["per_kind"]) | set(report["runs"][1]["cold_ms"])
     for kind in ("overview_page", "scenarios_page", "api_network", "api_bridges", "api_trends", "search_page"):
         assert kind in kinds
+
+
+def test_serving_no_cache_computes_each_request_and_still_validates(wikinews_store: Path, tmp_path: Path) -> None:
+    """``--no-cache``: no answer is kept, yet ETags and 304s work, and a write still changes them."""
+    from fastapi.testclient import TestClient
+
+    from vigil.api import create_app
+    from vigil.config import load_settings
+    from vigil.store import analysis as db
+
+    path = copy_store(wikinews_store, tmp_path / "nocache.db")
+    app = create_app(load_settings(env={}), path, write_token="w" * 32, cache=False)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        board = f"/api/watches/{WATCH}/scenarios"
+        first, second = client.get(board), client.get(board)
+        assert first.status_code == second.status_code == 200 and first.headers["etag"] == second.headers["etag"]
+        assert client.get(board, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        ctx = app.state.vigil
+        win = ctx.window(ctx.watch(WATCH))
+        assert win.keep_views is False and win.derive("x", list) is not win.derive("x", list)
+        db.add_probability(ctx.store, WATCH, "trump", 0.2, "kept nowhere")
+        third = client.get(board, headers={"If-None-Match": first.headers["etag"]})
+        assert third.status_code == 200 and third.json()["item"]["log"][0]["reason"] == "kept nowhere"
