@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from vigil.config import Settings, load_settings
+from vigil.models import Article
 from vigil.store import Store, open_store, schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -161,6 +162,30 @@ def kb():  # type: ignore[no-untyped-def]
     return KnowledgeBase.load()
 
 
+def wikinews_article(phrase: str) -> Article:
+    """The Wikinews article of ../shared whose text holds ``phrase``, as an :class:`Article`."""
+    from datetime import datetime
+
+    from vigil.ingest.readers import read_inputs
+    from vigil.models import RawArticle, article_id
+
+    for raw in read_inputs([str(p) for p in WIKINEWS], settings=load_settings(env={})):
+        if isinstance(raw, RawArticle) and phrase in raw.text:
+            return Article(
+                id=article_id(raw.text, raw.source),
+                text=raw.text,
+                title=raw.title,
+                url=raw.url,
+                source=raw.source,
+                published=raw.published,
+                date_source=raw.date_source,
+                language="en",
+                ingested_at=datetime(2025, 1, 1),
+                origin="test",
+            )
+    raise AssertionError(f"no Wikinews article holds {phrase!r}")
+
+
 def copy_store(source: Path, target: Path) -> Path:
     """A private copy of a SQLite store (through SQLite's backup API, so the WAL is included)."""
     import sqlite3
@@ -173,6 +198,18 @@ def copy_store(source: Path, target: Path) -> Path:
         src.close()
         dst.close()
     return target
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Path:
+    """A store holding only the January 2024 reference article, extracted (read-only: copy it to write)."""
+    from vigil.ingest.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("reference") / "reference.db"
+    with open_store(path) as store:
+        result = ingest([str(REFERENCE_ARTICLE)], store, load_settings(env={}), extractor=pipeline)
+        assert result.ingested == result.extracted == 1
+    return path
 
 
 @pytest.fixture(scope="session")

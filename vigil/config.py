@@ -33,6 +33,11 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "vigil.db", "Store location: a SQLite file path or a database URL."),
+    Setting(
+        "db.busy_timeout",
+        30.0,
+        "Seconds a write to a SQLite store waits for another process's write to finish before it fails.",
+    ),
     Setting("shared", "../shared", "Folder of the shared corpus that the project's annotations refer to."),
     Setting("ingest.batch_size", 150, "Articles written per transaction (and shared out to extraction workers)."),
     Setting("ingest.near_duplicate_threshold", 0.8, "MinHash Jaccard from which an article is a near duplicate."),

@@ -27,6 +27,7 @@ __all__ = [
     "Rejection",
     "Role",
     "Sentence",
+    "Standing",
     "Tone",
     "STATEMENT",
     "VIGIL_CODER",
@@ -196,11 +197,31 @@ class Role:
     end: date | None = None
 
     def holds_on(self, day: date | None) -> bool:
+        """True when the role is held on ``day`` (None: held now, i.e. not ended)."""
         if day is None:
             return self.end is None
         if self.start is not None and day < self.start:
             return False
         return not (self.end is not None and day > self.end)
+
+    def label(self) -> str:
+        """The role as users read it: "president 2017-01-20 → 2021-01-20" ("…" for an unknown start)."""
+        return f"{self.title} {self.start or '…'} → {self.end or 'now'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What an actor is on a day: its country and sector then, and the role they come from.
+
+    ``role`` is the role held on ``day``; for a former holder (``former``) it is the last role
+    that ended before ``day`` and the sector is ELI, CAMEO's code for former officials.
+    """
+
+    day: date | None
+    country: str | None
+    sector: str | None
+    role: Role | None = None
+    former: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +244,23 @@ class Actor:
         if not current:
             return None
         return max(current, key=lambda r: r.start or date.min)
+
+    def standing_on(self, day: date | None) -> Standing:
+        """The actor's country and sector on ``day`` (None: now), from its dated roles.
+
+        The role held on ``day`` gives them; with none held, a person (or provisional actor)
+        whose last role ended before ``day`` is a former holder, ELI, with that role's country;
+        an actor without roles, or before its first role, keeps its own country (and its own
+        sector when it has no roles at all).
+        """
+        role = self.role_on(day)
+        if role is not None:
+            return Standing(day, role.country or self.country, role.sector or self.sector, role)
+        past = [r for r in self.roles if r.end is not None and (day is None or r.end < day)]
+        if past:
+            last = max(past, key=lambda r: (r.sector == "GOV", r.end or date.min))
+            return Standing(day, last.country or self.country, "ELI", last, former=True)
+        return Standing(day, self.country, None if self.roles else self.sector)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +301,7 @@ class Event:
     stance: float | None = None
     coder: str = "VIGIL"  # who coded the event: VIGIL (this extractor), or the source of an import (GDELT, ...)
     import_id: str | None = None  # an imported event's stable id, from the source's own event id
+    fixed_id: str | None = None  # the stored event's id, kept when an analyst's correction changes a field
 
     @property
     def imported(self) -> bool:
@@ -276,6 +315,9 @@ class Event:
 
     @property
     def id(self) -> str:
+        """The event's stable id (kept through analysts' corrections, see :mod:`vigil.store.corrections`)."""
+        if self.fixed_id is not None:
+            return self.fixed_id
         if self.import_id is not None:
             return self.import_id
         key = "|".join(

@@ -132,3 +132,38 @@ def test_articles_outside_the_watch_window_fire_no_alert(
     new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
     assert len(new_ids) == 1
     assert evaluate_alerts(seed_store, japan_watch, new_ids, deliver_to=[]) == []
+
+
+def test_failed_webhook_deliveries_are_retried_until_delivered(
+    seed_store: Store, japan_watch: Watch, pipeline: Any, settings: Settings, tmp_path: Path, webhook: str
+) -> None:
+    """A webhook down (503) when the alerts fire gets them on a later retry; nothing is sent twice."""
+    from datetime import timedelta
+
+    from vigil.analyze.outbox import pending, retry_due
+
+    path = tmp_path / "new.txt"
+    path.write_text(NEW_ARTICLE, encoding="utf-8")
+    before = {a.id for a in seed_store.articles(limit=None)}
+    ingest([str(path)], seed_store, settings, extractor=pipeline)
+    new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
+    _Hook.status = 503
+    fired = evaluate_alerts(
+        seed_store, japan_watch, new_ids, deliver_to=[Delivery("webhook", url=webhook)], policy=LOCAL_HOOKS
+    )
+    queued = pending(seed_store)
+    assert fired and {p.alert_id for p in queued} == {a.id for a in fired}
+    assert all(p.attempts == 1 and "503" in p.last_error for p in queued)
+    # not yet due: nothing is tried
+    assert retry_due(seed_store, LOCAL_HOOKS).delivered == 0 and len(_Hook.received) == 1
+    later = max(p.next_at for p in queued) + timedelta(seconds=1)
+    again = retry_due(seed_store, LOCAL_HOOKS, now=later)  # still down: waits twice as long
+    assert (again.delivered, again.failed) == (0, len(queued))
+    assert all(p.attempts == 2 for p in pending(seed_store))
+    _Hook.status = 200
+    _Hook.received.clear()
+    done = retry_due(seed_store, LOCAL_HOOKS, now=later + timedelta(minutes=3))
+    assert done.delivered == len(queued) and pending(seed_store) == []
+    sent = [a["id"] for body in _Hook.received for a in body["alerts"]]
+    assert sorted(sent) == sorted(a.id for a in fired)
+    assert retry_due(seed_store, LOCAL_HOOKS, now=later + timedelta(days=2)).delivered == 0

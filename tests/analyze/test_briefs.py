@@ -3,13 +3,19 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_store
 from vigil.analyze.briefs import build_brief, render_html, render_markdown, render_pdf, sparkline_svg
+from vigil.analyze.probabilities import set_probability
+from vigil.analyze.records import load_records
 from vigil.analyze.watches import Watch
-from vigil.store import Store
+from vigil.store import Store, open_store
+from vigil.store import analysis as db
+from vigil.store.corrections import add_correction
 
 
 def test_briefs_sparkline_is_svg_with_gaps() -> None:
@@ -33,9 +39,6 @@ def test_briefs_markdown_cites_and_records_changes(seed_store: Store, japan_watc
     assert re.fullmatch(
         r"Previous brief: \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", _line(render_markdown(second), "Previous brief:")
     )
-    # ties by the actors' names
-    md2 = render_markdown(second)
-    assert not re.search(r" tie: [^\n]*\b(gov|person|prov|country):", md2), md2
 
 
 def _line(text: str, start: str) -> str:
@@ -71,3 +74,74 @@ def test_briefs_pdf_renders_non_blank(seed_store: Store, japan_watch: Watch, tmp
     keep = Path("/tmp/w5")
     if keep.is_dir():
         shutil.copy(png, keep / "brief-page1.png")
+
+
+def test_a_second_brief_with_nothing_new_says_so(seed_store: Store, japan_watch: Watch) -> None:
+    build_brief(seed_store, japan_watch)
+    second = build_brief(seed_store, japan_watch)
+    assert second.changes == [] and second.new_stories == []
+    assert "Nothing new since the previous brief." in render_markdown(second)
+
+
+def test_brief_says_what_changed_by_name_with_citations(corpus_path: Path, gbr_watch: Watch, tmp_path: Path) -> None:
+    """Briefs of the 2020 coverage, before and after the election: the second names the new ties, the
+    signposts newly observed, the candidacy changes and the probability moves, each with its sentence."""
+    store = open_store(copy_store(corpus_path, tmp_path / "briefs.db"))
+    try:
+        build_brief(store, gbr_watch, until=date(2020, 6, 30))
+        set_probability(store, gbr_watch, "biden", 0.6, "after the primaries")
+        second = build_brief(store, gbr_watch, until=date(2020, 12, 31))
+    finally:
+        store.close()
+    kinds = {c.kind for c in second.changes}
+    assert {"new tie", "signpost", "candidacy", "probability"} <= kinds
+    assert any(c.kind == "signpost" and "president-elect" in c.text and c.citation for c in second.changes)
+    assert any(c.kind == "candidacy" and "Kamala Harris" in c.text for c in second.changes)
+    assert any(c.kind == "probability" and c.text == "biden: none → 60%" for c in second.changes)
+    ties = [c for c in second.changes if c.kind == "new tie"]
+    assert all(c.citation is not None for c in ties)
+    # by name, and never a state's tie to itself
+    assert not any(re.search(r"\b(gov|person|prov|country|org):", c.text) for c in ties)
+    assert not any(re.match(r"(Government of )?(.+) → \2 \(", c.text.replace("Government of ", "")) for c in ties)
+
+
+def test_probabilities_of_exclusive_outcomes_warn_or_normalise(seed_store: Store, japan_watch: Watch) -> None:
+    set_probability(seed_store, japan_watch, "trump", 0.45, "polls")
+    update = set_probability(seed_store, japan_watch, "democrats", 0.7, "convention bounce")
+    assert update.warning is not None and "115%" in update.warning
+    update = set_probability(seed_store, japan_watch, "democrats", 0.7, "convention bounce", normalise=True)
+    assert update.warning is None and [(r.outcome, r.probability) for r in update.rows] == [
+        ("democrats", 0.7),
+        ("trump", 0.3),
+    ]
+    assert "normalised after democrats" in update.rows[1].reason
+
+
+def test_a_brief_as_of_a_day_is_what_was_known_then(corpus_path: Path, gbr_watch: Watch, tmp_path: Path) -> None:
+    """A store fed day by day (each article ingested the day after it was published): the brief as of
+    2020-06-30 holds the articles known by then, and later corrections and probabilities do not change it."""
+    import sqlite3
+
+    path = copy_store(corpus_path, tmp_path / "asof.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE articles SET ingested_at = datetime(published, '+1 day', '+6 hours') || '.000000' "
+            "WHERE published IS NOT NULL"
+        )
+    store = open_store(path)
+    try:
+        day = date(2020, 6, 30)
+        before = render_markdown(build_brief(store, gbr_watch, as_of=day))
+        assert "as known on 2020-06-30" in before
+        records = load_records(store, as_of=day, since=gbr_watch.start)
+        assert records.articles and max(a.published for a in records.articles.values() if a.published) <= date(
+            2020, 6, 29
+        )
+        event = next(e for e in store.events(limit=None, since=date(2020, 1, 1), until=day))
+        add_correction(store, "reject", event.id, {}, "later knowledge", "tester")
+        set_probability(store, gbr_watch, "biden", 0.6, "later")
+        assert render_markdown(build_brief(store, gbr_watch, as_of=day)) == before
+        assert db.latest_brief(store, gbr_watch.name) is None  # an as-of brief is never recorded
+        assert event.id not in {e.id for e in load_records(store, since=gbr_watch.start).events}
+    finally:
+        store.close()

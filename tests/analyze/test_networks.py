@@ -9,6 +9,7 @@ import pytest
 from vigil.analyze.networks import build_graph, export_graph, find_bridges, tie_changes
 from vigil.analyze.records import Records, load_records
 from vigil.analyze.watches import Watch
+from vigil.kb import KnowledgeBase
 from vigil.models import Event, Modality
 from vigil.store import Store
 
@@ -87,3 +88,53 @@ def test_generic_people_are_never_nodes_or_bridges(corpus: Store, gbr_watch: Wat
     assert not any(is_generic(node) for node in graph.graph.nodes)
     for outcome in find_bridges(records, gbr_watch, graph):
         assert not any(is_generic(b.actor) for b in outcome.bridges)
+
+
+def test_bridges_follow_the_focal_government_and_the_candidates_by_date(japan_watch: Watch) -> None:
+    """Kishida stands for Japan's government until 2024-10-01 and Ishiba from then (the knowledge
+    base's dates); Harris runs for the Democrats from 2024-07-21, so she is never a bridge to Trump,
+    and a tie to Biden after he withdrew is no tie to the Democrats' camp."""
+    kb = KnowledgeBase.load()
+    people = (
+        "fumio-kishida",
+        "shigeru-ishiba",
+        "kamala-harris",
+        "joe-biden",
+        "donald-trump",
+        "rahm-emanuel",
+        "bill-hagerty",
+    )
+    actors = [a for p in people if (a := kb.get(f"person:{p}")) is not None]
+    assert len(actors) == len(people)
+    records = Records.build(
+        [],
+        events=[
+            # Emanuel with Kishida while in office, with Trump: a bridge
+            ev("person:fumio-kishida", "person:rahm-emanuel", 1, "2024-05-02", 0),
+            ev("person:rahm-emanuel", "person:donald-trump", 1, "2024-05-03", 1),
+            # Hagerty with Kishida after he left office: no focal tie; with Ishiba in office: a focal tie
+            ev("person:fumio-kishida", "person:bill-hagerty", 1, "2024-11-01", 2),
+            ev("person:bill-hagerty", "person:donald-trump", 1, "2024-11-02", 3),
+            # Harris with Japan's government and with Trump, while she runs for the Democrats
+            ev("gov:JPN", "person:kamala-harris", 1, "2024-08-01", 4),
+            ev("person:kamala-harris", "person:donald-trump", 3, "2024-08-02", 5),
+            # Emanuel with Biden after Biden withdrew: no tie to the Democrats' camp
+            ev("person:rahm-emanuel", "person:joe-biden", 1, "2024-09-01", 6),
+        ],
+        actors=actors,
+    )
+    found = {b.outcome: b for b in find_bridges(records, japan_watch, build_graph(records))}
+    trump = {b.actor: b for b in found["trump"].bridges}
+    assert set(trump) == {"person:rahm-emanuel"}, trump
+    assert trump["person:rahm-emanuel"].focal_ties == ("person:fumio-kishida",)
+    assert not found["democrats"].bridges
+    later = Records.build(
+        [],
+        events=[*records.events, ev("person:shigeru-ishiba", "person:bill-hagerty", 1, "2024-11-05", 7)],
+        actors=actors,
+    )
+    trump_later = {
+        b.actor
+        for b in next(b for b in find_bridges(later, japan_watch, build_graph(later)) if b.outcome == "trump").bridges
+    }
+    assert "person:bill-hagerty" in trump_later and "person:kamala-harris" not in trump_later

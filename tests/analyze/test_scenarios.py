@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from vigil.analyze.records import load_records
 from vigil.analyze.scenarios import scenario_board
 from vigil.analyze.watches import Watch
@@ -19,8 +21,27 @@ def test_issue5_second_trump_administration_on_the_board(corpus: Store, japan_wa
     assert x.citation.article_id in records.articles and x.citation.sentence_index is not None
     assert set(trump.by_domain) <= {*japan_watch.domains, "other"}
     assert all(0.0 <= v <= 1.0 for v in trump.exposure.values())
+    # "The prospect of ... Trump clinching the Republican presidential nomination" is an expectation,
+    # not an observation: the signpost's keyword alone observes nothing
     nomination = next(s for s in trump.signposts if s.id == "nomination")
-    assert nomination.observed and "clinching the Republican presidential nomination" in nomination.evidence[0].text
+    assert not any("clinching" in c.text for c in nomination.evidence)
+    assert any("clinching the Republican presidential nomination" in x.citation.text for x in trump.expectations)
+
+
+def test_signposts_are_observed_from_stated_sentences_of_the_camp(corpus: Store, gbr_watch: Watch) -> None:
+    """Keyword hits that do not concern the camp, or that are prospective, observe nothing; the ones of
+    the 2020 Wikinews coverage that state the camp's milestone do."""
+    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    board = {b.outcome: b for b in scenario_board(records, gbr_watch)}
+    elect = next(s for s in board["biden"].signposts if s.id == "president-elect")
+    assert elect.observed and all(c.published and c.published >= date(2020, 11, 3) for c in elect.evidence)
+    assert not any("transition" in c.text and "Biden" not in c.text for c in elect.evidence)
+    nominee = next(s for s in board["trump"].signposts if s.id == "nomination")
+    assert nominee.observed and all("Trump" in c.text for c in nominee.evidence)
+    assert not any("Republican delegates from South Carolina" in c.text for c in nominee.evidence)
+    # a Trump milestone never observes the Democrats' nominee signpost
+    dem = next(s for s in board["biden"].signposts if s.id == "nominee")
+    assert not any("Republican Party's presumptive nominee" in c.text for c in dem.evidence)
 
 
 def test_scenarios_probability_log(store: Store) -> None:

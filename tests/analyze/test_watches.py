@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
+from vigil.analyze.focal import FocalGovernment
 from vigil.analyze.watches import WatchError, example_watches, parse_watch
+from vigil.kb import KnowledgeBase
 from vigil.store import Store
 from vigil.store import analysis as db
 
@@ -17,13 +20,56 @@ outcomes:
 """
 
 
+def test_candidates_come_and_go_by_date() -> None:
+    jp = parse_watch(example_watches()["japan-us-2024.yaml"])
+    dems = jp.outcome("democrats")
+    assert "person:joe-biden" in dems.camp_on(date(2024, 7, 1)) and "person:kamala-harris" not in dems.camp_on(
+        date(2024, 7, 1)
+    )
+    assert "person:kamala-harris" in dems.camp_on(date(2024, 9, 1)) and "person:joe-biden" not in dems.camp_on(
+        date(2024, 9, 1)
+    )
+    assert "gov:USA" not in dems.camp_on(date(2025, 1, 25))
+    assert {"person:joe-biden", "person:kamala-harris", "gov:USA"} <= jp.watched_actors()
+
+
+def test_focal_government_follows_the_knowledge_base() -> None:
+    jp = parse_watch(example_watches()["japan-us-2024.yaml"])
+    focal = FocalGovernment(jp, KnowledgeBase.load().actors())
+    assert "person:fumio-kishida" in focal.on(date(2024, 9, 30)) and "person:shigeru-ishiba" not in focal.on(
+        date(2024, 9, 30)
+    )
+    assert "person:shigeru-ishiba" in focal.on(date(2024, 10, 2)) and "person:fumio-kishida" not in focal.on(
+        date(2024, 10, 2)
+    )
+    assert "person:takeshi-iwaya" in focal.on(date(2024, 11, 1)) and "gov:JPN" in focal.on(date(2024, 11, 1))
+    # a former prime minister is not the government decades later
+    assert "person:taro-aso" not in focal.members(jp.start, jp.end)
+    excluded = parse_watch(
+        example_watches()["japan-us-2024.yaml"].replace(
+            "focal: JPN", "focal: JPN\nfocal_exclude: [person:shigeru-ishiba]"
+        )
+    )
+    assert "person:shigeru-ishiba" not in FocalGovernment(excluded, KnowledgeBase.load().actors()).on(date(2024, 10, 2))
+
+
+def test_signpost_roots_and_candidate_dates_are_validated() -> None:
+    with pytest.raises(WatchError, match="roots"):
+        parse_watch(MINIMAL.replace("keywords: [tariff]", "keywords: [tariff], roots: [TARIFF]"))
+    bad = MINIMAL.replace(
+        "camp: [person:donald-trump]", "candidates: [{actor: person:x, from: 2024-02-01, until: 2024-01-01}]"
+    )
+    with pytest.raises(WatchError, match="candidates\\[0\\].until"):
+        parse_watch(bad)
+
+
 def test_watches_examples_parse() -> None:
     watches = {n: parse_watch(t, source=n) for n, t in example_watches().items()}
     assert set(watches) == {"japan-us-2024.yaml", "gbr-us-2020.yaml"}
     jp = watches["japan-us-2024.yaml"]
     assert jp.focal == "JPN" and jp.government[0] == "gov:JPN"
-    assert [o.id for o in jp.outcomes] == ["trump", "biden"]
-    assert "person:donald-trump" in jp.outcome("trump").camp
+    assert [o.id for o in jp.outcomes] == ["trump", "democrats"]
+    assert "person:donald-trump" in jp.outcome("trump").members
     assert "person:taro-aso" in jp.actors
     assert {c.label for c in jp.calendar} >= {"Iowa caucuses", "Super Tuesday", "Election day"}
     assert set(jp.domains) >= {"security", "trade", "diplomacy", "economy"}
@@ -34,6 +80,7 @@ def test_watches_examples_parse() -> None:
         "new_bridge",
         "tone_shift",
         "signpost",
+        "candidacy",
     }
 
 

@@ -143,7 +143,7 @@ def test_watch_analyses(client) -> None:  # type: ignore[no-untyped-def]
     trends = client.get("/api/watches/gbr-us-2020/trends").json()["items"]
     assert {s["metric"] for s in trends} == {"events", "balance", "tone"}
     board = client.get(f"/api/watches/{JAPAN}/scenarios").json()["item"]["board"]
-    assert {b["outcome"] for b in board} == {"trump", "biden"}
+    assert {b["outcome"] for b in board} == {"trump", "democrats"}
     stories = client.get("/api/watches/gbr-us-2020/stories", params={"limit": 5}).json()
     more = client.get("/api/watches/gbr-us-2020/stories", params={"limit": 5, "cursor": stories["next_cursor"]}).json()
     assert not {s["id"] for s in stories["items"]} & {s["id"] for s in more["items"]}
@@ -187,11 +187,11 @@ def test_page_hands_the_browser_a_strict_cookie(write_client) -> None:  # type: 
     cookie = page.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     url = f"/api/watches/{JAPAN}/probabilities"
-    ok = write_client.post(url, json={"outcome": "biden", "probability": 0.5, "reason": "coin toss"})
+    ok = write_client.post(url, json={"outcome": "democrats", "probability": 0.5, "reason": "coin toss"})
     assert ok.status_code == 201
     # Another site's page posting through the analyst's browser is refused.
     cross = write_client.post(
-        url, json={"outcome": "biden", "probability": 0.1, "reason": "x"}, headers={"Origin": "http://evil.example"}
+        url, json={"outcome": "democrats", "probability": 0.1, "reason": "x"}, headers={"Origin": "http://evil.example"}
     )
     assert_error(cross, 403)
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import cache
 
+import pytest
+
+from tests.conftest import wikinews_article
+from vigil.analyze.networks import build_graph, is_generic
+from vigil.analyze.records import Records
+from vigil.config import load_settings
+from vigil.extract.actors import publisher_names
 from vigil.kb import KnowledgeBase, resolve_description
+from vigil.models import Article, Extraction
 
 
 def test_two_differently_named_ministries_are_two_actors() -> None:
@@ -29,3 +39,109 @@ def test_generic_people_are_coded_but_marked_generic() -> None:
         res = resolve_description(kb, text, date(2024, 5, 1), context)
         assert res is not None and res.actor_id is not None, text
         assert res.actor_id.startswith("prov:generic:") and res.country == "JPN", res
+
+
+@cache
+def _extract(phrase: str) -> tuple[Article, Extraction]:
+    from vigil.extract.pipeline import Pipeline
+
+    art = wikinews_article(phrase)
+    return art, Pipeline.load(load_settings(env={})).extract([art])[0]
+
+
+POMPEO = "US Secretary of State Mike Pompeo said the crash was"
+WIKINEWS_ASKS = "Wikinews asked Stamenković"
+SHIP = "Wikinews is also awaiting responses from both the Coast Guard and the National Search and Rescue Agency"
+
+
+def test_issue22_secretary_of_state_is_a_title_not_an_actor() -> None:
+    _, x = _extract(POMPEO)
+    ids = {m.actor_id for m in x.mentions} | {a for e in x.events for a in (e.source_actor, e.target_actor)}
+    assert "person:mike-pompeo" in ids
+    assert not [m for m in x.mentions if m.text == "State"], "'State' of the title became a mention"
+    assert "prov:state" not in ids
+
+
+def test_issue22_the_outlet_naming_itself_is_generic_and_no_network_node() -> None:
+    art, x = _extract(WIKINEWS_ASKS)
+    own = [m for m in x.mentions if m.text == "Wikinews"]
+    assert own and {(m.actor_id, m.sector) for m in own} == {("prov:generic:wikinews", "MED")}
+    graph = build_graph(Records.build([art], mentions=x.mentions, events=x.events, actors=x.actors))
+    assert not [n for n in graph.graph.nodes if "wikinews" in n]
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("en.wikinews.org", {"wikinews"}),
+        ("https://www.theguardian.com/world/2024/jan/01", {"theguardian"}),
+        ("Reuters", {"reuters"}),
+        (None, set()),
+    ],
+)
+def test_publisher_names(source: str | None, names: set[str]) -> None:
+    assert publisher_names(source) == names
+
+
+@pytest.mark.parametrize("phrase", [SHIP, "The Emergencies Ministry", POMPEO])
+def test_issue22_no_provisional_institution_merges_two_names(phrase: str) -> None:
+    """Every named provisional group or organisation of a real article is named one way."""
+    _, x = _extract(phrase)
+    kinds = {a.id: a.kind for a in x.actors if a.provisional and not is_generic(a.id)}
+    names: dict[str, set[str]] = {}
+    for m in x.mentions:
+        if m.actor_id and kinds.get(m.actor_id) in {"group", "organisation"}:
+            names.setdefault(m.actor_id, set()).add(_core(m.text))
+    assert names
+    merged = {aid: forms for aid, forms in names.items() if len(forms) > 1}
+    assert not merged, merged
+
+
+def _core(text: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in {"the", "a", "an", "s"}]
+    return " ".join(w.lower() for w in words)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "surface", "expected"),
+    [
+        ("the Indian Prime Minister asked his countrymen", "Indian Prime Minister", "person:narendra-modi"),
+        ("There is precedent for the U.S. President mediating", "U.S. President", "person:donald-trump"),
+    ],
+)
+def test_issue22_an_office_without_a_name_is_its_holder_on_the_day(phrase: str, surface: str, expected: str) -> None:
+    art, x = _extract(phrase)
+    found = {(m.actor_id, m.sector) for m in x.mentions if m.text == surface}
+    assert found == {(expected, "GOV")}, (art.published, found)
+
+
+def test_issue22_an_unplaced_ministry_takes_the_articles_country() -> None:
+    _, x = _extract("The Emergencies Ministry said six deaths")
+    by_text = {m.text: (m.actor_id, m.country, m.sector) for m in x.mentions if "Ministry" in m.text}
+    assert by_text["Emergencies Ministry"] == ("prov:rus-emergencies-ministry", "RUS", "GOV")
+    assert len({v[0] for v in by_text.values()}) == len(by_text)  # each differently named ministry its own actor
+
+
+def test_issue22_one_institution_one_key_with_or_without_its_article() -> None:
+    _, x = _extract("There is precedent for the U.S. President mediating")
+    ids = {m.actor_id for m in x.mentions if "Commission on Presidential Debates" in m.text}
+    assert len(ids) == 1 and next(iter(ids)).endswith("commission-presidential-debates"), ids
+
+
+@pytest.mark.parametrize(
+    ("phrase", "description", "expected"),
+    [
+        ("the U.S. military has taken decisive defensive action", "the U.S. military", ("prov:usa-military", "MIL")),
+        ("Justice Department maintains a policy", "Justice Department", ("prov:justice-department", "GOV")),
+        ("the Montgomery County Police Department", "the Montgomery County Police Department", (None, "COP")),
+    ],
+)
+def test_issue22_a_named_institution_is_no_generic_group(
+    phrase: str, description: str, expected: tuple[str | None, str]
+) -> None:
+    art = wikinews_article(phrase)
+    start = art.text.index(phrase)
+    context = art.text[art.text.rfind(".", 0, start) + 1 : art.text.find(".", start + len(phrase)) + 1]
+    res = resolve_description(KnowledgeBase.load(), description, art.published, context)
+    assert res is not None and res.actor_id is not None and not is_generic(res.actor_id), res
+    assert res.sector == expected[1] and (expected[0] is None or res.actor_id == expected[0]), res

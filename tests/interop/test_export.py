@@ -403,6 +403,20 @@ def test_api_export_needs_the_token_when_the_server_has_one(db_path: Path) -> No
         assert ok.status_code == 200 and ok.content
 
 
+def test_issue22_actor_table_reads_roles_on_the_selections_last_day(db_path: Path, tmp_path: Path) -> None:
+    export(db_path, "csv", "--since", "2024-01-01", "-o", str(tmp_path / "ref"))
+    actors = pd.read_csv(tmp_path / "ref" / "actors.csv").set_index("actor_id")
+    assert set(actors["as_of"]) == {"2024-01-27"}
+    trump = actors.loc["person:donald-trump"]
+    assert (trump["country"], trump["sector"]) == ("USA", "PTY")  # a candidate then, not the government
+    assert trump["role"] == "Republican presidential candidate 2022-11-15 → 2024-07-14"
+    assert actors.loc["person:fumio-kishida", "role"] == "prime minister 2021-10-04 → 2024-10-01"
+    events = pd.read_csv(tmp_path / "ref" / "events.csv")
+    sectors = set(events[events["source_actor"] == "person:donald-trump"]["source_sector"])
+    sectors |= set(events[events["target_actor"] == "person:donald-trump"]["target_sector"])
+    assert sectors == {"PTY"}
+
+
 # --- selection and bad input -------------------------------------------------------------------
 
 

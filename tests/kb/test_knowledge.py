@@ -259,3 +259,28 @@ def test_knowledge_malformed_user_file(tmp_path: Path, content: str, fragment: s
 def test_knowledge_missing_user_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="Cannot read"):
         KnowledgeBase.load([tmp_path / "nope.yaml"])
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2019, 6, 1), ("USA", "GOV", "president", False)),
+        (date(2022, 6, 1), ("USA", "ELI", "president", True)),  # a former president, not yet a candidate
+        (date(2024, 1, 27), ("USA", "PTY", "Republican presidential candidate", False)),
+        (date(2024, 10, 1), ("USA", "PTY", "Republican presidential nominee", False)),
+        (date(2025, 1, 20), ("USA", "GOV", "president", False)),
+    ],
+)
+def test_knowledge_trump_standing_on_the_day(kb, day: date, expected: tuple[str, str, str, bool]) -> None:
+    trump = kb.get("person:donald-trump")
+    standing = trump.standing_on(day)
+    assert standing.role is not None
+    assert (standing.country, standing.sector, standing.role.title, standing.former) == expected
+
+
+def test_knowledge_trump_candidacies_are_dated_roles(kb) -> None:
+    roles = kb.get("person:donald-trump").roles
+    labels = [r.label() for r in roles if r.sector == "PTY"]
+    assert "Republican presidential candidate 2022-11-15 → 2024-07-14" in labels
+    assert "Republican presidential nominee 2024-07-15 → 2025-01-19" in labels
+    assert not [r for r in roles if r.sector == "GOV" and r.holds_on(date(2024, 1, 27))]

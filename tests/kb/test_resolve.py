@@ -31,7 +31,7 @@ def test_resolve_reference_biden(kb) -> None:
 def test_resolve_reference_trump_is_not_gov(kb) -> None:
     actor_id, country, sector = _codes(kb, "Donald Trump", REF_DAY)
     assert (actor_id, country) == ("person:donald-trump", "USA")
-    assert sector == "ELI"  # a former head of state with no office that day: CAMEO ELI
+    assert sector == "PTY"  # a former head of state running again, with no office that day: his candidacy
 
 
 def test_resolve_reference_aso_explicit_title_wins(kb) -> None:
@@ -68,7 +68,11 @@ def test_resolve_reference_g7(kb) -> None:
         ("Kishida", date(2020, 6, 1), ("JPN", "PTY")),
         ("Kishida", date(2016, 6, 1), ("JPN", "GOV")),
         ("Trump", date(2019, 6, 1), ("USA", "GOV")),
-        ("Trump", date(2024, 1, 27), ("USA", "ELI")),
+        ("Trump", date(2022, 6, 1), ("USA", "ELI")),
+        ("Trump", date(2024, 1, 27), ("USA", "PTY")),
+        ("Trump", date(2024, 9, 1), ("USA", "PTY")),
+        ("Trump", date(2025, 1, 19), ("USA", "PTY")),
+        ("Trump", date(2025, 1, 20), ("USA", "GOV")),
         ("Trump", date(2025, 6, 1), ("USA", "GOV")),
         ("Trump", None, ("USA", "GOV")),
         ("Biden", date(2018, 6, 1), ("USA", "ELI")),

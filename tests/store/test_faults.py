@@ -124,10 +124,11 @@ def _slice(folder: Path, n: int) -> str:
     return str(path)
 
 
-def _ingest(location: str, inputs: str) -> subprocess.Popen[str]:
+def _ingest(location: str, inputs: str, *settings: str) -> subprocess.Popen[str]:
     """`vigil ingest` with extraction, 3 articles a batch, in a process of its own."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "vigil", "--db", location, "--set", "ingest.batch_size=3"]
+    command += [x for s in settings for x in ("--set", s)]
     command += ["--set", "extract.workers=1", "ingest", inputs]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -284,4 +285,40 @@ def test_postgresql_restarted_during_an_ingest(new_db: Callable[[], str], corpus
         assert "error:" in err and "Traceback" not in err, err[-2000:]
     after = _counts(location)
     assert after["unextracted"] == after["orphans"] == 0
+    _rerun_completes(location, inputs, expected)
+
+
+_HOLD_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], timeout=600, isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")  # waits for the ingest's transaction, then holds the write lock
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("ROLLBACK")
+"""
+
+
+@pytest.mark.slow
+def test_a_store_locked_by_another_writer_stops_the_ingest_cleanly(
+    new_db: Callable[[], str], backend: str, corpus: tuple[str, dict[str, int]]
+) -> None:
+    """Another process holds SQLite's write lock longer than db.busy_timeout in the middle of an
+    ingest: the ingest stops with a clear error, every stored article is whole, and the re-run completes."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers do not lock the whole store")
+    inputs, expected = corpus
+    location = new_db()
+    proc = _ingest(location, inputs, "db.busy_timeout=1")
+    _wait_for_articles(location, proc, expected["articles"])
+    holder = _python(_HOLD_LOCK, location, "60")
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    _, err = proc.communicate(timeout=600)
+    holder.kill()
+    holder.communicate(timeout=30)
+    text_err = " ".join(err.split())
+    assert proc.returncode == 2, err[-2000:]
+    assert "is locked" in text_err and "db.busy_timeout" in text_err and "Nothing of this batch was stored" in text_err
+    partial = _counts(location)
+    assert 0 < partial["articles"] < expected["articles"]
+    assert partial["unextracted"] == partial["orphans"] == 0
     _rerun_completes(location, inputs, expected)

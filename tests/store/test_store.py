@@ -474,3 +474,24 @@ def test_store_search_splits_and_folds_words_alike(store: Store, query: str, exp
             store.insert_article(conn, art)
     found = {a.id for a in store.articles(search=query)}
     assert found == {arts[k].id for k in expected}
+
+
+def test_store_actors_filtered_on_their_role_on_a_day(store: Store, kb) -> None:  # type: ignore[no-untyped-def]
+    trump, kishida, japan = kb.get("person:donald-trump"), kb.get("person:fumio-kishida"), kb.get("gov:JPN")
+    with store.transaction() as conn:
+        store.upsert_actors(conn, [trump, kishida, japan])
+    assert store.latest_date() is None  # nothing dated yet
+    with store.transaction() as conn:
+        store.insert_article(conn, _article("A dated article about the alliance."))
+    assert store.latest_date() == date(2024, 1, 27)  # no events: the latest article's date
+
+    def gov(day: date | None) -> list[str]:
+        return [a.id for a in store.actors(sector="GOV", as_of=day)]
+
+    assert gov(date(2024, 1, 27)) == ["gov:JPN", "person:fumio-kishida"]  # Trump: a candidate that day
+    assert gov(date(2019, 6, 1)) == ["gov:JPN", "person:donald-trump"]  # Kishida: no office then
+    assert gov(date(2025, 6, 1)) == ["gov:JPN", "person:donald-trump"]
+    assert [a.id for a in store.actors(sector="ELI", as_of=date(2022, 6, 1))] == ["person:donald-trump"]
+    assert [a.id for a in store.actors(country="JPN", as_of=date(2024, 1, 27), limit=1, offset=1)] == [
+        "person:fumio-kishida"
+    ]

@@ -207,3 +207,52 @@ def test_timeline_filters_by_actor_name_or_id(pages_client: Any) -> None:
     assert rows >= 1 and rows == by_id.text.count('<a class="story"')
     unknown = pages_client.get(f"/watches/{JAPAN}/timeline", params={"actor": "Nobody Atall"})
     assert unknown.status_code == 422 and "No actor named" in unescape(unknown.text)
+
+
+def test_scenario_board_shows_candidates_changes_and_what_exposure_means(pages_client: Any) -> None:
+    html = unescape(pages_client.get("/watches/gbr-us-2020/scenarios").text)
+    assert "Candidates: Joe Biden" in html and "Kamala Harris" in html
+    assert "Bernie Sanders: withdrawal, 2020-04-10" in html
+    assert "exposure: the share of an outcome's expectations" in html
+
+
+def test_probabilities_adding_up_to_more_than_all_are_flagged(writable_copy: Path) -> None:
+    from tests.api.conftest import make_client
+
+    with make_client(writable_copy) as client:
+        assert client.get("/").status_code == 200  # the page that hands the browser its write cookie
+        form = {"outcome": "trump", "probability": "45", "reason": "polls"}
+        assert client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False).status_code == 303
+        form = {"outcome": "democrats", "probability": "70", "reason": "convention"}
+        flagged = client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False)
+        assert flagged.status_code == 200 and "add up to 115%" in unescape(flagged.text)
+        form = {**form, "normalise": "1"}
+        assert client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False).status_code == 303
+        log = client.get(f"/api/watches/{JAPAN}/probabilities").json()["items"]
+        assert (log[0]["outcome"], log[0]["probability"]) == ("trump", 0.3)
+
+
+def test_an_event_is_corrected_from_the_article_reader(writable_copy: Path) -> None:
+    from tests.api.conftest import make_client
+
+    with make_client(writable_copy) as client:
+        events = client.get("/api/events", params={"actor": "person:fumio-kishida", "limit": 50}).json()["items"]
+        wrong = next(e for e in events if e["root"] == "ACCUSE")
+        page = client.get(f"/articles/{wrong['article_id']}").text
+        assert f'name="event" value="{wrong["id"]}"' in page and "not in the sentence" in page
+        form = {"event": wrong["id"], "kind": "relabel", "root": "CONSULT", "modality": "asserted", "reason": "a watch"}
+        form["sentence"] = str(wrong["sentence_index"])
+        done = client.post(f"/articles/{wrong['article_id']}/corrections", data=form, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"].endswith(f"#s{wrong['sentence_index']}")
+        fixed = next(
+            e
+            for e in client.get("/api/events", params={"actor": "person:fumio-kishida"}).json()["items"]
+            if e["id"] == wrong["id"]
+        )
+        assert fixed["root"] == "CONSULT" and fixed["confidence"] == 1.0
+        trail = client.get("/api/corrections").json()["items"]
+        assert trail[-1]["author"] == "dashboard" and trail[-1]["reason"] == "a watch"
+        other = client.post(
+            f"/articles/{'0' * 24}/corrections", data={**form, "kind": "reject"}, follow_redirects=False
+        )
+        assert other.status_code == 404

@@ -9,7 +9,8 @@ keyword         the keyword appears in a sentence of a new article
 new_event_type  an event between source and target with a PLOVER root not seen before
 new_bridge      an actor bridges the focal government to the outcome's camp now and did not before
 tone_shift      the week's tone toward the focal country leaves its band (k std)
-signpost        a sentence of a new article matches the outcome's signpost
+signpost        the outcome's signpost is observed for the first time (see :mod:`vigil.analyze.scenarios`)
+candidacy       a withdrawal, nomination or running-mate pick is reported for the first time
 =============== ==================================================================
 
 Alerts get stable ids (watch, rule, evidence), so evaluating the same articles twice
@@ -25,9 +26,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver
+from vigil.analyze.candidacy import candidacy_changes
+from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver, deliver_each
 from vigil.analyze.networks import build_graph, find_bridges
 from vigil.analyze.records import Citation, Records, load_records
+from vigil.analyze.scenarios import signpost_evidence
 from vigil.analyze.trends import domain_trends
 from vigil.analyze.watches import AlertRule, Delivery, Watch, keyword_pattern
 from vigil.errors import VigilError
@@ -178,16 +181,32 @@ def _tone_shift(watch: Watch, rule: AlertRule, new: Records, both: Records) -> l
     return out
 
 
-def _signpost(watch: Watch, rule: AlertRule, new: Records) -> list[Alert]:
+def _signpost(watch: Watch, rule: AlertRule, new: Records, old: Records) -> list[Alert]:
+    """One alert when the signpost is first observed: by the new articles and not before them."""
     assert rule.outcome is not None and rule.signpost is not None
     outcome = watch.outcome(rule.outcome)
     sp = next(s for s in outcome.signposts if s.id == rule.signpost)
-    pattern = sp.pattern()
+    cites = signpost_evidence(new, outcome, sp, within=watch)
+    if not cites or signpost_evidence(old, outcome, sp, within=watch):
+        return []
+    day = cites[0].published
+    return [
+        _alert(watch, rule, sp.id, f"signpost observed for {outcome.label}: {sp.label} ({day or 'undated'})", cites[:5])
+    ]
+
+
+def _candidacy(watch: Watch, rule: AlertRule, new: Records, old: Records) -> list[Alert]:
+    """One alert per withdrawal, nomination or running-mate pick first reported by the new articles."""
+    before = {(c.person, c.kind, c.outcome) for c in candidacy_changes(old, watch)}
     out = []
-    for aid in sorted(new.articles):
-        cites = [new.cite(aid, i) for i, text in new.article_sentences(aid) if pattern.search(text)]
-        if cites:
-            out.append(_alert(watch, rule, aid, f"signpost observed for {outcome.label}: {sp.label}", cites[:5]))
+    for c in candidacy_changes(new, watch):
+        if rule.outcome is not None and c.outcome != rule.outcome:
+            continue
+        if (c.person, c.kind, c.outcome) in before:
+            continue
+        label = watch.outcome(c.outcome).label
+        message = f"{c.name}: {c.kind} ({label}), {c.day or 'undated'}"
+        out.append(_alert(watch, rule, f"{c.person}|{c.kind}|{c.outcome}", message, [c.citation]))
     return out
 
 
@@ -223,7 +242,9 @@ def evaluate_rules(watch: Watch, new: Records, old: Records) -> list[Alert]:
         elif rule.kind == "tone_shift":
             out += _tone_shift(watch, rule, new, both)
         elif rule.kind == "signpost":
-            out += _signpost(watch, rule, new)
+            out += _signpost(watch, rule, new, old)
+        elif rule.kind == "candidacy":
+            out += _candidacy(watch, rule, new, old)
     return out
 
 
@@ -265,6 +286,8 @@ def evaluate_alerts(
         tones=[t for t in old_all.tones if t.article_id not in new_ids],
         actors=old_all.actors.values(),
     )
+    from vigil.analyze.outbox import queue_failures
+
     fired = evaluate_rules(watch, new, old)
     stored = set(
         db.add_alerts(
@@ -276,7 +299,9 @@ def evaluate_alerts(
         )
     )
     fresh = [a for a in fired if a.id in stored]
-    deliver(fresh, watch.delivery if deliver_to is None else deliver_to, policy=policy)
+    failures = deliver_each(fresh, watch.delivery if deliver_to is None else deliver_to, policy=policy)
+    # a target that failed gets these alerts later (vigil.analyze.outbox)
+    queue_failures(store, [(target, error, fresh) for target, error in failures])
     return fresh
 
 
@@ -295,11 +320,13 @@ def alerts_after_ingest(
     Returns:
         The new alerts of all watches.
     """
+    from vigil.analyze.outbox import retry_due
     from vigil.analyze.watches import parse_watch
 
     fired: list[Alert] = []
     if not article_ids:
         return fired
+    retry_due(store, policy)  # deliveries that failed before, whose time has come
     for name, text, _ in db.list_watches(store):
         try:
             fired += evaluate_alerts(store, parse_watch(text, source=name), article_ids, policy=policy)

@@ -1,7 +1,8 @@
 """Briefs: a watch's situation report, every claim cited by article and sentence.
 
-Sections: top developments (largest stories), what changed since the previous brief
-(stories and ties not in it), bridges per outcome, domain trends with inline SVG
+Sections: top developments (largest stories), what changed since the previous brief of the
+same watch (new stories, new and lost ties, signposts newly observed, candidacy changes,
+probability moves; each cited, by name), bridges per outcome, domain trends with inline SVG
 sparklines, the scenario board with the analyst's probabilities, and alerts. Rendered
 as Markdown, HTML (Jinja2 with autoescape: article text is never trusted) or PDF
 (WeasyPrint, from the HTML).
@@ -18,12 +19,12 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from vigil.analyze.networks import OutcomeBridges, TieChange, build_graph, find_bridges, tie_changes
-from vigil.analyze.records import Citation, load_records
-from vigil.analyze.scenarios import OutcomeBoard, scenario_board
+from vigil.analyze.networks import ActorGraph, OutcomeBridges, build_graph, find_bridges
+from vigil.analyze.records import Citation, known_by, load_records
+from vigil.analyze.scenarios import EXPOSURE_LEGEND, OutcomeBoard, scenario_board
 from vigil.analyze.stories import cluster_stories
 from vigil.analyze.timeline import TimelineEntry, timeline, watch_articles
-from vigil.analyze.trends import TrendSeries, domain_trends
+from vigil.analyze.trends import TrendSeries, domain_trends, focal_actors
 from vigil.analyze.watches import Watch
 from vigil.errors import VigilError
 from vigil.store import Store
@@ -43,26 +44,82 @@ class Brief:
     stories: int
     developments: list[TimelineEntry]
     new_stories: list[TimelineEntry]
-    tie_changes: list[TieChange]
+    changes: list[BriefChange]
     previous: str | None
     bridges: list[OutcomeBridges]
     trends: list[TrendSeries]
     board: list[OutcomeBoard]
     alerts: list[db.AlertRow] = field(default_factory=list)
     all_stories: set[str] = field(default_factory=set)
-    names: dict[str, str] = field(default_factory=dict)  # actor id -> name, for the ties
-
-    def name(self, actor_id: str) -> str:
-        """The actor's name (its id when unknown)."""
-        return self.names.get(actor_id, actor_id)
+    as_of: date | None = None
+    state: dict[str, Any] = field(default_factory=dict)  # what the next brief compares against
 
     def summary(self) -> dict[str, Any]:
-        """What the next brief compares against: story ids and ties."""
+        """What the next brief compares against: story ids, ties, signposts, candidacy changes, probabilities."""
         return {
             "stories": sorted({d.story for d in self.developments} | {d.story for d in self.new_stories}),
             "all_stories": sorted(self.all_stories),
             "articles": self.articles,
+            **self.state,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class BriefChange:
+    """One thing that changed since the previous brief, said by name, with its sentence."""
+
+    kind: str  # new tie, lost tie, signpost, candidacy, probability
+    text: str
+    citation: Citation | None = None
+
+
+def _state_of(actor_id: str) -> str | None:
+    kind, _, code = actor_id.partition(":")
+    return code if kind in {"country", "gov"} else None
+
+
+def _ties(graph: ActorGraph, among: set[str]) -> dict[str, tuple[str, str, int, str, Citation | None]]:
+    """The ties touching the watched actors, one per pair, without a state's tie to itself."""
+    out: dict[str, tuple[str, str, int, str, Citation | None]] = {}
+    for a, b, d in graph.graph.edges(data=True):
+        if a not in among and b not in among:
+            continue
+        if _state_of(a) is not None and _state_of(a) == _state_of(b):
+            continue  # gov:JPN -> country:JPN is one state, not a tie
+        key = "|".join(sorted((a, b)))
+        cites = graph.ties(a, b)
+        weight = int(d["weight"]) + (out[key][2] if key in out else 0)
+        out[key] = (a, b, weight, str(d["relation"]), cites[0][1] if cites else None)
+    return out
+
+
+def _changes(
+    previous: dict[str, Any] | None, state: dict[str, Any], ties: dict[str, Any], names: Any
+) -> list[BriefChange]:
+    """What changed between the previous brief's state and this one's."""
+    if previous is None:
+        return []
+    out: list[BriefChange] = []
+    before = set(previous.get("ties", []))
+    for key in state["ties"]:
+        if key not in before:
+            a, b, w, rel, cite = ties[key]
+            out.append(BriefChange("new tie", f"{names(a)} → {names(b)} ({rel}, {w} events)", cite))
+    for key in sorted(before - set(state["ties"])):
+        a, _, b = key.partition("|")
+        out.append(BriefChange("lost tie", f"{names(a)} — {names(b)}"))
+    for key, (label, cite) in state["_signposts"].items():
+        if key not in set(previous.get("signposts", [])):
+            out.append(BriefChange("signpost", f"observed: {label}", cite))
+    for key, (text, cite) in state["_candidacy"].items():
+        if key not in set(previous.get("candidacy", [])):
+            out.append(BriefChange("candidacy", text, cite))
+    old_p = previous.get("probabilities", {})
+    for outcome, p in state["probabilities"].items():
+        if old_p.get(outcome) != p:
+            was = f"{old_p[outcome]:.0%}" if old_p.get(outcome) is not None else "none"
+            out.append(BriefChange("probability", f"{outcome}: {was} → {p:.0%}"))
+    return out
 
 
 def sparkline_svg(
@@ -122,7 +179,13 @@ def sparkline_svg(
 
 
 def build_brief(
-    store: Store, watch: Watch, *, since: date | None = None, until: date | None = None, save: bool = True
+    store: Store,
+    watch: Watch,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    save: bool = True,
+    as_of: date | None = None,
 ) -> Brief:
     """Compute a brief for ``watch`` over ``[since, until]`` (default: the watch's period).
 
@@ -130,30 +193,41 @@ def build_brief(
         store: the open store.
         watch: the watch.
         since, until: inclusive date bounds.
-        save: record the brief (its summary and Markdown) so the next one can say what changed.
+        save: record the brief (its summary and Markdown) so the next one can say what changed; a
+            brief "as of" a past day is never recorded.
+        as_of: what was known at the end of that day: articles published and ingested by then,
+            corrections, probabilities, alerts and the previous brief made by then.
     Returns:
         The :class:`Brief`.
     """
     lo = since or watch.start
     hi = until or watch.end
-    records = load_records(store, since=lo, until=hi)
+    if as_of is not None and (hi is None or hi > as_of):
+        hi = as_of
+    cutoff = known_by(as_of)
+    records = load_records(store, since=lo, until=hi, as_of=as_of)
     relevant = watch_articles(records, watch)
     stories = cluster_stories([records.articles[a] for a in relevant])
     entries = timeline(records, watch, stories=stories)
     developments = sorted(entries, key=lambda t: (-t.reports, -t.weight, -(t.date or date.min).toordinal(), t.story))[
         :10
     ]
-    previous = db.latest_brief(store, watch.name)
+    previous = db.latest_brief(store, watch.name, known_by=cutoff)
     seen = set(previous.summary.get("all_stories", [])) if previous else set()
     new_stories = [t for t in entries if t.story not in seen] if previous else []
     graph = build_graph(records, since=lo, until=hi)
-    changes: list[TieChange] = []
-    if lo is not None and hi is not None:
-        length = hi - lo
-        prev_records = load_records(store, since=lo - length, until=lo)
-        prev_graph = build_graph(prev_records, since=lo - length, until=lo)
-        changes = tie_changes(graph, prev_graph, among=sorted(watch.watched_actors()))
-    probs = {r.outcome: r.probability for r in db.probabilities(store, watch.name)}
+    probs = {r.outcome: r.probability for r in db.probabilities(store, watch.name, known_by=cutoff)}
+    board = scenario_board(records, watch, probabilities=probs)
+    ties = _ties(graph, watch.watched_actors() | focal_actors(records, watch))
+    signposts = {
+        f"{bd.outcome}/{sp.id}": (sp.label, sp.evidence[0]) for bd in board for sp in bd.signposts if sp.observed
+    }
+    candidacy = {
+        f"{c.person}|{c.kind}|{c.outcome}": (f"{c.name}: {c.kind} ({bd.label}), {c.day or 'undated'}", c.citation)
+        for bd in board
+        for c in bd.changes
+    }
+    state = {"ties": sorted(ties), "_signposts": signposts, "_candidacy": candidacy, "probabilities": probs}
     brief = Brief(
         watch=watch,
         since=lo,
@@ -162,16 +236,22 @@ def build_brief(
         stories=len(stories),
         developments=developments,
         new_stories=new_stories,
-        tie_changes=changes[:15],
+        changes=_changes(previous.summary if previous else None, state, ties, records.name),
         previous=f"{previous.created_at:%Y-%m-%d %H:%M} UTC" if previous else None,
         bridges=find_bridges(records, watch, graph, top=5),
         trends=domain_trends(records, watch, since=lo if lo else None, until=hi if hi else None),
-        board=scenario_board(records, watch, probabilities=probs),
-        alerts=db.list_alerts(store, watch=watch.name, limit=20),
+        board=board,
+        alerts=db.list_alerts(store, watch=watch.name, known_by=cutoff, limit=20),
     )
     brief.all_stories = {s.id for s in stories}
-    brief.names = {a: records.name(a) for c in brief.tie_changes for a in (c.source, c.target)}
-    if save:
+    brief.as_of = as_of
+    brief.state = {
+        "ties": state["ties"],
+        "signposts": sorted(signposts),
+        "candidacy": sorted(candidacy),
+        "probabilities": probs,
+    }
+    if save and as_of is None:
         db.add_brief(store, watch.name, since=lo, until=hi, summary=brief.summary(), markdown=render_markdown(brief))
     return brief
 
@@ -212,6 +292,7 @@ def render_markdown(brief: Brief) -> str:
     out.append(
         f"Focal country **{w.focal}** · subject: {w.subject} · period {brief.since or '…'} → {brief.until or '…'} · "
         f"{brief.articles} articles in {brief.stories} stories"
+        + (f" · as known on {brief.as_of}" if brief.as_of else "")
     )
     out += ["", "## Top developments", ""]
     for t in brief.developments:
@@ -224,10 +305,12 @@ def render_markdown(brief: Brief) -> str:
         out.append("First brief of this watch.")
     else:
         out.append(f"Previous brief: {brief.previous}. New stories: {len(brief.new_stories)}.")
+        if not brief.new_stories and not brief.changes:
+            out.append("Nothing new since the previous brief.")
         for t in brief.new_stories[:10]:
             out.append(f"- {t.date} {t.title or ''} — {_cite_md(t.citation)}")
-    for c in brief.tie_changes:
-        out.append(f"- {c.status} tie: {brief.name(c.source)} → {brief.name(c.target)} ({c.type}, {c.weight} events)")
+        for c in brief.changes[:25]:
+            out.append(f"- {c.kind}: {c.text}" + (f" — {_cite_md(c.citation)}" if c.citation else ""))
     out += ["", "## Bridges", ""]
     for ob in brief.bridges:
         out.append(f"### To {ob.label}")
@@ -245,10 +328,15 @@ def render_markdown(brief: Brief) -> str:
     out += ["## Domain trends", "", "| domain | metric | latest | weeks outside the band |", "|---|---|---|---|"]
     for row in _trend_rows(brief):
         out.append("| " + " | ".join(row) + " |")
-    out += ["", "## Scenario board", ""]
+    out += ["", "## Scenario board", "", f"*{EXPOSURE_LEGEND}*", ""]
     for board in brief.board:
         prob = f" — probability {board.probability:.0%}" if board.probability is not None else ""
         out.append(f"### {board.label}{prob}")
+        running = board.candidate_on(brief.until)
+        if board.candidates:
+            out.append(f"- candidates on {brief.until or 'today'}: {', '.join(running) or 'none'}")
+        for ch in board.changes:
+            out.append(f"- {ch.name}: {ch.kind}, {ch.day or 'undated'} — {_cite_md(ch.citation)}")
         for d, xs in board.by_domain.items():
             out.append(f"- **{d}** (exposure of {w.focal}: {board.exposure.get(d, 0):.0%})")
             for x in xs[:3]:
@@ -281,15 +369,16 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 </style></head><body>
 <h1>{{ w.title }}</h1>
 <p class="meta">Focal country <b>{{ w.focal }}</b> · {{ w.subject }} · {{ b.since or '…' }} → {{ b.until or '…' }} ·
-{{ b.articles }} articles in {{ b.stories }} stories</p>
+{{ b.articles }} articles in {{ b.stories }} stories{% if b.as_of %} · as known on {{ b.as_of }}{% endif %}</p>
 {% macro cite(c) %}<q>{{ c.text }}</q> <span class="cite">[{{ c.article_id[:12] }}{% if c.sentence_index is not none %} §{{ c.sentence_index }}{% endif %}{% if c.published %}, {{ c.published }}{% endif %}]</span>{% endmacro %}
 <h2>Top developments</h2><ul>
 {% for t in b.developments %}<li><b>{{ t.date or 'undated' }}</b> {{ t.title or '' }} ({{ t.reports }} reports){% if t.key_event %}<br>key event: {{ t.key_event }}{% endif %}<br>{{ cite(t.citation) }}</li>
 {% endfor %}</ul>
 <h2>What changed since the previous brief</h2>
 {% if b.previous is none %}<p>First brief of this watch.</p>{% else %}<p>Previous brief: {{ b.previous }}. New stories: {{ b.new_stories|length }}.</p>
-<ul>{% for t in b.new_stories[:10] %}<li>{{ t.date }} {{ t.title or '' }} — {{ cite(t.citation) }}</li>{% endfor %}</ul>{% endif %}
-<ul>{% for c in b.tie_changes %}<li>{{ c.status }} tie: {{ b.name(c.source) }} → {{ b.name(c.target) }} ({{ c.type }}, {{ c.weight }} events)</li>{% endfor %}</ul>
+{% if not b.new_stories and not b.changes %}<p>Nothing new since the previous brief.</p>{% endif %}
+<ul>{% for t in b.new_stories[:10] %}<li>{{ t.date }} {{ t.title or '' }} — {{ cite(t.citation) }}</li>{% endfor %}
+{% for c in b.changes[:25] %}<li>{{ c.kind }}: {{ c.text }}{% if c.citation %} — {{ cite(c.citation) }}{% endif %}</li>{% endfor %}</ul>{% endif %}
 <h2>Bridges</h2>
 {% for ob in b.bridges %}<h3>To {{ ob.label }}</h3>{% if not ob.bridges %}<p>No bridge found in this window.</p>{% endif %}<ul>
 {% for br in ob.bridges %}<li><b>{{ br.name }}</b> ({{ br.actor }}): {{ br.strength }} events on the weaker tie, betweenness {{ '%.2f'|format(br.betweenness) }}
@@ -298,8 +387,10 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 <h2>Domain trends</h2><table><tr><th>domain</th><th>metric</th><th>weekly</th><th>weeks outside the band</th></tr>
 {% for s, svg in trends %}<tr><td>{{ s.domain }}</td><td>{{ s.metric }}</td><td>{{ svg }}</td><td>{{ s.outliers|map(attribute='week')|join(', ') or 'none' }}</td></tr>
 {% endfor %}</table>
-<h2>Scenario board</h2>
+<h2>Scenario board</h2><p class="meta">{{ legend }}</p>
 {% for bd in b.board %}<h3>{{ bd.label }}{% if bd.probability is not none %} — probability {{ '%.0f'|format(bd.probability * 100) }}%{% endif %}</h3><ul>
+{% if bd.candidates %}<li>candidates on {{ b.until or 'today' }}: {{ bd.candidate_on(b.until)|join(', ') or 'none' }}</li>{% endif %}
+{% for ch in bd.changes %}<li>{{ ch.name }}: {{ ch.kind }}, {{ ch.day or 'undated' }} — {{ cite(ch.citation) }}</li>{% endfor %}
 {% for d, xs in bd.by_domain.items() %}<li><b>{{ d }}</b> (exposure of {{ w.focal }}: {{ '%.0f'|format((bd.exposure.get(d, 0)) * 100) }}%)<ul>
 {% for x in xs[:3] %}<li>{{ cite(x.citation) }}</li>{% endfor %}</ul></li>{% endfor %}
 {% for sp in bd.signposts %}<li>signpost <i>{{ sp.label }}</i>: {{ 'observed' if sp.observed else 'not yet' }}<ul>{% for c in sp.evidence[:2] %}<li>{{ cite(c) }}</li>{% endfor %}</ul></li>{% endfor %}
@@ -322,7 +413,7 @@ def render_html(brief: Brief) -> str:
         band = (last.low, last.high) if last.low is not None and last.high is not None else None
         # The SVG holds only numbers we computed, never article text.
         trends.append((s, Markup(sparkline_svg([p.value for p in s.points], band=band))))
-    return template.render(w=brief.watch, b=brief, trends=trends)
+    return template.render(w=brief.watch, b=brief, trends=trends, legend=EXPOSURE_LEGEND)
 
 
 def render_pdf(html_text: str, path: str | Path) -> Path:

@@ -144,7 +144,19 @@ def deliver(
     Returns:
         One message per target that failed (empty when all were delivered); each is also logged.
     """
-    failures: list[str] = []
+    return [message for _, message in deliver_each(alerts, targets, policy=policy, console=console, client=client)]
+
+
+def deliver_each(
+    alerts: Sequence[Alert],
+    targets: Sequence[Delivery],
+    *,
+    policy: DeliveryPolicy | None = None,
+    console: Callable[[str], None] | None = None,
+    client: httpx.Client | None = None,
+) -> list[tuple[Delivery, str]]:
+    """Like :func:`deliver`, returning each failed target with its message (for a later retry)."""
+    failures: list[tuple[Delivery, str]] = []
     if not alerts:
         return failures
     policy = policy or DeliveryPolicy()
@@ -152,10 +164,10 @@ def deliver(
         try:
             _deliver_one(alerts, target, policy, console, client)
         except DeliveryError as exc:
-            failures.append(str(exc))
+            failures.append((target, str(exc)))
         except Exception as exc:  # one bad target never stops the others
-            failures.append(f"{target.kind} delivery failed: {type(exc).__name__}: {exc}")
-    for message in failures:
+            failures.append((target, f"{target.kind} delivery failed: {type(exc).__name__}: {exc}"))
+    for _, message in failures:
         log.warning("alerts stored but not delivered: %s", message)
     return failures
 

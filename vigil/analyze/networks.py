@@ -22,8 +22,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from vigil.analyze.focal import FocalGovernment
 from vigil.analyze.records import Citation, Records
-from vigil.analyze.watches import Watch
+from vigil.analyze.watches import Outcome, Watch
 from vigil.models import Event
 
 __all__ = [
@@ -176,11 +177,6 @@ class OutcomeBridges:
         }
 
 
-def focal_anchors(records: Records, watch: Watch, graph: nx.DiGraph) -> set[str]:
-    """The focal government's nodes: the watch's ``focal_government`` ids present in the graph."""
-    return {a for a in watch.government if a in graph}
-
-
 def _dedupe(cites: Iterable[Citation]) -> tuple[Citation, ...]:
     seen: dict[tuple[str, int | None], Citation] = {}
     for c in cites:
@@ -189,10 +185,15 @@ def _dedupe(cites: Iterable[Citation]) -> tuple[Citation, ...]:
 
 
 def find_bridges(records: Records, watch: Watch, graph: ActorGraph, *, top: int = 10) -> list[OutcomeBridges]:
-    """For each outcome, who bridges the focal government to its camp.
+    """For each outcome, who bridges the focal government to its camp, date by date.
+
+    A tie to a focal office holder counts only with the events of their time in office, and a
+    tie to a candidate only with the events of their candidacy (:mod:`vigil.analyze.focal`,
+    :class:`~vigil.analyze.watches.Candidate`). Anyone who is ever in this or a rival camp is
+    never a bridge.
 
     Args:
-        records: the loaded records (for names).
+        records: the loaded records (for names and roles).
         watch: the watch (focal government, outcomes and their camps).
         graph: the actor graph of the window.
         top: most bridges kept per outcome.
@@ -201,38 +202,53 @@ def find_bridges(records: Records, watch: Watch, graph: ActorGraph, *, top: int 
     """
     g = graph.graph
     und = g.to_undirected(as_view=True)
-    anchors = focal_anchors(records, watch, g)
+    focal = FocalGovernment(watch, records.actors)
+    dates = [e.date for ties in graph.evidence.values() for e, _ in ties if e.date is not None]
+    lo, hi = (min(dates), max(dates)) if dates else (None, None)
+    anchors = {a for a in focal.members(lo, hi) if a in g}
     out = []
     for outcome in watch.outcomes:
-        camp = {c for c in outcome.camp if c in g}
+        camp = {c for c in outcome.members if c in g}
+        rivals = {c for o in watch.outcomes if o.id != outcome.id for c in o.members}
+
+        def focal_ties(x: str, a: str) -> list[Citation]:
+            return [cit for e, cit in graph.ties(x, a) if focal.includes(a, e.date)]
+
+        def camp_ties(x: str, c: str, outcome: Outcome = outcome) -> list[Citation]:
+            return [cit for e, cit in graph.ties(x, c) if c in outcome.camp_on(e.date)]
+
         found: list[Bridge] = []
         direct: list[Citation] = []
         if anchors and camp:
             between = nx.betweenness_centrality_subset(und, sources=sorted(anchors), targets=sorted(camp))
-            for a in anchors:
-                for c in camp:
-                    direct.extend(cit for _, cit in graph.ties(a, c))
-            rivals = {c for o in watch.outcomes if o.id != outcome.id for c in o.camp}
+            direct = [
+                cit
+                for a in anchors
+                for c in camp
+                for e, cit in graph.ties(a, c)
+                if focal.includes(a, e.date) and c in outcome.camp_on(e.date)
+            ]
             for x in und.nodes:
-                # States are the parties, not go-betweens; a rival camp is not a bridge.
+                # States are the parties, not go-betweens; no camp member, rival or focal member is a bridge.
                 if x in anchors or x in camp or x in rivals or x.startswith(_STATE_PREFIXES):
                     continue
-                f_ties = sorted(a for a in anchors if und.has_edge(x, a))
-                c_ties = sorted(c for c in camp if und.has_edge(x, c))
-                if not f_ties or not c_ties:
+                f_cites = {a: focal_ties(x, a) for a in anchors if und.has_edge(x, a)}
+                c_cites = {c: camp_ties(x, c) for c in camp if und.has_edge(x, c)}
+                f_cites = {a: cs for a, cs in f_cites.items() if cs}
+                c_cites = {c: cs for c, cs in c_cites.items() if cs}
+                if not f_cites or not c_cites:
                     continue
-                strength = min(sum(graph.tie_weight(x, a) for a in f_ties), sum(graph.tie_weight(x, c) for c in c_ties))
-                cites = [cit for a in f_ties for _, cit in graph.ties(x, a)]
-                cites += [cit for c in c_ties for _, cit in graph.ties(x, c)]
                 found.append(
                     Bridge(
                         actor=x,
                         name=records.name(x),
-                        focal_ties=tuple(f_ties),
-                        camp_ties=tuple(c_ties),
-                        strength=strength,
+                        focal_ties=tuple(sorted(f_cites)),
+                        camp_ties=tuple(sorted(c_cites)),
+                        strength=min(sum(map(len, f_cites.values())), sum(map(len, c_cites.values()))),
                         betweenness=float(between.get(x, 0.0)),
-                        evidence=_dedupe(cites),
+                        evidence=_dedupe(
+                            [*(c for cs in f_cites.values() for c in cs), *(c for cs in c_cites.values() for c in cs)]
+                        ),
                     )
                 )
         found.sort(key=lambda b: (-b.strength, -b.betweenness, b.actor))

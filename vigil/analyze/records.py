@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from vigil.config import default_setting
 from vigil.models import VIGIL_CODER, Actor, Article, DomainTag, Event, Mention, Sentence, Tone
@@ -201,17 +201,23 @@ class Records:
         return self._mention_attrs
 
     def actor_sector(self, actor_id: str, day: date | None) -> str | None:
-        """The PLOVER sector of an actor on ``day`` (role, then record, then mentions)."""
+        """The PLOVER sector of an actor on ``day`` (its standing then, else its mentions).
+
+        A former office holder is ELI on a day after the role ended (:meth:`Actor.standing_on`).
+        """
         if actor_id.startswith("gov:"):
             return "GOV"
         actor = self.actors.get(actor_id)
         if actor is not None:
-            role = actor.role_on(day)
-            if role is not None and role.sector:
-                return role.sector
-            if actor.sector:
-                return actor.sector
+            sector = actor.standing_on(day).sector
+            if sector:
+                return sector
         return self._attrs().get(actor_id, (None, None))[1]
+
+
+def known_by(as_of: date | None) -> datetime | None:
+    """The end of an "as of" day: what was recorded before this time was known on that day (UTC)."""
+    return None if as_of is None else datetime.combine(as_of + timedelta(days=1), time.min)
 
 
 def load_records(
@@ -223,6 +229,7 @@ def load_records(
     with_kb: bool = True,
     min_confidence: float | None = None,
     coders: Sequence[str] = (VIGIL_CODER,),
+    as_of: date | None = None,
 ) -> Records:
     """Load the articles in a date range (or with the given ids) with every extraction layer.
 
@@ -235,18 +242,23 @@ def load_records(
             ``view.min_confidence`` (the default view), 0: every event.
         coders: whose events to read: Vigil's own (the default) and/or imported ones (a watch's ``coders``).
             Imported events come with their provenance records, which have no sentences.
+        as_of: what was known at the end of that day: articles published and ingested by then, and
+            the analysts' corrections made by then (see :func:`known_by`).
     Returns:
         The :class:`Records`.
     """
     coders = [c.upper() for c in coders]
     imported = [c for c in coders if c != VIGIL_CODER]
-    arts = db.load_articles(store, since=since, until=until, ids=article_ids, imported=imported)
+    cutoff = known_by(as_of)
+    if as_of is not None and (until is None or until > as_of):
+        until = as_of
+    arts = db.load_articles(store, since=since, until=until, ids=article_ids, imported=imported, known_by=cutoff)
     if VIGIL_CODER not in coders:
         arts = [a for a in arts if a.imported is not None]
     ids = [a.id for a in arts]
-    mentions = db.load_mentions(store, ids)
+    mentions = db.load_mentions(store, ids, known_by=cutoff)
     threshold = VIEW_MIN_CONFIDENCE if min_confidence is None else min_confidence
-    events = [e for e in db.load_events(store, ids, coders) if e.confidence >= threshold]
+    events = [e for e in db.load_events(store, ids, coders, known_by=cutoff) if e.confidence >= threshold]
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
     actors = {a.id: a for a in db.load_actors(store, actor_ids)}

@@ -12,18 +12,28 @@ signs, each with the sentences where it was observed. Every entry carries its ci
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from vigil.analyze.candidacy import CandidacyChange, candidacy_changes, updated_outcomes
 from vigil.analyze.records import Citation, Records
 from vigil.analyze.trends import focal_actors
-from vigil.analyze.watches import Outcome, Watch
+from vigil.analyze.watches import Outcome, Signpost, Watch
 from vigil.models import Event, Modality
 
-__all__ = ["Expectation", "OutcomeBoard", "SignpostStatus", "scenario_board"]
+__all__ = [
+    "EXPOSURE_LEGEND",
+    "Expectation",
+    "OutcomeBoard",
+    "SignpostStatus",
+    "events_by_sentence",
+    "scenario_board",
+    "signpost_evidence",
+]
 
 _PROSPECTIVE_RE = re.compile(
     r"\b(?:would|could|might|may|will|shall|if (?:elected|re-?elected|he wins|she wins|they win)|"
@@ -33,6 +43,7 @@ _PROSPECTIVE_RE = re.compile(
     re.IGNORECASE,
 )
 _EXPECTING = {Modality.HYPOTHETICAL, Modality.INTENDED}
+_STATED = {Modality.ASSERTED, Modality.REPORTED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +100,22 @@ class OutcomeBoard:
     by_domain: dict[str, tuple[Expectation, ...]]
     exposure: dict[str, float]
     signposts: tuple[SignpostStatus, ...]
+    candidates: tuple[dict[str, object], ...] = ()
+    changes: tuple[CandidacyChange, ...] = ()
+
+    def candidate_on(self, day: date | None) -> list[str]:
+        """The names of the people running on ``day`` (None: those still running)."""
+        return [
+            str(c["name"])
+            for c in self.candidates
+            if str(c["actor"]).startswith("person:")
+            and (day is None and c["until"] is None)
+            or (
+                day is not None
+                and (c["from"] is None or str(c["from"]) <= day.isoformat())
+                and (c["until"] is None or str(c["until"]) >= day.isoformat())
+            )
+        ]
 
     @property
     def expectations(self) -> list[Expectation]:
@@ -107,6 +134,9 @@ class OutcomeBoard:
             "probability": self.probability,
             "domains": {d: [x.to_dict() for x in xs] for d, xs in self.by_domain.items()},
             "exposure": self.exposure,
+            "exposure_legend": EXPOSURE_LEGEND,
+            "candidates": list(self.candidates),
+            "candidate_changes": [c.to_dict() for c in self.changes],
             "signposts": [s.to_dict() for s in self.signposts],
         }
 
@@ -115,11 +145,115 @@ def _describe(records: Records, e: Event) -> str:
     return f"{records.name(e.source_actor)} {e.root or 'STATEMENT'} {records.name(e.target_actor)} ({e.modality.value})"
 
 
-def _mentions_camp(outcome: Outcome, text: str, actors: set[str]) -> bool:
-    if actors & set(outcome.camp):
+EXPOSURE_LEGEND = (
+    "exposure: the share of an outcome's expectations in a domain that also name the focal country "
+    "(its government, people or bodies, or its name); 100% means every such expectation concerns it."
+)
+"""What the board's exposure figure measures, shown beside it wherever the board is shown."""
+
+
+def _mentions_camp(outcome: Outcome, text: str, actors: set[str], day: date | None) -> bool:
+    if actors & outcome.camp_on(day):
         return True
     pattern = outcome.pattern()
     return bool(pattern and pattern.search(text))
+
+
+def _distance(outcome: Outcome, text: str, names: Sequence[str], at: int) -> int | None:
+    """How near to ``at`` the outcome is named in ``text``: a keyword or a camp member's mention."""
+    spots = [m.start() for n in names if n for m in re.finditer(re.escape(n), text)]
+    pattern = outcome.pattern()
+    if pattern is not None:
+        spots += [m.start() for m in pattern.finditer(text)]
+    return min(abs(x - at) for x in spots) if spots else None
+
+
+def _concerned(
+    outcomes: Sequence[Outcome],
+    text: str,
+    marker_at: int,
+    expecting: Sequence[Event],
+    names: dict[str, list[str]],
+    day: date | None,
+) -> set[str]:
+    """The outcomes an expectation concerns: those whose camp is a party to its expecting events,
+    else the one named nearest to its prospective marker. A mention that names another outcome
+    ("the Trump administration" for the sitting government) does not count for this one."""
+    by_event = {o.id for o in outcomes for e in expecting if {e.source_actor, e.target_actor} & o.camp_on(day)}
+    if by_event:
+        return by_event
+    near: list[tuple[int, str]] = []
+    for o in outcomes:
+        others = [p for x in outcomes if x.id != o.id and (p := x.pattern()) is not None]
+        own = [n for a in o.camp_on(day) for n in names.get(a, ()) if not any(p.search(n) for p in others)]
+        at = _distance(o, text, own, marker_at)
+        if at is not None:
+            near.append((at, o.id))
+    return {min(near)[1]} if near else set()
+
+
+def signpost_evidence(
+    records: Records,
+    outcome: Outcome,
+    signpost: Signpost,
+    *,
+    within: Watch | None = None,
+) -> list[Citation]:
+    """The sentences where a signpost is observed.
+
+    A sentence observes a signpost when it matches one of its keywords, names a member of the
+    outcome's camp on its date (a resolved mention), and asserts it: with ``roots``, an asserted
+    event of one of those roots with a camp member as a party; without, no event of the camp
+    in it is hypothetical, intended or negated (reported counts as stated) and no prospective
+    marker ("would", "if elected") is in it. A keyword alone observes nothing.
+
+    Args:
+        records: the loaded records.
+        outcome, signpost: the signpost and its outcome.
+        within: only sentences of articles in this watch's window.
+    Returns:
+        The citations, in date order.
+    """
+    pattern = signpost.pattern()
+    sent_actors = records.sentence_actors()
+    by_sentence = events_by_sentence(records)
+    out = []
+    for aid in sorted(records.articles, key=lambda a: (records.articles[a].published or date.min, a)):
+        day = records.articles[aid].published
+        if within is not None and not within.in_window(day) and (within.start or within.end):
+            continue
+        if (signpost.start and (day is None or day < signpost.start)) or (signpost.end and day and day > signpost.end):
+            continue
+        for idx, text in records.article_sentences(aid):
+            if not pattern.search(text):
+                continue
+            camp = outcome.camp_on(day)
+            if not sent_actors.get((aid, idx), set()) & camp:
+                continue
+            evs = [e for e in by_sentence.get((aid, idx), []) if {e.source_actor, e.target_actor} & camp]
+            if signpost.roots:
+                ok = any(e.root in signpost.roots and e.modality in _STATED for e in evs)
+            else:
+                ok = not _PROSPECTIVE_RE.search(text) and all(e.modality in _STATED for e in evs)
+            if ok:
+                out.append(records.cite(aid, idx))
+    return out
+
+
+def events_by_sentence(records: Records) -> dict[tuple[str, int], list[Event]]:
+    """The events of each ``(article, sentence)``."""
+    out: dict[tuple[str, int], list[Event]] = defaultdict(list)
+    for e in records.events:
+        out[(e.article_id, e.sentence_index)].append(e)
+    return out
+
+
+def _modality(expecting: Sequence[Event], marker: re.Match[str] | None) -> str:
+    if expecting:
+        return expecting[0].modality.value
+    if marker is not None and re.search(r"plan|intend|vow|pledg|promis", marker.group(0), re.I):
+        return Modality.INTENDED.value
+    return Modality.HYPOTHETICAL.value
 
 
 def scenario_board(
@@ -131,6 +265,9 @@ def scenario_board(
 ) -> list[OutcomeBoard]:
     """The scenario board of a watch over the loaded records.
 
+    Only articles in the watch's window count; each expectation goes to the outcome it concerns
+    (:func:`_concerned`), and each camp is read at the sentence's date (candidates come and go).
+
     Args:
         records: the loaded records.
         watch: the watch.
@@ -139,6 +276,8 @@ def scenario_board(
     Returns:
         One :class:`OutcomeBoard` per outcome.
     """
+    changes = candidacy_changes(records, watch)
+    watch = dataclasses.replace(watch, outcomes=updated_outcomes(watch, changes))
     sent_actors = records.sentence_actors()
     sent_domains = records.sentence_domains()
     art_domains = records.article_domains()
@@ -146,54 +285,53 @@ def scenario_board(
     focal_words = re.compile(
         r"\b(?:" + "|".join(re.escape(w) for w in _focal_words(records, watch)) + r")\b", re.IGNORECASE
     )
-    events_by_sentence: dict[tuple[str, int], list[Event]] = defaultdict(list)
-    for e in records.events:
-        events_by_sentence[(e.article_id, e.sentence_index)].append(e)
+    by_sentence = events_by_sentence(records)
+    names: dict[str, list[str]] = defaultdict(list)
+    for m in records.mentions:
+        if m.actor_id and m.text not in names[m.actor_id]:
+            names[m.actor_id].append(m.text)
     watch_domains = list(watch.domains)
+    by_outcome: dict[str, dict[str, list[Expectation]]] = {o.id: defaultdict(list) for o in watch.outcomes}
+    for aid in sorted(records.articles, key=lambda a: (records.articles[a].published or date.min, a)):
+        day = records.articles[aid].published
+        if not watch.in_window(day) and (watch.start or watch.end):
+            continue
+        for idx, text in records.article_sentences(aid):
+            key = (aid, idx)
+            actors = sent_actors.get(key, set())
+            named = [o for o in watch.outcomes if _mentions_camp(o, text, actors, day)]
+            marker = _PROSPECTIVE_RE.search(text)
+            evs = by_sentence.get(key, [])
+            expecting = [e for e in evs if e.modality in _EXPECTING]
+            if not named or (not expecting and not marker):
+                continue
+            concerned = _concerned(named, text, marker.start() if marker else 0, expecting, names, day)
+            doms = sorted(
+                (d for d in sent_domains.get(key, {}) if d in watch_domains), key=lambda d: -sent_domains[key][d]
+            )
+            if not doms:
+                doms = [d for d in art_domains.get(aid, {}) if d in watch_domains][:1] or ["other"]
+            x = Expectation(
+                citation=records.cite(aid, idx),
+                domains=tuple(doms),
+                modality=_modality(expecting, marker),
+                events=tuple(_describe(records, e) for e in expecting or evs),
+                focal=bool(actors & focal) or bool(focal_words.search(text)),
+            )
+            for oid in concerned:
+                for d in doms:
+                    by_outcome[oid][d].append(x)
     boards = []
     for outcome in watch.outcomes:
         if outcomes is not None and outcome.id not in outcomes:
             continue
-        by_domain: dict[str, list[Expectation]] = defaultdict(list)
-        signposts: dict[str, list[Citation]] = {s.id: [] for s in outcome.signposts}
-        for aid in sorted(records.articles, key=lambda a: (records.articles[a].published or date.min, a)):
-            for idx, text in records.article_sentences(aid):
-                key = (aid, idx)
-                actors = sent_actors.get(key, set())
-                for sp in outcome.signposts:
-                    if sp.pattern().search(text):
-                        signposts[sp.id].append(records.cite(aid, idx))
-                if not _mentions_camp(outcome, text, actors):
-                    continue
-                evs = events_by_sentence.get(key, [])
-                expecting = [e for e in evs if e.modality in _EXPECTING]
-                marker = _PROSPECTIVE_RE.search(text)
-                if not expecting and not marker:
-                    continue
-                if expecting:
-                    modality = expecting[0].modality.value
-                elif marker is not None and re.search(r"plan|intend|vow|pledg|promis", marker.group(0), re.I):
-                    modality = Modality.INTENDED.value
-                else:
-                    modality = Modality.HYPOTHETICAL.value
-                doms = sorted(
-                    (d for d in sent_domains.get(key, {}) if d in watch_domains),
-                    key=lambda d: -sent_domains[key][d],
-                )
-                if not doms:
-                    doms = [d for d in art_domains.get(aid, {}) if d in watch_domains][:1] or ["other"]
-                is_focal = bool(actors & focal) or bool(focal_words.search(text))
-                x = Expectation(
-                    citation=records.cite(aid, idx),
-                    domains=tuple(doms),
-                    modality=modality,
-                    events=tuple(_describe(records, e) for e in expecting or evs),
-                    focal=is_focal,
-                )
-                for d in doms:
-                    by_domain[d].append(x)
+        by_domain = by_outcome[outcome.id]
         exposure = {d: round(sum(1 for x in xs if x.focal) / len(xs), 3) for d, xs in by_domain.items() if xs}
         ordered = {d: tuple(by_domain[d]) for d in [*watch_domains, "other"] if by_domain.get(d)}
+        signposts = tuple(
+            SignpostStatus(s.id, s.label, tuple(signpost_evidence(records, outcome, s, within=watch)))
+            for s in outcome.signposts
+        )
         boards.append(
             OutcomeBoard(
                 outcome=outcome.id,
@@ -201,10 +339,24 @@ def scenario_board(
                 probability=(probabilities or {}).get(outcome.id),
                 by_domain=ordered,
                 exposure=exposure,
-                signposts=tuple(SignpostStatus(s.id, s.label, tuple(signposts[s.id])) for s in outcome.signposts),
+                signposts=signposts,
+                candidates=_candidates(records, outcome),
+                changes=tuple(c for c in changes if c.outcome == outcome.id),
             )
         )
     return boards
+
+
+def _candidates(records: Records, outcome: Outcome) -> tuple[dict[str, object], ...]:
+    return tuple(
+        {
+            "actor": c.actor,
+            "name": records.name(c.actor),
+            "from": c.start.isoformat() if c.start else None,
+            "until": c.end.isoformat() if c.end else None,
+        }
+        for c in outcome.candidates
+    )
 
 
 def _focal_words(records: Records, watch: Watch) -> list[str]:

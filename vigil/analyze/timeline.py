@@ -128,7 +128,7 @@ def timeline(
         outcomes = tuple(
             o.id
             for o in watch.outcomes
-            if set(o.camp) & set(actors) or (o.pattern() is not None and o.pattern().search(text))  # type: ignore[union-attr]
+            if o.camp_on(s.first) & set(actors) or (o.pattern() is not None and o.pattern().search(text))  # type: ignore[union-attr]
         )
         if outcome is not None and outcome not in outcomes:
             continue

@@ -19,12 +19,15 @@ from typing import Any
 import yaml
 
 from vigil.errors import ConfigError
+from vigil.extract.coder import ROOTS as PLOVER_ROOTS
 from vigil.models import VIGIL_CODER
 
 __all__ = [
     "ALERT_KINDS",
+    "DEFAULT_FOCAL_OFFICES",
     "AlertRule",
     "CalendarEntry",
+    "Candidate",
     "Delivery",
     "Outcome",
     "Signpost",
@@ -35,7 +38,9 @@ __all__ = [
     "parse_watch",
 ]
 
-ALERT_KINDS = ("actor_appears", "keyword", "new_event_type", "new_bridge", "tone_shift", "signpost")
+ALERT_KINDS = ("actor_appears", "keyword", "new_event_type", "new_bridge", "tone_shift", "signpost", "candidacy")
+DEFAULT_FOCAL_OFFICES = ("prime minister", "president", "foreign minister", "defence minister")
+"""The offices whose holders, on an event's date, stand for the focal government (with ``gov:<focal>``)."""
 DELIVERY_KINDS = ("console", "file", "webhook")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
@@ -59,11 +64,16 @@ class CalendarEntry:
 
 @dataclass(frozen=True, slots=True)
 class Signpost:
-    """Something to look out for: observed when a sentence matches one of its keywords."""
+    """Something to look out for: observed when a sentence that matches one of its keywords
+    asserts an event of the outcome's camp (of one of ``roots`` when given); see
+    :mod:`vigil.analyze.scenarios`."""
 
     id: str
     label: str
     keywords: tuple[str, ...]
+    roots: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
 
     def pattern(self) -> re.Pattern[str]:
         """A case-insensitive regex matching any keyword on word boundaries."""
@@ -71,14 +81,44 @@ class Signpost:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """Who runs for an outcome's camp, and from when to when (inclusive; None: open)."""
+
+    actor: str
+    start: date | None = None
+    end: date | None = None
+
+    def runs_on(self, day: date | None) -> bool:
+        """True when the candidacy holds on ``day`` (an undated day: when it is still open)."""
+        if day is None:
+            return self.end is None
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """A possible outcome of the watched subject, with its camp of actors and the words that name it."""
+    """A possible outcome of the watched subject: its camp (parties and sides, at every date),
+    its dated candidates, and the words that name it."""
 
     id: str
     label: str
     camp: tuple[str, ...]
     keywords: tuple[str, ...] = ()
     signposts: tuple[Signpost, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Every actor that belongs to the camp at some date: the camp and every candidate."""
+        return tuple(dict.fromkeys((*self.camp, *(c.actor for c in self.candidates))))
+
+    def camp_on(self, day: date | None) -> set[str]:
+        """The camp on ``day``: its undated members and the candidates running that day."""
+        return set(self.camp) | {c.actor for c in self.candidates if c.runs_on(day)}
+
+    def candidates_on(self, day: date | None) -> list[Candidate]:
+        """The candidates running on ``day``."""
+        return [c for c in self.candidates if c.runs_on(day)]
 
     def pattern(self) -> re.Pattern[str] | None:
         """A regex for sentences naming the outcome, or None when it has no keywords."""
@@ -118,7 +158,11 @@ class Watch:
         name: slug key of the watch.
         title: a readable title.
         focal: ISO3 code of the watching country.
-        focal_government: actor ids standing for the focal government (default ``gov:<focal>``).
+        focal_government: actor ids that always stand for the focal government, besides
+            ``gov:<focal>`` and the holders of ``focal_offices`` on each date.
+        focal_offices: offices of the focal country whose holders, on an event's date, stand for
+            its government (read from the knowledge base's dated roles).
+        focal_exclude: actor ids never counted as the focal government.
         subject: what is watched (e.g. "2024 U.S. presidential election").
         start, end: the period of interest (None: open).
         calendar: milestones of the subject.
@@ -136,6 +180,8 @@ class Watch:
     focal: str
     subject: str
     focal_government: tuple[str, ...] = ()
+    focal_offices: tuple[str, ...] = DEFAULT_FOCAL_OFFICES
+    focal_exclude: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
     calendar: tuple[CalendarEntry, ...] = ()
@@ -161,14 +207,22 @@ class Watch:
 
     @property
     def government(self) -> tuple[str, ...]:
-        """The focal government's actor ids (``gov:<focal>`` when none are given)."""
-        return self.focal_government or (f"gov:{self.focal}",)
+        """The actor ids that stand for the focal government at every date: ``gov:<focal>`` and
+        the watch's ``focal_government`` (office holders by date: :mod:`vigil.analyze.focal`)."""
+        ids = dict.fromkeys((f"gov:{self.focal}", *self.focal_government))
+        return tuple(a for a in ids if a not in self.focal_exclude)
+
+    def in_window(self, day: date | None) -> bool:
+        """True when ``day`` falls in the watch's start..end (an undated day only in an open window)."""
+        if day is None:
+            return self.start is None and self.end is None
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
     def watched_actors(self) -> set[str]:
-        """Every actor id the watch names: focal government, camps and actors of interest."""
+        """Every actor id the watch names: focal government, camps, candidates and actors of interest."""
         out = set(self.government) | set(self.actors) | {f"country:{self.focal}"}
         for o in self.outcomes:
-            out.update(o.camp)
+            out.update(o.members)
         return out
 
 
@@ -273,6 +327,8 @@ _TOP_KEYS = (
     "title",
     "focal",
     "focal_government",
+    "focal_offices",
+    "focal_exclude",
     "subject",
     "start",
     "end",
@@ -284,7 +340,7 @@ _TOP_KEYS = (
     "alerts",
     "delivery",
 )
-_OUTCOME_KEYS = ("id", "label", "camp", "keywords", "signposts")
+_OUTCOME_KEYS = ("id", "label", "camp", "candidates", "keywords", "signposts")
 _RULE_KEYS = ("id", "kind", "actor", "keyword", "source", "target", "outcome", "signpost", "domain", "k")
 _RULE_NEEDS = {
     "actor_appears": ("actor",),
@@ -293,7 +349,69 @@ _RULE_NEEDS = {
     "new_bridge": ("outcome",),
     "tone_shift": (),
     "signpost": ("outcome", "signpost"),
+    "candidacy": (),
 }
+
+
+def _signpost(v: _V, sp: Any, key: str) -> Signpost:
+    sm = v.mapping(sp, key)
+    v.known(sm, key, ("id", "label", "keywords", "roots", "from", "until"))
+    words = v.strings(sm, "keywords", f"{key}.keywords")
+    if not words:
+        raise v.fail(f"{key}.keywords", "needs at least one keyword")
+    roots = tuple(r.upper() for r in v.strings(sm, "roots", f"{key}.roots"))
+    unknown = [r for r in roots if r not in PLOVER_ROOTS]
+    if unknown:
+        raise v.fail(
+            f"{key}.roots", f"unknown PLOVER root {_short(unknown[0])}; expected some of {', '.join(PLOVER_ROOTS)}"
+        )
+    return Signpost(
+        v.slug(v.text(sm, "id", f"{key}.id", required=True), f"{key}.id"),
+        v.text(sm, "label", f"{key}.label", required=True) or "",
+        words,
+        roots,
+        v.day(sm.get("from"), f"{key}.from"),
+        v.day(sm.get("until"), f"{key}.until"),
+    )
+
+
+def _candidate(v: _V, item: Any, key: str) -> Candidate:
+    if isinstance(item, str):
+        item = {"actor": item}
+    m = v.mapping(item, key)
+    v.known(m, key, ("actor", "from", "until"))
+    actor = v.text(m, "actor", f"{key}.actor", required=True) or ""
+    if ":" not in actor:
+        raise v.fail(f"{key}.actor", f"expected an actor id like person:kamala-harris, got {_short(actor)}")
+    start, end = v.day(m.get("from"), f"{key}.from"), v.day(m.get("until"), f"{key}.until")
+    if start and end and end < start:
+        raise v.fail(f"{key}.until", f"{end} is before from {start}")
+    return Candidate(actor, start, end)
+
+
+def _outcome(v: _V, item: Any, key: str) -> Outcome:
+    m = v.mapping(item, key)
+    v.known(m, key, _OUTCOME_KEYS)
+    oid = v.slug(v.text(m, "id", f"{key}.id", required=True), f"{key}.id")
+    camp = v.actor_ids(m, "camp", f"{key}.camp")
+    raw_cand = m.get("candidates") or []
+    if not isinstance(raw_cand, list):
+        raise v.fail(f"{key}.candidates", "expected a list of {actor, from, until}")
+    candidates = tuple(_candidate(v, c, f"{key}.candidates[{j}]") for j, c in enumerate(raw_cand))
+    if not camp and not candidates:
+        raise v.fail(f"{key}.camp", "needs at least one actor id (or a candidate)")
+    raw_sp = m.get("signposts") or []
+    if not isinstance(raw_sp, list):
+        raise v.fail(f"{key}.signposts", "expected a list of {id, label, keywords}")
+    signposts = tuple(_signpost(v, sp, f"{key}.signposts[{j}]") for j, sp in enumerate(raw_sp))
+    return Outcome(
+        oid,
+        v.text(m, "label", f"{key}.label") or oid,
+        camp,
+        v.strings(m, "keywords", f"{key}.keywords"),
+        signposts,
+        candidates,
+    )
 
 
 def parse_watch(text: str, *, source: str = "watch") -> Watch:
@@ -331,45 +449,10 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
         if d is None:
             raise v.fail(f"{key}.date", "is required")
         calendar.append(CalendarEntry(d, v.text(m, "label", f"{key}.label", required=True) or ""))
-    outcomes = []
     raw_out = top.get("outcomes") or []
     if not isinstance(raw_out, list):
         raise v.fail("outcomes", "expected a list of outcomes")
-    for i, item in enumerate(raw_out):
-        key = f"outcomes[{i}]"
-        m = v.mapping(item, key)
-        v.known(m, key, _OUTCOME_KEYS)
-        oid = v.slug(v.text(m, "id", f"{key}.id", required=True), f"{key}.id")
-        camp = v.actor_ids(m, "camp", f"{key}.camp")
-        if not camp:
-            raise v.fail(f"{key}.camp", "needs at least one actor id")
-        signposts = []
-        raw_sp = m.get("signposts") or []
-        if not isinstance(raw_sp, list):
-            raise v.fail(f"{key}.signposts", "expected a list of {id, label, keywords}")
-        for j, sp in enumerate(raw_sp):
-            skey = f"{key}.signposts[{j}]"
-            sm = v.mapping(sp, skey)
-            v.known(sm, skey, ("id", "label", "keywords"))
-            words = v.strings(sm, "keywords", f"{skey}.keywords")
-            if not words:
-                raise v.fail(f"{skey}.keywords", "needs at least one keyword")
-            signposts.append(
-                Signpost(
-                    v.slug(v.text(sm, "id", f"{skey}.id", required=True), f"{skey}.id"),
-                    v.text(sm, "label", f"{skey}.label", required=True) or "",
-                    words,
-                )
-            )
-        outcomes.append(
-            Outcome(
-                oid,
-                v.text(m, "label", f"{key}.label") or oid,
-                camp,
-                v.strings(m, "keywords", f"{key}.keywords"),
-                tuple(signposts),
-            )
-        )
+    outcomes = [_outcome(v, item, f"outcomes[{i}]") for i, item in enumerate(raw_out)]
     if len({o.id for o in outcomes}) != len(outcomes):
         raise v.fail("outcomes", "outcome ids must be unique")
     outcome_ids = {o.id: o for o in outcomes}
@@ -446,6 +529,10 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
         focal=focal,
         subject=v.text(top, "subject", "subject", required=True) or "",
         focal_government=v.actor_ids(top, "focal_government", "focal_government"),
+        focal_offices=v.strings(top, "focal_offices", "focal_offices")
+        if "focal_offices" in top
+        else DEFAULT_FOCAL_OFFICES,
+        focal_exclude=v.actor_ids(top, "focal_exclude", "focal_exclude"),
         start=start,
         end=end,
         calendar=tuple(sorted(calendar, key=lambda c: c.date)),

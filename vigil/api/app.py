@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from vigil.api.caching import AnswerCache, CachingMiddleware, server_tag
 from vigil.api.context import AppContext
 from vigil.api.errors import install_error_handlers
-from vigil.api.routes import actors, articles, events, export, meta, search, watches
+from vigil.api.routes import actors, articles, corrections, events, export, meta, search, watches
 from vigil.api.schemas import ErrorOut
 from vigil.api.security import AccessPolicy, SecurityMiddleware
 from vigil.api.warm import keep_warm
@@ -101,7 +101,7 @@ def create_app(
     )
     app.state.vigil = AppContext(store, settings, policy, keep_views=cache)
     install_error_handlers(app)
-    for module in (articles, events, actors, search, watches, export, meta):
+    for module in (articles, events, actors, search, watches, export, corrections, meta):
         app.include_router(module.router)
 
     from vigil.web.pages import STATIC_DIR, make_templates

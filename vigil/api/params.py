@@ -32,6 +32,10 @@ WatchName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,99}$", descripti
 Since = Annotated[date | None, Query(description="From this date (YYYY-MM-DD), inclusive.")]
 Until = Annotated[date | None, Query(description="To this date (YYYY-MM-DD), inclusive.")]
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
+AsOf = Annotated[
+    date | None,
+    Query(description="Read countries, sectors and roles on this day (YYYY-MM-DD; default: the latest event date)."),
+]
 Cursor = Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page.")]
 ModalityQ = Annotated[Modality | None, Query(description="Event modality.")]
 Coder = Literal["VIGIL", "GDELT", "ICEWS", "ACLED"]  # who coded an event: Vigil's extraction or an importer

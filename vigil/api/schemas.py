@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.models import Actor, Article, DomainTag, Event, Mention, Role, Sentence, Tone
 
 __all__ = [
     "ActorDetail",
@@ -43,11 +43,16 @@ class RoleOut(BaseModel):
 
 
 class ActorOut(BaseModel):
+    """An actor as it stood on ``as_of``: ``country`` and ``sector`` are those of its ``role`` then."""
+
     id: str
     name: str
     kind: str
     country: str | None
     sector: str | None
+    as_of: date | None = Field(description="The day country, sector and role are read on (None: now).")
+    role: RoleOut | None = Field(description="The role held on as_of (for a former holder, the last one).")
+    former: bool = Field(description="A former office holder on as_of (sector ELI).")
     aliases: list[str]
     roles: list[RoleOut]
     wikidata: str | None
@@ -186,15 +191,24 @@ class SearchOut(BaseModel):
     actors: list[ActorOut]
 
 
-def actor_out(a: Actor) -> ActorOut:
+def _role_out(r: Role) -> RoleOut:
+    return RoleOut(title=r.title, country=r.country, sector=r.sector, start=r.start, end=r.end)
+
+
+def actor_out(a: Actor, day: date | None) -> ActorOut:
+    """``a`` as it stood on ``day`` (None: now)."""
+    standing = a.standing_on(day)
     return ActorOut(
         id=a.id,
         name=a.name,
         kind=a.kind,
-        country=a.country,
-        sector=a.sector,
+        country=standing.country,
+        sector=standing.sector,
+        as_of=day,
+        role=_role_out(standing.role) if standing.role else None,
+        former=standing.former,
         aliases=list(a.aliases),
-        roles=[RoleOut(title=r.title, country=r.country, sector=r.sector, start=r.start, end=r.end) for r in a.roles],
+        roles=[_role_out(r) for r in a.roles],
         wikidata=a.wikidata,
         provisional=a.provisional,
     )

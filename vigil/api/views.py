@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from vigil.analyze.focal import FocalGovernment
 from vigil.analyze.networks import build_graph, find_bridges, tie_changes
 from vigil.analyze.scenarios import scenario_board
 from vigil.analyze.stories import Story
@@ -24,12 +25,19 @@ _MAX_NODES = 120
 
 
 def watch_summary(watch: Watch) -> dict[str, Any]:
-    """The watch's definition as a JSON-ready mapping."""
+    """The watch's definition as a JSON-ready mapping, with the focal government's office holders
+    over the watch's period (from the knowledge base)."""
+    from vigil.kb import KnowledgeBase
+
+    roster = FocalGovernment(watch, KnowledgeBase.load().actors()).roster(watch.start, watch.end)
     return {
         "name": watch.name,
         "title": watch.title,
         "focal": watch.focal,
         "focal_government": list(watch.government),
+        "focal_offices": list(watch.focal_offices),
+        "focal_exclude": list(watch.focal_exclude),
+        "focal_roster": [t.to_dict() for t in roster],
         "subject": watch.subject,
         "start": watch.start,
         "end": watch.end,
@@ -39,8 +47,12 @@ def watch_summary(watch: Watch) -> dict[str, Any]:
                 "id": o.id,
                 "label": o.label,
                 "camp": list(o.camp),
+                "candidates": [{"actor": c.actor, "from": c.start, "until": c.end} for c in o.candidates],
                 "keywords": list(o.keywords),
-                "signposts": [{"id": s.id, "label": s.label, "keywords": list(s.keywords)} for s in o.signposts],
+                "signposts": [
+                    {"id": s.id, "label": s.label, "keywords": list(s.keywords), "roots": list(s.roots)}
+                    for s in o.signposts
+                ],
             }
             for o in watch.outcomes
         ],
@@ -144,10 +156,10 @@ def _network(ctx: AppContext, win: WatchWindow, *, since: date | None, until: da
         changes = tie_changes(graph, prev, among=sorted(watch.watched_actors()))
     g = graph.graph
     bridge_ids = {b.actor for ob in bridges for b in ob.bridges}
-    focal = set(watch.government)
+    focal = FocalGovernment(watch, win.records.actors).members(lo, hi)
     camps: dict[str, list[str]] = {}
     for o in watch.outcomes:
-        for c in o.camp:
+        for c in o.members:
             camps.setdefault(c, []).append(o.id)
     keep_always = bridge_ids | focal | set(camps) | set(watch.actors)
     ranked = sorted(g.nodes, key=lambda n: (n not in keep_always, -g.degree(n, weight="weight"), n))

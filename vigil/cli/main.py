@@ -24,6 +24,7 @@ from vigil.cli.common import console, err, missing_store, parse_day, print_json,
 from vigil.config import SETTINGS, Settings, load_settings
 from vigil.errors import ConfigError, VigilError
 from vigil.store import Store, open_store, schema
+from vigil.store.store import dated_actor_row
 
 app = typer.Typer(
     name="vigil",
@@ -45,7 +46,7 @@ class State:
             problem = missing_store(str(self.settings["db"]))
             if problem is not None:
                 raise problem
-        store = open_store(self.settings["db"])
+        store = open_store(self.settings["db"], busy_timeout=float(self.settings["db.busy_timeout"]))
         try:
             yield store
         finally:
@@ -571,39 +572,50 @@ def _described_filters(**filters: Any) -> str:
     return " ".join(f"--{k.replace('_', '-')} {v}" for k, v in filters.items() if v is not None)
 
 
+_AS_OF_HELP = "Show countries, sectors and roles on this day, YYYY-MM-DD (default: the store's latest event date)."
+
+
 @app.command()
 def actors(
     ctx: typer.Context,
-    country: Annotated[str | None, typer.Option(help="ISO-3 country code.")] = None,
-    sector: Annotated[str | None, typer.Option(help="PLOVER sector, e.g. GOV, MIL, IGO.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO-3 country code (the actor's on the --as-of day).")] = None,
+    sector: Annotated[
+        str | None, typer.Option(help="PLOVER sector, e.g. GOV, MIL, IGO (the actor's on the --as-of day).")
+    ] = None,
     search: Annotated[str | None, typer.Option("--search", "-q", help="Part of the name.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=_AS_OF_HELP)] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List actors seen in the store's events (knowledge-base and provisional)."""
+    """List actors seen in the store's events (knowledge-base and provisional), as they stood on one day."""
     from vigil.kb.schema import SECTORS
 
     sector = require_choice(sector, sorted(SECTORS), "--sector")
     if country is not None and not (len(country) == 3 and country.isalpha()):
         raise typer.BadParameter(f"{country!r} is not an ISO-3 country code (e.g. JPN, USA).", param_hint="--country")
     country = country.upper() if country else None
+    day = parse_day(as_of, "--as-of")
     with _state(ctx).store() as store:
-        rows = store.actors(country=country, sector=sector, search=search, with_events=True, limit=limit)
+        day = day or store.latest_date()
+        rows = store.actors(country=country, sector=sector, search=search, with_events=True, limit=limit, as_of=day)
     if as_json:
-        print_json([_actor_dict(a) for a in rows])
+        print_json([dated_actor_row(a, day) for a in rows])
         return
-    table = Table("name", "country", "sector", "kind", "id")
+    table = Table("name", "country", "sector", "role", "kind", "id", title=f"Actors as of {day or 'now'}")
     for a in rows:
         kind = a.kind + (" (provisional)" if a.provisional else "")
-        table.add_row(a.name, a.country or "—", a.sector or "—", kind, a.id)
+        standing = a.standing_on(day)
+        role = standing.role.label() if standing.role else "—"
+        table.add_row(
+            a.name,
+            standing.country or "—",
+            standing.sector or "—",
+            ("former " if standing.former else "") + role,
+            kind,
+            a.id,
+        )
     filters = _described_filters(country=country, sector=sector, search=search)
     print_table(table, empty=f"no actors match {filters}" if filters else "no actors in the store's events")
-
-
-def _actor_dict(a: Any) -> dict[str, Any]:
-    from vigil.store.store import actor_row
-
-    return actor_row(a)
 
 
 @app.command()
@@ -611,13 +623,16 @@ def actor(
     ctx: typer.Context,
     actor_id: Annotated[str, typer.Argument(help="Actor id, e.g. person:taro-aso or gov:JPN.")],
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 20,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=_AS_OF_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """One actor: identity, aliases, roles with dates, events as source and as target."""
+    """One actor: identity, aliases, roles with dates, its role on a day, events as source and as target."""
+    day = parse_day(as_of, "--as-of")
     with _state(ctx).store() as store:
         found = store.get_actor(actor_id)
         if found is None:
             raise VigilError(f"No actor {actor_id!r} in the store. Find ids with `vigil actors --search NAME`.")
+        day = day or store.latest_date()
         as_source = store.events(actor=actor_id, limit=limit)
         as_target = store.events(target=actor_id, limit=limit)
         ev = schema.events
@@ -627,7 +642,7 @@ def actor(
         }
         names = _actor_names(store, [x for e in as_source + as_target for x in (e.source_actor, e.target_actor)])
     data = {
-        **_actor_dict(found),
+        **dated_actor_row(found, day),
         "events_as_source": totals["as_source"],
         "events_as_target": totals["as_target"],
         "as_source": [
@@ -656,20 +671,7 @@ def actor(
     if as_json:
         print_json(data)
         return
-    head = Text()
-    head.append(found.name, style="bold")
-    head.append(f" ({found.id}) · {found.kind} · {found.country or '—'} {found.sector or ''}")
-    if found.provisional:
-        head.append(" · provisional (not in the knowledge base)")
-    console.print(head)
-    if found.aliases:
-        console.print("aliases: " + ", ".join(found.aliases), markup=False, highlight=False)
-    for r in found.roles:
-        console.print(
-            f"  {r.title} ({r.country or '—'} {r.sector or ''}) {r.start or 'since ?'} → {r.end or 'now'}",
-            markup=False,
-            highlight=False,
-        )
+    _print_actor_head(found, day)
     for title, key, total in (
         ("as source", "target", totals["as_source"]),
         ("as target", "source", totals["as_target"]),
@@ -686,6 +688,23 @@ def actor(
                 row["article"][:12],
             )
         print_table(table, empty=f"Events {title}: none")
+
+
+def _print_actor_head(found: Any, day: Any) -> None:
+    """The actor's identity, its standing on ``day`` (country, sector, role with dates) and every role."""
+    standing = found.standing_on(day)
+    head = Text()
+    head.append(found.name, style="bold")
+    head.append(f" ({found.id}) · {found.kind} · on {day or 'now'}: {standing.country or '—'} {standing.sector or '—'}")
+    if standing.role is not None:
+        head.append(f", {'former ' if standing.former else ''}{standing.role.label()}")
+    if found.provisional:
+        head.append(" · provisional (not in the knowledge base)")
+    console.print(head)
+    if found.aliases:
+        console.print("aliases: " + ", ".join(found.aliases), markup=False, highlight=False)
+    for r in found.roles:
+        console.print(f"  {r.label()} ({r.country or '—'} {r.sector or '—'})", markup=False, highlight=False)
 
 
 # --- evaluation -------------------------------------------------------------------
@@ -893,6 +912,10 @@ register_export(app)
 from vigil.cli.imports import register as register_imports  # noqa: E402
 
 register_imports(app)
+
+from vigil.cli.correct import register as register_correct  # noqa: E402
+
+register_correct(app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,8 @@ import typer
 from rich.table import Table
 
 from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
-from vigil.cli.common import console, parse_day, print_table
+from vigil.api.views import watch_summary
+from vigil.cli.common import console, err, parse_day, print_table
 from vigil.errors import VigilError
 from vigil.store import Store
 
@@ -29,6 +31,12 @@ watch_app = typer.Typer(help="Create, list, show, edit and delete watches.", no_
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From YYYY-MM-DD (default: the watch's start).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="To YYYY-MM-DD (default: the watch's end).")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Answer with what was known on YYYY-MM-DD (published, ingested and corrected by then)."
+    ),
+]
 
 
 def _print_json(data: Any) -> None:
@@ -131,30 +139,20 @@ def watch_show(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     w = parse_watch(text, source=name)
-    data = {
-        "name": w.name,
-        "title": w.title,
-        "focal": w.focal,
-        "focal_government": list(w.government),
-        "subject": w.subject,
-        "period": [w.start, w.end],
-        "calendar": [{"date": c.date, "label": c.label} for c in w.calendar],
-        "outcomes": [
-            {"id": o.id, "label": o.label, "camp": list(o.camp), "signposts": [s.label for s in o.signposts]}
-            for o in w.outcomes
-        ],
-        "domains": list(w.domains),
-        "actors": list(w.actors),
-        "alerts": [{"id": r.id, "kind": r.kind} for r in w.alerts],
-    }
+    data = watch_summary(w)
     if as_json:
         _print_json(data)
         return
     console.print(f"[bold]{w.title}[/] ({w.name}) · focal {w.focal} · {w.subject} · {w.start or '…'} → {w.end or '…'}")
     for c in w.calendar:
         console.print(f"  {c.date}  {c.label}")
+    console.print(f"focal government: {', '.join(w.government)}, and the holders of: {', '.join(w.focal_offices)}")
+    for t in data["focal_roster"]:
+        console.print(f"  {t['title']}: {t['actor']} {t['from'] or '…'} → {t['until'] or '…'}")
     for o in w.outcomes:
-        console.print(f"outcome [bold]{o.id}[/]: {o.label} · camp {', '.join(o.camp)}")
+        console.print(f"outcome [bold]{o.id}[/]: {o.label} · camp {', '.join(o.camp) or '-'}")
+        for run in o.candidates:
+            console.print(f"  candidate {run.actor} {run.start or '…'} → {run.end or '…'}")
     console.print("domains: " + ", ".join(w.domains) + " · actors: " + ", ".join(w.actors))
     console.print("alerts: " + ", ".join(f"{r.id} ({r.kind})" for r in w.alerts))
 
@@ -290,6 +288,7 @@ def timeline_cmd(
     actor: Annotated[str | None, typer.Option(help="Only stories naming this actor id.")] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The watch's dated developments: one line per story with its key event, actors and domains."""
@@ -306,6 +305,7 @@ def timeline_cmd(
             until=parse_day(until, "--until") or w.end,
             min_confidence=_view_floor(ctx),
             coders=w.coders,
+            as_of=parse_day(as_of, "--as-of"),
         )
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
@@ -324,20 +324,23 @@ def timeline_cmd(
     print_table(table)
 
 
-def _graph(ctx: typer.Context, name: str, since: str | None, until: str | None) -> tuple[Any, Any, Any]:
+def _graph(
+    ctx: typer.Context, name: str, since: str | None, until: str | None, as_of: str | None = None
+) -> tuple[Any, Any, Any]:
     from vigil.analyze.networks import build_graph
     from vigil.analyze.records import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders)
+        day = parse_day(as_of, "--as-of")
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders, as_of=day)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
         if lo is not None and hi is not None:
             length = hi - lo
             prev_records = load_records(
-                store, min_confidence=_view_floor(ctx), since=lo - length, until=lo, coders=w.coders
+                store, min_confidence=_view_floor(ctx), since=lo - length, until=lo, coders=w.coders, as_of=day
             )
             prev = build_graph(prev_records, since=lo - length, until=lo)
     return w, records, (graph, prev)
@@ -348,6 +351,7 @@ def network_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     export: Annotated[str | None, typer.Option("--export", help="gexf or graphml.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Export file (default: WATCH.FORMAT).")] = None,
     as_json: JsonOpt = False,
@@ -357,7 +361,7 @@ def network_cmd(
 
     if export is not None and export not in {"gexf", "graphml"}:
         raise typer.BadParameter("use gexf or graphml", param_hint="--export")
-    w, records, (graph, prev) = _graph(ctx, name, since, until)
+    w, records, (graph, prev) = _graph(ctx, name, since, until, as_of)
     g = graph.graph
     if export is not None:
         path = export_graph(graph, output or Path(f"{name}.{export}"), export)
@@ -391,12 +395,13 @@ def bridges_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Who bridges the focal government to each outcome's camp, with the sentences that say so."""
     from vigil.analyze.networks import find_bridges
 
-    w, records, (graph, _) = _graph(ctx, name, since, until)
+    w, records, (graph, _) = _graph(ctx, name, since, until, as_of)
     result = find_bridges(records, w, graph)
     if as_json:
         _print_json([r.to_dict() for r in result])
@@ -430,6 +435,7 @@ def trends_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     k: Annotated[float, typer.Option(min=0.1, help="Band half-width in standard deviations.")] = 2.0,
     weeks: Annotated[int, typer.Option(min=1, help="Weeks in the rolling baseline.")] = 4,
     as_json: JsonOpt = False,
@@ -441,7 +447,14 @@ def trends_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = parse_day(since, "--since") or w.start, parse_day(until, "--until") or w.end
-        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders)
+        records = load_records(
+            store,
+            min_confidence=_view_floor(ctx),
+            since=lo,
+            until=hi,
+            coders=w.coders,
+            as_of=parse_day(as_of, "--as-of"),
+        )
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
         _print_json([s.to_dict() for s in series])
@@ -468,14 +481,22 @@ def scenarios_cmd(
         typer.Option("--set-probability", help="OUTCOME P: set an outcome's probability (0-1)."),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (required with --set-probability).")] = None,
+    normalise: Annotated[
+        bool,
+        typer.Option(
+            "--normalise", help="With --set-probability: scale the other outcomes so that all add up to 100%."
+        ),
+    ] = False,
     history: Annotated[bool, typer.Option("--history", help="Show the probability log.")] = False,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
-    from vigil.analyze.records import load_records
-    from vigil.analyze.scenarios import scenario_board
+    from vigil.analyze.probabilities import set_probability as set_outcome_probability
+    from vigil.analyze.records import known_by, load_records
+    from vigil.analyze.scenarios import EXPOSURE_LEGEND, scenario_board
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
@@ -487,10 +508,16 @@ def scenarios_cmd(
                 raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
             if not reason:
                 raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
-            row = db.add_probability(store, w.name, outcome, p, reason)
-            console.print(f"{outcome}: probability {p:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({reason})")
+            update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise)
+            for row in update.rows:
+                console.print(
+                    f"{row.outcome}: probability {row.probability:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({row.reason})"
+                )
+            if update.warning:
+                err.print(f"[yellow]Warning:[/] {update.warning}")
             return
-        log = db.probabilities(store, w.name)
+        day = parse_day(as_of, "--as-of")
+        log = db.probabilities(store, w.name, known_by=known_by(day))
         if history:
             if as_json:
                 _print_json(
@@ -508,6 +535,7 @@ def scenarios_cmd(
             until=parse_day(until, "--until") or w.end,
             min_confidence=_view_floor(ctx),
             coders=w.coders,
+            as_of=day,
         )
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:
@@ -525,10 +553,22 @@ def scenarios_cmd(
                     f"{x.citation.article_id[:12]} §{x.citation.sentence_index}",
                 )
         print_table(table)
+        day = records_until(records)
+        if b.candidates:
+            console.print(f"  candidates on {day or 'today'}: {', '.join(b.candidate_on(day)) or 'none'}")
+        for ch in b.changes:
+            console.print(f"  {ch.name}: {ch.kind}, {ch.day or 'undated'} — “{ch.citation.text[:120]}”")
         for sp in b.signposts:
             console.print(
                 f"  signpost {sp.label}: {'observed' if sp.observed else 'not yet'} ({len(sp.evidence)} sentences)"
             )
+    console.print(EXPOSURE_LEGEND)
+
+
+def records_until(records: Any) -> date | None:
+    """The latest publication date of the loaded records (the board's 'now')."""
+    days = [a.published for a in records.articles.values() if a.published is not None]
+    return max(days) if days else None
 
 
 def alerts_cmd(
@@ -538,10 +578,17 @@ def alerts_cmd(
         list[str] | None, typer.Option("--evaluate", help="Evaluate the watch's rules on these article ids now.")
     ] = None,
     limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_of: AsOfOpt = None,
+    retry: Annotated[bool, typer.Option("--retry", help="Deliver again the alerts whose delivery failed.")] = False,
+    queued: Annotated[bool, typer.Option("--pending", help="List the deliveries that failed and wait.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List stored alerts (newest first), or evaluate a watch's rules on given articles."""
+    if retry or queued:
+        _outbox(ctx, retry=retry, as_json=as_json)
+        return
     from vigil.analyze.alerts import evaluate_alerts
+    from vigil.analyze.records import known_by
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
@@ -555,7 +602,7 @@ def alerts_cmd(
             fired = evaluate_alerts(store, _watch(store, watch), evaluate, policy=policy)
             console.print(f"{len(fired)} new alerts")
             return
-        rows = db.list_alerts(store, watch=watch, limit=limit)
+        rows = db.list_alerts(store, watch=watch, limit=limit, known_by=known_by(parse_day(as_of, "--as-of")))
     if as_json:
         _print_json(
             [
@@ -584,6 +631,7 @@ def brief_cmd(
     name: Annotated[str, typer.Argument(help="Watch name.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: AsOfOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="md, html or pdf.")] = "md",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (required for pdf).")
@@ -601,7 +649,14 @@ def brief_cmd(
         raise typer.BadParameter("a PDF needs --output FILE.pdf", param_hint="--output")
     with _store(ctx) as store:
         w = _watch(store, name)
-        brief = build_brief(store, w, since=parse_day(since, "--since"), until=parse_day(until, "--until"), save=save)
+        brief = build_brief(
+            store,
+            w,
+            since=parse_day(since, "--since"),
+            until=parse_day(until, "--until"),
+            save=save,
+            as_of=parse_day(as_of, "--as-of"),
+        )
     if fmt == "pdf":
         assert output is not None
         render_pdf(render_html(brief), output)
@@ -613,6 +668,47 @@ def brief_cmd(
         console.print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def _outbox(ctx: typer.Context, *, retry: bool, as_json: bool) -> None:
+    """Retry the failed deliveries that are due (with ``retry``), then list what still waits."""
+    from datetime import UTC, datetime
+
+    from vigil.analyze.delivery import DeliveryPolicy
+    from vigil.analyze.outbox import pending, retry_due
+    from vigil.cli.main import _state
+
+    with _store(ctx) as store:
+        if retry:
+            policy = DeliveryPolicy.from_settings(_state(ctx).settings)
+            done = retry_due(store, policy, now=datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1))
+            console.print(f"delivered {done.delivered} · failed again {done.failed} · given up {done.given_up}")
+        waiting = pending(store)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "alert": p.alert_id,
+                    "watch": p.watch,
+                    "target": p.target.url or p.target.path or p.target.kind,
+                    "attempts": p.attempts,
+                    "error": p.last_error,
+                    "next": p.next_at,
+                    "given_up": p.given_up,
+                }
+                for p in waiting
+            ]
+        )
+        return
+    if not waiting:
+        console.print("No delivery waits.")
+        return
+    table = Table("alert", "watch", "target", "attempts", "next try", "error")
+    for p in waiting:
+        target = p.target.url or p.target.path or p.target.kind
+        nxt = "given up" if p.given_up else f"{p.next_at:%Y-%m-%d %H:%M}"
+        table.add_row(p.alert_id[:12], p.watch, target, str(p.attempts), nxt, p.last_error[:100])
+    print_table(table)
 
 
 def register(app: typer.Typer) -> None:

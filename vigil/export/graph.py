@@ -16,6 +16,7 @@ from typing import IO
 
 import networkx as nx
 
+from vigil.analyze.focal import FocalGovernment
 from vigil.export.select import Selection
 
 __all__ = ["annotated_graph", "write_gexf", "write_graphml"]
@@ -26,10 +27,14 @@ def annotated_graph(sel: Selection) -> nx.DiGraph:
     ag = sel.graph()
     g: nx.DiGraph = ag.graph.copy()
     watch = sel.watch
-    focal = {a for a in watch.government if a in g} if watch else set()
+    focal = (
+        {a for a in FocalGovernment(watch, sel.records.actors).members(sel.since, sel.until) if a in g}
+        if watch
+        else set()
+    )
     camps: dict[str, list[str]] = {}
     for outcome in watch.outcomes if watch else ():
-        for actor in outcome.camp:
+        for actor in outcome.members:
             camps.setdefault(actor, []).append(outcome.id)
     bridge_nodes: set[str] = set()
     bridge_edges: set[frozenset[str]] = set()

@@ -70,6 +70,12 @@ class Selection:
         ids |= {m.actor_id for m in self.mentions if m.actor_id}
         return sorted(ids)
 
+    def as_of(self) -> date | None:
+        """The day actors' countries, sectors and roles are read on: the latest selected event's date,
+        else the latest selected article's, else the window's end (None when nothing is dated)."""
+        days = [e.date for e in self.events if e.date] or [a.published for a in self.articles if a.published]
+        return max(days) if days else self.until
+
     def graph(self) -> ActorGraph:
         """The actor graph: the watch's window as ``vigil network`` builds it, or the selected events'."""
         if self._graph is None:

@@ -121,10 +121,11 @@ def build_bundle(sel: Selection, *, now: datetime | None = None) -> stix2.Bundle
     )
     actor_ids = sorted(set(g.nodes) | set(sel.actor_ids()))
     identities: dict[str, stix2.Identity] = {}
+    day = sel.as_of()  # an identity's sector is the actor's on the selection's last day
     for aid in actor_ids:
         actor = r.actors.get(aid)
         kind = actor.kind if actor else aid.partition(":")[0]
-        sector = r.actor_sector(aid, None)
+        sector = r.actor_sector(aid, day)
         custom: dict[str, Any] = {"actor_id": aid, "kind": kind}
         country = r.actor_country(aid)
         if country:

@@ -57,6 +57,8 @@ ACTOR_COLUMNS = (
     "kind",
     "country",
     "sector",
+    "as_of",
+    "role",
     "aliases",
     "wikidata",
     "provisional",
@@ -134,21 +136,29 @@ def event_rows(sel: Selection) -> list[dict[str, Any]]:
 
 
 def actor_rows(sel: Selection) -> list[dict[str, Any]]:
-    """Every actor named by the selected events and mentions, with how often, by id."""
+    """Every actor named by the selected events and mentions, with how often, by id.
+
+    Country, sector and role are the actor's on the selection's last day (:meth:`Selection.as_of`).
+    """
     as_source = Counter(e.source_actor for e in sel.events if e.source_actor)
     as_target = Counter(e.target_actor for e in sel.events if e.target_actor)
     mentioned = Counter(m.actor_id for m in sel.mentions if m.actor_id)
     r = sel.records
+    day = sel.as_of()
     out = []
     for aid in sel.actor_ids():
         actor = r.actors.get(aid)
+        standing = actor.standing_on(day) if actor else None
+        role = standing.role.label() if standing and standing.role else None
         out.append(
             {
                 "actor_id": aid,
                 "name": r.name(aid),
                 "kind": actor.kind if actor else aid.partition(":")[0],
-                "country": r.actor_country(aid),
-                "sector": r.actor_sector(aid, None),
+                "country": (standing.country if standing else None) or r.actor_country(aid),
+                "sector": r.actor_sector(aid, day),
+                "as_of": _iso(day),
+                "role": f"former {role}" if role and standing and standing.former else role,
                 "aliases": list(actor.aliases) if actor else [],
                 "wikidata": actor.wikidata if actor else None,
                 "provisional": actor.provisional if actor else True,

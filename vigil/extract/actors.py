@@ -11,7 +11,8 @@ article, a later short form ("Kishida") resolves to the actor its full form did.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,15 @@ from vigil.models import Actor, Role
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["ActorMention", "ArticleActors", "find_mentions", "kb_patterns", "keep_nominal"]
+__all__ = [
+    "ActorMention",
+    "ArticleActors",
+    "find_mentions",
+    "kb_patterns",
+    "keep_nominal",
+    "past_year",
+    "publisher_names",
+]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 INSTITUTION_HEADS = frozenset(
@@ -77,17 +86,65 @@ class ActorMention:
 class ArticleActors:
     """Resolution state for one article: the KB, the date and what earlier mentions resolved to."""
 
-    def __init__(self, kb: KnowledgeBase, day: date | None) -> None:
+    def __init__(self, kb: KnowledgeBase, day: date | None, publisher: str | None = None) -> None:
+        """Start an article's resolution.
+
+        Args:
+            kb: the knowledge base.
+            day: the article's date (roles are read on it).
+            publisher: the article's source ("en.wikinews.org"): the outlet naming itself
+                ("Wikinews asked ...") is the reporter, a generic actor.
+        """
         self.kb = kb
         self.day = day
+        self.publisher = publisher_names(publisher)
         self.by_token: dict[str, Resolution] = {}
         self.provisional: dict[str, Actor] = {}
+        self.countries: Counter[str] = Counter()  # the countries of the mentions resolved so far
 
     def resolve(self, description: str, core: str, context: str, label: str | None = None) -> Resolution | None:
         """Resolve ``description`` (title + name); remember the name's tokens for later short forms.
 
-        A named person or organisation the knowledge base does not know becomes a provisional actor.
+        A named person or organisation the knowledge base does not know becomes a provisional actor;
+        the article's own outlet ("Wikinews" in a Wikinews article) is a generic news medium. An
+        institution whose sentence names no country ("The Foreign Ministry said ...") is placed in
+        the article's country (:meth:`article_country`).
         """
+        res = self._resolve(description, core, context, label)
+        if res is not None and res.country:
+            self.countries[res.country] += 1
+        return res
+
+    def article_country(self) -> str | None:
+        """The country of most of the article's mentions so far: at least two, and more than any other."""
+        top = self.countries.most_common(2)
+        if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+            return None
+        return top[0][0]
+
+    def _placed(self, res: Resolution) -> Resolution:
+        """A named provisional institution without a country, keyed and coded with the article's country."""
+        aid = res.actor_id or ""
+        if (
+            res.country
+            or res.kind != "group"
+            or not res.sector
+            or not aid.startswith("prov:")
+            or aid.startswith("prov:generic:")
+        ):
+            return res
+        code = self.article_country()
+        if code is None:
+            return res
+        return replace(
+            res, actor_id=f"prov:{code.lower()}-{aid[5:]}", country=code, confidence=min(res.confidence, 0.5)
+        )
+
+    def _resolve(self, description: str, core: str, context: str, label: str | None) -> Resolution | None:
+        if label is not None and _squash(core) in self.publisher:  # an entity, whatever its label
+            own = Resolution(f"prov:generic:{_slug(core)}", core, "organisation", None, "MED", 0.6, True, None)
+            self._remember(own, core, context)
+            return own
         res = resolve_description(self.kb, description, self.day, context)
         if res is None or res.actor_id is None:
             # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida".
@@ -98,7 +155,7 @@ class ArticleActors:
             if label in _PROVISIONAL_KINDS and _named(core):
                 kind = _PROVISIONAL_KINDS[label]
                 res = Resolution(
-                    actor_id=f"prov:{_slug(core)}",
+                    actor_id=f"prov:{_name_key(core)}",
                     name=core,
                     kind=kind,
                     country=None,
@@ -109,24 +166,85 @@ class ArticleActors:
                 )
             else:
                 return res
+        res = self._placed(res)
         if res.kind == "person" and label is not None:
             for token in core.split():
                 if token[:1].isupper() and len(token) > 2:
                     self.by_token.setdefault(token.lower(), res)
             self.by_token.setdefault(core.lower(), res)
-        if res.provisional and res.actor_id is not None and res.actor_id not in self.provisional:
-            role = Role(res.role or res.kind, res.country, res.sector, None, None) if res.role else None
-            self.provisional[res.actor_id] = Actor(
-                id=res.actor_id,
-                name=res.name,
-                kind=res.kind,
-                country=res.country,
-                sector=res.sector,
-                aliases=(core,) if core != res.name else (),
-                roles=(role,) if role else (),
-                provisional=True,
-            )
+        if res.provisional and res.actor_id is not None:
+            self._remember(res, core, context)
         return res
+
+    def _remember(self, res: Resolution, core: str, context: str) -> None:
+        """Keep the provisional actor of ``res``, with its role dated as the sentence dates it.
+
+        A role read from a sentence about a past year ("In 1905, President Theodore Roosevelt ...")
+        holds in that year only; otherwise it is open (held as of the article). Within an article a
+        past sighting wins: the other mentions of that actor share its historical frame.
+        """
+        assert res.actor_id is not None
+        past = past_year(context, self.day)
+        known = self.provisional.get(res.actor_id)
+        if known is not None and (past is None or any(r.end is not None for r in known.roles)):
+            return
+        role = None
+        if res.role:
+            start, end = (date(past, 1, 1), date(past, 12, 31)) if past is not None else (None, None)
+            role = Role(res.role, res.country, res.sector, start, end)
+        self.provisional[res.actor_id] = Actor(
+            id=res.actor_id,
+            name=res.name,
+            kind=res.kind,
+            country=res.country,
+            sector=res.sector,
+            aliases=(core,) if core != res.name else (),
+            roles=(role,) if role else (),
+            provisional=True,
+        )
+
+
+_PAST_YEAR = re.compile(r"\b(?:[Ii]n|[Dd]uring|[Uu]ntil)\s+(?:the\s+year\s+)?(1[0-9]{3}|20[0-9]{2})\b")
+
+
+def past_year(sentence: str, day: date | None) -> int | None:
+    """The year a sentence is about, when it places itself well before the article's day.
+
+    Args:
+        sentence: the sentence ("In 1905, President Theodore Roosevelt mediated ...").
+        day: the article's date (None: no sentence is dated as past).
+    Returns:
+        The latest year named after "in", "during" or "until" when it is at least two years before
+        ``day``'s, else None ("in 2023" in a January 2024 article is recent; "since 2015" still holds).
+    """
+    if day is None:
+        return None
+    years = [int(m.group(1)) for m in _PAST_YEAR.finditer(sentence)]
+    if not years or max(years) > day.year - 2:
+        return None
+    return max(years)
+
+
+_DOMAIN_PARTS = frozenset("www www2 en m mobile amp news com org net co uk int gov edu info".split())
+
+
+def publisher_names(source: str | None) -> frozenset[str]:
+    """The names an outlet calls itself by, read from an article's source: "en.wikinews.org" -> {"wikinews"}.
+
+    Args:
+        source: the article's source (a domain, or an outlet name).
+    Returns:
+        Lowercase names without spaces or punctuation (empty when there is no source).
+    """
+    if not source:
+        return frozenset()
+    host = re.sub(r"^[a-z]+://", "", source.strip().lower()).split("/")[0]
+    parts = [p for p in host.split(".") if p and p not in _DOMAIN_PARTS] if "." in host else [host]
+    return frozenset(n for p in parts if len(n := _squash(p)) >= 3)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
 
 
 _PROVISIONAL_KINDS = {"PERSON": "person", "ORG": "organisation", "FAC": "organisation"}
@@ -139,6 +257,16 @@ def _slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     return _SLUG_RE.sub("-", folded).strip("-")[:80] or "unnamed"
+
+
+_FUNCTION_WORDS = frozenset("the a an of on for and in at to".split())
+
+
+def _name_key(name: str) -> str:
+    """A provisional actor's key from its name, without function words: "the Commission on Presidential
+    Debates" and "Commission on Presidential Debates" are one actor, ``commission-presidential-debates``."""
+    kept = [w for w in re.split(r"\s+", name.strip()) if w.lower() not in _FUNCTION_WORDS]
+    return _slug(" ".join(kept) or name)
 
 
 def _named(text: str) -> bool:
@@ -251,6 +379,11 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
         for ent in ents_by_sent.get(si, []):
             if any(a < ent.end and ent.start < b for a, b in taken):
                 continue
+            office = _office_after(doc, ent, sent.end, state, context) if ent.label_ == "GPE" else None
+            if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day
+                taken.append((office[0].start, office[0].end))
+                out.append(_mention(office[0], "GPE", si, office[1]))
+                continue
             if ent.label_ == "NORP" and not (ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}):
                 # "Afghan teenagers", "Japanese officials": a people or a group; a bare adjective is no actor.
                 group = _group_after(doc, ent, sent.end, state.kb)
@@ -267,6 +400,8 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
                     taken.append((group.start, group.end))
                     out.append(_mention(group, "NORP", si, res))
                 continue
+            if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
+                continue  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
             left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
             description = doc[left : ent.end].text
             appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
@@ -389,6 +524,45 @@ def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
         return False
     head = span[-1]
     return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss"}
+
+
+def _ends_a_title(doc: Doc, ent: Span, sent_start: int, kb: KnowledgeBase, reach: int = 4) -> bool:
+    """True when ``ent`` closes a title that opens before it: "Secretary of State", "Minister of Defence"."""
+    start = max(sent_start, ent.start - reach)
+    if start == ent.start:
+        return False
+    window = doc[start : ent.end]
+    offset = window.start_char
+    return any(
+        offset + t.start < ent.start_char and offset + t.end == ent.end_char for t in kb.find_titles(window.text)
+    )
+
+
+def _office_after(
+    doc: Doc, ent: Span, sent_end: int, state: ArticleActors, context: str
+) -> tuple[Span, Resolution] | None:
+    """A country and the office right after it, with no name following: "the U.S. Secretary of State met ...".
+
+    Returns:
+        The span from the country to the title and its resolution, when the knowledge base knows
+        the office's holder on the article's day; else None (the country stays a mention of its own).
+    """
+    start = ent.end + 1 if ent.end < sent_end and doc[ent.end].text in {"'s", "’s"} else ent.end
+    for width in (4, 3, 2, 1):
+        end = start + width
+        if end > sent_end or any(not t.is_alpha for t in doc[start:end]):
+            continue
+        found = state.kb.find_titles(doc[start:end].text)
+        if len(found) != 1 or not found[0].person or found[0].end != len(doc[start:end].text) or found[0].start:
+            continue
+        if end < sent_end and doc[end].text[:1].isupper():
+            return None  # a title before a name: the person's own mention carries it
+        span = doc[ent.start : end]
+        res = resolve_description(state.kb, span.text, state.day, context)
+        if res is not None and res.kind == "person" and not res.provisional:
+            return span, res
+        return None
+    return None
 
 
 def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:

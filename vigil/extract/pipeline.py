@@ -195,7 +195,7 @@ class Pipeline:
     def _mentions(self, article: Article, doc: Doc) -> tuple[Doc, list[Span], list[ActorMention], ArticleActors]:
         t0 = time.perf_counter()
         sents = list(doc.sents)
-        state = ArticleActors(self.kb, article.published)
+        state = ArticleActors(self.kb, article.published, article.source)
         mentions = find_mentions(doc, sents, state)
         self.times.add("ours.actors", time.perf_counter() - t0)
         return doc, sents, mentions, state

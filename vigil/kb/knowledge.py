@@ -33,6 +33,7 @@ __all__ = [
     "head_title",
     "country_actor_id",
     "government_actor_id",
+    "office_families",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -632,3 +633,9 @@ def _office_family(title: str) -> str:
 @functools.cache
 def _default_kb() -> KnowledgeBase:
     return KnowledgeBase(merge(list(DEFAULT_FILES)))
+
+
+def office_families(title: str) -> set[str]:
+    """The offices a role title names, as families ("foreign secretary" -> "foreign minister");
+    a joint title ("deputy prime minister and finance minister") names each of its parts."""
+    return {_office_family(p) for p in re.split(r"\s+and\s+", title.lower())}

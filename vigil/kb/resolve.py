@@ -64,6 +64,28 @@ _DETERMINERS = frozenset(
     five six seven eight nine ten dozens hundreds thousands scores its their his her s in from and on at for
     with by to as new other local powerful influential prominent""".split()
 )
+_INSTITUTIONS = frozenset(
+    {
+        "military",
+        "army",
+        "navy",
+        "air force",
+        "armed forces",
+        "coast guard",
+        "police",
+        "police force",
+        "parliament",
+        "congress",
+        "senate",
+        "legislature",
+        "court",
+        "supreme court",
+        "cabinet",
+        "ministry",
+        "embassy",
+        "central bank",
+    }
+)
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
@@ -320,6 +342,8 @@ class _Resolver:
         sector = "ELI" if self.former else (sector or (head.sector if head else None))
         code = codes[0] if codes else None
         words, named = self._core_words()
+        # "the U.S. military", "Russia's navy": a country's own institution is named by the country
+        named = named or bool(head and head.title.lower() in _INSTITUTIONS and self.kb.find_countries(self.text))
         # keyed by country and the group's own words, never by sector alone: two ministries are two actors
         core = slugify(" ".join(words)) or (sector or "").lower()
         slug = "-".join(x for x in ((code or "").lower(), core) if x) or "unknown"
@@ -337,7 +361,9 @@ class _Resolver:
         words = [w.strip("'’.-") for w in _WORD.findall(re.sub(r"['’]s\b", "", text))]
         words = [w for w in words if w and w.lower() not in _DETERMINERS]
         capitalised = [w for w in words if w[:1].isupper() and not self.kb.is_role_noun(w)]
-        return [w.lower() for w in words], bool(capitalised)
+        # "the Justice Department": role nouns, but written as a name (every word capitalised)
+        proper = len(words) >= 2 and all(w[:1].isupper() for w in words)
+        return [w.lower() for w in words], bool(capitalised) or proper
 
     def _context_country(self, excluded: set[str]) -> str | None:
         if not self.context:

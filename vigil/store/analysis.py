@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from vigil.errors import StoreError
 from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import schema
+from vigil.store.corrections import Corrections
 from vigil.store.store import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
@@ -245,15 +246,22 @@ def add_alerts(store: Store, rows: Sequence[AlertRow]) -> list[str]:
 
 
 def list_alerts(
-    store: Store, *, watch: str | None = None, since: datetime | None = None, limit: int | None = 100
+    store: Store,
+    *,
+    watch: str | None = None,
+    since: datetime | None = None,
+    known_by: datetime | None = None,
+    limit: int | None = 100,
 ) -> list[AlertRow]:
-    """Stored alerts, newest first."""
+    """Stored alerts, newest first (``known_by``: only those raised before that time)."""
     t = schema.alerts
     stmt = select(t)
     if watch is not None:
         stmt = stmt.where(t.c.watch == watch)
     if since is not None:
         stmt = stmt.where(t.c.at >= since)
+    if known_by is not None:
+        stmt = stmt.where(t.c.at < known_by)
     stmt = stmt.order_by(t.c.at.desc(), t.c.id)
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -296,12 +304,13 @@ def add_brief(
     return int(key[0]) if key is not None else 0
 
 
-def latest_brief(store: Store, watch: str) -> BriefRow | None:
-    """The most recent brief of ``watch``, or None."""
+def latest_brief(store: Store, watch: str, *, known_by: datetime | None = None) -> BriefRow | None:
+    """The most recent brief of ``watch`` (made before ``known_by``, when given), or None."""
     t = schema.briefs
+    cond = [t.c.watch == watch] + ([t.c.created_at < known_by] if known_by is not None else [])
     with store.engine.connect() as conn:
         r = (
-            conn.execute(select(t).where(t.c.watch == watch).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(1))
+            conn.execute(select(t).where(*cond).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(1))
             .mappings()
             .first()
         )
@@ -336,11 +345,12 @@ def add_probability(store: Store, watch: str, outcome: str, probability: float, 
     return row
 
 
-def probabilities(store: Store, watch: str) -> list[ProbabilityRow]:
-    """Every revision for ``watch``, oldest first."""
+def probabilities(store: Store, watch: str, *, known_by: datetime | None = None) -> list[ProbabilityRow]:
+    """Every revision for ``watch`` (made before ``known_by``, when given), oldest first."""
     t = schema.scenario_probabilities
+    cond = [t.c.watch == watch] + ([t.c.at < known_by] if known_by is not None else [])
     with store.engine.connect() as conn:
-        rows = conn.execute(select(t).where(t.c.watch == watch).order_by(t.c.at, t.c.id)).mappings().all()
+        rows = conn.execute(select(t).where(*cond).order_by(t.c.at, t.c.id)).mappings().all()
     return [ProbabilityRow(r["watch"], r["outcome"], r["probability"], r["reason"], r["at"]) for r in rows]
 
 
@@ -364,13 +374,17 @@ def load_articles(
     until: date | None = None,
     ids: Sequence[str] | None = None,
     imported: Sequence[str] = (),
+    known_by: datetime | None = None,
 ) -> list[Article]:
     """Articles by date range (inclusive) and/or ids, oldest first; undated ones only without a range.
 
     ``imported``: also the provenance records of events imported from these coders (GDELT, ...).
+    ``known_by``: only articles ingested before that time.
     """
     a = schema.articles
     cond: list[ColumnElement[bool]] = [or_(a.c.imported.is_(None), a.c.imported.in_(sorted(imported)))]
+    if known_by is not None:
+        cond.append(a.c.ingested_at < known_by)
     if since is not None:
         cond.append(a.c.published >= since)
     if until is not None:
@@ -388,20 +402,26 @@ def load_sentences(store: Store, ids: Sequence[str]) -> list[Sentence]:
     return [Sentence(*r) for r in rows]
 
 
-def load_mentions(store: Store, ids: Sequence[str]) -> list[Mention]:
-    """The mentions of the given articles."""
+def load_mentions(store: Store, ids: Sequence[str], *, known_by: datetime | None = None) -> list[Mention]:
+    """The mentions of the given articles, with the analysts' corrections made before ``known_by``."""
     m = schema.mentions
     stmt = select(*columns(m, MENTION_COLUMNS))
-    return [_row_mention(r) for r in _run(store, stmt, ids, m.c.article_id, by_name=False)]
+    rows = [_row_mention(r) for r in _run(store, stmt, ids, m.c.article_id, by_name=False)]
+    return Corrections.load(store, known_by=known_by).mentions(rows)
 
 
-def load_events(store: Store, ids: Sequence[str], coders: Sequence[str] | None = None) -> list[Event]:
-    """The events of the given articles (coded by ``coders`` only, when given)."""
+def load_events(
+    store: Store, ids: Sequence[str], coders: Sequence[str] | None = None, *, known_by: datetime | None = None
+) -> list[Event]:
+    """The events of the given articles (coded by ``coders`` only, when given), with the analysts'
+    corrections made before ``known_by`` (all of them when None)."""
     e = schema.events
     stmt = select(*columns(e, EVENT_COLUMNS))
     if coders is not None:
         stmt = stmt.where(e.c.coder.in_(sorted(coders)))
-    return [_row_event(r) for r in _run(store, stmt, ids, e.c.article_id, by_name=False)]
+    rows = [_row_event(r) for r in _run(store, stmt, ids, e.c.article_id, by_name=False)]
+    fixes = Corrections.load(store, known_by=known_by)
+    return fixes.events(rows) if fixes else rows
 
 
 def load_domain_tags(store: Store, ids: Sequence[str]) -> list[DomainTag]:

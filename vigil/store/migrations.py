@@ -159,7 +159,19 @@ def _imported_events(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)"))
 
 
-@migration("0009_store_version")
+@migration("0010_corrections")
+def _corrections(conn: Connection) -> None:
+    """Analysts' corrections of events and actors (an audit trail, applied on top of extraction)."""
+    schema.corrections.create(conn, checkfirst=True)
+
+
+@migration("0011_pending_deliveries")
+def _pending_deliveries(conn: Connection) -> None:
+    """Alert deliveries that failed, kept for a later retry."""
+    schema.pending_deliveries.create(conn, checkfirst=True)
+
+
+@migration("0012_store_version")
 def _store_version(conn: Connection) -> None:
     """The store version (see ``schema.store_version``): its table and its one row, starting at 0."""
     schema.store_version.create(conn, checkfirst=True)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -259,6 +260,36 @@ scenario_probabilities = Table(
     Column("reason", Text, nullable=False),
     Column("at", DateTime, nullable=False),
     Index("ix_scenario_probabilities_watch", "watch", "outcome", "at"),
+)
+
+# Analysts' corrections, applied on top of extraction in every view (migration 0010).
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # reject, relabel, redate, merge, split, undo
+    Column("target", String(200), nullable=False),  # an event id, an actor id, or a correction id (undo)
+    Column("value", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_corrections_target", "target"),
+)
+
+# Alert deliveries that failed, kept for a later retry (migration 0011).
+pending_deliveries = Table(
+    "pending_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", String(32), nullable=False),
+    Column("watch", String(100), nullable=False),
+    Column("target", JSON, nullable=False),  # {kind, path, url}
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("next_at", DateTime, nullable=False),
+    Column("given_up", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_pending_deliveries_next", "given_up", "next_at"),
 )
 
 ANALYSIS_TABLES = (watches, stories, alerts, briefs, scenario_probabilities)

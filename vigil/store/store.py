@@ -61,6 +61,7 @@ from vigil.models import (
     Tone,
 )
 from vigil.store import schema
+from vigil.store.corrections import Corrections
 from vigil.store.fulltext import PG_DOCUMENT, fold_for_search
 from vigil.store.migrations import apply_migrations
 
@@ -115,16 +116,30 @@ def _read_only(url: str) -> bool:
     return (path.exists() and not os.access(path, os.W_OK)) or not os.access(folder, os.W_OK)
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
-    # filters (icontains) must match the same rows on both.
-    dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
+def _sqlite_pragmas(busy_ms: int) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
+        # filters (icontains) must match the same rows on both.
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")  # first: the WAL switch below may wait for a lock
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    return on_connect
+
+
+def _locked(exc: BaseException, location: str, busy_timeout: float) -> str | None:
+    """A clear message for SQLite's "database is locked", else None."""
+    if "locked" not in str(getattr(exc, "orig", exc)).lower():
+        return None
+    return (
+        f"The store {location} is locked: another process kept writing to it for more than "
+        f"{busy_timeout:g} s (setting db.busy_timeout). Nothing of this batch was stored; run again when "
+        "the other writer is done, or give it longer with --set db.busy_timeout=SECONDS."
+    )
 
 
 class Store:
@@ -132,10 +147,12 @@ class Store:
 
     Args:
         location: a SQLite file path or a database URL.
+        busy_timeout: seconds a SQLite write waits for another process's write lock.
     """
 
-    def __init__(self, location: str | Path) -> None:
+    def __init__(self, location: str | Path, *, busy_timeout: float = 30.0) -> None:
         self.location = display_url(location)
+        self.busy_timeout = float(busy_timeout)
         self.url = store_url(location)
         if self.url.startswith("sqlite:///"):
             path = Path(self.url[len("sqlite:///") :])
@@ -156,7 +173,7 @@ class Store:
                 "postgresql://user:password@host:5432/dbname."
             ) from None
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_pragmas(round(self.busy_timeout * 1000)))
         try:
             with self.engine.begin() as conn:
                 # Two processes opening a new store at once must not both migrate it, and a migration
@@ -170,6 +187,9 @@ class Store:
                 self.applied_migrations = apply_migrations(conn)
         except OperationalError as exc:
             self.engine.dispose()
+            locked = _locked(exc, self.location, self.busy_timeout)
+            if locked is not None:
+                raise StoreError(locked) from None
             if is_postgres:
                 raise StoreError(
                     f"Cannot connect to the PostgreSQL store {self.location}: {str(exc.orig).strip()}. "
@@ -230,8 +250,9 @@ class Store:
                 v = schema.store_version
                 conn.execute(update(v).where(v.c.id == 1).values(version=v.c.version + 1))
         except DBAPIError as exc:
+            locked = _locked(exc, self.location, self.busy_timeout)
             raise StoreError(
-                f"Write to {self.location} failed: {str(exc.orig).strip()}. Nothing of this batch was stored."
+                locked or f"Write to {self.location} failed: {str(exc.orig).strip()}. Nothing of this batch was stored."
             ) from None
 
     def insert_ignore(self, table: Table) -> Insert:
@@ -514,7 +535,15 @@ class Store:
         m = schema.mentions
         with self.engine.connect() as conn:
             stmt = select(*columns(m, MENTION_COLUMNS)).where(m.c.article_id == article_id).order_by(m.c.start)
-            return [_row_mention(r) for r in conn.execute(stmt)]
+            rows = [_row_mention(r) for r in conn.execute(stmt)]
+        return Corrections.load(self).mentions(rows)
+
+    def event_by_id(self, event_id: str) -> Event | None:
+        """The stored event with this id, as extracted (before analysts' corrections)."""
+        e = schema.events
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*columns(e, EVENT_COLUMNS)).where(e.c.id == event_id)).first()
+        return _row_event(row) if row is not None else None
 
     def events(
         self,
@@ -543,15 +572,19 @@ class Store:
             since, until: inclusive event-date bounds.
             coders: only events coded by these (``VIGIL``, ``GDELT``, ``ICEWS``, ``ACLED``; any case);
                 None: every coder's.
+
+        Analysts' corrections are applied (:mod:`vigil.store.corrections`): rejected events are left
+        out, relabelled and redated ones changed, merged and split actors read as corrected.
         """
+        fixes = Corrections.load(self)
         e = schema.events
         stmt = select(*columns(e, EVENT_COLUMNS))
         if article_id is not None:
             stmt = stmt.where(e.c.article_id == article_id)
         if actor is not None:
-            stmt = stmt.where(e.c.source_actor == actor)
+            stmt = stmt.where(e.c.source_actor.in_(sorted(fixes.stored_ids(actor))))
         if target is not None:
-            stmt = stmt.where(e.c.target_actor == target)
+            stmt = stmt.where(e.c.target_actor.in_(sorted(fixes.stored_ids(target))))
         if root is not None and root.upper() == STATEMENT:
             stmt = stmt.where(e.c.root.is_(None))
         elif root is not None:
@@ -576,7 +609,14 @@ class Store:
         if limit is not None:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
-            return [_row_event(r) for r in conn.execute(stmt)]
+            rows = [_row_event(r) for r in conn.execute(stmt)]
+        if not fixes:
+            return rows
+        return [
+            x
+            for x in fixes.events(rows)
+            if (actor is None or x.source_actor == actor) and (target is None or x.target_actor == target)
+        ]
 
     def domain_tags(self, article_id: str) -> list[DomainTag]:
         d = schema.domain_tags
@@ -601,6 +641,19 @@ class Store:
             row = conn.execute(select(t).where(t.c.id == actor_id)).mappings().first()
         return _row_actor(row) if row is not None else None
 
+    def latest_date(self) -> date | None:
+        """The date lists of actors are read on by default: the latest event date, else the latest article's.
+
+        Returns:
+            That date, or None for a store without dated events or articles.
+        """
+        e, a = schema.events, schema.articles
+        with self.engine.connect() as conn:
+            day = conn.execute(select(func.max(e.c.date))).scalar_one()
+            if day is None:
+                day = conn.execute(select(func.max(a.c.published)).where(a.c.imported.is_(None))).scalar_one()
+        return _as_date(day)
+
     def actors(
         self,
         *,
@@ -610,13 +663,27 @@ class Store:
         with_events: bool = False,
         limit: int | None = 100,
         offset: int = 0,
+        as_of: date | None = None,
     ) -> list[Actor]:
+        """Stored actors by id, filtered.
+
+        Args:
+            country, sector: the actor's country and sector on ``as_of`` (its role then,
+                :meth:`Actor.standing_on`); with ``as_of`` None, those it has now.
+            search: part of the name (case-insensitive).
+            with_events: only actors that are the source or target of an event.
+            limit, offset: the page.
+            as_of: the day ``country`` and ``sector`` are read on.
+        Returns:
+            The actors, ordered by id.
+        """
+        if country is not None or sector is not None:
+            found = self.actors(search=search, with_events=with_events, limit=None)
+            wanted = (country.upper() if country else None, sector.upper() if sector else None)
+            kept = [a for a in found if _stands_as(a, as_of, *wanted)]
+            return kept[offset : None if limit is None else offset + limit]
         t = schema.actors
         stmt = select(t)
-        if country is not None:
-            stmt = stmt.where(t.c.country == country.upper())
-        if sector is not None:
-            stmt = stmt.where(t.c.sector == sector.upper())
         if search:
             stmt = stmt.where(t.c.name.icontains(search, autoescape=True))
         if with_events:
@@ -631,6 +698,18 @@ class Store:
     def _binary(self, col: ColumnElement[Any]) -> ColumnElement[Any]:
         """``col`` compared by code point, as SQLite does; a PostgreSQL database may collate by locale."""
         return col.collate("C") if self.dialect == "postgresql" else col
+
+
+def _stands_as(actor: Actor, day: date | None, country: str | None, sector: str | None) -> bool:
+    standing = actor.standing_on(day)
+    return (country is None or standing.country == country) and (sector is None or standing.sector == sector)
+
+
+def _as_date(value: Any) -> date | None:
+    """A date column's value as a date (SQLite may hand back ISO text)."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _desc(col: ColumnElement[Any]) -> Any:
@@ -690,9 +769,10 @@ def _row_article(row: Any) -> Article:
     )
 
 
-def open_store(location: str | Path) -> Store:
-    """Open (creating and migrating as needed) the store at ``location``."""
-    return Store(location)
+def open_store(location: str | Path, *, busy_timeout: float = 30.0) -> Store:
+    """Open (creating and migrating as needed) the store at ``location``; a SQLite write waits up to
+    ``busy_timeout`` seconds for another process's write lock."""
+    return Store(location, busy_timeout=busy_timeout)
 
 
 def _mention_row(m: Mention) -> dict[str, Any]:
@@ -855,6 +935,39 @@ def actor_row(a: Actor) -> dict[str, Any]:
         ],
         "wikidata": a.wikidata,
         "provisional": a.provisional,
+    }
+
+
+def role_row(r: Role) -> dict[str, Any]:
+    """A role as a JSON-ready mapping (ISO dates) with its readable ``label``."""
+    return {
+        "title": r.title,
+        "country": r.country,
+        "sector": r.sector,
+        "start": r.start.isoformat() if r.start else None,
+        "end": r.end.isoformat() if r.end else None,
+        "label": r.label(),
+    }
+
+
+def dated_actor_row(a: Actor, day: date | None) -> dict[str, Any]:
+    """An actor as users see it on ``day``: ``country`` and ``sector`` are those of its role then.
+
+    Args:
+        a: the actor.
+        day: the day (None: now).
+    Returns:
+        :func:`actor_row` with ``as_of``, the dated ``country``/``sector``, the ``role`` they come
+        from (or None) and ``former`` (a former holder, ELI).
+    """
+    standing = a.standing_on(day)
+    return {
+        **actor_row(a),
+        "as_of": day.isoformat() if day else None,
+        "country": standing.country,
+        "sector": standing.sector,
+        "role": role_row(standing.role) if standing.role else None,
+        "former": standing.former,
     }
 
 

@@ -43,6 +43,7 @@ class CorpusArticle:
     key: str  # the article's URL, id or feed guid
     date: str | None
     text: str
+    title: str | None = None
 
 
 def sentence_hash(text: str) -> str:
@@ -54,7 +55,9 @@ def _wikinews(shared: Path) -> Iterator[CorpusArticle]:
     for path in sorted((shared / "corpus/wikinews").glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                yield CorpusArticle(f"wikinews/{path.name}", row["url"], row["date"] or None, row["text"])
+                yield CorpusArticle(
+                    f"wikinews/{path.name}", row["url"], row["date"] or None, row["text"], row.get("title")
+                )
 
 
 def _guardian(shared: Path) -> Iterator[CorpusArticle]:
@@ -62,7 +65,9 @@ def _guardian(shared: Path) -> Iterator[CorpusArticle]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            yield CorpusArticle("guardian_sample/articles.jsonl", row["id"], row.get("date"), row["text"])
+            yield CorpusArticle(
+                "guardian_sample/articles.jsonl", row["id"], row.get("date"), row["text"], row.get("title")
+            )
 
 
 def _feeds(shared: Path) -> Iterator[CorpusArticle]:
@@ -77,7 +82,7 @@ def _feeds(shared: Path) -> Iterator[CorpusArticle]:
             seen.add(guid)
             published = item.findtext("pubDate")
             day = parsedate_to_datetime(published).date().isoformat() if published else None
-            yield CorpusArticle(f"feeds/{path.name}", guid, day, text)
+            yield CorpusArticle(f"feeds/{path.name}", guid, day, text, (item.findtext("title") or "").strip() or None)
 
 
 def corpus_articles(shared: Path) -> Iterator[CorpusArticle]:

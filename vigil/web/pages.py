@@ -20,18 +20,22 @@ from markupsafe import Markup
 
 from vigil.analyze.briefs import sparkline_svg
 from vigil.analyze.networks import QUAD_NAMES
+from vigil.analyze.probabilities import set_probability as set_outcome_probability
 from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
-from vigil.api.params import ActorId, ArticleId, Coder, Since, Until, WatchName
+from vigil.api.params import ActorId, ArticleId, AsOf, Coder, Since, Until, WatchName
 from vigil.api.routes.actors import find_actor
 from vigil.api.routes.events import sentence_texts
 from vigil.api.routes.search import search
 from vigil.api.security import COOKIE
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
 from vigil.export import describe as describe_exports
+from vigil.extract.coder import ROOTS
+from vigil.models import Modality
 from vigil.store import analysis as db
 from vigil.store import schema
+from vigil.store.corrections import CorrectionError, add_correction
 from vigil.web.charts import bucketed_series
 from vigil.web.names import Names
 from vigil.web.reader import reader_sentences
@@ -239,11 +243,19 @@ def scenarios_page(request: Request, name: WatchName, ctx: Ctx) -> Response:
 
 
 def _scenarios(
-    request: Request, ctx: AppContext, name: str, *, error: str | None = None, status: int = 200
+    request: Request,
+    ctx: AppContext,
+    name: str,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
 ) -> Response:
     watch = ctx.watch(name)
     view = scenario_view(ctx, ctx.window(watch))
-    return render(request, "scenarios.html", status, nav=_nav(ctx, name), w=watch, view=view, error=error)
+    return render(
+        request, "scenarios.html", status, nav=_nav(ctx, name), w=watch, view=view, error=error, notice=notice
+    )
 
 
 @router.post("/watches/{name}/scenarios", response_class=HTMLResponse)
@@ -254,8 +266,10 @@ def scenarios_post(
     outcome: Annotated[str, Form(max_length=100)],
     probability: Annotated[str, Form(max_length=20)],
     reason: Annotated[str, Form(max_length=2000)] = "",
+    normalise: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Record a probability revision (the security middleware has checked the token)."""
+    """Record a probability revision (the security middleware has checked the token); say so when
+    the outcomes' probabilities add up to more than 100%, or scale the others down when asked."""
     watch = ctx.watch(name)
     try:
         watch.outcome(outcome)
@@ -272,7 +286,11 @@ def scenarios_post(
             error="The probability must be between 0 and 100 %, and a reason is required.",
             status=422,
         )
-    db.add_probability(ctx.store, name, outcome, round(value / 100.0, 4), reason.strip())
+    update = set_outcome_probability(
+        ctx.store, watch, outcome, round(value / 100.0, 4), reason.strip(), normalise=bool(normalise)
+    )
+    if update.warning:
+        return _scenarios(request, ctx, name, notice=update.warning)
     return RedirectResponse(f"/watches/{quote(name)}/scenarios#log", status_code=303)
 
 
@@ -310,7 +328,38 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
         art_tone=art_tone[0] if art_tone else None,
         extractors=extractors,
         low_events=sum(1 for e in events if e.confidence < low_confidence(ctx)),
+        roots=[*ROOTS, "STATEMENT"],
+        modalities=[m.value for m in Modality],
     )
+
+
+@router.post("/articles/{article_id}/corrections", response_class=HTMLResponse)
+def article_correction(
+    request: Request,
+    article_id: ArticleId,
+    ctx: Ctx,
+    event: Annotated[str, Form(max_length=64)],
+    kind: Annotated[str, Form(max_length=16)],
+    reason: Annotated[str, Form(max_length=2000)],
+    sentence: Annotated[str, Form(max_length=12)] = "",
+    root: Annotated[str, Form(max_length=16)] = "",
+    modality: Annotated[str, Form(max_length=16)] = "",
+    date: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Record an analyst's correction of an event of this article (the security middleware has checked
+    the token), then show the article again at the sentence."""
+    values = {"reject": {}, "relabel": {"root": root, "modality": modality}, "redate": {"date": date}}
+    if kind not in values:
+        raise ApiError(422, f"Unknown correction {kind!r}; use reject, relabel or redate.")
+    found = ctx.store.event_by_id(event)
+    if found is None or found.article_id != article_id:
+        raise ApiError(404, f"No event {event!r} in article {article_id!r}.")
+    try:
+        add_correction(ctx.store, kind, event, {k: v for k, v in values[kind].items() if v}, reason, "dashboard")
+    except CorrectionError as exc:
+        raise ApiError(422, str(exc)) from None
+    anchor = f"#s{int(sentence)}" if sentence.isdigit() else ""
+    return RedirectResponse(f"/articles/{quote(article_id)}{anchor}", status_code=303)
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
@@ -319,16 +368,20 @@ def actor_page(
     actor_id: ActorId,
     ctx: Ctx,
     coder: Annotated[list[Coder] | None, Query()] = None,
+    as_of: AsOf = None,
 ) -> Response:
-    """An actor: identity, roles with dates, events as source and as target, tone over time.
+    """An actor: identity, its role on a day, roles with dates, events as source and as target, tone over time.
 
     ``?coder=VIGIL`` (repeatable) keeps only the events of these coders (default: every coder's, each marked).
+    ``?as_of=YYYY-MM-DD`` is the day the header reads the actor's country, sector and role on (default: the
+    store's latest event date); each event row shows them on the event's own date.
     """
     store = ctx.store
     actor = find_actor(store, actor_id)
     if actor is None:
         raise ApiError(404, f"No actor {actor_id!r}.")
     coders = coder or None
+    day = as_of or store.latest_date()
     as_source = store.events(actor=actor_id, coders=coders, limit=_ACTOR_EVENTS)
     as_target = store.events(target=actor_id, coders=coders, limit=_ACTOR_EVENTS)
     # What the page lists is a part of the actor's events: say of how many.
@@ -354,6 +407,8 @@ def actor_page(
         "actor.html",
         nav=_nav(ctx, None),
         actor=actor,
+        as_of=day,
+        standing=actor.standing_on(day),
         as_source=as_source[:_ACTOR_ROWS],
         as_target=as_target[:_ACTOR_ROWS],
         totals=totals,

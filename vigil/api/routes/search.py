@@ -48,11 +48,12 @@ def search_all(
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchOut:
-    """Articles, events and actors matching ``q``."""
+    """Articles, events and actors matching ``q`` (actors as they stood on the store's latest event date)."""
     found = search(ctx.store, q, limit=limit)
+    day = ctx.store.latest_date()
     return SearchOut(
         query=q,
         articles=[article_out(a) for a in found.articles],
         events=events_out(ctx.store, found.events),
-        actors=[actor_out(a) for a in found.actors],
+        actors=[actor_out(a, day) for a in found.actors],
     )

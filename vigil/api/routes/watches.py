@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
+from vigil.analyze.probabilities import set_probability as set_outcome_probability
 from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
@@ -37,6 +38,7 @@ class ProbabilityIn(BaseModel):
     outcome: str = Field(min_length=1, max_length=100)
     probability: float = Field(ge=0.0, le=1.0)
     reason: str = Field(min_length=1, max_length=2000)
+    normalise: bool = False  # scale the other outcomes so that all add up to 100%
 
 
 def _ok(**data: Any) -> dict[str, Any]:
@@ -232,8 +234,15 @@ def set_probability(name: WatchName, body: ProbabilityIn, ctx: Ctx) -> dict[str,
         watch.outcome(body.outcome)
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
-    row = db.add_probability(ctx.store, name, body.outcome, body.probability, body.reason.strip() or "—")
-    return _ok(item={"outcome": row.outcome, "probability": row.probability, "reason": row.reason, "at": row.at})
+    update = set_outcome_probability(
+        ctx.store, watch, body.outcome, body.probability, body.reason.strip() or "—", normalise=body.normalise
+    )
+    row = update.rows[0]
+    return _ok(
+        item={"outcome": row.outcome, "probability": row.probability, "reason": row.reason, "at": row.at},
+        revised=[{"outcome": r.outcome, "probability": r.probability, "reason": r.reason} for r in update.rows[1:]],
+        warning=update.warning,
+    )
 
 
 def _alerts(ctx: AppContext, watch: str | None, limit: int, cursor: str | None) -> dict[str, Any]:

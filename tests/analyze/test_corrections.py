@@ -1,0 +1,93 @@
+"""Analysts' corrections on the reference article: applied in every view, kept as a trail, surviving re-extraction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from vigil.analyze.records import load_records
+from vigil.analyze.timeline import timeline
+from vigil.analyze.watches import Watch
+from vigil.extract.pipeline import extract_stored
+from vigil.store import Store
+from vigil.store.corrections import CorrectionError, add_correction, list_corrections, training_examples
+
+
+def _event(store: Store, source: str, sentence: int) -> Any:
+    found = [e for e in store.events(actor=source, limit=None, min_confidence=0.0) if e.sentence_index == sentence]
+    assert found, [(e.sentence_index, e.root, e.target_actor) for e in store.events(actor=source, limit=None)]
+    return found[0]
+
+
+def test_rejected_and_relabelled_events_hold_in_every_view_and_after_reextraction(
+    seed_store: Store, japan_watch: Watch, pipeline: Any
+) -> None:
+    # "keeping a vigilant eye on the unfolding U.S. presidential primaries" is no accusation (sentence 0)
+    wrong = _event(seed_store, "person:fumio-kishida", 0)
+    add_correction(seed_store, "reject", wrong.id, {}, "keeping a vigilant eye is no accusation", "tester")
+    relabelled = next(e for e in seed_store.events(limit=None, min_confidence=0.0) if e.id != wrong.id)
+    add_correction(
+        seed_store, "relabel", relabelled.id, {"root": "CONSULT", "modality": "intended"}, "checked", "tester"
+    )
+
+    def check() -> None:
+        ids = {e.id: e for e in seed_store.events(limit=None, min_confidence=0.0)}
+        assert wrong.id not in ids
+        fixed = ids[relabelled.id]
+        assert (fixed.root, fixed.quad, fixed.modality.value, fixed.confidence) == ("CONSULT", 1, "intended", 1.0)
+        records = load_records(seed_store, min_confidence=0.0)
+        assert not any(e.id == wrong.id for e in records.events)
+        assert all(
+            "ACCUSE" not in (t.key_event or "") or "Kishida" not in (t.key_event or "")
+            for t in timeline(records, japan_watch)
+        )
+
+    check()
+    extract_stored(seed_store, pipeline, force=True)  # the article extracted again: new rows, same places
+    check()
+    trail = list_corrections(seed_store)
+    assert [(c.kind, c.author) for c in trail] == [("reject", "tester"), ("relabel", "tester")]
+    examples = training_examples(seed_store)
+    assert {(x["event"], x.get("root")) for x in examples} == {(False, None), (True, "CONSULT")}
+    assert all(isinstance(x["article"], str) and isinstance(x["sentence"], int) for x in examples)
+    json.dumps(examples)  # JSON-ready
+
+
+def test_merged_and_split_actors_read_as_corrected_and_undo_restores(seed_store: Store) -> None:
+    before = {e.id for e in seed_store.events(actor="gov:JPN", limit=None, min_confidence=0.0)}
+    of_country = {e.id for e in seed_store.events(actor="country:JPN", limit=None, min_confidence=0.0)}
+    assert of_country, "the reference article has events of country:JPN"
+    merge = add_correction(seed_store, "merge", "country:JPN", {"into": "gov:JPN"}, "one state here", "tester")
+    after = {e.id for e in seed_store.events(actor="gov:JPN", limit=None, min_confidence=0.0)}
+    assert after == before | of_country
+    assert not seed_store.events(actor="country:JPN", limit=None, min_confidence=0.0)
+    records = load_records(seed_store, min_confidence=0.0)
+    assert "country:JPN" not in {m.actor_id for m in records.mentions}
+    add_correction(seed_store, "undo", str(merge.id), {}, "changed my mind", "tester")
+    assert {e.id for e in seed_store.events(actor="country:JPN", limit=None, min_confidence=0.0)} == of_country
+    aso = seed_store.mentions(next(iter(records.articles)))
+    assert any(m.actor_id == "person:taro-aso" for m in aso)
+    add_correction(seed_store, "split", "person:taro-aso", {"text": "Aso", "as": "prov:aso-test"}, "test", "tester")
+    assert not any(m.actor_id == "person:taro-aso" for m in seed_store.mentions(next(iter(records.articles))))
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "value", "message"),
+    [
+        ("reject", "0" * 20, {}, "No event with id"),
+        ("relabel", "x", {"root": "TARIFF"}, "Unknown root"),
+        ("redate", "x", {"date": "last Tuesday"}, "YYYY-MM-DD"),
+        ("merge", "gov:JPN", {"into": "japan"}, "--into"),
+        ("split", "gov:JPN", {"text": "ministry"}, "--as"),
+        ("undo", "99", {}, "No correction"),
+        ("erase", "x", {}, "Unknown correction"),
+    ],
+)
+def test_bad_corrections_are_refused_with_what_to_give(
+    seed_store: Store, kind: str, target: str, value: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(CorrectionError, match=message):
+        add_correction(seed_store, kind, target, value, "reason", "tester")
+    assert list_corrections(seed_store) == []

@@ -1,0 +1,38 @@
+"""Corrections over HTTP: recorded with the token, applied to the events and the watch views at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+JAPAN = "japan-us-2024"
+
+
+def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) -> None:
+    events = write_client.get("/api/events", params={"actor": "person:fumio-kishida", "limit": 50}).json()["items"]
+    wrong = next(e for e in events if e["root"] == "ACCUSE" and "vigilant eye" in e["sentence"])
+    anonymous = write_client.post("/api/corrections", json={"kind": "reject", "target": wrong["id"], "reason": "x"})
+    assert anonymous.status_code in {401, 403}
+    write_client.cookies.clear()
+    write_client.get("/")  # the dashboard hands the browser its write cookie
+    made = write_client.post(
+        "/api/corrections",
+        json={
+            "kind": "reject",
+            "target": wrong["id"],
+            "reason": "keeping a vigilant eye is no accusation",
+            "author": "ana",
+        },
+    )
+    assert made.status_code == 201 and made.json()["item"]["author"] == "ana"
+    after = write_client.get("/api/events", params={"actor": "person:fumio-kishida", "limit": 50}).json()["items"]
+    assert wrong["id"] not in {e["id"] for e in after}
+    timeline = write_client.get(f"/api/watches/{JAPAN}/timeline").json()["items"]
+    assert not any("Kishida ACCUSE" in (t.get("key_event") or "") for t in timeline)
+    trail = write_client.get("/api/corrections").json()["items"]
+    assert [(c["kind"], c["target"], c["reason"]) for c in trail] == [
+        ("reject", wrong["id"], "keeping a vigilant eye is no accusation")
+    ]
+    bad = write_client.post(
+        "/api/corrections", json={"kind": "relabel", "target": wrong["id"], "root": "TARIFF", "reason": "x"}
+    )
+    assert bad.status_code == 422 and "Unknown root" in bad.text
