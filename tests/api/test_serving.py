@@ -112,7 +112,7 @@ def test_serving_workers_share_the_write_token(served: Served) -> None:
         for _ in range(6):
             r = client.post(
                 f"{base}/watches/{WATCH}/scenarios",
-                data={"outcome": "biden", "probability": "55", "reason": "form"},
+                data={"outcome": "democrats", "probability": "55", "reason": "form"},
                 headers={"Cookie": f"vigil_token={token}"},
                 follow_redirects=False,
             )
@@ -232,7 +232,7 @@ def test_serving_workers_on_postgresql(backend: str, new_db: Callable[[], str]) 
             assert all(client.get(board, headers={"If-None-Match": etag}).status_code == 304 for _ in range(4))
             posted = client.post(
                 f"{base}/api/watches/{WATCH}/probabilities",
-                json={"outcome": "biden", "probability": 0.6, "reason": "primaries"},
+                json={"outcome": "democrats", "probability": 0.6, "reason": "primaries"},
                 headers={"Authorization": f"Bearer {token.group(1)}"},
             )
             assert posted.status_code == 201
