@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,11 +13,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from vigil.api.caching import AnswerCache, CachingMiddleware, server_tag
 from vigil.api.context import AppContext
 from vigil.api.errors import install_error_handlers
 from vigil.api.routes import actors, articles, corrections, events, export, meta, search, watches
 from vigil.api.schemas import ErrorOut
 from vigil.api.security import AccessPolicy, SecurityMiddleware
+from vigil.api.warm import keep_warm
 from vigil.config import Settings
 from vigil.store import Store, open_store
 
@@ -39,6 +44,9 @@ def create_app(
     *,
     token: str | None = None,
     write_token: str | None = None,
+    server_id: str | None = None,
+    warm: bool = False,
+    cache: bool = True,
 ) -> FastAPI:
     """Build the Vigil web app over a store.
 
@@ -48,12 +56,19 @@ def create_app(
         token: the access token (``VIGIL_TOKEN``); None lets loopback clients read without one.
         write_token: the token writes need when ``token`` is None (default: random, see
             :mod:`vigil.api.security`); read it back from ``app.state.vigil.policy.write_token``.
+        server_id: what the workers of one server share in their ETags (default: random, this app's own).
+        warm: compute the watches' views after each change of the store, before requests ask
+            (:mod:`vigil.api.warm`; ``vigil serve`` turns it on).
+        cache: keep answers per store version (:mod:`vigil.api.caching`) and each window's views;
+            False computes every request (ETags and 304s stay, and each watch's records are still
+            read once per version).
     Returns:
         The FastAPI app (serve it with uvicorn).
     """
     owned = not isinstance(store_location, Store)
     store = open_store(store_location) if not isinstance(store_location, Store) else store_location
     policy = AccessPolicy(token=token, write_token=write_token or "")
+    answers = AnswerCache() if cache else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -62,9 +77,14 @@ def create_app(
         # walks it again and adds 60-90 ms to whichever request triggers it (docs/performance.md).
         gc.collect()
         gc.freeze()
+        warming = asyncio.create_task(keep_warm(_app, store, policy, answers)) if warm and answers else None
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await warming
             gc.unfreeze()
             if owned:
                 store.close()
@@ -79,7 +99,7 @@ def create_app(
         responses=_ERRORS,
         lifespan=lifespan,
     )
-    app.state.vigil = AppContext(store, settings, policy)
+    app.state.vigil = AppContext(store, settings, policy, keep_views=cache)
     install_error_handlers(app)
     for module in (articles, events, actors, search, watches, export, corrections, meta):
         app.include_router(module.router)
@@ -90,5 +110,8 @@ def create_app(
     app.state.templates = make_templates()
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The last added runs first: the security checks, then the cache (vigil.api.caching).
+    tag = server_tag(settings, policy, server_id or secrets.token_hex(8))
+    app.add_middleware(CachingMiddleware, store=store, policy=policy, tag=tag, cache=answers)
     app.add_middleware(SecurityMiddleware, policy=policy)
     return app

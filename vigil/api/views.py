@@ -72,7 +72,21 @@ def timeline_view(
     since: date | None = None,
     until: date | None = None,
 ) -> list[TimelineEntry]:
-    """The watch's developments, newest first, filtered."""
+    """The watch's developments, newest first, filtered (unfiltered: kept with the window)."""
+    if outcome is None and domain is None and actor is None and since is None and until is None:
+        return win.derive("timeline", lambda: _timeline(win))
+    return _timeline(win, outcome=outcome, domain=domain, actor=actor, since=since, until=until)
+
+
+def _timeline(
+    win: WatchWindow,
+    *,
+    outcome: str | None = None,
+    domain: str | None = None,
+    actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[TimelineEntry]:
     if outcome is not None:
         win.watch.outcome(outcome)
     rows = timeline(
@@ -122,8 +136,14 @@ def network_view(ctx: AppContext, win: WatchWindow, *, since: date | None, until
     """The actor graph of the window with bridges, camps and the focal government marked, for Cytoscape.
 
     Also the event dates of the whole watch window (the time slider's stops) and the ties that are
-    new or lost since the previous window of the same length.
+    new or lost since the previous window of the same length. The whole window's view is kept with it.
     """
+    if since is None and until is None:
+        return win.derive("network", lambda: _network(ctx, win, since=None, until=None))
+    return _network(ctx, win, since=since, until=until)
+
+
+def _network(ctx: AppContext, win: WatchWindow, *, since: date | None, until: date | None) -> dict[str, Any]:
     watch, records = win.watch, win.records
     lo, hi = since or win.since, until or win.until
     graph = build_graph(records, since=lo, until=hi)
@@ -205,12 +225,25 @@ def network_view(ctx: AppContext, win: WatchWindow, *, since: date | None, until
 
 
 def trends_view(win: WatchWindow, *, k: float = 2.0, weeks: int = 4) -> list[TrendSeries]:
-    """Weekly domain series of the watch, with baselines and bands."""
+    """Weekly domain series of the watch, with baselines and bands (the default ones kept with the window)."""
+    if (k, weeks) == (2.0, 4):
+        return win.derive("trends", lambda: _trends(win, k=k, weeks=weeks))
+    return _trends(win, k=k, weeks=weeks)
+
+
+def _trends(win: WatchWindow, *, k: float, weeks: int) -> list[TrendSeries]:
     return domain_trends(win.records, win.watch, since=win.since, until=win.until, k=k, baseline_weeks=weeks)
 
 
 def scenario_view(ctx: AppContext, win: WatchWindow) -> dict[str, Any]:
-    """The scenario board (per outcome) and the probability log (newest first)."""
+    """The scenario board (per outcome) and the probability log (newest first), kept with the window.
+
+    A probability set is a write: it raises the store version, and the next request gets a new window.
+    """
+    return win.derive("scenarios", lambda: _scenarios(ctx, win))
+
+
+def _scenarios(ctx: AppContext, win: WatchWindow) -> dict[str, Any]:
     log = db.probabilities(ctx.store, win.watch.name)
     board = scenario_board(win.records, win.watch, probabilities={r.outcome: r.probability for r in log})
     return {

@@ -6,6 +6,7 @@ message and exits with code 2; partial ingests exit with code 1.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -783,15 +784,42 @@ def bench(
             help="Ingest nothing: time the queries on an existing store (--db, else the configured store).",
         ),
     ] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Ingest nothing: start `vigil serve --workers N` on the store (--db) and run the dashboard's "
+            "mixed read load against it.",
+        ),
+    ] = False,
+    clients: Annotated[
+        list[int] | None, typer.Option("--clients", min=1, help="--serve: concurrent clients (repeatable).")
+    ] = None,
+    duration: Annotated[float, typer.Option(min=1.0, help="--serve: seconds of load per client count.")] = 20.0,
+    warmup: Annotated[
+        float, typer.Option(min=0.0, help="--serve: seconds of the same load before each measured run (not counted).")
+    ] = 10.0,
+    revalidate: Annotated[
+        bool, typer.Option(help="--serve: clients send If-None-Match with the ETag they got, as browsers do.")
+    ] = False,
+    cache: Annotated[
+        bool, typer.Option(help="--serve: the server keeps answers per store version (--no-cache: it does not).")
+    ] = True,
 ) -> None:
     """Ingest a corpus into a scratch store; print throughput, stage times, memory, store size and query latency.
 
-    With --queries-only, time the queries on an existing store instead.
+    With --queries-only, time the queries on an existing store instead; with --serve, the server
+    under the dashboard's read load (requests/s, p50/p95/max latency, errors) for 1 and 10 clients.
     """
     from vigil.evaluate.bench import bench as run_bench
     from vigil.evaluate.bench import bench_queries
 
     settings = _state(ctx).settings
+    if serve:
+        _bench_serve(
+            db or str(settings["db"]), corpus, workers, clients or [1, 10], (duration, warmup), (revalidate, cache)
+        )
+        return
     if queries_only:
         if corpus:
             raise ConfigError("--queries-only times an existing store: give it with --db, not a corpus.")
@@ -803,6 +831,30 @@ def bench(
         settings = settings.replace(extract__workers=workers)
     figures = run_bench(
         corpus, settings, limit=limit, db=db, engine=engine, extract=extract, address=address, query_runs=queries
+    )
+    print_json(figures)
+
+
+def _bench_serve(
+    db: str,
+    corpus: list[str] | None,
+    workers: int | None,
+    clients: list[int],
+    timing: tuple[float, float],
+    modes: tuple[bool, bool],
+) -> None:
+    """``vigil bench --serve``: the load test of :mod:`vigil.evaluate.loadtest`."""
+    from vigil.evaluate.loadtest import serve_bench
+
+    if corpus:
+        raise ConfigError("--serve loads a server on an existing store: give it with --db, not a corpus.")
+    problem = missing_store(db)
+    if problem is not None:
+        raise problem
+    n = workers if workers else (os.cpu_count() or 1)
+    (duration, warmup), (revalidate, cache) = timing, modes
+    figures = serve_bench(
+        db, workers=n, clients=clients, duration=duration, warmup=warmup, revalidate=revalidate, cache=cache
     )
     print_json(figures)
 

@@ -11,7 +11,8 @@ from rich.console import Console
 
 from vigil.errors import VigilError
 
-__all__ = ["register", "serve"]
+__all__ = ["default_workers", "register", "serve"]
+
 
 err = Console(stderr=True)
 
@@ -24,13 +25,26 @@ def serve(
         str | None, typer.Option("--db", help="Store: SQLite file or database URL (default: the global --db).")
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Server processes sharing the port (default: one per core).")
+    ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            help="Keep each answer per store version and compute the watches' views after every change "
+            "(--no-cache: compute every request)."
+        ),
+    ] = True,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /openapi.json) and the web dashboard."""
-    try:
-        import uvicorn
+    """Serve the HTTP API (OpenAPI at /openapi.json) and the web dashboard.
 
-        from vigil.api import create_app
+    Every worker process reads the store on its own connection and keeps its own analyses; the
+    tokens are made once, here, and shared by all of them (vigil.api.worker).
+    """
+    try:
         from vigil.api.security import is_loopback
+        from vigil.api.server import run_server
+        from vigil.api.worker import SPEC_ENV, worker_spec
     except ImportError as exc:
         raise VigilError(
             f"The web server needs FastAPI and uvicorn ({exc}). Install them with `pip install 'vigil[web]'`."
@@ -51,14 +65,39 @@ def serve(
     if token is not None and len(token) < 16:
         raise VigilError("VIGIL_TOKEN is shorter than 16 characters; use a long random token.")
     write_token = token or secrets.token_urlsafe(32)
-    app = create_app(settings, settings["db"], token=token, write_token=write_token)
+    n = workers or default_workers()
+    # Open (and migrate) the store once here, so that the workers find it ready and a wrong
+    # location fails now, with its message, rather than in every worker.
+    from vigil.store import open_store
+
+    open_store(settings["db"]).close()
+    os.environ[SPEC_ENV] = worker_spec(settings, token=token, write_token=write_token, cache=cache)
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"Vigil dashboard: http://{shown}:{port}/  (API: /api/..., OpenAPI: /openapi.json)", highlight=False)
+    err.print(
+        f"Vigil dashboard: http://{shown}:{port}/  (API: /api/..., OpenAPI: /openapi.json)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    err.print(f"{n} worker process{'es' if n > 1 else ''}", highlight=False, soft_wrap=True)
     if token is None:
-        err.print(f"Write token for API clients (Authorization: Bearer ...): {write_token}", highlight=False)
+        err.print(
+            f"Write token for API clients (Authorization: Bearer ...): {write_token}", highlight=False, soft_wrap=True
+        )
     else:
-        err.print("Every request needs VIGIL_TOKEN (Authorization: Bearer, or log in at /login).", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+        err.print(
+            "Every request needs VIGIL_TOKEN (Authorization: Bearer, or log in at /login).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    run_server(host, port, n, log_level)
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def register(app: typer.Typer) -> None:

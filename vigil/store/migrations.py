@@ -187,3 +187,11 @@ def _corrections(conn: Connection) -> None:
 def _pending_deliveries(conn: Connection) -> None:
     """Alert deliveries that failed, kept for a later retry."""
     schema.pending_deliveries.create(conn, checkfirst=True)
+
+
+@migration("0012_store_version")
+def _store_version(conn: Connection) -> None:
+    """The store version (see ``schema.store_version``): its table and its one row, starting at 0."""
+    schema.store_version.create(conn, checkfirst=True)
+    if conn.execute(select(schema.store_version.c.id)).first() is None:
+        conn.execute(schema.store_version.insert().values(id=1, version=0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -297,3 +298,12 @@ pending_deliveries = Table(
 )
 
 ANALYSIS_TABLES = (watches, stories, alerts, briefs, scenario_probabilities)
+
+# One row (id 1): a number that every write transaction raises as its last statement, so that it
+# changes exactly when what a reader can see changes (the key of the server's caches and ETags).
+store_version = Table(
+    "store_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+)

@@ -38,6 +38,7 @@ from sqlalchemy import (
     select,
     table,
     tuple_,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
@@ -213,6 +214,16 @@ class Store:
                 "Check the path or URL, and that the file is a Vigil store."
             ) from None
 
+    def version(self) -> int:
+        """The store version: a number raised by every committed write transaction (see :meth:`transaction`).
+
+        Anything computed from the store after reading version N holds at least the writes up to N;
+        caches keyed by it (the server's analyses, its ETags) are never older than their key.
+        """
+        v = schema.store_version
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(v.c.version).where(v.c.id == 1)).scalar_one_or_none() or 0)
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -228,10 +239,17 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One atomic unit of writes: all of it lands, or none of it."""
+        """One atomic unit of writes: all of it lands, or none of it.
+
+        Its last statement raises the store version (:meth:`version`) in the same transaction, so
+        that a reader who sees the new version sees every write of the transaction. Taken last, the
+        version row's lock is never held while waiting for another lock (no deadlock on PostgreSQL).
+        """
         try:
             with self.engine.begin() as conn:
                 yield conn
+                v = schema.store_version
+                conn.execute(update(v).where(v.c.id == 1).values(version=v.c.version + 1))
         except DBAPIError as exc:
             locked = _locked(exc, self.location, self.busy_timeout)
             raise StoreError(
