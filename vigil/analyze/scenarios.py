@@ -345,11 +345,22 @@ def scenario_board(
     return boards
 
 
+def _name(records: Records, actor_id: str) -> str:
+    """The actor's name from the records, else from the knowledge base (a candidate not yet in the news)."""
+    name = records.name(actor_id)
+    if name != actor_id:
+        return name
+    from vigil.kb import KnowledgeBase
+
+    known = KnowledgeBase.load().get(actor_id)
+    return known.name if known is not None else actor_id
+
+
 def _candidates(records: Records, outcome: Outcome) -> tuple[dict[str, object], ...]:
     return tuple(
         {
             "actor": c.actor,
-            "name": records.name(c.actor),
+            "name": _name(records, c.actor),
             "from": c.start.isoformat() if c.start else None,
             "until": c.end.isoformat() if c.end else None,
         }
