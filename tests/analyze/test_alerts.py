@@ -24,14 +24,18 @@ respond calmly if Trump imposed a universal tariff on Japanese cars. Trump clinc
 after Super Tuesday."""
 
 
+def _ingest_new(store: Store, settings: Settings, pipeline: Any, path: Path, text: str) -> list[str]:
+    """Ingest one dated text; the ids of the articles it added."""
+    path.write_text(text, encoding="utf-8")
+    before = {a.id for a in store.articles(limit=None)}
+    ingest([str(path)], store, settings, extractor=pipeline)
+    return [a.id for a in store.articles(limit=None) if a.id not in before]
+
+
 def test_issue5_alert_fired_by_a_new_article(
     seed_store: Store, japan_watch: Watch, pipeline: Any, settings: Settings, tmp_path: Path
 ) -> None:
-    path = tmp_path / "new.txt"
-    path.write_text(NEW_ARTICLE, encoding="utf-8")
-    before = {a.id for a in seed_store.articles(limit=None)}
-    ingest([str(path)], seed_store, settings, extractor=pipeline)
-    new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
+    new_ids = _ingest_new(seed_store, settings, pipeline, tmp_path / "new.txt", NEW_ARTICLE)
     assert len(new_ids) == 1
     out = tmp_path / "alerts.jsonl"
     fired = evaluate_alerts(
@@ -142,11 +146,7 @@ def test_failed_webhook_deliveries_are_retried_until_delivered(
 
     from vigil.analyze.outbox import pending, retry_due
 
-    path = tmp_path / "new.txt"
-    path.write_text(NEW_ARTICLE, encoding="utf-8")
-    before = {a.id for a in seed_store.articles(limit=None)}
-    ingest([str(path)], seed_store, settings, extractor=pipeline)
-    new_ids = [a.id for a in seed_store.articles(limit=None) if a.id not in before]
+    new_ids = _ingest_new(seed_store, settings, pipeline, tmp_path / "new.txt", NEW_ARTICLE)
     _Hook.status = 503
     fired = evaluate_alerts(
         seed_store, japan_watch, new_ids, deliver_to=[Delivery("webhook", url=webhook)], policy=LOCAL_HOOKS
