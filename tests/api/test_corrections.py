@@ -36,3 +36,21 @@ def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) 
         "/api/corrections", json={"kind": "relabel", "target": wrong["id"], "root": "TARIFF", "reason": "x"}
     )
     assert bad.status_code == 422 and "Unknown root" in bad.text
+
+
+def test_briefs_and_boards_as_of_a_day_hold_only_what_was_known_then(client: Any) -> None:
+    """The store was built today: as of yesterday it knew nothing; as of today, everything."""
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    before = client.get(f"/api/watches/{JAPAN}/brief", params={"as_of": str(today - timedelta(days=1))}).json()["item"]
+    now = client.get(f"/api/watches/{JAPAN}/brief", params={"as_of": str(today)}).json()["item"]
+    assert before["summary"]["articles"] == 0 and "as known on" in before["markdown"]
+    assert (
+        now["summary"]["articles"]
+        == client.get(f"/api/watches/{JAPAN}/brief").json()["item"]["summary"]["articles"]
+        > 0
+    )
+    board = client.get(f"/api/watches/{JAPAN}/scenarios", params={"as_of": str(today - timedelta(days=1))}).json()
+    assert all(not b["domains"] for b in board["item"]["board"]) and board["item"]["log"] == []
+    assert client.get(f"/api/watches/{JAPAN}/scenarios", params={"as_of": "yesterday"}).status_code == 422

@@ -36,6 +36,12 @@ AsOf = Annotated[
     date | None,
     Query(description="Read countries, sectors and roles on this day (YYYY-MM-DD; default: the latest event date)."),
 ]
+Known = Annotated[
+    date | None,
+    Query(
+        description="Answer with what the store knew at the end of this day (YYYY-MM-DD): ingested, corrected by then."
+    ),
+]
 Cursor = Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page.")]
 ModalityQ = Annotated[Modality | None, Query(description="Event modality.")]
 Coder = Literal["VIGIL", "GDELT", "ICEWS", "ACLED"]  # who coded an event: Vigil's extraction or an importer

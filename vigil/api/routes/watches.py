@@ -13,7 +13,7 @@ from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
 from vigil.api.pagination import page_after_id
-from vigil.api.params import ActorId, Cursor, Limit, Since, Until, WatchName
+from vigil.api.params import ActorId, Cursor, Known, Limit, Since, Until, WatchName
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view, watch_summary
 from vigil.errors import StoreError
 from vigil.store import analysis as db
@@ -210,9 +210,24 @@ def watch_trends(
 
 
 @router.get("/watches/{name}/scenarios")
-def watch_scenarios(name: WatchName, ctx: Ctx) -> dict[str, Any]:
-    """The scenario board: per outcome, expectations by domain, exposure, signposts; and the probability log."""
-    return _ok(item=scenario_view(ctx, ctx.window(ctx.watch(name))))
+def watch_scenarios(name: WatchName, ctx: Ctx, as_of: Known = None) -> dict[str, Any]:
+    """The scenario board: per outcome, expectations by domain, exposure, signposts; and the probability log.
+    With ``as_of``: the board as the store knew it at the end of that day (articles, corrections and
+    probabilities of then)."""
+    watch = ctx.watch(name)
+    if as_of is None:
+        return _ok(item=scenario_view(ctx, ctx.window(watch)))
+    from vigil.analyze.records import known_by, load_records
+    from vigil.analyze.scenarios import scenario_board
+
+    floor = float(ctx.settings["view.min_confidence"])
+    records = load_records(
+        ctx.store, since=watch.start, until=watch.end, coders=watch.coders, min_confidence=floor, as_of=as_of
+    )
+    log = db.probabilities(ctx.store, watch.name, known_by=known_by(as_of))
+    board = scenario_board(records, watch, probabilities={r.outcome: r.probability for r in log})
+    rows = [{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(log)]
+    return _ok(item={"board": [b.to_dict() for b in board], "log": rows, "as_of": as_of})
 
 
 @router.get("/watches/{name}/probabilities")
@@ -282,12 +297,15 @@ def all_alerts(
 
 
 @router.get("/watches/{name}/brief")
-def watch_brief(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
-    """A cited brief in Markdown (computed now, not recorded: `vigil brief` records briefs)."""
+def watch_brief(
+    name: WatchName, ctx: Ctx, since: Since = None, until: Until = None, as_of: Known = None
+) -> dict[str, Any]:
+    """A cited brief in Markdown (computed now, not recorded: `vigil brief` records briefs); with
+    ``as_of``, what the store knew at the end of that day."""
     from vigil.analyze.briefs import build_brief, render_markdown
 
     watch = ctx.watch(name)
-    brief = build_brief(ctx.store, watch, since=since, until=until, save=False)
+    brief = build_brief(ctx.store, watch, since=since, until=until, save=False, as_of=as_of)
     return _ok(item={"summary": brief.summary(), "markdown": render_markdown(brief)})
 
 
