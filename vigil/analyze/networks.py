@@ -185,8 +185,8 @@ def _dedupe(cites: Iterable[Citation]) -> tuple[Citation, ...]:
 def find_bridges(records: Records, watch: Watch, graph: ActorGraph, *, top: int = 10) -> list[OutcomeBridges]:
     """For each outcome, who bridges the focal government to its camp, date by date.
 
-    A tie to a focal office holder counts only with the events of their time in office, and a
-    tie to a candidate only with the events of their candidacy (:mod:`vigil.analyze.focal`,
+    A tie to a focal office holder counts only with the events that happened in their time in
+    office, and a tie to a candidate only with those of their candidacy (:mod:`vigil.analyze.focal`,
     :class:`~vigil.analyze.watches.Candidate`). Anyone who is ever in this or a rival camp is
     never a bridge.
 
@@ -201,7 +201,7 @@ def find_bridges(records: Records, watch: Watch, graph: ActorGraph, *, top: int 
     g = graph.graph
     und = g.to_undirected(as_view=True)
     focal = FocalGovernment(watch, records.actors)
-    dates = [e.date for ties in graph.evidence.values() for e, _ in ties if e.date is not None]
+    dates = [e.when for ties in graph.evidence.values() for e, _ in ties if e.when is not None]
     lo, hi = (min(dates), max(dates)) if dates else (None, None)
     anchors = {a for a in focal.members(lo, hi) if a in g}
     out = []
@@ -210,10 +210,10 @@ def find_bridges(records: Records, watch: Watch, graph: ActorGraph, *, top: int 
         rivals = {c for o in watch.outcomes if o.id != outcome.id for c in o.members}
 
         def focal_ties(x: str, a: str) -> list[Citation]:
-            return [cit for e, cit in graph.ties(x, a) if focal.includes(a, e.date)]
+            return [cit for e, cit in graph.ties(x, a) if focal.includes(a, e.when)]
 
         def camp_ties(x: str, c: str, outcome: Outcome = outcome) -> list[Citation]:
-            return [cit for e, cit in graph.ties(x, c) if c in outcome.camp_on(e.date)]
+            return [cit for e, cit in graph.ties(x, c) if c in outcome.camp_on(e.when)]
 
         found: list[Bridge] = []
         direct: list[Citation] = []
@@ -224,7 +224,7 @@ def find_bridges(records: Records, watch: Watch, graph: ActorGraph, *, top: int 
                 for a in anchors
                 for c in camp
                 for e, cit in graph.ties(a, c)
-                if focal.includes(a, e.date) and c in outcome.camp_on(e.date)
+                if focal.includes(a, e.when) and c in outcome.camp_on(e.when)
             ]
             for x in und.nodes:
                 # States are the parties, not go-betweens; no camp member, rival or focal member is a bridge.

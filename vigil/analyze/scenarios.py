@@ -196,6 +196,8 @@ def signpost_evidence(
     signpost: Signpost,
     *,
     within: Watch | None = None,
+    sent_actors: dict[tuple[str, int], set[str]] | None = None,
+    by_sentence: dict[tuple[str, int], list[Event]] | None = None,
 ) -> list[Citation]:
     """The sentences where a signpost is observed.
 
@@ -209,12 +211,13 @@ def signpost_evidence(
         records: the loaded records.
         outcome, signpost: the signpost and its outcome.
         within: only sentences of articles in this watch's window.
+        sent_actors, by_sentence: the records' actors and events per sentence, when already at hand.
     Returns:
         The citations, in date order.
     """
     pattern = signpost.pattern()
-    sent_actors = records.sentence_actors()
-    by_sentence = events_by_sentence(records)
+    sent_actors = records.sentence_actors() if sent_actors is None else sent_actors
+    by_sentence = events_by_sentence(records) if by_sentence is None else by_sentence
     out = []
     for aid in sorted(records.articles, key=lambda a: (records.articles[a].published or date.min, a)):
         day = records.articles[aid].published
@@ -327,7 +330,15 @@ def scenario_board(
         exposure = {d: round(sum(1 for x in xs if x.focal) / len(xs), 3) for d, xs in by_domain.items() if xs}
         ordered = {d: tuple(by_domain[d]) for d in [*watch_domains, "other"] if by_domain.get(d)}
         signposts = tuple(
-            SignpostStatus(s.id, s.label, tuple(signpost_evidence(records, outcome, s, within=watch)))
+            SignpostStatus(
+                s.id,
+                s.label,
+                tuple(
+                    signpost_evidence(
+                        records, outcome, s, within=watch, sent_actors=sent_actors, by_sentence=by_sentence
+                    )
+                ),
+            )
             for s in outcome.signposts
         )
         boards.append(
