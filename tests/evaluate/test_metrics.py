@@ -87,3 +87,19 @@ def test_metrics_classification_report_is_json_ready() -> None:
     json.dumps(rep)
     assert rep["n"] == 6 and math.isclose(float(rep["accuracy"]), round(4 / 6, 4))  # type: ignore[arg-type]
     assert rep["precision_above_0.9"] == pytest.approx(2 / 3, abs=1e-4) and rep["count_above_0.9"] == 3
+
+
+def test_metrics_macro_f1_hand_on_class_indices_and_mixed_labels() -> None:
+    import numpy as np
+
+    # As calibration scores folds: class indices, a class only predicted (2), one never seen (3).
+    gold = np.array([0, 0, 1, 1, 1])
+    pred = np.array([0, 1, 1, 1, 2])
+    # 0: tp 1, fp 0, fn 1 -> 2/3; 1: tp 2, fp 1, fn 1 -> 2/3; 2: tp 0, fp 1 -> 0
+    assert macro_f1(gold.tolist(), pred.tolist()) == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)
+    # None ("no event") next to roots, and a label outside ``labels`` counting against the others
+    gold_roots = ["AGREE", None, "ACCUSE", "ACCUSE"]
+    pred_roots = ["AGREE", "AGREE", None, "ACCUSE"]
+    # AGREE: tp 1, fp 1 -> 2/3; ACCUSE: tp 1, fn 1 -> 2/3
+    assert macro_f1(gold_roots, pred_roots, ["AGREE", "ACCUSE"]) == pytest.approx(2 / 3)
+    assert macro_f1([], [], ["a"]) == 0.0

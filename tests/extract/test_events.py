@@ -1,14 +1,11 @@
-"""Candidate pairs and the event / no-event gate (parsed with the packaged spaCy model)."""
+"""Candidate pairs and the event / no-event gate's features (parsed with the packaged spaCy model)."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
-
-import pytest
 
 from vigil.extract.actors import ActorMention
-from vigil.extract.events import EventGate, candidates, gate_features
+from vigil.extract.events import candidates, gate_features
 
 
 @cache
@@ -46,21 +43,3 @@ def test_events_candidates_and_gate_features() -> None:
     assert "lex=ACCUSE" in feats and "tw=accused" in feats
     assert any(k.startswith("t_path=") for k in feats)
     assert all(v == 1.0 for v in feats.values())
-
-
-def test_events_gate_roundtrip(tmp_path: Path) -> None:
-    gate = EventGate({"lex=ACCUSE": 2.0, "lex=none": -2.0}, 0.0, 0.4, "gate-test")
-    gate.save(tmp_path)
-    again = EventGate.load(tmp_path)
-    assert again is not None and again.threshold == 0.4 and again.version == "gate-test"
-    p = again.predict([{"lex=ACCUSE": 1.0}, {"lex=none": 1.0}, {}])
-    assert p[0] == pytest.approx(1 / (1 + 2.718281828**-2), rel=1e-6)
-    assert p[1] < 0.4 < p[0] and p[2] == pytest.approx(0.5)
-    assert EventGate.load(tmp_path / "missing") is None
-
-
-def test_events_packaged_gate_loads() -> None:
-    gate = EventGate.load()
-    if gate is None:
-        pytest.skip("no packaged gate")
-    assert 0.0 < gate.threshold < 1.0 and gate.weights

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, SHARED
+from vigil.evaluate.annotations import load
 from vigil.extract.timex import event_date, resolve_expression
 from vigil.models import DateGranularity as G
-from vigil.train.annotations import load
 
 
 @pytest.mark.parametrize(

@@ -29,9 +29,9 @@ from vigil.analyze.networks import build_graph, find_bridges
 from vigil.analyze.records import load_records
 from vigil.analyze.watches import example_watches
 from vigil.cli.main import app
+from vigil.coder.labels import ROOT_TO_QUAD, ROOTS
 from vigil.config import load_settings
 from vigil.export.gdelt import cameo_code, event_number, parse_provenance
-from vigil.extract.coder import ROOT_TO_QUAD, ROOTS
 from vigil.models import Event
 from vigil.store import Store, open_store
 from vigil.store import analysis as db

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
+from vigil.coder.labels import ROOTS as PLOVER_ROOTS
 from vigil.errors import ConfigError
-from vigil.extract.coder import ROOTS as PLOVER_ROOTS
 from vigil.models import VIGIL_CODER
 
 __all__ = [

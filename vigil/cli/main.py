@@ -436,7 +436,7 @@ def events(
 ) -> None:
     """List coded events, newest first by the date they happened, each with its sentence (imported events:
     where they come from)."""
-    from vigil.extract.coder import ROOTS
+    from vigil.coder.labels import ROOTS
     from vigil.extract.domains import DOMAINS
     from vigil.models import STATEMENT, Modality
 
@@ -737,8 +737,9 @@ def eval_cmd(
 ) -> None:
     """Score Vigil against a gold file; training sets are scored by cross-validation."""
     from vigil.evaluate.run import evaluate
+    from vigil.train.crossval import training_file_report
 
-    report = evaluate(gold, mode, _state(ctx).settings)
+    report = evaluate(gold, mode, _state(ctx).settings, training_report=training_file_report)
     if as_json:
         print_json(report)
         return
@@ -861,13 +862,14 @@ def _bench_serve(
 
 @app.command()
 def train(
-    data_dir: Annotated[str | None, typer.Option(help="Folder with plv_train and cameo_class_train.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Folder with plv_train and cameo_class_train.")] = None,
     cv: Annotated[int, typer.Option(help="Folds for calibration and the cross-validated figures (>= 2).")] = 5,
     learning_curve: Annotated[bool, typer.Option(help="Also run the 25/50/100% learning curve.")] = False,
     linear_only: Annotated[bool, typer.Option(help="Train the fast linear coder alone (no MiniLM expert).")] = False,
-    out: Annotated[str | None, typer.Option(help="Weights folder (default: the package's).")] = None,
-    json_file: Annotated[str | None, typer.Option("--json", help="Also write the figures to this file.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Weights folder (default: the package's).")] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also write the figures to this file.")] = None,
     save: Annotated[bool, typer.Option(help="Write the weights (--no-save: figures only).")] = True,
+    seed: Annotated[int | None, typer.Option(help="Seed of the folds, fitting and fine-tuning.")] = None,
     threads: Annotated[int, typer.Option(help="Torch threads per fine-tuning process (results depend on it).")] = 1,
     jobs: Annotated[int, typer.Option(help="Experts fine-tuned at once, one process each.")] = 2,
     class_balance: Annotated[
@@ -876,31 +878,41 @@ def train(
     learn_markers: Annotated[
         bool, typer.Option(help="Let the actor-marker embeddings learn (slower: the gradient crosses every layer).")
     ] = False,
-    codebook: Annotated[bool, typer.Option(help="Train on the codebook examples too (vigil/extract/data).")] = True,
+    codebook: Annotated[bool, typer.Option(help="Train on the codebook examples too (vigil/train).")] = True,
     int8: Annotated[bool, typer.Option(help="Code with the expert's int8 layers (--no-int8: float, slower).")] = True,
+    cache: Annotated[bool, typer.Option(help="Reuse cached fold experts (--no-cache: fine-tune them again).")] = True,
+    pipeline: Annotated[
+        bool, typer.Option(help="Run the spaCy pass: event gate and pipeline spans (--no-pipeline: neither).")
+    ] = True,
 ) -> None:
     """Train the event coder from the dev sets and write its weights into the package."""
-    from vigil.extract.train_coder import main as train_main
+    import json
 
-    args = ["--cv", str(cv), "--threads", str(threads), "--jobs", str(jobs)]
-    if class_balance is not None:
-        args += ["--class-balance", str(class_balance)]
-    if learn_markers:
-        args.append("--learn-markers")
-    for flag, value in (("--data-dir", data_dir), ("--out", out), ("--json", json_file)):
-        if value is not None:
-            args += [flag, value]
-    if learning_curve:
-        args.append("--learning-curve")
-    if linear_only:
-        args.append("--linear-only")
-    if not save:
-        args.append("--no-save")
-    if not codebook:
-        args.append("--no-codebook")
-    if not int8:
-        args.append("--no-int8")
-    raise typer.Exit(train_main(args))
+    from vigil.train.fit import SEED
+    from vigil.train.run import TrainOptions, train_coder
+
+    options = TrainOptions(
+        data_dir=data_dir,
+        seed=SEED if seed is None else seed,
+        out=out,
+        folds=cv,
+        learning_curve=learning_curve,
+        linear_only=linear_only,
+        threads=threads,
+        jobs=jobs,
+        class_balance=class_balance,
+        learn_markers=learn_markers,
+        codebook=codebook,
+        int8=int8,
+        save=save,
+        cache=cache,
+        pipeline=pipeline,
+    )
+    report = train_coder(options)
+    text = json.dumps(report, indent=1)
+    print(text)
+    if json_file is not None:
+        json_file.write_text(text + "\n", encoding="utf-8")
 
 
 @app.command("settings")

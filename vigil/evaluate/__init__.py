@@ -1,1 +1,1 @@
-"""Evaluation: metrics and cross-validation."""
+"""Evaluation: scoring Vigil against gold files (metrics, event coding, mentions, dates, stories)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from sklearn.metrics import cohen_kappa_score
 
-from vigil.train.annotations import AnnotatedSentence
+from vigil.evaluate.annotations import AnnotatedSentence
 
 __all__ = ["JOINT_ROOTS", "agreement", "match_events"]
 

@@ -14,9 +14,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from vigil.coder.coder import EventCoder
+from vigil.coder.items import CoderInput, span_of, spans_from_marked
+from vigil.coder.labels import QUADS, ROOTS
 from vigil.evaluate.gold import GoldFile, record_date
 from vigil.evaluate.metrics import classification_report
-from vigil.extract.coder import QUADS, ROOTS, CoderInput, EventCoder, span_of
 from vigil.models import Article, DateSource, Event, Extraction
 
 if TYPE_CHECKING:
@@ -37,8 +39,6 @@ __all__ = [
 def _spans(record: dict[str, Any], event: dict[str, Any]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     marked = event.get("marked_text")
     if marked:
-        from vigil.extract.train_coder import spans_from_marked
-
         return spans_from_marked(marked)
     return span_of(record["text"], event.get("source")), span_of(record["text"], event.get("target"))
 

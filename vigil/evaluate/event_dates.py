@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vigil.errors import ConfigError
-from vigil.train.annotations import load
+from vigil.evaluate.annotations import load
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

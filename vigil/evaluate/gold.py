@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.errors import VigilError
-from vigil.train.annotations import is_reference, resolve_records
+from vigil.evaluate.annotations import is_reference, resolve_records
 
 __all__ = ["GoldFile", "load_gold"]
 

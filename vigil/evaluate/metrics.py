@@ -1,4 +1,4 @@
-"""Classification metrics in pure Python: accuracy, per-class P/R/F1, macro-F1, confusion, calibration.
+"""Classification metrics: accuracy, per-class P/R/F1, macro-F1 (scikit-learn's), confusion, calibration.
 
 Labels are any hashable values (PLOVER roots, quad ints, None for "no event"). Conventions follow
 scikit-learn's: a class's precision/recall/F1 is 0 when undefined (no predictions / no gold), and
@@ -99,11 +99,27 @@ def per_class_scores(gold: Sequence[L], pred: Sequence[L], labels: Sequence[L] |
 
 
 def macro_f1(gold: Sequence[L], pred: Sequence[L], labels: Sequence[L] | None = None) -> float:
-    """Unweighted mean of the per-class F1 over ``labels`` (default: all classes seen)."""
-    scores = per_class_scores(gold, pred, labels)
-    if not scores:
+    """Unweighted mean of the per-class F1 over ``labels`` (default: all classes seen), by scikit-learn.
+
+    A class in ``labels`` that is neither in ``gold`` nor in ``pred`` scores 0 and counts in the mean.
+    """
+    from sklearn.metrics import f1_score
+
+    _check(gold, pred)
+    order = _label_order(gold, pred, labels)
+    if not order or not gold:
         return 0.0
-    return sum(s.f1 for s in scores.values()) / len(scores)
+    # Labels become their index in ``order`` (-1: not reported), so that any hashable label works.
+    index = {label: i for i, label in enumerate(order)}
+    return float(
+        f1_score(
+            [index.get(g, -1) for g in gold],
+            [index.get(p, -1) for p in pred],
+            labels=list(range(len(order))),
+            average="macro",
+            zero_division=0,
+        )
+    )
 
 
 def confusion_matrix(gold: Sequence[L], pred: Sequence[L], labels: Sequence[L] | None = None) -> dict[L, dict[L, int]]:
@@ -205,7 +221,7 @@ def classification_report(
     report: dict[str, object] = {
         "n": len(gold),
         "accuracy": round(accuracy(gold, pred), 4),
-        "macro_f1": round(sum(s.f1 for s in scores.values()) / len(scores), 4) if scores else 0.0,
+        "macro_f1": round(macro_f1(gold, pred, labels), 4),
         "per_class": {
             str(k): {
                 "precision": round(s.precision, 4),

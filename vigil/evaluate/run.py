@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.config import Settings
 from vigil.errors import VigilError
 from vigil.evaluate.gold import GoldFile, load_gold
 
-__all__ = ["evaluate"]
+if TYPE_CHECKING:
+    from vigil.coder.coder import EventCoder
+
+__all__ = ["TrainingReport", "evaluate", "trained_on"]
 
 MODES = ("given-actors", "end-to-end", "event-dates")
 
+TrainingReport = Callable[[Path, str, Settings], dict[str, Any]]
+"""How to report on a gold file the coder was trained on: ``(path, mode, settings) -> report``."""
 
-def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
+
+def evaluate(
+    path: Path, mode: str, settings: Settings, training_report: TrainingReport | None = None
+) -> dict[str, Any]:
     """Score Vigil against the gold file at ``path``.
 
     Args:
@@ -22,8 +32,13 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
         mode: ``given-actors`` or ``end-to-end`` (event sets only), or ``event-dates`` (the event-date
             annotations, ``annotations/event_dates.jsonl``: exact-day accuracy, overall and per granularity).
         settings: Vigil settings.
+        training_report: what to report for a file the event coder was trained on, where its own
+            scores would mean nothing; ``vigil eval`` passes
+            :func:`vigil.train.crossval.training_file_report` (cross-validated figures).
     Returns:
         A JSON-ready report.
+    Raises:
+        VigilError: an unknown mode, or the coder's training file without ``training_report``.
     """
     if mode not in MODES:
         raise VigilError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")
@@ -37,7 +52,7 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
     gold = load_gold(path, Path(str(settings["shared"])))
     report: dict[str, Any] = {"gold": gold.name, "kind": gold.kind, "records": len(gold.records)}
     if gold.kind == "events":
-        report.update(_events(gold, mode, settings))
+        report.update(_events(gold, mode, settings, training_report))
     elif gold.kind == "articles":
         report.update(_articles(gold, settings))
     else:
@@ -48,25 +63,42 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
     return report
 
 
-def _events(gold: GoldFile, mode: str, settings: Settings) -> dict[str, Any]:
+def _events(gold: GoldFile, mode: str, settings: Settings, training_report: TrainingReport | None) -> dict[str, Any]:
+    from vigil.coder.coder import EventCoder
     from vigil.evaluate import coding
-    from vigil.extract.coder import EventCoder
 
     if mode == "given-actors":
-        from vigil.evaluate.crossval import trained_on
-
         coder = EventCoder.load()
         if trained_on(gold.path, coder):
-            from vigil.evaluate.crossval import cross_validated_report
-
-            return cross_validated_report(gold.path, folds=5)
+            return _on_training_data(gold, mode, settings, training_report)
         return coding.score_given_actors(gold, coder)
-    from vigil.evaluate.crossval import cross_validated_end_to_end, trained_on
     from vigil.extract.pipeline import Pipeline
 
     if trained_on(gold.path, EventCoder.load()) and gold.path.name.startswith("plv_train"):
-        return cross_validated_end_to_end(gold.path, settings, folds=5)
+        return _on_training_data(gold, mode, settings, training_report)
     return coding.score_end_to_end(gold, Pipeline.load(settings), min_confidence=float(settings["view.min_confidence"]))
+
+
+def _on_training_data(
+    gold: GoldFile, mode: str, settings: Settings, training_report: TrainingReport | None
+) -> dict[str, Any]:
+    if training_report is None:
+        raise VigilError(
+            f"{gold.path.name} is the event coder's training data: its scores there would mean nothing. "
+            "Run `vigil eval` on it, which reports cross-validated figures instead."
+        )
+    return training_report(gold.path, mode, settings)
+
+
+def trained_on(path: Path, coder: EventCoder) -> bool:
+    """Whether the gold file at ``path`` is one the coder was trained on (same SHA-256 as a training file).
+
+    Scoring a coder on its own training data is meaningless: report cross-validated figures instead.
+    """
+    digests = coder.params.get("training_files", {})
+    if not isinstance(digests, dict) or not Path(path).is_file():
+        return False
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() in set(digests.values())
 
 
 def _articles(gold: GoldFile, settings: Settings) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from vigil.analyze.stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS, cluster_stories
+from vigil.evaluate.annotations import corpus_articles
 from vigil.models import Article, DateSource
-from vigil.train.annotations import corpus_articles
 
 __all__ = ["score_stories"]
 

@@ -14,11 +14,8 @@ pair; modality comes from the parse around the verb.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,7 +23,7 @@ if TYPE_CHECKING:
 
     from vigil.extract.actors import ActorMention
 
-__all__ = ["GATE_FILE", "Candidate", "EventGate", "candidates", "gate_features"]
+__all__ = ["Candidate", "candidates", "gate_features"]
 
 _SUBJ = frozenset({"nsubj", "csubj"})
 _PASS_SUBJ = frozenset({"nsubjpass", "csubjpass"})
@@ -237,8 +234,6 @@ def candidates(
 
 # --- event / no-event gate ----------------------------------------------------------------
 
-GATE_FILE = "gate.json"
-
 
 def _head(doc: Doc, mention: ActorMention, offset: int) -> Token | None:
     span = doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
@@ -316,45 +311,3 @@ def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Can
             feats.append(f"dist={_bucket(abs(t_head.i - s_head.i), (2, 4, 8, 16))}")
             feats.append("order=" + ("st" if s_head.i < t_head.i else "ts"))
     return dict.fromkeys(feats, 1.0)
-
-
-class EventGate:
-    """Logistic regression over :func:`gate_features`: is there a coded event between these actors?
-
-    Args:
-        weights: feature -> coefficient.
-        bias: intercept.
-        threshold: candidates with a lower probability are dropped by the pipeline.
-        version: a short tag, part of the extractor version.
-    """
-
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float, version: str = "gate") -> None:
-        self.weights = dict(weights)
-        self.bias = float(bias)
-        self.threshold = float(threshold)
-        self.version = version
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> EventGate | None:
-        """The gate in ``path`` (default: the packaged ``weights/gate.json``), or None when absent."""
-        from vigil.extract.coder import WEIGHTS_DIR
-
-        file = (WEIGHTS_DIR if path is None else Path(path)) / GATE_FILE
-        if not file.exists():
-            return None
-        data = json.loads(file.read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data["threshold"], data.get("version", "gate"))
-
-    def save(self, path: Path) -> None:
-        """Write ``gate.json`` into the folder ``path``."""
-        path.mkdir(parents=True, exist_ok=True)
-        data = {"version": self.version, "bias": self.bias, "threshold": self.threshold, "weights": self.weights}
-        (path / GATE_FILE).write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
-
-    def predict(self, features: Sequence[dict[str, float]]) -> list[float]:
-        """Probability of an event for each feature dict."""
-        out: list[float] = []
-        for f in features:
-            z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in f.items())
-            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
-        return out

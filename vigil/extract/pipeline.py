@@ -31,16 +31,18 @@ from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from vigil.coder.coder import EventCoder
+from vigil.coder.gate import EventGate
+from vigil.coder.items import CoderInput
+from vigil.coder.precision import PrecisionModel, event_features
 from vigil.config import Settings
 from vigil.extract import domains as domains_mod
 from vigil.extract import tone as tone_mod
 from vigil.extract.actors import ActorMention, ArticleActors, find_mentions, kb_patterns, keep_nominal
-from vigil.extract.coder import CoderInput, EventCoder
-from vigil.extract.events import PRONOUNS_PERSON, Candidate, EventGate, candidates, gate_features
+from vigil.extract.events import PRONOUNS_PERSON, Candidate, candidates, gate_features
 from vigil.extract.modality import is_hypothetical_np, modality
 from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp, sentence_docs
 from vigil.extract.parallel import StageTimes
-from vigil.extract.precision import PrecisionModel, event_features
 from vigil.extract.timex import event_date
 from vigil.extract.version import compose_version, version_tags
 from vigil.kb import KnowledgeBase

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vigil.extract.events import EventGate
-    from vigil.extract.precision import PrecisionModel
+    from vigil.coder.gate import EventGate
+    from vigil.coder.precision import PrecisionModel
 
 __all__ = [
     "MODEL_NAME",
@@ -49,9 +49,9 @@ def pipeline_version(gate_drops: bool = False, transformer: bool = True, events_
     """The extractor version string, without loading the spaCy model or the transformer."""
     from importlib.metadata import version
 
-    from vigil.extract.coder import EventCoder
-    from vigil.extract.events import EventGate
-    from vigil.extract.precision import PrecisionModel
+    from vigil.coder.coder import EventCoder
+    from vigil.coder.gate import EventGate
+    from vigil.coder.precision import PrecisionModel
 
     coder_version = EventCoder.shipped_version(transformer)
     tags = version_tags(EventGate.load(), gate_drops, events_per_sentence, PrecisionModel.load())

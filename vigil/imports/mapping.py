@@ -1,6 +1,6 @@
 """Code tables of the importers: CAMEO and ACLED event types to PLOVER roots, CAMEO and ICEWS actor codes.
 
-PLOVER roots and their quad classes are Vigil's own (:mod:`vigil.extract.coder`); an imported event's
+PLOVER roots and their quad classes are Vigil's own (:mod:`vigil.coder.labels`); an imported event's
 quad class is its PLOVER root's, so that a quad filter means the same for every coder. The source's own
 codes are kept beside it (``events.cameo``; ACLED's event and sub-event types in the provenance record).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from vigil.extract.coder import ROOT_TO_CAMEO, ROOT_TO_QUAD, STATEMENT_CAMEO
+from vigil.coder.labels import ROOT_TO_CAMEO, ROOT_TO_QUAD, STATEMENT_CAMEO
 from vigil.kb.schema import SECTORS
 
 __all__ = [

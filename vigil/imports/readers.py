@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from vigil.coder.labels import ROOT_TO_QUAD
 from vigil.export.gdelt import MENTION_COLUMNS
-from vigil.extract.coder import ROOT_TO_QUAD
 from vigil.imports.actors import ActorMapper, MappedActor
 from vigil.imports.mapping import acled_root, cameo_to_plover
 from vigil.imports.records import ImportedEvent, MentionLink, Skipped, provenance_record

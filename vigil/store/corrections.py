@@ -92,7 +92,7 @@ def _place_key(place: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _check_value(kind: str, value: dict[str, Any]) -> None:
-    from vigil.extract.coder import ROOTS
+    from vigil.coder.labels import ROOTS
 
     if kind == "relabel":
         root = value.get("root")
@@ -241,7 +241,7 @@ class Corrections:
 
 
 def _event_changes(c: Correction) -> dict[str, Any]:
-    from vigil.extract.coder import ROOT_TO_QUAD
+    from vigil.coder.labels import ROOT_TO_QUAD
 
     changes: dict[str, Any] = {"confidence": 1.0}
     if c.kind == "relabel":

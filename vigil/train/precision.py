@@ -1,10 +1,10 @@
-"""Fitting the event-precision model (:mod:`vigil.extract.precision`) on annotated events."""
+"""Fitting the event-precision model (:mod:`vigil.coder.precision`) on annotated events."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from vigil.extract.precision import FEATURES, PrecisionModel
+from vigil.coder.precision import FEATURES, PrecisionModel
 
 __all__ = ["fit"]
 

@@ -30,8 +30,8 @@ from vigil.api.routes.events import sentence_texts
 from vigil.api.routes.search import search
 from vigil.api.security import COOKIE
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
+from vigil.coder.labels import ROOTS
 from vigil.export import describe as describe_exports
-from vigil.extract.coder import ROOTS
 from vigil.models import Modality
 from vigil.store import analysis as db
 from vigil.store import schema

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import pytest
 
-from vigil.extract.coder import (
-    BLOCKS,
-    QUADS,
-    ROOT_TO_CAMEO,
-    ROOT_TO_QUAD,
-    ROOTS,
-    STATEMENT_CAMEO,
-    CoderInput,
-    CoderOutput,
-    EventCoder,
-    Vectorizer,
-    featurize,
-)
-from vigil.extract.train_coder import spans_from_marked
+from vigil.coder.coder import EventCoder
+from vigil.coder.features import BLOCKS, Vectorizer, featurize
+from vigil.coder.items import CoderInput, CoderOutput, spans_from_marked, unmark
+from vigil.coder.labels import QUADS, ROOT_TO_CAMEO, ROOT_TO_QUAD, ROOTS, STATEMENT_CAMEO
 
 
 def make(text: str, source: str | None, target: str | None) -> CoderInput:
@@ -107,7 +96,7 @@ def test_coder_batch_equals_single(coder: EventCoder) -> None:
 
 def test_coder_version_and_missing_weights(coder: EventCoder, tmp_path: object) -> None:
     assert coder.version
-    with pytest.raises(FileNotFoundError, match="train_coder"):
+    with pytest.raises(FileNotFoundError, match="vigil train"):
         EventCoder.load(tmp_path)  # type: ignore[arg-type]
 
 
@@ -132,7 +121,7 @@ def test_featurize_uses_actor_placeholders() -> None:
 
 
 def test_vectorizer_rows_are_tf_idf_normalised_per_block(coder: EventCoder) -> None:
-    vec = coder.vectorizer
+    vec = coder.heads.vectorizer
     counts = featurize(make("Ukraine did not accept Russia's offer of talks in Geneva.", "Ukraine", "Russia"))
     counts["w:no-such-feature-anywhere"] = 1.0
     idx, vals = vec.row(counts)
@@ -161,6 +150,7 @@ def test_spans_from_marked() -> None:
     assert src is not None and tgt is not None
     assert text[src[0] : src[1]] == "A" and text[tgt[0] : tgt[1]] == "the B"
     assert spans_from_marked("no marks") == (None, None)
+    assert unmark(marked) == text
 
 
 def test_coder_expert_routing(coder: EventCoder) -> None:
@@ -237,7 +227,7 @@ def test_transformer_fit_save_load(tmp_path: object) -> None:
 
     import numpy as np
 
-    from vigil.extract.transformer import META_FILE, WEIGHTS_FILE, TransformerCoder, TransformerConfig
+    from vigil.coder.transformer import META_FILE, WEIGHTS_FILE, TransformerCoder, TransformerConfig
 
     texts = [
         ("Rebels shelled army posts near {}.", "Rebels", "army posts", "ASSAULT"),
@@ -302,7 +292,7 @@ def test_transformer_class_weights_favour_rare_roots() -> None:
     """The root loss weighs a rare root more; an average labelled example weighs 1; 0 switches it off."""
     import torch
 
-    from vigil.extract.transformer import _class_weights
+    from vigil.coder.transformer import _class_weights
 
     y = torch.tensor([ROOTS.index("ASSAULT")] * 16 + [ROOTS.index("COOPERATE")] * 4 + [-100] * 5)
     assert _class_weights(y, 0.0) is None
@@ -315,47 +305,13 @@ def test_transformer_class_weights_favour_rare_roots() -> None:
 
 
 @pytest.mark.slow
-def test_experts_fitted_side_by_side_equal_those_fitted_in_process(tmp_path: object) -> None:
-    """``fit_experts`` trains in worker processes exactly what ``cached_expert`` trains here."""
-    from pathlib import Path
-
-    import numpy as np
-
-    from vigil.evaluate.crossval import cached_expert, expert_cache_key, fit_experts
-    from vigil.extract.train_coder import Example
-    from vigil.extract.transformer import TransformerConfig
-
-    def examples(towns: list[str]) -> list[Example]:
-        out = []
-        for town in towns:
-            for text, s, t, root in (
-                ("Rebels shelled army posts near {}.", "Rebels", "army posts", "ASSAULT"),
-                ("The unions agreed to a deal with employers in {}.", "The unions", "employers", "AGREE"),
-            ):
-                sentence = text.format(town)
-                out.append(Example(make(sentence, s, t), root, ROOT_TO_QUAD[root], sentence, sentence))
-        return out
-
-    sets = [(examples(["Lyon", "Osaka", "Quito"]), "a"), (examples(["Accra", "Hanoi", "Perth"]), "b")]
-    cfg = TransformerConfig(epochs=1, batch_size=4, top_layers=1, threads=1, quantize=False, class_balance=0.5)
-    cache = Path(str(tmp_path)) / "cache"
-    fit_experts(sets, cfg, cache, jobs=2)
-    assert sorted(p.name for p in cache.iterdir()) == sorted(expert_cache_key(ex, cfg) for ex, _ in sets)
-    probe = [ex.item for ex in examples(["Basel"])]
-    for ex, label in sets:
-        from_worker = cached_expert(ex, cfg, cache, label)  # found in the cache
-        here = cached_expert(ex, cfg, None, label)  # fine-tuned in this process
-        assert np.allclose(from_worker.logits(probe)[0], here.logits(probe)[0], atol=1e-4)
-
-
-@pytest.mark.slow
 def test_transformer_marker_embeddings_learn_only_when_asked() -> None:
     """By default the four marker rows keep their seeded start (no gradient crosses the frozen layers)."""
     from dataclasses import replace
 
     import torch
 
-    from vigil.extract.transformer import TransformerCoder, TransformerConfig, _build
+    from vigil.coder.transformer import TransformerCoder, TransformerConfig, _build
 
     towns = ["Lyon", "Osaka", "Quito", "Accra"]
     data = [(make(f"Rebels shelled army posts near {t}.", "Rebels", "army posts"), "ASSAULT", 4) for t in towns]
@@ -377,26 +333,6 @@ def test_transformer_marker_embeddings_learn_only_when_asked() -> None:
     assert not torch.allclose(markers(learnt), start.half().float(), atol=1e-4)
 
 
-def test_codebook_examples_cover_every_root_with_both_actors(tmp_path: Any) -> None:
-    from vigil.extract.coder import ROOT_TO_QUAD, ROOTS
-    from vigil.extract.train_coder import load_codebook
-
-    examples = load_codebook()
-    assert {e.root for e in examples} == set(ROOTS)
-    for e in examples:
-        assert e.item.source is not None and e.item.target is not None
-        assert "<" not in e.text and e.quad == ROOT_TO_QUAD[e.root or ""]
-        src, tgt = e.text[e.item.source[0] : e.item.source[1]], e.text[e.item.target[0] : e.item.target[1]]
-        assert src.strip() == src and tgt.strip() == tgt and src and tgt
-    bad = tmp_path / "codebook.yaml"
-    bad.write_text("AGREE:\n  - <s>Japan</s> signed the accord.\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="needs both"):
-        load_codebook(bad)
-    bad.write_text("AGRE:\n  - <s>Japan</s> signed with <t>Chile</t>.\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="not a PLOVER root"):
-        load_codebook(bad)
-
-
 @pytest.mark.slow
 def test_minilm_forward_pass_equals_transformers_bert() -> None:
     """The inference encoder (plain torch, ``tokenizers``) codes as the ``transformers`` model it is trained as.
@@ -410,9 +346,10 @@ def test_minilm_forward_pass_equals_transformers_bert() -> None:
     from safetensors.torch import load_file
 
     from tests.conftest import SHARED
-    from vigil.extract.coder import WEIGHTS_DIR, marked_text
-    from vigil.extract.train_coder import load_plv
-    from vigil.extract.transformer import WEIGHTS_FILE, TransformerCoder, _build
+    from vigil.coder import WEIGHTS_DIR
+    from vigil.coder.items import marked_text
+    from vigil.coder.transformer import WEIGHTS_FILE, TransformerCoder, _build
+    from vigil.train.data import load_plv
 
     folder = WEIGHTS_DIR
     items = [ex.item for ex in load_plv(SHARED / "eval" / "dev")[:40]]
@@ -452,7 +389,7 @@ def test_int8_products_are_the_same_bits_either_way(coder: EventCoder, reference
     """The float32 way of the int8 products (for CPUs without int8 instructions) equals ``torch._int_mm``."""
     import torch
 
-    from vigil.extract import minilm
+    from vigil.coder import minilm
 
     assert coder.expert is not None
     sentences = [s.strip() for s in reference_text.split(".") if len(s.split()) > 6][:12]

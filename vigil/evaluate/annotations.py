@@ -27,13 +27,9 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from vigil.coder.labels import ROOT_TO_QUAD
 from vigil.errors import ConfigError
 
-ROOT_QUAD = {
-    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "COOPERATE": 2, "AID": 2, "YIELD": 2, "REQUEST": 3,
-    "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4,
-    "COERCE": 4, "ASSAULT": 4,
-}  # fmt: skip
 MODALITIES = ("asserted", "intended", "hypothetical", "negated", "reported")
 
 
@@ -171,7 +167,7 @@ def resolve_records(records: list[dict[str, Any]], shared: Path, source: str = "
                     **e,
                     "source": sentence[slice(*e["source"])],
                     "target": sentence[slice(*e["target"])],
-                    "quad": ROOT_QUAD.get(e["event"], e.get("quad")),
+                    "quad": ROOT_TO_QUAD.get(e["event"], e.get("quad")),
                 }
                 for e in record["events"]
             ]
@@ -205,7 +201,7 @@ def load(paths: list[Path], shared: Path) -> list[AnnotatedSentence]:
         sentence = _sentence(texts, record, where)
         events = []
         for event in record["events"]:
-            if event["event"] not in ROOT_QUAD or event["modality"] not in MODALITIES:
+            if event["event"] not in ROOT_TO_QUAD or event["modality"] not in MODALITIES:
                 raise ConfigError(f"{where}: unknown root or modality in {event}")
             (s0, s1), (t0, t1) = event["source"], event["target"]
             events.append(
@@ -215,7 +211,7 @@ def load(paths: list[Path], shared: Path) -> list[AnnotatedSentence]:
                     "target": sentence[t0:t1],
                     "source_span": (s0, s1),
                     "target_span": (t0, t1),
-                    "quad": ROOT_QUAD[event["event"]],
+                    "quad": ROOT_TO_QUAD[event["event"]],
                 }
             )
         out.append(

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED
+from vigil.coder.labels import ROOT_TO_QUAD
 from vigil.errors import ConfigError
 from vigil.evaluate.agreement import agreement, match_events
-from vigil.train.annotations import (
+from vigil.evaluate.annotations import (
     MODALITIES,
-    ROOT_QUAD,
     AnnotatedSentence,
     corpus_articles,
     load,
@@ -38,7 +38,7 @@ def test_every_annotation_resolves_to_its_sentence(annotated: list[AnnotatedSent
     for a in annotated:
         assert 50 <= len(a.text) <= 420
         for e in a.events:
-            assert e["source"] and e["target"] and e["event"] in ROOT_QUAD and e["modality"] in MODALITIES
+            assert e["source"] and e["target"] and e["event"] in ROOT_TO_QUAD and e["modality"] in MODALITIES
             assert a.text[slice(*e["source_span"])] == e["source"]
 
 

