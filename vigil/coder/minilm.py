@@ -1,6 +1,6 @@
 """The MiniLM expert at inference time: the BERT encoder, marker pooling and heads in plain torch.
 
-Training fine-tunes ``transformers``' ``BertModel`` (:mod:`vigil.coder.transformer`). Coding
+Training fine-tunes ``transformers``' ``BertModel`` (:mod:`vigil.train.transformer`). Coding
 only needs its forward pass, written here over the same weights, and the ``tokenizers`` library
 for the model's own ``tokenizer.json``. A worker that codes events then never imports
 ``transformers`` (about 3 s of start-up per process). ``tests/coder/test_coder.py`` checks that the two forward

@@ -78,6 +78,7 @@ def cached_expert(
 ) -> TransformerCoder:
     """Fine-tune the transformer expert on ``examples`` (or reload the same one from ``cache_dir``)."""
     from vigil.coder.transformer import TransformerCoder  # torch loads only when an expert is needed
+    from vigil.train.transformer import fit_expert
 
     folder = cache_dir / expert_cache_key(examples, cfg) if cache_dir is not None else None
     if folder is not None and (folder / "coder_tf.json").exists():
@@ -85,7 +86,7 @@ def cached_expert(
         return TransformerCoder.load(folder).with_quantize(cfg.quantize)
     print(f"  {label}: fine-tuning the transformer expert on {len(examples)} examples", file=sys.stderr)
     data = [(e.item, e.root, e.quad) for e in examples]
-    expert = TransformerCoder.fit(data, cfg, progress=lambda line: print(f"    {line}", file=sys.stderr))
+    expert = fit_expert(data, cfg, progress=lambda line: print(f"    {line}", file=sys.stderr))
     if folder is not None:
         import shutil
 
