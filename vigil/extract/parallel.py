@@ -8,30 +8,18 @@ loads its own :class:`~vigil.extract.pipeline.Pipeline` (:meth:`~vigil.extract.p
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vigil.config import Settings
+from vigil.extract.timing import StageTimes
 from vigil.extract.version import pipeline_version
 from vigil.models import Article, Extraction
 
 if TYPE_CHECKING:
     from vigil.extract.pipeline import Pipeline
 
-__all__ = ["LOAD_STAGE", "RELOAD_STAGE", "ParallelPipeline", "StageTimes", "load_extractor"]
-
-
-@dataclass(slots=True)
-class StageTimes:
-    """Seconds spent per stage, and inside models (spaCy, the coder) vs our own code."""
-
-    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] += seconds
-
+__all__ = ["LOAD_STAGE", "RELOAD_STAGE", "ParallelPipeline", "load_extractor"]
 
 _WORKER: Pipeline | None = None
 _LOAD: tuple[str, float] | None = None  # this worker's start-up (stage, seconds), until its first task reports it
