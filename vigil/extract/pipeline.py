@@ -35,6 +35,7 @@ stage, see docs/extraction.md.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -191,6 +192,17 @@ class Pipeline:
         gc.collect()
         gc.freeze()
         return pipeline
+
+    def with_stages(self, stages: Sequence[str]) -> Pipeline:
+        """The same loaded models and settings, running the stages ``stages`` (in order).
+
+        Raises:
+            StageError: when a stage is unknown or requires what no stage before it produces.
+        """
+        other = copy.copy(self)
+        other.stages = build(stages)
+        other.times = StageTimes()
+        return other
 
     def resources(self) -> Resources:
         """What the stages use, as the pipeline holds it now (a caller may swap the gate or the coder)."""
