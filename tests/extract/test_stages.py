@@ -76,3 +76,16 @@ def test_stages_a_name_is_registered_once() -> None:
         @stage("tone.sentences")
         def other(work: ArticleWork, res: Resources) -> ArticleWork:
             return work
+
+
+def test_stages_user_stage_runs_in_worker_processes(pipeline: Any) -> None:
+    """Each worker imports the module that registered the stage, and gives the in-process results."""
+    from vigil.config import load_settings
+    from vigil.extract.parallel import ParallelPipeline
+
+    names = [*DEFAULT_STAGES, "test.actor_sentence_tone"]
+    articles = [wikinews_article("Ebola"), wikinews_article("Brexit")]
+    with ParallelPipeline(load_settings(env={}), workers=2, stages=names) as parallel:
+        found = parallel.extract(articles)
+    assert found == pipeline.with_stages(names).extract(articles)
+    assert all(any(t.extractor == ACTOR_TONE for t in x.tones) for x in found)

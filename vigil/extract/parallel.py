@@ -27,13 +27,30 @@ LOAD_STAGE = "workers.load"  # the first pool's start-up
 RELOAD_STAGE = "workers.reload"  # the start-up of the pools that replace it, part of the extraction's time
 
 
-def _init_worker(settings: Settings, started: float, stage: str) -> None:
-    """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts)."""
-    global _WORKER, _LOAD
-    from vigil.extract.pipeline import Pipeline
+def _init_worker(
+    settings: Settings, started: float, stage: str, stages: tuple[str, ...] | None, modules: tuple[str, ...]
+) -> None:
+    """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts).
 
-    _WORKER = Pipeline.load_worker(settings)
+    ``modules`` register the named stages that are not built in (importing a module registers its stages).
+    """
+    global _WORKER, _LOAD
+    import importlib
+
+    from vigil.extract.pipeline import DEFAULT_STAGES, Pipeline
+
+    for module in modules:
+        importlib.import_module(module)
+    _WORKER = Pipeline.load_worker(settings, stages or DEFAULT_STAGES)
     _LOAD = (stage, max(0.0, time.time() - started))
+
+
+def _stage_modules(stages: Sequence[str]) -> tuple[str, ...]:
+    """The modules that registered ``stages`` in this process (a script's own, ``__main__``, re-runs in a worker)."""
+    from vigil.extract.stages import registered
+
+    known = registered()
+    return tuple(sorted({known[n].func.__module__ for n in stages if n in known} - {"__main__"}))
 
 
 def _loaded() -> bool:
@@ -59,11 +76,14 @@ class ParallelPipeline:
     Args:
         settings: Vigil settings.
         workers: number of worker processes (2 or more).
+        stages: the stages each worker runs, in order (default: the pipeline's default stages).
     """
 
-    def __init__(self, settings: Settings, workers: int) -> None:
+    def __init__(self, settings: Settings, workers: int, stages: Sequence[str] | None = None) -> None:
         self.settings = settings
         self.workers = workers
+        self.stages = tuple(stages) if stages is not None else None
+        self._modules = _stage_modules(self.stages or ())
         self.version = pipeline_version(
             bool(settings["extract.drop_non_events"]),
             bool(settings["extract.transformer"]),
@@ -86,7 +106,13 @@ class ParallelPipeline:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.settings, time.time(), RELOAD_STAGE if self._pools else LOAD_STAGE),
+            initargs=(
+                self.settings,
+                time.time(),
+                RELOAD_STAGE if self._pools else LOAD_STAGE,
+                self.stages,
+                self._modules,
+            ),
         )
         self._tasks = 0
         self._pools += 1

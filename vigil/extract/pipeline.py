@@ -177,7 +177,7 @@ class Pipeline:
         )
 
     @classmethod
-    def load_worker(cls, settings: Settings) -> Pipeline:
+    def load_worker(cls, settings: Settings, stages: Sequence[str] = DEFAULT_STAGES) -> Pipeline:
         """Load the pipeline for a process that does nothing but extract, one such process per core.
 
         Each thread pool gets one thread (no oversubscription), the C allocator keeps freed blocks
@@ -188,7 +188,7 @@ class Pipeline:
         import gc
 
         keep_freed_memory()
-        pipeline = cls.load(settings, threads=1)
+        pipeline = cls.load(settings, threads=1, stages=stages)
         gc.collect()
         gc.freeze()
         return pipeline
