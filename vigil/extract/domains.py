@@ -162,11 +162,6 @@ def _lexicon() -> DomainLexicon:
     return DomainLexicon.load()
 
 
-def extractor_id() -> str:
-    """The extractor name stored with every DomainTag, e.g. ``"domains.lexicon/1"``."""
-    return f"domains.lexicon/{_lexicon().version}"
-
-
 EXTRACTOR = "domains.lexicon"
 
 

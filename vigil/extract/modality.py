@@ -35,9 +35,7 @@ if TYPE_CHECKING:
     from vigil.extract.events import Candidate
     from vigil.extract.state import ArticleWork, EventDraft, Resources
 
-__all__ = ["EXTRACTOR", "ModalityCues", "is_hypothetical_np", "modality"]
-
-EXTRACTOR = "modality.rules"
+__all__ = ["ModalityCues", "is_hypothetical_np", "modality"]
 
 # Ranks: higher wins. CONDITIONAL is HYPOTHETICAL from an if-clause or "in case of".
 _CONDITIONAL, _NEGATED, _HYPOTHETICAL, _INTENDED, _REPORTED = 5, 4, 3, 2, 1
@@ -108,11 +106,6 @@ def _ranked(spec: Mapping[str, Any]) -> dict[str, int]:
 def _cues() -> ModalityCues:
     """The packaged cues, read once (for callers that pass none)."""
     return ModalityCues.load()
-
-
-def extractor_id() -> str:
-    """The extractor name stored with modality decisions, e.g. ``"modality.rules/1"``."""
-    return f"{EXTRACTOR}/{_cues().version}"
 
 
 @dataclass(slots=True)

@@ -142,11 +142,6 @@ def _data() -> ToneLexicon:
     return ToneLexicon.load()
 
 
-def extractor_id() -> str:
-    """The extractor name stored with every Tone row, e.g. ``"tone.vader_news/1"``."""
-    return f"{EXTRACTOR}/{_data().version}"
-
-
 def _to_raw(compound: float) -> float:
     c = max(-0.9999, min(0.9999, compound))
     return c * math.sqrt(_ALPHA / (1.0 - c * c))
