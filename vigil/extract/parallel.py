@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from vigil.config import Settings
 from vigil.extract.timing import StageTimes
-from vigil.extract.version import pipeline_version
+from vigil.extract.version import DEFAULT_STAGES, pipeline_version
 from vigil.models import Article, Extraction
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ RELOAD_STAGE = "workers.reload"  # the start-up of the pools that replace it, pa
 
 
 def _init_worker(
-    settings: Settings, started: float, stage: str, stages: tuple[str, ...] | None, modules: tuple[str, ...]
+    settings: Settings, started: float, stage: str, stages: tuple[str, ...], modules: tuple[str, ...]
 ) -> None:
     """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts).
 
@@ -37,11 +37,11 @@ def _init_worker(
     global _WORKER, _LOAD
     import importlib
 
-    from vigil.extract.pipeline import DEFAULT_STAGES, Pipeline
+    from vigil.extract.pipeline import Pipeline
 
     for module in modules:
         importlib.import_module(module)
-    _WORKER = Pipeline.load_worker(settings, stages or DEFAULT_STAGES)
+    _WORKER = Pipeline.load_worker(settings, stages)
     _LOAD = (stage, max(0.0, time.time() - started))
 
 
@@ -76,14 +76,14 @@ class ParallelPipeline:
     Args:
         settings: Vigil settings.
         workers: number of worker processes (2 or more).
-        stages: the stages each worker runs, in order (default: the pipeline's default stages).
+        stages: the stages each worker runs, in order.
     """
 
-    def __init__(self, settings: Settings, workers: int, stages: Sequence[str] | None = None) -> None:
+    def __init__(self, settings: Settings, workers: int, stages: Sequence[str] = DEFAULT_STAGES) -> None:
         self.settings = settings
         self.workers = workers
-        self.stages = tuple(stages) if stages is not None else None
-        self._modules = _stage_modules(self.stages or ())
+        self.stages = tuple(stages)
+        self._modules = _stage_modules(self.stages)
         self.version = pipeline_version(
             bool(settings["extract.drop_non_events"]),
             bool(settings["extract.transformer"]),

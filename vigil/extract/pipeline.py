@@ -2,32 +2,8 @@
 
 Each stage declares what it reads and what it writes (:mod:`vigil.extract.stages`); the pipeline
 runs them in order over each article's working state (:class:`~vigil.extract.state.ArticleWork`)
-and stores what the last one holds. The default stages:
-
-=====================  ==========================================  ============================
-stage                  reads                                       writes
-=====================  ==========================================  ============================
-parse.first_pass       article text (whole batch)                  doc: tokens, entities
-parse.sentences        doc                                         sentences
-actors.mentions        doc, knowledge base, article date           mentions (+ provisional)
-events.select          mentions                                    sentences to parse
-parse.second_pass      those sentences (whole batch)               parsed sentences
-actors.nominals        mentions, parses                            unnamed actors that head NPs
-events.candidates      parses, mentions                            event drafts (pairs)
-events.gate            drafts                                      event probability
-events.code            drafts                                      root, quad (the coder)
-events.modality        drafts, parses                              modality
-events.stance          drafts, modality                            directed stance
-events.dates           drafts, DATE entities, publication date     when it happened
-domains.sentences      sentences                                   policy domains per sentence
-events.build           drafts, sentence domains                    Event records
-tone.directed          drafts                                      directed Tone records
-events.precision       events, mentions                            event confidence
-events.principal       events, tones                               principal events only
-domains.tags           sentence domains, title                     DomainTag records
-tone.sentences         sentences                                   sentence and article Tones
-actors.records         mentions, events                            Mention and Actor records
-=====================  ==========================================  ============================
+and stores what the last one holds. The default stages, with what each reads and writes, are
+:data:`~vigil.extract.version.DEFAULT_STAGES`.
 
 Every record carries its article, sentence, the extractor version and a confidence. To add a
 stage, see docs/extraction.md.
@@ -36,16 +12,13 @@ stage, see docs/extraction.md.
 from __future__ import annotations
 
 import copy
+import importlib
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from vigil.config import Settings
-
-# Importing a module registers its stages: these two are imported for that alone (the other
-# built-in stage modules, below, for what they export as well).
-from vigil.extract import event_records, timex  # noqa: F401
 from vigil.extract.actors import kb_patterns
 from vigil.extract.coder import EventCoder
 from vigil.extract.domains import DomainLexicon
@@ -58,7 +31,7 @@ from vigil.extract.stages import Stage, build
 from vigil.extract.state import ArticleWork, Resources
 from vigil.extract.timing import StageTimes
 from vigil.extract.tone import ToneLexicon
-from vigil.extract.version import compose_version, version_tags
+from vigil.extract.version import DEFAULT_STAGES, STAGE_MODULES, compose_version, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Article, Extraction
 
@@ -68,28 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_STAGES", "Pipeline", "extract_stored"]
 
-DEFAULT_STAGES: tuple[str, ...] = (
-    "parse.first_pass",
-    "parse.sentences",
-    "actors.mentions",
-    "events.select",
-    "parse.second_pass",
-    "actors.nominals",
-    "events.candidates",
-    "events.gate",
-    "events.code",
-    "events.modality",
-    "events.stance",
-    "events.dates",
-    "domains.sentences",
-    "events.build",
-    "tone.directed",
-    "events.precision",
-    "events.principal",
-    "domains.tags",
-    "tone.sentences",
-    "actors.records",
-)
+for _module in STAGE_MODULES:
+    importlib.import_module(_module)  # registers the default stages
 
 
 class Pipeline:

@@ -19,8 +19,7 @@ state (:class:`~vigil.extract.state.ArticleWork`) and the loaded models and lexi
 of a whole batch of articles at once, for models that run faster on many texts together.
 
 The built-in stages register through this same decorator, in the modules named after what they
-do (``actors``, ``events``, ``modality``, ``tone``, ``domains``, ``timex``, ``nlp``,
-``event_records``). :func:`build` checks, when a pipeline is made, that every stage's
+do (:data:`~vigil.extract.version.STAGE_MODULES`). :func:`build` checks, when a pipeline is made, that every stage's
 requirements are produced by a stage before it.
 """
 
