@@ -11,7 +11,6 @@ from vigil.extract.domains import (
     article_domains,
     normalise_token,
     sentence_domains,
-    sentence_domains_doc,
 )
 
 
@@ -96,9 +95,3 @@ def test_domains_article_title_counts() -> None:
     sents: list[dict[str, float]] = [{}] * 6
     assert article_domains(sents) == {}
     assert "health" in article_domains(sents, title="Measles outbreak spreads")
-
-
-def test_domains_doc_path_matches_string_path(nlp, reference_text: str) -> None:  # type: ignore[no-untyped-def]
-    doc = nlp(reference_text)
-    for sent in doc.sents:
-        assert sentence_domains_doc(sent) == sentence_domains(sent.text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vigil.extract.tone import article_tone, sentence_tone, stance, stance_doc
+from vigil.extract.tone import article_tone, sentence_tone, stance
 from vigil.models import Modality
 
 CONCERNS = "raised concerns within Japan"
@@ -90,26 +90,12 @@ def test_tone_stance_reference_apprehension(reference_text: str) -> None:
         ("Trump criticised Japan.", "Japan", "Trump", 0),
     ],
 )
-def test_tone_stance_cases(nlp, text: str, source: str, target: str, sign: int) -> None:  # type: ignore[no-untyped-def]
-    src, tgt = _span(text, source), _span(text, target)
-    doc = nlp(text)
-    src_span = doc.char_span(*src, alignment_mode="expand")
-    tgt_span = doc.char_span(*tgt, alignment_mode="expand")
-    for value in (stance(text, src, tgt), stance_doc(doc[:], src_span, tgt_span)):
-        if sign == 0:
-            assert value is None
-        else:
-            assert value is not None and value * sign > 0.3
-
-
-def test_tone_stance_doc_reference(nlp, reference_text: str) -> None:  # type: ignore[no-untyped-def]
-    for needle, target in ((CONCERNS, "Trump"), (APPREHENSION, "Donald Trump")):
-        s = _find(reference_text, needle)
-        doc = nlp(s)
-        src = doc.char_span(*_span(s, "Japan"), alignment_mode="expand")
-        tgt = doc.char_span(*_span(s, target), alignment_mode="expand")
-        value = stance_doc(doc[:], src, tgt)
-        assert value is not None and value < -0.3
+def test_tone_stance_cases(text: str, source: str, target: str, sign: int) -> None:
+    value = stance(text, _span(text, source), _span(text, target))
+    if sign == 0:
+        assert value is None
+    else:
+        assert value is not None and value * sign > 0.3
 
 
 def test_tone_stance_modality() -> None:

@@ -16,12 +16,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from vigil.extract.stages import stage
 from vigil.kb import KnowledgeBase
 from vigil.kb.resolve import Resolution, resolve_description
-from vigil.models import Actor, Role
+from vigil.models import Actor, Mention, Role
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
+
+    from vigil.extract.state import ArticleWork, Resources
 
 __all__ = [
     "ActorMention",
@@ -338,80 +341,21 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
         Non-overlapping mentions; headings yield none.
     """
     out: list[ActorMention] = []
-    ents_by_sent: dict[int, list[Span]] = {}
-    sent_of_token = {}
-    for si, sent in enumerate(sentences):
-        for t in range(sent.start, sent.end):
-            sent_of_token[t] = si
+    ents_by_sent = _entities_by_sentence(doc, sentences)
     full = doc.text  # built once: Doc.text joins every token
-    for ent in doc.ents:
-        if ent.label_ in ENTITY_LABELS:
-            ents_by_sent.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
     for si, sent in enumerate(sentences):
         context = full[sent.start_char : sent.end_char]  # Span.text, without building every token again
         heading = is_heading(context)
         dateline = _dateline_end(doc, sent)
         taken: list[tuple[int, int]] = [(sent.start, dateline)] if dateline > sent.start else []
         # Institutions first: "the current U.S. administration" wins over the "U.S." inside it.
-        for tok in sent:
-            if tok.text.lower() not in INSTITUTION_HEADS or tok.i <= max(sent.start, dateline):
-                continue
-            left = tok.i
-            while (
-                left > sent.start
-                and doc[left - 1].text.lower() not in _DETERMINERS
-                and not _LEFT_STOP.match(doc[left - 1].text)
-                and tok.i - left < 5
-                and doc[left - 1].pos_ not in {"VERB", "ADP"}
-            ):
-                prev = doc[left - 1]
-                if prev.text.islower() and prev.text not in {"current", "new", "former", "'s", "’s"}:
-                    break
-                left -= 1
-            if left == tok.i:
-                continue  # a bare "the government": resolved at event time from context, not here
-            span = doc[left : tok.i + 1]
-            res = state.resolve(span.text, span.text, context)
-            if res is None or res.actor_id is None:
-                continue
-            taken.append((span.start, span.end))
-            out.append(_mention(span, "ORG", si, res))
+        out.extend(_institutions(doc, sent, si, max(sent.start, dateline), state, context, taken))
         for ent in ents_by_sent.get(si, []):
             if any(a < ent.end and ent.start < b for a, b in taken):
                 continue
-            office = _office_after(doc, ent, sent.end, state, context) if ent.label_ == "GPE" else None
-            if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day
-                taken.append((office[0].start, office[0].end))
-                out.append(_mention(office[0], "GPE", si, office[1]))
-                continue
-            if ent.label_ == "NORP" and not (ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}):
-                # "Afghan teenagers", "Japanese officials": a people or a group; a bare adjective is no actor.
-                group = _group_after(doc, ent, sent.end, state.kb)
-                if group is None and ent.text.endswith("s") and ent.text[:1].isupper():
-                    group = ent  # a people: "Afghans", "the Belgians"
-                if group is None:
-                    continue
-                res = state.resolve(group.text, group.text, context)
-                if (
-                    res is not None
-                    and res.actor_id is not None
-                    and not any(a < group.end and group.start < b for a, b in taken)
-                ):
-                    taken.append((group.start, group.end))
-                    out.append(_mention(group, "NORP", si, res))
-                continue
-            if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
-                continue  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
-            left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
-            description = doc[left : ent.end].text
-            appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
-            if appositive and state.kb.sector_for_title(appositive):
-                description = f"{appositive} {ent.text}"
-            res = state.resolve(description, ent.text, context, ent.label_)
-            if heading and ent.label_ != "PERSON" and (res is None or res.provisional):
-                continue  # a section heading names topics, not actors, unless the knowledge base knows the name
-            taken.append((ent.start, ent.end))
-            out.append(_mention(ent, ent.label_, si, res))
+            mention = _entity_mention(doc, ent, sent, si, state, context, heading, taken)
+            if mention is not None:
+                out.append(mention)
         if not heading:
             ents = [(e.start, e.end) for e in ents_by_sent.get(si, [])]
             nominals, swallowed = _nominals(doc, full, sent, si, taken + ents, state)
@@ -419,6 +363,97 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
             out.extend(nominals)
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
+    """The entities that may name an actor, by the index of the sentence they start in."""
+    sent_of_token = {}
+    for si, sent in enumerate(sentences):
+        for t in range(sent.start, sent.end):
+            sent_of_token[t] = si
+    out: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        if ent.label_ in ENTITY_LABELS:
+            out.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
+    return out
+
+
+def _institutions(
+    doc: Doc, sent: Span, si: int, after: int, state: ArticleActors, context: str, taken: list[tuple[int, int]]
+) -> list[ActorMention]:
+    """Named institutions of a sentence ("the Kishida administration"), headed by a token past ``after``.
+
+    Adds each mention's token span to ``taken``.
+    """
+    out = []
+    for tok in sent:
+        if tok.text.lower() not in INSTITUTION_HEADS or tok.i <= after:
+            continue
+        left = tok.i
+        while (
+            left > sent.start
+            and doc[left - 1].text.lower() not in _DETERMINERS
+            and not _LEFT_STOP.match(doc[left - 1].text)
+            and tok.i - left < 5
+            and doc[left - 1].pos_ not in {"VERB", "ADP"}
+        ):
+            prev = doc[left - 1]
+            if prev.text.islower() and prev.text not in {"current", "new", "former", "'s", "’s"}:
+                break
+            left -= 1
+        if left == tok.i:
+            continue  # a bare "the government": resolved at event time from context, not here
+        span = doc[left : tok.i + 1]
+        res = state.resolve(span.text, span.text, context)
+        if res is None or res.actor_id is None:
+            continue
+        taken.append((span.start, span.end))
+        out.append(_mention(span, "ORG", si, res))
+    return out
+
+
+def _entity_mention(
+    doc: Doc,
+    ent: Span,
+    sent: Span,
+    si: int,
+    state: ArticleActors,
+    context: str,
+    heading: bool,
+    taken: list[tuple[int, int]],
+) -> ActorMention | None:
+    """The mention an entity makes, if any: an office, a people or group, or the entity itself, resolved.
+
+    Adds the mention's token span to ``taken``.
+    """
+    office = _office_after(doc, ent, sent.end, state, context) if ent.label_ == "GPE" else None
+    if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day
+        taken.append((office[0].start, office[0].end))
+        return _mention(office[0], "GPE", si, office[1])
+    if ent.label_ == "NORP" and not (ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}):
+        # "Afghan teenagers", "Japanese officials": a people or a group; a bare adjective is no actor.
+        group = _group_after(doc, ent, sent.end, state.kb)
+        if group is None and ent.text.endswith("s") and ent.text[:1].isupper():
+            group = ent  # a people: "Afghans", "the Belgians"
+        if group is None:
+            return None
+        res = state.resolve(group.text, group.text, context)
+        if res is None or res.actor_id is None or any(a < group.end and group.start < b for a, b in taken):
+            return None
+        taken.append((group.start, group.end))
+        return _mention(group, "NORP", si, res)
+    if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
+        return None  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
+    left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
+    description = doc[left : ent.end].text
+    appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
+    if appositive and state.kb.sector_for_title(appositive):
+        description = f"{appositive} {ent.text}"
+    res = state.resolve(description, ent.text, context, ent.label_)
+    if heading and ent.label_ != "PERSON" and (res is None or res.provisional):
+        return None  # a section heading names topics, not actors, unless the knowledge base knows the name
+    taken.append((ent.start, ent.end))
+    return _mention(ent, ent.label_, si, res)
 
 
 _DATELINE_END = frozenset({"-", "--", "—", "–", ":"})
@@ -595,3 +630,57 @@ def _mention(span: Span, label: str, si: int, res: Resolution | None) -> ActorMe
         res.confidence,
         res.kind,
     )
+
+
+# --- stages ---------------------------------------------------------------------------------
+
+
+@stage("actors.mentions", requires={"doc", "spans"}, produces={"mentions", "actor_state"})
+def mentions_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The article's actor mentions, resolved against the knowledge base on its date (:func:`find_mentions`)."""
+    state = ArticleActors(res.kb, work.article.published, work.article.source)
+    mentions = find_mentions(work.first_pass(), list(work.spans), state)
+    return replace(work, mentions=tuple(mentions), actor_state=state)
+
+
+@stage("actors.nominals", requires={"mentions", "parses", "spans"}, produces={"mentions.parsed"})
+def nominals_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The mentions, with the ``NOMINAL`` ones kept only where the parse shows them heading a noun phrase."""
+    kept = tuple(
+        m
+        for m in work.mentions
+        if m.label != "NOMINAL"
+        or (
+            m.sentence_index in work.parses
+            and keep_nominal(work.parses[m.sentence_index], m, work.spans[m.sentence_index].start_char)
+        )
+    )
+    return replace(work, mentions=kept)
+
+
+@stage("actors.records", requires={"mentions", "actor_state", "events"}, produces={"mention_rows", "actors"})
+def records_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The mention rows, and the actors the article names: its provisional ones, then the knowledge base's."""
+    aid, version = work.article.id, res.version
+    rows = tuple(
+        Mention(
+            aid,
+            m.sentence_index,
+            m.start,
+            m.end,
+            m.text,
+            m.label,
+            m.actor_id,
+            round(m.confidence, 4),
+            version,
+            m.country,
+            m.sector,
+        )
+        for m in work.mentions
+    )
+    ids = {m.actor_id for m in work.mentions}
+    ids |= {e.source_actor for e in work.events} | {e.target_actor for e in work.events}
+    # A dropped mention's actor is not kept.
+    provisional = [a for a in work.actor_state.provisional.values() if a.id in ids] if work.actor_state else []
+    found = (res.kb.get(i) for i in sorted(i for i in ids if i and not i.startswith("prov:")))
+    return replace(work, mention_rows=rows, actors=tuple(provisional + [a for a in found if a is not None]))

@@ -6,10 +6,11 @@ sentences' scores (and its title's, counted double) relative to its length.
 
 The lexicon lives in ``data/domains.yaml`` (its header documents the format). Text is
 split by a small regex tokenizer and every token, like every lexicon term, goes
-through the same light stemmer (:func:`normalise_token`), so the string and the
-spaCy paths see the same keys and ``"tariffs"`` matches the term ``"tariff"``.
-Multiword terms are matched longest first: ``"trade war"`` counts for trade, not
-for security. Nothing here loads spaCy; the data file is read once, lazily.
+through the same light stemmer (:func:`normalise_token`), so ``"tariffs"`` matches
+the term ``"tariff"``. Multiword terms are matched longest first: ``"trade war"``
+counts for trade, not for security. Nothing here loads spaCy. The pipeline loads the
+lexicon once (:meth:`DomainLexicon.load`) and passes it in; callers that pass none
+get the packaged one, read once.
 
 Cost: a dict lookup per token, about 20-40 microseconds per news sentence.
 """
@@ -19,23 +20,26 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from vigil.extract.stages import stage
+from vigil.models import DomainTag
+
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from vigil.extract.state import ArticleWork, Resources
 
 __all__ = [
     "DOMAINS",
     "EXTRACTOR",
+    "DomainLexicon",
     "article_domains",
     "normalise_token",
     "sentence_domains",
-    "sentence_domains_doc",
 ]
 
 DOMAINS: tuple[str, ...] = (
@@ -102,7 +106,9 @@ def _keys(text: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Lexicon:
+class DomainLexicon:
+    """The weighted terms of ``data/domains.yaml``, indexed by their stemmed keys, and its thresholds."""
+
     version: int
     sentence_threshold: float
     article_threshold: float
@@ -111,55 +117,55 @@ class _Lexicon:
     max_len: Mapping[str, int]  # first key -> longest phrase starting with it
     acronyms: Mapping[str, tuple[tuple[str, float], ...]]  # case-sensitive single tokens
 
+    @classmethod
+    def load(cls) -> DomainLexicon:
+        """Read and index the packaged ``data/domains.yaml``."""
+        raw: dict[str, Any] = yaml.safe_load(
+            resources.files("vigil.extract").joinpath("data/domains.yaml").read_text(encoding="utf-8")
+        )
+        phrases: dict[tuple[str, ...], dict[str, float]] = {}
+        acronyms: dict[str, dict[str, float]] = {}
+        for domain, spec in raw["domains"].items():
+            if domain not in DOMAINS:
+                raise ValueError(f"domains.yaml: unknown domain {domain!r}; expected one of {', '.join(DOMAINS)}")
+            for term, weight in spec["terms"].items():
+                term = str(term)
+                if _is_acronym(term):
+                    slot = acronyms.setdefault(term, {})
+                else:
+                    key = tuple(_keys(term))
+                    if not key:
+                        raise ValueError(f"domains.yaml: term {term!r} of {domain!r} has no word in it")
+                    slot = phrases.setdefault(key, {})
+                slot[domain] = max(float(weight), slot.get(domain, 0.0))
+        max_len: dict[str, int] = {}
+        for key in phrases:
+            max_len[key[0]] = max(len(key), max_len.get(key[0], 0))
+        return cls(
+            version=int(raw.get("version", 1)),
+            sentence_threshold=float(raw.get("sentence_threshold", 0.35)),
+            article_threshold=float(raw.get("article_threshold", 0.35)),
+            length_exponent=float(raw.get("article_length_exponent", 0.4)),
+            phrases={k: tuple(v.items()) for k, v in phrases.items()},
+            max_len=max_len,
+            acronyms={k: tuple(v.items()) for k, v in acronyms.items()},
+        )
+
 
 def _is_acronym(term: str) -> bool:
     return " " not in term and term.isupper()
 
 
 @cache
-def _lexicon() -> _Lexicon:
-    """Load and index ``data/domains.yaml`` once."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("vigil.extract").joinpath("data/domains.yaml").read_text(encoding="utf-8")
-    )
-    phrases: dict[tuple[str, ...], dict[str, float]] = {}
-    acronyms: dict[str, dict[str, float]] = {}
-    for domain, spec in raw["domains"].items():
-        if domain not in DOMAINS:
-            raise ValueError(f"domains.yaml: unknown domain {domain!r}; expected one of {', '.join(DOMAINS)}")
-        for term, weight in spec["terms"].items():
-            term = str(term)
-            if _is_acronym(term):
-                slot = acronyms.setdefault(term, {})
-            else:
-                key = tuple(_keys(term))
-                if not key:
-                    raise ValueError(f"domains.yaml: term {term!r} of {domain!r} has no word in it")
-                slot = phrases.setdefault(key, {})
-            slot[domain] = max(float(weight), slot.get(domain, 0.0))
-    max_len: dict[str, int] = {}
-    for key in phrases:
-        max_len[key[0]] = max(len(key), max_len.get(key[0], 0))
-    return _Lexicon(
-        version=int(raw.get("version", 1)),
-        sentence_threshold=float(raw.get("sentence_threshold", 0.35)),
-        article_threshold=float(raw.get("article_threshold", 0.35)),
-        length_exponent=float(raw.get("article_length_exponent", 0.4)),
-        phrases={k: tuple(v.items()) for k, v in phrases.items()},
-        max_len=max_len,
-        acronyms={k: tuple(v.items()) for k, v in acronyms.items()},
-    )
-
-
-def extractor_id() -> str:
-    """The extractor name stored with every DomainTag, e.g. ``"domains.lexicon/1"``."""
-    return f"domains.lexicon/{_lexicon().version}"
+def _lexicon() -> DomainLexicon:
+    """The packaged lexicon, read once (for callers that pass none)."""
+    return DomainLexicon.load()
 
 
 EXTRACTOR = "domains.lexicon"
 
 
-def _match(keys: Sequence[str], raw_tokens: Iterable[str], lex: _Lexicon) -> dict[str, float]:
+def _match(keys: Sequence[str], raw_tokens: Iterable[str], lex: DomainLexicon) -> dict[str, float]:
     """Sum term weights per domain, longest phrase first, plus case-sensitive acronyms."""
     sums: dict[str, float] = {}
     phrases, max_len = lex.phrases, lex.max_len
@@ -191,38 +197,19 @@ def _squash(sums: Mapping[str, float], threshold: float) -> dict[str, float]:
     return dict(sorted(((d, s) for d, s in scores.items() if s >= threshold), key=lambda x: (-x[1], x[0])))
 
 
-def sentence_domains(text: str) -> dict[str, float]:
+def sentence_domains(text: str, lexicon: DomainLexicon | None = None) -> dict[str, float]:
     """Policy domains of one sentence.
 
     Args:
         text: the sentence (or a title, or any short text).
+        lexicon: the domain lexicon (default: the packaged one).
 
     Returns:
         ``{domain: score}`` for the domains scoring at least the sentence threshold
         (0.35 by default), scores in [0, 1], highest first; ``{}`` when none applies.
     """
-    lex = _lexicon()
+    lex = lexicon or _lexicon()
     raw = _TOKEN_RE.findall(text)
-    keys = [normalise_token(t) for t in raw]
-    return _squash(_match(keys, raw, lex), lex.sentence_threshold)
-
-
-def sentence_domains_doc(span: Span) -> dict[str, float]:
-    """Policy domains of a spaCy sentence ``Span`` (or ``Doc``), without re-parsing.
-
-    Uses the span's tokens with the same stemmer as :func:`sentence_domains` (not
-    spaCy's lemmas), so both paths give the same result on the same text.
-
-    Args:
-        span: a sentence span from a parsed doc.
-
-    Returns:
-        ``{domain: score}`` as :func:`sentence_domains`.
-    """
-    lex = _lexicon()
-    raw: list[str] = []
-    for token in span:
-        raw.extend(_TOKEN_RE.findall(token.text))
     keys = [normalise_token(t) for t in raw]
     return _squash(_match(keys, raw, lex), lex.sentence_threshold)
 
@@ -230,6 +217,7 @@ def sentence_domains_doc(span: Span) -> dict[str, float]:
 def article_domains(
     sentence_scores: Sequence[Mapping[str, float]],
     title: str | None = None,
+    lexicon: DomainLexicon | None = None,
 ) -> dict[str, float]:
     """Pool sentence domains into article domains.
 
@@ -241,17 +229,38 @@ def article_domains(
     Args:
         sentence_scores: the :func:`sentence_domains` result of each sentence, in order.
         title: the article title, if any.
+        lexicon: the domain lexicon (default: the packaged one).
 
     Returns:
         ``{domain: score}`` for domains at or above the article threshold (0.35), highest first.
     """
-    lex = _lexicon()
+    lex = lexicon or _lexicon()
     evidence: dict[str, float] = {}
     for scores in sentence_scores:
         for domain, score in scores.items():
             evidence[domain] = evidence.get(domain, 0.0) + score
     if title:
-        for domain, score in sentence_domains(title).items():
+        for domain, score in sentence_domains(title, lex).items():
             evidence[domain] = evidence.get(domain, 0.0) + _TITLE_WEIGHT * score
     norm = max(1, len(sentence_scores)) ** lex.length_exponent
     return _squash({d: e / norm for d, e in evidence.items()}, lex.article_threshold)
+
+
+@stage("domains.sentences", requires={"texts"}, produces={"sentence_domains"})
+def sentence_domains_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """Each sentence's policy domains (events take theirs as contexts)."""
+    return replace(work, sentence_domains=tuple(sentence_domains(t, res.domains) for t in work.texts))
+
+
+@stage("domains.tags", requires={"sentence_domains"}, produces={"domains"})
+def domain_tags_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The domain tags of the sentences, then of the article (sentence index None)."""
+    aid = work.article.id
+    tags = [
+        DomainTag(aid, si, d, round(score, 4), EXTRACTOR)
+        for si, scores in enumerate(work.sentence_domains)
+        for d, score in scores.items()
+    ]
+    pooled = article_domains(work.sentence_domains, work.article.title, res.domains)
+    tags.extend(DomainTag(aid, None, d, round(s, 4), EXTRACTOR) for d, s in pooled.items())
+    return replace(work, domains=work.domains + tuple(tags))

@@ -14,14 +14,21 @@ pair; modality comes from the parse around the verb.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+
+from vigil.extract.lexicon import Lexicon, default_lexicon
+from vigil.extract.stages import stage
+from vigil.extract.state import EventDraft
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from vigil.extract.actors import ActorMention
+    from vigil.extract.state import ArticleWork, Resources
 
 __all__ = ["Candidate", "candidates", "gate_features"]
 
@@ -259,7 +266,9 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
-def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Candidate]) -> dict[str, float]:
+def gate_features(
+    doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Candidate], lexicon: Lexicon | None = None
+) -> dict[str, float]:
     """Parse and lexicon features of a candidate pair, for the event / no-event gate.
 
     Args:
@@ -267,11 +276,11 @@ def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Can
         cand: the candidate.
         offset: the sentence's start character in the article.
         siblings: every candidate of the same sentence (``cand`` included).
+        lexicon: the trigger lexicon (default: the packaged one).
     Returns:
         Binary features (name -> 1.0).
     """
-    from vigil.extract.lexicon import default_lexicon
-
+    lexicon = lexicon or default_lexicon()
     trig = doc[cand.trigger]
     feats: list[str] = [
         f"tp={trig.pos_}",
@@ -289,7 +298,7 @@ def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Can
         feats.append(f"under_dep={trig.dep_}")
     if any(c.dep_ == "neg" for c in trig.children):
         feats.append("neg")
-    hit = default_lexicon().match_at([t.lower_ for t in doc], trig.i)
+    hit = lexicon.match_at([t.lower_ for t in doc], trig.i)
     feats.extend(f"lex={r}" for r in (hit.roots if hit else ("none",)))
     s_head, t_head = _head(doc, cand.source, offset), _head(doc, cand.target, offset)
     if cand.source.text.lower() in PRONOUNS_THING | PRONOUNS_PERSON:
@@ -311,3 +320,78 @@ def gate_features(doc: Doc, cand: Candidate, offset: int, siblings: Sequence[Can
             feats.append(f"dist={_bucket(abs(t_head.i - s_head.i), (2, 4, 8, 16))}")
             feats.append("order=" + ("st" if s_head.i < t_head.i else "ts"))
     return dict.fromkeys(feats, 1.0)
+
+
+# --- stages ---------------------------------------------------------------------------------
+
+# A subject pronoun may stand for an actor of an earlier sentence: such a sentence is parsed too. The
+# regex finds every token "it", "they", "he" or "she" (and a few more: a parse too many changes nothing).
+_PRONOUN = re.compile(r"\b(?:it|they|he|she)\b", re.IGNORECASE)
+
+
+def _by_sentence(mentions: Sequence[ActorMention]) -> dict[int, list[ActorMention]]:
+    out: dict[int, list[ActorMention]] = defaultdict(list)
+    for m in mentions:
+        out[m.sentence_index].append(m)
+    return out
+
+
+@stage("events.select", requires={"mentions", "texts"}, produces={"to_parse"})
+def select_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The sentences that may hold an event: two actors, or one and a pronoun that may stand for another."""
+    by_sent = _by_sentence(work.mentions)
+    wanted = []
+    for si, text in enumerate(work.texts):
+        actors = {m.actor_id for m in by_sent.get(si, []) if m.actor_id}
+        if len(actors) >= 2 or (actors and _PRONOUN.search(text) is not None):
+            wanted.append(si)
+    return replace(work, to_parse=tuple(wanted))
+
+
+def _antecedents(
+    actors: Sequence[ActorMention], person: ActorMention | None, thing: ActorMention | None
+) -> tuple[ActorMention | None, ActorMention | None]:
+    """Who the next "he"/"she" and the next "it"/"they" stand for, after a sentence whose actors are ``actors``."""
+    person = next((m for m in actors if m.kind == "person"), person)
+    thing = next((m for m in actors if m.kind in {"government", "country", "igo", "organisation"}), thing)
+    return person, thing
+
+
+@stage("events.candidates", requires={"mentions.parsed", "parses", "spans"}, produces={"drafts"})
+def candidates_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """An event draft for each candidate pair of each parsed sentence (:func:`candidates`).
+
+    A subject pronoun stands for the actor that acted last: an event's source, else the first actor named.
+    """
+    by_sent = _by_sentence(work.mentions)
+    drafts: list[EventDraft] = []
+    person: ActorMention | None = None
+    thing: ActorMention | None = None
+    for si, sent in enumerate(work.spans):
+        doc = work.parses.get(si)
+        here = by_sent.get(si, [])
+        found: list[Candidate] = []
+        if doc is not None:
+            antecedent = person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else thing
+            found = candidates(doc, sent.start_char, here, antecedent)
+            if found:
+                text = doc.text  # Doc.text builds every token: once per sentence
+                drafts.extend(EventDraft(c, si, sent.start_char, doc, text) for c in found)
+        acted = [c.source for c in found] + [m for m in here if m.actor_id is not None]
+        person, thing = _antecedents(acted, person, thing)
+    return replace(work, drafts=tuple(drafts))
+
+
+@stage("events.gate", requires={"drafts"}, produces={"drafts.p_event"})
+def gate_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """Each draft's probability of being an event, from the event gate (1.0 without one)."""
+    if res.gate is None:
+        return work
+    siblings: dict[int, list[Candidate]] = defaultdict(list)
+    for d in work.drafts:
+        siblings[d.sentence_index].append(d.candidate)
+    features = [
+        gate_features(d.doc, d.candidate, d.offset, siblings[d.sentence_index], res.triggers) for d in work.drafts
+    ]
+    odds = res.gate.predict(features)
+    return replace(work, drafts=tuple(replace(d, p_event=p) for d, p in zip(work.drafts, odds, strict=True)))

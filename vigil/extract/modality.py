@@ -19,21 +19,23 @@ as INTENDED ("He said he would visit Tokyo").
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from vigil.extract.stages import stage
 from vigil.models import Modality
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
-__all__ = ["EXTRACTOR", "is_hypothetical_np", "modality"]
+    from vigil.extract.events import Candidate
+    from vigil.extract.state import ArticleWork, EventDraft, Resources
 
-EXTRACTOR = "modality.rules"
+__all__ = ["ModalityCues", "is_hypothetical_np", "modality"]
 
 # Ranks: higher wins. CONDITIONAL is HYPOTHETICAL from an if-clause or "in case of".
 _CONDITIONAL, _NEGATED, _HYPOTHETICAL, _INTENDED, _REPORTED = 5, 4, 3, 2, 1
@@ -52,7 +54,9 @@ _ACTOR_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 
 
 @dataclass(frozen=True, slots=True)
-class _Cues:
+class ModalityCues:
+    """The cue words of ``data/modality.yaml``, by the rank of the modality they signal."""
+
     version: int
     aux: Mapping[str, int]
     negators: frozenset[str]
@@ -66,6 +70,28 @@ class _Cues:
     np_modifiers: frozenset[str]
     np_heads: frozenset[str]
 
+    @classmethod
+    def load(cls) -> ModalityCues:
+        """Read the packaged ``data/modality.yaml``."""
+        raw: dict[str, Any] = yaml.safe_load(
+            resources.files("vigil.extract").joinpath("data/modality.yaml").read_text(encoding="utf-8")
+        )
+        np = raw["hypothetical_np"]
+        return cls(
+            version=int(raw.get("version", 1)),
+            aux=_ranked(raw["aux"]),
+            negators=frozenset(str(w) for w in raw["negators"]),
+            adverbs=_ranked(raw["adverbs"]),
+            conditional_marks=frozenset(raw["conditional_marks"]),
+            conditional_preps=frozenset(raw["conditional_preps"]),
+            adjectives=_ranked(raw["adjectives"]),
+            governors=_ranked(raw["governors"]),
+            negated_particles={str(k): str(v) for k, v in (raw.get("negated_particles") or {}).items()},
+            semi_auxiliaries=frozenset(raw["semi_auxiliaries"]),
+            np_modifiers=frozenset(np["modifiers"]),
+            np_heads=frozenset(np["heads"]),
+        )
+
 
 def _ranked(spec: Mapping[str, Any]) -> dict[str, int]:
     out: dict[str, int] = {}
@@ -77,31 +103,9 @@ def _ranked(spec: Mapping[str, Any]) -> dict[str, int]:
 
 
 @cache
-def _cues() -> _Cues:
-    """Load ``data/modality.yaml`` once."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("vigil.extract").joinpath("data/modality.yaml").read_text(encoding="utf-8")
-    )
-    np = raw["hypothetical_np"]
-    return _Cues(
-        version=int(raw.get("version", 1)),
-        aux=_ranked(raw["aux"]),
-        negators=frozenset(str(w) for w in raw["negators"]),
-        adverbs=_ranked(raw["adverbs"]),
-        conditional_marks=frozenset(raw["conditional_marks"]),
-        conditional_preps=frozenset(raw["conditional_preps"]),
-        adjectives=_ranked(raw["adjectives"]),
-        governors=_ranked(raw["governors"]),
-        negated_particles={str(k): str(v) for k, v in (raw.get("negated_particles") or {}).items()},
-        semi_auxiliaries=frozenset(raw["semi_auxiliaries"]),
-        np_modifiers=frozenset(np["modifiers"]),
-        np_heads=frozenset(np["heads"]),
-    )
-
-
-def extractor_id() -> str:
-    """The extractor name stored with modality decisions, e.g. ``"modality.rules/1"``."""
-    return f"{EXTRACTOR}/{_cues().version}"
+def _cues() -> ModalityCues:
+    """The packaged cues, read once (for callers that pass none)."""
+    return ModalityCues.load()
 
 
 @dataclass(slots=True)
@@ -118,11 +122,11 @@ class _Found:
             self.confidence = max(self.confidence, confidence)
 
 
-def _is_conditional_clause(tok: Token, cues: _Cues) -> bool:
+def _is_conditional_clause(tok: Token, cues: ModalityCues) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in cues.conditional_marks for c in tok.children)
 
 
-def _local(tok: Token, cues: _Cues, found: _Found, own: bool) -> None:
+def _local(tok: Token, cues: ModalityCues, found: _Found, own: bool) -> None:
     """Record the cues among ``tok``'s children; ``own`` is False for inherited (conj) cues."""
     if _is_conditional_clause(tok, cues):
         found.add(_CONDITIONAL, 0.9)
@@ -166,7 +170,7 @@ def _local(tok: Token, cues: _Cues, found: _Found, own: bool) -> None:
                     found.add(_CONDITIONAL, 0.8)
 
 
-def _governor(head: Token, child: Token, cues: _Cues, found: _Found) -> None:
+def _governor(head: Token, child: Token, cues: ModalityCues, found: _Found) -> None:
     """Record what a governor says about its complement ``child``."""
     lemma = head.lemma_.lower()
     rank = cues.governors.get(lemma, 0)
@@ -187,7 +191,7 @@ def _governor(head: Token, child: Token, cues: _Cues, found: _Found) -> None:
         found.would_only = False
 
 
-def _effective_trigger(sent: Span, cues: _Cues) -> Token:
+def _effective_trigger(sent: Span, cues: ModalityCues) -> Token:
     """The clause's main verb, skipping semi-auxiliaries ("is set to", "is said to")."""
     root = sent.root
     lemma = root.lemma_.lower()
@@ -201,13 +205,14 @@ def _effective_trigger(sent: Span, cues: _Cues) -> Token:
     return root
 
 
-def modality(sent: Span, trigger: int | None = None) -> tuple[Modality, float]:
+def modality(sent: Span, trigger: int | None = None, cues: ModalityCues | None = None) -> tuple[Modality, float]:
     """Modality of an event in its sentence.
 
     Args:
         sent: the parsed sentence (a spaCy Span; a Doc works too).
         trigger: doc-level token index (``token.i``) of the event's verb or noun trigger;
             None judges the clause's main verb (skipping "is set to", "is said to").
+        cues: the cue words (default: the packaged ones).
 
     Returns:
         ``(modality, confidence)``; ASSERTED with confidence 0.7 when no cue is found.
@@ -215,7 +220,7 @@ def modality(sent: Span, trigger: int | None = None) -> tuple[Modality, float]:
     Raises:
         ValueError: if ``trigger`` is not a token of ``sent``.
     """
-    cues = _cues()
+    cues = cues or _cues()
     if trigger is None:
         tok = _effective_trigger(sent, cues)
     else:
@@ -267,7 +272,7 @@ def modality(sent: Span, trigger: int | None = None) -> tuple[Modality, float]:
     return _RANK_TO_MODALITY[found.rank], round(found.confidence, 2)
 
 
-def is_hypothetical_np(span: Span) -> bool:
+def is_hypothetical_np(span: Span, cues: ModalityCues | None = None) -> bool:
     """True if a noun phrase names an event or state that may not exist.
 
     "a potential second Trump administration", "a possible trade deal", "the would-be
@@ -276,11 +281,12 @@ def is_hypothetical_np(span: Span) -> bool:
 
     Args:
         span: the noun phrase (e.g. a ``noun_chunk`` or an entity span).
+        cues: the cue words (default: the packaged ones).
 
     Returns:
         True when a hypothetical modifier is inside the phrase or a hypothetical head governs it.
     """
-    cues = _cues()
+    cues = cues or _cues()
     if span.root.ent_type_ in _ACTOR_ENTS:
         return False  # "the prospect of Trump ...": the person is not the hypothetical event
     for tok in span:
@@ -301,3 +307,28 @@ def is_hypothetical_np(span: Span) -> bool:
             continue
         break
     return False
+
+
+def _in_hypothetical_np(doc: Doc, cand: Candidate, offset: int, cues: ModalityCues) -> bool:
+    """True when the source or the target names an actor that may never exist ("a potential successor")."""
+    for m in (cand.source, cand.target):
+        span = doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        if is_hypothetical_np(doc[root.left_edge.i : root.right_edge.i + 1], cues):
+            return True
+    return False
+
+
+def _draft_modality(draft: EventDraft, cues: ModalityCues) -> EventDraft:
+    mod, confidence = modality(draft.doc[:], draft.candidate.trigger, cues)
+    if mod is not Modality.NEGATED and _in_hypothetical_np(draft.doc, draft.candidate, draft.offset, cues):
+        mod = Modality.HYPOTHETICAL  # an event with an actor that may never exist is not a fact
+    return replace(draft, modality=mod, modality_confidence=confidence)
+
+
+@stage("events.modality", requires={"drafts"}, produces={"drafts.modality"})
+def modality_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """Each event draft's modality, from the parse around its trigger and its actors' noun phrases."""
+    return replace(work, drafts=tuple(_draft_modality(d, res.modality) for d in work.drafts))

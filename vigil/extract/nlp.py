@@ -13,6 +13,7 @@ faster, single-threaded, with the same results (see :class:`BlasOps`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +26,14 @@ from spacy.util import minibatch
 from thinc.api import NumpyOps
 
 from vigil.errors import ExtractError
+from vigil.extract.stages import stage
 from vigil.extract.version import MODEL_NAME, MODEL_PACKAGE, MODEL_VERSION
+from vigil.models import Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
+
+    from vigil.extract.state import ArticleWork, Resources
 
 __all__ = [
     "MODEL_PACKAGE",
@@ -282,3 +287,38 @@ def load_nlp() -> NLP:
         "entity_ruler", before="ner", config={"overwrite_ents": True, "validate": False, "phrase_matcher_attr": "ORTH"}
     )
     return NLP(nlp)
+
+
+# --- stages ---------------------------------------------------------------------------------
+
+
+@stage("parse.first_pass", requires={"article"}, produces={"doc"}, batch=True, model=True)
+def first_pass_stage(works: Sequence[ArticleWork], res: Resources) -> list[ArticleWork]:
+    """Tokens, sentences and entities of every article of the batch (:meth:`NLP.first_pass`)."""
+    texts = (w.article.text for w in works)
+    docs = res.nlp.first_pass(texts, batch_size=int(res.settings["extract.batch_size"]))
+    return [replace(w, doc=d) for w, d in zip(works, docs, strict=True)]
+
+
+@stage("parse.sentences", requires={"doc"}, produces={"spans", "sentences", "texts"})
+def sentences_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The first pass's sentences, as spans, stored records and texts."""
+    spans = tuple(work.first_pass().sents)
+    aid, text = work.article.id, work.article.text
+    return replace(
+        work,
+        spans=spans,
+        sentences=tuple(Sentence(aid, i, s.start_char, s.end_char) for i, s in enumerate(spans)),
+        # The article's text between the offsets: Span.text would build every token.
+        texts=tuple(text[s.start_char : s.end_char] for s in spans),
+    )
+
+
+@stage("parse.second_pass", requires={"to_parse", "spans"}, produces={"parses"}, batch=True, model=True)
+def second_pass_stage(works: Sequence[ArticleWork], res: Resources) -> list[ArticleWork]:
+    """Tagger and parser on the sentences ``events.select`` chose, for the whole batch at once."""
+    copies = [
+        copy for w in works if w.to_parse for copy in sentence_docs(w.first_pass(), [w.spans[si] for si in w.to_parse])
+    ]
+    parsed = iter(res.nlp.second_pass(copies, batch_size=64))
+    return [replace(w, parses={si: next(parsed) for si in w.to_parse}) for w in works]

@@ -8,30 +8,18 @@ loads its own :class:`~vigil.extract.pipeline.Pipeline` (:meth:`~vigil.extract.p
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vigil.config import Settings
-from vigil.extract.version import pipeline_version
+from vigil.extract.timing import StageTimes
+from vigil.extract.version import DEFAULT_STAGES, pipeline_version
 from vigil.models import Article, Extraction
 
 if TYPE_CHECKING:
     from vigil.extract.pipeline import Pipeline
 
-__all__ = ["LOAD_STAGE", "RELOAD_STAGE", "ParallelPipeline", "StageTimes", "load_extractor"]
-
-
-@dataclass(slots=True)
-class StageTimes:
-    """Seconds spent per stage, and inside models (spaCy, the coder) vs our own code."""
-
-    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] += seconds
-
+__all__ = ["LOAD_STAGE", "RELOAD_STAGE", "ParallelPipeline", "load_extractor"]
 
 _WORKER: Pipeline | None = None
 _LOAD: tuple[str, float] | None = None  # this worker's start-up (stage, seconds), until its first task reports it
@@ -39,13 +27,30 @@ LOAD_STAGE = "workers.load"  # the first pool's start-up
 RELOAD_STAGE = "workers.reload"  # the start-up of the pools that replace it, part of the extraction's time
 
 
-def _init_worker(settings: Settings, started: float, stage: str) -> None:
-    """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts)."""
+def _init_worker(
+    settings: Settings, started: float, stage: str, stages: tuple[str, ...], modules: tuple[str, ...]
+) -> None:
+    """Load this worker's pipeline; ``started``: the wall-clock time the pool was made (process start-up counts).
+
+    ``modules`` register the named stages that are not built in (importing a module registers its stages).
+    """
     global _WORKER, _LOAD
+    import importlib
+
     from vigil.extract.pipeline import Pipeline
 
-    _WORKER = Pipeline.load_worker(settings)
+    for module in modules:
+        importlib.import_module(module)
+    _WORKER = Pipeline.load_worker(settings, stages)
     _LOAD = (stage, max(0.0, time.time() - started))
+
+
+def _stage_modules(stages: Sequence[str]) -> tuple[str, ...]:
+    """The modules that registered ``stages`` in this process (a script's own, ``__main__``, re-runs in a worker)."""
+    from vigil.extract.stages import registered
+
+    known = registered()
+    return tuple(sorted({known[n].func.__module__ for n in stages if n in known} - {"__main__"}))
 
 
 def _loaded() -> bool:
@@ -71,11 +76,14 @@ class ParallelPipeline:
     Args:
         settings: Vigil settings.
         workers: number of worker processes (2 or more).
+        stages: the stages each worker runs, in order.
     """
 
-    def __init__(self, settings: Settings, workers: int) -> None:
+    def __init__(self, settings: Settings, workers: int, stages: Sequence[str] = DEFAULT_STAGES) -> None:
         self.settings = settings
         self.workers = workers
+        self.stages = tuple(stages)
+        self._modules = _stage_modules(self.stages)
         self.version = pipeline_version(
             bool(settings["extract.drop_non_events"]),
             bool(settings["extract.transformer"]),
@@ -98,7 +106,13 @@ class ParallelPipeline:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.settings, time.time(), RELOAD_STAGE if self._pools else LOAD_STAGE),
+            initargs=(
+                self.settings,
+                time.time(),
+                RELOAD_STAGE if self._pools else LOAD_STAGE,
+                self.stages,
+                self._modules,
+            ),
         )
         self._tasks = 0
         self._pools += 1

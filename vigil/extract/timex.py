@@ -41,15 +41,18 @@ infinitive of "expected to", "set to", "plans to" and the like. ``vigil eval`` s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from vigil.extract.stages import stage
 from vigil.models import DateGranularity
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
+
+    from vigil.extract.state import ArticleWork, Resources
 
 __all__ = ["EventDate", "event_date", "is_future", "resolve_expression", "time_expressions"]
 
@@ -325,3 +328,11 @@ def event_date(doc: Doc, trigger: int, published: date | None) -> EventDate | No
     if best is not None:
         return best[2]
     return EventDate(published, DateGranularity.PUBLICATION)
+
+
+@stage("events.dates", requires={"drafts"}, produces={"drafts.when"})
+def event_dates_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """When each event draft happened (:func:`event_date`)."""
+    published = work.article.published
+    drafts = tuple(replace(d, when=event_date(d.doc, d.candidate.trigger, published)) for d in work.drafts)
+    return replace(work, drafts=drafts)

@@ -12,9 +12,11 @@ Stance is narrower than tone: it is said only when the sentence states an attitu
 (a cue from ``tone.yaml``: "criticised", "concerns", "apprehension", "strengthen ties
 with") whose holder covers the source and whose object covers the target. News often
 puts the holder in a prepositional phrase and the object in the subject ("Trump's
-policy has raised concerns within Japan"), so both the string heuristic
-(:func:`stance`) and the parse-based version (:func:`stance_doc`) know the
-causative pattern. Anything else is ``None``: neutral or unknown, not zero.
+policy has raised concerns within Japan"), so :func:`stance` knows the causative
+pattern. Anything else is ``None``: neutral or unknown, not zero.
+
+The pipeline loads the lexicon once (:meth:`ToneLexicon.load`) and passes it in;
+callers that pass none get the packaged one, read once.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -30,13 +32,15 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from vigil.extract.domains import normalise_token
-from vigil.models import Modality
+from vigil.extract.stages import stage
+from vigil.models import Modality, Tone
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-__all__ = ["EXTRACTOR", "article_tone", "sentence_tone", "stance", "stance_doc"]
+    from vigil.extract.state import ArticleWork, EventDraft, Resources
+
+__all__ = ["EXTRACTOR", "ToneLexicon", "article_tone", "sentence_tone", "stance"]
 
 EXTRACTOR = "tone.vader_news"
 
@@ -46,8 +50,6 @@ _PASSIVE_AUX = frozenset({"was", "were", "been", "be", "is", "are", "being"})
 _CLAUSE_END = frozenset({";", ":", "!", "?", "."})
 # A cue's base strength; the sentence tone, when it agrees, adds up to 0.5.
 _BASE = 0.5
-# Nouns that wrap a feeling: "a sense of apprehension", "a wave of concern".
-_WRAPPERS = frozenset({"sense", "feeling", "wave", "air", "atmosphere", "level", "degree", "note", "mood"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +62,6 @@ class _StanceCues:
     stimulus_preps: frozenset[str]
     relation_verbs: Mapping[str, int]
     relation_nouns: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _ToneData:
-    version: int
-    neutral: frozenset[str]
-    words: Mapping[str, float]
-    phrases: Mapping[str, float]
-    phrase_re: re.Pattern[str] | None
-    cues: _StanceCues  # keys are raw lemmas (for spaCy)
-    stems: _StanceCues  # the same cues keyed by normalise_token (for the string path)
 
 
 def _stemmed(cues: _StanceCues) -> _StanceCues:
@@ -92,56 +83,63 @@ def _stemmed(cues: _StanceCues) -> _StanceCues:
     )
 
 
-@cache
-def _data() -> _ToneData:
-    """Load ``data/tone.yaml`` once."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("vigil.extract").joinpath("data/tone.yaml").read_text(encoding="utf-8")
-    )
-    phrases = {str(k).lower(): float(v) for k, v in (raw.get("phrases") or {}).items()}
-    phrase_re = (
-        re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\b")
-        if phrases
-        else None
-    )
-    st = raw["stance"]
-    cues = _StanceCues(
-        attitude_verbs={str(k): int(v) for k, v in st["attitude_verbs"].items()},
-        experiencer_nouns={str(k): int(v) for k, v in st["experiencer_nouns"].items()},
-        causative_verbs={str(k): int(v) for k, v in st["causative_verbs"].items()},
-        express_verbs=frozenset(st["express_verbs"]),
-        experiencer_preps=frozenset(st["experiencer_preps"]),
-        stimulus_preps=frozenset(st["stimulus_preps"]),
-        relation_verbs={str(k): int(v) for k, v in st["relation_verbs"].items()},
-        relation_nouns=frozenset(st["relation_nouns"]),
-    )
-    return _ToneData(
-        version=int(raw.get("version", 1)),
-        neutral=frozenset(str(w) for w in raw.get("neutral") or ()),
-        words={str(k).lower(): float(v) for k, v in (raw.get("words") or {}).items()},
-        phrases=phrases,
-        phrase_re=phrase_re,
-        cues=cues,
-        stems=_stemmed(cues),
-    )
+@dataclass(frozen=True, slots=True)
+class ToneLexicon:
+    """The news layer of ``data/tone.yaml`` over VADER, and its stance cues.
+
+    Attributes:
+        version: the file's version.
+        neutral: words made neutral; words: valences added or changed; phrases: multiword valences.
+        cues: the stance cues, keyed by :func:`~vigil.extract.domains.normalise_token`.
+        analyzer: a VADER analyser with the news layer applied.
+    """
+
+    version: int
+    neutral: frozenset[str]
+    words: Mapping[str, float]
+    phrases: Mapping[str, float]
+    phrase_re: re.Pattern[str] | None
+    cues: _StanceCues
+    analyzer: SentimentIntensityAnalyzer
+
+    @classmethod
+    def load(cls) -> ToneLexicon:
+        """Read the packaged ``data/tone.yaml`` and build the analyser (VADER's lexicon ships in its package)."""
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        raw: dict[str, Any] = yaml.safe_load(
+            resources.files("vigil.extract").joinpath("data/tone.yaml").read_text(encoding="utf-8")
+        )
+        phrases = {str(k).lower(): float(v) for k, v in (raw.get("phrases") or {}).items()}
+        phrase_re = (
+            re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\b")
+            if phrases
+            else None
+        )
+        st = raw["stance"]
+        cues = _StanceCues(
+            attitude_verbs={str(k): int(v) for k, v in st["attitude_verbs"].items()},
+            experiencer_nouns={str(k): int(v) for k, v in st["experiencer_nouns"].items()},
+            causative_verbs={str(k): int(v) for k, v in st["causative_verbs"].items()},
+            express_verbs=frozenset(st["express_verbs"]),
+            experiencer_preps=frozenset(st["experiencer_preps"]),
+            stimulus_preps=frozenset(st["stimulus_preps"]),
+            relation_verbs={str(k): int(v) for k, v in st["relation_verbs"].items()},
+            relation_nouns=frozenset(st["relation_nouns"]),
+        )
+        neutral = frozenset(str(w) for w in raw.get("neutral") or ())
+        words = {str(k).lower(): float(v) for k, v in (raw.get("words") or {}).items()}
+        analyzer = SentimentIntensityAnalyzer()
+        for word in neutral:
+            analyzer.lexicon.pop(word, None)
+        analyzer.lexicon.update(words)
+        return cls(int(raw.get("version", 1)), neutral, words, phrases, phrase_re, _stemmed(cues), analyzer)
 
 
 @cache
-def _analyzer() -> SentimentIntensityAnalyzer:
-    """A VADER analyser (its lexicon ships in the package) with the news layer applied."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    data = _data()
-    analyzer = SentimentIntensityAnalyzer()
-    for word in data.neutral:
-        analyzer.lexicon.pop(word, None)
-    analyzer.lexicon.update(data.words)
-    return analyzer
-
-
-def extractor_id() -> str:
-    """The extractor name stored with every Tone row, e.g. ``"tone.vader_news/1"``."""
-    return f"{EXTRACTOR}/{_data().version}"
+def _data() -> ToneLexicon:
+    """The packaged lexicon, read once (for callers that pass none)."""
+    return ToneLexicon.load()
 
 
 def _to_raw(compound: float) -> float:
@@ -153,11 +151,12 @@ def _squash(raw: float) -> float:
     return raw / math.sqrt(raw * raw + _ALPHA)
 
 
-def sentence_tone(text: str) -> float:
+def sentence_tone(text: str, lexicon: ToneLexicon | None = None) -> float:
     """Tone of one sentence.
 
     Args:
         text: the sentence.
+        lexicon: the tone lexicon (default: the packaged one).
 
     Returns:
         A score in [-1, 1]: negative for conflict, threat, worry; positive for
@@ -165,8 +164,8 @@ def sentence_tone(text: str) -> float:
     """
     if not text.strip():
         return 0.0
-    compound = float(_analyzer().polarity_scores(text)["compound"])
-    data = _data()
+    data = lexicon or _data()
+    compound = float(data.analyzer.polarity_scores(text)["compound"])
     extra = 0.0
     if data.phrase_re is not None:
         for m in data.phrase_re.finditer(text.lower()):
@@ -276,11 +275,11 @@ def stance(
     source: tuple[int, int],
     target: tuple[int, int],
     modality: Modality | None = None,
+    lexicon: ToneLexicon | None = None,
 ) -> float | None:
     """Directed stance of ``source`` toward ``target`` in one sentence, from the string alone.
 
-    A heuristic over word order for callers without a parse; prefer :func:`stance_doc`
-    when a spaCy sentence is at hand. Patterns: "S criticised/welcomed T";
+    A heuristic over word order. Patterns: "S criticised/welcomed T";
     "S's concerns about T"; "S expressed concern over T"; "T raised concerns within S";
     "T has stirred a sense of apprehension within S"; "S strengthened ties with T".
 
@@ -290,13 +289,15 @@ def stance(
         target: character span of the target actor in ``text``.
         modality: the modality of the event this stance belongs to, if known:
             NEGATED flips and halves ("did not criticise"), HYPOTHETICAL halves.
+        lexicon: the tone lexicon (default: the packaged one).
 
     Returns:
         The stance in [-1, 1], or None when the sentence states no attitude of the
         source toward the target.
     """
     toks = _tokens(text)
-    cues = _data().stems
+    data = lexicon or _data()
+    cues = data.cues
     pols: list[float] = []
     stops = cues.experiencer_preps | cues.stimulus_preps
     bounds = _clauses(toks)
@@ -344,134 +345,57 @@ def stance(
                 pol = cues.attitude_verbs[st]
         if pol:
             pols.append(-0.5 * pol if negated and modality is None else pol)
-    return _finish(pols, sentence_tone(text), modality)
+    return _finish(pols, sentence_tone(text, data), modality)
 
 
-# ----------------------------------------------------------------------------- parse path
+# ----------------------------------------------------------------------------- stages
 
 
-def _ids(tokens: Span | Iterable[int] | Iterable[Token]) -> set[int]:
-    out: set[int] = set()
-    for t in tokens:
-        out.add(t if isinstance(t, int) else t.i)
-    return out
+def _draft_stance(draft: EventDraft, lexicon: ToneLexicon) -> EventDraft:
+    src, tgt = draft.span(draft.candidate.source), draft.span(draft.candidate.target)
+    return replace(
+        draft,
+        stance=stance(draft.text, src, tgt, draft.modality, lexicon),
+        reverse_stance=stance(draft.text, tgt, src, draft.modality, lexicon),
+    )
 
 
-def _subtree(tok: Token) -> set[int]:
-    return {t.i for t in tok.subtree}
+@stage("events.stance", requires={"drafts.modality"}, produces={"drafts.stance"})
+def stance_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """Each event draft's directed stances: the source's toward the target, and back."""
+    return replace(work, drafts=tuple(_draft_stance(d, res.tone) for d in work.drafts))
 
 
-def _subjects(tok: Token, span: Span) -> tuple[set[int], set[int]]:
-    """Active-subject and passive-subject token ids of a verb, inherited through xcomp/conj/acl."""
-    cur = tok
-    for _ in range(5):
-        act = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
-        pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
-        if act or pas:
-            return set().union(*(_subtree(c) for c in act)), set().union(*(_subtree(c) for c in pas))
-        if (
-            cur.dep_ not in ("xcomp", "conj", "acl", "advcl", "pcomp", "pobj", "prep", "dobj", "relcl")
-            or cur.head is cur
-        ):
-            break
-        cur = cur.head
-    return set(), set()
+@stage("tone.directed", requires={"drafts.stance", "drafts.code"}, produces={"tones.directed"})
+def directed_tones_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """A directed tone row for each stance an event draft states, source to target then back."""
+    tones: list[Tone] = []
+    for d in work.drafts:
+        if d.code is None:
+            continue
+        src, tgt = d.candidate.source, d.candidate.target
+        for holder, toward, value in ((src, tgt, d.stance), (tgt, src, d.reverse_stance)):
+            if value is not None:
+                tones.append(
+                    Tone(
+                        work.article.id,
+                        d.sentence_index,
+                        round(value, 4),
+                        res.version,
+                        holder.actor_id,
+                        toward.actor_id,
+                        d.code.confidence,
+                    )
+                )
+    return replace(work, tones=work.tones + tuple(tones))
 
 
-def _pp_objects(tok: Token, preps: Collection[str], exclude: int | None = None) -> set[int]:
-    out: set[int] = set()
-    for c in tok.children:
-        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
-            sub = _subtree(c)
-            if exclude is None or exclude not in sub:
-                out |= sub
-    return out
-
-
-def stance_doc(
-    span: Span,
-    source_tokens: Span | Iterable[int] | Iterable[Token],
-    target_tokens: Span | Iterable[int] | Iterable[Token],
-    modality: Modality | None = None,
-) -> float | None:
-    """Directed stance of the source toward the target, read from the dependency parse.
-
-    Roles: for attitude verbs the subject holds the attitude and the object (or the
-    "about/over X" phrase) receives it; for feeling nouns the holder is a possessor, a
-    "within/among X" phrase or the subject of "express/voice", and the object is an
-    "about/over X" phrase or the subject of a causative verb ("X raised concerns",
-    "X has stirred a sense of apprehension within Japan"); "S strengthened ties with T"
-    is positive. When the parser gives a causative verb no subject (a frequent small-
-    model error on long subjects), everything left of the verb counts as its subject.
-
-    Args:
-        span: the sentence (a parsed spaCy Span, or a Doc).
-        source_tokens: the source mention as a Span, token indices (doc-level) or tokens.
-        target_tokens: the target mention, likewise.
-        modality: the event's modality, if known (see :func:`stance`).
-
-    Returns:
-        The stance in [-1, 1], or None when no attitude of the source toward the target
-        is stated.
-    """
-    src, tgt = _ids(source_tokens), _ids(target_tokens)
-    if not src or not tgt:
-        return None
-    cues = _data().cues
-    pols: list[float] = []
-    for tok in span:
-        lemma = tok.lemma_.lower()
-        pol = 0.0
-        negated = any(c.dep_ == "neg" for c in tok.children) or (
-            tok.head is not tok and any(c.dep_ == "neg" for c in tok.head.children) and tok.dep_ in ("dobj", "xcomp")
-        )
-        if tok.pos_ in ("VERB", "AUX") and lemma in cues.relation_verbs:
-            for obj in tok.children:
-                if obj.dep_ == "dobj" and obj.lemma_.lower() in cues.relation_nouns:
-                    actor, _ = _subjects(tok, span)
-                    partner = _pp_objects(obj, {"with", "between"}) | _pp_objects(tok, {"with"})
-                    if src & actor and tgt & partner:
-                        pol = cues.relation_verbs[lemma]
-        elif tok.pos_ in ("NOUN", "PROPN") and lemma in cues.experiencer_nouns:
-            holder: set[int] = set()
-            stimulus: set[int] = set()
-            node = tok
-            gov: Token | None = None
-            for _ in range(4):
-                holder |= _pp_objects(node, cues.experiencer_preps)
-                stimulus |= _pp_objects(node, cues.stimulus_preps - {"of"} if node is not tok else cues.stimulus_preps)
-                holder |= set().union(*(_subtree(c) for c in node.children if c.dep_ == "poss"))
-                if node.pos_ in ("VERB", "AUX") or node.head is node:
-                    gov = node
-                    break
-                if node is not tok and node.pos_ == "NOUN" and node.lemma_.lower() not in _WRAPPERS:
-                    break
-                node = node.head
-            if gov is not None and gov.pos_ in ("VERB", "AUX"):
-                glemma = gov.lemma_.lower()
-                subj, _ = _subjects(gov, span)
-                if glemma in cues.causative_verbs and (holder or not stimulus):
-                    stimulus |= subj or {t.i for t in span if t.i < gov.i}
-                    pol = cues.experiencer_nouns[lemma] * (1.0 if cues.causative_verbs[glemma] > 0 else -1.0)
-                elif glemma in cues.express_verbs:
-                    holder |= subj
-                    pol = cues.experiencer_nouns[lemma]
-                else:
-                    pol = cues.experiencer_nouns[lemma]
-            else:
-                pol = cues.experiencer_nouns[lemma]
-            if not (src & holder and tgt & stimulus):
-                pol = 0.0
-        elif tok.pos_ == "VERB" and lemma in cues.attitude_verbs:
-            act, pas = _subjects(tok, span)
-            objects: set[int] = set(pas)
-            for c in tok.children:
-                if c.dep_ in ("dobj", "dative", "ccomp", "attr"):
-                    objects |= _subtree(c)
-            objects |= _pp_objects(tok, cues.stimulus_preps | {"for", "against"})
-            agents = act | _pp_objects(tok, {"by"})
-            if src & agents and tgt & objects and not (src & objects):
-                pol = cues.attitude_verbs[lemma]
-        if pol:
-            pols.append(-0.5 * pol if negated and modality is None else pol)
-    return _finish(pols, sentence_tone(span.text), modality)
+@stage("tone.sentences", requires={"texts", "spans"}, produces={"tones.sentences", "tones.article"})
+def sentence_tones_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The tone of each sentence, and the article's: their mean weighted by sentence length in tokens."""
+    aid = work.article.id
+    values = [sentence_tone(t, res.tone) for t in work.texts]
+    weights = [max(1, len(s)) for s in work.spans]
+    tones = [Tone(aid, si, round(v, 4), EXTRACTOR) for si, v in enumerate(values)]
+    tones.append(Tone(aid, None, round(article_tone(values, weights), 4), EXTRACTOR))
+    return replace(work, tones=work.tones + tuple(tones))

@@ -1,8 +1,8 @@
-"""The extractor's version string, read from the packaged files without importing spaCy or torch.
+"""What the default extractor is, its stages and its version string, known without importing spaCy or torch.
 
 Every stored record carries the version of the extractor that made it. The parent process of a
-parallel ingest only needs this string (its workers load the models), so it is computed here from
-the package metadata and the shipped weights' JSON, at no start-up cost.
+parallel ingest only needs this string and the stage names (its workers load the models), so the
+version is computed here from the package metadata and the shipped weights' JSON, at no start-up cost.
 """
 
 from __future__ import annotations
@@ -14,14 +14,53 @@ if TYPE_CHECKING:
     from vigil.coder.precision import PrecisionModel
 
 __all__ = [
+    "DEFAULT_STAGES",
     "MODEL_NAME",
     "MODEL_PACKAGE",
     "MODEL_VERSION",
     "PIPELINE_VERSION",
+    "STAGE_MODULES",
     "compose_version",
     "pipeline_version",
     "version_tags",
 ]
+
+# The stages of the default pipeline, in order: what each reads -> what it writes. A stage that changes
+# what is stored comes with a new PIPELINE_VERSION, so that stored articles are extracted again.
+DEFAULT_STAGES: tuple[str, ...] = (
+    "parse.first_pass",  # article text (whole batch) -> doc: tokens, sentence starts, entities
+    "parse.sentences",  # doc -> sentence spans, records and texts
+    "actors.mentions",  # doc, knowledge base, article date -> resolved mentions (+ provisional actors)
+    "events.select",  # mentions -> the sentences to parse
+    "parse.second_pass",  # those sentences (whole batch) -> parsed sentences
+    "actors.nominals",  # mentions, parses -> mentions without the unnamed actors that head no phrase
+    "events.candidates",  # parses, mentions -> event drafts: actor pairs linked by a verb
+    "events.gate",  # drafts -> probability of an event
+    "events.code",  # drafts -> root, quad (the coder); the pairs the gate rejects dropped if set so
+    "events.modality",  # drafts, parse -> modality
+    "events.stance",  # drafts, modality -> directed stances
+    "events.dates",  # drafts, time expressions, publication date -> when it happened
+    "domains.sentences",  # sentence texts -> policy domains per sentence
+    "events.build",  # drafts, sentence domains -> Event records
+    "tone.directed",  # drafts -> directed Tone records
+    "events.precision",  # events, mentions -> each event's confidence
+    "events.principal",  # events, tones -> the principal events only, if set so
+    "domains.tags",  # sentence domains, title -> DomainTag records
+    "tone.sentences",  # sentence texts -> sentence and article Tone records
+    "actors.records",  # mentions, events -> Mention and Actor records
+)
+
+# The modules that register the default stages (importing a module registers its stages).
+STAGE_MODULES: tuple[str, ...] = (
+    "vigil.extract.nlp",
+    "vigil.extract.actors",
+    "vigil.extract.events",
+    "vigil.extract.modality",
+    "vigil.extract.tone",
+    "vigil.extract.timex",
+    "vigil.extract.domains",
+    "vigil.extract.event_records",
+)
 
 # p2: conjoined subjects, reported parties, same-sentence pronouns; p3: unnamed actors; p4: event dates
 PIPELINE_VERSION = "p4"

@@ -298,7 +298,7 @@ class _Extractor:
     def __call__(self, batch: pa.Table) -> pa.Table:
         import json
 
-        from vigil.extract.parallel import StageTimes
+        from vigil.extract.timing import StageTimes
 
         rows = batch.to_pylist()
         records = [from_row(r)[0] for r in rows]
