@@ -53,7 +53,7 @@ def _view_floor(ctx: typer.Context) -> float:
     """The default view's lowest event confidence (setting ``view.min_confidence``)."""
     from vigil.cli.main import _state
 
-    return float(_state(ctx).settings["view.min_confidence"])
+    return _state(ctx).settings.get_float("view.min_confidence")
 
 
 def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None, date | None]:

@@ -32,9 +32,9 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
         from vigil.extract.pipeline import Pipeline
 
         nlp = Pipeline.load(settings).nlp  # with the knowledge base's names, as extraction runs it
-        scored = score_event_dates(path, Path(str(settings["shared"])), nlp)
+        scored = score_event_dates(path, Path(settings.get_str("shared")), nlp)
         return {"gold": path.name, "kind": "event-dates", "records": scored["events"], **scored}
-    gold = load_gold(path, Path(str(settings["shared"])))
+    gold = load_gold(path, Path(settings.get_str("shared")))
     report: dict[str, Any] = {"gold": gold.name, "kind": gold.kind, "records": len(gold.records)}
     if gold.kind == "events":
         report.update(_events(gold, mode, settings))
@@ -66,7 +66,9 @@ def _events(gold: GoldFile, mode: str, settings: Settings) -> dict[str, Any]:
 
     if trained_on(gold.path, EventCoder.load()) and gold.path.name.startswith("plv_train"):
         return cross_validated_end_to_end(gold.path, settings, folds=5)
-    return coding.score_end_to_end(gold, Pipeline.load(settings), min_confidence=float(settings["view.min_confidence"]))
+    return coding.score_end_to_end(
+        gold, Pipeline.load(settings), min_confidence=settings.get_float("view.min_confidence")
+    )
 
 
 def _articles(gold: GoldFile, settings: Settings) -> dict[str, Any]:
