@@ -602,7 +602,7 @@ def actors(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List actors seen in the store's events (knowledge-base and provisional), as they stood on one day."""
-    from vigil.kb.schema import SECTORS
+    from vigil.kb.entries import SECTORS
 
     sector = require_choice(sector, sorted(SECTORS), "--sector")
     if country is not None and not (len(country) == 3 and country.isalpha()):

@@ -42,7 +42,7 @@ def evaluate(path: Path, mode: str, settings: Settings) -> dict[str, Any]:
         report.update(_articles(gold, settings))
     else:
         from vigil.kb import KnowledgeBase
-        from vigil.kb.evaluate import score_descriptions
+        from vigil.kb.scoring import score_descriptions
 
         report["actors"] = score_descriptions(KnowledgeBase.load(), gold.records)
     return report
