@@ -110,3 +110,12 @@ def test_config_replace_is_checked_and_leaves_the_original() -> None:
     assert changed.get_int("extract.workers") == 2 and settings.get_int("extract.workers") == 0
     with pytest.raises(ConfigError, match="'extract.workers' expects a whole number, got 'x'"):
         settings.replace(extract__workers="x")
+
+
+def test_config_settings_survive_a_json_round_trip() -> None:
+    """A server's workers rebuild the parent's settings from JSON (``vigil.api.worker``)."""
+    import json
+
+    settings = load_settings(env={"VIGIL_DB_BUSY_TIMEOUT": "7", "VIGIL_EXTRACT_TRANSFORMER": "no"})
+    rebuilt = Settings(json.loads(json.dumps(dict(settings))))
+    assert rebuilt == settings and rebuilt.get_float("db.busy_timeout") == 7.0
