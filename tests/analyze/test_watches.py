@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from vigil.analyze.focal import FocalGovernment
-from vigil.analyze.watches import WatchError, example_watches, parse_watch
+from vigil.analyze.watches import DEFAULT_FOCAL_OFFICES, WatchError, example_watches, parse_watch
 from vigil.kb import KnowledgeBase
 from vigil.store import Store
 from vigil.store import analysis as db
@@ -131,3 +131,40 @@ def test_watches_stored_verbatim(store: Store) -> None:
         "t",
     ).endswith("# edited\n")  # type: ignore[union-attr]
     assert db.delete_watch(store, "t") and db.get_watch_yaml(store, "t") is None
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ("delivery: [{kind: file}]", "key 'delivery[0].path': is required"),
+        ("delivery: [{kind: webhook, url: ftp://x}]", "key 'delivery[0].url': expected an http(s) URL, got 'ftp://x'"),
+        ("delivery: {kind: file}", "key 'delivery': expected a list of {kind: console|file|webhook, path|url}"),
+        ("calendar: [{label: x}]", "key 'calendar[0].date': is required"),
+        ("calendar: [5]", "key 'calendar[0]': expected a mapping, got int"),
+        ("coders: [foo]", "key 'coders': unknown coder 'FOO'; expected some of VIGIL, GDELT, ICEWS, ACLED"),
+        ("start: 2024-02-01\nend: 2024-01-01", "key 'end': 2024-01-01 is before start 2024-02-01"),
+        ("actors: [a:b, c]", "key 'actors[1]': expected an actor id like gov:JPN or person:taro-aso, got 'c'"),
+        ("title: true", "key 'title': expected a non-empty string, got True"),
+        ("alerts: [{kind: tone_shift, zz: 1}]", "key 'alerts[0].zz': unknown key; allowed: id, kind, actor,"),
+        ("alerts: [{id: r, kind: tone_shift}, {id: r, kind: candidacy}]", "key 'alerts': rule ids must be unique"),
+    ],
+)
+def test_watches_model_messages(patch: str, message: str) -> None:
+    with pytest.raises(WatchError) as caught:
+        parse_watch(MINIMAL + patch + "\n", source="w.yaml")
+    assert str(caught.value).startswith(f"w.yaml: {message}")
+
+
+def test_watches_model_defaults_and_shorthands() -> None:
+    watch = parse_watch(MINIMAL + "alerts: [{kind: tone_shift}, {kind: new_bridge, outcome: a, k: 3}]\n")
+    assert [d.kind for d in watch.delivery] == ["console"]
+    assert watch.focal_offices == DEFAULT_FOCAL_OFFICES and watch.coders == ("VIGIL",) and watch.title == "t"
+    assert [(r.id, r.k) for r in watch.alerts] == [("tone-shift-1", 2.0), ("new-bridge-2", 3.0)]
+    assert watch.outcomes[0].label == "a"
+    quiet = parse_watch(MINIMAL + "delivery: []\nfocal_offices: []\ncoders: [gdelt, GDELT, vigil]\n")
+    assert quiet.delivery == () and quiet.focal_offices == () and quiet.coders == ("GDELT", "VIGIL")
+    shorthand = MINIMAL.replace(
+        "camp: [person:donald-trump]", "candidates: [person:x, {actor: person:y, from: 2024-01-01}]"
+    )
+    outcome = parse_watch(shorthand).outcomes[0]
+    assert [(c.actor, c.start) for c in outcome.candidates] == [("person:x", None), ("person:y", date(2024, 1, 1))]

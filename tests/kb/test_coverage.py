@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from vigil.kb import KnowledgeBase, resolve_description
+from vigil.kb.entries import load_file, merge
 from vigil.kb.knowledge import DATA_DIR, DEFAULT_FILES
-from vigil.kb.schema import load_file, merge
 
 TEAM_FILES = ("leaders.yaml", "ministers.yaml", "usjpn.yaml", "organisations.yaml")
 # offices one person holds at a time in a country (titles shared by many, like "senator", are not here)

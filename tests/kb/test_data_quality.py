@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from vigil.kb.entries import SECTORS, merge
 from vigil.kb.knowledge import DATA_DIR, DEFAULT_FILES
-from vigil.kb.schema import SECTORS, merge
-from vigil.kb.text import acronym_key, is_acronym, name_key
+from vigil.kb.names import acronym_key, is_acronym, name_key
 
 
 def _raw(name: str):  # type: ignore[no-untyped-def]

@@ -237,6 +237,18 @@ groups:
         ),
         ("people:\n  - id: x\n    name: X\n    roles: [[president, JPN, GOV, 2021-01-01, 2020-01-01]]\n", "starts"),
         ("people:\n  - id: x\n    name: X\n    roles: [[president, JPN, GOV, soon, null]]\n", "must be a date"),
+        (
+            "people:\n  - id: x\n    name: X\n    roles: [{title: president, sector: GOV, end: soon}]\n",
+            "'roles[0].end' must be a date YYYY-MM-DD or null, got 'soon'",
+        ),
+        ("people:\n  - id: x\n    name: X\n    roles: [{sector: GOV}]\n", "'roles[0].title' is required"),
+        ("people:\n  - id: x\n    name: X\n    wikidata: Z9\n", "'wikidata' 'Z9' must look like Q12345"),
+        ("roles:\n  - id: x\n", "roles[0] (id 'x'): 'roles' must be a non-empty list"),
+        (
+            "countries:\n  - {code: JPN, name: Japan, seats: {Tokyo: XXX}}\n",
+            "'seats.Tokyo' 'XXX' is not a known sector",
+        ),
+        ("groups:\n  - {sector: GOV, person: 1}\n", "'person' must be true or false"),
         ("countries:\n  - {code: jp, name: Japan}\n", "countries[0] (id 'jp')"),
         ("countries:\n  - {code: JPN}\n", "'name' is required"),
         ("igos:\n  - {id: g7, name: G7, colour: red}\n", "unknown key(s) colour"),

@@ -21,10 +21,10 @@ import json
 import logging
 import socket
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -34,6 +34,7 @@ from vigil.errors import VigilError
 if TYPE_CHECKING:
     from vigil.analyze.alerts import Alert
     from vigil.analyze.watches import Delivery
+    from vigil.config import Settings
 
 __all__ = ["DeliveryError", "DeliveryPolicy", "deliver"]
 
@@ -62,12 +63,12 @@ class DeliveryPolicy:
     resolver: Resolver = _resolve
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> DeliveryPolicy:
-        hosts = str(settings.get("alerts.webhook_hosts", "") or "")
+    def from_settings(cls, settings: Settings) -> DeliveryPolicy:
+        hosts = settings.get_str("alerts.webhook_hosts")
         return cls(
-            directory=Path(str(settings.get("alerts.delivery_dir", "alerts"))).expanduser(),
+            directory=Path(settings.get_str("alerts.delivery_dir")).expanduser(),
             webhook_hosts=tuple(h.strip().lower() for h in hosts.split(",") if h.strip()),
-            allow_private=bool(settings.get("alerts.webhook_allow_private", False)),
+            allow_private=settings.get_bool("alerts.webhook_allow_private"),
         )
 
     def file_path(self, path: str) -> Path:

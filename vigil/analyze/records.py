@@ -12,14 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from vigil.config import default_setting
+from vigil.config import Settings
 from vigil.models import VIGIL_CODER, Actor, Article, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import Store
 from vigil.store import analysis as db
 
 __all__ = ["VIEW_MIN_CONFIDENCE", "Citation", "Records", "event_within", "load_records"]
 
-VIEW_MIN_CONFIDENCE = float(default_setting("view.min_confidence"))
+VIEW_MIN_CONFIDENCE = Settings().get_float("view.min_confidence")
 
 
 def event_within(event: Event, since: date | None, until: date | None) -> bool:

@@ -280,13 +280,56 @@ def scenario_board(
     changes = candidacy_changes(records, watch)
     watch = dataclasses.replace(watch, outcomes=updated_outcomes(watch, changes))
     sent_actors = records.sentence_actors()
+    by_sentence = events_by_sentence(records)
+    by_outcome = _expectations(records, watch, sent_actors, by_sentence)
+    watch_domains = list(watch.domains)
+    boards = []
+    for outcome in watch.outcomes:
+        if outcomes is not None and outcome.id not in outcomes:
+            continue
+        by_domain = by_outcome[outcome.id]
+        exposure = {d: round(sum(1 for x in xs if x.focal) / len(xs), 3) for d, xs in by_domain.items() if xs}
+        ordered = {d: tuple(by_domain[d]) for d in [*watch_domains, "other"] if by_domain.get(d)}
+        signposts = tuple(
+            SignpostStatus(
+                s.id,
+                s.label,
+                tuple(
+                    signpost_evidence(
+                        records, outcome, s, within=watch, sent_actors=sent_actors, by_sentence=by_sentence
+                    )
+                ),
+            )
+            for s in outcome.signposts
+        )
+        boards.append(
+            OutcomeBoard(
+                outcome=outcome.id,
+                label=outcome.label,
+                probability=(probabilities or {}).get(outcome.id),
+                by_domain=ordered,
+                exposure=exposure,
+                signposts=signposts,
+                candidates=_candidates(records, outcome),
+                changes=tuple(c for c in changes if c.outcome == outcome.id),
+            )
+        )
+    return boards
+
+
+def _expectations(
+    records: Records,
+    watch: Watch,
+    sent_actors: dict[tuple[str, int], set[str]],
+    by_sentence: dict[tuple[str, int], list[Event]],
+) -> dict[str, dict[str, list[Expectation]]]:
+    """The expectations of the watch's window, by outcome concerned and by policy domain (else "other")."""
     sent_domains = records.sentence_domains()
     art_domains = records.article_domains()
     focal = focal_actors(records, watch)
     focal_words = re.compile(
         r"\b(?:" + "|".join(re.escape(w) for w in _focal_words(records, watch)) + r")\b", re.IGNORECASE
     )
-    by_sentence = events_by_sentence(records)
     names: dict[str, list[str]] = defaultdict(list)
     for m in records.mentions:
         if m.actor_id and m.text not in names[m.actor_id]:
@@ -322,38 +365,7 @@ def scenario_board(
             for oid in concerned:
                 for d in doms:
                     by_outcome[oid][d].append(x)
-    boards = []
-    for outcome in watch.outcomes:
-        if outcomes is not None and outcome.id not in outcomes:
-            continue
-        by_domain = by_outcome[outcome.id]
-        exposure = {d: round(sum(1 for x in xs if x.focal) / len(xs), 3) for d, xs in by_domain.items() if xs}
-        ordered = {d: tuple(by_domain[d]) for d in [*watch_domains, "other"] if by_domain.get(d)}
-        signposts = tuple(
-            SignpostStatus(
-                s.id,
-                s.label,
-                tuple(
-                    signpost_evidence(
-                        records, outcome, s, within=watch, sent_actors=sent_actors, by_sentence=by_sentence
-                    )
-                ),
-            )
-            for s in outcome.signposts
-        )
-        boards.append(
-            OutcomeBoard(
-                outcome=outcome.id,
-                label=outcome.label,
-                probability=(probabilities or {}).get(outcome.id),
-                by_domain=ordered,
-                exposure=exposure,
-                signposts=signposts,
-                candidates=_candidates(records, outcome),
-                changes=tuple(c for c in changes if c.outcome == outcome.id),
-            )
-        )
-    return boards
+    return by_outcome
 
 
 def _name(records: Records, actor_id: str) -> str:

@@ -84,6 +84,27 @@ def _key_event(events: Sequence[Event], wanted: set[str]) -> Event | None:
     return max(relevant, key=lambda e: (e.modality is Modality.ASSERTED, e.confidence, -e.sentence_index))
 
 
+def _tally(
+    members: Sequence[str], actors_by_article: dict[str, Counter[str]], art_domains: dict[str, dict[str, float]]
+) -> tuple[Counter[str], dict[str, float]]:
+    """How often a story's articles name each actor, and their summed score per policy domain."""
+    actors: Counter[str] = Counter()
+    doms: dict[str, float] = defaultdict(float)
+    for a in members:
+        actors.update(actors_by_article.get(a, Counter()))
+        for d, score in art_domains.get(a, {}).items():
+            doms[d] += score
+    return actors, doms
+
+
+def _describe(records: Records, key: Event) -> str:
+    """A story's key event in a line: source, root, target and modality."""
+    return (
+        f"{records.name(key.source_actor)} {key.root or 'STATEMENT'} {records.name(key.target_actor)}"
+        f" ({key.modality.value})"
+    )
+
+
 def timeline(
     records: Records,
     watch: Watch,
@@ -130,13 +151,7 @@ def timeline(
         if until is not None and (s.first is None or s.first > until):
             continue
         evs = [e for a in members for e in events_by_article.get(a, [])]
-        actors: Counter[str] = Counter()
-        for a in members:
-            actors.update(actors_by_article.get(a, Counter()))
-        doms: dict[str, float] = defaultdict(float)
-        for a in members:
-            for d, score in art_domains.get(a, {}).items():
-                doms[d] += score
+        actors, doms = _tally(members, actors_by_article, art_domains)
         text = " ".join(f"{records.articles[a].title or ''} {records.articles[a].text}" for a in members)
         outcomes = tuple(
             o.id
@@ -158,12 +173,7 @@ def timeline(
                 story=s.id,
                 title=records.articles[members[0]].label,
                 reports=len(members),
-                key_event=(
-                    f"{records.name(key.source_actor)} {key.root or 'STATEMENT'} {records.name(key.target_actor)}"
-                    f" ({key.modality.value})"
-                    if key
-                    else None
-                ),
+                key_event=_describe(records, key) if key else None,
                 actors=tuple(a for a, _ in actors.most_common(6)),
                 domains=tuple(sorted(doms, key=lambda d: -doms[d])[:4]),
                 outcomes=outcomes,

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from vigil.coder.labels import ROOTS as PLOVER_ROOTS
 from vigil.errors import ConfigError
@@ -254,94 +256,6 @@ _REPR.maxlist = _REPR.maxdict = 6
 _REPR.maxlevel = 2
 
 
-def _short(value: Any) -> str:
-    """A bounded repr for error messages: a huge or deeply nested value never makes a huge message."""
-    return _REPR.repr(value)
-
-
-class _V:
-    """A small validator that names the key path in every error."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, key: str, msg: str) -> WatchError:
-        return WatchError(f"{self.source}: key '{key}': {msg}")
-
-    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail(key, f"expected a mapping, got {type(value).__name__}")
-        return value
-
-    def known(self, data: Mapping[str, Any], key: str, allowed: Sequence[str]) -> None:
-        for k in data:
-            if k not in allowed:
-                raise self.fail(f"{key}.{k}" if key else str(k), f"unknown key; allowed: {', '.join(allowed)}")
-
-    def text(self, data: Mapping[str, Any], name: str, key: str, *, required: bool = False) -> str | None:
-        value = data.get(name)
-        if value is None:
-            if required:
-                raise self.fail(key, "is required")
-            return None
-        if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
-            raise self.fail(key, f"expected a non-empty string, got {_short(value)}")
-        return str(value).strip()
-
-    def strings(self, data: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
-        value = data.get(name)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, f"expected a list of strings, got {_short(value)}")
-        return tuple(v.strip() for v in value)
-
-    def day(self, value: Any, key: str) -> date | None:
-        if value is None:
-            return None
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise self.fail(key, f"expected a date YYYY-MM-DD, got {_short(value)}") from None
-
-    def slug(self, value: str | None, key: str) -> str:
-        if value is None or not _NAME_RE.match(value):
-            raise self.fail(key, f"expected a lower-case slug (letters, digits, - or _), got {_short(value)}")
-        return value
-
-    def actor_ids(self, data: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
-        ids = self.strings(data, name, key)
-        for i, a in enumerate(ids):
-            if ":" not in a:
-                raise self.fail(f"{key}[{i}]", f"expected an actor id like gov:JPN or person:taro-aso, got {_short(a)}")
-        return ids
-
-
-_TOP_KEYS = (
-    "coders",
-    "name",
-    "title",
-    "focal",
-    "focal_government",
-    "focal_offices",
-    "focal_exclude",
-    "subject",
-    "start",
-    "end",
-    "calendar",
-    "outcomes",
-    "domains",
-    "actors",
-    "keywords",
-    "alerts",
-    "delivery",
-)
-_OUTCOME_KEYS = ("id", "label", "camp", "candidates", "keywords", "signposts")
-_RULE_KEYS = ("id", "kind", "actor", "keyword", "source", "target", "outcome", "signpost", "domain", "k")
 _RULE_NEEDS = {
     "actor_appears": ("actor",),
     "keyword": ("keyword",),
@@ -353,65 +267,344 @@ _RULE_NEEDS = {
 }
 
 
-def _signpost(v: _V, sp: Any, key: str) -> Signpost:
-    sm = v.mapping(sp, key)
-    v.known(sm, key, ("id", "label", "keywords", "roots", "from", "until"))
-    words = v.strings(sm, "keywords", f"{key}.keywords")
+def _short(value: Any) -> str:
+    """A bounded repr for error messages: a huge or deeply nested value never makes a huge message."""
+    return _REPR.repr(value)
+
+
+# The watch file is described by pydantic models (``_*File``): each field's validator gives the
+# message of what is expected, and :func:`_watch_error` names the key path of the first error.
+
+
+def _fail(msg: str, at: str = "") -> PydanticCustomError:
+    """An error for the field being validated (``at``: a sub-key such as ``[2]`` or ``.kind``)."""
+    return PydanticCustomError("watch", "{msg}", {"msg": msg, "at": at})
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        raise _fail("is required")
+    if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
+        raise _fail(f"expected a non-empty string, got {_short(value)}")
+    return str(value).strip()
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(f"expected a list of strings, got {_short(value)}")
+    return tuple(v.strip() for v in value)
+
+
+def _actor_ids(value: Any) -> tuple[str, ...]:
+    ids = _strings(value)
+    for i, a in enumerate(ids):
+        if ":" not in a:
+            raise _fail(f"expected an actor id like gov:JPN or person:taro-aso, got {_short(a)}", f"[{i}]")
+    return ids
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise _fail(f"expected a date YYYY-MM-DD, got {_short(value)}") from None
+
+
+def _required_day(value: Any) -> date:
+    day = _day(value)
+    if day is None:
+        raise _fail("is required")
+    return day
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if not _NAME_RE.match(text):
+        raise _fail(f"expected a lower-case slug (letters, digits, - or _), got {_short(text)}")
+    return text
+
+
+def _one_of(choices: Sequence[str], message: str) -> Callable[[Any], str]:
+    """A validator of a text that must be one of ``choices``; ``message`` takes ``{value}`` and ``{choices}``."""
+
+    def check(value: Any) -> str:
+        text = _text(value)
+        if text not in choices:
+            raise _fail(message.format(value=_short(text), choices=", ".join(choices)))
+        return text
+
+    return check
+
+
+def _listed(expected: str) -> Callable[[Any], list[Any]]:
+    """A validator of a list (absent or null: empty) that says what the list holds when it is not one."""
+
+    def check(value: Any) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise _fail(f"expected a list of {expected}")
+        return value
+
+    return check
+
+
+def _positive(value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise _fail(f"expected a positive number, got {_short(value)}")
+    return float(value)
+
+
+def _focal(value: Any) -> str:
+    text = _text(value)
+    if not _ISO3_RE.match(text):
+        raise _fail(f"expected an ISO 3166 alpha-3 country code such as JPN, got {_short(text)}")
+    return text
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    words = _strings(value)
     if not words:
-        raise v.fail(f"{key}.keywords", "needs at least one keyword")
-    roots = tuple(r.upper() for r in v.strings(sm, "roots", f"{key}.roots"))
+        raise _fail("needs at least one keyword")
+    return words
+
+
+def _roots(value: Any) -> tuple[str, ...]:
+    roots = tuple(r.upper() for r in _strings(value))
     unknown = [r for r in roots if r not in PLOVER_ROOTS]
     if unknown:
-        raise v.fail(
-            f"{key}.roots", f"unknown PLOVER root {_short(unknown[0])}; expected some of {', '.join(PLOVER_ROOTS)}"
+        raise _fail(f"unknown PLOVER root {_short(unknown[0])}; expected some of {', '.join(PLOVER_ROOTS)}")
+    return roots
+
+
+def _coders(value: Any) -> tuple[str, ...]:
+    coders = tuple(dict.fromkeys(c.upper() for c in _strings(value))) or (VIGIL_CODER,)
+    unknown = [c for c in coders if c not in CODERS]
+    if unknown:
+        raise _fail(f"unknown coder {_short(unknown[0])}; expected some of {', '.join(CODERS)}")
+    return coders
+
+
+_Text = Annotated[str, BeforeValidator(_text)]
+_OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
+_Strings = Annotated[tuple[str, ...], BeforeValidator(_strings)]
+_ActorIds = Annotated[tuple[str, ...], BeforeValidator(_actor_ids)]
+_Day = Annotated[date | None, BeforeValidator(_day)]
+_Slug = Annotated[str, BeforeValidator(_slug)]
+
+
+class _Part(BaseModel):
+    """A mapping of a watch file: anything but a mapping, and any key it does not declare, is refused."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        data = cls._shorthand(data)
+        if not isinstance(data, Mapping):
+            raise _fail(f"expected a mapping, got {type(data).__name__}")
+        allowed = [field.alias or name for name, field in cls.model_fields.items()]
+        for key in data:
+            if key not in allowed:
+                raise _fail(f"unknown key; allowed: {', '.join(allowed)}", f".{key}")
+        return data
+
+
+class _CalendarFile(_Part):
+    date: Annotated[date, BeforeValidator(_required_day)]
+    label: _Text
+
+
+class _SignpostFile(_Part):
+    id: _Slug
+    label: _Text
+    keywords: Annotated[tuple[str, ...], BeforeValidator(_keywords)]
+    roots: Annotated[tuple[str, ...], BeforeValidator(_roots)] = ()
+    start: _Day = Field(None, alias="from")
+    end: _Day = Field(None, alias="until")
+
+
+class _CandidateFile(_Part):
+    actor: _Text
+    start: _Day = Field(None, alias="from")
+    end: _Day = Field(None, alias="until")
+
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"actor": data} if isinstance(data, str) else data
+
+    @model_validator(mode="after")
+    def _dates(self) -> _CandidateFile:
+        if ":" not in self.actor:
+            raise _fail(f"expected an actor id like person:kamala-harris, got {_short(self.actor)}", ".actor")
+        if self.start and self.end and self.end < self.start:
+            raise _fail(f"{self.end} is before from {self.start}", ".until")
+        return self
+
+
+class _OutcomeFile(_Part):
+    id: _Slug
+    label: _OptionalText = None
+    camp: _ActorIds = ()
+    candidates: Annotated[tuple[_CandidateFile, ...], BeforeValidator(_listed("{actor, from, until}"))] = ()
+    keywords: _Strings = ()
+    signposts: Annotated[tuple[_SignpostFile, ...], BeforeValidator(_listed("{id, label, keywords}"))] = ()
+
+    @model_validator(mode="after")
+    def _someone(self) -> _OutcomeFile:
+        if not self.camp and not self.candidates:
+            raise _fail("needs at least one actor id (or a candidate)", ".camp")
+        return self
+
+    def outcome(self) -> Outcome:
+        candidates = tuple(Candidate(c.actor, c.start, c.end) for c in self.candidates)
+        signposts = tuple(Signpost(s.id, s.label, s.keywords, s.roots, s.start, s.end) for s in self.signposts)
+        return Outcome(self.id, self.label or self.id, self.camp, self.keywords, signposts, candidates)
+
+
+class _RuleFile(_Part):
+    id: _OptionalText = None
+    kind: Annotated[str, BeforeValidator(_one_of(ALERT_KINDS, "unknown kind {value}; expected one of {choices}"))]
+    actor: _OptionalText = None
+    keyword: _OptionalText = None
+    source: _OptionalText = None
+    target: _OptionalText = None
+    outcome: _OptionalText = None
+    signpost: _OptionalText = None
+    domain: _OptionalText = None
+    k: Annotated[float, BeforeValidator(_positive)] = 2.0
+
+    @model_validator(mode="after")
+    def _needs(self) -> _RuleFile:
+        for need in _RULE_NEEDS[self.kind]:
+            if getattr(self, need) is None:
+                raise _fail(f"is required for kind {self.kind}", f".{need}")
+        for key in ("actor", "source", "target"):
+            value = getattr(self, key)
+            if value is not None and ":" not in value:
+                raise _fail(f"expected an actor id like gov:JPN, got {_short(value)}", f".{key}")
+        return self
+
+
+class _DeliveryFile(_Part):
+    kind: Annotated[str, BeforeValidator(_one_of(DELIVERY_KINDS, "expected one of {choices}, got {value}"))]
+    path: _OptionalText = None
+    url: _OptionalText = None
+
+    @model_validator(mode="after")
+    def _target(self) -> _DeliveryFile:
+        if self.kind == "file" and self.path is None:
+            raise _fail("is required", ".path")
+        if self.kind == "webhook" and self.url is None:
+            raise _fail("is required", ".url")
+        if self.url is not None and not self.url.startswith(("http://", "https://")):
+            raise _fail(f"expected an http(s) URL, got {_short(self.url)}", ".url")
+        return self
+
+
+class _WatchFile(_Part):
+    coders: Annotated[tuple[str, ...], BeforeValidator(_coders)] = (VIGIL_CODER,)
+    name: _Slug
+    title: _OptionalText = None
+    focal: Annotated[str, BeforeValidator(_focal)]
+    focal_government: _ActorIds = ()
+    focal_offices: _Strings = DEFAULT_FOCAL_OFFICES
+    focal_exclude: _ActorIds = ()
+    subject: _Text
+    start: _Day = None
+    end: _Day = None
+    calendar: Annotated[tuple[_CalendarFile, ...], BeforeValidator(_listed("{date, label}"))] = ()
+    outcomes: Annotated[tuple[_OutcomeFile, ...], BeforeValidator(_listed("outcomes"))] = ()
+    domains: _Strings = ()
+    actors: _ActorIds = ()
+    keywords: _Strings = ()
+    alerts: Annotated[tuple[_RuleFile, ...], BeforeValidator(_listed("rules"))] = ()
+    delivery: Annotated[
+        tuple[_DeliveryFile, ...] | None, BeforeValidator(_listed("{kind: console|file|webhook, path|url}"))
+    ] = None
+
+    @model_validator(mode="after")
+    def _references(self) -> _WatchFile:
+        outcomes = {o.id: o for o in self.outcomes}
+        if len(outcomes) != len(self.outcomes):
+            raise _fail("outcome ids must be unique", ".outcomes")
+        for i, rule in enumerate(self.alerts):
+            if rule.outcome is not None and rule.outcome not in outcomes:
+                known = ", ".join(outcomes) or "none"
+                raise _fail(f"no outcome {_short(rule.outcome)}; outcomes: {known}", f".alerts[{i}].outcome")
+            if rule.signpost is not None and rule.outcome is not None:
+                if rule.signpost not in {s.id for s in outcomes[rule.outcome].signposts}:
+                    message = f"outcome {_short(rule.outcome)} has no signpost {_short(rule.signpost)}"
+                    raise _fail(message, f".alerts[{i}].signpost")
+            if rule.id is not None and not _NAME_RE.match(rule.id):
+                message = f"expected a lower-case slug (letters, digits, - or _), got {_short(rule.id)}"
+                raise _fail(message, f".alerts[{i}].id")
+        if len({r.id for r in self._rules()}) != len(self.alerts):
+            raise _fail("rule ids must be unique", ".alerts")
+        if self.start and self.end and self.end < self.start:
+            raise _fail(f"{self.end} is before start {self.start}", ".end")
+        return self
+
+    def _rules(self) -> tuple[AlertRule, ...]:
+        return tuple(
+            AlertRule(
+                r.id or f"{r.kind.replace('_', '-')}-{i + 1}",
+                r.kind,
+                *(r.actor, r.keyword, r.source, r.target, r.outcome, r.signpost, r.domain, r.k),
+            )
+            for i, r in enumerate(self.alerts)
         )
-    return Signpost(
-        v.slug(v.text(sm, "id", f"{key}.id", required=True), f"{key}.id"),
-        v.text(sm, "label", f"{key}.label", required=True) or "",
-        words,
-        roots,
-        v.day(sm.get("from"), f"{key}.from"),
-        v.day(sm.get("until"), f"{key}.until"),
-    )
+
+    def watch(self) -> Watch:
+        deliveries = (Delivery("console"),) if self.delivery is None else self.delivery
+        return Watch(
+            name=self.name,
+            title=self.title or self.name,
+            focal=self.focal,
+            subject=self.subject,
+            focal_government=self.focal_government,
+            focal_offices=self.focal_offices,
+            focal_exclude=self.focal_exclude,
+            start=self.start,
+            end=self.end,
+            calendar=tuple(sorted((CalendarEntry(c.date, c.label) for c in self.calendar), key=lambda c: c.date)),
+            outcomes=tuple(o.outcome() for o in self.outcomes),
+            domains=self.domains,
+            actors=self.actors,
+            keywords=self.keywords,
+            alerts=self._rules(),
+            delivery=tuple(Delivery(d.kind, d.path, d.url) for d in deliveries),
+            coders=self.coders,
+        )
 
 
-def _candidate(v: _V, item: Any, key: str) -> Candidate:
-    if isinstance(item, str):
-        item = {"actor": item}
-    m = v.mapping(item, key)
-    v.known(m, key, ("actor", "from", "until"))
-    actor = v.text(m, "actor", f"{key}.actor", required=True) or ""
-    if ":" not in actor:
-        raise v.fail(f"{key}.actor", f"expected an actor id like person:kamala-harris, got {_short(actor)}")
-    start, end = v.day(m.get("from"), f"{key}.from"), v.day(m.get("until"), f"{key}.until")
-    if start and end and end < start:
-        raise v.fail(f"{key}.until", f"{end} is before from {start}")
-    return Candidate(actor, start, end)
-
-
-def _outcome(v: _V, item: Any, key: str) -> Outcome:
-    m = v.mapping(item, key)
-    v.known(m, key, _OUTCOME_KEYS)
-    oid = v.slug(v.text(m, "id", f"{key}.id", required=True), f"{key}.id")
-    camp = v.actor_ids(m, "camp", f"{key}.camp")
-    raw_cand = m.get("candidates") or []
-    if not isinstance(raw_cand, list):
-        raise v.fail(f"{key}.candidates", "expected a list of {actor, from, until}")
-    candidates = tuple(_candidate(v, c, f"{key}.candidates[{j}]") for j, c in enumerate(raw_cand))
-    if not camp and not candidates:
-        raise v.fail(f"{key}.camp", "needs at least one actor id (or a candidate)")
-    raw_sp = m.get("signposts") or []
-    if not isinstance(raw_sp, list):
-        raise v.fail(f"{key}.signposts", "expected a list of {id, label, keywords}")
-    signposts = tuple(_signpost(v, sp, f"{key}.signposts[{j}]") for j, sp in enumerate(raw_sp))
-    return Outcome(
-        oid,
-        v.text(m, "label", f"{key}.label") or oid,
-        camp,
-        v.strings(m, "keywords", f"{key}.keywords"),
-        signposts,
-        candidates,
-    )
+def _watch_error(source: str, exc: ValidationError) -> WatchError:
+    """The first error of a watch file, naming its key path (``outcomes[0].camp[1]``)."""
+    error = exc.errors(include_url=False, include_input=False)[0]
+    context = error.get("ctx") or {}
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]) + str(context.get("at", ""))
+    if error["type"] == "watch":
+        message = str(context["msg"])
+    elif error["type"] == "missing":
+        message = "is required"
+    else:
+        message = error["msg"]
+    return WatchError(f"{source}: key '{path.lstrip('.') or '(top level)'}': {message}")
 
 
 def parse_watch(text: str, *, source: str = "watch") -> Watch:
@@ -425,125 +618,15 @@ def parse_watch(text: str, *, source: str = "watch") -> Watch:
     Raises:
         WatchError: invalid YAML or an invalid key; the message names the key.
     """
-    v = _V(source)
     try:
         data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader without aliases
     except yaml.YAMLError as exc:
         message = str(exc)
         raise WatchError(f"{source}: not valid YAML: {message[:400]}") from None
-    top = v.mapping(data, "(top level)")
-    v.known(top, "", _TOP_KEYS)
-    name = v.slug(v.text(top, "name", "name", required=True), "name")
-    focal = v.text(top, "focal", "focal", required=True) or ""
-    if not _ISO3_RE.match(focal):
-        raise v.fail("focal", f"expected an ISO 3166 alpha-3 country code such as JPN, got {_short(focal)}")
-    calendar = []
-    raw_cal = top.get("calendar") or []
-    if not isinstance(raw_cal, list):
-        raise v.fail("calendar", "expected a list of {date, label}")
-    for i, item in enumerate(raw_cal):
-        key = f"calendar[{i}]"
-        m = v.mapping(item, key)
-        v.known(m, key, ("date", "label"))
-        d = v.day(m.get("date"), f"{key}.date")
-        if d is None:
-            raise v.fail(f"{key}.date", "is required")
-        calendar.append(CalendarEntry(d, v.text(m, "label", f"{key}.label", required=True) or ""))
-    raw_out = top.get("outcomes") or []
-    if not isinstance(raw_out, list):
-        raise v.fail("outcomes", "expected a list of outcomes")
-    outcomes = [_outcome(v, item, f"outcomes[{i}]") for i, item in enumerate(raw_out)]
-    if len({o.id for o in outcomes}) != len(outcomes):
-        raise v.fail("outcomes", "outcome ids must be unique")
-    outcome_ids = {o.id: o for o in outcomes}
-    rules = []
-    raw_rules = top.get("alerts") or []
-    if not isinstance(raw_rules, list):
-        raise v.fail("alerts", "expected a list of rules")
-    for i, item in enumerate(raw_rules):
-        key = f"alerts[{i}]"
-        m = v.mapping(item, key)
-        v.known(m, key, _RULE_KEYS)
-        kind = v.text(m, "kind", f"{key}.kind", required=True) or ""
-        if kind not in ALERT_KINDS:
-            raise v.fail(f"{key}.kind", f"unknown kind {_short(kind)}; expected one of {', '.join(ALERT_KINDS)}")
-        for need in _RULE_NEEDS[kind]:
-            if m.get(need) is None:
-                raise v.fail(f"{key}.{need}", f"is required for kind {kind}")
-        for actor_key in ("actor", "source", "target"):
-            val = v.text(m, actor_key, f"{key}.{actor_key}")
-            if val is not None and ":" not in val:
-                raise v.fail(f"{key}.{actor_key}", f"expected an actor id like gov:JPN, got {_short(val)}")
-        out_id = v.text(m, "outcome", f"{key}.outcome")
-        if out_id is not None and out_id not in outcome_ids:
-            raise v.fail(f"{key}.outcome", f"no outcome {_short(out_id)}; outcomes: {', '.join(outcome_ids) or 'none'}")
-        sp_id = v.text(m, "signpost", f"{key}.signpost")
-        if sp_id is not None and out_id is not None and sp_id not in {s.id for s in outcome_ids[out_id].signposts}:
-            raise v.fail(f"{key}.signpost", f"outcome {_short(out_id)} has no signpost {_short(sp_id)}")
-        k = m.get("k", 2.0)
-        if not isinstance(k, int | float) or isinstance(k, bool) or k <= 0:
-            raise v.fail(f"{key}.k", f"expected a positive number, got {_short(k)}")
-        rules.append(
-            AlertRule(
-                id=v.slug(v.text(m, "id", f"{key}.id") or f"{kind.replace('_', '-')}-{i + 1}", f"{key}.id"),
-                kind=kind,
-                actor=v.text(m, "actor", f"{key}.actor"),
-                keyword=v.text(m, "keyword", f"{key}.keyword"),
-                source=v.text(m, "source", f"{key}.source"),
-                target=v.text(m, "target", f"{key}.target"),
-                outcome=out_id,
-                signpost=sp_id,
-                domain=v.text(m, "domain", f"{key}.domain"),
-                k=float(k),
-            )
-        )
-    if len({r.id for r in rules}) != len(rules):
-        raise v.fail("alerts", "rule ids must be unique")
-    deliveries = []
-    raw_del = top.get("delivery", [{"kind": "console"}]) or []
-    if not isinstance(raw_del, list):
-        raise v.fail("delivery", "expected a list of {kind: console|file|webhook, path|url}")
-    for i, item in enumerate(raw_del):
-        key = f"delivery[{i}]"
-        m = v.mapping(item, key)
-        v.known(m, key, ("kind", "path", "url"))
-        kind = v.text(m, "kind", f"{key}.kind", required=True) or ""
-        if kind not in DELIVERY_KINDS:
-            raise v.fail(f"{key}.kind", f"expected one of {', '.join(DELIVERY_KINDS)}, got {_short(kind)}")
-        path = v.text(m, "path", f"{key}.path", required=kind == "file")
-        url = v.text(m, "url", f"{key}.url", required=kind == "webhook")
-        if url is not None and not url.startswith(("http://", "https://")):
-            raise v.fail(f"{key}.url", f"expected an http(s) URL, got {_short(url)}")
-        deliveries.append(Delivery(kind, path, url))
-    coders = tuple(dict.fromkeys(c.upper() for c in v.strings(top, "coders", "coders"))) or (VIGIL_CODER,)
-    unknown = [c for c in coders if c not in CODERS]
-    if unknown:
-        raise v.fail("coders", f"unknown coder {_short(unknown[0])}; expected some of {', '.join(CODERS)}")
-    start = v.day(top.get("start"), "start")
-    end = v.day(top.get("end"), "end")
-    if start and end and end < start:
-        raise v.fail("end", f"{end} is before start {start}")
-    return Watch(
-        name=name,
-        title=v.text(top, "title", "title") or name,
-        focal=focal,
-        subject=v.text(top, "subject", "subject", required=True) or "",
-        focal_government=v.actor_ids(top, "focal_government", "focal_government"),
-        focal_offices=v.strings(top, "focal_offices", "focal_offices")
-        if "focal_offices" in top
-        else DEFAULT_FOCAL_OFFICES,
-        focal_exclude=v.actor_ids(top, "focal_exclude", "focal_exclude"),
-        start=start,
-        end=end,
-        calendar=tuple(sorted(calendar, key=lambda c: c.date)),
-        outcomes=tuple(outcomes),
-        domains=v.strings(top, "domains", "domains"),
-        actors=v.actor_ids(top, "actors", "actors"),
-        keywords=v.strings(top, "keywords", "keywords"),
-        alerts=tuple(rules),
-        delivery=tuple(deliveries),
-        coders=coders,
-    )
+    try:
+        return _WatchFile.model_validate(data).watch()
+    except ValidationError as exc:
+        raise _watch_error(source, exc) from None
 
 
 def load_watch(path: str | Path) -> tuple[Watch, str]:

@@ -156,7 +156,7 @@ class AppContext:
                 since=watch.start,
                 until=watch.end,
                 coders=watch.coders,
-                min_confidence=float(self.settings["view.min_confidence"]),
+                min_confidence=self.settings.get_float("view.min_confidence"),
             )
             after = self.version()
             if after == version:

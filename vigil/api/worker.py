@@ -59,5 +59,11 @@ def create_worker_app() -> FastAPI:
             f"{SPEC_ENV} is not a server specification ({exc}): start the server with `vigil serve`."
         ) from None
     return create_app(
-        settings, settings["db"], token=token, write_token=write_token, server_id=server_id, warm=cache, cache=cache
+        settings,
+        settings.get_str("db"),
+        token=token,
+        write_token=write_token,
+        server_id=server_id,
+        warm=cache,
+        cache=cache,
     )

@@ -54,7 +54,7 @@ def export_cmd(
     get_format(fmt)  # an unknown format is refused before the store is read
     lo, hi = parse_day(since, "--since"), parse_day(until, "--until")
     with _state(ctx).store() as store:
-        floor = float(_state(ctx).settings["view.min_confidence"])
+        floor = _state(ctx).settings.get_float("view.min_confidence")
         result = export_to_path(store, fmt, output, watch=watch, since=lo, until=hi, min_confidence=floor)
     if as_json:
         print_json({"path": result.path, "format": result.format, "counts": result.counts})

@@ -44,7 +44,7 @@ def import_cmd(
     state = _state(ctx)
     with state.store(create=True) as store:
         extractor = None
-        if fmt == "news-please" and extract and bool(state.settings["extract.enabled"]):
+        if fmt == "news-please" and extract and state.settings.get_bool("extract.enabled"):
             extractor = _extractor(state.settings)
         try:
             result = import_files(fmt, paths, store, settings=state.settings, extractor=extractor)

@@ -43,10 +43,10 @@ class State:
     def store(self, create: bool = False) -> Iterator[Store]:
         """The configured store; one that does not exist is an error unless ``create`` (ingest, watch create)."""
         if not create:
-            problem = missing_store(str(self.settings["db"]))
+            problem = missing_store(self.settings.get_str("db"))
             if problem is not None:
                 raise problem
-        store = open_store(self.settings["db"], busy_timeout=float(self.settings["db.busy_timeout"]))
+        store = open_store(self.settings.get_str("db"), busy_timeout=self.settings.get_float("db.busy_timeout"))
         try:
             yield store
         finally:
@@ -116,7 +116,7 @@ def ingest(
         check_inputs(inputs, fmt, columns or None)  # before the models load: a typo costs no waiting
     # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
     with nullcontext(None) if parquet is not None else state.store(create=True) as store:
-        extract = extract and bool(state.settings["extract.enabled"])
+        extract = extract and state.settings.get_bool("extract.enabled")
         extractor = _extractor(state.settings) if extract and engine == "local" else None
         progress = _IngestProgress(quiet=as_json)
         try:
@@ -447,7 +447,7 @@ def events(
     state = _state(ctx)
     floor = 0.0 if show_all else min_confidence
     if floor is None:
-        floor = float(state.settings["view.min_confidence"])
+        floor = state.settings.get_float("view.min_confidence")
     with state.store() as store:
         source_id = _actor_option(store, actor, "--actor")
         target_id = _actor_option(store, target, "--target")
@@ -602,7 +602,7 @@ def actors(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List actors seen in the store's events (knowledge-base and provisional), as they stood on one day."""
-    from vigil.kb.schema import SECTORS
+    from vigil.kb.entries import SECTORS
 
     sector = require_choice(sector, sorted(SECTORS), "--sector")
     if country is not None and not (len(country) == 3 and country.isalpha()):
@@ -818,13 +818,13 @@ def bench(
     settings = _state(ctx).settings
     if serve:
         _bench_serve(
-            db or str(settings["db"]), corpus, workers, clients or [1, 10], (duration, warmup), (revalidate, cache)
+            db or settings.get_str("db"), corpus, workers, clients or [1, 10], (duration, warmup), (revalidate, cache)
         )
         return
     if queries_only:
         if corpus:
             raise ConfigError("--queries-only times an existing store: give it with --db, not a corpus.")
-        print_json(bench_queries(db or str(settings["db"]), query_runs=queries))
+        print_json(bench_queries(db or settings.get_str("db"), query_runs=queries))
         return
     if not corpus:
         raise ConfigError("Give the corpus files or folders to ingest (or --queries-only --db STORE).")

@@ -70,7 +70,7 @@ def serve(
     # location fails now, with its message, rather than in every worker.
     from vigil.store import open_store
 
-    open_store(settings["db"]).close()
+    open_store(settings.get_str("db")).close()
     os.environ[SPEC_ENV] = worker_spec(settings, token=token, write_token=write_token, cache=cache)
     shown = f"[{host}]" if ":" in host else host
     err.print(

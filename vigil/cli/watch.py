@@ -53,7 +53,7 @@ def _view_floor(ctx: typer.Context) -> float:
     """The default view's lowest event confidence (setting ``view.min_confidence``)."""
     from vigil.cli.main import _state
 
-    return float(_state(ctx).settings["view.min_confidence"])
+    return _state(ctx).settings.get_float("view.min_confidence")
 
 
 def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None, date | None]:
@@ -520,7 +520,7 @@ def scenarios_cmd(
     """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
     from vigil.analyze.probabilities import set_probability as set_outcome_probability
     from vigil.analyze.records import known_by, load_records
-    from vigil.analyze.scenarios import EXPOSURE_LEGEND, scenario_board
+    from vigil.analyze.scenarios import scenario_board
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
@@ -559,6 +559,13 @@ def scenarios_cmd(
     if as_json:
         _print_json([b.to_dict() for b in board])
         return
+    _print_boards(board, records)
+
+
+def _print_boards(board: list[Any], records: Any) -> None:
+    """The scenario board as a table per outcome, with its candidates, changes and signposts."""
+    from vigil.analyze.scenarios import EXPOSURE_LEGEND
+
     for b in board:
         prob = f" · probability {b.probability:.0%}" if b.probability is not None else ""
         table = Table("domain", "exposure", "expectation", "article", title=f"{b.label}{prob}")

@@ -248,7 +248,7 @@ def _maxrss() -> int:
 def _cpus(settings: Settings) -> int:
     import os
 
-    workers = int(settings["extract.workers"])
+    workers = settings.get_int("extract.workers")
     return workers if workers > 0 else (os.cpu_count() or 1)
 
 

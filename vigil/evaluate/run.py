@@ -47,9 +47,9 @@ def evaluate(
         from vigil.extract.pipeline import Pipeline
 
         nlp = Pipeline.load(settings).nlp  # with the knowledge base's names, as extraction runs it
-        scored = score_event_dates(path, Path(str(settings["shared"])), nlp)
+        scored = score_event_dates(path, Path(settings.get_str("shared")), nlp)
         return {"gold": path.name, "kind": "event-dates", "records": scored["events"], **scored}
-    gold = load_gold(path, Path(str(settings["shared"])))
+    gold = load_gold(path, Path(settings.get_str("shared")))
     report: dict[str, Any] = {"gold": gold.name, "kind": gold.kind, "records": len(gold.records)}
     if gold.kind == "events":
         report.update(_events(gold, mode, settings, training_report))
@@ -57,7 +57,7 @@ def evaluate(
         report.update(_articles(gold, settings))
     else:
         from vigil.kb import KnowledgeBase
-        from vigil.kb.evaluate import score_descriptions
+        from vigil.kb.scoring import score_descriptions
 
         report["actors"] = score_descriptions(KnowledgeBase.load(), gold.records)
     return report
@@ -76,7 +76,9 @@ def _events(gold: GoldFile, mode: str, settings: Settings, training_report: Trai
 
     if trained_on(gold.path, EventCoder.load()) and gold.path.name.startswith("plv_train"):
         return _on_training_data(gold, mode, settings, training_report)
-    return coding.score_end_to_end(gold, Pipeline.load(settings), min_confidence=float(settings["view.min_confidence"]))
+    return coding.score_end_to_end(
+        gold, Pipeline.load(settings), min_confidence=settings.get_float("view.min_confidence")
+    )
 
 
 def _on_training_data(

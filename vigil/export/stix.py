@@ -25,6 +25,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 from typing import IO, Any
 
+import networkx as nx
 import stix2
 
 from vigil.analyze.networks import QUAD_NAMES, is_generic
@@ -97,7 +98,6 @@ def _stop(day: date) -> datetime:
 def build_bundle(sel: Selection, *, now: datetime | None = None) -> stix2.Bundle:
     """The selection as a STIX 2.1 bundle."""
     now = now or datetime.now(UTC)
-    r = sel.records
     g = annotated_graph(sel)
     producer = stix2.Identity(
         id=_id("identity", "vigil"),
@@ -119,6 +119,22 @@ def build_bundle(sel: Selection, *, now: datetime | None = None) -> stix2.Bundle
         modified=now,
         created_by_ref=producer.id,
     )
+    identities = _identities(sel, g, common)
+    ties = _ties(sel, g, identities, common)
+    objects: list[Any] = [producer, extension, *identities.values(), *ties]
+    report = _brief_report(sel, [o.id for o in (*identities.values(), *ties)], common)
+    if report is not None:
+        objects.append(report)
+    return stix2.Bundle(
+        objects=objects,
+        allow_custom=True,
+        id=_id("bundle", f"{sel.watch.name if sel.watch else '*'}:{now.isoformat()}"),
+    )
+
+
+def _identities(sel: Selection, g: nx.DiGraph, common: dict[str, Any]) -> dict[str, stix2.Identity]:
+    """An identity for every actor of the graph and of the selection."""
+    r = sel.records
     actor_ids = sorted(set(g.nodes) | set(sel.actor_ids()))
     identities: dict[str, stix2.Identity] = {}
     day = sel.as_of()  # an identity's sector is the actor's on the selection's last day
@@ -147,6 +163,14 @@ def build_bundle(sel: Selection, *, now: datetime | None = None) -> stix2.Bundle
             **extra,
             **common,
         )
+    return identities
+
+
+def _ties(
+    sel: Selection, g: nx.DiGraph, identities: dict[str, stix2.Identity], common: dict[str, Any]
+) -> list[stix2.Relationship]:
+    """A relationship for every tie of the graph, citing its first sentences."""
+    r = sel.records
     ties: list[stix2.Relationship] = []
     evidence = sel.graph().evidence
     for a, b, d in sorted(g.edges(data=True), key=lambda x: (x[0], x[1])):
@@ -185,15 +209,7 @@ def build_bundle(sel: Selection, *, now: datetime | None = None) -> stix2.Bundle
                 **common,
             )
         )
-    objects: list[Any] = [producer, extension, *identities.values(), *ties]
-    report = _brief_report(sel, [o.id for o in (*identities.values(), *ties)], common)
-    if report is not None:
-        objects.append(report)
-    return stix2.Bundle(
-        objects=objects,
-        allow_custom=True,
-        id=_id("bundle", f"{sel.watch.name if sel.watch else '*'}:{now.isoformat()}"),
-    )
+    return ties
 
 
 def _brief_report(sel: Selection, refs: list[str], common: dict[str, Any]) -> stix2.Report | None:

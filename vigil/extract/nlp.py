@@ -296,7 +296,7 @@ def load_nlp() -> NLP:
 def first_pass_stage(works: Sequence[ArticleWork], res: Resources) -> list[ArticleWork]:
     """Tokens, sentences and entities of every article of the batch (:meth:`NLP.first_pass`)."""
     texts = (w.article.text for w in works)
-    docs = res.nlp.first_pass(texts, batch_size=int(res.settings["extract.batch_size"]))
+    docs = res.nlp.first_pass(texts, batch_size=res.settings.get_int("extract.batch_size"))
     return [replace(w, doc=d) for w, d in zip(works, docs, strict=True)]
 
 

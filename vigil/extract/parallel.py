@@ -85,16 +85,16 @@ class ParallelPipeline:
         self.stages = tuple(stages)
         self._modules = _stage_modules(self.stages)
         self.version = pipeline_version(
-            bool(settings["extract.drop_non_events"]),
-            bool(settings["extract.transformer"]),
-            int(settings["extract.events_per_sentence"]),
+            settings.get_bool("extract.drop_non_events"),
+            settings.get_bool("extract.transformer"),
+            settings.get_int("extract.events_per_sentence"),
         )
         self.times = StageTimes()
         # The workers are replaced after ``extract.worker_max_tasks`` tasks each: the models' caches
         # (spaCy's string store grows with every new word) then cannot grow with the corpus. The whole
         # pool is replaced between two batches: ``max_tasks_per_child`` would do it per worker, but in
         # Python 3.11 a pool whose workers all leave that way can stop starting new ones and hang.
-        self.max_tasks = max(0, int(settings["extract.worker_max_tasks"])) * workers
+        self.max_tasks = max(0, settings.get_int("extract.worker_max_tasks")) * workers
         self._pools = 0  # pools started so far
         self._start()
 
@@ -167,7 +167,7 @@ def load_extractor(settings: Settings) -> Pipeline | ParallelPipeline:
     """The pipeline the settings ask for: in-process, or ``extract.workers`` processes."""
     import os
 
-    workers = int(settings["extract.workers"])
+    workers = settings.get_int("extract.workers")
     if workers <= 0:
         workers = min(os.cpu_count() or 1, 4)
     if workers == 1:

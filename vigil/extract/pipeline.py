@@ -116,11 +116,11 @@ class Pipeline:
         return cls(
             load_nlp(),
             KnowledgeBase.load(),
-            EventCoder.load(transformer=bool(settings["extract.transformer"]), threads=threads),
+            EventCoder.load(transformer=settings.get_bool("extract.transformer"), threads=threads),
             settings,
             EventGate.load(),
-            gate_drops=bool(settings["extract.drop_non_events"]),
-            events_per_sentence=int(settings["extract.events_per_sentence"]),
+            gate_drops=settings.get_bool("extract.drop_non_events"),
+            events_per_sentence=settings.get_int("extract.events_per_sentence"),
             precision=PrecisionModel.load(),
             stages=stages,
             domains=DomainLexicon.load(),
@@ -186,7 +186,7 @@ class Pipeline:
         if not articles:
             return []
         # Parsed documents are the memory: hold at most a small group of articles' docs at once.
-        group = max(1, int(self.settings["extract.batch_size"]) // 4)
+        group = max(1, self.settings.get_int("extract.batch_size") // 4)
         if len(articles) > group:
             return [x for i in range(0, len(articles), group) for x in self.extract(articles[i : i + group])]
         resources = self.resources()

@@ -21,7 +21,7 @@ from vigil.imports.mapping import (
 )
 from vigil.kb import KnowledgeBase
 from vigil.kb.knowledge import country_actor_id, government_actor_id
-from vigil.kb.text import slugify
+from vigil.kb.names import slugify
 from vigil.models import Actor
 
 __all__ = ["ActorMapper", "MappedActor"]

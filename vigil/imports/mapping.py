@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from vigil.coder.labels import ROOT_TO_CAMEO, ROOT_TO_QUAD, STATEMENT_CAMEO
-from vigil.kb.schema import SECTORS
+from vigil.kb.entries import SECTORS
 
 __all__ = [
     "ACLED_INTER_SECTORS",

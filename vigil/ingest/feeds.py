@@ -16,6 +16,7 @@ from typing import Any
 
 import feedparser
 
+from vigil.config import Settings
 from vigil.ingest.dates import parse_date
 from vigil.ingest.markup import fragment_to_text
 from vigil.ingest.records import build_article, source_from_url
@@ -91,7 +92,7 @@ def read_feed(
     data: bytes,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     url: str | None = None,
     content_type: str | None = None,
 ) -> Iterator[RawArticle | Rejection]:

@@ -12,10 +12,11 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import httpx
 
+from vigil.config import Settings
 from vigil.errors import FetchError
 
 __all__ = ["USER_AGENT", "Fetcher", "HttpxFetcher", "MockFetcher", "RawDocument"]
@@ -102,13 +103,13 @@ class HttpxFetcher:
 
     def __init__(
         self,
-        settings: Mapping[str, Any],
+        settings: Settings,
         *,
         transport: httpx.BaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        self.timeout = float(settings["ingest.fetch_timeout"])
-        self.max_bytes = int(settings["ingest.max_fetch_bytes"])
+        self.timeout = settings.get_float("ingest.fetch_timeout")
+        self.max_bytes = settings.get_int("ingest.max_fetch_bytes")
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.timeout),
             follow_redirects=True,
@@ -201,7 +202,7 @@ class MockFetcher(HttpxFetcher):
     def __init__(
         self,
         handler: Callable[[httpx.Request], httpx.Response],
-        settings: Mapping[str, Any] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         if settings is None:
             from vigil.config import load_settings

@@ -18,6 +18,7 @@ import htmldate
 import trafilatura
 from lxml.html import HtmlElement
 
+from vigil.config import Settings
 from vigil.ingest.dates import date_from_url, parse_date
 from vigil.ingest.records import build_article
 from vigil.models import DateSource, RawArticle, Rejection
@@ -156,7 +157,7 @@ def read_html(
     data: bytes,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     url: str | None = None,
 ) -> Iterator[RawArticle | Rejection]:
     """Read the main article of a web page.

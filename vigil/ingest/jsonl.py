@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
+from vigil.config import Settings
 from vigil.ingest.encoding import UndecodableError, decode_document, has_bad_bytes, open_text_stream
 from vigil.ingest.records import FIELD_ALIASES, build_article, text_value
 from vigil.models import DateSource, RawArticle, Rejection
@@ -51,7 +52,7 @@ def _article(
     *,
     origin: str,
     location: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     columns: Mapping[str, str] | None,
 ) -> RawArticle | Rejection:
     if not isinstance(value, dict):
@@ -75,7 +76,7 @@ def read_jsonl(
     stream: BinaryIO,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     columns: Mapping[str, str] | None = None,
 ) -> Iterator[RawArticle | Rejection]:
     """Stream JSON Lines, one record per line, in constant memory.
@@ -100,10 +101,10 @@ def _jsonl_lines(
     text_stream: io.TextIOWrapper,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     columns: Mapping[str, str] | None,
 ) -> Iterator[RawArticle | Rejection]:
-    limit = int(settings["ingest.max_document_bytes"])
+    limit = settings.get_int("ingest.max_document_bytes")
     lineno = 0
     seen_any = False
     while True:
@@ -144,7 +145,7 @@ def read_json(
     data: bytes,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     columns: Mapping[str, str] | None = None,
 ) -> Iterator[RawArticle | Rejection]:
     """Read a JSON document: one object (news-please writes one per file) or an array of objects.

@@ -126,8 +126,8 @@ def ingest_records(
     """
     result = IngestResult(keep_ids=keep_ids)
     state = IngestProgress()
-    batch_size = int(settings["ingest.batch_size"])
-    threshold = float(settings["ingest.near_duplicate_threshold"])
+    batch_size = settings.get_int("ingest.batch_size")
+    threshold = settings.get_float("ingest.near_duplicate_threshold")
     pending: list[RawArticle] = []
     rejected: list[Rejection] = []
     in_flight: _Batch | None = None

@@ -126,7 +126,7 @@ def _read_file(path: Path, fmt: str, *, settings: Settings, columns: Mapping[str
             yield Rejection(origin, "file", "binary file: not text (NUL or control bytes); not a supported format")
             return
         chosen = detect_format(path.name, head) if fmt == "auto" else fmt
-        limit = int(settings["ingest.max_document_bytes"])
+        limit = settings.get_int("ingest.max_document_bytes")
         streamed = chosen in _STREAMED and not (chosen == "jsonl" and path.suffix.lower() == ".json" and size <= limit)
         if streamed:
             from vigil.ingest.jsonl import read_jsonl
@@ -136,7 +136,7 @@ def _read_file(path: Path, fmt: str, *, settings: Settings, columns: Mapping[str
             yield from reader(handle, origin=origin, settings=settings, columns=columns)
             return
         # a feed is a container of items: bounded by the fetch limit, not the single-document one
-        cap = max(limit, int(settings["ingest.max_fetch_bytes"])) if chosen == "rss" else limit
+        cap = max(limit, settings.get_int("ingest.max_fetch_bytes")) if chosen == "rss" else limit
         if size > cap:
             yield Rejection(origin, "file", _too_large(size, cap))
             return

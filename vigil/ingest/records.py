@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from vigil.config import Settings
 from vigil.ingest.dates import resolve_date
 from vigil.ingest.language import detect_language
 from vigil.models import DateSource, RawArticle, Rejection
@@ -127,7 +128,7 @@ def build_article(
     origin: str,
     location: str,
     date_source: DateSource,
-    settings: Mapping[str, Any],
+    settings: Settings,
     today: date | None = None,
 ) -> RawArticle | Rejection:
     """Turn the fields a reader found into a record.
@@ -145,7 +146,7 @@ def build_article(
         A :class:`RawArticle`, or a :class:`Rejection` when the text is missing, too short or too large.
     """
     raw_text = fields.get("text")
-    limit = int(settings["ingest.max_document_bytes"])
+    limit = settings.get_int("ingest.max_document_bytes")
     # the size check comes first, on the raw text: nothing else runs over an oversized document
     too_large = isinstance(raw_text, str) and len(raw_text) > limit and len(raw_text.encode("utf-8")) > limit
     text = clean_text(raw_text) if isinstance(raw_text, str) and not too_large else ""
@@ -157,7 +158,7 @@ def build_article(
             location,
             f"document too large: more than {limit} bytes (setting ingest.max_document_bytes); split it",
         )
-    minimum = int(settings["ingest.min_text_chars"])
+    minimum = settings.get_int("ingest.min_text_chars")
     if len(text) < minimum:
         return Rejection(
             origin,
@@ -170,7 +171,7 @@ def build_article(
     dated = resolve_date(
         fields.get("date"),
         date_source,
-        tolerance_days=int(settings["ingest.future_tolerance_days"]),
+        tolerance_days=settings.get_int("ingest.future_tolerance_days"),
         today=today,
     )
     note = dated.note or (text_value(fields.get("date_note")) if dated.published is None else None)

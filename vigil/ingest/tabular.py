@@ -10,8 +10,9 @@ import csv
 import io
 import logging
 from collections.abc import Iterator, Mapping
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
+from vigil.config import Settings
 from vigil.ingest.encoding import UndecodableError, has_bad_bytes, open_text_stream
 from vigil.ingest.records import build_article, resolve_columns
 from vigil.models import DateSource, RawArticle, Rejection
@@ -41,7 +42,7 @@ def read_csv(
     stream: BinaryIO,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     columns: Mapping[str, str] | None = None,
 ) -> Iterator[RawArticle | Rejection]:
     """Stream a CSV/TSV file with a header row.
@@ -68,10 +69,10 @@ def _rows(
     text_stream: io.TextIOWrapper,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     columns: Mapping[str, str] | None,
 ) -> Iterator[RawArticle | Rejection]:
-    limit = int(settings["ingest.max_document_bytes"])
+    limit = settings.get_int("ingest.max_document_bytes")
     _set_field_limit(limit)
     header_line = text_stream.readline(limit + 1)
     if not header_line.strip():

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
+from vigil.config import Settings
 from vigil.ingest.encoding import UndecodableError, decode_document
 from vigil.ingest.records import build_article
 from vigil.models import DateSource, RawArticle, Rejection
@@ -41,7 +41,7 @@ def read_text(
     data: bytes,
     *,
     origin: str,
-    settings: Mapping[str, Any],
+    settings: Settings,
     url: str | None = None,
 ) -> Iterator[RawArticle | Rejection]:
     """Read one plain-text article.

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from vigil.kb.schema import KBData, TitleEntry, merge
-from vigil.kb.text import acronym_key, fold_same_length, is_acronym, name_key, phrase_regex, slugify
+from vigil.kb.entries import KBData, TitleEntry, merge
+from vigil.kb.names import acronym_key, fold_same_length, is_acronym, name_key, phrase_regex, slugify
 from vigil.models import Actor, Role
 
 __all__ = [

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from vigil.kb.knowledge import KnowledgeBase, TitleMatch, government_actor_id, head_title
-from vigil.kb.text import is_acronym, name_key, slugify
+from vigil.kb.names import is_acronym, name_key, slugify
 from vigil.models import Actor, Role
 
 __all__ = ["Resolution", "resolve_description"]

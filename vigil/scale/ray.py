@@ -191,7 +191,7 @@ def ingest_ray(
 
 
 def _local_cpus(settings: Settings) -> int:
-    workers = int(settings["extract.workers"])
+    workers = settings.get_int("extract.workers")
     return max(workers, 1) if workers > 0 else (os.cpu_count() or 1)
 
 
@@ -234,14 +234,14 @@ def _dataset(
     if not extract:
         return ds
     total = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
-    wanted = int(settings["extract.workers"])
+    wanted = settings.get_int("extract.workers")
     run.workers = max(1, wanted if wanted > 0 else total)
     from vigil.extract.version import pipeline_version
 
     run.version = pipeline_version(
-        bool(settings["extract.drop_non_events"]),
-        bool(settings["extract.transformer"]),
-        int(settings["extract.events_per_sentence"]),
+        settings.get_bool("extract.drop_non_events"),
+        settings.get_bool("extract.transformer"),
+        settings.get_int("extract.events_per_sentence"),
     )
     # A reader's output merges into big blocks; the actor pool hands out whole blocks, so
     # without cutting them one actor would get a whole file while the others wait.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, inspect, select, text
 
-from vigil.store import schema
+from vigil.store import schema, schema_0001
 from vigil.store.fulltext import PG_DOCUMENT
 
 Migration = Callable[[Connection], None]
@@ -26,7 +26,8 @@ def migration(name: str) -> Callable[[Migration], Migration]:
 
 @migration("0001_initial")
 def _initial(conn: Connection) -> None:
-    schema.metadata.create_all(conn)
+    """The first tables: articles, near-duplicate signatures, rejections and extraction (frozen)."""
+    schema_0001.metadata.create_all(conn)
 
 
 @migration("0002_fulltext")
@@ -86,9 +87,9 @@ def apply_migrations(conn: Connection) -> list[str]:
 def _lsh_unique(conn: Connection) -> None:
     """One row per (band_key, article_id): drop duplicate band rows and add the primary key.
 
-    Two writers storing the same article at once could both insert its band rows. Stores made
-    before this migration are rebuilt (SQLite cannot add a primary key in place); new stores
-    already have the key from ``0001_initial``.
+    Two writers storing the same article at once could both insert its band rows. The band table
+    of ``0001_initial`` is rebuilt (SQLite cannot add a primary key in place); stores whose
+    ``0001_initial`` created a later schema already have the key.
     """
     if inspect(conn).get_pk_constraint("lsh_bands").get("constrained_columns") == ["band_key", "article_id"]:
         return
@@ -146,8 +147,8 @@ def _watches(conn: Connection) -> None:
 def _imported_events(conn: Connection) -> None:
     """Events coded by other systems (``vigil import``): ``events.coder`` and ``articles.imported``.
 
-    Existing events are Vigil's own (``coder`` VIGIL). New stores already have both columns from
-    ``0001_initial``. The columns are unbounded ``varchar`` on PostgreSQL (see ``0005``).
+    Existing events are Vigil's own (``coder`` VIGIL). Stores whose ``0001_initial`` created a
+    later schema already have both columns. The columns are unbounded ``varchar`` on PostgreSQL (see ``0005``).
     """
     found = {c["name"] for c in inspect(conn).get_columns("events")}
     if "coder" not in found:
@@ -164,8 +165,8 @@ def _event_dates(conn: Connection) -> None:
     """When each event happened: ``events.occurred`` and ``events.occurred_granularity``.
 
     Events stored before have NULL in both, and the analyses date them by publication until
-    ``vigil extract`` runs again (the extractor version changed with event dates). New stores
-    already have both columns from ``0001_initial``; the granularity is unbounded ``varchar`` on
+    ``vigil extract`` runs again (the extractor version changed with event dates). Stores whose
+    ``0001_initial`` created a later schema already have both columns; the granularity is unbounded ``varchar`` on
     PostgreSQL (see ``0005``).
     """
     found = {c["name"] for c in inspect(conn).get_columns("events")}
@@ -195,3 +196,9 @@ def _store_version(conn: Connection) -> None:
     schema.store_version.create(conn, checkfirst=True)
     if conn.execute(select(schema.store_version.c.id)).first() is None:
         conn.execute(schema.store_version.insert().values(id=1, version=0))
+
+
+@migration("0013_unbounded_strings")
+def _unbounded_strings_again(conn: Connection) -> None:
+    """Lift the ``VARCHAR(n)`` lengths of the tables made after ``0005`` (corrections, pending deliveries)."""
+    _unbounded_strings(conn)

@@ -488,7 +488,7 @@ def cross_validated_end_to_end(
         {},
         coders=coders,
         extra=extra if augment else (),
-        transformer=shipped_transformer_config() if settings["extract.transformer"] else None,
+        transformer=shipped_transformer_config() if settings.get_bool("extract.transformer") else None,
         cache_dir=fold_cache_dir(),
         jobs=jobs,
     )

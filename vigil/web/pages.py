@@ -98,7 +98,7 @@ def render(request: Request, name: str, status: int = 200, **data: Any) -> HTMLR
 def low_confidence(ctx: AppContext) -> float:
     """Events below this confidence (the chance they are right) are marked "low confidence" where pages
     list them: the default view's threshold, setting ``view.min_confidence`` (docs/coder.md)."""
-    return float(ctx.settings["view.min_confidence"])
+    return ctx.settings.get_float("view.min_confidence")
 
 
 def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:

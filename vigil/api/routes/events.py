@@ -77,7 +77,7 @@ def list_events(
     each with its sentence; ``since``/``until`` bound that date."""
     store = ctx.store
     if min_confidence is None:
-        min_confidence = float(ctx.settings["view.min_confidence"])
+        min_confidence = ctx.settings.get_float("view.min_confidence")
 
     def fetch(bound: date | None, offset: int, n: int) -> list[Event]:
         hi = min(bound, until) if bound is not None and until is not None else bound or until

@@ -67,7 +67,7 @@ def export_download(
         raise ApiError(422, f"Invalid request: until ({until}) is before since ({since}).")
     spool = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)
     try:
-        floor = float(ctx.settings["view.min_confidence"])
+        floor = ctx.settings.get_float("view.min_confidence")
         name, counts = export_to_stream(
             ctx.store, fmt, spool, watch=watch, since=since, until=until, table=table, min_confidence=floor
         )

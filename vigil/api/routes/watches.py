@@ -220,7 +220,7 @@ def watch_scenarios(name: WatchName, ctx: Ctx, as_of: Known = None) -> dict[str,
     from vigil.analyze.records import known_by, load_records
     from vigil.analyze.scenarios import scenario_board
 
-    floor = float(ctx.settings["view.min_confidence"])
+    floor = ctx.settings.get_float("view.min_confidence")
     records = load_records(
         ctx.store, since=watch.start, until=watch.end, coders=watch.coders, min_confidence=floor, as_of=as_of
     )

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from vigil.kb.knowledge import KnowledgeBase
+from vigil.kb.names import name_key
 from vigil.kb.resolve import Resolution, resolve_description
-from vigil.kb.text import name_key
 
 __all__ = ["score_descriptions"]
 

@@ -11,9 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from vigil.errors import ConfigError
 from vigil.models import Role
@@ -123,90 +125,244 @@ class _Where:
         )
 
 
-def _str(value: Any, where: _Where, key: str, *, required: bool = True) -> str | None:
+# Each entry of a file is described by a pydantic model (``_*Entry``): a field's validator says what
+# is wrong with ``_KEY`` standing for the key, and :func:`_problem` puts in the key path
+# (``roles[2].start``) of the first error.
+_KEY = "\x00key\x00"
+
+
+def _fail(problem: str) -> PydanticCustomError:
+    return PydanticCustomError("kb", "{problem}", {"problem": problem})
+
+
+def _text(value: Any, *, required: bool) -> str | None:
     if value is None:
         if required:
-            raise where.error(f"'{key}' is required")
+            raise _fail(f"'{_KEY}' is required")
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise where.error(f"'{key}' must be a string, got {type(value).__name__} {value!r}")
+        raise _fail(f"'{_KEY}' must be a string, got {type(value).__name__} {value!r}")
     text = str(value).strip()
     if required and not text:
-        raise where.error(f"'{key}' must not be empty")
+        raise _fail(f"'{_KEY}' must not be empty")
     return text or None
 
 
-def _strs(value: Any, where: _Where, key: str) -> tuple[str, ...]:
+def _required(value: Any) -> str:
+    return str(_text(value, required=True))
+
+
+def _optional(value: Any) -> str | None:
+    return _text(value, required=False)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise where.error(f"'{key}' must be a list of strings, got {type(value).__name__}")
+        raise _fail(f"'{_KEY}' must be a list of strings, got {type(value).__name__}")
     out = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise where.error(f"'{key}' must contain only strings, got {item!r} (quote words like yes/no/on/off)")
+            raise _fail(f"'{_KEY}' must contain only strings, got {item!r} (quote words like yes/no/on/off)")
         out.append(str(item).strip())
     return tuple(s for s in out if s)
 
 
-def _sector(value: Any, where: _Where, key: str = "sector", *, required: bool = True) -> str | None:
-    text = _str(value, where, key, required=required)
-    if text is None:
-        return None
+def _sector(value: Any) -> str:
+    text = _required(value)
     if text not in SECTORS:
-        raise where.error(f"'{key}' {text!r} is not a known sector (one of {', '.join(sorted(SECTORS))})")
+        raise _fail(f"'{_KEY}' {text!r} is not a known sector (one of {', '.join(sorted(SECTORS))})")
     return text
 
 
-def _code(value: Any, where: _Where, key: str, *, required: bool) -> str | None:
-    text = _str(value, where, key, required=required)
-    if text is None:
-        return None
-    if len(text) != 3 or not text.isalpha() or not text.isupper():
-        raise where.error(f"'{key}' {text!r} must be a three-letter upper-case country code")
+def _code(value: Any) -> str | None:
+    text = _optional(value)
+    if text is not None and (len(text) != 3 or not text.isalpha() or not text.isupper()):
+        raise _fail(f"'{_KEY}' {text!r} must be a three-letter upper-case country code")
     return text
 
 
-def _date(value: Any, where: _Where, key: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
+def _required_code(value: Any) -> str:
+    _required(value)
+    return str(_code(value))
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise where.error(f"'{key}' must be a date YYYY-MM-DD or null, got {value!r}")
+    raise _fail(f"'{_KEY}' must be a date YYYY-MM-DD or null, got {value!r}")
 
 
-def _mapping(entry: Any, where: _Where, allowed: set[str]) -> Mapping[str, Any]:
-    if not isinstance(entry, dict):
-        raise where.error(f"an entry must be a mapping, got {type(entry).__name__}")
-    unknown = set(entry) - allowed
-    if unknown:
-        raise where.error(
-            f"unknown key(s) {', '.join(sorted(map(str, unknown)))} (allowed: {', '.join(sorted(allowed))})"
-        )
-    return entry
+def _seats(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail("'seats' must be a mapping of name -> sector")
+    return {str(k).strip(): v for k, v in value.items()}
+
+
+def _list(problem: str, *, empty: bool = True) -> Any:
+    def check(value: Any) -> list[Any]:
+        value = [] if value is None else value
+        if not isinstance(value, list) or (not empty and not value):
+            raise _fail(problem)
+        return value
+
+    return BeforeValidator(check)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail("'person' must be true or false")
+    return value
+
+
+_Required = Annotated[str, BeforeValidator(_required)]
+_Optional = Annotated[str | None, BeforeValidator(_optional)]
+_Strings = Annotated[tuple[str, ...], BeforeValidator(_strings)]
+_Sector = Annotated[str, BeforeValidator(_sector)]
+_Code = Annotated[str | None, BeforeValidator(_code)]
+_Date = Annotated[date | None, BeforeValidator(_date)]
+
+
+class _Entry(BaseModel):
+    """An entry of a section: a mapping of the declared keys only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise _fail(f"an entry must be a mapping, got {type(data).__name__}")
+        unknown = set(data) - set(cls.model_fields)
+        if unknown:
+            allowed = ", ".join(sorted(cls.model_fields))
+            raise _fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))} (allowed: {allowed})")
+        return data
+
+
+class _RoleEntry(BaseModel):
+    """A dated role: ``[title, country, sector, start, end]`` or a mapping of those keys."""
+
+    model_config = ConfigDict(frozen=True)
+    start: _Date = None
+    end: _Date = None
+    title: _Required
+    country: _Code = None
+    sector: _Sector
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, raw: Any) -> Any:
+        if isinstance(raw, list):
+            if len(raw) != 5:
+                raise _fail(f"{_KEY} must be [title, country, sector, start, end], got {len(raw)} items")
+            raw = dict(zip(_ROLE_KEYS, raw, strict=True))
+        if not isinstance(raw, dict):
+            raise _fail(f"{_KEY} must be a list of 5 items or a mapping")
+        unknown = set(raw) - set(_ROLE_KEYS)
+        if unknown:
+            raise _fail(f"{_KEY} has unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        try:
+            start, end = _date(raw.get("start")), _date(raw.get("end"))
+        except PydanticCustomError:
+            return raw  # the field's own validator names the key
+        if start and end and start > end:
+            raise _fail(f"{_KEY} starts ({start}) after it ends ({end})")
+        return raw
+
+    def role(self) -> Role:
+        return Role(title=self.title, country=self.country, sector=self.sector, start=self.start, end=self.end)
+
+
+class _CountryEntry(_Entry):
+    seats: Annotated[dict[str, _Sector], BeforeValidator(_seats)] = {}
+    code: Annotated[str, BeforeValidator(_required_code)]
+    name: _Required
+    aliases: _Strings = ()
+    demonyms: _Strings = ()
+    capitals: _Strings = ()
+    peoples: _Strings = ()
+
+
+class _IgoEntry(_Entry):
+    parent: _Optional = None
+    id: _Required
+    name: _Required
+    sector: _Sector = "IGO"
+    aliases: _Strings = ()
+    metonyms: _Strings = ()
+    country: _Code = None
+    region: _Optional = None
+    source: _Optional = None
+
+
+class _PersonEntry(_Entry):
+    roles: Annotated[tuple[_RoleEntry, ...], _list("'roles' must be a list")] = ()
+    wikidata: _Optional = None
+    id: _Required
+    name: _Required
+    country: _Code = None
+    aliases: _Strings = ()
+    died: _Date = None
+    source: _Optional = None
+
+    @model_validator(mode="after")
+    def _wikidata(self) -> _PersonEntry:
+        w = self.wikidata
+        if w and not (w.startswith("Q") and w[1:].isdigit()):
+            raise _fail(f"'wikidata' {w!r} must look like Q12345")
+        return self
+
+
+class _ExtraRolesEntry(_Entry):
+    roles: Annotated[tuple[_RoleEntry, ...], _list("'roles' must be a non-empty list", empty=False)] = Field(
+        None, validate_default=True
+    )
+    id: _Required
+    source: _Optional = None
+
+
+class _TitleGroup(_Entry):
+    sector: _Sector
+    person: Annotated[bool, BeforeValidator(_flag)] = False
+    titles: _Strings = ()
+    source: _Optional = None
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _problem(exc: ValidationError) -> str:
+    """The first error of an entry, with the key path in place of ``_KEY``."""
+    error = exc.errors(include_url=False, include_input=False)[0]
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    if error["type"] == "kb":
+        return str((error.get("ctx") or {})["problem"]).replace(_KEY, path)
+    if error["type"] == "missing":
+        return f"'{path}' is required"
+    return f"'{path}': {error['msg']}"
+
+
+def _validated(model: type[_M], entry: Any, where: _Where) -> _M:
+    try:
+        return model.model_validate(entry)
+    except ValidationError as exc:
+        raise where.error(_problem(exc)) from None
 
 
 def _country(entry: Any, path: Path, index: int) -> CountryEntry:
     where = _Where(path, "countries", index, entry.get("code") if isinstance(entry, dict) else None)
-    data = _mapping(entry, where, {"code", "name", "aliases", "demonyms", "capitals", "seats", "peoples"})
-    seats_raw = data.get("seats") or {}
-    if not isinstance(seats_raw, dict):
-        raise where.error("'seats' must be a mapping of name -> sector")
-    seats = tuple((str(k).strip(), str(_sector(v, where, f"seats.{k}"))) for k, v in seats_raw.items())
-    return CountryEntry(
-        code=str(_code(data.get("code"), where, "code", required=True)),
-        name=str(_str(data.get("name"), where, "name")),
-        aliases=_strs(data.get("aliases"), where, "aliases"),
-        demonyms=_strs(data.get("demonyms"), where, "demonyms"),
-        capitals=_strs(data.get("capitals"), where, "capitals"),
-        seats=seats,
-        peoples=_strs(data.get("peoples"), where, "peoples"),
-    )
+    e = _validated(_CountryEntry, entry, where)
+    seats = tuple(e.seats.items())
+    return CountryEntry(e.code, e.name, e.aliases, e.demonyms, e.capitals, seats, e.peoples)
 
 
 def _prefixed(raw: str, prefix: str) -> str:
@@ -215,79 +371,34 @@ def _prefixed(raw: str, prefix: str) -> str:
 
 def _igo(entry: Any, path: Path, index: int) -> IgoEntry:
     where = _Where(path, "igos", index, entry.get("id") if isinstance(entry, dict) else None)
-    data = _mapping(
-        entry, where, {"id", "name", "aliases", "metonyms", "sector", "country", "parent", "region", "source"}
-    )
-    parent = _str(data.get("parent"), where, "parent", required=False)
+    e = _validated(_IgoEntry, entry, where)
     return IgoEntry(
-        id=_prefixed(str(_str(data.get("id"), where, "id")), "igo"),
-        name=str(_str(data.get("name"), where, "name")),
-        sector=_sector(data.get("sector", "IGO"), where) or "IGO",
-        aliases=_strs(data.get("aliases"), where, "aliases"),
-        metonyms=_strs(data.get("metonyms"), where, "metonyms"),
-        country=_code(data.get("country"), where, "country", required=False),
-        parent=_prefixed(parent, "igo") if parent else None,
-        region=_str(data.get("region"), where, "region", required=False),
-        source=_str(data.get("source"), where, "source", required=False),
+        id=_prefixed(e.id, "igo"),
+        name=e.name,
+        sector=e.sector,
+        aliases=e.aliases,
+        metonyms=e.metonyms,
+        country=e.country,
+        parent=_prefixed(e.parent, "igo") if e.parent else None,
+        region=e.region,
+        source=e.source,
     )
 
 
 _ROLE_KEYS = ("title", "country", "sector", "start", "end")
 
 
-def _role(raw: Any, where: _Where, j: int) -> Role:
-    if isinstance(raw, list):
-        if len(raw) != 5:
-            raise where.error(f"roles[{j}] must be [title, country, sector, start, end], got {len(raw)} items")
-        raw = dict(zip(_ROLE_KEYS, raw, strict=True))
-    if not isinstance(raw, dict):
-        raise where.error(f"roles[{j}] must be a list of 5 items or a mapping")
-    unknown = set(raw) - set(_ROLE_KEYS)
-    if unknown:
-        raise where.error(f"roles[{j}] has unknown key(s) {', '.join(sorted(map(str, unknown)))}")
-    start = _date(raw.get("start"), where, f"roles[{j}].start")
-    end = _date(raw.get("end"), where, f"roles[{j}].end")
-    if start and end and start > end:
-        raise where.error(f"roles[{j}] starts ({start}) after it ends ({end})")
-    return Role(
-        title=str(_str(raw.get("title"), where, f"roles[{j}].title")),
-        country=_code(raw.get("country"), where, f"roles[{j}].country", required=False),
-        sector=_sector(raw.get("sector"), where, f"roles[{j}].sector"),
-        start=start,
-        end=end,
-    )
-
-
 def _person(entry: Any, path: Path, index: int) -> PersonEntry:
     where = _Where(path, "people", index, entry.get("id") if isinstance(entry, dict) else None)
-    data = _mapping(entry, where, {"id", "name", "aliases", "country", "wikidata", "died", "roles", "source"})
-    roles_raw = data.get("roles") or []
-    if not isinstance(roles_raw, list):
-        raise where.error("'roles' must be a list")
-    wikidata = _str(data.get("wikidata"), where, "wikidata", required=False)
-    if wikidata and not (wikidata.startswith("Q") and wikidata[1:].isdigit()):
-        raise where.error(f"'wikidata' {wikidata!r} must look like Q12345")
-    return PersonEntry(
-        id=_prefixed(str(_str(data.get("id"), where, "id")), "person"),
-        name=str(_str(data.get("name"), where, "name")),
-        country=_code(data.get("country"), where, "country", required=False),
-        aliases=_strs(data.get("aliases"), where, "aliases"),
-        roles=tuple(_role(r, where, j) for j, r in enumerate(roles_raw)),
-        wikidata=wikidata,
-        died=_date(data.get("died"), where, "died"),
-        source=_str(data.get("source"), where, "source", required=False),
-    )
+    e = _validated(_PersonEntry, entry, where)
+    roles = tuple(r.role() for r in e.roles)
+    return PersonEntry(_prefixed(e.id, "person"), e.name, e.country, e.aliases, roles, e.wikidata, e.died, e.source)
 
 
 def _extra_roles(entry: Any, path: Path, index: int) -> tuple[str, tuple[Role, ...], str | None, str]:
     where = _Where(path, "roles", index, entry.get("id") if isinstance(entry, dict) else None)
-    data = _mapping(entry, where, {"id", "roles", "source"})
-    roles_raw = data.get("roles") or []
-    if not isinstance(roles_raw, list) or not roles_raw:
-        raise where.error("'roles' must be a non-empty list")
-    person = _prefixed(str(_str(data.get("id"), where, "id")), "person")
-    roles = tuple(_role(r, where, j) for j, r in enumerate(roles_raw))
-    return person, roles, _str(data.get("source"), where, "source", required=False), where.place()
+    e = _validated(_ExtraRolesEntry, entry, where)
+    return _prefixed(e.id, "person"), tuple(r.role() for r in e.roles), e.source, where.place()
 
 
 def _titles(groups: Any, path: Path) -> dict[str, TitleEntry]:
@@ -296,16 +407,12 @@ def _titles(groups: Any, path: Path) -> dict[str, TitleEntry]:
     out: dict[str, TitleEntry] = {}
     for i, group in enumerate(groups):
         where = _Where(path, "groups", i, group.get("sector") if isinstance(group, dict) else None)
-        data = _mapping(group, where, {"sector", "person", "titles", "source"})
-        sector = str(_sector(data.get("sector"), where))
-        person = data.get("person", False)
-        if not isinstance(person, bool):
-            raise where.error("'person' must be true or false")
-        for title in _strs(data.get("titles"), where, "titles"):
+        g = _validated(_TitleGroup, group, where)
+        for title in g.titles:
             key = title.lower()
-            if key in out and out[key].sector != sector:
+            if key in out and out[key].sector != g.sector:
                 raise where.error(f"title {title!r} is already mapped to {out[key].sector}")
-            out[key] = TitleEntry(title=title, sector=sector, person=person)
+            out[key] = TitleEntry(title=title, sector=g.sector, person=g.person)
     return out
 
 
@@ -383,7 +490,10 @@ def load_file(path: Path, into: KBData | None = None) -> KBData:
         kb.titles.update(_titles(data["groups"], path))
     for key in ("former_modifiers", "ethnic_modifiers"):
         if key in data:
-            values = _strs(data[key], _Where(path, key), key)
+            try:
+                values = _strings(data[key])
+            except PydanticCustomError as exc:
+                raise _Where(path, key).error(exc.message().replace(_KEY, key)) from None
             setattr(kb, key, tuple(dict.fromkeys((*getattr(kb, key), *values))))
     return kb
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vigil.kb.evaluate import score_descriptions
+from vigil.kb.scoring import score_descriptions
 
 GOLDEN = Path(__file__).parent / "golden_descriptions.yaml"
 SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev" / "actors_from_gold_events.actors.jsonl"

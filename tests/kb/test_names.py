@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigil.kb.text import fold, phrase_regex
+from vigil.kb.names import fold, phrase_regex
 
 
 def _alternation(forms: list[str], ignore_case: bool) -> re.Pattern[str]:
