@@ -111,6 +111,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Let alert webhooks post to loopback, private and link-local addresses (off: public addresses only).",
     ),
     Setting("extract.workers", int, 0, "Extraction worker processes; 0 = one per core (at most 4), 1 = in-process."),
+    Setting(
+        "extract.stages",
+        str,
+        "",
+        "Comma-separated extraction stages to run, in order (empty: the default stages; docs/extraction.md).",
+    ),
+    Setting(
+        "extract.stage_modules",
+        str,
+        "",
+        "Comma-separated Python modules to import before extraction, so that the stages they define register.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -39,8 +39,10 @@ def test_stages_user_stage_runs_in_an_extraction(pipeline: Any) -> None:
     named = {m.sentence_index for m in x.mentions}
     tones = {t.sentence_index: t.score for t in x.tones if t.extractor == "tone.vader_news"}
     assert named and added[0].score == pytest.approx(math.fsum(tones[si] for si in named) / len(named), abs=1e-3)
-    # Everything else is what the default stages extract.
-    assert x.events == plain.events and x.mentions == plain.mentions
+    # Everything else is what the default stages extract, under another extractor version.
+    assert x.extractor != plain.extractor
+    assert [replace(e, extractor=plain.extractor) for e in x.events] == list(plain.events)
+    assert [replace(m, extractor=plain.extractor) for m in x.mentions] == list(plain.mentions)
     assert [t for t in x.tones if t.extractor != ACTOR_TONE] == list(plain.tones)
 
 
@@ -89,3 +91,22 @@ def test_stages_user_stage_runs_in_worker_processes(pipeline: Any) -> None:
         found = parallel.extract(articles)
     assert found == pipeline.with_stages(names).extract(articles)
     assert all(any(t.extractor == ACTOR_TONE for t in x.tones) for x in found)
+
+
+def test_stages_come_from_the_settings_and_mark_the_version(pipeline: Any) -> None:
+    """`extract.stages` and `extract.stage_modules` choose the stages; another list is another extractor version."""
+    from vigil.config import load_settings
+    from vigil.extract.stages import configured_stages
+
+    assert configured_stages(load_settings(env={})) == DEFAULT_STAGES
+    names = ",".join([*DEFAULT_STAGES, "test.actor_sentence_tone"])
+    settings = load_settings(env={}, overrides={"extract.stages": names, "extract.stage_modules": __name__})
+    assert configured_stages(settings) == (*DEFAULT_STAGES, "test.actor_sentence_tone")
+    extended = pipeline.with_stages(configured_stages(settings))
+    assert extended.version != pipeline.version and extended.version.startswith(pipeline.version)
+    bad = load_settings(env={}, overrides={"extract.stage_modules": "no_such_module_for_vigil"})
+    with pytest.raises(StageError, match="no_such_module_for_vigil"):
+        configured_stages(bad)
+    unknown = load_settings(env={}, overrides={"extract.stages": "parse.first_pass,no.such.stage"})
+    with pytest.raises(StageError, match="no.such.stage"):
+        build(configured_stages(unknown))

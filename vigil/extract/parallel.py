@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vigil.config import Settings
+from vigil.extract.stages import configured_stages
 from vigil.extract.timing import StageTimes
-from vigil.extract.version import DEFAULT_STAGES, pipeline_version
+from vigil.extract.version import pipeline_version, stages_tag
 from vigil.models import Article, Extraction
 
 if TYPE_CHECKING:
@@ -79,16 +80,16 @@ class ParallelPipeline:
         stages: the stages each worker runs, in order.
     """
 
-    def __init__(self, settings: Settings, workers: int, stages: Sequence[str] = DEFAULT_STAGES) -> None:
+    def __init__(self, settings: Settings, workers: int, stages: Sequence[str] | None = None) -> None:
         self.settings = settings
         self.workers = workers
-        self.stages = tuple(stages)
+        self.stages = configured_stages(settings) if stages is None else tuple(stages)
         self._modules = _stage_modules(self.stages)
         self.version = pipeline_version(
             settings.get_bool("extract.drop_non_events"),
             settings.get_bool("extract.transformer"),
             settings.get_int("extract.events_per_sentence"),
-        )
+        ) + stages_tag(self.stages)
         self.times = StageTimes()
         # The workers are replaced after ``extract.worker_max_tasks`` tasks each: the models' caches
         # (spaCy's string store grows with every new word) then cannot grow with the corpus. The whole

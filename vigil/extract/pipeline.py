@@ -27,11 +27,11 @@ from vigil.extract.domains import DomainLexicon
 from vigil.extract.lexicon import Lexicon, default_lexicon
 from vigil.extract.modality import ModalityCues
 from vigil.extract.nlp import NLP, keep_freed_memory, limit_blas_threads, load_nlp
-from vigil.extract.stages import Stage, build
+from vigil.extract.stages import Stage, build, configured_stages
 from vigil.extract.state import ArticleWork, Resources
 from vigil.extract.timing import StageTimes
 from vigil.extract.tone import ToneLexicon
-from vigil.extract.version import DEFAULT_STAGES, STAGE_MODULES, compose_version, version_tags
+from vigil.extract.version import DEFAULT_STAGES, STAGE_MODULES, compose_version, stages_tag, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Article, Extraction
 
@@ -74,13 +74,14 @@ class Pipeline:
         events_per_sentence: int = 0,
         precision: PrecisionModel | None = None,
         *,
-        stages: Sequence[str] = DEFAULT_STAGES,
+        stages: Sequence[str] | None = None,
         domains: DomainLexicon | None = None,
         tone: ToneLexicon | None = None,
         modality: ModalityCues | None = None,
         triggers: Lexicon | None = None,
     ) -> None:
-        self.stages: list[Stage] = build(stages)
+        names = configured_stages(settings) if stages is None else tuple(stages)
+        self.stages: list[Stage] = build(names)
         self.nlp = nlp
         self.kb = kb
         self.coder = coder
@@ -93,9 +94,10 @@ class Pipeline:
         self.tone = tone or ToneLexicon.load()
         self.modality = modality or ModalityCues.load()
         self.triggers = triggers or default_lexicon()
-        self.version = compose_version(
+        self._base_version = compose_version(
             nlp.version, coder.version, version_tags(gate, gate_drops, events_per_sentence, precision)
         )
+        self.version = self._base_version + stages_tag(names)
         self.times = StageTimes()
         self.nlp.add_patterns(kb_patterns(kb))
 
@@ -103,13 +105,13 @@ class Pipeline:
         """Nothing to release in-process (the parallel pipeline stops its workers)."""
 
     @classmethod
-    def load(cls, settings: Settings, threads: int | None = None, stages: Sequence[str] = DEFAULT_STAGES) -> Pipeline:
+    def load(cls, settings: Settings, threads: int | None = None, stages: Sequence[str] | None = None) -> Pipeline:
         """Load the packaged models, knowledge base and lexicons.
 
         Args:
             settings: Vigil settings.
             threads: BLAS and torch threads (default: theirs).
-            stages: the stages to run, in order.
+            stages: the stages to run, in order (default: :func:`configured_stages` of the settings).
         """
         if threads:
             limit_blas_threads(threads)
@@ -130,7 +132,7 @@ class Pipeline:
         )
 
     @classmethod
-    def load_worker(cls, settings: Settings, stages: Sequence[str] = DEFAULT_STAGES) -> Pipeline:
+    def load_worker(cls, settings: Settings, stages: Sequence[str] | None = None) -> Pipeline:
         """Load the pipeline for a process that does nothing but extract, one such process per core.
 
         Each thread pool gets one thread (no oversubscription), the C allocator keeps freed blocks
@@ -154,6 +156,7 @@ class Pipeline:
         """
         other = copy.copy(self)
         other.stages = build(stages)
+        other.version = self._base_version + stages_tag(stages)
         other.times = StageTimes()
         return other
 

@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from vigil.errors import ExtractError
 
 if TYPE_CHECKING:
+    from vigil.config import Settings
     from vigil.extract.state import ArticleWork, Resources
 
-__all__ = ["ALWAYS", "Stage", "StageError", "build", "registered", "stage"]
+__all__ = ["ALWAYS", "Stage", "StageError", "build", "configured_stages", "registered", "stage"]
 
 ALWAYS = frozenset({"article"})  # what every article's working state starts with
 
@@ -160,3 +161,31 @@ def build(names: Sequence[str]) -> list[Stage]:
         available |= found.produces
         out.append(found)
     return out
+
+
+def configured_stages(settings: Settings) -> tuple[str, ...]:
+    """The stages the settings ask for: ``extract.stages`` (comma-separated), else the default stages.
+
+    The modules named by ``extract.stage_modules`` are imported first, so that their stages register.
+
+    Raises:
+        StageError: when a module cannot be imported.
+    """
+    import importlib
+
+    from vigil.extract.version import DEFAULT_STAGES
+
+    for module in _names(settings.get_str("extract.stage_modules")):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise StageError(
+                f"Setting 'extract.stage_modules' names {module!r}, which cannot be imported ({exc}). "
+                "Install the package that provides it, or fix the module's name."
+            ) from exc
+    names = _names(settings.get_str("extract.stages"))
+    return tuple(names) if names else DEFAULT_STAGES
+
+
+def _names(value: str) -> list[str]:
+    return [n.strip() for n in value.split(",") if n.strip()]

@@ -7,6 +7,8 @@ version is computed here from the package metadata and the shipped weights' JSON
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ __all__ = [
     "STAGE_MODULES",
     "compose_version",
     "pipeline_version",
+    "stages_tag",
     "version_tags",
 ]
 
@@ -77,6 +80,16 @@ def version_tags(
     tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
     tag += f"+{precision.version}" if precision is not None else ""
     return tag + (f"+top{events_per_sentence}" if events_per_sentence > 0 else "")
+
+
+def stages_tag(stages: Sequence[str]) -> str:
+    """The version tag of a list of stages: empty for the default stages, else a hash of the names.
+
+    Stored extractions are keyed by version, so a store extracted with other stages is re-extracted.
+    """
+    if tuple(stages) == DEFAULT_STAGES:
+        return ""
+    return "+stages-" + hashlib.sha256(",".join(stages).encode()).hexdigest()[:8]
 
 
 def compose_version(nlp_version: str, coder_version: str, tags: str) -> str:
