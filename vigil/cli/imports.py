@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from vigil.cli.common import print_json
+from vigil.cli.common import cli_state, print_json
 
 __all__ = ["register"]
 
@@ -36,16 +36,16 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import events coded by GDELT, ICEWS or ACLED (kept apart by their coder), or news-please articles."""
-    from vigil.cli.main import _extractor, _state
+    from vigil.extract.parallel import load_extractor
     from vigil.imports import FORMATS, import_files
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", param_hint="FORMAT")
-    state = _state(ctx)
+    state = cli_state(ctx)
     with state.store(create=True) as store:
         extractor = None
         if fmt == "news-please" and extract and bool(state.settings["extract.enabled"]):
-            extractor = _extractor(state.settings)
+            extractor = load_extractor(state.settings)
         try:
             result = import_files(fmt, paths, store, settings=state.settings, extractor=extractor)
         finally:

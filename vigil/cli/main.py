@@ -10,7 +10,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,10 +19,26 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from vigil.cli.common import console, err, missing_store, parse_day, print_json, print_table, require_choice
+from vigil.cli.common import (
+    State,
+    cli_state,
+    console,
+    err,
+    missing_store,
+    parse_day,
+    print_json,
+    print_table,
+    require_choice,
+)
+from vigil.cli.correct import register as register_correct
+from vigil.cli.export import register as register_export
+from vigil.cli.imports import register as register_imports
+from vigil.cli.scale import register as register_scale
+from vigil.cli.serve import register as register_serve
+from vigil.cli.watch import register as register_watch
 from vigil.config import SETTINGS, Settings, load_settings
 from vigil.errors import ConfigError, VigilError
-from vigil.store import Store, open_store, schema
+from vigil.store import Store, schema
 from vigil.store.store import dated_actor_row
 
 app = typer.Typer(
@@ -33,30 +48,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-@dataclass
-class State:
-    settings: Settings
-
-    @contextmanager
-    def store(self, create: bool = False) -> Iterator[Store]:
-        """The configured store; one that does not exist is an error unless ``create`` (ingest, watch create)."""
-        if not create:
-            problem = missing_store(str(self.settings["db"]))
-            if problem is not None:
-                raise problem
-        store = open_store(self.settings["db"], busy_timeout=float(self.settings["db.busy_timeout"]))
-        try:
-            yield store
-        finally:
-            store.close()
-
-
-def _state(ctx: typer.Context) -> State:
-    state = ctx.find_root().obj
-    assert isinstance(state, State)
-    return state
 
 
 @app.callback()
@@ -103,7 +94,7 @@ def ingest(
     from vigil.ingest.pipeline import ingest as run_ingest
     from vigil.ingest.readers import check_inputs
 
-    state = _state(ctx)
+    state = cli_state(ctx)
     if fmt not in {"auto", "text", "jsonl", "csv", "rss", "html"}:
         raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
     columns = {}
@@ -262,7 +253,7 @@ def _closing(thing: Any) -> Iterator[Any]:
 @app.command()
 def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What the store holds: counts, date range, sources, languages, location and size."""
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         info = store.status()
     if as_json:
         print_json(info)
@@ -303,7 +294,7 @@ def articles(
 ) -> None:
     """List stored articles, newest first, or best match first with --search."""
     since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         rows = store.articles(
             search=search,
             since=since_day,
@@ -340,7 +331,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one article with its metadata."""
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         art = store.get_article(article_id)
         if art is None:
             raise VigilError(f"No article with id {article_id!r}. List ids with `vigil articles`.")
@@ -384,7 +375,7 @@ def extract(
     from vigil.extract.parallel import load_extractor
     from vigil.extract.pipeline import extract_stored
 
-    state = _state(ctx)
+    state = cli_state(ctx)
     pipeline = load_extractor(state.settings)
     with state.store() as store, _closing(pipeline):
         with Progress(
@@ -444,7 +435,7 @@ def events(
     event = require_choice(event, [*ROOTS, STATEMENT], "--event")
     domain = require_choice(domain, DOMAINS, "--domain")
     since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
-    state = _state(ctx)
+    state = cli_state(ctx)
     floor = 0.0 if show_all else min_confidence
     if floor is None:
         floor = float(state.settings["view.min_confidence"])
@@ -609,7 +600,7 @@ def actors(
         raise typer.BadParameter(f"{country!r} is not an ISO-3 country code (e.g. JPN, USA).", param_hint="--country")
     country = country.upper() if country else None
     day = parse_day(as_of, "--as-of")
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         day = day or store.latest_date()
         rows = store.actors(country=country, sector=sector, search=search, with_events=True, limit=limit, as_of=day)
     if as_json:
@@ -642,7 +633,7 @@ def actor(
 ) -> None:
     """One actor: identity, aliases, roles with dates, its role on a day, events as source and as target."""
     day = parse_day(as_of, "--as-of")
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         found = store.get_actor(actor_id)
         if found is None:
             raise VigilError(f"No actor {actor_id!r} in the store. Find ids with `vigil actors --search NAME`.")
@@ -738,7 +729,7 @@ def eval_cmd(
     """Score Vigil against a gold file; training sets are scored by cross-validation."""
     from vigil.evaluate.run import evaluate
 
-    report = evaluate(gold, mode, _state(ctx).settings)
+    report = evaluate(gold, mode, cli_state(ctx).settings)
     if as_json:
         print_json(report)
         return
@@ -814,7 +805,7 @@ def bench(
     from vigil.evaluate.bench import bench as run_bench
     from vigil.evaluate.bench import bench_queries
 
-    settings = _state(ctx).settings
+    settings = cli_state(ctx).settings
     if serve:
         _bench_serve(
             db or str(settings["db"]), corpus, workers, clients or [1, 10], (duration, warmup), (revalidate, cache)
@@ -906,7 +897,7 @@ def train(
 @app.command("settings")
 def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List every setting with its current value, environment variable and help."""
-    current = _state(ctx).settings
+    current = cli_state(ctx).settings
     if as_json:
         print_json([{"name": s.name, "value": current[s.name], "env": s.env, "help": s.help} for s in SETTINGS])
         return
@@ -916,27 +907,15 @@ def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--js
     console.print(table)
 
 
-from vigil.cli.scale import register as register_scale  # noqa: E402
-from vigil.cli.watch import register  # noqa: E402
-
-register(app)
-register_scale(app)
-
-from vigil.cli.serve import register as register_serve  # noqa: E402
-
-register_serve(app)
-
-from vigil.cli.export import register as register_export  # noqa: E402
-
-register_export(app)
-
-from vigil.cli.imports import register as register_imports  # noqa: E402
-
-register_imports(app)
-
-from vigil.cli.correct import register as register_correct  # noqa: E402
-
-register_correct(app)
+for register in (
+    register_watch,
+    register_scale,
+    register_serve,
+    register_export,
+    register_imports,
+    register_correct,
+):
+    register(app)
 
 
 def main() -> None:

@@ -66,11 +66,10 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     ) -> None:
         """Import the Parquet files of a Ray ingest (`--engine ray --parquet DIR`) into the store."""
-        from vigil.cli.common import console, print_json
-        from vigil.cli.main import _state
+        from vigil.cli.common import cli_state, console, print_json
         from vigil.scale.parquet import load_parquet
 
-        state = _state(ctx)
+        state = cli_state(ctx)
         with state.store(create=True) as store:
             result = load_parquet(folder, store, state.settings)
         summary = {

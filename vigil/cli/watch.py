@@ -19,7 +19,7 @@ from rich.table import Table
 
 from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
 from vigil.api.views import watch_summary
-from vigil.cli.common import console, err, parse_day, print_table
+from vigil.cli.common import cli_state, console, err, parse_day, print_table
 from vigil.errors import VigilError
 from vigil.store import Store
 
@@ -44,16 +44,14 @@ def _print_json(data: Any) -> None:
 
 
 def _store(ctx: typer.Context, create: bool = False) -> Any:
-    from vigil.cli.main import _state
 
-    return _state(ctx).store(create=create)
+    return cli_state(ctx).store(create=create)
 
 
 def _view_floor(ctx: typer.Context) -> float:
     """The default view's lowest event confidence (setting ``view.min_confidence``)."""
-    from vigil.cli.main import _state
 
-    return float(_state(ctx).settings["view.min_confidence"])
+    return float(cli_state(ctx).settings["view.min_confidence"])
 
 
 def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None, date | None]:
@@ -614,9 +612,8 @@ def alerts_cmd(
             if watch is None:
                 raise typer.BadParameter("name the watch to evaluate", param_hint="--watch")
             from vigil.analyze.delivery import DeliveryPolicy
-            from vigil.cli.main import _state
 
-            policy = DeliveryPolicy.from_settings(_state(ctx).settings)
+            policy = DeliveryPolicy.from_settings(cli_state(ctx).settings)
             fired = evaluate_alerts(store, _watch(store, watch), evaluate, policy=policy)
             console.print(f"{len(fired)} new alerts")
             return
@@ -688,11 +685,10 @@ def _outbox(ctx: typer.Context, *, retry: bool, as_json: bool) -> None:
 
     from vigil.analyze.delivery import DeliveryPolicy
     from vigil.analyze.outbox import pending, retry_due
-    from vigil.cli.main import _state
 
     with _store(ctx) as store:
         if retry:
-            policy = DeliveryPolicy.from_settings(_state(ctx).settings)
+            policy = DeliveryPolicy.from_settings(cli_state(ctx).settings)
             done = retry_due(store, policy, now=datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1))
             console.print(f"delivered {done.delivered} · failed again {done.failed} · given up {done.given_up}")
         waiting = pending(store)
