@@ -58,8 +58,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory, extracted_corpus: Path) -> 
         total = store.count(schema.articles)
         # Stored stories, as `vigil stories --save` keeps them.
         stories = cluster_stories(db.load_articles(store))
-        rows = [db.StoryRow(x.id, x.title, x.first, x.last, x.reports, x.article_ids[0], "test") for x in stories]
-        db.save_stories(store, rows, {a: x.id for x in stories for a in x.article_ids})
+        db.save_stories(store, stories)
     target = folder / "scaled.db"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

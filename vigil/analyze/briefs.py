@@ -20,13 +20,14 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from vigil.analyze.networks import ActorGraph, OutcomeBridges, build_graph, find_bridges
-from vigil.analyze.records import Citation, known_by, load_records
+from vigil.analyze.records import known_by, load_records
 from vigil.analyze.scenarios import EXPOSURE_LEGEND, OutcomeBoard, scenario_board
 from vigil.analyze.stories import cluster_stories
 from vigil.analyze.timeline import TimelineEntry, timeline, watch_articles
 from vigil.analyze.trends import TrendSeries, domain_trends, focal_actors
 from vigil.analyze.watches import Watch
 from vigil.errors import VigilError
+from vigil.models import Alert, Citation
 from vigil.store import Store
 from vigil.store import analysis as db
 
@@ -49,7 +50,7 @@ class Brief:
     bridges: list[OutcomeBridges]
     trends: list[TrendSeries]
     board: list[OutcomeBoard]
-    alerts: list[db.AlertRow] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     all_stories: set[str] = field(default_factory=set)
     as_of: date | None = None
     state: dict[str, Any] = field(default_factory=dict)  # what the next brief compares against
@@ -352,7 +353,7 @@ def render_markdown(brief: Brief) -> str:
         out.append("No alerts.")
     for a in brief.alerts:
         ev = a.evidence[0] if a.evidence else None
-        cite = f" — “{ev['sentence']}” [{str(ev['article'])[:12]} §{ev['sentence_index']}]" if ev else ""
+        cite = f" — “{ev.text}” [{ev.article_id[:12]} §{ev.sentence_index}]" if ev else ""
         out.append(f"- {a.at:%Y-%m-%d %H:%M} {a.message}{cite}")
     return "\n".join(out) + "\n"
 
@@ -396,7 +397,7 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 {% for sp in bd.signposts %}<li>signpost <i>{{ sp.label }}</i>: {{ 'observed' if sp.observed else 'not yet' }}<ul>{% for c in sp.evidence[:2] %}<li>{{ cite(c) }}</li>{% endfor %}</ul></li>{% endfor %}
 </ul>{% endfor %}
 <h2>Alerts</h2>{% if not b.alerts %}<p>No alerts.</p>{% endif %}<ul>
-{% for a in b.alerts %}<li>{{ a.at.strftime('%Y-%m-%d %H:%M') }} {{ a.message }}{% if a.evidence %} — <q>{{ a.evidence[0].sentence }}</q>{% endif %}</li>{% endfor %}
+{% for a in b.alerts %}<li>{{ a.at.strftime('%Y-%m-%d %H:%M') }} {{ a.message }}{% if a.evidence %} — <q>{{ a.evidence[0].text }}</q>{% endif %}</li>{% endfor %}
 </ul></body></html>
 """  # noqa: E501
 

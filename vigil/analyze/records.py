@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from vigil.config import default_setting
-from vigil.models import VIGIL_CODER, Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.models import VIGIL_CODER, Actor, Article, Citation, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import Store
 from vigil.store import analysis as db
 
-__all__ = ["VIEW_MIN_CONFIDENCE", "Citation", "Records", "event_within", "load_records"]
+__all__ = ["VIEW_MIN_CONFIDENCE", "Records", "event_within", "load_records"]
 
 VIEW_MIN_CONFIDENCE = float(default_setting("view.min_confidence"))
 
@@ -29,31 +29,6 @@ def event_within(event: Event, since: date | None, until: date | None) -> bool:
     if day is None:
         return since is None and until is None
     return (since is None or day >= since) and (until is None or day <= until)
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """A sentence that supports a claim: the article, the sentence index and its text."""
-
-    article_id: str
-    sentence_index: int | None
-    text: str
-    title: str | None = None
-    published: date | None = None
-    url: str | None = None
-    label: str | None = None  # how users read the article's name (vigil.models.article_label)
-
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready mapping."""
-        return {
-            "article": self.article_id,
-            "sentence_index": self.sentence_index,
-            "sentence": self.text,
-            "title": self.title,
-            "label": self.label,
-            "published": self.published.isoformat() if self.published else None,
-            "url": self.url,
-        }
 
 
 @dataclass(slots=True)

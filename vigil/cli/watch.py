@@ -257,18 +257,14 @@ def stories_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Group articles into stories (near duplicates and follow-ups); show reports per story."""
-    from vigil.analyze.stories import METHOD, cluster_stories
+    from vigil.analyze.stories import cluster_stories
     from vigil.store import analysis as db
 
     with _store(ctx) as store:
         arts = db.load_articles(store, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
         result = cluster_stories(arts, threshold=threshold, window_days=window)
         if save:
-            db.save_stories(
-                store,
-                [db.StoryRow(s.id, s.title, s.first, s.last, s.reports, s.article_ids[0], METHOD) for s in result],
-                {a: s.id for s in result for a in s.article_ids},
-            )
+            db.save_stories(store, result)
     shown = [s for s in result if s.reports >= min_reports]
     if as_json:
         _print_json(
@@ -619,25 +615,12 @@ def alerts_cmd(
             return
         rows = db.list_alerts(store, watch=watch, limit=limit, known_by=known_by(parse_day(as_of, "--as-of")))
     if as_json:
-        _print_json(
-            [
-                {
-                    "id": r.id,
-                    "watch": r.watch,
-                    "rule": r.rule,
-                    "kind": r.kind,
-                    "message": r.message,
-                    "at": r.at,
-                    "evidence": r.evidence,
-                }
-                for r in rows
-            ]
-        )
+        _print_json([{**r.to_dict(), "at": r.at} for r in rows])
         return
     table = Table("at", "watch", "rule", "message", "evidence")
     for r in rows:
-        ev = r.evidence[0] if r.evidence else {}
-        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, str(ev.get("sentence", ""))[:120])
+        ev = r.evidence[0].text if r.evidence else ""
+        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, ev[:120])
     print_table(table)
 
 

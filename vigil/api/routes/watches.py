@@ -263,18 +263,7 @@ def set_probability(name: WatchName, body: ProbabilityIn, ctx: Ctx) -> dict[str,
 def _alerts(ctx: AppContext, watch: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
     rows = db.list_alerts(ctx.store, watch=watch, limit=None)
     page, nxt = page_after_id(rows, lambda r: r.id, cursor=cursor, limit=limit)
-    items = [
-        {
-            "id": r.id,
-            "watch": r.watch,
-            "rule": r.rule,
-            "kind": r.kind,
-            "message": r.message,
-            "at": r.at,
-            "evidence": r.evidence,
-        }
-        for r in page
-    ]
+    items = [{**r.to_dict(), "at": r.at} for r in page]
     return _ok(items=items, next_cursor=nxt)
 
 
