@@ -310,7 +310,7 @@ class Event:
 
     article_id: str
     sentence_index: int
-    date: date | None
+    date: Day | None
     source_actor: str | None
     target_actor: str | None
     root: str | None

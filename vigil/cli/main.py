@@ -36,8 +36,13 @@ from vigil.cli.imports import register as register_imports
 from vigil.cli.scale import register as register_scale
 from vigil.cli.serve import register as register_serve
 from vigil.cli.watch import register as register_watch
-from vigil.config import SETTINGS, Settings, load_settings
+from vigil.config import SETTINGS, load_settings
 from vigil.errors import ConfigError, VigilError
+from vigil.ingest.pipeline import IngestResult
+from vigil.mapping import record_json
+from vigil.models import Event
+from vigil.services import event_sentences, get_actor, get_article, ingest_on
+from vigil.services import extract as extract_articles
 from vigil.store import Store, schema
 from vigil.store.store import dated_actor_row
 
@@ -91,64 +96,50 @@ def ingest(
     ] = None,
 ) -> None:
     """Read articles from files, folders, feeds or web pages into the store."""
-    from vigil.ingest.pipeline import ingest as run_ingest
-    from vigil.ingest.readers import check_inputs
-
     state = cli_state(ctx)
     if fmt not in {"auto", "text", "jsonl", "csv", "rss", "html"}:
         raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+    columns = _column_options(column)
+    # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
+    with nullcontext(None) if parquet is not None else state.store(create=True) as store:
+        progress = _IngestProgress(quiet=as_json)
+        try:
+            result = ingest_on(
+                engine,
+                inputs,
+                store,
+                state.settings,
+                fmt=fmt,
+                columns=columns or None,
+                extract=extract,
+                address=address,
+                parquet=parquet,
+                progress=progress.report,
+            )
+        finally:
+            progress.close()
+    if as_json:
+        print_json(_ingest_summary(result))
+    else:
+        _print_ingest(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _column_options(column: list[str] | None) -> dict[str, str]:
+    """``--column ours=theirs`` options as a mapping; a malformed one is a usage error."""
     columns = {}
     for item in column or []:
         ours, sep, theirs = item.partition("=")
         if not sep:
             raise typer.BadParameter(f"expected ours=theirs, got {item!r}", param_hint="--column")
         columns[ours.strip()] = theirs.strip()
-    if engine == "local" and not address and parquet is None:
-        check_inputs(inputs, fmt, columns or None)  # before the models load: a typo costs no waiting
-    # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
-    with nullcontext(None) if parquet is not None else state.store(create=True) as store:
-        extract = extract and bool(state.settings["extract.enabled"])
-        extractor = _extractor(state.settings) if extract and engine == "local" else None
-        progress = _IngestProgress(quiet=as_json)
-        try:
-            if engine != "local" or address or parquet:
-                from vigil.cli.scale import run_engine
+    return columns
 
-                result = run_engine(
-                    engine,
-                    inputs,
-                    store,
-                    state.settings,
-                    fmt=fmt,
-                    columns=columns or None,
-                    extract=extract,
-                    address=address,
-                    parquet=parquet,
-                    progress=progress.report,
-                )
-            else:
-                assert store is not None
-                result = run_ingest(
-                    inputs,
-                    store,
-                    state.settings,
-                    fmt=fmt,
-                    columns=columns or None,
-                    extractor=extractor,
-                    progress=progress.report,
-                )
-        finally:
-            progress.close()
-            if extractor is not None:
-                extractor.close()
-        alerts: list[Any] = []
-        if result.extracted and store is not None:
-            from vigil.analyze.alerts import alerts_after_ingest
-            from vigil.analyze.delivery import DeliveryPolicy
 
-            alerts = alerts_after_ingest(store, result.article_ids, policy=DeliveryPolicy.from_settings(state.settings))
+def _ingest_summary(result: IngestResult) -> dict[str, Any]:
+    """What ``vigil ingest --json`` prints."""
     undated = [{"input": r.origin, "where": r.location, "why": r.reason} for r in result.undated_notes]
-    summary = {
+    return {
         "ingested": result.ingested,
         "exact_duplicates": result.exact_duplicates,
         "near_duplicates": result.near_duplicates,
@@ -156,11 +147,13 @@ def ingest(
         "undated": result.undated,
         "undated_examples": undated,
         "rejected": [{"input": r.origin, "where": r.location, "reason": r.reason} for r in result.rejected],
-        "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in alerts],
+        "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in result.alerts],
     }
-    if as_json:
-        print_json(summary)
-        raise typer.Exit(result.exit_code)
+
+
+def _print_ingest(result: IngestResult) -> None:
+    """The ingest summary line, the undated items and the rejected inputs, for people."""
+    alerts = result.alerts
     console.print(
         f"ingested [bold]{result.ingested}[/] · exact duplicates {result.exact_duplicates} · "
         f"near duplicates {result.near_duplicates} · extracted {result.extracted} · "
@@ -181,7 +174,6 @@ def ingest(
         print_table(table)
         if len(result.rejected) > 200:
             console.print(f"… and {len(result.rejected) - 200} more (see `vigil status`)")
-    raise typer.Exit(result.exit_code)
 
 
 class _IngestProgress:
@@ -230,12 +222,6 @@ class _IngestProgress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()
-
-
-def _extractor(settings: Settings) -> Any:
-    from vigil.extract.parallel import load_extractor
-
-    return load_extractor(settings)
 
 
 @contextmanager
@@ -332,9 +318,7 @@ def show(
 ) -> None:
     """Show one article with its metadata."""
     with cli_state(ctx).store() as store:
-        art = store.get_article(article_id)
-        if art is None:
-            raise VigilError(f"No article with id {article_id!r}. List ids with `vigil articles`.")
+        art = get_article(store, article_id)
         events = store.events(article_id=art.id, limit=None)
     if as_json:
         print_json(
@@ -371,9 +355,11 @@ def extract(
     since: Annotated[str | None, typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract articles already done by this version.")] = False,
 ) -> None:
-    """Extract stored articles not yet processed by the current extractor version."""
+    """Extract stored articles not yet processed by the current extractor version.
+
+    Articles extracted for the first time fire the watches' alerts, as after an ingest.
+    """
     from vigil.extract.parallel import load_extractor
-    from vigil.extract.pipeline import extract_stored
 
     state = cli_state(ctx)
     pipeline = load_extractor(state.settings)
@@ -387,14 +373,16 @@ def extract(
             disable=not err.is_terminal,
         ) as progress:
             task = progress.add_task("extract", total=None)
-            done = extract_stored(
+            result = extract_articles(
                 store,
                 pipeline,
+                state.settings,
                 since=parse_day(since, "--since"),
                 force=force,
                 progress=lambda n: progress.update(task, completed=n),
             )
-    console.print(f"extracted {done} articles with {pipeline.version}")
+    alerts = f" · alerts {len(result.alerts)}" if result.alerts else ""
+    console.print(f"extracted {result.extracted} articles with {result.version}{alerts}")
 
 
 @app.command()
@@ -440,11 +428,9 @@ def events(
     if floor is None:
         floor = float(state.settings["view.min_confidence"])
     with state.store() as store:
-        source_id = _actor_option(store, actor, "--actor")
-        target_id = _actor_option(store, target, "--target")
         rows = store.events(
-            actor=source_id,
-            target=target_id,
+            actor=_actor_option(store, actor, "--actor"),
+            target=_actor_option(store, target, "--target"),
             root=event,
             quad=quad,
             domain=domain,
@@ -455,73 +441,75 @@ def events(
             coders=coder or None,
             limit=limit,
         )
-        texts = {e.article_id: store.get_article(e.article_id) for e in rows}
-        sentences = {a: {s.index: s for s in store.sentences(a)} for a in texts}
-        names = _actor_names(store, [x for e in rows for x in (e.source_actor, e.target_actor)])
-    out: list[dict[str, Any]] = []
-    for e in rows:
-        art = texts[e.article_id]
-        sent = sentences[e.article_id].get(e.sentence_index)
-        sentence = art.text[sent.start : sent.end] if art and sent else ""
-        provenance = art.provenance if art is not None else None
-        out.append(
-            {
-                "id": e.id,
-                "date": e.date,
-                "occurred": e.occurred,
-                "occurred_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
-                "happened": e.occurred_label,
-                "source": e.source_actor,
-                "source_name": names.get(e.source_actor or ""),
-                "target": e.target_actor,
-                "target_name": names.get(e.target_actor or ""),
-                "root": e.root_name,
-                "quad": e.quad,
-                "cameo": e.cameo,
-                "modality": e.modality.value,
-                "confidence": e.confidence,
-                "stance": e.stance,
-                "contexts": list(e.contexts),
-                "article": e.article_id,
-                "article_label": art.label if art else None,
-                "sentence_index": e.sentence_index,
-                "sentence": None if e.imported else " ".join(sentence.split()),
-                "source_text": e.source_text,
-                "target_text": e.target_text,
-                "coder": e.coder,
-                "provenance": provenance,
-            }
-        )
+        out = _event_listing(store, rows)
     if as_json:
         print_json(out)
-        return
-    if not out:
+    elif not out:
         filters = _described_filters(
             actor=actor, target=target, event=event, quad=quad, domain=domain, modality=modality,
             since=since, until=until, min_confidence=min_confidence,
         )  # fmt: skip
         hidden = f" with confidence {floor:g} or more (--all shows every event)" if floor else ""
         console.print(f"no events match {filters}{hidden}" if filters else f"no events{hidden}", markup=False)
-        return
-    if wide or not console.is_terminal:
-        table = Table(
-            "date", "published", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
+    elif wide or not console.is_terminal:
+        _print_events_table(out)
+    else:
+        _print_events(out)
+        more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
+        hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
+        console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
+
+
+# What `vigil events --json` leaves out of an event, and the keys it gives some fields.
+_EVENT_HIDDEN = frozenset({"extractor", "source_span", "target_span", "trigger_span", "mode", "import_id", "fixed_id"})
+_EVENT_NAMES = {"source_actor": "source", "target_actor": "target", "article_id": "article"}
+
+
+def _event_listing(store: Store, rows: list[Event]) -> list[dict[str, Any]]:
+    """The events as ``vigil events`` lists them: the record, actor names, article label and sentence."""
+    texts = event_sentences(store, rows)
+    articles = {aid: store.get_article(aid) for aid in {e.article_id for e in rows}}
+    names = _actor_names(store, [x for e in rows for x in (e.source_actor, e.target_actor)])
+    out: list[dict[str, Any]] = []
+    for e in rows:
+        art = articles[e.article_id]
+        text = texts.get((e.article_id, e.sentence_index), "")
+        out.append(
+            {
+                **record_json(e, exclude=_EVENT_HIDDEN, rename=_EVENT_NAMES, dates=False),
+                "happened": e.occurred_label,
+                "source_name": names.get(e.source_actor or ""),
+                "target_name": names.get(e.target_actor or ""),
+                "root": e.root_name,
+                "article_label": art.label if art else None,
+                "sentence": None if e.imported else " ".join(text.split()),
+                "provenance": text if e.imported else None,
+            }
         )
-        for row in out:
-            table.add_row(
-                _event_day(row),
-                str(row["date"] or "undated"),
-                row["source_name"] or "—",
-                f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
-                row["target_name"] or "—",
-                row["modality"],
-                str(row["cameo"] or ""),
-                f"{row['confidence']:.2f}",
-                row["article"][:12],
-                row["provenance"] or row["sentence"] or "",
-            )
-        print_table(table)
-        return
+    return out
+
+
+def _print_events_table(out: list[dict[str, Any]]) -> None:
+    """The events as one table with every column (``--wide``, or output that is not a terminal)."""
+    table = Table("date", "published", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence")
+    for row in out:
+        table.add_row(
+            _event_day(row),
+            str(row["date"] or "undated"),
+            row["source_name"] or "—",
+            f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
+            row["target_name"] or "—",
+            row["modality"],
+            str(row["cameo"] or ""),
+            f"{row['confidence']:.2f}",
+            row["article"][:12],
+            row["provenance"] or row["sentence"] or "",
+        )
+    print_table(table)
+
+
+def _print_events(out: list[dict[str, Any]]) -> None:
+    """The events for a terminal: a head line each, its sentence below."""
     for row in out:
         head = Text()
         head.append(_event_day(row), style="bold")
@@ -535,9 +523,6 @@ def events(
         head.append(f"  ({row['modality']}, confidence {row['confidence']:.2f})", style="dim")
         console.print(head)
         console.print(Padding(Text(row["provenance"] or row["sentence"] or "", style="italic"), (0, 0, 1, 4)))
-    more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
-    hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
-    console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
 
 
 def _event_day(row: dict[str, Any]) -> str:
@@ -634,9 +619,7 @@ def actor(
     """One actor: identity, aliases, roles with dates, its role on a day, events as source and as target."""
     day = parse_day(as_of, "--as-of")
     with cli_state(ctx).store() as store:
-        found = store.get_actor(actor_id)
-        if found is None:
-            raise VigilError(f"No actor {actor_id!r} in the store. Find ids with `vigil actors --search NAME`.")
+        found = get_actor(store, actor_id)
         day = day or store.latest_date()
         as_source = store.events(actor=actor_id, limit=limit)
         as_target = store.events(target=actor_id, limit=limit)
