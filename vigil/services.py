@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ENGINES",
     "ExtractResult",
+    "check_ingest",
     "SearchResult",
     "event_sentences",
     "extract",
@@ -117,6 +118,29 @@ def ingest(
     return _with_alerts(result, store, settings, alerts)
 
 
+def check_ingest(
+    engine: str,
+    inputs: Sequence[str],
+    *,
+    fmt: str = "auto",
+    columns: Mapping[str, str] | None = None,
+    address: str | None = None,
+    parquet: Path | None = None,
+) -> None:
+    """Refuse, before anything is opened or loaded, an ingest that cannot run (no file is read).
+
+    Raises:
+        ConfigError: an unknown engine, or Ray options with the local engine.
+        IngestError: no input exists, an unknown format or field name (local engine).
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"Unknown engine {engine!r}. Use {' or '.join(ENGINES)}.")
+    if engine == "local" and (address or parquet is not None):
+        raise ConfigError("--address and --parquet need `--engine ray`.")
+    if engine == "local":
+        check_inputs(inputs, fmt, columns or None)
+
+
 def ingest_on(
     engine: str,
     inputs: Sequence[str],
@@ -145,15 +169,11 @@ def ingest_on(
     Raises:
         ConfigError: an unknown engine, or Ray options with the local engine.
     """
-    if engine not in ENGINES:
-        raise ConfigError(f"Unknown engine {engine!r}. Use {' or '.join(ENGINES)}.")
+    check_ingest(engine, inputs, fmt=fmt, columns=columns, address=address, parquet=parquet)
     extract = extract and bool(settings["extract.enabled"])
     if engine == "local":
-        if address or parquet is not None:
-            raise ConfigError("--address and --parquet need `--engine ray`.")
         if store is None:
             raise ConfigError("The local engine writes to a store: give one.")
-        check_inputs(inputs, fmt, columns or None)  # before the models load: a typo costs no waiting
         from vigil.extract.parallel import load_extractor  # lazy: loading the models takes seconds
 
         extractor = load_extractor(settings) if extract else None

@@ -41,7 +41,7 @@ from vigil.errors import ConfigError, VigilError
 from vigil.ingest.pipeline import IngestResult
 from vigil.mapping import record_json
 from vigil.models import Event
-from vigil.services import event_sentences, get_actor, get_article, ingest_on
+from vigil.services import check_ingest, event_sentences, get_actor, get_article, ingest_on
 from vigil.services import extract as extract_articles
 from vigil.store import Store, schema
 from vigil.store.store import dated_actor_row
@@ -100,6 +100,7 @@ def ingest(
     if fmt not in {"auto", "text", "jsonl", "csv", "rss", "html"}:
         raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
     columns = _column_options(column)
+    check_ingest(engine, inputs, fmt=fmt, columns=columns, address=address, parquet=parquet)
     # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
     with nullcontext(None) if parquet is not None else state.store(create=True) as store:
         progress = _IngestProgress(quiet=as_json)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from vigil import services
 from vigil.api.context import AppContext, get_context
-from vigil.api.errors import ApiError
 from vigil.api.pagination import cursor_offset, encode_cursor, page_keyset
 from vigil.api.params import ArticleId, Cursor, Limit, Since, Until
 from vigil.api.schemas import ArticleItem, ArticlePage, article_detail, article_out
@@ -59,9 +59,7 @@ def list_articles(
 def get_article(article_id: ArticleId, ctx: Annotated[AppContext, Depends(get_context)]) -> ArticleItem:
     """One article with its sentences, mentions, events, domain tags and tones."""
     store = ctx.store
-    art = store.get_article(article_id)
-    if art is None:
-        raise ApiError(404, f"No article with id {article_id!r}.")
+    art = services.get_article(store, article_id)
     return ArticleItem(
         item=article_detail(
             art,

@@ -10,44 +10,12 @@ from fastapi import APIRouter, Depends, Query
 from vigil.api.context import AppContext, get_context
 from vigil.api.pagination import page_keyset
 from vigil.api.params import Coder, Cursor, Limit, ModalityQ, Since, Until
-from vigil.api.schemas import EventOut, EventPage, event_out
+from vigil.api.schemas import EventPage, events_out
 from vigil.models import Event
-from vigil.store import Store
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
 ActorQ = Annotated[str | None, Query(max_length=200, description="Actor id, e.g. gov:JPN.")]
-
-
-def sentence_texts(store: Store, events: list[Event]) -> dict[tuple[str, int], str]:
-    """The sentence of each event, keyed by (article, sentence index).
-
-    An imported event has no sentence in the store: its text is where it comes from
-    ("imported from GDELT; no sentence in Vigil's store · source URL ...").
-    """
-    out: dict[tuple[str, int], str] = {}
-    for aid in sorted({e.article_id for e in events}):
-        art = store.get_article(aid)
-        if art is None:
-            continue
-        if art.imported is not None:
-            for e in events:
-                if e.article_id == aid:
-                    out[(aid, e.sentence_index)] = art.provenance or ""
-            continue
-        for s in store.sentences(aid):
-            out[(aid, s.index)] = art.text[s.start : s.end]
-    return out
-
-
-def events_out(store: Store, events: list[Event]) -> list[EventOut]:
-    texts = sentence_texts(store, events)
-    return [
-        event_out(e, None, provenance=texts.get((e.article_id, e.sentence_index)))
-        if e.imported
-        else event_out(e, texts.get((e.article_id, e.sentence_index)))
-        for e in events
-    ]
 
 
 @router.get("", response_model=EventPage)
