@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from vigil.analyze.watches import Watch, parse_watch
 from vigil.config import Settings
 from vigil.errors import ConfigError, NotFoundError
-from vigil.ingest.pipeline import ArticleExtractor, IngestProgress, IngestResult, ingest_records
+from vigil.ingest.job import ArticleExtractor, IngestProgress, IngestResult, ingest_records
 from vigil.ingest.readers import check_inputs, read_inputs
 from vigil.models import Actor, Alert, Article, Event
 from vigil.store import Store

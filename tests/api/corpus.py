@@ -40,8 +40,8 @@ def build_web_store(folder: Path, base: Path) -> Path:
     from vigil.analyze.watches import example_watches, parse_watch
     from vigil.config import load_settings
     from vigil.extract.pipeline import Pipeline
-    from vigil.ingest.pipeline import ingest
-    from vigil.store import analysis as db
+    from vigil.ingest.job import ingest
+    from vigil.store import analysis as analysis_store
     from vigil.store import open_store
 
     hostile = folder / "hostile.jsonl"
@@ -52,9 +52,9 @@ def build_web_store(folder: Path, base: Path) -> Path:
         result = ingest([str(hostile)], store, settings, extractor=Pipeline.load(settings))
         assert result.ingested == 1 and result.extracted == 1
         for name, text in example_watches().items():
-            db.save_watch_yaml(store, parse_watch(text, source=name).name, text)
-        stories = cluster_stories(db.load_articles(store))
-        db.save_stories(store, stories)
+            analysis_store.save_watch_yaml(store, parse_watch(text, source=name).name, text)
+        stories = cluster_stories(analysis_store.load_articles(store))
+        analysis_store.save_stories(store, stories)
     _built["path"] = path
     return path
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, inspect, select, text
 
-from vigil.analyze.records import VIEW_MIN_CONFIDENCE, load_records
+from vigil.analyze.window import VIEW_MIN_CONFIDENCE, load_records
 from vigil.errors import StoreError
 from vigil.models import (
     Actor,

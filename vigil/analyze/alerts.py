@@ -29,14 +29,14 @@ from vigil.analyze.candidacy import candidacy_changes
 from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver, deliver_each
 from vigil.analyze.networks import build_graph, find_bridges
 from vigil.analyze.outbox import queue_failures, retry_due
-from vigil.analyze.records import Records, load_records
 from vigil.analyze.scenarios import signpost_evidence
 from vigil.analyze.trends import domain_trends
 from vigil.analyze.watches import AlertRule, Delivery, Watch, keyword_pattern
+from vigil.analyze.window import Records, load_records
 from vigil.errors import VigilError
 from vigil.models import Alert, Citation
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["Alert", "DeliveryError", "alerts_after_ingest", "deliver", "evaluate_alerts", "evaluate_rules"]
 
@@ -263,7 +263,7 @@ def evaluate_alerts(
         actors=old_all.actors.values(),
     )
     fired = evaluate_rules(watch, new, old)
-    stored = set(db.add_alerts(store, fired))
+    stored = set(analysis_store.add_alerts(store, fired))
     fresh = [a for a in fired if a.id in stored]
     failures = deliver_each(fresh, watch.delivery if deliver_to is None else deliver_to, policy=policy)
     # a target that failed gets these alerts later (vigil.analyze.outbox)
@@ -292,7 +292,7 @@ def alerts_after_ingest(
     if not article_ids:
         return fired
     retry_due(store, policy)  # deliveries that failed before, whose time has come
-    for name, text, _ in db.list_watches(store):
+    for name, text, _ in analysis_store.list_watches(store):
         try:
             fired += evaluate_alerts(store, parse_watch(text, source=name), article_ids, policy=policy)
         except VigilError as exc:

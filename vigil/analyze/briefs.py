@@ -20,16 +20,16 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from vigil.analyze.networks import ActorGraph, OutcomeBridges, build_graph, find_bridges
-from vigil.analyze.records import known_by, load_records
 from vigil.analyze.scenarios import EXPOSURE_LEGEND, OutcomeBoard, scenario_board
 from vigil.analyze.stories import cluster_stories
 from vigil.analyze.timeline import TimelineEntry, timeline, watch_articles
 from vigil.analyze.trends import TrendSeries, domain_trends, focal_actors
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import known_by, load_records
 from vigil.errors import VigilError
 from vigil.models import Alert, Citation
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["Brief", "build_brief", "render_html", "render_markdown", "render_pdf", "sparkline_svg"]
 
@@ -213,11 +213,11 @@ def build_brief(
     developments = sorted(entries, key=lambda t: (-t.reports, -t.weight, -(t.date or date.min).toordinal(), t.story))[
         :10
     ]
-    previous = db.latest_brief(store, watch.name, known_by=cutoff)
+    previous = analysis_store.latest_brief(store, watch.name, known_by=cutoff)
     seen = set(previous.summary.get("all_stories", [])) if previous else set()
     new_stories = [t for t in entries if t.story not in seen] if previous else []
     graph = build_graph(records, since=lo, until=hi)
-    probs = {r.outcome: r.probability for r in db.probabilities(store, watch.name, known_by=cutoff)}
+    probs = {r.outcome: r.probability for r in analysis_store.probabilities(store, watch.name, known_by=cutoff)}
     board = scenario_board(records, watch, probabilities=probs)
     ties = _ties(graph, watch.watched_actors() | focal_actors(records, watch))
     signposts = {
@@ -242,7 +242,7 @@ def build_brief(
         bridges=find_bridges(records, watch, graph, top=5),
         trends=domain_trends(records, watch, since=lo if lo else None, until=hi if hi else None),
         board=board,
-        alerts=db.list_alerts(store, watch=watch.name, known_by=cutoff, limit=20),
+        alerts=analysis_store.list_alerts(store, watch=watch.name, known_by=cutoff, limit=20),
     )
     brief.all_stories = {s.id for s in stories}
     brief.as_of = as_of
@@ -253,7 +253,9 @@ def build_brief(
         "probabilities": probs,
     }
     if save and as_of is None:
-        db.add_brief(store, watch.name, since=lo, until=hi, summary=brief.summary(), markdown=render_markdown(brief))
+        analysis_store.add_brief(
+            store, watch.name, since=lo, until=hi, summary=brief.summary(), markdown=render_markdown(brief)
+        )
     return brief
 
 

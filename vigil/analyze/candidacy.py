@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from vigil.analyze.records import Records
 from vigil.analyze.watches import Candidate, Outcome, Watch
+from vigil.analyze.window import Records
 from vigil.models import Citation, DateGranularity, Mention
 
 __all__ = ["CandidacyChange", "candidacy_changes", "updated_outcomes"]

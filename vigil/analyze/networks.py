@@ -23,8 +23,8 @@ from pathlib import Path
 import networkx as nx
 
 from vigil.analyze.focal import FocalGovernment
-from vigil.analyze.records import Records, event_within
 from vigil.analyze.watches import Outcome, Watch
+from vigil.analyze.window import Records, event_within
 from vigil.models import Citation, Event
 
 __all__ = [

@@ -24,7 +24,7 @@ from vigil.analyze.delivery import DeliveryPolicy, deliver_each
 from vigil.analyze.watches import Delivery
 from vigil.models import Alert
 from vigil.store import Store, schema
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["MAX_ATTEMPTS", "Pending", "RetryResult", "pending", "queue_failures", "retry_due"]
 
@@ -129,7 +129,7 @@ def retry_due(
     due = [p for p in pending(store, include_given_up=False) if p.next_at <= now]
     if not due:
         return RetryResult(0, 0, 0)
-    alerts = {a.id: a for a in db.list_alerts(store, limit=None)}
+    alerts = {a.id: a for a in analysis_store.list_alerts(store, limit=None)}
     by_target: dict[Delivery, list[Pending]] = defaultdict(list)
     for p in due:
         by_target[p.target].append(p)

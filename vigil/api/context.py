@@ -17,10 +17,10 @@ from typing import Any, TypeVar, cast
 
 from fastapi import Request
 
-from vigil.analyze.records import Records, load_records
 from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.timeline import watch_articles
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import Records, load_records
 from vigil.api.errors import ApiError
 from vigil.api.security import AccessPolicy, LoginThrottle
 from vigil.config import Settings

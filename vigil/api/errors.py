@@ -60,13 +60,13 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
 
 def _nav(request: Request) -> dict[str, Any] | None:
     """The site's navigation (the watches) for an error page; none when the store cannot list them."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     ctx = getattr(request.app.state, "vigil", None)
     if ctx is None:
         return None
     try:
-        return {"watches": [n for n, _, _ in db.list_watches(ctx.store)], "current": None}
+        return {"watches": [n for n, _, _ in analysis_store.list_watches(ctx.store)], "current": None}
     except Exception:  # the error page must render even when the store is what failed
         log.debug("no navigation on the error page", exc_info=True)
         return None

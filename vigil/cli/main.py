@@ -38,7 +38,7 @@ from vigil.cli.serve import register as register_serve
 from vigil.cli.watch import register as register_watch
 from vigil.config import SETTINGS, load_settings
 from vigil.errors import ConfigError, VigilError
-from vigil.ingest.pipeline import IngestResult
+from vigil.ingest.job import IngestResult
 from vigil.mapping import record_json
 from vigil.models import Event
 from vigil.services import check_ingest, event_sentences, get_actor, get_article, ingest_on

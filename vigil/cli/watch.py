@@ -76,11 +76,11 @@ def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None
 
 
 def _watch(store: Store, name: str) -> Watch:
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
-    text = db.get_watch_yaml(store, name)
+    text = analysis_store.get_watch_yaml(store, name)
     if text is None:
-        known = ", ".join(n for n, _, _ in db.list_watches(store)) or "none"
+        known = ", ".join(n for n, _, _ in analysis_store.list_watches(store)) or "none"
         raise VigilError(f"No watch named {name!r} (watches: {known}). Create one with `vigil watch create FILE.yaml`.")
     return parse_watch(text, source=name)
 
@@ -95,11 +95,11 @@ def watch_create(
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite a watch of the same name.")] = False,
 ) -> None:
     """Validate a watch file and store it with the data."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     watch, text = load_watch(file)
     with _store(ctx, create=True) as store:
-        db.save_watch_yaml(store, watch.name, text, create=not replace)
+        analysis_store.save_watch_yaml(store, watch.name, text, create=not replace)
     console.print(
         f"watch [bold]{watch.name}[/] stored: {len(watch.outcomes)} outcomes, {len(watch.alerts)} alert rules"
     )
@@ -108,10 +108,10 @@ def watch_create(
 @watch_app.command("list")
 def watch_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List stored watches."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        rows = db.list_watches(store)
+        rows = analysis_store.list_watches(store)
     items: list[dict[str, Any]] = []
     for name, text, updated in rows:
         w = parse_watch(text, source=name)
@@ -148,10 +148,10 @@ def watch_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a watch (its YAML with --yaml)."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        text = db.get_watch_yaml(store, name)
+        text = analysis_store.get_watch_yaml(store, name)
         if text is None:
             raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
     if as_yaml:
@@ -185,10 +185,10 @@ def watch_edit(
     ] = None,
 ) -> None:
     """Edit a watch in $EDITOR (or replace it from --file); it is validated before it is stored."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        current = db.get_watch_yaml(store, name)
+        current = analysis_store.get_watch_yaml(store, name)
         if current is None:
             raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
         if file is not None:
@@ -217,7 +217,7 @@ def watch_edit(
             raise WatchError(
                 f"key 'name': the edited watch is named {watch.name!r}, not {name!r}; names cannot change."
             )
-        db.save_watch_yaml(store, name, text)
+        analysis_store.save_watch_yaml(store, name, text)
     console.print(f"watch [bold]{name}[/] updated")
 
 
@@ -228,16 +228,16 @@ def watch_delete(
     purge: Annotated[bool, typer.Option("--purge", help="Also delete its alerts, briefs and probability log.")] = False,
 ) -> None:
     """Delete a watch; one with alerts, briefs or a probability log only with --purge."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        if db.get_watch_yaml(store, name) is None:
+        if analysis_store.get_watch_yaml(store, name) is None:
             raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
-        history = {k: v for k, v in db.watch_history(store, name).items() if v}
+        history = {k: v for k, v in analysis_store.watch_history(store, name).items() if v}
         if history and not purge:
             held = ", ".join(f"{v} {k}" for k, v in history.items())
             raise VigilError(f"Watch {name!r} has {held}; deleting it deletes them too. Repeat with --purge.")
-        db.delete_watch(store, name)
+        analysis_store.delete_watch(store, name)
     console.print(f"watch [bold]{name}[/] deleted")
 
 
@@ -258,13 +258,13 @@ def stories_cmd(
 ) -> None:
     """Group articles into stories (near duplicates and follow-ups); show reports per story."""
     from vigil.analyze.stories import cluster_stories
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        arts = db.load_articles(store, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
+        arts = analysis_store.load_articles(store, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
         result = cluster_stories(arts, threshold=threshold, window_days=window)
         if save:
-            db.save_stories(store, result)
+            analysis_store.save_stories(store, result)
     shown = [s for s in result if s.reports >= min_reports]
     if as_json:
         _print_json(
@@ -307,8 +307,8 @@ def timeline_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The watch's dated developments: one line per story with its key event, actors and domains."""
-    from vigil.analyze.records import load_records
     from vigil.analyze.timeline import timeline
+    from vigil.analyze.window import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
@@ -344,7 +344,7 @@ def _graph(
     ctx: typer.Context, name: str, since: str | None, until: str | None, as_of: str | None = None
 ) -> tuple[Any, Any, Any]:
     from vigil.analyze.networks import build_graph
-    from vigil.analyze.records import load_records
+    from vigil.analyze.window import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
@@ -459,8 +459,8 @@ def trends_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Per domain and week: events, cooperation/conflict balance, tone toward the focal country, band outliers."""
-    from vigil.analyze.records import load_records
     from vigil.analyze.trends import domain_trends
+    from vigil.analyze.window import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
@@ -513,9 +513,9 @@ def scenarios_cmd(
 ) -> None:
     """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
     from vigil.analyze.probabilities import set_probability as set_outcome_probability
-    from vigil.analyze.records import known_by, load_records
     from vigil.analyze.scenarios import EXPOSURE_LEGEND, scenario_board
-    from vigil.store import analysis as db
+    from vigil.analyze.window import known_by, load_records
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
         w = _watch(store, name)
@@ -535,7 +535,7 @@ def scenarios_cmd(
                 err.print(f"[yellow]Warning:[/] {update.warning}")
             return
         day = parse_day(as_of, "--as-of")
-        log = db.probabilities(store, w.name, known_by=known_by(day))
+        log = analysis_store.probabilities(store, w.name, known_by=known_by(day))
         if history:
             if as_json:
                 _print_json(
@@ -600,8 +600,8 @@ def alerts_cmd(
         _outbox(ctx, retry=retry, as_json=as_json)
         return
     from vigil.analyze.alerts import evaluate_alerts
-    from vigil.analyze.records import known_by
-    from vigil.store import analysis as db
+    from vigil.analyze.window import known_by
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
         if evaluate:
@@ -613,7 +613,9 @@ def alerts_cmd(
             fired = evaluate_alerts(store, _watch(store, watch), evaluate, policy=policy)
             console.print(f"{len(fired)} new alerts")
             return
-        rows = db.list_alerts(store, watch=watch, limit=limit, known_by=known_by(parse_day(as_of, "--as-of")))
+        rows = analysis_store.list_alerts(
+            store, watch=watch, limit=limit, known_by=known_by(parse_day(as_of, "--as-of"))
+        )
     if as_json:
         _print_json([{**r.to_dict(), "at": r.at} for r in rows])
         return

@@ -17,8 +17,8 @@ from typing import Any
 import feedparser
 
 from vigil.ingest.dates import parse_date
+from vigil.ingest.fields import build_article, source_from_url
 from vigil.ingest.markup import fragment_to_text
-from vigil.ingest.records import build_article, source_from_url
 from vigil.models import DateSource, RawArticle, Rejection
 
 __all__ = ["UnsafeXMLError", "defuse_xml", "read_feed"]

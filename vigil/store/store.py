@@ -29,12 +29,15 @@ from sqlalchemy import (
     Engine,
     Insert,
     Table,
+    and_,
     column,
     create_engine,
     event,
     func,
+    literal,
     literal_column,
     make_url,
+    or_,
     select,
     table,
     tuple_,
@@ -326,6 +329,7 @@ class Store:
         include_imported: bool = False,
         limit: int | None = 50,
         offset: int = 0,
+        after: tuple[date | None, str] | None = None,
     ) -> list[Article]:
         """Articles matching the filters, newest first (best match first when searching).
 
@@ -336,9 +340,13 @@ class Store:
             include_duplicates: False hides near duplicates of other articles.
             include_imported: True also lists the provenance records of imported events (no text).
             limit, offset: paging; ``limit=None`` returns all.
+            after: the ``(published, id)`` of the last article of the previous page: the page continues
+                after it (newest first, undated last; not with ``search``, ordered by match).
         """
         a = schema.articles
         stmt = select(a)
+        if after is not None:
+            stmt = stmt.where(_after(a.c.published, (a.c.id,), after))
         if since is not None:
             stmt = stmt.where(a.c.published >= since)
         if until is not None:
@@ -547,6 +555,7 @@ class Store:
         coders: Sequence[str] | None = None,
         limit: int | None = 100,
         offset: int = 0,
+        after: tuple[date | None, str, int, str] | None = None,
     ) -> list[Event]:
         """Events matching every given filter, newest first (by :attr:`Event.when`, the event date).
 
@@ -559,6 +568,8 @@ class Store:
                 publication date).
             coders: only events coded by these (``VIGIL``, ``GDELT``, ``ICEWS``, ``ACLED``; any case);
                 None: every coder's.
+            after: the ``(event date, article id, sentence index, id)`` of the last event of the
+                previous page: the page continues after it, in this order.
 
         Analysts' corrections are applied (:mod:`vigil.store.corrections`): rejected events are left
         out, relabelled and redated ones changed, merged and split actors read as corrected.
@@ -587,6 +598,8 @@ class Store:
             stmt = stmt.where(when <= until)
         if min_confidence is not None:
             stmt = stmt.where(e.c.confidence >= min_confidence)
+        if after is not None:
+            stmt = stmt.where(_after(when, (e.c.article_id, e.c.sentence_idx, e.c.id), after))
         if coders is not None:
             stmt = stmt.where(e.c.coder.in_(sorted({c.upper() for c in coders})))
         if domain is not None:
@@ -698,6 +711,16 @@ def _as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
     return date.fromisoformat(str(value)[:10])
+
+
+def _after(day: ColumnElement[Any], keys: Sequence[ColumnElement[Any]], last: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows after ``last`` in the order ``day`` descending (NULLs last), then ``keys`` ascending: a keyset
+    page's condition, a row-value comparison of the keys (SQLite and PostgreSQL both have them)."""
+    last_day, rest = last[0], tuple(last[1:])
+    later = tuple_(*keys) > tuple_(*(literal(v) for v in rest))
+    if last_day is None:
+        return and_(day.is_(None), later)
+    return or_(day < last_day, and_(day == last_day, later), day.is_(None))
 
 
 def _desc(col: ColumnElement[Any]) -> Any:

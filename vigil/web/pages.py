@@ -31,7 +31,7 @@ from vigil.export import describe as describe_exports
 from vigil.extract.coder import ROOTS
 from vigil.models import Modality
 from vigil.services import event_sentences, get_actor, get_article, search
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 from vigil.store import schema
 from vigil.store.corrections import CorrectionError, add_correction
 from vigil.web.charts import bucketed_series
@@ -100,7 +100,7 @@ def low_confidence(ctx: AppContext) -> float:
 
 
 def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:
-    return {"watches": [n for n, _, _ in db.list_watches(ctx.store)], "current": current}
+    return {"watches": [n for n, _, _ in analysis_store.list_watches(ctx.store)], "current": current}
 
 
 # --- watches -----------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:
 def index(request: Request, ctx: Ctx) -> Response:
     """The watches, and the store at a glance."""
     watches = []
-    for name, text, updated in db.list_watches(ctx.store):
+    for name, text, updated in analysis_store.list_watches(ctx.store):
         w = parse_watch(text, source=name)
         watches.append({"w": w, "updated": updated})
     return render(request, "index.html", nav=_nav(ctx, None), watches=watches, status_info=ctx.store.status())
@@ -122,7 +122,7 @@ def overview(request: Request, name: WatchName, ctx: Ctx) -> Response:
     watch = ctx.watch(name)
     win = ctx.window(watch)
     latest = timeline_view(win)[:12]
-    alerts = db.list_alerts(ctx.store, watch=name, limit=10)
+    alerts = analysis_store.list_alerts(ctx.store, watch=name, limit=10)
     board = scenario_view(ctx, win)
     sparks = []
     for s in trends_view(win):

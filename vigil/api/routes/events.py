@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
 from vigil.api.context import AppContext, get_context
+from vigil.api.errors import ApiError
 from vigil.api.pagination import page_keyset
 from vigil.api.params import Coder, Cursor, Limit, ModalityQ, Since, Until
 from vigil.api.schemas import EventPage, events_out
@@ -47,8 +48,7 @@ def list_events(
     if min_confidence is None:
         min_confidence = float(ctx.settings["view.min_confidence"])
 
-    def fetch(bound: date | None, offset: int, n: int) -> list[Event]:
-        hi = min(bound, until) if bound is not None and until is not None else bound or until
+    def fetch(after: tuple[Any, ...] | None, n: int) -> list[Event]:
         return store.events(
             article_id=article,
             actor=actor,
@@ -58,14 +58,24 @@ def list_events(
             domain=domain,
             modality=modality.value if modality is not None else None,
             since=since,
-            until=hi,
+            until=until,
             min_confidence=min_confidence,
             coders=coder or None,
             limit=n,
-            offset=offset,
+            after=_event_key(after),
         )
 
     items, nxt = page_keyset(
-        fetch, lambda e: e.when, lambda e: [e.article_id, e.sentence_index, e.id], cursor=cursor, limit=limit
+        fetch, lambda e: (e.when, e.article_id, e.sentence_index, e.id), cursor=cursor, limit=limit
     )
     return EventPage(items=events_out(store, items), next_cursor=nxt)
+
+
+def _event_key(after: tuple[Any, ...] | None) -> tuple[date | None, str, int, str] | None:
+    """A cursor's key as an event's sort key (a key of another list is a bad request)."""
+    if after is None:
+        return None
+    day, *rest = after
+    if len(rest) != 3 or not isinstance(rest[0], str) or type(rest[1]) is not int or not isinstance(rest[2], str):
+        raise ApiError(400, "Invalid cursor: pass back the next_cursor value of a previous page unchanged.")
+    return (day, rest[0], rest[1], rest[2])

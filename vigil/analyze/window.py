@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from vigil.config import default_setting
 from vigil.models import VIGIL_CODER, Actor, Article, Citation, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["VIEW_MIN_CONFIDENCE", "Records", "event_within", "load_records"]
 
@@ -238,20 +238,22 @@ def load_records(
     cutoff = known_by(as_of)
     if as_of is not None and (until is None or until > as_of):
         until = as_of
-    arts = db.load_articles(store, since=since, until=until, ids=article_ids, imported=imported, known_by=cutoff)
+    arts = analysis_store.load_articles(
+        store, since=since, until=until, ids=article_ids, imported=imported, known_by=cutoff
+    )
     if VIGIL_CODER not in coders:
         arts = [a for a in arts if a.imported is not None]
     ids = [a.id for a in arts]
-    mentions = db.load_mentions(store, ids, known_by=cutoff)
+    mentions = analysis_store.load_mentions(store, ids, known_by=cutoff)
     threshold = VIEW_MIN_CONFIDENCE if min_confidence is None else min_confidence
     events = [
         e
-        for e in db.load_events(store, ids, coders, known_by=cutoff)
+        for e in analysis_store.load_events(store, ids, coders, known_by=cutoff)
         if e.confidence >= threshold and event_within(e, since, until)
     ]
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
-    actors = {a.id: a for a in db.load_actors(store, actor_ids)}
+    actors = {a.id: a for a in analysis_store.load_actors(store, actor_ids)}
     if with_kb:
         # The store keeps provisional actors; knowledge-base actors are read from the KB itself.
         from vigil.kb import KnowledgeBase
@@ -263,10 +265,10 @@ def load_records(
                 actors[aid] = found
     return Records.build(
         arts,
-        sentences=db.load_sentences(store, ids),
+        sentences=analysis_store.load_sentences(store, ids),
         mentions=mentions,
         events=events,
-        domains=db.load_domain_tags(store, ids),
-        tones=db.load_tones(store, ids),
+        domains=analysis_store.load_domain_tags(store, ids),
+        tones=analysis_store.load_tones(store, ids),
         actors=actors.values(),
     )
