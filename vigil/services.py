@@ -1,8 +1,8 @@
 """Vigil's workflows: what the CLI, the API, the web pages and library users do the same way.
 
-- Ingest, then alerts: :func:`ingest` (the library's and ``vigil ingest``'s), :func:`ingest_on`
+- Ingest, then alerts: :func:`ingest_inputs` (the library's and ``vigil ingest``'s), :func:`ingest_on`
   (the engine choice: this machine's processes or Ray), :func:`load` (``vigil load``) and
-  :func:`extract` (``vigil extract``) evaluate every stored watch's alert rules on the articles
+  :func:`extract_articles` (``vigil extract``) evaluate every stored watch's alert rules on the articles
   they extract for the first time (:func:`fire_alerts`).
 - Look-ups: :func:`get_article`, :func:`get_event`, :func:`get_actor` and :func:`get_watch` raise
   one :class:`~vigil.errors.NotFoundError` for an unknown id or name; the shells map it to their
@@ -40,13 +40,13 @@ __all__ = [
     "check_ingest",
     "SearchResult",
     "event_sentences",
-    "extract",
+    "extract_articles",
     "fire_alerts",
     "get_actor",
     "get_article",
     "get_event",
     "get_watch",
-    "ingest",
+    "ingest_inputs",
     "ingest_on",
     "load",
     "search",
@@ -85,7 +85,7 @@ def _with_alerts(result: IngestResult, store: Store | None, settings: Settings, 
     return result
 
 
-def ingest(
+def ingest_inputs(
     inputs: Sequence[str],
     store: Store,
     settings: Settings,
@@ -158,7 +158,7 @@ def ingest_on(
 
     Args:
         engine: one of :data:`ENGINES`.
-        inputs, fmt, columns, progress: as for :func:`ingest`.
+        inputs, fmt, columns, progress: as for :func:`ingest_inputs`.
         store: the open store; None only with ``parquet`` (the rows go to files for :func:`load`).
         settings: Vigil settings (``extract.enabled`` can turn extraction off).
         extract: run extraction on the new articles.
@@ -178,7 +178,9 @@ def ingest_on(
 
         extractor = load_extractor(settings) if extract else None
         try:
-            return ingest(inputs, store, settings, fmt=fmt, columns=columns, extractor=extractor, progress=progress)
+            return ingest_inputs(
+                inputs, store, settings, fmt=fmt, columns=columns, extractor=extractor, progress=progress
+            )
         finally:
             if extractor is not None:
                 extractor.close()
@@ -225,14 +227,14 @@ def load(
 
 @dataclass(slots=True)
 class ExtractResult:
-    """What :func:`extract` did: how many articles it extracted, and the alerts the new ones fired."""
+    """What :func:`extract_articles` did: how many articles it extracted, and the alerts the new ones fired."""
 
     extracted: int
     version: str
     alerts: list[Alert] = field(default_factory=list)
 
 
-def extract(
+def extract_articles(
     store: Store,
     extractor: Pipeline | ParallelPipeline,
     settings: Settings,

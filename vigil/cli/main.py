@@ -41,8 +41,7 @@ from vigil.errors import ConfigError, VigilError
 from vigil.ingest.job import IngestResult
 from vigil.mapping import record_json
 from vigil.models import Event
-from vigil.services import check_ingest, event_sentences, get_actor, get_article, ingest_on
-from vigil.services import extract as extract_articles
+from vigil.services import check_ingest, event_sentences, extract_articles, get_actor, get_article, ingest_on
 from vigil.store import Store, schema
 from vigil.store.store import dated_actor_row
 
