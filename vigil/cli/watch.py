@@ -512,7 +512,6 @@ def scenarios_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
-    from vigil.analyze.probabilities import set_probability as set_outcome_probability
     from vigil.analyze.scenarios import EXPOSURE_LEGEND, scenario_board
     from vigil.analyze.window import known_by, load_records
     from vigil.store import analysis as analysis_store
@@ -520,39 +519,57 @@ def scenarios_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         if set_probability is not None:
-            outcome, p = set_probability
-            w.outcome(outcome)
-            if not 0.0 <= p <= 1.0:
-                raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
-            if not reason:
-                raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
-            update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise)
-            for row in update.rows:
-                console.print(
-                    f"{row.outcome}: probability {row.probability:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({row.reason})"
-                )
-            if update.warning:
-                err.print(f"[yellow]Warning:[/] {update.warning}")
+            _set_probability(store, w, set_probability, reason, normalise)
             return
         day = parse_day(as_of, "--as-of")
         log = analysis_store.probabilities(store, w.name, known_by=known_by(day))
         if history:
-            if as_json:
-                _print_json(
-                    [{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in log]
-                )
-                return
-            table = Table("at", "outcome", "probability", "reason")
-            for r in log:
-                table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
-            print_table(table)
+            _print_history(log, as_json)
             return
         lo, hi = _window(w, since, until)
         records = load_records(store, since=lo, until=hi, min_confidence=_view_floor(ctx), coders=w.coders, as_of=day)
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:
         _print_json([b.to_dict() for b in board])
+    else:
+        _print_board(board, records_until(records))
+        console.print(EXPOSURE_LEGEND)
+
+
+def _set_probability(
+    store: Any, w: Any, set_probability: tuple[str, float], reason: str | None, normalise: bool
+) -> None:
+    """``vigil scenarios NAME --set-probability OUTCOME P --reason ...``: log the revision, print it."""
+    from vigil.analyze.probabilities import set_probability as set_outcome_probability
+
+    outcome, p = set_probability
+    w.outcome(outcome)
+    if not 0.0 <= p <= 1.0:
+        raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
+    if not reason:
+        raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
+    update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise)
+    for row in update.rows:
+        console.print(
+            f"{row.outcome}: probability {row.probability:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({row.reason})"
+        )
+    if update.warning:
+        err.print(f"[yellow]Warning:[/] {update.warning}")
+
+
+def _print_history(log: list[Any], as_json: bool) -> None:
+    """The probability log of ``vigil scenarios NAME --history``."""
+    if as_json:
+        _print_json([{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in log])
         return
+    table = Table("at", "outcome", "probability", "reason")
+    for r in log:
+        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
+    print_table(table)
+
+
+def _print_board(board: list[Any], day: date | None) -> None:
+    """The scenario board for people: per outcome, expectations by domain, candidates, changes, signposts."""
     for b in board:
         prob = f" · probability {b.probability:.0%}" if b.probability is not None else ""
         table = Table("domain", "exposure", "expectation", "article", title=f"{b.label}{prob}")
@@ -565,7 +582,6 @@ def scenarios_cmd(
                     f"{x.citation.article_id[:12]} §{x.citation.sentence_index}",
                 )
         print_table(table)
-        day = records_until(records)
         if b.candidates:
             console.print(f"  candidates on {day or 'today'}: {', '.join(b.candidate_on(day)) or 'none'}")
         for ch in b.changes:
@@ -574,7 +590,6 @@ def scenarios_cmd(
             console.print(
                 f"  signpost {sp.label}: {'observed' if sp.observed else 'not yet'} ({len(sp.evidence)} sentences)"
             )
-    console.print(EXPOSURE_LEGEND)
 
 
 def records_until(records: Any) -> date | None:
