@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
 
 from vigil.errors import StoreError
+from vigil.mapping import column_names, row_reader
 from vigil.models import Actor, Alert, Article, Citation, DomainTag, Event, Mention, Sentence, Story, Tone
 from vigil.store import schema
 from vigil.store.corrections import Corrections
@@ -56,6 +57,9 @@ __all__ = [
 ]
 
 _CHUNK = 500
+_read_sentence = row_reader(Sentence)
+_read_domain_tag = row_reader(DomainTag)
+_read_tone = row_reader(Tone)
 
 
 def _now() -> datetime:
@@ -374,8 +378,8 @@ def load_articles(
 def load_sentences(store: Store, ids: Sequence[str]) -> list[Sentence]:
     """The sentences of the given articles."""
     s = schema.sentences
-    rows = _run(store, select(s.c.article_id, s.c.idx, s.c.start, s.c.end), ids, s.c.article_id, by_name=False)
-    return [Sentence(*r) for r in rows]
+    stmt = select(*columns(s, column_names(Sentence)))
+    return [_read_sentence(r) for r in _run(store, stmt, ids, s.c.article_id, by_name=False)]
 
 
 def load_mentions(store: Store, ids: Sequence[str], *, known_by: datetime | None = None) -> list[Mention]:
@@ -403,15 +407,15 @@ def load_events(
 def load_domain_tags(store: Store, ids: Sequence[str]) -> list[DomainTag]:
     """The domain tags (sentence and article level) of the given articles."""
     d = schema.domain_tags
-    stmt = select(*columns(d, ("article_id", "sentence_idx", "domain", "score", "extractor")))
-    return [DomainTag(*r) for r in _run(store, stmt, ids, d.c.article_id, by_name=False)]
+    stmt = select(*columns(d, column_names(DomainTag)))
+    return [_read_domain_tag(r) for r in _run(store, stmt, ids, d.c.article_id, by_name=False)]
 
 
 def load_tones(store: Store, ids: Sequence[str]) -> list[Tone]:
     """The tones (sentence, article and directed) of the given articles."""
     t = schema.tones
-    fields = ("article_id", "sentence_idx", "score", "extractor", "source_actor", "target_actor", "confidence")
-    return [Tone(*r) for r in _run(store, select(*columns(t, fields)), ids, t.c.article_id, by_name=False)]
+    stmt = select(*columns(t, column_names(Tone)))
+    return [_read_tone(r) for r in _run(store, stmt, ids, t.c.article_id, by_name=False)]
 
 
 def load_actors(store: Store, ids: Iterable[str]) -> list[Actor]:

@@ -522,8 +522,8 @@ class Store:
     def sentences(self, article_id: str) -> list[Sentence]:
         s = schema.sentences
         with self.engine.connect() as conn:
-            rows = conn.execute(select(s).where(s.c.article_id == article_id).order_by(s.c.idx)).mappings()
-            return [Sentence(r["article_id"], r["idx"], r["start"], r["end"]) for r in rows]
+            stmt = select(*columns(s, column_names(Sentence))).where(s.c.article_id == article_id).order_by(s.c.idx)
+            return [row_reader(Sentence)(r) for r in conn.execute(stmt)]
 
     def mentions(self, article_id: str) -> list[Mention]:
         m = schema.mentions
@@ -622,19 +622,16 @@ class Store:
     def domain_tags(self, article_id: str) -> list[DomainTag]:
         d = schema.domain_tags
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(d).where(d.c.article_id == article_id).order_by(_asc(d.c.sentence_idx), d.c.score.desc(), d.c.id)
-            )
-            return [DomainTag(r.article_id, r.sentence_idx, r.domain, r.score, r.extractor) for r in rows]
+            stmt = select(*columns(d, column_names(DomainTag))).where(d.c.article_id == article_id)
+            rows = conn.execute(stmt.order_by(_asc(d.c.sentence_idx), d.c.score.desc(), d.c.id))
+            return [row_reader(DomainTag)(r) for r in rows]
 
     def tones(self, article_id: str) -> list[Tone]:
         t = schema.tones
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t).where(t.c.article_id == article_id).order_by(_asc(t.c.sentence_idx), t.c.id))
-            return [
-                Tone(r.article_id, r.sentence_idx, r.score, r.extractor, r.source_actor, r.target_actor, r.confidence)
-                for r in rows
-            ]
+            stmt = select(*columns(t, column_names(Tone))).where(t.c.article_id == article_id)
+            rows = conn.execute(stmt.order_by(_asc(t.c.sentence_idx), t.c.id))
+            return [row_reader(Tone)(r) for r in rows]
 
     def get_actor(self, actor_id: str) -> Actor | None:
         t = schema.actors
