@@ -79,3 +79,19 @@ def test_services_unknown_engine_is_a_config_error() -> None:
         services.check_ingest("spark", [str(REFERENCE_ARTICLE)])
     with pytest.raises(ConfigError, match="need `--engine ray`"):
         services.check_ingest("local", [str(REFERENCE_ARTICLE)], address="ray://x:10001")
+
+
+def test_services_news_please_import_fires_alerts(watched: Store, settings: Settings, tmp_path: Path) -> None:
+    import json
+
+    text = REFERENCE_ARTICLE.read_text(encoding="utf-8").split(" ", 3)[3]  # without the " date YYYY-MM-DD " header
+    record = {"maintext": text, "title": "Japan watches the US primaries", "date_publish": "2024-01-27 08:00:00",
+              "url": "https://example.org/japan-primaries", "source_domain": "example.org"}  # fmt: skip
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    one_worker = settings.replace(extract__workers=1)
+    result, alerts = services.import_articles("news-please", [str(path)], watched, one_worker)
+    assert result.total("imported") == 1 and alerts
+    assert {a.id for a in analysis_store.list_alerts(watched, limit=None)} == {a.id for a in alerts}
+    again, none = services.import_articles("news-please", [str(path)], watched, one_worker, extract=False)
+    assert again.total("imported") == 0 and none == []

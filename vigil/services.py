@@ -32,6 +32,7 @@ from vigil.store import analysis as analysis_store
 if TYPE_CHECKING:
     from vigil.extract.parallel import ParallelPipeline
     from vigil.extract.pipeline import Pipeline
+    from vigil.imports import ImportResult
     from vigil.ingest.fetch import Fetcher
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "get_article",
     "get_event",
     "get_watch",
+    "import_articles",
     "ingest_inputs",
     "ingest_on",
     "load",
@@ -223,6 +225,36 @@ def load(
     from vigil.scale.parquet import load_parquet  # lazy: Parquet needs pyarrow, an optional extra
 
     return _with_alerts(load_parquet(folder, store, settings, progress=progress), store, settings, alerts)
+
+
+def import_articles(
+    fmt: str, paths: Sequence[str], store: Store, settings: Settings, *, extract: bool = True
+) -> tuple[ImportResult, list[Alert]]:
+    """Import files of another system (``vigil import``); news-please articles are extracted and fire alerts.
+
+    Args:
+        fmt: one of :data:`vigil.imports.FORMATS`.
+        paths: files or folders.
+        store: the open store.
+        settings: Vigil settings (``extract.enabled`` can turn extraction off).
+        extract: news-please only: extract the new articles (and so evaluate the alerts on them).
+    Returns:
+        The :class:`~vigil.imports.ImportResult` and the alerts the new articles fired (events imported
+        from GDELT, ICEWS or ACLED fire none: they come with no sentence to cite).
+    """
+    from vigil.imports import import_files  # lazy: the importers load only to import
+
+    extractor = None
+    if fmt == "news-please" and extract and bool(settings["extract.enabled"]):
+        from vigil.extract.parallel import load_extractor  # lazy: loading the models takes seconds
+
+        extractor = load_extractor(settings)
+    try:
+        result = import_files(fmt, paths, store, settings=settings, extractor=extractor)
+    finally:
+        if extractor is not None:
+            extractor.close()
+    return result, fire_alerts(store, settings, result.article_ids) if extractor is not None else []
 
 
 @dataclass(slots=True)
