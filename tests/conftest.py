@@ -203,7 +203,7 @@ def copy_store(source: Path, target: Path) -> Path:
 @pytest.fixture(scope="session")
 def reference_db(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Path:
     """A store holding only the January 2024 reference article, extracted (read-only: copy it to write)."""
-    from vigil.ingest.pipeline import ingest
+    from vigil.ingest.job import ingest
 
     path = tmp_path_factory.mktemp("reference") / "reference.db"
     with open_store(path) as store:
@@ -219,7 +219,7 @@ def extracted_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Tests copy it (:func:`copy_store`) rather than write to it.
     """
     from vigil.extract.parallel import ParallelPipeline
-    from vigil.ingest.pipeline import ingest
+    from vigil.ingest.job import ingest
 
     path = tmp_path_factory.mktemp("extracted") / "corpus.db"
     settings = load_settings(env={})

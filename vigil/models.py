@@ -10,13 +10,17 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "Actor",
+    "Alert",
     "Article",
+    "Citation",
     "DateGranularity",
     "DateSource",
     "DomainTag",
@@ -29,6 +33,7 @@ __all__ = [
     "Role",
     "Sentence",
     "Standing",
+    "Story",
     "Tone",
     "STATEMENT",
     "VIGIL_CODER",
@@ -305,7 +310,7 @@ class Event:
 
     article_id: str
     sentence_index: int
-    date: date | None
+    date: Day | None
     source_actor: str | None
     target_actor: str | None
     root: str | None
@@ -415,3 +420,97 @@ class Extraction:
     domains: tuple[DomainTag, ...] = ()
     tones: tuple[Tone, ...] = ()
     actors: tuple[Actor, ...] = ()  # provisional actors first seen in this article
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A sentence that supports a claim: the article, the sentence index and its text."""
+
+    article_id: str
+    sentence_index: int | None
+    text: str
+    title: str | None = None
+    published: date | None = None
+    url: str | None = None
+    label: str | None = None  # how users read the article's name (article_label)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping (the shape alerts store, deliver and the API returns)."""
+        return {
+            "article": self.article_id,
+            "sentence_index": self.sentence_index,
+            "sentence": self.text,
+            "title": self.title,
+            "label": self.label,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Citation:
+        """The citation :meth:`to_dict` wrote."""
+        published = data.get("published")
+        return cls(
+            article_id=str(data.get("article")),
+            sentence_index=data.get("sentence_index"),
+            text=str(data.get("sentence") or ""),
+            title=data.get("title"),
+            published=date.fromisoformat(published) if published else None,
+            url=data.get("url"),
+            label=data.get("label"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A fired rule of a watch with the sentences that fired it; its id is stable (watch, rule, evidence)."""
+
+    id: str
+    watch: str
+    rule: str
+    kind: str
+    message: str
+    evidence: tuple[Citation, ...]
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {
+            "id": self.id,
+            "watch": self.watch,
+            "rule": self.rule,
+            "kind": self.kind,
+            "message": self.message,
+            "at": self.at.isoformat(),
+            "evidence": [c.to_dict() for c in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A cluster of articles about one development.
+
+    Attributes:
+        id: stable id (a hash of the earliest article's id).
+        article_ids: member articles, oldest first (the first is the lead article).
+        first, last: publication-date range.
+        title: the lead article's title.
+        method: how the articles were grouped (``vigil.analyze.stories.METHOD``).
+    """
+
+    id: str
+    article_ids: tuple[str, ...]
+    first: date | None
+    last: date | None
+    title: str | None
+    method: str
+
+    @property
+    def reports(self) -> int:
+        """How many articles report this story."""
+        return len(self.article_ids)
+
+    @property
+    def lead_article(self) -> str:
+        """The id of the story's first article."""
+        return self.article_ids[0]

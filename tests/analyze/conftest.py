@@ -40,7 +40,7 @@ def gbr_watch() -> Watch:
 @pytest.fixture
 def seed_store(tmp_path: Path, pipeline, settings: Settings) -> Iterator[Store]:  # type: ignore[no-untyped-def]
     """A fresh store with only the reference article, extracted."""
-    from vigil.ingest.pipeline import ingest
+    from vigil.ingest.job import ingest
 
     store = open_store(tmp_path / "seed.db")
     ingest([str(REFERENCE_ARTICLE)], store, settings, extractor=pipeline)

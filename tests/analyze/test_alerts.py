@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from vigil.analyze.alerts import Alert, evaluate_alerts
+from vigil.analyze.alerts import evaluate_alerts
 from vigil.analyze.delivery import DeliveryPolicy, deliver
-from vigil.analyze.records import Citation
 from vigil.analyze.watches import Delivery, Watch
 from vigil.config import Settings
-from vigil.ingest.pipeline import ingest
+from vigil.ingest.job import ingest
+from vigil.models import Alert, Citation
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 NEW_ARTICLE = """date 2024-02-02 Taro Aso met Donald Trump in New York on Friday. Japan's government said it would \
 respond calmly if Trump imposed a universal tariff on Japanese cars. Trump clinches the nomination, analysts said, \
@@ -51,8 +51,8 @@ def test_issue5_alert_fired_by_a_new_article(
     assert any("tariff" in c.text for c in by_rule["tariff-word"].evidence)
     assert all(c.article_id == new_ids[0] for c in by_rule["tariff-word"].evidence)
     # Stored with evidence, delivered to the file as JSON lines.
-    stored = {r.rule: r for r in db.list_alerts(seed_store, watch=japan_watch.name)}
-    assert stored["tariff-word"].evidence[0]["article"] == new_ids[0]
+    stored = {r.rule: r for r in analysis_store.list_alerts(seed_store, watch=japan_watch.name)}
+    assert stored["tariff-word"].evidence[0].article_id == new_ids[0]
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert {x["rule"] for x in lines} == {a.rule for a in fired}
     # Idempotent: the same articles fire nothing new.

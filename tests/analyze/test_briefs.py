@@ -11,10 +11,10 @@ import pytest
 from tests.conftest import copy_store
 from vigil.analyze.briefs import build_brief, render_html, render_markdown, render_pdf, sparkline_svg
 from vigil.analyze.probabilities import set_probability
-from vigil.analyze.records import load_records
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import load_records
 from vigil.store import Store, open_store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 from vigil.store.corrections import add_correction
 
 
@@ -141,7 +141,7 @@ def test_a_brief_as_of_a_day_is_what_was_known_then(corpus_path: Path, gbr_watch
         add_correction(store, "reject", event.id, {}, "later knowledge", "tester")
         set_probability(store, gbr_watch, "biden", 0.6, "later")
         assert render_markdown(build_brief(store, gbr_watch, as_of=day)) == before
-        assert db.latest_brief(store, gbr_watch.name) is None  # an as-of brief is never recorded
+        assert analysis_store.latest_brief(store, gbr_watch.name) is None  # an as-of brief is never recorded
         assert event.id not in {e.id for e in load_records(store, since=gbr_watch.start).events}
     finally:
         store.close()

@@ -6,9 +6,9 @@ from datetime import date
 
 from vigil.analyze.alerts import evaluate_rules
 from vigil.analyze.candidacy import candidacy_changes, updated_outcomes
-from vigil.analyze.records import Records, load_records
 from vigil.analyze.scenarios import scenario_board
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import Records, load_records
 from vigil.store import Store
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from vigil.analyze.records import load_records
 from vigil.analyze.timeline import timeline
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import load_records
 from vigil.extract.pipeline import extract_stored
 from vigil.store import Store
 from vigil.store.corrections import CorrectionError, add_correction, list_corrections, training_examples

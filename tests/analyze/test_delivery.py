@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vigil.analyze.alerts import Alert
 from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver
-from vigil.analyze.records import Citation
 from vigil.analyze.watches import Delivery
+from vigil.models import Alert, Citation
 
 
 def _alert() -> Alert:

@@ -7,8 +7,8 @@ import networkx as nx
 import pytest
 
 from vigil.analyze.networks import build_graph, export_graph, find_bridges, tie_changes
-from vigil.analyze.records import Records, load_records
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import Records, load_records
 from vigil.kb import KnowledgeBase
 from vigil.models import Event, Modality
 from vigil.store import Store

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from vigil.analyze.records import load_records
 from vigil.analyze.scenarios import scenario_board
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import load_records
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 
 def test_issue5_second_trump_administration_on_the_board(corpus: Store, japan_watch: Watch) -> None:
@@ -45,8 +45,8 @@ def test_signposts_are_observed_from_stated_sentences_of_the_camp(corpus: Store,
 
 
 def test_scenarios_probability_log(store: Store) -> None:
-    db.add_probability(store, "w", "trump", 0.4, "primaries")
-    db.add_probability(store, "w", "trump", 0.55, "Iowa result")
-    log = db.probabilities(store, "w")
+    analysis_store.add_probability(store, "w", "trump", 0.4, "primaries")
+    analysis_store.add_probability(store, "w", "trump", 0.55, "Iowa result")
+    log = analysis_store.probabilities(store, "w")
     assert [(r.probability, r.reason) for r in log] == [(0.4, "primaries"), (0.55, "Iowa result")]
     assert log[0].at <= log[1].at

@@ -65,9 +65,9 @@ JUDGED = {
 
 
 def test_stories_on_the_wikinews_corpus(corpus: Store) -> None:
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
-    arts = db.load_articles(corpus)
+    arts = analysis_store.load_articles(corpus)
     stories = cluster_stories(arts)
     multi = [s for s in stories if s.reports > 1]
     assert len(arts) == 296

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from vigil.analyze.records import Records
 from vigil.analyze.trends import domain_trends, iso_week
 from vigil.analyze.watches import parse_watch
+from vigil.analyze.window import Records
 from vigil.models import Event, Modality, Tone
 
 WATCH = parse_watch("name: t\nfocal: JPN\nsubject: s\ndomains: [trade]\noutcomes: []\n")

@@ -9,7 +9,7 @@ from vigil.analyze.focal import FocalGovernment
 from vigil.analyze.watches import DEFAULT_FOCAL_OFFICES, WatchError, example_watches, parse_watch
 from vigil.kb import KnowledgeBase
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 MINIMAL = """
 name: t
@@ -120,17 +120,17 @@ def test_watches_invalid_yaml() -> None:
 
 
 def test_watches_stored_verbatim(store: Store) -> None:
-    db.save_watch_yaml(store, "t", MINIMAL, create=True)
-    assert db.get_watch_yaml(store, "t") == MINIMAL
+    analysis_store.save_watch_yaml(store, "t", MINIMAL, create=True)
+    assert analysis_store.get_watch_yaml(store, "t") == MINIMAL
     with pytest.raises(Exception, match="exists"):
-        db.save_watch_yaml(store, "t", MINIMAL, create=True)
-    db.save_watch_yaml(store, "t", MINIMAL + "# edited\n")
-    assert [n for n, _, _ in db.list_watches(store)] == ["t"]
-    assert db.get_watch_yaml(
+        analysis_store.save_watch_yaml(store, "t", MINIMAL, create=True)
+    analysis_store.save_watch_yaml(store, "t", MINIMAL + "# edited\n")
+    assert [n for n, _, _ in analysis_store.list_watches(store)] == ["t"]
+    assert analysis_store.get_watch_yaml(
         store,
         "t",
     ).endswith("# edited\n")  # type: ignore[union-attr]
-    assert db.delete_watch(store, "t") and db.get_watch_yaml(store, "t") is None
+    assert analysis_store.delete_watch(store, "t") and analysis_store.get_watch_yaml(store, "t") is None
 
 
 @pytest.mark.parametrize(

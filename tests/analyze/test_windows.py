@@ -12,10 +12,10 @@ from typing import Any
 from typer.testing import CliRunner
 
 from vigil.analyze.networks import build_graph, find_bridges
-from vigil.analyze.records import load_records
 from vigil.analyze.timeline import timeline
 from vigil.analyze.trends import domain_trends
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import load_records
 from vigil.cli.main import app
 from vigil.models import DateGranularity
 from vigil.store import Store

@@ -36,12 +36,12 @@ def build_web_store(folder: Path, base: Path) -> Path:
     """Build (once per session) the store from the extracted corpus at ``base`` and return its path."""
     if "path" in _built:
         return _built["path"]
-    from vigil.analyze.stories import METHOD, cluster_stories
+    from vigil.analyze.stories import cluster_stories
     from vigil.analyze.watches import example_watches, parse_watch
     from vigil.config import load_settings
     from vigil.extract.pipeline import Pipeline
-    from vigil.ingest.pipeline import ingest
-    from vigil.store import analysis as db
+    from vigil.ingest.job import ingest
+    from vigil.store import analysis as analysis_store
     from vigil.store import open_store
 
     hostile = folder / "hostile.jsonl"
@@ -52,13 +52,9 @@ def build_web_store(folder: Path, base: Path) -> Path:
         result = ingest([str(hostile)], store, settings, extractor=Pipeline.load(settings))
         assert result.ingested == 1 and result.extracted == 1
         for name, text in example_watches().items():
-            db.save_watch_yaml(store, parse_watch(text, source=name).name, text)
-        stories = cluster_stories(db.load_articles(store))
-        db.save_stories(
-            store,
-            [db.StoryRow(s.id, s.title, s.first, s.last, s.reports, s.article_ids[0], METHOD) for s in stories],
-            {a: s.id for s in stories for a in s.article_ids},
-        )
+            analysis_store.save_watch_yaml(store, parse_watch(text, source=name).name, text)
+        stories = cluster_stories(analysis_store.load_articles(store))
+        analysis_store.save_stories(store, stories)
     _built["path"] = path
     return path
 

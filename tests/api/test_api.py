@@ -38,7 +38,7 @@ def test_articles_walk_every_page_once(client) -> None:  # type: ignore[no-untyp
 
 
 def test_articles_cursor_survives_inserts(writable_db: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    from vigil.ingest.pipeline import ingest_records
+    from vigil.ingest.job import ingest_records
     from vigil.models import DateSource, RawArticle
     from vigil.store import open_store
 

@@ -193,7 +193,7 @@ def test_deleting_a_watch_with_history_needs_purge(write_client) -> None:  # typ
 
 
 def test_a_narrower_window_is_cut_from_the_watch_period(client) -> None:  # type: ignore[no-untyped-def]
-    from vigil.analyze.records import load_records
+    from vigil.analyze.window import load_records
 
     ctx = client.app.state.vigil
     watch = ctx.watch("gbr-us-2020")

@@ -32,8 +32,8 @@ def wikinews_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example watches and the Wikinews corpus (no extraction)."""
     from vigil.analyze.watches import example_watches, parse_watch
     from vigil.config import load_settings
-    from vigil.ingest.pipeline import ingest
-    from vigil.store import analysis as db
+    from vigil.ingest.job import ingest
+    from vigil.store import analysis as analysis_store
     from vigil.store import open_store
 
     path = tmp_path_factory.mktemp("serving") / "base.db"
@@ -42,7 +42,7 @@ def wikinews_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = ingest([str(p) for p in WIKINEWS], store, settings, extractor=None)
         assert result.ingested > 250
         for name, text in example_watches().items():
-            db.save_watch_yaml(store, parse_watch(text, source=name).name, text)
+            analysis_store.save_watch_yaml(store, parse_watch(text, source=name).name, text)
     return path
 
 
@@ -213,15 +213,15 @@ def test_serving_workers_on_postgresql(backend: str, new_db: Callable[[], str]) 
         pytest.skip("the SQLite store is served by the tests above")
     from vigil.analyze.watches import example_watches, parse_watch
     from vigil.config import load_settings
-    from vigil.ingest.pipeline import ingest
-    from vigil.store import analysis as db
+    from vigil.ingest.job import ingest
+    from vigil.store import analysis as analysis_store
     from vigil.store import open_store
 
     url = new_db()
     with open_store(url) as store:
         assert ingest([str(REFERENCE_ARTICLE)], store, load_settings(env={}), extractor=None).ingested == 1
         text = example_watches()["japan-us-2024.yaml"]
-        db.save_watch_yaml(store, parse_watch(text, source=WATCH).name, text)
+        analysis_store.save_watch_yaml(store, parse_watch(text, source=WATCH).name, text)
     proc, base, log = start_server(url, workers=2, env=_env())
     try:
         token = re.search(r"Bearer \.\.\.\): (\S+)", log.read_text())
@@ -275,7 +275,7 @@ def test_serving_no_cache_computes_each_request_and_still_validates(wikinews_sto
 
     from vigil.api import create_app
     from vigil.config import load_settings
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     path = copy_store(wikinews_store, tmp_path / "nocache.db")
     app = create_app(load_settings(env={}), path, write_token="w" * 32, cache=False)
@@ -287,6 +287,6 @@ def test_serving_no_cache_computes_each_request_and_still_validates(wikinews_sto
         ctx = app.state.vigil
         win = ctx.window(ctx.watch(WATCH))
         assert win.keep_views is False and win.derive("x", list) is not win.derive("x", list)
-        db.add_probability(ctx.store, WATCH, "trump", 0.2, "kept nowhere")
+        analysis_store.add_probability(ctx.store, WATCH, "trump", 0.2, "kept nowhere")
         third = client.get(board, headers={"If-None-Match": first.headers["etag"]})
         assert third.status_code == 200 and third.json()["item"]["log"][0]["reason"] == "kept nowhere"

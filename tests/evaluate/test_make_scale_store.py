@@ -18,14 +18,14 @@ from sqlalchemy import Table, func, select
 
 from tests.conftest import REPO, copy_store
 from vigil.analyze.networks import build_graph
-from vigil.analyze.records import load_records
 from vigil.analyze.stories import cluster_stories, story_id
 from vigil.analyze.timeline import TimelineEntry, timeline
 from vigil.analyze.watches import Watch, example_watches, parse_watch
+from vigil.analyze.window import load_records
 from vigil.errors import ConfigError
 from vigil.evaluate.bench import bench_queries
 from vigil.store import Store, open_store, schema
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 WINDOW = (date(2020, 10, 4), date(2020, 11, 3))  # the window `vigil bench` times
 COPIES = 3
@@ -57,9 +57,8 @@ def scaled(tmp_path_factory: pytest.TempPathFactory, extracted_corpus: Path) -> 
     with open_store(source) as store:
         total = store.count(schema.articles)
         # Stored stories, as `vigil stories --save` keeps them.
-        stories = cluster_stories(db.load_articles(store))
-        rows = [db.StoryRow(x.id, x.title, x.first, x.last, x.reports, x.article_ids[0], "test") for x in stories]
-        db.save_stories(store, rows, {a: x.id for x in stories for a in x.article_ids})
+        stories = cluster_stories(analysis_store.load_articles(store))
+        analysis_store.save_stories(store, stories)
     target = folder / "scaled.db"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

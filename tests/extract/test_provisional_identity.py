@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import wikinews_article
 from vigil.analyze.networks import build_graph, is_generic
-from vigil.analyze.records import Records
+from vigil.analyze.window import Records
 from vigil.config import load_settings
 from vigil.extract.actors import publisher_names
 from vigil.kb import KnowledgeBase, resolve_description

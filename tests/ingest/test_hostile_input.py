@@ -50,7 +50,7 @@ def test_feed_doctype_with_many_brackets_is_linear() -> None:
 
 def test_long_line_of_spaces_is_cleaned_in_linear_time() -> None:
     out = _finishes(
-        "from vigil.ingest.records import clean_text\n"
+        "from vigil.ingest.fields import clean_text\n"
         "print(len(clean_text('word ' + ' ' * 400_000 + 'end')), len(clean_text('a  \\n' * 200_000)))\n"
     )
     assert out.split() == [str(5 + 400_000 + 3), str(2 * 200_000 - 1)]
@@ -59,7 +59,7 @@ def test_long_line_of_spaces_is_cleaned_in_linear_time() -> None:
 def test_oversized_document_is_refused_before_any_clean_up() -> None:
     out = _finishes(
         "from datetime import date\n"
-        "from vigil.config import load_settings\nfrom vigil.ingest.records import build_article\n"
+        "from vigil.config import load_settings\nfrom vigil.ingest.fields import build_article\n"
         "from vigil.models import DateSource\n"
         "r = build_article({'text': 'x' + ' ' * 6_000_000 + 'y'}, origin='o', location='l', "
         "date_source=DateSource.NONE, settings=load_settings(env={}), today=date(2024, 1, 1))\n"

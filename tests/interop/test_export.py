@@ -26,15 +26,15 @@ from typer.testing import CliRunner
 
 from tests.conftest import REFERENCE_ARTICLE, SHARED, WIKINEWS
 from vigil.analyze.networks import build_graph, find_bridges
-from vigil.analyze.records import load_records
 from vigil.analyze.watches import example_watches
+from vigil.analyze.window import load_records
 from vigil.cli.main import app
 from vigil.coder.labels import ROOT_TO_QUAD, ROOTS
 from vigil.config import load_settings
 from vigil.export.gdelt import cameo_code, event_number, parse_provenance
 from vigil.models import Event
 from vigil.store import Store, open_store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 GDELT_HEADERS = SHARED / "fixtures" / "interop" / "gdelt" / "headers"
 GDELT_EVENTS = GDELT_HEADERS / "GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv"
@@ -49,7 +49,7 @@ WIKINEWS_ARTICLES = 5
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Path:
     """A store with the reference article and the first Wikinews articles of 2020, extracted."""
-    from vigil.ingest.pipeline import ingest
+    from vigil.ingest.job import ingest
 
     folder = tmp_path_factory.mktemp("export")
     source = next(p for p in WIKINEWS if p.name.endswith("2020.csv"))
@@ -67,7 +67,7 @@ def db_path(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Path:
     with open_store(path) as store:
         result = ingest([str(subset), str(REFERENCE_ARTICLE)], store, load_settings(env={}), extractor=pipeline)
         assert result.extracted == WIKINEWS_ARTICLES + 1
-        db.save_watch_yaml(store, WATCH, example_watches()[f"{WATCH}.yaml"], create=True)
+        analysis_store.save_watch_yaml(store, WATCH, example_watches()[f"{WATCH}.yaml"], create=True)
     return path
 
 
@@ -81,7 +81,7 @@ def store(db_path: Path) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def events(store: Store) -> list[Event]:
     """The events an export holds: the default view's (confidence at least view.min_confidence)."""
-    from vigil.analyze.records import VIEW_MIN_CONFIDENCE
+    from vigil.analyze.window import VIEW_MIN_CONFIDENCE
 
     every = store.events(limit=None)
     found = [e for e in every if e.confidence >= VIEW_MIN_CONFIDENCE]
@@ -142,7 +142,7 @@ def test_gdelt_events_tsv_has_the_61_columns_and_the_stores_events(
     by_number = {event_number(e.id): e for e in events}
     assert len(by_number) == len(events)  # the 15-hex-digit ids do not collide
     assert set(df["GLOBALEVENTID"].astype(int)) == set(by_number)
-    articles = {a.id: a for a in db.load_articles(store)}
+    articles = {a.id: a for a in analysis_store.load_articles(store)}
     for _, row in df.iterrows():
         e = by_number[int(row["GLOBALEVENTID"])]
         day = e.when or articles[e.article_id].published  # SQLDATE: when the event happened
@@ -265,7 +265,7 @@ def test_csv_and_parquet_tables_read_back_with_pandas_and_pyarrow(
     assert list(actors_csv["actor_id"]) == list(actors["actor_id"])
 
     mentions = pd.read_csv(tmp_path / "csv" / "mentions.csv")
-    stored = sum(len(store.mentions(a.id)) for a in db.load_articles(store))
+    stored = sum(len(store.mentions(a.id)) for a in analysis_store.load_articles(store))
     assert len(mentions) == stored == len(pq.read_table(tmp_path / "parquet" / "mentions.parquet"))
     art = store.get_article(mentions.iloc[0]["article_id"])
     assert art is not None and art.text[mentions.iloc[0]["start"] : mentions.iloc[0]["end"]] == mentions.iloc[0]["text"]

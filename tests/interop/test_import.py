@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import SHARED
 from vigil.analyze.networks import build_graph
-from vigil.analyze.records import load_records
 from vigil.analyze.watches import WatchError, parse_watch
+from vigil.analyze.window import load_records
 from vigil.imports import ImportResult, import_files
 from vigil.imports.actors import icews_sector
 from vigil.imports.mapping import acled_root, cameo_to_plover

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, inspect, select, text
 
-from vigil.analyze.records import VIEW_MIN_CONFIDENCE, load_records
+from vigil.analyze.window import VIEW_MIN_CONFIDENCE, load_records
 from vigil.errors import StoreError
 from vigil.models import (
     Actor,
@@ -546,3 +546,41 @@ def test_store_migration_0008_adds_event_dates(new_db: Callable[[], str]) -> Non
         with s.transaction() as conn:
             s.save_extractions(conn, [Extraction(art.id, "t2", events=(newer,))])
         assert s.events() == [newer]
+
+
+def test_store_keyset_pages_continue_after_the_last_key(store: Store) -> None:
+    """Articles and events paged with ``after`` (a row-value comparison in SQL) equal the whole list, in order,
+    dated newest first, then undated; on SQLite and PostgreSQL alike."""
+    days = [date(2024, 1, 27), date(2024, 1, 27), date(2024, 1, 28), None, date(2024, 1, 26), None, date(2024, 1, 27)]
+    arts = [_article(f"Article number {i} about keyset pages.", published=day) for i, day in enumerate(days)]
+    events = [
+        Event(a.id, s, a.published, "gov:JPN", f"gov:T{s}", "AGREE", 1, "057", Modality.ASSERTED, 0.9, "t")
+        for a in arts
+        for s in range(3)
+    ]
+    with store.transaction() as conn:
+        for a in arts:
+            store.insert_article(conn, a)
+        store.save_extractions(
+            conn, [Extraction(a.id, "t", events=tuple(e for e in events if e.article_id == a.id)) for a in arts]
+        )
+    whole_articles = store.articles(limit=None)
+    whole_events = store.events(limit=None)
+    assert len(whole_articles) == len(arts) and len(whole_events) == len(events)
+    for size in (1, 2, 4):
+        paged_articles: list[Article] = []
+        for _ in range(len(arts) + 1):  # bounded: a page that ignored ``after`` would repeat forever
+            last = paged_articles[-1] if paged_articles else None
+            page = store.articles(limit=size, after=(last.published, last.id) if last else None)
+            paged_articles += page
+            if len(page) < size:
+                break
+        assert [a.id for a in paged_articles] == [a.id for a in whole_articles]
+        paged_events: list[Event] = []
+        for _ in range(len(events) + 1):
+            e = paged_events[-1] if paged_events else None
+            page_e = store.events(limit=size, after=(e.when, e.article_id, e.sentence_index, e.id) if e else None)
+            paged_events += page_e
+            if len(page_e) < size:
+                break
+        assert [x.id for x in paged_events] == [x.id for x in whole_events]

@@ -9,9 +9,9 @@ import pytest
 from tests.conftest import REFERENCE_ARTICLE
 from vigil.analyze.watches import example_watches, parse_watch
 from vigil.config import Settings
-from vigil.ingest.pipeline import ingest
+from vigil.ingest.job import ingest
 from vigil.store import Store, schema
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 
 def test_store_version_raised_by_each_write(store: Store, settings: Settings) -> None:
@@ -23,9 +23,9 @@ def test_store_version_raised_by_each_write(store: Store, settings: Settings) ->
     assert after_ingest > start
     assert store.version() == after_ingest  # reading changes nothing
     text = example_watches()["japan-us-2024.yaml"]
-    db.save_watch_yaml(store, parse_watch(text, source="japan").name, text)
+    analysis_store.save_watch_yaml(store, parse_watch(text, source="japan").name, text)
     assert store.version() == after_ingest + 1
-    db.add_probability(store, "japan-us-2024", "trump", 0.5, "a poll")
+    analysis_store.add_probability(store, "japan-us-2024", "trump", 0.5, "a poll")
     assert store.version() == after_ingest + 2
     again = ingest([str(REFERENCE_ARTICLE)], store, settings, extractor=None)
     assert again.ingested == 0  # an exact duplicate: nothing new, and no transaction that stored something

@@ -145,7 +145,7 @@ def test_article_reader_explains_its_figures_once(pages_client: Any) -> None:
 def test_article_without_source_names_its_host(writable_copy: Path) -> None:
     from tests.api.conftest import make_client
     from vigil.config import load_settings
-    from vigil.ingest.pipeline import ingest
+    from vigil.ingest.job import ingest
     from vigil.store import open_store
 
     item = {
@@ -171,7 +171,7 @@ def test_article_without_source_names_its_host(writable_copy: Path) -> None:
 def test_network_slider_of_a_one_day_window(writable_copy: Path) -> None:
     from tests.api.conftest import make_client
     from vigil.analyze.watches import example_watches, parse_watch
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
     from vigil.store import open_store
 
     text = example_watches()[f"{JAPAN}.yaml"]
@@ -179,7 +179,7 @@ def test_network_slider_of_a_one_day_window(writable_copy: Path) -> None:
     text = re.sub(r"(?m)^start: .*$", "start: 2024-01-27", text)
     text = re.sub(r"(?m)^end: .*$", "end: 2024-01-27", text)
     with open_store(writable_copy) as store:
-        db.save_watch_yaml(store, "one-day", text)
+        analysis_store.save_watch_yaml(store, "one-day", text)
         assert parse_watch(text, source="one-day").start == parse_watch(text, source="one-day").end
     with make_client(writable_copy) as client:
         view = client.get("/api/watches/one-day/network").json()["item"]

@@ -22,50 +22,26 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from vigil.analyze.candidacy import candidacy_changes
 from vigil.analyze.delivery import DeliveryError, DeliveryPolicy, deliver, deliver_each
 from vigil.analyze.networks import build_graph, find_bridges
-from vigil.analyze.records import Citation, Records, load_records
+from vigil.analyze.outbox import queue_failures, retry_due
 from vigil.analyze.scenarios import signpost_evidence
 from vigil.analyze.trends import domain_trends
 from vigil.analyze.watches import AlertRule, Delivery, Watch, keyword_pattern
+from vigil.analyze.window import Records, load_records
 from vigil.errors import VigilError
+from vigil.models import Alert, Citation
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["Alert", "DeliveryError", "alerts_after_ingest", "deliver", "evaluate_alerts", "evaluate_rules"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
-
-
-@dataclass(frozen=True, slots=True)
-class Alert:
-    """A fired rule with the sentences that fired it."""
-
-    id: str
-    watch: str
-    rule: str
-    kind: str
-    message: str
-    evidence: tuple[Citation, ...]
-    at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping."""
-        return {
-            "id": self.id,
-            "watch": self.watch,
-            "rule": self.rule,
-            "kind": self.kind,
-            "message": self.message,
-            "at": self.at.isoformat(),
-            "evidence": [c.to_dict() for c in self.evidence],
-        }
 
 
 def _alert(watch: Watch, rule: AlertRule, key: str, message: str, evidence: Sequence[Citation]) -> Alert:
@@ -286,18 +262,8 @@ def evaluate_alerts(
         tones=[t for t in old_all.tones if t.article_id not in new_ids],
         actors=old_all.actors.values(),
     )
-    from vigil.analyze.outbox import queue_failures
-
     fired = evaluate_rules(watch, new, old)
-    stored = set(
-        db.add_alerts(
-            store,
-            [
-                db.AlertRow(a.id, a.watch, a.rule, a.kind, a.message, [c.to_dict() for c in a.evidence], a.at)
-                for a in fired
-            ],
-        )
-    )
+    stored = set(analysis_store.add_alerts(store, fired))
     fresh = [a for a in fired if a.id in stored]
     failures = deliver_each(fresh, watch.delivery if deliver_to is None else deliver_to, policy=policy)
     # a target that failed gets these alerts later (vigil.analyze.outbox)
@@ -320,14 +286,13 @@ def alerts_after_ingest(
     Returns:
         The new alerts of all watches.
     """
-    from vigil.analyze.outbox import retry_due
     from vigil.analyze.watches import parse_watch
 
     fired: list[Alert] = []
     if not article_ids:
         return fired
     retry_due(store, policy)  # deliveries that failed before, whose time has come
-    for name, text, _ in db.list_watches(store):
+    for name, text, _ in analysis_store.list_watches(store):
         try:
             fired += evaluate_alerts(store, parse_watch(text, source=name), article_ids, policy=policy)
         except VigilError as exc:

@@ -20,15 +20,16 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from vigil.analyze.networks import ActorGraph, OutcomeBridges, build_graph, find_bridges
-from vigil.analyze.records import Citation, known_by, load_records
 from vigil.analyze.scenarios import EXPOSURE_LEGEND, OutcomeBoard, scenario_board
 from vigil.analyze.stories import cluster_stories
 from vigil.analyze.timeline import TimelineEntry, timeline, watch_articles
 from vigil.analyze.trends import TrendSeries, domain_trends, focal_actors
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import known_by, load_records
 from vigil.errors import VigilError
+from vigil.models import Alert, Citation
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["Brief", "build_brief", "render_html", "render_markdown", "render_pdf", "sparkline_svg"]
 
@@ -49,7 +50,7 @@ class Brief:
     bridges: list[OutcomeBridges]
     trends: list[TrendSeries]
     board: list[OutcomeBoard]
-    alerts: list[db.AlertRow] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     all_stories: set[str] = field(default_factory=set)
     as_of: date | None = None
     state: dict[str, Any] = field(default_factory=dict)  # what the next brief compares against
@@ -212,11 +213,11 @@ def build_brief(
     developments = sorted(entries, key=lambda t: (-t.reports, -t.weight, -(t.date or date.min).toordinal(), t.story))[
         :10
     ]
-    previous = db.latest_brief(store, watch.name, known_by=cutoff)
+    previous = analysis_store.latest_brief(store, watch.name, known_by=cutoff)
     seen = set(previous.summary.get("all_stories", [])) if previous else set()
     new_stories = [t for t in entries if t.story not in seen] if previous else []
     graph = build_graph(records, since=lo, until=hi)
-    probs = {r.outcome: r.probability for r in db.probabilities(store, watch.name, known_by=cutoff)}
+    probs = {r.outcome: r.probability for r in analysis_store.probabilities(store, watch.name, known_by=cutoff)}
     board = scenario_board(records, watch, probabilities=probs)
     ties = _ties(graph, watch.watched_actors() | focal_actors(records, watch))
     signposts = {
@@ -241,7 +242,7 @@ def build_brief(
         bridges=find_bridges(records, watch, graph, top=5),
         trends=domain_trends(records, watch, since=lo if lo else None, until=hi if hi else None),
         board=board,
-        alerts=db.list_alerts(store, watch=watch.name, known_by=cutoff, limit=20),
+        alerts=analysis_store.list_alerts(store, watch=watch.name, known_by=cutoff, limit=20),
     )
     brief.all_stories = {s.id for s in stories}
     brief.as_of = as_of
@@ -252,7 +253,9 @@ def build_brief(
         "probabilities": probs,
     }
     if save and as_of is None:
-        db.add_brief(store, watch.name, since=lo, until=hi, summary=brief.summary(), markdown=render_markdown(brief))
+        analysis_store.add_brief(
+            store, watch.name, since=lo, until=hi, summary=brief.summary(), markdown=render_markdown(brief)
+        )
     return brief
 
 
@@ -352,7 +355,7 @@ def render_markdown(brief: Brief) -> str:
         out.append("No alerts.")
     for a in brief.alerts:
         ev = a.evidence[0] if a.evidence else None
-        cite = f" — “{ev['sentence']}” [{str(ev['article'])[:12]} §{ev['sentence_index']}]" if ev else ""
+        cite = f" — “{ev.text}” [{ev.article_id[:12]} §{ev.sentence_index}]" if ev else ""
         out.append(f"- {a.at:%Y-%m-%d %H:%M} {a.message}{cite}")
     return "\n".join(out) + "\n"
 
@@ -396,7 +399,7 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 {% for sp in bd.signposts %}<li>signpost <i>{{ sp.label }}</i>: {{ 'observed' if sp.observed else 'not yet' }}<ul>{% for c in sp.evidence[:2] %}<li>{{ cite(c) }}</li>{% endfor %}</ul></li>{% endfor %}
 </ul>{% endfor %}
 <h2>Alerts</h2>{% if not b.alerts %}<p>No alerts.</p>{% endif %}<ul>
-{% for a in b.alerts %}<li>{{ a.at.strftime('%Y-%m-%d %H:%M') }} {{ a.message }}{% if a.evidence %} — <q>{{ a.evidence[0].sentence }}</q>{% endif %}</li>{% endfor %}
+{% for a in b.alerts %}<li>{{ a.at.strftime('%Y-%m-%d %H:%M') }} {{ a.message }}{% if a.evidence %} — <q>{{ a.evidence[0].text }}</q>{% endif %}</li>{% endfor %}
 </ul></body></html>
 """  # noqa: E501
 

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from vigil.analyze.records import Citation, Records
 from vigil.analyze.watches import Candidate, Outcome, Watch
-from vigil.models import DateGranularity, Mention
+from vigil.analyze.window import Records
+from vigil.models import Citation, DateGranularity, Mention
 
 __all__ = ["CandidacyChange", "candidacy_changes", "updated_outcomes"]
 

@@ -30,9 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from vigil.errors import VigilError
+from vigil.models import Alert
 
 if TYPE_CHECKING:
-    from vigil.analyze.alerts import Alert
     from vigil.analyze.watches import Delivery
     from vigil.config import Settings
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import networkx as nx
 
 from vigil.analyze.focal import FocalGovernment
-from vigil.analyze.records import Citation, Records, event_within
 from vigil.analyze.watches import Outcome, Watch
-from vigil.models import Event
+from vigil.analyze.window import Records, event_within
+from vigil.models import Citation, Event
 
 __all__ = [
     "QUAD_NAMES",

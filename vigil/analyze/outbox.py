@@ -21,10 +21,10 @@ import httpx
 from sqlalchemy import select
 
 from vigil.analyze.delivery import DeliveryPolicy, deliver_each
-from vigil.analyze.records import Citation
 from vigil.analyze.watches import Delivery
+from vigil.models import Alert
 from vigil.store import Store, schema
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["MAX_ATTEMPTS", "Pending", "RetryResult", "pending", "queue_failures", "retry_due"]
 
@@ -70,7 +70,7 @@ def _target(d: dict[str, Any]) -> Delivery:
     return Delivery(str(d["kind"]), d.get("path"), d.get("url"))
 
 
-def queue_failures(store: Store, failures: Sequence[tuple[Delivery, str, Sequence[Any]]]) -> int:
+def queue_failures(store: Store, failures: Sequence[tuple[Delivery, str, Sequence[Alert]]]) -> int:
     """Queue each failed ``(target, error, alerts)`` for a retry; return how many entries were added."""
     now = _now()
     rows = [
@@ -116,16 +116,6 @@ def pending(store: Store, *, include_given_up: bool = True) -> list[Pending]:
     ]
 
 
-def _alert(row: db.AlertRow) -> Any:
-    from vigil.analyze.alerts import Alert
-
-    cites = tuple(
-        Citation(str(c.get("article")), c.get("sentence_index"), str(c.get("sentence") or ""), c.get("title"))
-        for c in row.evidence
-    )
-    return Alert(row.id, row.watch, row.rule, row.kind, row.message, cites, row.at)
-
-
 def retry_due(
     store: Store,
     policy: DeliveryPolicy | None = None,
@@ -139,14 +129,14 @@ def retry_due(
     due = [p for p in pending(store, include_given_up=False) if p.next_at <= now]
     if not due:
         return RetryResult(0, 0, 0)
-    alerts = {a.id: a for a in db.list_alerts(store, limit=None)}
+    alerts = {a.id: a for a in analysis_store.list_alerts(store, limit=None)}
     by_target: dict[Delivery, list[Pending]] = defaultdict(list)
     for p in due:
         by_target[p.target].append(p)
     done: list[int] = []
     failed: list[tuple[Pending, str]] = []
     for target, entries in by_target.items():
-        found = [_alert(alerts[p.alert_id]) for p in entries if p.alert_id in alerts]
+        found = [alerts[p.alert_id] for p in entries if p.alert_id in alerts]
         errors = deliver_each(found, [target], policy=policy, console=console, client=client)
         if errors:
             failed += [(p, errors[0][1]) for p in entries]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from vigil.analyze.watches import Watch
 from vigil.errors import VigilError
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["ProbabilityUpdate", "set_probability"]
 
@@ -25,7 +25,7 @@ _EPS = 1e-9
 class ProbabilityUpdate:
     """The revisions logged and, when the outcomes add up to more than 100%, a warning."""
 
-    rows: list[db.ProbabilityRow]
+    rows: list[analysis_store.ProbabilityRow]
     warning: str | None
 
 
@@ -51,9 +51,9 @@ def set_probability(
         raise VigilError(f"{probability} is not a probability: give a number between 0 and 1.")
     if not reason.strip():
         raise VigilError("Give the reason for the revision; it is kept in the probability log.")
-    latest = {r.outcome: r.probability for r in db.probabilities(store, watch.name)}
+    latest = {r.outcome: r.probability for r in analysis_store.probabilities(store, watch.name)}
     others = {o.id: latest[o.id] for o in watch.outcomes if o.id != outcome and o.id in latest}
-    rows = [db.add_probability(store, watch.name, outcome, probability, reason.strip())]
+    rows = [analysis_store.add_probability(store, watch.name, outcome, probability, reason.strip())]
     total = probability + sum(others.values())
     if total <= 1.0 + _EPS:
         return ProbabilityUpdate(rows, None)
@@ -67,5 +67,5 @@ def set_probability(
     scale = (1.0 - probability) / sum(others.values())
     why = f"normalised after {outcome} was set to {probability:.0%} ({reason.strip()})"
     for o, p in others.items():
-        rows.append(db.add_probability(store, watch.name, o, round(p * scale, 4), why))
+        rows.append(analysis_store.add_probability(store, watch.name, o, round(p * scale, 4), why))
     return ProbabilityUpdate(rows, None)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from vigil.analyze.candidacy import CandidacyChange, candidacy_changes, updated_outcomes
-from vigil.analyze.records import Citation, Records
 from vigil.analyze.trends import focal_actors
 from vigil.analyze.watches import Outcome, Signpost, Watch
-from vigil.models import Event, Modality
+from vigil.analyze.window import Records
+from vigil.models import Citation, Event, Modality
 
 __all__ = [
     "EXPOSURE_LEGEND",

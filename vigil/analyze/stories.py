@@ -18,10 +18,9 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
-from vigil.models import Article
+from vigil.models import Article, Story
 
 __all__ = ["DEFAULT_THRESHOLD", "DEFAULT_WINDOW_DAYS", "METHOD", "Story", "cluster_stories", "lead_text"]
 
@@ -34,29 +33,6 @@ _DATELINE_RE = re.compile(
     r"^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+\w+\s+\d{1,2},?\s+\d{4}\s*",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    """A cluster of articles about one development.
-
-    Attributes:
-        id: stable id (a hash of the earliest article's id).
-        article_ids: member articles, oldest first (the first is the lead article).
-        first, last: publication-date range.
-        title: the lead article's title.
-    """
-
-    id: str
-    article_ids: tuple[str, ...]
-    first: date | None
-    last: date | None
-    title: str | None
-
-    @property
-    def reports(self) -> int:
-        """How many articles report this story."""
-        return len(self.article_ids)
 
 
 def lead_text(article: Article, chars: int = _LEAD_CHARS) -> str:
@@ -171,6 +147,7 @@ def cluster_stories(
                 first=min(dates) if dates else None,
                 last=max(dates) if dates else None,
                 title=lead.title,
+                method=METHOD,
             )
         )
     return sorted(stories, key=lambda s: (-s.reports, s.first or date.min, s.id))

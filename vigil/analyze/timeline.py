@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from vigil.analyze.records import Citation, Records
 from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.trends import focal_actors
 from vigil.analyze.watches import Watch, keyword_pattern
-from vigil.models import DateGranularity, Day, Event, Modality
+from vigil.analyze.window import Records
+from vigil.models import Citation, DateGranularity, Day, Event, Modality
 
 __all__ = ["TimelineEntry", "timeline", "watch_articles"]
 

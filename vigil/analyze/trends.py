@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from vigil.analyze.records import Records
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import Records
 from vigil.models import DateGranularity, Event
 
 __all__ = ["METRICS", "TrendPoint", "TrendSeries", "domain_trends", "focal_actors", "iso_week", "watch_events"]

@@ -17,15 +17,15 @@ from typing import Any, TypeVar, cast
 
 from fastapi import Request
 
-from vigil.analyze.records import Records, load_records
 from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.timeline import watch_articles
-from vigil.analyze.watches import Watch, parse_watch
+from vigil.analyze.watches import Watch
+from vigil.analyze.window import Records, load_records
 from vigil.api.errors import ApiError
 from vigil.api.security import AccessPolicy, LoginThrottle
 from vigil.config import Settings
+from vigil.services import get_watch
 from vigil.store import Store
-from vigil.store import analysis as db
 
 __all__ = ["AppContext", "WatchWindow", "get_context"]
 
@@ -90,13 +90,9 @@ class AppContext:
         """The stored watch ``name``.
 
         Raises:
-            ApiError: 404 when there is none.
+            NotFoundError: there is none (the API answers 404).
         """
-        text = db.get_watch_yaml(self.store, name)
-        if text is None:
-            known = ", ".join(n for n, _, _ in db.list_watches(self.store)) or "none"
-            raise ApiError(404, f"No watch named {name!r} (watches: {known}).")
-        return parse_watch(text, source=name)
+        return get_watch(self.store, name)
 
     def window(self, watch: Watch, since: date | None = None, until: date | None = None) -> WatchWindow:
         """The watch's records and stories over ``[since, until]``, clamped to the watch's period.

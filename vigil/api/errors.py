@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigil.api.headers import SECURITY_HEADERS
-from vigil.errors import ConfigError, StoreError, VigilError
+from vigil.errors import NotFoundError, StoreError, VigilError
 
 __all__ = ["ApiError", "error_payload", "install_error_handlers", "wants_json"]
 
@@ -60,13 +60,13 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
 
 def _nav(request: Request) -> dict[str, Any] | None:
     """The site's navigation (the watches) for an error page; none when the store cannot list them."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     ctx = getattr(request.app.state, "vigil", None)
     if ctx is None:
         return None
     try:
-        return {"watches": [n for n, _, _ in db.list_watches(ctx.store)], "current": None}
+        return {"watches": [n for n, _, _ in analysis_store.list_watches(ctx.store)], "current": None}
     except Exception:  # the error page must render even when the store is what failed
         log.debug("no navigation on the error page", exc_info=True)
         return None
@@ -130,7 +130,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, 422, _validation_message(exc))
 
     async def on_vigil(request: Request, exc: Exception) -> Response:
-        status = 503 if isinstance(exc, StoreError) else 400 if isinstance(exc, ConfigError) else 400
+        status = 503 if isinstance(exc, StoreError) else 404 if isinstance(exc, NotFoundError) else 400
         return error_response(request, status, str(exc))
 
     async def on_any(request: Request, exc: Exception) -> Response:

@@ -2,12 +2,13 @@
 
 A cursor is URL-safe base64 of a small JSON object, never a raw offset the client builds:
 
-- ``{"d": DATE, "k": [KEY...]}`` (keyset): the sort key of the last item served. Lists ordered
-  newest first (articles, events) continue *after* that key, so items inserted meanwhile never
-  shift or repeat a page.
+- ``{"d": DATE, "k": [KEY...]}`` (keyset): the sort key of the last item served (``d`` null for an
+  undated one). Lists ordered newest first (articles, events) continue *after* that key, compared
+  in SQL, so items inserted meanwhile never shift or repeat a page.
 - ``{"a": ID}`` (after): lists computed in memory (stories, timeline, alerts) continue after the
   item with that id; if it is gone, after the offset also kept in the cursor.
-- ``{"o": N}`` (offset): for orders with no usable key (best-match search, undated articles).
+- ``{"o": N}`` (offset): for orders with no usable key (best-match search, actors filtered by their
+  standing on a day).
 """
 
 from __future__ import annotations
@@ -81,77 +82,43 @@ def _key(value: Any) -> list[Any]:
 
 
 def page_keyset(
-    fetch: Callable[[date | None, int, int], list[T]],
-    day_of: Callable[[T], date | None],
-    key_of: Callable[[T], list[Any]],
+    fetch: Callable[[tuple[Any, ...] | None, int], list[T]],
+    key_of: Callable[[T], tuple[Any, ...]],
     *,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[T], str | None]:
-    """One page of a list ordered by date (newest first, undated last), then by ``key_of``.
+    """One page of a list ordered by date (newest first, undated last), then by a tie-break key.
 
     Args:
-        fetch: ``fetch(until, offset, limit)`` runs the store query with an inclusive upper date bound.
-        day_of: an item's date; key_of: its tie-break key (ascending within a date).
+        fetch: ``fetch(after, limit)`` runs the store query for the rows after the key ``after``
+            (None: from the start); the store compares keys in SQL (a row-value comparison).
+        key_of: an item's sort key: its date (or None), then its tie-break values.
         cursor: the previous page's ``next_cursor``.
         limit: page size.
     Returns:
         The items and the next cursor (None on the last page).
     """
     state = decode_cursor(cursor)
-    if "o" in state:  # the undated tail: offset into the unbounded query
-        offset = _int(state["o"])
-        rows = fetch(None, offset, limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        nxt = encode_cursor({"o": offset + len(rows)}) if more else None
-        return rows, nxt
-    items: list[T] = []
-    until: date | None = None
-    last_key: list[Any] | None = None
-    served = _int(state.get("n", 0))
-    if "d" in state:
-        try:
-            until = date.fromisoformat(str(state["d"]))
-        except ValueError:
-            raise ApiError(400, _BAD) from None
-        last_key = _key(state.get("k"))
-    offset = 0
-    chunk = limit + 1
-    exhausted = False
-    while len(items) <= limit:
-        rows = fetch(until, offset, chunk)
-        for row in rows:
-            d = day_of(row)
-            if until is not None and last_key is not None and d == until and _not_after(key_of(row), last_key):
-                continue
-            items.append(row)
-        if len(rows) < chunk:
-            exhausted = True
-            break
-        offset += chunk
-    if until is not None and exhausted and len(items) <= limit:
-        # The dated items are all served: the undated ones follow them in the unbounded order.
-        rows = fetch(None, served + len(items), limit + 1 - len(items))
-        items.extend(r for r in rows if day_of(r) is None)
-    more = len(items) > limit
-    items = items[:limit]
-    if not more or not items:
-        return items, None
-    last = items[-1]
-    d = day_of(last)
-    total = served + len(items)
-    if d is None:
-        # Undated items have no key to continue after: count them from the start of the undated run.
-        return items, encode_cursor({"o": total})
-    return items, encode_cursor({"d": d.isoformat(), "k": key_of(last), "n": total})
+    after = _keyset(state) if state else None
+    rows = fetch(after, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more or not rows:
+        return rows, None
+    day, *rest = key_of(rows[-1])
+    return rows, encode_cursor({"d": day.isoformat() if day is not None else None, "k": rest})
 
 
-def _not_after(key: list[Any], last: list[Any]) -> bool:
+def _keyset(state: dict[str, Any]) -> tuple[Any, ...]:
+    """The sort key a keyset cursor holds: ``{"d": DATE or null, "k": [KEY...]}``."""
+    if set(state) - {"d", "k", "n"} or "k" not in state or "d" not in state:
+        raise ApiError(400, _BAD)
     try:
-        return bool(key <= last)
-    except TypeError:  # a key of other types than the page's: not one this server made
+        day = date.fromisoformat(state["d"]) if state["d"] is not None else None
+    except (TypeError, ValueError):
         raise ApiError(400, _BAD) from None
+    return (day, *_key(state["k"]))
 
 
 def page_after_id(

@@ -5,13 +5,19 @@ Every response has ``ok``; lists carry ``items`` and ``next_cursor`` (None on th
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+from collections.abc import Collection
 from datetime import date, datetime
-from datetime import date as Day
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
+from vigil import models
+from vigil.mapping import record_json
 from vigil.models import Actor, Article, DomainTag, Event, Mention, Role, Sentence, Tone
+from vigil.services import event_sentences
+from vigil.store import Store
 
 __all__ = [
     "ActorDetail",
@@ -24,6 +30,7 @@ __all__ = [
     "actor_out",
     "article_out",
     "event_out",
+    "events_out",
 ]
 
 
@@ -73,32 +80,31 @@ class ArticleOut(BaseModel):
     story_id: str | None
 
 
-class EventOut(BaseModel):
-    id: str
-    article_id: str
-    sentence_index: int
-    date: date | None
-    occurred: Day | None = None  # when the event happened as its sentence says (None: not resolved)
-    occurred_granularity: str | None = None  # day, week, month, year, or publication (the sentence does not say)
-    source_actor: str | None
-    target_actor: str | None
-    source_text: str | None
-    target_text: str | None
-    root: str | None
-    quad: int | None
-    cameo: str | None
-    mode: str | None
-    modality: str
-    contexts: list[str]
-    stance: float | None
-    confidence: float
-    extractor: str
-    source_span: list[int] | None
-    target_span: list[int] | None
-    trigger_span: list[int] | None
-    sentence: str | None = None
-    coder: str = "VIGIL"
-    provenance: str | None = None  # imported events: where they come from (they have no sentence)
+def _record_model(name: str, cls: type, *, exclude: Collection[str], **extra: Any) -> type[BaseModel]:
+    """A pydantic model of the record type ``cls``'s fields (minus ``exclude``, plus ``extra``), in field order:
+    a field added to the record is in the API's answers and in /openapi.json without further code."""
+    hints = typing.get_type_hints(cls, vars(models))
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], f.default if f.default is not dataclasses.MISSING else ...)
+        for f in dataclasses.fields(cls)
+        if f.name not in exclude
+    }
+    return create_model(name, **fields, **extra)
+
+
+_EventOut = _record_model(
+    "EventOut",
+    Event,
+    exclude={"fixed_id", "import_id"},
+    id=(str, ...),
+    sentence=(str | None, None),
+    provenance=(str | None, Field(default=None, description="Imported events: where they come from (no sentence).")),
+)
+if TYPE_CHECKING:
+    EventOut = BaseModel
+else:
+    EventOut = _EventOut
+"""An event: every field of :class:`vigil.models.Event`, its ``id``, and its ``sentence`` (or ``provenance``)."""
 
 
 class MentionOut(BaseModel):
@@ -232,38 +238,21 @@ def article_out(a: Article) -> ArticleOut:
     )
 
 
-def _span(s: tuple[int, int] | None) -> list[int] | None:
-    return [s[0], s[1]] if s is not None else None
+def event_out(e: Event, sentence: str | None = None, *, provenance: str | None = None) -> BaseModel:
+    """An event as the API answers it (its root as users read it: STATEMENT for a plain statement)."""
+    data = record_json(e, exclude={"fixed_id", "import_id"}, dates=False)
+    return _EventOut(**data | {"root": e.root_name, "sentence": sentence, "provenance": provenance})
 
 
-def event_out(e: Event, sentence: str | None = None, *, provenance: str | None = None) -> EventOut:
-    return EventOut(
-        id=e.id,
-        article_id=e.article_id,
-        sentence_index=e.sentence_index,
-        date=e.date,
-        occurred=e.occurred,
-        occurred_granularity=e.occurred_granularity.value if e.occurred_granularity else None,
-        source_actor=e.source_actor,
-        target_actor=e.target_actor,
-        source_text=e.source_text,
-        target_text=e.target_text,
-        root=e.root_name,
-        quad=e.quad,
-        cameo=e.cameo,
-        mode=e.mode,
-        modality=e.modality.value,
-        contexts=list(e.contexts),
-        stance=e.stance,
-        confidence=e.confidence,
-        extractor=e.extractor,
-        source_span=_span(e.source_span),
-        target_span=_span(e.target_span),
-        trigger_span=_span(e.trigger_span),
-        sentence=sentence,
-        coder=e.coder,
-        provenance=provenance,
-    )
+def events_out(store: Store, events: list[Event]) -> list[BaseModel]:
+    """The events with their sentences (imported events: where they come from)."""
+    texts = event_sentences(store, events)
+    return [
+        event_out(e, None, provenance=texts.get((e.article_id, e.sentence_index)))
+        if e.imported
+        else event_out(e, texts.get((e.article_id, e.sentence_index)))
+        for e in events
+    ]
 
 
 def article_detail(

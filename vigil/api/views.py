@@ -17,7 +17,7 @@ from vigil.analyze.timeline import TimelineEntry, timeline
 from vigil.analyze.trends import TrendSeries, domain_trends
 from vigil.analyze.watches import Watch
 from vigil.api.context import AppContext, WatchWindow
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["network_view", "scenario_view", "story_view", "timeline_view", "trends_view", "watch_summary"]
 
@@ -244,7 +244,7 @@ def scenario_view(ctx: AppContext, win: WatchWindow) -> dict[str, Any]:
 
 
 def _scenarios(ctx: AppContext, win: WatchWindow) -> dict[str, Any]:
-    log = db.probabilities(ctx.store, win.watch.name)
+    log = analysis_store.probabilities(ctx.store, win.watch.name)
     board = scenario_board(win.records, win.watch, probabilities={r.outcome: r.probability for r in log})
     return {
         "board": [b.to_dict() for b in board],

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp
 from vigil.api.caching import AnswerCache
 from vigil.api.security import AccessPolicy
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["WATCH_VIEWS", "keep_warm", "watch_paths"]
 
@@ -46,7 +46,7 @@ WATCH_VIEWS = (
 
 def watch_paths(store: Store) -> list[str]:
     """The paths :func:`keep_warm` computes: every view of :data:`WATCH_VIEWS` for every stored watch."""
-    names = [quote(name, safe="") for name, _, _ in db.list_watches(store)]
+    names = [quote(name, safe="") for name, _, _ in analysis_store.list_watches(store)]
     return ["/", *(view.format(name=n) for n in names for view in WATCH_VIEWS)]
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from vigil.config import Settings
 from vigil.errors import VigilError
+from vigil.store import Store, open_store
 
 __all__ = [
+    "State",
+    "cli_state",
     "console",
     "err",
     "missing_store",
@@ -113,3 +119,30 @@ def missing_store(location: str) -> VigilError | None:
         f"No store at {str(path)!r} (from --db, VIGIL_DB or the default). Give the store with --db PATH, "
         "or create this one with `vigil ingest FILES...` or `vigil watch create FILE.yaml`."
     )
+
+
+@dataclass
+class State:
+    """What every command reads from the root options: the settings, and through them the store."""
+
+    settings: Settings
+
+    @contextmanager
+    def store(self, create: bool = False) -> Iterator[Store]:
+        """The configured store; one that does not exist is an error unless ``create`` (ingest, watch create)."""
+        if not create:
+            problem = missing_store(self.settings.get_str("db"))
+            if problem is not None:
+                raise problem
+        store = open_store(self.settings.get_str("db"), busy_timeout=self.settings.get_float("db.busy_timeout"))
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def cli_state(ctx: typer.Context) -> State:
+    """The :class:`State` the root command stored on the context."""
+    state = ctx.find_root().obj
+    assert isinstance(state, State)
+    return state

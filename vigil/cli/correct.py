@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vigil.cli.common import console, print_json, print_table
+from vigil.cli.common import cli_state, console, print_json, print_table
 
 __all__ = ["register"]
 
@@ -26,10 +26,9 @@ Author = Annotated[str | None, typer.Option("--author", help="Who corrects (defa
 
 
 def _add(ctx: typer.Context, kind: str, target: str, value: dict[str, Any], reason: str, author: str | None) -> None:
-    from vigil.cli.main import _state
     from vigil.store.corrections import add_correction
 
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         c = add_correction(store, kind, target, value, reason, author or getpass.getuser())
     console.print(f"correction {c.id}: {c.kind} {c.target} {json.dumps(_shown(c.value))} ({c.reason})", highlight=False)
 
@@ -105,10 +104,9 @@ def correct_list(
     """The audit trail: every correction, who made it, when and why."""
     from rich.table import Table
 
-    from vigil.cli.main import _state
     from vigil.store.corrections import list_corrections
 
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         trail = list_corrections(store)
     if as_json:
         print_json([c.to_dict() for c in trail])
@@ -130,10 +128,9 @@ def correct_export(
     output: Annotated[Path, typer.Option("--output", "-o", help="A JSON Lines file of labelled examples.")],
 ) -> None:
     """The event corrections in force as training examples (sentences by reference, the analyst's label)."""
-    from vigil.cli.main import _state
     from vigil.store.corrections import training_examples
 
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         examples = training_examples(store)
     with output.open("w", encoding="utf-8") as fh:
         for x in examples:

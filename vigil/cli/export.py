@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from vigil.cli.common import parse_day, print_json
+from vigil.cli.common import cli_state, parse_day, print_json
 
 __all__ = ["register"]
 
@@ -48,13 +48,12 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
 ) -> None:
     """Export events, actors, mentions or a watch's network for other tools (Gephi, pandas, GDELT and STIX readers)."""
-    from vigil.cli.main import _state
     from vigil.export import export_to_path, get_format
 
     get_format(fmt)  # an unknown format is refused before the store is read
     lo, hi = parse_day(since, "--since"), parse_day(until, "--until")
-    with _state(ctx).store() as store:
-        floor = _state(ctx).settings.get_float("view.min_confidence")
+    with cli_state(ctx).store() as store:
+        floor = cli_state(ctx).settings.get_float("view.min_confidence")
         result = export_to_path(store, fmt, output, watch=watch, since=lo, until=hi, min_confidence=floor)
     if as_json:
         print_json({"path": result.path, "format": result.format, "counts": result.counts})

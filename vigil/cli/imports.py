@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from vigil.cli.common import print_json
+from vigil.cli.common import cli_state, print_json
 
 __all__ = ["register"]
 
@@ -36,23 +36,16 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import events coded by GDELT, ICEWS or ACLED (kept apart by their coder), or news-please articles."""
-    from vigil.cli.main import _extractor, _state
-    from vigil.imports import FORMATS, import_files
+    from vigil.imports import FORMATS
+    from vigil.services import import_articles
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", param_hint="FORMAT")
-    state = _state(ctx)
+    state = cli_state(ctx)
     with state.store(create=True) as store:
-        extractor = None
-        if fmt == "news-please" and extract and state.settings.get_bool("extract.enabled"):
-            extractor = _extractor(state.settings)
-        try:
-            result = import_files(fmt, paths, store, settings=state.settings, extractor=extractor)
-        finally:
-            if extractor is not None:
-                extractor.close()
+        result, alerts = import_articles(fmt, paths, store, state.settings, extract=extract)
     if as_json:
-        print_json(result.to_dict())
+        print_json(result.to_dict() | ({"alerts": len(alerts)} if alerts else {}))
         raise typer.Exit(result.exit_code)
     what = "articles" if fmt == "news-please" else "events"
     table = Table("file", f"{what} imported", "already there", "updated", "skipped", "rejected", title=f"import {fmt}")
@@ -62,6 +55,7 @@ def import_cmd(
     console.print(
         f"imported [bold]{result.total('imported')}[/] {what} · already there {result.total('existing')} · "
         f"skipped {result.total('skipped')} · rejected [bold]{result.total('rejected')}[/]"
+        + (f" · alerts [bold]{len(alerts)}[/]" if alerts else "")
     )
     for label, items in (("rejected", result.rejected), ("skipped", result.skipped)):
         for r in items[:200]:

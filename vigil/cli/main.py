@@ -10,7 +10,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,10 +19,30 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from vigil.cli.common import console, err, missing_store, parse_day, print_json, print_table, require_choice
-from vigil.config import SETTINGS, Settings, load_settings
+from vigil.cli.common import (
+    State,
+    cli_state,
+    console,
+    err,
+    missing_store,
+    parse_day,
+    print_json,
+    print_table,
+    require_choice,
+)
+from vigil.cli.correct import register as register_correct
+from vigil.cli.export import register as register_export
+from vigil.cli.imports import register as register_imports
+from vigil.cli.scale import register as register_scale
+from vigil.cli.serve import register as register_serve
+from vigil.cli.watch import register as register_watch
+from vigil.config import SETTINGS, load_settings
 from vigil.errors import ConfigError, VigilError
-from vigil.store import Store, open_store, schema
+from vigil.ingest.job import IngestResult
+from vigil.mapping import record_json
+from vigil.models import Event
+from vigil.services import check_ingest, event_sentences, extract_articles, get_actor, get_article, ingest_on
+from vigil.store import Store, schema
 from vigil.store.store import dated_actor_row
 
 app = typer.Typer(
@@ -33,30 +52,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-@dataclass
-class State:
-    settings: Settings
-
-    @contextmanager
-    def store(self, create: bool = False) -> Iterator[Store]:
-        """The configured store; one that does not exist is an error unless ``create`` (ingest, watch create)."""
-        if not create:
-            problem = missing_store(self.settings.get_str("db"))
-            if problem is not None:
-                raise problem
-        store = open_store(self.settings.get_str("db"), busy_timeout=self.settings.get_float("db.busy_timeout"))
-        try:
-            yield store
-        finally:
-            store.close()
-
-
-def _state(ctx: typer.Context) -> State:
-    state = ctx.find_root().obj
-    assert isinstance(state, State)
-    return state
 
 
 @app.callback()
@@ -100,64 +95,51 @@ def ingest(
     ] = None,
 ) -> None:
     """Read articles from files, folders, feeds or web pages into the store."""
-    from vigil.ingest.pipeline import ingest as run_ingest
-    from vigil.ingest.readers import check_inputs
-
-    state = _state(ctx)
+    state = cli_state(ctx)
     if fmt not in {"auto", "text", "jsonl", "csv", "rss", "html"}:
         raise typer.BadParameter(f"unknown format {fmt!r}", param_hint="--format")
+    columns = _column_options(column)
+    check_ingest(engine, inputs, fmt=fmt, columns=columns, address=address, parquet=parquet)
+    # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
+    with nullcontext(None) if parquet is not None else state.store(create=True) as store:
+        progress = _IngestProgress(quiet=as_json)
+        try:
+            result = ingest_on(
+                engine,
+                inputs,
+                store,
+                state.settings,
+                fmt=fmt,
+                columns=columns or None,
+                extract=extract,
+                address=address,
+                parquet=parquet,
+                progress=progress.report,
+            )
+        finally:
+            progress.close()
+    if as_json:
+        print_json(_ingest_summary(result))
+    else:
+        _print_ingest(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _column_options(column: list[str] | None) -> dict[str, str]:
+    """``--column ours=theirs`` options as a mapping; a malformed one is a usage error."""
     columns = {}
     for item in column or []:
         ours, sep, theirs = item.partition("=")
         if not sep:
             raise typer.BadParameter(f"expected ours=theirs, got {item!r}", param_hint="--column")
         columns[ours.strip()] = theirs.strip()
-    if engine == "local" and not address and parquet is None:
-        check_inputs(inputs, fmt, columns or None)  # before the models load: a typo costs no waiting
-    # With --parquet the results go to files for `vigil load`: the store is not opened (nor created).
-    with nullcontext(None) if parquet is not None else state.store(create=True) as store:
-        extract = extract and state.settings.get_bool("extract.enabled")
-        extractor = _extractor(state.settings) if extract and engine == "local" else None
-        progress = _IngestProgress(quiet=as_json)
-        try:
-            if engine != "local" or address or parquet:
-                from vigil.cli.scale import run_engine
+    return columns
 
-                result = run_engine(
-                    engine,
-                    inputs,
-                    store,
-                    state.settings,
-                    fmt=fmt,
-                    columns=columns or None,
-                    extract=extract,
-                    address=address,
-                    parquet=parquet,
-                    progress=progress.report,
-                )
-            else:
-                assert store is not None
-                result = run_ingest(
-                    inputs,
-                    store,
-                    state.settings,
-                    fmt=fmt,
-                    columns=columns or None,
-                    extractor=extractor,
-                    progress=progress.report,
-                )
-        finally:
-            progress.close()
-            if extractor is not None:
-                extractor.close()
-        alerts: list[Any] = []
-        if result.extracted and store is not None:
-            from vigil.analyze.alerts import alerts_after_ingest
-            from vigil.analyze.delivery import DeliveryPolicy
 
-            alerts = alerts_after_ingest(store, result.article_ids, policy=DeliveryPolicy.from_settings(state.settings))
+def _ingest_summary(result: IngestResult) -> dict[str, Any]:
+    """What ``vigil ingest --json`` prints."""
     undated = [{"input": r.origin, "where": r.location, "why": r.reason} for r in result.undated_notes]
-    summary = {
+    return {
         "ingested": result.ingested,
         "exact_duplicates": result.exact_duplicates,
         "near_duplicates": result.near_duplicates,
@@ -165,11 +147,13 @@ def ingest(
         "undated": result.undated,
         "undated_examples": undated,
         "rejected": [{"input": r.origin, "where": r.location, "reason": r.reason} for r in result.rejected],
-        "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in alerts],
+        "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in result.alerts],
     }
-    if as_json:
-        print_json(summary)
-        raise typer.Exit(result.exit_code)
+
+
+def _print_ingest(result: IngestResult) -> None:
+    """The ingest summary line, the undated items and the rejected inputs, for people."""
+    alerts = result.alerts
     console.print(
         f"ingested [bold]{result.ingested}[/] · exact duplicates {result.exact_duplicates} · "
         f"near duplicates {result.near_duplicates} · extracted {result.extracted} · "
@@ -190,7 +174,6 @@ def ingest(
         print_table(table)
         if len(result.rejected) > 200:
             console.print(f"… and {len(result.rejected) - 200} more (see `vigil status`)")
-    raise typer.Exit(result.exit_code)
 
 
 class _IngestProgress:
@@ -241,12 +224,6 @@ class _IngestProgress:
             self._bar.stop()
 
 
-def _extractor(settings: Settings) -> Any:
-    from vigil.extract.parallel import load_extractor
-
-    return load_extractor(settings)
-
-
 @contextmanager
 def _closing(thing: Any) -> Iterator[Any]:
     try:
@@ -262,7 +239,7 @@ def _closing(thing: Any) -> Iterator[Any]:
 @app.command()
 def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What the store holds: counts, date range, sources, languages, location and size."""
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         info = store.status()
     if as_json:
         print_json(info)
@@ -303,7 +280,7 @@ def articles(
 ) -> None:
     """List stored articles, newest first, or best match first with --search."""
     since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         rows = store.articles(
             search=search,
             since=since_day,
@@ -340,10 +317,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one article with its metadata."""
-    with _state(ctx).store() as store:
-        art = store.get_article(article_id)
-        if art is None:
-            raise VigilError(f"No article with id {article_id!r}. List ids with `vigil articles`.")
+    with cli_state(ctx).store() as store:
+        art = get_article(store, article_id)
         events = store.events(article_id=art.id, limit=None)
     if as_json:
         print_json(
@@ -380,11 +355,13 @@ def extract(
     since: Annotated[str | None, typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract articles already done by this version.")] = False,
 ) -> None:
-    """Extract stored articles not yet processed by the current extractor version."""
-    from vigil.extract.parallel import load_extractor
-    from vigil.extract.pipeline import extract_stored
+    """Extract stored articles not yet processed by the current extractor version.
 
-    state = _state(ctx)
+    Articles extracted for the first time fire the watches' alerts, as after an ingest.
+    """
+    from vigil.extract.parallel import load_extractor
+
+    state = cli_state(ctx)
     pipeline = load_extractor(state.settings)
     with state.store() as store, _closing(pipeline):
         with Progress(
@@ -396,14 +373,16 @@ def extract(
             disable=not err.is_terminal,
         ) as progress:
             task = progress.add_task("extract", total=None)
-            done = extract_stored(
+            result = extract_articles(
                 store,
                 pipeline,
+                state.settings,
                 since=parse_day(since, "--since"),
                 force=force,
                 progress=lambda n: progress.update(task, completed=n),
             )
-    console.print(f"extracted {done} articles with {pipeline.version}")
+    alerts = f" · alerts {len(result.alerts)}" if result.alerts else ""
+    console.print(f"extracted {result.extracted} articles with {result.version}{alerts}")
 
 
 @app.command()
@@ -444,16 +423,14 @@ def events(
     event = require_choice(event, [*ROOTS, STATEMENT], "--event")
     domain = require_choice(domain, DOMAINS, "--domain")
     since_day, until_day = parse_day(since, "--since"), parse_day(until, "--until")
-    state = _state(ctx)
+    state = cli_state(ctx)
     floor = 0.0 if show_all else min_confidence
     if floor is None:
         floor = state.settings.get_float("view.min_confidence")
     with state.store() as store:
-        source_id = _actor_option(store, actor, "--actor")
-        target_id = _actor_option(store, target, "--target")
         rows = store.events(
-            actor=source_id,
-            target=target_id,
+            actor=_actor_option(store, actor, "--actor"),
+            target=_actor_option(store, target, "--target"),
             root=event,
             quad=quad,
             domain=domain,
@@ -464,73 +441,75 @@ def events(
             coders=coder or None,
             limit=limit,
         )
-        texts = {e.article_id: store.get_article(e.article_id) for e in rows}
-        sentences = {a: {s.index: s for s in store.sentences(a)} for a in texts}
-        names = _actor_names(store, [x for e in rows for x in (e.source_actor, e.target_actor)])
-    out: list[dict[str, Any]] = []
-    for e in rows:
-        art = texts[e.article_id]
-        sent = sentences[e.article_id].get(e.sentence_index)
-        sentence = art.text[sent.start : sent.end] if art and sent else ""
-        provenance = art.provenance if art is not None else None
-        out.append(
-            {
-                "id": e.id,
-                "date": e.date,
-                "occurred": e.occurred,
-                "occurred_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
-                "happened": e.occurred_label,
-                "source": e.source_actor,
-                "source_name": names.get(e.source_actor or ""),
-                "target": e.target_actor,
-                "target_name": names.get(e.target_actor or ""),
-                "root": e.root_name,
-                "quad": e.quad,
-                "cameo": e.cameo,
-                "modality": e.modality.value,
-                "confidence": e.confidence,
-                "stance": e.stance,
-                "contexts": list(e.contexts),
-                "article": e.article_id,
-                "article_label": art.label if art else None,
-                "sentence_index": e.sentence_index,
-                "sentence": None if e.imported else " ".join(sentence.split()),
-                "source_text": e.source_text,
-                "target_text": e.target_text,
-                "coder": e.coder,
-                "provenance": provenance,
-            }
-        )
+        out = _event_listing(store, rows)
     if as_json:
         print_json(out)
-        return
-    if not out:
+    elif not out:
         filters = _described_filters(
             actor=actor, target=target, event=event, quad=quad, domain=domain, modality=modality,
             since=since, until=until, min_confidence=min_confidence,
         )  # fmt: skip
         hidden = f" with confidence {floor:g} or more (--all shows every event)" if floor else ""
         console.print(f"no events match {filters}{hidden}" if filters else f"no events{hidden}", markup=False)
-        return
-    if wide or not console.is_terminal:
-        table = Table(
-            "date", "published", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence"
+    elif wide or not console.is_terminal:
+        _print_events_table(out)
+    else:
+        _print_events(out)
+        more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
+        hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
+        console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
+
+
+# What `vigil events --json` leaves out of an event, and the keys it gives some fields.
+_EVENT_HIDDEN = frozenset({"extractor", "source_span", "target_span", "trigger_span", "mode", "import_id", "fixed_id"})
+_EVENT_NAMES = {"source_actor": "source", "target_actor": "target", "article_id": "article"}
+
+
+def _event_listing(store: Store, rows: list[Event]) -> list[dict[str, Any]]:
+    """The events as ``vigil events`` lists them: the record, actor names, article label and sentence."""
+    texts = event_sentences(store, rows)
+    articles = {aid: store.get_article(aid) for aid in {e.article_id for e in rows}}
+    names = _actor_names(store, [x for e in rows for x in (e.source_actor, e.target_actor)])
+    out: list[dict[str, Any]] = []
+    for e in rows:
+        art = articles[e.article_id]
+        text = texts.get((e.article_id, e.sentence_index), "")
+        out.append(
+            {
+                **record_json(e, exclude=_EVENT_HIDDEN, rename=_EVENT_NAMES, dates=False),
+                "happened": e.occurred_label,
+                "source_name": names.get(e.source_actor or ""),
+                "target_name": names.get(e.target_actor or ""),
+                "root": e.root_name,
+                "article_label": art.label if art else None,
+                "sentence": None if e.imported else " ".join(text.split()),
+                "provenance": text if e.imported else None,
+            }
         )
-        for row in out:
-            table.add_row(
-                _event_day(row),
-                str(row["date"] or "undated"),
-                row["source_name"] or "—",
-                f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
-                row["target_name"] or "—",
-                row["modality"],
-                str(row["cameo"] or ""),
-                f"{row['confidence']:.2f}",
-                row["article"][:12],
-                row["provenance"] or row["sentence"] or "",
-            )
-        print_table(table)
-        return
+    return out
+
+
+def _print_events_table(out: list[dict[str, Any]]) -> None:
+    """The events as one table with every column (``--wide``, or output that is not a terminal)."""
+    table = Table("date", "published", "source", "event", "target", "modality", "cameo", "conf", "article", "sentence")
+    for row in out:
+        table.add_row(
+            _event_day(row),
+            str(row["date"] or "undated"),
+            row["source_name"] or "—",
+            f"{row['root']} (q{row['quad']})" + (f" [{row['coder']}]" if row["provenance"] else ""),
+            row["target_name"] or "—",
+            row["modality"],
+            str(row["cameo"] or ""),
+            f"{row['confidence']:.2f}",
+            row["article"][:12],
+            row["provenance"] or row["sentence"] or "",
+        )
+    print_table(table)
+
+
+def _print_events(out: list[dict[str, Any]]) -> None:
+    """The events for a terminal: a head line each, its sentence below."""
     for row in out:
         head = Text()
         head.append(_event_day(row), style="bold")
@@ -544,9 +523,6 @@ def events(
         head.append(f"  ({row['modality']}, confidence {row['confidence']:.2f})", style="dim")
         console.print(head)
         console.print(Padding(Text(row["provenance"] or row["sentence"] or "", style="italic"), (0, 0, 1, 4)))
-    more = f"first {limit} events, newest first (--limit N for more); " if len(out) == limit else ""
-    hidden = f"events below confidence {floor:g} are hidden (--all shows them); " if floor else ""
-    console.print(f"{more}{hidden}--wide for every column", style="dim", markup=False)
 
 
 def _event_day(row: dict[str, Any]) -> str:
@@ -609,7 +585,7 @@ def actors(
         raise typer.BadParameter(f"{country!r} is not an ISO-3 country code (e.g. JPN, USA).", param_hint="--country")
     country = country.upper() if country else None
     day = parse_day(as_of, "--as-of")
-    with _state(ctx).store() as store:
+    with cli_state(ctx).store() as store:
         day = day or store.latest_date()
         rows = store.actors(country=country, sector=sector, search=search, with_events=True, limit=limit, as_of=day)
     if as_json:
@@ -642,10 +618,8 @@ def actor(
 ) -> None:
     """One actor: identity, aliases, roles with dates, its role on a day, events as source and as target."""
     day = parse_day(as_of, "--as-of")
-    with _state(ctx).store() as store:
-        found = store.get_actor(actor_id)
-        if found is None:
-            raise VigilError(f"No actor {actor_id!r} in the store. Find ids with `vigil actors --search NAME`.")
+    with cli_state(ctx).store() as store:
+        found = get_actor(store, actor_id)
         day = day or store.latest_date()
         as_source = store.events(actor=actor_id, limit=limit)
         as_target = store.events(target=actor_id, limit=limit)
@@ -739,7 +713,7 @@ def eval_cmd(
     from vigil.evaluate.run import evaluate
     from vigil.train.crossval import training_file_report
 
-    report = evaluate(gold, mode, _state(ctx).settings, training_report=training_file_report)
+    report = evaluate(gold, mode, cli_state(ctx).settings, training_report=training_file_report)
     if as_json:
         print_json(report)
         return
@@ -815,7 +789,7 @@ def bench(
     from vigil.evaluate.bench import bench as run_bench
     from vigil.evaluate.bench import bench_queries
 
-    settings = _state(ctx).settings
+    settings = cli_state(ctx).settings
     if serve:
         _bench_serve(
             db or settings.get_str("db"), corpus, workers, clients or [1, 10], (duration, warmup), (revalidate, cache)
@@ -918,7 +892,7 @@ def train(
 @app.command("settings")
 def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List every setting with its current value, environment variable and help."""
-    current = _state(ctx).settings
+    current = cli_state(ctx).settings
     if as_json:
         print_json([{"name": s.name, "value": current[s.name], "env": s.env, "help": s.help} for s in SETTINGS])
         return
@@ -928,27 +902,15 @@ def settings_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--js
     console.print(table)
 
 
-from vigil.cli.scale import register as register_scale  # noqa: E402
-from vigil.cli.watch import register  # noqa: E402
-
-register(app)
-register_scale(app)
-
-from vigil.cli.serve import register as register_serve  # noqa: E402
-
-register_serve(app)
-
-from vigil.cli.export import register as register_export  # noqa: E402
-
-register_export(app)
-
-from vigil.cli.imports import register as register_imports  # noqa: E402
-
-register_imports(app)
-
-from vigil.cli.correct import register as register_correct  # noqa: E402
-
-register_correct(app)
+for register in (
+    register_watch,
+    register_scale,
+    register_serve,
+    register_export,
+    register_imports,
+    register_correct,
+):
+    register(app)
 
 
 def main() -> None:

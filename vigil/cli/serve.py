@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from vigil.cli.common import cli_state
 from vigil.errors import VigilError
 
 __all__ = ["default_workers", "register", "serve"]
@@ -49,9 +50,8 @@ def serve(
         raise VigilError(
             f"The web server needs FastAPI and uvicorn ({exc}). Install them with `pip install 'vigil[web]'`."
         ) from None
-    from vigil.cli.main import _state
 
-    settings = _state(ctx).settings
+    settings = cli_state(ctx).settings
     if db is not None:
         settings = settings.replace(db=db)
     token = os.environ.get("VIGIL_TOKEN") or None

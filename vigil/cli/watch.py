@@ -19,7 +19,7 @@ from rich.table import Table
 
 from vigil.analyze.watches import Watch, WatchError, load_watch, parse_watch
 from vigil.api.views import watch_summary
-from vigil.cli.common import console, err, parse_day, print_table
+from vigil.cli.common import cli_state, console, err, parse_day, print_table
 from vigil.errors import VigilError
 from vigil.store import Store
 
@@ -44,16 +44,14 @@ def _print_json(data: Any) -> None:
 
 
 def _store(ctx: typer.Context, create: bool = False) -> Any:
-    from vigil.cli.main import _state
 
-    return _state(ctx).store(create=create)
+    return cli_state(ctx).store(create=create)
 
 
 def _view_floor(ctx: typer.Context) -> float:
     """The default view's lowest event confidence (setting ``view.min_confidence``)."""
-    from vigil.cli.main import _state
 
-    return _state(ctx).settings.get_float("view.min_confidence")
+    return cli_state(ctx).settings.get_float("view.min_confidence")
 
 
 def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None, date | None]:
@@ -78,11 +76,11 @@ def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None
 
 
 def _watch(store: Store, name: str) -> Watch:
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
-    text = db.get_watch_yaml(store, name)
+    text = analysis_store.get_watch_yaml(store, name)
     if text is None:
-        known = ", ".join(n for n, _, _ in db.list_watches(store)) or "none"
+        known = ", ".join(n for n, _, _ in analysis_store.list_watches(store)) or "none"
         raise VigilError(f"No watch named {name!r} (watches: {known}). Create one with `vigil watch create FILE.yaml`.")
     return parse_watch(text, source=name)
 
@@ -97,11 +95,11 @@ def watch_create(
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite a watch of the same name.")] = False,
 ) -> None:
     """Validate a watch file and store it with the data."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     watch, text = load_watch(file)
     with _store(ctx, create=True) as store:
-        db.save_watch_yaml(store, watch.name, text, create=not replace)
+        analysis_store.save_watch_yaml(store, watch.name, text, create=not replace)
     console.print(
         f"watch [bold]{watch.name}[/] stored: {len(watch.outcomes)} outcomes, {len(watch.alerts)} alert rules"
     )
@@ -110,10 +108,10 @@ def watch_create(
 @watch_app.command("list")
 def watch_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List stored watches."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        rows = db.list_watches(store)
+        rows = analysis_store.list_watches(store)
     items: list[dict[str, Any]] = []
     for name, text, updated in rows:
         w = parse_watch(text, source=name)
@@ -150,10 +148,10 @@ def watch_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a watch (its YAML with --yaml)."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        text = db.get_watch_yaml(store, name)
+        text = analysis_store.get_watch_yaml(store, name)
         if text is None:
             raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
     if as_yaml:
@@ -187,10 +185,10 @@ def watch_edit(
     ] = None,
 ) -> None:
     """Edit a watch in $EDITOR (or replace it from --file); it is validated before it is stored."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        current = db.get_watch_yaml(store, name)
+        current = analysis_store.get_watch_yaml(store, name)
         if current is None:
             raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
         if file is not None:
@@ -219,7 +217,7 @@ def watch_edit(
             raise WatchError(
                 f"key 'name': the edited watch is named {watch.name!r}, not {name!r}; names cannot change."
             )
-        db.save_watch_yaml(store, name, text)
+        analysis_store.save_watch_yaml(store, name, text)
     console.print(f"watch [bold]{name}[/] updated")
 
 
@@ -230,16 +228,16 @@ def watch_delete(
     purge: Annotated[bool, typer.Option("--purge", help="Also delete its alerts, briefs and probability log.")] = False,
 ) -> None:
     """Delete a watch; one with alerts, briefs or a probability log only with --purge."""
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        if db.get_watch_yaml(store, name) is None:
+        if analysis_store.get_watch_yaml(store, name) is None:
             raise VigilError(f"No watch named {name!r}. List them with `vigil watch list`.")
-        history = {k: v for k, v in db.watch_history(store, name).items() if v}
+        history = {k: v for k, v in analysis_store.watch_history(store, name).items() if v}
         if history and not purge:
             held = ", ".join(f"{v} {k}" for k, v in history.items())
             raise VigilError(f"Watch {name!r} has {held}; deleting it deletes them too. Repeat with --purge.")
-        db.delete_watch(store, name)
+        analysis_store.delete_watch(store, name)
     console.print(f"watch [bold]{name}[/] deleted")
 
 
@@ -259,18 +257,14 @@ def stories_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Group articles into stories (near duplicates and follow-ups); show reports per story."""
-    from vigil.analyze.stories import METHOD, cluster_stories
-    from vigil.store import analysis as db
+    from vigil.analyze.stories import cluster_stories
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
-        arts = db.load_articles(store, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
+        arts = analysis_store.load_articles(store, since=parse_day(since, "--since"), until=parse_day(until, "--until"))
         result = cluster_stories(arts, threshold=threshold, window_days=window)
         if save:
-            db.save_stories(
-                store,
-                [db.StoryRow(s.id, s.title, s.first, s.last, s.reports, s.article_ids[0], METHOD) for s in result],
-                {a: s.id for s in result for a in s.article_ids},
-            )
+            analysis_store.save_stories(store, result)
     shown = [s for s in result if s.reports >= min_reports]
     if as_json:
         _print_json(
@@ -313,8 +307,8 @@ def timeline_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The watch's dated developments: one line per story with its key event, actors and domains."""
-    from vigil.analyze.records import load_records
     from vigil.analyze.timeline import timeline
+    from vigil.analyze.window import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
@@ -350,7 +344,7 @@ def _graph(
     ctx: typer.Context, name: str, since: str | None, until: str | None, as_of: str | None = None
 ) -> tuple[Any, Any, Any]:
     from vigil.analyze.networks import build_graph
-    from vigil.analyze.records import load_records
+    from vigil.analyze.window import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
@@ -465,8 +459,8 @@ def trends_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Per domain and week: events, cooperation/conflict balance, tone toward the focal country, band outliers."""
-    from vigil.analyze.records import load_records
     from vigil.analyze.trends import domain_trends
+    from vigil.analyze.window import load_records
 
     with _store(ctx) as store:
         w = _watch(store, name)
@@ -518,54 +512,64 @@ def scenarios_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The scenario board: per outcome, stated expectations by domain, exposure, signposts and probability."""
-    from vigil.analyze.probabilities import set_probability as set_outcome_probability
-    from vigil.analyze.records import known_by, load_records
-    from vigil.analyze.scenarios import scenario_board
-    from vigil.store import analysis as db
+    from vigil.analyze.scenarios import EXPOSURE_LEGEND, scenario_board
+    from vigil.analyze.window import known_by, load_records
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
         w = _watch(store, name)
         if set_probability is not None:
-            outcome, p = set_probability
-            w.outcome(outcome)
-            if not 0.0 <= p <= 1.0:
-                raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
-            if not reason:
-                raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
-            update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise)
-            for row in update.rows:
-                console.print(
-                    f"{row.outcome}: probability {row.probability:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({row.reason})"
-                )
-            if update.warning:
-                err.print(f"[yellow]Warning:[/] {update.warning}")
+            _set_probability(store, w, set_probability, reason, normalise)
             return
         day = parse_day(as_of, "--as-of")
-        log = db.probabilities(store, w.name, known_by=known_by(day))
+        log = analysis_store.probabilities(store, w.name, known_by=known_by(day))
         if history:
-            if as_json:
-                _print_json(
-                    [{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in log]
-                )
-                return
-            table = Table("at", "outcome", "probability", "reason")
-            for r in log:
-                table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
-            print_table(table)
+            _print_history(log, as_json)
             return
         lo, hi = _window(w, since, until)
         records = load_records(store, since=lo, until=hi, min_confidence=_view_floor(ctx), coders=w.coders, as_of=day)
     board = scenario_board(records, w, probabilities={r.outcome: r.probability for r in log})
     if as_json:
         _print_json([b.to_dict() for b in board])
+    else:
+        _print_board(board, records_until(records))
+        console.print(EXPOSURE_LEGEND)
+
+
+def _set_probability(
+    store: Any, w: Any, set_probability: tuple[str, float], reason: str | None, normalise: bool
+) -> None:
+    """``vigil scenarios NAME --set-probability OUTCOME P --reason ...``: log the revision, print it."""
+    from vigil.analyze.probabilities import set_probability as set_outcome_probability
+
+    outcome, p = set_probability
+    w.outcome(outcome)
+    if not 0.0 <= p <= 1.0:
+        raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
+    if not reason:
+        raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
+    update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise)
+    for row in update.rows:
+        console.print(
+            f"{row.outcome}: probability {row.probability:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({row.reason})"
+        )
+    if update.warning:
+        err.print(f"[yellow]Warning:[/] {update.warning}")
+
+
+def _print_history(log: list[Any], as_json: bool) -> None:
+    """The probability log of ``vigil scenarios NAME --history``."""
+    if as_json:
+        _print_json([{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in log])
         return
-    _print_boards(board, records)
+    table = Table("at", "outcome", "probability", "reason")
+    for r in log:
+        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.outcome, f"{r.probability:.0%}", r.reason)
+    print_table(table)
 
 
-def _print_boards(board: list[Any], records: Any) -> None:
-    """The scenario board as a table per outcome, with its candidates, changes and signposts."""
-    from vigil.analyze.scenarios import EXPOSURE_LEGEND
-
+def _print_board(board: list[Any], day: date | None) -> None:
+    """The scenario board for people: per outcome, expectations by domain, candidates, changes, signposts."""
     for b in board:
         prob = f" · probability {b.probability:.0%}" if b.probability is not None else ""
         table = Table("domain", "exposure", "expectation", "article", title=f"{b.label}{prob}")
@@ -578,7 +582,6 @@ def _print_boards(board: list[Any], records: Any) -> None:
                     f"{x.citation.article_id[:12]} §{x.citation.sentence_index}",
                 )
         print_table(table)
-        day = records_until(records)
         if b.candidates:
             console.print(f"  candidates on {day or 'today'}: {', '.join(b.candidate_on(day)) or 'none'}")
         for ch in b.changes:
@@ -587,7 +590,6 @@ def _print_boards(board: list[Any], records: Any) -> None:
             console.print(
                 f"  signpost {sp.label}: {'observed' if sp.observed else 'not yet'} ({len(sp.evidence)} sentences)"
             )
-    console.print(EXPOSURE_LEGEND)
 
 
 def records_until(records: Any) -> date | None:
@@ -613,41 +615,29 @@ def alerts_cmd(
         _outbox(ctx, retry=retry, as_json=as_json)
         return
     from vigil.analyze.alerts import evaluate_alerts
-    from vigil.analyze.records import known_by
-    from vigil.store import analysis as db
+    from vigil.analyze.window import known_by
+    from vigil.store import analysis as analysis_store
 
     with _store(ctx) as store:
         if evaluate:
             if watch is None:
                 raise typer.BadParameter("name the watch to evaluate", param_hint="--watch")
             from vigil.analyze.delivery import DeliveryPolicy
-            from vigil.cli.main import _state
 
-            policy = DeliveryPolicy.from_settings(_state(ctx).settings)
+            policy = DeliveryPolicy.from_settings(cli_state(ctx).settings)
             fired = evaluate_alerts(store, _watch(store, watch), evaluate, policy=policy)
             console.print(f"{len(fired)} new alerts")
             return
-        rows = db.list_alerts(store, watch=watch, limit=limit, known_by=known_by(parse_day(as_of, "--as-of")))
-    if as_json:
-        _print_json(
-            [
-                {
-                    "id": r.id,
-                    "watch": r.watch,
-                    "rule": r.rule,
-                    "kind": r.kind,
-                    "message": r.message,
-                    "at": r.at,
-                    "evidence": r.evidence,
-                }
-                for r in rows
-            ]
+        rows = analysis_store.list_alerts(
+            store, watch=watch, limit=limit, known_by=known_by(parse_day(as_of, "--as-of"))
         )
+    if as_json:
+        _print_json([{**r.to_dict(), "at": r.at} for r in rows])
         return
     table = Table("at", "watch", "rule", "message", "evidence")
     for r in rows:
-        ev = r.evidence[0] if r.evidence else {}
-        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, str(ev.get("sentence", ""))[:120])
+        ev = r.evidence[0].text if r.evidence else ""
+        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, ev[:120])
     print_table(table)
 
 
@@ -695,11 +685,10 @@ def _outbox(ctx: typer.Context, *, retry: bool, as_json: bool) -> None:
 
     from vigil.analyze.delivery import DeliveryPolicy
     from vigil.analyze.outbox import pending, retry_due
-    from vigil.cli.main import _state
 
     with _store(ctx) as store:
         if retry:
-            policy = DeliveryPolicy.from_settings(_state(ctx).settings)
+            policy = DeliveryPolicy.from_settings(cli_state(ctx).settings)
             done = retry_due(store, policy, now=datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1))
             console.print(f"delivered {done.delivered} · failed again {done.failed} · given up {done.given_up}")
         waiting = pending(store)

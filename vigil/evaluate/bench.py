@@ -27,7 +27,7 @@ from typing import Any
 
 from vigil.config import Settings
 from vigil.errors import ConfigError
-from vigil.ingest.pipeline import IngestResult, ingest_records
+from vigil.ingest.job import IngestResult, ingest_records
 from vigil.ingest.readers import read_inputs
 from vigil.models import RawArticle, Rejection
 from vigil.store import Store, open_store
@@ -360,9 +360,9 @@ def query_latency(
     measures the collector over whatever the process holds rather than the call.
     """
     from vigil.analyze.networks import build_graph
-    from vigil.analyze.records import load_records
     from vigil.analyze.timeline import timeline
     from vigil.analyze.watches import load_watch
+    from vigil.analyze.window import load_records
 
     since, until = window
     watch, _ = load_watch(Path(__file__).resolve().parents[1] / "watches" / "gbr-us-2020.yaml")

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from vigil.analyze.networks import ActorGraph, OutcomeBridges, build_graph, find_bridges
-from vigil.analyze.records import Records, load_records
 from vigil.analyze.timeline import watch_articles
 from vigil.analyze.watches import Watch, parse_watch
+from vigil.analyze.window import Records, load_records
 from vigil.errors import ConfigError
 from vigil.models import VIGIL_CODER, Article, Event, Mention
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 __all__ = ["Selection", "select", "watch_by_name"]
 
@@ -34,9 +34,9 @@ def watch_by_name(store: Store, name: str) -> Watch:
     Raises:
         ConfigError: no such watch (the message lists the stored ones).
     """
-    text = db.get_watch_yaml(store, name)
+    text = analysis_store.get_watch_yaml(store, name)
     if text is None:
-        known = ", ".join(n for n, _, _ in db.list_watches(store)) or "none"
+        known = ", ".join(n for n, _, _ in analysis_store.list_watches(store)) or "none"
         raise ConfigError(
             f"No watch named {name!r} (watches: {known}). Create one with `vigil watch create FILE.yaml`."
         )

@@ -218,10 +218,10 @@ def _brief_report(sel: Selection, refs: list[str], common: dict[str, Any]) -> st
     if watch is None:
         return None
     from vigil.analyze.briefs import build_brief, render_markdown
-    from vigil.store import analysis as db
+    from vigil.store import analysis as analysis_store
 
     store = sel.store
-    stored = db.latest_brief(store, watch.name) if store is not None else None
+    stored = analysis_store.latest_brief(store, watch.name) if store is not None else None
     if stored is not None:
         markdown, published, since, until = stored.markdown, stored.created_at, stored.since, stored.until
         key = f"{watch.name}:{stored.id}"

@@ -256,7 +256,7 @@ def _news_please(
 ) -> ImportResult:
     """News-please JSON files are articles: the ingest path reads them (and extracts them, given an extractor)."""
     from vigil.config import load_settings
-    from vigil.ingest.pipeline import ingest
+    from vigil.ingest.job import ingest
 
     settings = settings or load_settings(env={})
     for path in files:

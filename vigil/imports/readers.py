@@ -17,7 +17,7 @@ from vigil.export.gdelt import MENTION_COLUMNS
 from vigil.imports.actors import ActorMapper, MappedActor
 from vigil.imports.mapping import acled_root, cameo_to_plover
 from vigil.imports.records import ImportedEvent, MentionLink, Skipped, provenance_record
-from vigil.ingest.records import source_from_url
+from vigil.ingest.fields import source_from_url
 from vigil.models import Actor, Event, Modality, Rejection
 
 __all__ = [

@@ -18,8 +18,8 @@ import feedparser
 
 from vigil.config import Settings
 from vigil.ingest.dates import parse_date
+from vigil.ingest.fields import build_article, source_from_url
 from vigil.ingest.markup import fragment_to_text
-from vigil.ingest.records import build_article, source_from_url
 from vigil.models import DateSource, RawArticle, Rejection
 
 __all__ = ["UnsafeXMLError", "defuse_xml", "read_feed"]

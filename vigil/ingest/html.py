@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from vigil.config import Settings
 from vigil.ingest.dates import date_from_url, parse_date
-from vigil.ingest.records import build_article
+from vigil.ingest.fields import build_article
 from vigil.models import DateSource, RawArticle, Rejection
 
 __all__ = ["EXTRACTION_OPTIONS", "PageDate", "find_page_date", "page_url", "read_html"]

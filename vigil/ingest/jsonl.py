@@ -2,7 +2,7 @@
 
 Field names of news-please (``maintext``, ``date_publish``, ``source_domain``...) and plain exports
 (``text``, ``date``, ``title``, ``url``, ``source``) are recognised; see
-:data:`vigil.ingest.records.FIELD_ALIASES`. A malformed line is rejected on its own; the rest is kept.
+:data:`vigil.ingest.fields.FIELD_ALIASES`. A malformed line is rejected on its own; the rest is kept.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from vigil.config import Settings
 from vigil.ingest.encoding import UndecodableError, decode_document, has_bad_bytes, open_text_stream
-from vigil.ingest.records import FIELD_ALIASES, build_article, text_value
+from vigil.ingest.fields import FIELD_ALIASES, build_article, text_value
 from vigil.models import DateSource, RawArticle, Rejection
 
 __all__ = ["pick_fields", "read_json", "read_jsonl"]

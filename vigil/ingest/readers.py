@@ -20,8 +20,8 @@ from vigil.config import Settings
 from vigil.errors import FetchError, IngestError
 from vigil.ingest.encoding import looks_binary
 from vigil.ingest.fetch import Fetcher, HttpxFetcher
+from vigil.ingest.fields import FIELDS
 from vigil.ingest.formats import FORMATS, detect_format
-from vigil.ingest.records import FIELDS
 from vigil.models import RawArticle, Rejection
 
 __all__ = ["SKIPPED_NAMES", "check_inputs", "is_skipped", "iter_folder", "read_inputs"]
@@ -224,7 +224,7 @@ def read_inputs(
         fetcher: used for URLs; an :class:`HttpxFetcher` is made (and closed) when None.
         columns: ``our field -> input column/key`` for CSV and JSON inputs, e.g.
             ``{"text": "body", "date": "published_on"}``; fields are those of
-            :data:`vigil.ingest.records.FIELDS`.
+            :data:`vigil.ingest.fields.FIELDS`.
     Returns:
         A lazy iterator of :class:`RawArticle` and :class:`Rejection` records, in input order.
         Rejections carry the origin (path or URL), the location (``"file"``, ``"line N"``,

@@ -1,7 +1,7 @@
 """CSV and TSV exports with a header row: one article per row, streamed in constant memory.
 
 Cells may hold newlines (quoted). Column names are matched to our fields through
-:data:`vigil.ingest.records.FIELD_ALIASES` or an explicit ``columns`` mapping.
+:data:`vigil.ingest.fields.FIELD_ALIASES` or an explicit ``columns`` mapping.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from vigil.config import Settings
 from vigil.ingest.encoding import UndecodableError, has_bad_bytes, open_text_stream
-from vigil.ingest.records import build_article, resolve_columns
+from vigil.ingest.fields import build_article, resolve_columns
 from vigil.models import DateSource, RawArticle, Rejection
 
 __all__ = ["read_csv"]

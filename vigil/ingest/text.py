@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from vigil.config import Settings
 from vigil.ingest.encoding import UndecodableError, decode_document
-from vigil.ingest.records import build_article
+from vigil.ingest.fields import build_article
 from vigil.models import DateSource, RawArticle, Rejection
 
 __all__ = ["read_text", "split_dateline"]

@@ -1,6 +1,6 @@
 """``vigil load DIR``: import the Parquet files of a Ray ingest (``--parquet DIR``) into the store.
 
-The rows go through the local engine's write path (:func:`vigil.ingest.pipeline.ingest_records`):
+The rows go through the local engine's write path (:func:`vigil.ingest.job.ingest_records`):
 deduplication against the store, batches, one transaction each. Files are read in name order
 (Ray names them by write task, in dataset order) and in small record batches, so memory stays
 bounded whatever the folder holds.
@@ -14,8 +14,8 @@ from typing import Any
 
 from vigil.config import Settings
 from vigil.errors import ConfigError, IngestError
-from vigil.ingest.pipeline import IngestProgress, IngestResult, ingest_records
-from vigil.scale.records import COLUMNS, Precomputed
+from vigil.ingest.job import IngestProgress, IngestResult, ingest_records
+from vigil.scale.rows import COLUMNS, Precomputed
 
 try:
     import pyarrow.parquet as pq
@@ -50,7 +50,7 @@ def load_parquet(
     """Import the rows of ``folder``'s Parquet files into ``store``.
 
     Args:
-        folder: a folder of Parquet files in the :mod:`vigil.scale.records` row format.
+        folder: a folder of Parquet files in the :mod:`vigil.scale.rows` row format.
         store: the open store.
         settings: Vigil settings (batch size, near-duplicate threshold).
         progress: called after every record.

@@ -13,7 +13,7 @@ write         the driver, streaming                       :func:`ingest_records`
 ============  ==========================================  ================================
 
 or, with ``parquet=DIR``, the workers write the rows to Parquet files (``vigil load DIR``
-imports them later through the same write path). Rows are :mod:`vigil.scale.records` rows.
+imports them later through the same write path). Rows are :mod:`vigil.scale.rows` rows.
 
 Order is preserved end to end, so which article of a near-duplicate pair is the original is
 the same as with the local engine, and the stored result is the same row for row. Exact
@@ -39,10 +39,10 @@ from typing import Any
 
 from vigil.config import Settings
 from vigil.errors import ConfigError
-from vigil.ingest.pipeline import IngestProgress, IngestResult, ingest_records
+from vigil.ingest.job import IngestProgress, IngestResult, ingest_records
 from vigil.ingest.readers import iter_folder, read_inputs
 from vigil.models import Article, RawArticle, Rejection, article_id
-from vigil.scale.records import COLUMNS, Precomputed, from_row, to_row
+from vigil.scale.rows import COLUMNS, Precomputed, from_row, to_row
 
 try:
     import pyarrow as pa
@@ -151,7 +151,7 @@ def ingest_ray(
     """Ingest ``inputs`` with extraction on Ray, into ``store`` or into Parquet files.
 
     Args:
-        inputs: files, folders or http(s) URLs (as for :func:`vigil.ingest.pipeline.ingest`).
+        inputs: files, folders or http(s) URLs (as for :func:`vigil.ingest.job.ingest`).
         settings: Vigil settings; ``extract.workers`` (0: one per Ray CPU) sizes the actor pool.
         store: the open store to write (through the local engine's write path).
         parquet: write rows to Parquet files in this folder instead (``vigil load`` imports them).

@@ -7,7 +7,7 @@ expression with bound parameters, so it runs on every backend the :class:`Store`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,13 +15,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
 
 from vigil.errors import StoreError
-from vigil.models import Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.mapping import column_names, row_reader
+from vigil.models import Actor, Alert, Article, Citation, DomainTag, Event, Mention, Sentence, Story, Tone
 from vigil.store import schema
 from vigil.store.corrections import Corrections
 from vigil.store.store import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
     Store,
+    _asc,
     _row_actor,
     _row_article,
     _row_event,
@@ -30,10 +32,8 @@ from vigil.store.store import (
 )
 
 __all__ = [
-    "AlertRow",
     "BriefRow",
     "ProbabilityRow",
-    "StoryRow",
     "add_alerts",
     "add_brief",
     "add_probability",
@@ -57,6 +57,9 @@ __all__ = [
 ]
 
 _CHUNK = 500
+_read_sentence = row_reader(Sentence)
+_read_domain_tag = row_reader(DomainTag)
+_read_tone = row_reader(Tone)
 
 
 def _now() -> datetime:
@@ -137,58 +140,42 @@ def delete_watch(store: Store, name: str) -> bool:
 # --- stories ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class StoryRow:
-    """A stored story: a cluster of articles about one development."""
-
-    id: str
-    title: str | None
-    first_date: date | None
-    last_date: date | None
-    articles: int
-    lead_article: str
-    method: str
-
-
-def save_stories(store: Store, rows: Sequence[StoryRow], members: Mapping[str, str]) -> None:
-    """Replace the stories of the given articles, in one transaction.
+def save_stories(store: Store, found: Sequence[Story]) -> None:
+    """Replace the given stories and set their articles' ``story_id``, in one transaction.
 
     Args:
         store: the open store.
-        rows: the stories.
-        members: article id -> story id (sets ``articles.story_id``).
+        found: the stories (each with its member articles).
     """
     s, a = schema.stories, schema.articles
     now = _now()
+    members = {aid: story.id for story in found for aid in story.article_ids}
     with store.transaction() as conn:
-        ids = [r.id for r in rows]
-        for chunk in _chunks(ids):
+        for chunk in _chunks([x.id for x in found]):
             conn.execute(s.delete().where(s.c.id.in_(chunk)))
-        if rows:
-            conn.execute(
-                s.insert(),
-                [
-                    {
-                        "id": r.id,
-                        "title": r.title,
-                        "first_date": r.first_date,
-                        "last_date": r.last_date,
-                        "articles": r.articles,
-                        "lead_article": r.lead_article,
-                        "method": r.method,
-                        "computed_at": now,
-                    }
-                    for r in rows
-                ],
-            )
+        if found:
+            rows = [
+                {
+                    "id": x.id,
+                    "title": x.title,
+                    "first_date": x.first,
+                    "last_date": x.last,
+                    "articles": x.reports,
+                    "lead_article": x.lead_article,
+                    "method": x.method,
+                    "computed_at": now,
+                }
+                for x in found
+            ]
+            conn.execute(s.insert(), rows)
         if members:
             stmt = update(a).where(a.c.id == bindparam("aid")).values(story_id=bindparam("sid"))
             conn.execute(stmt, [{"aid": k, "sid": v} for k, v in members.items()])
 
 
-def stories(store: Store, *, since: date | None = None, until: date | None = None) -> list[StoryRow]:
-    """Stored stories overlapping the date range, largest first."""
-    s = schema.stories
+def stories(store: Store, *, since: date | None = None, until: date | None = None) -> list[Story]:
+    """Stored stories overlapping the date range, largest first, with their articles oldest first."""
+    s, a = schema.stories, schema.articles
     stmt = select(s)
     if since is not None:
         stmt = stmt.where(s.c.last_date >= since)
@@ -196,8 +183,19 @@ def stories(store: Store, *, since: date | None = None, until: date | None = Non
         stmt = stmt.where(s.c.first_date <= until)
     with store.engine.connect() as conn:
         rows = conn.execute(stmt.order_by(s.c.articles.desc(), s.c.first_date, s.c.id)).mappings().all()
+    members: dict[str, list[str]] = {}
+    order = select(a.c.story_id, a.c.id).order_by(_asc(a.c.published), a.c.id)
+    for story_id, aid in _run(store, order, [r["id"] for r in rows], a.c.story_id, by_name=False):
+        members.setdefault(story_id, []).append(aid)
     return [
-        StoryRow(r["id"], r["title"], r["first_date"], r["last_date"], r["articles"], r["lead_article"], r["method"])
+        Story(
+            r["id"],
+            tuple(members.get(r["id"]) or [r["lead_article"]]),
+            r["first_date"],
+            r["last_date"],
+            r["title"],
+            r["method"],
+        )
         for r in rows
     ]
 
@@ -205,44 +203,18 @@ def stories(store: Store, *, since: date | None = None, until: date | None = Non
 # --- alerts -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AlertRow:
-    """A stored alert with its evidence (a list of citation mappings)."""
-
-    id: str
-    watch: str
-    rule: str
-    kind: str
-    message: str
-    evidence: list[dict[str, Any]]
-    at: datetime
-
-
-def add_alerts(store: Store, rows: Sequence[AlertRow]) -> list[str]:
+def add_alerts(store: Store, alerts: Sequence[Alert]) -> list[str]:
     """Store alerts, skipping ids already stored; return the ids that were new."""
-    if not rows:
+    if not alerts:
         return []
     t = schema.alerts
     with store.transaction() as conn:
-        existing = set(conn.execute(select(t.c.id).where(t.c.id.in_([r.id for r in rows]))).scalars())
-        new = [r for r in rows if r.id not in existing]
+        existing = set(conn.execute(select(t.c.id).where(t.c.id.in_([x.id for x in alerts]))).scalars())
+        new = [x for x in alerts if x.id not in existing]
         if new:
-            conn.execute(
-                store.insert_ignore(t),
-                [
-                    {
-                        "id": r.id,
-                        "watch": r.watch,
-                        "rule": r.rule,
-                        "kind": r.kind,
-                        "message": r.message,
-                        "evidence": r.evidence,
-                        "at": r.at,
-                    }
-                    for r in new
-                ],
-            )
-    return [r.id for r in new]
+            rows = [{**x.to_dict(), "at": x.at} for x in new]
+            conn.execute(store.insert_ignore(t), rows)
+    return [x.id for x in new]
 
 
 def list_alerts(
@@ -252,7 +224,7 @@ def list_alerts(
     since: datetime | None = None,
     known_by: datetime | None = None,
     limit: int | None = 100,
-) -> list[AlertRow]:
+) -> list[Alert]:
     """Stored alerts, newest first (``known_by``: only those raised before that time)."""
     t = schema.alerts
     stmt = select(t)
@@ -268,7 +240,15 @@ def list_alerts(
     with store.engine.connect() as conn:
         rows = conn.execute(stmt).mappings().all()
     return [
-        AlertRow(r["id"], r["watch"], r["rule"], r["kind"], r["message"], list(r["evidence"] or []), r["at"])
+        Alert(
+            r["id"],
+            r["watch"],
+            r["rule"],
+            r["kind"],
+            r["message"],
+            tuple(Citation.from_dict(c) for c in r["evidence"] or ()),
+            r["at"],
+        )
         for r in rows
     ]
 
@@ -398,8 +378,8 @@ def load_articles(
 def load_sentences(store: Store, ids: Sequence[str]) -> list[Sentence]:
     """The sentences of the given articles."""
     s = schema.sentences
-    rows = _run(store, select(s.c.article_id, s.c.idx, s.c.start, s.c.end), ids, s.c.article_id, by_name=False)
-    return [Sentence(*r) for r in rows]
+    stmt = select(*columns(s, column_names(Sentence)))
+    return [_read_sentence(r) for r in _run(store, stmt, ids, s.c.article_id, by_name=False)]
 
 
 def load_mentions(store: Store, ids: Sequence[str], *, known_by: datetime | None = None) -> list[Mention]:
@@ -427,15 +407,15 @@ def load_events(
 def load_domain_tags(store: Store, ids: Sequence[str]) -> list[DomainTag]:
     """The domain tags (sentence and article level) of the given articles."""
     d = schema.domain_tags
-    stmt = select(*columns(d, ("article_id", "sentence_idx", "domain", "score", "extractor")))
-    return [DomainTag(*r) for r in _run(store, stmt, ids, d.c.article_id, by_name=False)]
+    stmt = select(*columns(d, column_names(DomainTag)))
+    return [_read_domain_tag(r) for r in _run(store, stmt, ids, d.c.article_id, by_name=False)]
 
 
 def load_tones(store: Store, ids: Sequence[str]) -> list[Tone]:
     """The tones (sentence, article and directed) of the given articles."""
     t = schema.tones
-    fields = ("article_id", "sentence_idx", "score", "extractor", "source_actor", "target_actor", "confidence")
-    return [Tone(*r) for r in _run(store, select(*columns(t, fields)), ids, t.c.article_id, by_name=False)]
+    stmt = select(*columns(t, column_names(Tone)))
+    return [_read_tone(r) for r in _run(store, stmt, ids, t.c.article_id, by_name=False)]
 
 
 def load_actors(store: Store, ids: Iterable[str]) -> list[Actor]:

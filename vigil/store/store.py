@@ -29,12 +29,15 @@ from sqlalchemy import (
     Engine,
     Insert,
     Table,
+    and_,
     column,
     create_engine,
     event,
     func,
+    literal,
     literal_column,
     make_url,
+    or_,
     select,
     table,
     tuple_,
@@ -44,18 +47,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from vigil.errors import StoreError
+from vigil.mapping import column_names, row_reader, store_row
 from vigil.models import (
     STATEMENT,
-    VIGIL_CODER,
     Actor,
     Article,
-    DateGranularity,
-    DateSource,
     DomainTag,
     Event,
     Extraction,
     Mention,
-    Modality,
     Rejection,
     Role,
     Sentence,
@@ -275,7 +275,7 @@ class Store:
 
         Two writers racing on one article both succeed, and exactly one of them gets True.
         """
-        row = _article_row(article)
+        row = article_row(article)
         _refuse_nul(row, f"Article {article.id}")
         stmt = self.insert_ignore(schema.articles).values(**row).returning(schema.articles.c.id)
         return conn.execute(stmt).scalar_one_or_none() is not None
@@ -329,6 +329,7 @@ class Store:
         include_imported: bool = False,
         limit: int | None = 50,
         offset: int = 0,
+        after: tuple[date | None, str] | None = None,
     ) -> list[Article]:
         """Articles matching the filters, newest first (best match first when searching).
 
@@ -339,9 +340,13 @@ class Store:
             include_duplicates: False hides near duplicates of other articles.
             include_imported: True also lists the provenance records of imported events (no text).
             limit, offset: paging; ``limit=None`` returns all.
+            after: the ``(published, id)`` of the last article of the previous page: the page continues
+                after it (newest first, undated last; not with ``search``, ordered by match).
         """
         a = schema.articles
         stmt = select(a)
+        if after is not None:
+            stmt = stmt.where(_after(a.c.published, (a.c.id,), after))
         if since is not None:
             stmt = stmt.where(a.c.published >= since)
         if until is not None:
@@ -452,34 +457,15 @@ class Store:
         rows: dict[Table, list[dict[str, Any]]] = {t: [] for t in schema.EXTRACTION_TABLES}
         for x in extractions:
             rows[schema.extractions].append({"article_id": x.article_id, "extractor": x.extractor, "at": now})
-            rows[schema.sentences].extend(
-                {"article_id": s.article_id, "idx": s.index, "start": s.start, "end": s.end} for s in x.sentences
-            )
-            rows[schema.mentions].extend(_mention_row(m) for m in x.mentions)
-            events = {e.id: e for e in x.events}
-            rows[schema.events].extend(_event_row(e) for e in events.values())
-            rows[schema.domain_tags].extend(
-                {
-                    "article_id": d.article_id,
-                    "sentence_idx": d.sentence_index,
-                    "domain": d.domain,
-                    "score": d.score,
-                    "extractor": d.extractor,
-                }
-                for d in x.domains
-            )
-            rows[schema.tones].extend(
-                {
-                    "article_id": t.article_id,
-                    "sentence_idx": t.sentence_index,
-                    "score": t.score,
-                    "source_actor": t.source_actor,
-                    "target_actor": t.target_actor,
-                    "confidence": t.confidence,
-                    "extractor": t.extractor,
-                }
-                for t in x.tones
-            )
+            for tbl, records in (
+                (schema.sentences, x.sentences),
+                (schema.mentions, x.mentions),
+                (schema.events, {e.id: e for e in x.events}.values()),
+                (schema.domain_tags, x.domains),
+                (schema.tones, x.tones),
+            ):
+                names = tbl.c.keys()
+                rows[tbl].extend(store_row(r, names) for r in records)
             for actor in x.actors:
                 actors.setdefault(actor.id, actor)
         for tbl, batch in rows.items():
@@ -526,11 +512,18 @@ class Store:
             last = rows[-1]["id"]
             yield [_row_article(r) for r in rows]
 
+    def unextracted_ids(self) -> set[str]:
+        """The ids of stored articles that no extractor version has processed (imported records left out)."""
+        a, x = schema.articles, schema.extractions
+        stmt = select(a.c.id).where(a.c.imported.is_(None), a.c.id.not_in(select(x.c.article_id)))
+        with self.engine.connect() as conn:
+            return set(conn.execute(stmt).scalars())
+
     def sentences(self, article_id: str) -> list[Sentence]:
         s = schema.sentences
         with self.engine.connect() as conn:
-            rows = conn.execute(select(s).where(s.c.article_id == article_id).order_by(s.c.idx)).mappings()
-            return [Sentence(r["article_id"], r["idx"], r["start"], r["end"]) for r in rows]
+            stmt = select(*columns(s, column_names(Sentence))).where(s.c.article_id == article_id).order_by(s.c.idx)
+            return [row_reader(Sentence)(r) for r in conn.execute(stmt)]
 
     def mentions(self, article_id: str) -> list[Mention]:
         m = schema.mentions
@@ -562,6 +555,7 @@ class Store:
         coders: Sequence[str] | None = None,
         limit: int | None = 100,
         offset: int = 0,
+        after: tuple[date | None, str, int, str] | None = None,
     ) -> list[Event]:
         """Events matching every given filter, newest first (by :attr:`Event.when`, the event date).
 
@@ -574,6 +568,8 @@ class Store:
                 publication date).
             coders: only events coded by these (``VIGIL``, ``GDELT``, ``ICEWS``, ``ACLED``; any case);
                 None: every coder's.
+            after: the ``(event date, article id, sentence index, id)`` of the last event of the
+                previous page: the page continues after it, in this order.
 
         Analysts' corrections are applied (:mod:`vigil.store.corrections`): rejected events are left
         out, relabelled and redated ones changed, merged and split actors read as corrected.
@@ -602,6 +598,8 @@ class Store:
             stmt = stmt.where(when <= until)
         if min_confidence is not None:
             stmt = stmt.where(e.c.confidence >= min_confidence)
+        if after is not None:
+            stmt = stmt.where(_after(when, (e.c.article_id, e.c.sentence_idx, e.c.id), after))
         if coders is not None:
             stmt = stmt.where(e.c.coder.in_(sorted({c.upper() for c in coders})))
         if domain is not None:
@@ -624,19 +622,16 @@ class Store:
     def domain_tags(self, article_id: str) -> list[DomainTag]:
         d = schema.domain_tags
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(d).where(d.c.article_id == article_id).order_by(_asc(d.c.sentence_idx), d.c.score.desc(), d.c.id)
-            )
-            return [DomainTag(r.article_id, r.sentence_idx, r.domain, r.score, r.extractor) for r in rows]
+            stmt = select(*columns(d, column_names(DomainTag))).where(d.c.article_id == article_id)
+            rows = conn.execute(stmt.order_by(_asc(d.c.sentence_idx), d.c.score.desc(), d.c.id))
+            return [row_reader(DomainTag)(r) for r in rows]
 
     def tones(self, article_id: str) -> list[Tone]:
         t = schema.tones
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t).where(t.c.article_id == article_id).order_by(_asc(t.c.sentence_idx), t.c.id))
-            return [
-                Tone(r.article_id, r.sentence_idx, r.score, r.extractor, r.source_actor, r.target_actor, r.confidence)
-                for r in rows
-            ]
+            stmt = select(*columns(t, column_names(Tone))).where(t.c.article_id == article_id)
+            rows = conn.execute(stmt.order_by(_asc(t.c.sentence_idx), t.c.id))
+            return [row_reader(Tone)(r) for r in rows]
 
     def get_actor(self, actor_id: str) -> Actor | None:
         t = schema.actors
@@ -715,6 +710,16 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _after(day: ColumnElement[Any], keys: Sequence[ColumnElement[Any]], last: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows after ``last`` in the order ``day`` descending (NULLs last), then ``keys`` ascending: a keyset
+    page's condition, a row-value comparison of the keys (SQLite and PostgreSQL both have them)."""
+    last_day, rest = last[0], tuple(last[1:])
+    later = tuple_(*keys) > tuple_(*(literal(v) for v in rest))
+    if last_day is None:
+        return and_(day.is_(None), later)
+    return or_(day < last_day, and_(day == last_day, later), day.is_(None))
+
+
 def _desc(col: ColumnElement[Any]) -> Any:
     """Descending with NULLs last, as SQLite sorts (PostgreSQL puts them first)."""
     return col.desc().nulls_last()
@@ -734,110 +739,22 @@ def _refuse_nul(row: dict[str, Any], what: str) -> None:
             )
 
 
-def _article_row(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "url": article.url,
-        "source": article.source,
-        "title": article.title,
-        "text": article.text,
-        "published": article.published,
-        "date_source": article.date_source.value,
-        "date_note": article.date_note,
-        "language": article.language,
-        "ingested_at": article.ingested_at,
-        "origin": article.origin,
-        "duplicate_of": article.duplicate_of,
-        "story_id": article.story_id,
-        "imported": article.imported,
-    }
-
-
-def _row_article(row: Any) -> Article:
-    return Article(
-        id=row["id"],
-        text=row["text"],
-        title=row["title"],
-        url=row["url"],
-        source=row["source"],
-        published=row["published"],
-        date_source=DateSource(row["date_source"]),
-        language=row["language"],
-        ingested_at=row["ingested_at"],
-        origin=row["origin"],
-        date_note=row["date_note"],
-        duplicate_of=row["duplicate_of"],
-        story_id=row["story_id"],
-        imported=row["imported"],
-    )
-
-
 def open_store(location: str | Path, *, busy_timeout: float = 30.0) -> Store:
     """Open (creating and migrating as needed) the store at ``location``; a SQLite write waits up to
     ``busy_timeout`` seconds for another process's write lock."""
     return Store(location, busy_timeout=busy_timeout)
 
 
-def _mention_row(m: Mention) -> dict[str, Any]:
-    return {
-        "article_id": m.article_id,
-        "sentence_idx": m.sentence_index,
-        "start": m.start,
-        "end": m.end,
-        "text": m.text,
-        "label": m.label,
-        "actor_id": m.actor_id,
-        "country": m.country,
-        "sector": m.sector,
-        "confidence": m.confidence,
-        "extractor": m.extractor,
-    }
-
-
 # The columns the bulk readers select, in the order of the record's fields: rows are then read by
 # position, which over a window's tens of thousands of rows costs less than by name.
-MENTION_COLUMNS = (
-    "article_id",
-    "sentence_idx",
-    "start",
-    "end",
-    "text",
-    "label",
-    "actor_id",
-    "confidence",
-    "extractor",
-    "country",
-    "sector",
-)
-EVENT_COLUMNS = (
-    "article_id",
-    "sentence_idx",
-    "date",
-    "source_actor",
-    "target_actor",
-    "root",
-    "quad",
-    "cameo",
-    "modality",
-    "confidence",
-    "extractor",
-    "source_text",
-    "target_text",
-    "source_start",
-    "source_end",
-    "target_start",
-    "target_end",
-    "trigger_start",
-    "trigger_end",
-    "mode",
-    "contexts",
-    "stance",
-    "coder",
-    "id",
-    "occurred",
-    "occurred_granularity",
-)
-_MODALITIES = {m.value: m for m in Modality}
+MENTION_COLUMNS = column_names(Mention)
+EVENT_COLUMNS = column_names(Event)
+ARTICLE_COLUMNS = column_names(Article)
+ACTOR_COLUMNS = column_names(Actor)
+_read_mention = row_reader(Mention)
+_read_event = row_reader(Event)
+_read_article = row_reader(Article)
+_read_actor = row_reader(Actor)
 
 
 def columns(table: Table, names: Sequence[str]) -> list[Column[Any]]:
@@ -847,104 +764,27 @@ def columns(table: Table, names: Sequence[str]) -> list[Column[Any]]:
 
 def _row_mention(r: Sequence[Any]) -> Mention:
     """A mention from a row of :data:`MENTION_COLUMNS`."""
-    return Mention(*r)
-
-
-def _span(span: tuple[int, int] | None) -> tuple[int | None, int | None]:
-    return (span[0], span[1]) if span is not None else (None, None)
-
-
-def _event_row(e: Event) -> dict[str, Any]:
-    ss, se = _span(e.source_span)
-    ts, te = _span(e.target_span)
-    gs, ge = _span(e.trigger_span)
-    return {
-        "id": e.id,
-        "article_id": e.article_id,
-        "sentence_idx": e.sentence_index,
-        "date": e.date,
-        "source_actor": e.source_actor,
-        "target_actor": e.target_actor,
-        "source_text": e.source_text,
-        "target_text": e.target_text,
-        "source_start": ss,
-        "source_end": se,
-        "target_start": ts,
-        "target_end": te,
-        "trigger_start": gs,
-        "trigger_end": ge,
-        "root": e.root,
-        "quad": e.quad,
-        "cameo": e.cameo,
-        "mode": e.mode,
-        "modality": e.modality.value,
-        "contexts": list(e.contexts),
-        "stance": e.stance,
-        "confidence": e.confidence,
-        "extractor": e.extractor,
-        "coder": e.coder,
-        "occurred": e.occurred,
-        "occurred_granularity": e.occurred_granularity.value if e.occurred_granularity else None,
-    }
-
-
-def _pair(a: int | None, b: int | None) -> tuple[int, int] | None:
-    return (a, b) if a is not None and b is not None else None
+    return _read_mention(r)
 
 
 def _row_event(r: Sequence[Any]) -> Event:
     """An event from a row of :data:`EVENT_COLUMNS`."""
-    (aid, idx, day, src, tgt, root, quad, cameo, modality, conf, extractor, stext, ttext, *spans) = r
-    *spans, mode, ctx, stance, coder, event_id, occurred, granularity = spans
-    return Event(
-        aid,
-        idx,
-        day,
-        src,
-        tgt,
-        root,
-        quad,
-        cameo,
-        _MODALITIES[modality],
-        conf,
-        extractor,
-        stext,
-        ttext,
-        _pair(spans[0], spans[1]),
-        _pair(spans[2], spans[3]),
-        _pair(spans[4], spans[5]),
-        mode,
-        tuple(ctx or ()),
-        stance,
-        coder,
-        event_id if coder != VIGIL_CODER else None,
-        occurred,
-        DateGranularity(granularity) if granularity else None,
-    )
+    return _read_event(r)
+
+
+def _row_article(row: Any) -> Article:
+    """An article from a row of the ``articles`` table, by name."""
+    return _read_article(tuple(row[c] for c in ARTICLE_COLUMNS))
+
+
+def _row_actor(row: Any) -> Actor:
+    """An actor from a row of the ``actors`` table, by name."""
+    return _read_actor(tuple(row[c] for c in ACTOR_COLUMNS))
 
 
 def actor_row(a: Actor) -> dict[str, Any]:
     """An actor as a JSON-ready row (roles with ISO dates), as stored."""
-    return {
-        "id": a.id,
-        "name": a.name,
-        "kind": a.kind,
-        "country": a.country,
-        "sector": a.sector,
-        "aliases": list(a.aliases),
-        "roles": [
-            {
-                "title": r.title,
-                "country": r.country,
-                "sector": r.sector,
-                "start": r.start.isoformat() if r.start else None,
-                "end": r.end.isoformat() if r.end else None,
-            }
-            for r in a.roles
-        ],
-        "wikidata": a.wikidata,
-        "provisional": a.provisional,
-    }
+    return store_row(a, ACTOR_COLUMNS)
 
 
 def role_row(r: Role) -> dict[str, Any]:
@@ -980,37 +820,14 @@ def dated_actor_row(a: Actor, day: date | None) -> dict[str, Any]:
     }
 
 
-def _row_actor(r: Any) -> Actor:
-    return Actor(
-        id=r["id"],
-        name=r["name"],
-        kind=r["kind"],
-        country=r["country"],
-        sector=r["sector"],
-        aliases=tuple(r["aliases"] or ()),
-        roles=tuple(
-            Role(
-                title=x["title"],
-                country=x.get("country"),
-                sector=x.get("sector"),
-                start=date.fromisoformat(x["start"]) if x.get("start") else None,
-                end=date.fromisoformat(x["end"]) if x.get("end") else None,
-            )
-            for x in (r["roles"] or ())
-        ),
-        wikidata=r["wikidata"],
-        provisional=bool(r["provisional"]),
-    )
-
-
 def article_row(article: Article) -> dict[str, Any]:
     """An article as a row of the ``articles`` table."""
-    return _article_row(article)
+    return store_row(article, ARTICLE_COLUMNS)
 
 
 def event_row(event: Event) -> dict[str, Any]:
     """An event as a row of the ``events`` table."""
-    return _event_row(event)
+    return store_row(event, EVENT_COLUMNS)
 
 
 def row_event(row: Sequence[Any]) -> Event:

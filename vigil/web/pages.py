@@ -25,15 +25,13 @@ from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
 from vigil.api.params import ActorId, ArticleId, AsOf, Coder, Since, Until, WatchName
-from vigil.api.routes.actors import find_actor
-from vigil.api.routes.events import sentence_texts
-from vigil.api.routes.search import search
 from vigil.api.security import COOKIE
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
 from vigil.coder.labels import ROOTS
 from vigil.export import describe as describe_exports
 from vigil.models import Modality
-from vigil.store import analysis as db
+from vigil.services import event_sentences, get_actor, get_article, search
+from vigil.store import analysis as analysis_store
 from vigil.store import schema
 from vigil.store.corrections import CorrectionError, add_correction
 from vigil.web.charts import bucketed_series
@@ -102,7 +100,7 @@ def low_confidence(ctx: AppContext) -> float:
 
 
 def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:
-    return {"watches": [n for n, _, _ in db.list_watches(ctx.store)], "current": current}
+    return {"watches": [n for n, _, _ in analysis_store.list_watches(ctx.store)], "current": current}
 
 
 # --- watches -----------------------------------------------------------------------------
@@ -112,7 +110,7 @@ def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:
 def index(request: Request, ctx: Ctx) -> Response:
     """The watches, and the store at a glance."""
     watches = []
-    for name, text, updated in db.list_watches(ctx.store):
+    for name, text, updated in analysis_store.list_watches(ctx.store):
         w = parse_watch(text, source=name)
         watches.append({"w": w, "updated": updated})
     return render(request, "index.html", nav=_nav(ctx, None), watches=watches, status_info=ctx.store.status())
@@ -124,7 +122,7 @@ def overview(request: Request, name: WatchName, ctx: Ctx) -> Response:
     watch = ctx.watch(name)
     win = ctx.window(watch)
     latest = timeline_view(win)[:12]
-    alerts = db.list_alerts(ctx.store, watch=name, limit=10)
+    alerts = analysis_store.list_alerts(ctx.store, watch=name, limit=10)
     board = scenario_view(ctx, win)
     sparks = []
     for s in trends_view(win):
@@ -301,9 +299,7 @@ def scenarios_post(
 def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
     """The article reader: mentions, events and modality highlighted; what each sentence gave."""
     store = ctx.store
-    art = store.get_article(article_id)
-    if art is None:
-        raise ApiError(404, f"No article with id {article_id!r}.")
+    art = get_article(store, article_id)
     events = store.events(article_id=art.id, limit=None)
     mentions, domains, tones = store.mentions(art.id), store.domain_tags(art.id), store.tones(art.id)
     sentences = reader_sentences(art, store.sentences(art.id), mentions, events, domains, tones)
@@ -323,7 +319,7 @@ def article_page(request: Request, article_id: ArticleId, ctx: Ctx) -> Response:
         a=art,
         sentences=sentences,
         events=events,
-        texts=sentence_texts(store, events) if art.imported else {},
+        texts=event_sentences(store, events) if art.imported else {},
         art_domains=art_domains,
         art_tone=art_tone[0] if art_tone else None,
         extractors=extractors,
@@ -377,9 +373,7 @@ def actor_page(
     store's latest event date); each event row shows them on the event's own date.
     """
     store = ctx.store
-    actor = find_actor(store, actor_id)
-    if actor is None:
-        raise ApiError(404, f"No actor {actor_id!r}.")
+    actor = get_actor(store, actor_id)
     coders = coder or None
     day = as_of or store.latest_date()
     as_source = store.events(actor=actor_id, coders=coders, limit=_ACTOR_EVENTS)
@@ -391,7 +385,7 @@ def actor_page(
         store.count(ev, ev.c.source_actor == actor_id, *by_coder),
         store.count(ev, ev.c.target_actor == actor_id, *by_coder),
     )
-    texts = sentence_texts(store, as_source[:_ACTOR_ROWS] + as_target[:_ACTOR_ROWS])
+    texts = event_sentences(store, as_source[:_ACTOR_ROWS] + as_target[:_ACTOR_ROWS])
     tone_by_day: dict[date, list[float]] = defaultdict(list)
     for aid in sorted({e.article_id for e in as_source + as_target}):
         wanted = {e.sentence_index for e in as_source + as_target if e.article_id == aid}
@@ -422,7 +416,7 @@ def actor_page(
 def search_page(request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "") -> Response:
     """Search across articles, events and actors."""
     found = search(ctx.store, q, limit=_SEARCH_LIMIT) if q.strip() else None
-    texts = sentence_texts(ctx.store, found.events) if found else {}
+    texts = event_sentences(ctx.store, found.events) if found else {}
     return render(request, "search.html", nav=_nav(ctx, None), q=q, found=found, texts=texts, limit=_SEARCH_LIMIT)
 
 

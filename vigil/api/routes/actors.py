@@ -6,26 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from vigil import services
 from vigil.api.context import AppContext, get_context
-from vigil.api.errors import ApiError
 from vigil.api.pagination import cursor_offset, encode_cursor
 from vigil.api.params import ActorId, AsOf, Cursor, Limit
-from vigil.api.routes.events import events_out
-from vigil.api.schemas import ActorDetail, ActorItem, ActorPage, actor_out
-from vigil.models import Actor
-from vigil.store import Store
+from vigil.api.schemas import ActorDetail, ActorItem, ActorPage, actor_out, events_out
 
 router = APIRouter(prefix="/api/actors", tags=["actors"])
-
-
-def find_actor(store: Store, actor_id: str) -> Actor | None:
-    """A stored actor, else the knowledge base's (stored events name KB actors the store need not hold)."""
-    found = store.get_actor(actor_id)
-    if found is not None:
-        return found
-    from vigil.kb import KnowledgeBase
-
-    return KnowledgeBase.load().get(actor_id)
 
 
 @router.get("", response_model=ActorPage)
@@ -57,9 +44,7 @@ def get_actor(
 ) -> ActorItem:
     """One actor: identity, aliases, roles with dates, its role on ``as_of``, its latest events as source and target."""
     store = ctx.store
-    found = find_actor(store, actor_id)
-    if found is None:
-        raise ApiError(404, f"No actor {actor_id!r}. Find ids at /api/actors?q=NAME.")
+    found = services.get_actor(store, actor_id)
     detail = ActorDetail(
         **actor_out(found, as_of or store.latest_date()).model_dump(),
         as_source=events_out(store, store.events(actor=actor_id, limit=limit)),

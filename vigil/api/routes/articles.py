@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from vigil import services
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
 from vigil.api.pagination import cursor_offset, encode_cursor, page_keyset
@@ -45,23 +46,34 @@ def list_articles(
         nxt = encode_cursor({"o": offset + limit}) if len(rows) > limit else None
         return ArticlePage(items=[article_out(a) for a in rows[:limit]], next_cursor=nxt)
 
-    def fetch(bound: date | None, offset: int, n: int) -> list[Article]:
-        hi = min(bound, until) if bound is not None and until is not None else bound or until
+    def fetch(after: tuple[Any, ...] | None, n: int) -> list[Article]:
         return store.articles(
-            since=since, until=hi, source=source, include_duplicates=include_duplicates, limit=n, offset=offset
+            since=since,
+            until=until,
+            source=source,
+            include_duplicates=include_duplicates,
+            limit=n,
+            after=_article_key(after),
         )
 
-    items, nxt = page_keyset(fetch, lambda a: a.published, lambda a: [a.id], cursor=cursor, limit=limit)
+    items, nxt = page_keyset(fetch, lambda a: (a.published, a.id), cursor=cursor, limit=limit)
     return ArticlePage(items=[article_out(a) for a in items], next_cursor=nxt)
+
+
+def _article_key(after: tuple[Any, ...] | None) -> tuple[date | None, str] | None:
+    """A cursor's key as an article's sort key (a key of another list is a bad request)."""
+    if after is None:
+        return None
+    if len(after) != 2 or not isinstance(after[1], str):
+        raise ApiError(400, "Invalid cursor: pass back the next_cursor value of a previous page unchanged.")
+    return (after[0], after[1])
 
 
 @router.get("/{article_id}", response_model=ArticleItem)
 def get_article(article_id: ArticleId, ctx: Annotated[AppContext, Depends(get_context)]) -> ArticleItem:
     """One article with its sentences, mentions, events, domain tags and tones."""
     store = ctx.store
-    art = store.get_article(article_id)
-    if art is None:
-        raise ApiError(404, f"No article with id {article_id!r}.")
+    art = services.get_article(store, article_id)
     return ArticleItem(
         item=article_detail(
             art,

@@ -3,51 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
 from vigil.api.context import AppContext, get_context
+from vigil.api.errors import ApiError
 from vigil.api.pagination import page_keyset
 from vigil.api.params import Coder, Cursor, Limit, ModalityQ, Since, Until
-from vigil.api.schemas import EventOut, EventPage, event_out
+from vigil.api.schemas import EventPage, events_out
 from vigil.models import Event
-from vigil.store import Store
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
 ActorQ = Annotated[str | None, Query(max_length=200, description="Actor id, e.g. gov:JPN.")]
-
-
-def sentence_texts(store: Store, events: list[Event]) -> dict[tuple[str, int], str]:
-    """The sentence of each event, keyed by (article, sentence index).
-
-    An imported event has no sentence in the store: its text is where it comes from
-    ("imported from GDELT; no sentence in Vigil's store · source URL ...").
-    """
-    out: dict[tuple[str, int], str] = {}
-    for aid in sorted({e.article_id for e in events}):
-        art = store.get_article(aid)
-        if art is None:
-            continue
-        if art.imported is not None:
-            for e in events:
-                if e.article_id == aid:
-                    out[(aid, e.sentence_index)] = art.provenance or ""
-            continue
-        for s in store.sentences(aid):
-            out[(aid, s.index)] = art.text[s.start : s.end]
-    return out
-
-
-def events_out(store: Store, events: list[Event]) -> list[EventOut]:
-    texts = sentence_texts(store, events)
-    return [
-        event_out(e, None, provenance=texts.get((e.article_id, e.sentence_index)))
-        if e.imported
-        else event_out(e, texts.get((e.article_id, e.sentence_index)))
-        for e in events
-    ]
 
 
 @router.get("", response_model=EventPage)
@@ -79,8 +48,7 @@ def list_events(
     if min_confidence is None:
         min_confidence = ctx.settings.get_float("view.min_confidence")
 
-    def fetch(bound: date | None, offset: int, n: int) -> list[Event]:
-        hi = min(bound, until) if bound is not None and until is not None else bound or until
+    def fetch(after: tuple[Any, ...] | None, n: int) -> list[Event]:
         return store.events(
             article_id=article,
             actor=actor,
@@ -90,14 +58,24 @@ def list_events(
             domain=domain,
             modality=modality.value if modality is not None else None,
             since=since,
-            until=hi,
+            until=until,
             min_confidence=min_confidence,
             coders=coder or None,
             limit=n,
-            offset=offset,
+            after=_event_key(after),
         )
 
     items, nxt = page_keyset(
-        fetch, lambda e: e.when, lambda e: [e.article_id, e.sentence_index, e.id], cursor=cursor, limit=limit
+        fetch, lambda e: (e.when, e.article_id, e.sentence_index, e.id), cursor=cursor, limit=limit
     )
     return EventPage(items=events_out(store, items), next_cursor=nxt)
+
+
+def _event_key(after: tuple[Any, ...] | None) -> tuple[date | None, str, int, str] | None:
+    """A cursor's key as an event's sort key (a key of another list is a bad request)."""
+    if after is None:
+        return None
+    day, *rest = after
+    if len(rest) != 3 or not isinstance(rest[0], str) or type(rest[1]) is not int or not isinstance(rest[2], str):
+        raise ApiError(400, "Invalid cursor: pass back the next_cursor value of a previous page unchanged.")
+    return (day, rest[0], rest[1], rest[2])

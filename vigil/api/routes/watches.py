@@ -16,7 +16,7 @@ from vigil.api.pagination import page_after_id
 from vigil.api.params import ActorId, Cursor, Known, Limit, Since, Until, WatchName
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view, watch_summary
 from vigil.errors import StoreError
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
 router = APIRouter(prefix="/api", tags=["watches"])
 
@@ -65,7 +65,7 @@ def _parse(text: str) -> Any:
 def list_watches(ctx: Ctx) -> dict[str, Any]:
     """Every stored watch."""
     items = []
-    for name, text, updated in db.list_watches(ctx.store):
+    for name, text, updated in analysis_store.list_watches(ctx.store):
         items.append({**watch_summary(parse_watch(text, source=name)), "updated_at": updated})
     return _ok(items=items, next_cursor=None)
 
@@ -75,7 +75,7 @@ def create_watch(body: WatchIn, ctx: Ctx) -> dict[str, Any]:
     """Store a new watch (write: needs the token)."""
     watch = _parse(body.yaml)
     try:
-        db.save_watch_yaml(ctx.store, watch.name, body.yaml, create=True)
+        analysis_store.save_watch_yaml(ctx.store, watch.name, body.yaml, create=True)
     except StoreError as exc:
         raise ApiError(409, str(exc)) from None
     return _ok(item=watch_summary(watch))
@@ -85,7 +85,7 @@ def create_watch(body: WatchIn, ctx: Ctx) -> dict[str, Any]:
 def get_watch(name: WatchName, ctx: Ctx) -> dict[str, Any]:
     """A watch's definition and its YAML as written."""
     watch = ctx.watch(name)
-    return _ok(item={**watch_summary(watch), "yaml": db.get_watch_yaml(ctx.store, name)})
+    return _ok(item={**watch_summary(watch), "yaml": analysis_store.get_watch_yaml(ctx.store, name)})
 
 
 @router.put("/watches/{name}")
@@ -95,7 +95,7 @@ def replace_watch(name: WatchName, body: WatchIn, ctx: Ctx) -> dict[str, Any]:
     watch = _parse(body.yaml)
     if watch.name != name:
         raise ApiError(422, f"key 'name': the watch is named {watch.name!r}, not {name!r}; names cannot change.")
-    db.save_watch_yaml(ctx.store, name, body.yaml)
+    analysis_store.save_watch_yaml(ctx.store, name, body.yaml)
     return _ok(item=watch_summary(watch))
 
 
@@ -108,13 +108,13 @@ def delete_watch(
     ] = False,
 ) -> dict[str, Any]:
     """Delete a watch (write: needs the token). A watch with history is deleted only with ``purge=true``."""
-    if db.get_watch_yaml(ctx.store, name) is None:
+    if analysis_store.get_watch_yaml(ctx.store, name) is None:
         raise ApiError(404, f"No watch named {name!r}.")
-    history = {k: v for k, v in db.watch_history(ctx.store, name).items() if v}
+    history = {k: v for k, v in analysis_store.watch_history(ctx.store, name).items() if v}
     if history and not purge:
         held = ", ".join(f"{v} {k}" for k, v in history.items())
         raise ApiError(409, f"Watch {name!r} has {held}; deleting it deletes them too. Repeat with ?purge=true.")
-    db.delete_watch(ctx.store, name)
+    analysis_store.delete_watch(ctx.store, name)
     return _ok(deleted=name)
 
 
@@ -217,14 +217,14 @@ def watch_scenarios(name: WatchName, ctx: Ctx, as_of: Known = None) -> dict[str,
     watch = ctx.watch(name)
     if as_of is None:
         return _ok(item=scenario_view(ctx, ctx.window(watch)))
-    from vigil.analyze.records import known_by, load_records
     from vigil.analyze.scenarios import scenario_board
+    from vigil.analyze.window import known_by, load_records
 
     floor = ctx.settings.get_float("view.min_confidence")
     records = load_records(
         ctx.store, since=watch.start, until=watch.end, coders=watch.coders, min_confidence=floor, as_of=as_of
     )
-    log = db.probabilities(ctx.store, watch.name, known_by=known_by(as_of))
+    log = analysis_store.probabilities(ctx.store, watch.name, known_by=known_by(as_of))
     board = scenario_board(records, watch, probabilities={r.outcome: r.probability for r in log})
     rows = [{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(log)]
     return _ok(item={"board": [b.to_dict() for b in board], "log": rows, "as_of": as_of})
@@ -234,7 +234,7 @@ def watch_scenarios(name: WatchName, ctx: Ctx, as_of: Known = None) -> dict[str,
 def watch_probabilities(name: WatchName, ctx: Ctx) -> dict[str, Any]:
     """Every probability revision, newest first."""
     ctx.watch(name)
-    rows = db.probabilities(ctx.store, name)
+    rows = analysis_store.probabilities(ctx.store, name)
     items = [
         {"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(rows)
     ]
@@ -261,20 +261,9 @@ def set_probability(name: WatchName, body: ProbabilityIn, ctx: Ctx) -> dict[str,
 
 
 def _alerts(ctx: AppContext, watch: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
-    rows = db.list_alerts(ctx.store, watch=watch, limit=None)
+    rows = analysis_store.list_alerts(ctx.store, watch=watch, limit=None)
     page, nxt = page_after_id(rows, lambda r: r.id, cursor=cursor, limit=limit)
-    items = [
-        {
-            "id": r.id,
-            "watch": r.watch,
-            "rule": r.rule,
-            "kind": r.kind,
-            "message": r.message,
-            "at": r.at,
-            "evidence": r.evidence,
-        }
-        for r in page
-    ]
+    items = [{**r.to_dict(), "at": r.at} for r in page]
     return _ok(items=items, next_cursor=nxt)
 
 

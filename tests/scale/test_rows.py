@@ -16,7 +16,7 @@ from vigil.models import (
     Sentence,
     Tone,
 )
-from vigil.scale.records import Precomputed, extraction_from_json, extraction_to_json, from_row, to_row
+from vigil.scale.rows import Precomputed, extraction_from_json, extraction_to_json, from_row, to_row
 
 AID = "a" * 24
 

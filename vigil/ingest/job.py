@@ -18,7 +18,7 @@ from vigil.config import Settings
 from vigil.ingest.dedupe import Signature, jaccard, signature
 from vigil.ingest.fetch import Fetcher
 from vigil.ingest.readers import read_inputs
-from vigil.models import Article, Extraction, RawArticle, Rejection, article_id
+from vigil.models import Alert, Article, Extraction, RawArticle, Rejection, article_id
 from vigil.store import Store
 
 __all__ = ["ArticleExtractor", "IngestProgress", "IngestResult", "ingest", "ingest_records"]
@@ -64,6 +64,7 @@ class IngestResult:
     keep_ids: bool = True  # False: article_ids stays empty (bounded memory at corpus scale)
     undated: int = 0  # items read without a usable date (stored undated unless duplicates)
     undated_notes: list[Rejection] = field(default_factory=list)  # the first few: where, and why
+    alerts: list[Alert] = field(default_factory=list)  # fired by the new articles (vigil.services)
 
     def note_undated(self, raw: RawArticle) -> None:
         self.undated += 1

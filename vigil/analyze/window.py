@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from vigil.config import Settings
-from vigil.models import VIGIL_CODER, Actor, Article, DomainTag, Event, Mention, Sentence, Tone
+from vigil.models import VIGIL_CODER, Actor, Article, Citation, DomainTag, Event, Mention, Sentence, Tone
 from vigil.store import Store
-from vigil.store import analysis as db
+from vigil.store import analysis as analysis_store
 
-__all__ = ["VIEW_MIN_CONFIDENCE", "Citation", "Records", "event_within", "load_records"]
+__all__ = ["VIEW_MIN_CONFIDENCE", "Records", "event_within", "load_records"]
 
 VIEW_MIN_CONFIDENCE = Settings().get_float("view.min_confidence")
 
@@ -29,31 +29,6 @@ def event_within(event: Event, since: date | None, until: date | None) -> bool:
     if day is None:
         return since is None and until is None
     return (since is None or day >= since) and (until is None or day <= until)
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """A sentence that supports a claim: the article, the sentence index and its text."""
-
-    article_id: str
-    sentence_index: int | None
-    text: str
-    title: str | None = None
-    published: date | None = None
-    url: str | None = None
-    label: str | None = None  # how users read the article's name (vigil.models.article_label)
-
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready mapping."""
-        return {
-            "article": self.article_id,
-            "sentence_index": self.sentence_index,
-            "sentence": self.text,
-            "title": self.title,
-            "label": self.label,
-            "published": self.published.isoformat() if self.published else None,
-            "url": self.url,
-        }
 
 
 @dataclass(slots=True)
@@ -263,20 +238,22 @@ def load_records(
     cutoff = known_by(as_of)
     if as_of is not None and (until is None or until > as_of):
         until = as_of
-    arts = db.load_articles(store, since=since, until=until, ids=article_ids, imported=imported, known_by=cutoff)
+    arts = analysis_store.load_articles(
+        store, since=since, until=until, ids=article_ids, imported=imported, known_by=cutoff
+    )
     if VIGIL_CODER not in coders:
         arts = [a for a in arts if a.imported is not None]
     ids = [a.id for a in arts]
-    mentions = db.load_mentions(store, ids, known_by=cutoff)
+    mentions = analysis_store.load_mentions(store, ids, known_by=cutoff)
     threshold = VIEW_MIN_CONFIDENCE if min_confidence is None else min_confidence
     events = [
         e
-        for e in db.load_events(store, ids, coders, known_by=cutoff)
+        for e in analysis_store.load_events(store, ids, coders, known_by=cutoff)
         if e.confidence >= threshold and event_within(e, since, until)
     ]
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
-    actors = {a.id: a for a in db.load_actors(store, actor_ids)}
+    actors = {a.id: a for a in analysis_store.load_actors(store, actor_ids)}
     if with_kb:
         # The store keeps provisional actors; knowledge-base actors are read from the KB itself.
         from vigil.kb import KnowledgeBase
@@ -288,10 +265,10 @@ def load_records(
                 actors[aid] = found
     return Records.build(
         arts,
-        sentences=db.load_sentences(store, ids),
+        sentences=analysis_store.load_sentences(store, ids),
         mentions=mentions,
         events=events,
-        domains=db.load_domain_tags(store, ids),
-        tones=db.load_tones(store, ids),
+        domains=analysis_store.load_domain_tags(store, ids),
+        tones=analysis_store.load_tones(store, ids),
         actors=actors.values(),
     )

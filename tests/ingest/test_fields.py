@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from vigil.config import Settings
+from vigil.ingest.fields import build_article, clean_text, resolve_columns, source_from_url
 from vigil.ingest.markup import fragment_to_text
-from vigil.ingest.records import build_article, clean_text, resolve_columns, source_from_url
 from vigil.models import DateSource, RawArticle, Rejection
 
 LONG = "Officials said the agreement would be signed next week in Geneva after months of talks."

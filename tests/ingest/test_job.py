@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tests.conftest import SEED, SHARED, WIKINEWS
 from vigil.config import Settings
-from vigil.ingest.pipeline import ingest, ingest_records
+from vigil.ingest.job import ingest, ingest_records
 from vigil.models import DateSource, RawArticle
 from vigil.store import Store, open_store, schema
 
