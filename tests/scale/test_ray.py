@@ -1,7 +1,7 @@
-"""The Ray engine stores what the local engine stores, row for row (Wikinews and the reference article).
+"""The Ray engine stores what the local engine stores, row for row (Wikinews articles and the reference article).
 
-The local engine's store is the session's extracted corpus; Ray ingests the same inputs into SQLite.
-The Parquet path re-uses the running Ray on a 12-article slice and loads it into every backend.
+Both engines ingest the first 40 Wikinews articles and the reference article into SQLite. The Parquet
+path re-uses the running Ray on a 12-article slice and loads it into every backend.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REFERENCE_ARTICLE, TABLES, WIKINEWS, copy_store, rows
+from tests.conftest import REFERENCE_ARTICLE, TABLES, WIKINEWS, rows
 from vigil.config import Settings
 from vigil.store import Store, open_store, schema
 
@@ -44,17 +44,20 @@ def ray_cluster() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def engines(
-    tmp_path_factory: pytest.TempPathFactory, ray_cluster: None, extracted_corpus: Path
+    tmp_path_factory: pytest.TempPathFactory, ray_cluster: None, pipeline: Any
 ) -> Iterator[tuple[Store, Store]]:
-    """The Wikinews corpus and the reference article with extraction: the local engine's store (the
-    session's extracted corpus, ingested by two worker processes) and a Ray ingest of the same inputs."""
+    """The first 40 Wikinews articles and the reference article with extraction: the local engine's store
+    (in-process, the session's pipeline) and a Ray ingest of the same inputs."""
     from vigil.config import load_settings
+    from vigil.ingest.job import ingest
     from vigil.scale.ray import ingest_ray
 
     settings: Settings = load_settings(env={})
     tmp = tmp_path_factory.mktemp("engines")
-    inputs = [str(p) for p in WIKINEWS] + [str(REFERENCE_ARTICLE)]  # as the extracted corpus was ingested
-    local = open_store(copy_store(extracted_corpus, tmp / "local.db"))
+    inputs = [str(_wikinews_slice(tmp, 40)), str(REFERENCE_ARTICLE)]
+    local = open_store(tmp / "local.db")
+    local_done = ingest(inputs, local, settings, extractor=pipeline)
+    assert local_done.ingested == local_done.extracted == 41
     on_ray = open_store(tmp / "ray.db")
     ray_done = ingest_ray(inputs, settings, store=on_ray)
     a = schema.articles
@@ -89,18 +92,25 @@ def _wikinews_slice(tmp_path: Path, articles: int) -> Path:
     return part
 
 
-def test_ray_parquet_then_load_equals_direct_ingest(
-    engines: tuple[Store, Store], new_db: Callable[[], str], tmp_path: Path
-) -> None:
-    """`--parquet DIR` then `vigil load DIR` stores what a direct ingest stores (on each backend)."""
+@pytest.fixture(scope="module")
+def parquet_slice(tmp_path_factory: pytest.TempPathFactory, ray_cluster: None) -> Path:
+    """A 12-article Wikinews slice ingested by Ray into Parquet files (``--parquet DIR``), written once."""
     from vigil.config import load_settings
     from vigil.scale.ray import ingest_ray
 
-    local, _ = engines
-    part = _wikinews_slice(tmp_path, 12)
-    folder = tmp_path / "parquet"
-    written = ingest_ray([str(part)], load_settings(env={}), parquet=folder)
+    tmp = tmp_path_factory.mktemp("parquet")
+    folder = tmp / "parquet"
+    written = ingest_ray([str(_wikinews_slice(tmp, 12))], load_settings(env={}), parquet=folder)
     assert written.ingested == 12 and written.extracted == 12 and not written.rejected
+    return folder
+
+
+def test_ray_parquet_then_load_equals_direct_ingest(
+    engines: tuple[Store, Store], parquet_slice: Path, new_db: Callable[[], str]
+) -> None:
+    """`--parquet DIR` then `vigil load DIR` stores what a direct ingest stores (on each backend)."""
+    local, _ = engines
+    folder = parquet_slice
     db = new_db()
     done = subprocess.run(
         [sys.executable, "-m", "vigil", "--db", db, "load", str(folder), "--json"],
