@@ -86,3 +86,15 @@ def test_tabular_oversized_cell_rejected(tmp_path: Path, settings: Settings) -> 
     records = list(read_inputs([str(path)], settings=settings.replace(ingest__max_document_bytes=1000)))
     assert isinstance(records[0], RawArticle)
     assert isinstance(records[1], Rejection) and "document too large" in records[1].reason
+
+
+def test_tabular_field_limit_is_given_back_after_the_file(tmp_path: Path, settings: Settings) -> None:
+    """The csv module's process-wide field limit is set for one file only: other csv users keep theirs."""
+    import csv
+
+    csv.field_size_limit(131072)  # the module's default
+    path = tmp_path / "big.csv"
+    path.write_text(f'text,date\n"{LONG}",2021-01-01\n"{"x" * 5000}",2021-01-02\n')
+    records = list(read_inputs([str(path)], settings=settings.replace(ingest__max_document_bytes=1000)))
+    assert isinstance(records[1], Rejection)
+    assert csv.field_size_limit() == 131072

@@ -58,11 +58,16 @@ def read_csv(
         the columns it has. A cell larger than the limit, or a quoting error, ends the file
         with a Rejection (the rows after it cannot be located reliably).
     """
+    # The csv module's field limit is process-wide: the reader sets it for this file and gives the
+    # previous value back when the file ends (or the reader is closed), for other csv users.
+    previous = csv.field_size_limit()
     try:
         with open_text_stream(stream, origin) as text_stream:
             yield from _rows(text_stream, origin=origin, settings=settings, columns=columns)
     except UndecodableError as exc:
         yield Rejection(origin, "file", str(exc))
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _rows(
