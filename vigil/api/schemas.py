@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, create_model
@@ -67,19 +67,6 @@ class ActorOut(BaseModel):
     provisional: bool
 
 
-class ArticleOut(BaseModel):
-    id: str
-    title: str | None
-    url: str | None
-    source: str | None
-    published: date | None
-    date_source: str
-    language: str | None
-    ingested_at: datetime
-    duplicate_of: str | None
-    story_id: str | None
-
-
 def _record_model(name: str, cls: type, *, exclude: Collection[str], **extra: Any) -> type[BaseModel]:
     """A pydantic model of the record type ``cls``'s fields (minus ``exclude``, plus ``extra``), in field order:
     a field added to the record is in the API's answers and in /openapi.json without further code."""
@@ -107,40 +94,26 @@ else:
 """An event: every field of :class:`vigil.models.Event`, its ``id``, and its ``sentence`` (or ``provenance``)."""
 
 
-class MentionOut(BaseModel):
-    sentence_index: int
-    start: int
-    end: int
-    text: str
-    label: str
-    actor_id: str | None
-    country: str | None
-    sector: str | None
-    confidence: float
-    extractor: str
+_ARTICLE_DETAIL_ONLY = frozenset({"text", "origin", "date_note"})  # in an article's page, not in lists
+_ArticleOut = _record_model("ArticleOut", Article, exclude=_ARTICLE_DETAIL_ONLY | {"imported"})
+_SentenceOut = _record_model("SentenceOut", Sentence, exclude={"article_id"}, text=(str, ...))
+_MentionOut = _record_model("MentionOut", Mention, exclude={"article_id"})
+_DomainOut = _record_model("DomainOut", DomainTag, exclude={"article_id"})
+_ToneOut = _record_model("ToneOut", Tone, exclude={"article_id"})
+if TYPE_CHECKING:
+    ArticleOut = BaseModel
+    SentenceOut = BaseModel
+    MentionOut = BaseModel
+    DomainOut = BaseModel
+    ToneOut = BaseModel
+else:
+    ArticleOut, SentenceOut, MentionOut = _ArticleOut, _SentenceOut, _MentionOut
+    DomainOut, ToneOut = _DomainOut, _ToneOut
 
 
-class SentenceOut(BaseModel):
-    index: int
-    start: int
-    end: int
-    text: str
-
-
-class DomainOut(BaseModel):
-    sentence_index: int | None
-    domain: str
-    score: float
-    extractor: str
-
-
-class ToneOut(BaseModel):
-    sentence_index: int | None
-    score: float
-    source_actor: str | None
-    target_actor: str | None
-    confidence: float
-    extractor: str
+def _out(model: type[BaseModel], record: Any, exclude: Collection[str] = ("article_id",), **extra: Any) -> Any:
+    """``record`` as the API model ``model`` (made from the record's fields by :func:`_record_model`)."""
+    return model(**record_json(record, exclude=exclude, dates=False) | extra)
 
 
 class ArticleDetail(ArticleOut):
@@ -224,18 +197,9 @@ def actor_out(a: Actor, day: date | None) -> ActorOut:
 
 
 def article_out(a: Article) -> ArticleOut:
-    return ArticleOut(
-        id=a.id,
-        title=a.title,
-        url=a.url,
-        source=a.source,
-        published=a.published,
-        date_source=a.date_source.value,
-        language=a.language,
-        ingested_at=a.ingested_at,
-        duplicate_of=a.duplicate_of,
-        story_id=a.story_id,
-    )
+    """An article as lists answer it: every field of :class:`vigil.models.Article` but its text and notes."""
+    out: ArticleOut = _out(_ArticleOut, a, exclude=_ARTICLE_DETAIL_ONLY | {"imported"})
+    return out
 
 
 def event_out(e: Event, sentence: str | None = None, *, provenance: str | None = None) -> BaseModel:
@@ -269,36 +233,9 @@ def article_detail(
         text=a.text,
         origin=a.origin,
         date_note=a.date_note,
-        sentences=[SentenceOut(index=s.index, start=s.start, end=s.end, text=texts[s.index]) for s in sentences],
-        mentions=[
-            MentionOut(
-                sentence_index=m.sentence_index,
-                start=m.start,
-                end=m.end,
-                text=m.text,
-                label=m.label,
-                actor_id=m.actor_id,
-                country=m.country,
-                sector=m.sector,
-                confidence=m.confidence,
-                extractor=m.extractor,
-            )
-            for m in mentions
-        ],
+        sentences=[_out(_SentenceOut, s, text=texts[s.index]) for s in sentences],
+        mentions=[_out(_MentionOut, m) for m in mentions],
         events=[event_out(e, texts.get(e.sentence_index)) for e in events],
-        domains=[
-            DomainOut(sentence_index=d.sentence_index, domain=d.domain, score=d.score, extractor=d.extractor)
-            for d in domains
-        ],
-        tones=[
-            ToneOut(
-                sentence_index=t.sentence_index,
-                score=t.score,
-                source_actor=t.source_actor,
-                target_actor=t.target_actor,
-                confidence=t.confidence,
-                extractor=t.extractor,
-            )
-            for t in tones
-        ],
+        domains=[_out(_DomainOut, d) for d in domains],
+        tones=[_out(_ToneOut, t) for t in tones],
     )
