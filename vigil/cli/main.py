@@ -40,7 +40,7 @@ from vigil.config import SETTINGS, load_settings
 from vigil.errors import ConfigError, VigilError
 from vigil.ingest.job import IngestResult
 from vigil.mapping import record_json
-from vigil.models import Event
+from vigil.models import Article, Event
 from vigil.services import check_ingest, event_sentences, extract_articles, get_actor, get_article, ingest_on
 from vigil.store import Store, schema
 from vigil.store.store import dated_actor_row
@@ -297,17 +297,9 @@ def articles(
     print_table(table, empty="no articles match" + (" the filters" if search or since or until or source else ""))
 
 
-def _article_summary(a: Any) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "published": a.published,
-        "date_source": a.date_source,
-        "source": a.source,
-        "title": a.title,
-        "url": a.url,
-        "language": a.language,
-        "duplicate_of": a.duplicate_of,
-    }
+def _article_summary(a: Article) -> dict[str, Any]:
+    """An article's fields as JSON, without its text and notes (`vigil show` adds them)."""
+    return record_json(a, exclude={"text", "origin", "date_note", "imported"})
 
 
 @app.command()
