@@ -164,25 +164,16 @@ def kb():  # type: ignore[no-untyped-def]
 
 def wikinews_article(phrase: str) -> Article:
     """The Wikinews article of ../shared whose text holds ``phrase``, as an :class:`Article`."""
+    from dataclasses import replace
     from datetime import datetime
 
+    from vigil.ingest.job import article_from_raw
     from vigil.ingest.readers import read_inputs
-    from vigil.models import RawArticle, article_id
+    from vigil.models import RawArticle
 
     for raw in read_inputs([str(p) for p in WIKINEWS], settings=load_settings(env={})):
         if isinstance(raw, RawArticle) and phrase in raw.text:
-            return Article(
-                id=article_id(raw.text, raw.source),
-                text=raw.text,
-                title=raw.title,
-                url=raw.url,
-                source=raw.source,
-                published=raw.published,
-                date_source=raw.date_source,
-                language="en",
-                ingested_at=datetime(2025, 1, 1),
-                origin="test",
-            )
+            return replace(article_from_raw(raw, datetime(2025, 1, 1)), language="en", origin="test")
     raise AssertionError(f"no Wikinews article holds {phrase!r}")
 
 

@@ -21,7 +21,7 @@ from vigil.ingest.readers import read_inputs
 from vigil.models import Alert, Article, Extraction, RawArticle, Rejection, article_id
 from vigil.store import Store
 
-__all__ = ["ArticleExtractor", "IngestProgress", "IngestResult", "ingest", "ingest_records"]
+__all__ = ["ArticleExtractor", "IngestProgress", "IngestResult", "article_from_raw", "ingest", "ingest_records"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -229,7 +229,7 @@ def _prepare(
             continue
         seen.add(aid)
         sig = signature(raw.text)
-        fresh.append((_article(raw, aid, now), sig))
+        fresh.append((article_from_raw(raw, now, aid), sig))
     # Near duplicates: against the store (one indexed query per article), the batch before, then within the batch.
     linked: list[tuple[Article, Signature, list[str]]] = []
     with store.engine.connect() as conn:
@@ -286,9 +286,10 @@ def _commit(batch: _Batch, store: Store, result: IngestResult) -> None:
         result.article_ids.extend(art.id for art in written)
 
 
-def _article(raw: RawArticle, aid: str, now: datetime) -> Article:
+def article_from_raw(raw: RawArticle, ingested_at: datetime, aid: str | None = None) -> Article:
+    """The article a read record becomes (``aid``: its id, by default :func:`vigil.models.article_id`)."""
     return Article(
-        id=aid,
+        id=article_id(raw.text, raw.source) if aid is None else aid,
         text=raw.text,
         title=raw.title,
         url=raw.url,
@@ -296,7 +297,7 @@ def _article(raw: RawArticle, aid: str, now: datetime) -> Article:
         published=raw.published,
         date_source=raw.date_source,
         language=raw.language,
-        ingested_at=now,
+        ingested_at=ingested_at,
         origin=f"{raw.origin}#{raw.location}" if raw.location else raw.origin,
         date_note=raw.date_note,
     )

@@ -39,9 +39,9 @@ from typing import Any
 
 from vigil.config import Settings
 from vigil.errors import ConfigError
-from vigil.ingest.job import IngestProgress, IngestResult, ingest_records
+from vigil.ingest.job import IngestProgress, IngestResult, article_from_raw, ingest_records
 from vigil.ingest.readers import iter_folder, read_inputs
-from vigil.models import Article, RawArticle, Rejection, article_id
+from vigil.models import Article, RawArticle, Rejection
 from vigil.scale.rows import COLUMNS, Precomputed, from_row, to_row
 
 try:
@@ -316,19 +316,7 @@ def _article(raw: RawArticle) -> Article:
     """The article extraction sees; what extraction does not read (ingested at) is a placeholder."""
     from datetime import datetime
 
-    return Article(
-        id=article_id(raw.text, raw.source),
-        text=raw.text,
-        title=raw.title,
-        url=raw.url,
-        source=raw.source,
-        published=raw.published,
-        date_source=raw.date_source,
-        language=raw.language,
-        ingested_at=datetime(1970, 1, 1),
-        origin=raw.origin,
-        date_note=raw.date_note,
-    )
+    return article_from_raw(raw, datetime(1970, 1, 1))
 
 
 # --- the driver's side -------------------------------------------------------------------
