@@ -74,11 +74,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Keep only the N most confident events of each sentence (0 = every event; gold sets code about one).",
     ),
     Setting(
+        "extract.event_floor",
+        float,
+        0.02,
+        "Actor pairs the news event model gives a smaller chance of an event (times its root's) are not stored.",
+    ),
+    Setting(
         "view.min_confidence",
         float,
-        0.05,
-        "Events below this confidence (the chance that an event is right, from the event-precision model) are "
-        "left out of event listings, watch analyses and briefs unless asked for; 0 shows every event.",
+        0.35,
+        "Events below this confidence (the news event model's chance of the event times its root's) are left "
+        "out of event listings, watch analyses and briefs unless asked for; 0 shows every event.",
     ),
     Setting(
         "extract.transformer",

@@ -69,3 +69,21 @@ def test_end_to_end_scores_the_default_view_apart(pipeline) -> None:  # type: ig
     records = [r for r in part.records if r.get("text")]
     shown = sum(e.confidence >= 0.05 for x in run_pipeline(records, pipeline) for e in x.events)
     assert report["default_view"]["predicted_events"] == shown < report["predicted_events"]
+
+
+def test_joint_roots_are_undirected_and_the_pair_figures_are_reported() -> None:
+    record = {
+        "id": "r1",
+        "text": TEXT,
+        "events": [
+            {"source": "Japan", "target": "Korea", "event": "CONSULT", "quad": 1, "modality": "asserted"},
+            {"source": "Japan", "target": "China", "event": "ACCUSE", "quad": 3, "modality": "reported"},
+        ],
+    }
+    reverse_joint = _event("Korea", "Japan", "CONSULT")  # "met": either direction is the one event
+    reverse_accuse = _event("China", "Japan", "ACCUSE")  # directed: the wrong way round is wrong
+    c = count_end_to_end([record], [_extraction(reverse_joint, reverse_accuse)])
+    assert (c["matched_gold"], c["pair_found"], c["root_right_on_pair"], c["modality_right"]) == (1, 2, 2, 1)
+    rep = end_to_end_report(c, 1)
+    assert rep["pairs_proposed"] == 1.0 and rep["root_right_on_found_pairs"] == 1.0
+    assert rep["modality_accuracy"] == 1.0 and rep["triple"]["recall"] == 0.5

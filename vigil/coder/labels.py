@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["QUADS", "ROOTS", "ROOT_TO_CAMEO", "ROOT_TO_QUAD", "STATEMENT_CAMEO"]
+__all__ = ["JOINT_ROOTS", "QUADS", "ROOTS", "ROOT_TO_CAMEO", "ROOT_TO_QUAD", "STATEMENT_CAMEO"]
 
 ROOTS: tuple[str, ...] = (
     "AGREE",
@@ -69,3 +69,6 @@ ROOT_TO_CAMEO: dict[str, str] = {
     "ASSAULT": "19",
 }
 STATEMENT_CAMEO = "01"  # quad 0: "make public statement"
+
+# Roots of joint actions, undirected (ANNOTATION.md): A-B and B-A are one event.
+JOINT_ROOTS = frozenset({"AGREE", "CONSULT", "COOPERATE"})

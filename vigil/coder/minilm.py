@@ -195,15 +195,18 @@ class Encoder(torch.nn.Module):
         self.root = _linear(state, "root", False)
         self.quad = _linear(state, "quad", False)
 
-    def forward(self, rows: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Root and quad logits of token-id rows of any lengths, in input order, in one pass.
+    def _encode(
+        self, rows: Sequence[Sequence[int]]
+    ) -> tuple[torch.Tensor, torch.Tensor, list[tuple[int, int, int]], list[int]]:
+        """Every token's final state of token-id rows packed end to end, shortest first, without padding.
 
-        The rows are packed end to end, shortest first, without padding: the linear layers, norms
-        and activations work on every token of every row at once (each token on its own), and
-        attention runs within each row, over the rows of one length together.
+        Returns the states, the token ids, the (first token, rows, row length) of each run of one
+        length, and the input index of each packed row. The linear layers, norms and activations work
+        on every token of every row at once, and attention runs within each row, over the rows of
+        one length together.
         """
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
-        groups: list[tuple[int, int, int]] = []  # (first token, rows, row length) of each run of one length
+        groups: list[tuple[int, int, int]] = []
         start = 0
         for length, run in itertools.groupby(len(rows[i]) for i in order):
             count = sum(1 for _ in run)
@@ -214,6 +217,11 @@ class Encoder(torch.nn.Module):
         x = self.embedding_norm(self.word[ids] + self.position[positions] + self.token_type)
         for layer in self.layers:
             x = layer(x, groups)
+        return x, ids, groups, order
+
+    def forward(self, rows: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Root and quad logits of token-id rows of any lengths, in input order, in one pass (:meth:`_encode`)."""
+        x, ids, groups, order = self._encode(rows)
         pooled = []
         for first, count, length in groups:
             h = x[first : first + count * length].view(count, length, -1)

@@ -187,13 +187,13 @@ class TransformerCoder:
                 root[idx], quad[idx] = r.double().numpy(), q.double().numpy()
         return root, quad
 
-    def save(self, folder: Path) -> None:
-        """Write the trained tensors (float16) and the metadata into ``folder``."""
+    def save(self, folder: Path, stem: str = "coder_tf") -> None:
+        """Write the trained tensors (float16) and metadata into ``folder`` (``<stem>.safetensors``, ``.json``)."""
         folder.mkdir(parents=True, exist_ok=True)
         names = trained_names(self.state, int(self.config["num_hidden_layers"]), self.cfg)
         tensors = {n: self.state[n].to(torch.float16).contiguous() for n in names}
         tensors[_MARKER_ROWS] = self.state[EMBEDDINGS][self.base_vocab :].to(torch.float16).contiguous()
-        save_file(tensors, str(folder / WEIGHTS_FILE))
+        save_file(tensors, str(folder / f"{stem}.safetensors"))
         base = base_model_dir()
         meta = {
             "config": asdict(self.cfg),
@@ -204,24 +204,24 @@ class TransformerCoder:
             "roots": list(ROOTS),
             "quads": list(QUADS),
         }
-        (folder / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        (folder / f"{stem}.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path, threads: int | None = None) -> TransformerCoder:
+    def load(cls, folder: Path, threads: int | None = None, stem: str = "coder_tf") -> TransformerCoder:
         """Load the coder from ``folder`` on top of the base model package (``transformers`` is not imported).
 
         Args:
-            folder: directory with ``coder_tf.safetensors`` and ``coder_tf.json``.
+            folder: directory with ``<stem>.safetensors`` and ``<stem>.json``.
             threads: torch threads for inference (default: torch's own choice).
 
         Raises:
             FileNotFoundError: no weights there.
             ValueError: the weights were trained on another base model than the installed one.
         """
-        weights, meta_path = folder / WEIGHTS_FILE, folder / META_FILE
+        weights, meta_path = folder / f"{stem}.safetensors", folder / f"{stem}.json"
         if not weights.exists() or not meta_path.exists():
             raise FileNotFoundError(
-                f"No transformer coder weights in {folder} (need {WEIGHTS_FILE} and {META_FILE}). "
+                f"No transformer coder weights in {folder} (need {weights.name} and {meta_path.name}). "
                 "Train them with `vigil train`."
             )
         meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigil.coder.coder import EventCoder
 from vigil.coder.items import CoderInput, span_of, spans_from_marked
-from vigil.coder.labels import QUADS, ROOTS
+from vigil.coder.labels import JOINT_ROOTS, QUADS, ROOTS
 from vigil.evaluate.gold import GoldFile, record_date
 from vigil.evaluate.metrics import classification_report
 from vigil.models import Article, DateSource, Event, Extraction
@@ -108,10 +108,20 @@ def _mention_codes(x: Extraction, span: tuple[int, int] | None) -> tuple[str | N
     return None, None
 
 
-def _matches(event: Event, x: Extraction, gold: dict[str, Any], record: dict[str, Any]) -> bool:
+def _matches(
+    event: Event, x: Extraction, gold: dict[str, Any], record: dict[str, Any], either_way: bool = False
+) -> bool:
+    """Whether ``event`` is the gold event: its actors' spans overlap the gold ones and its root is the gold root.
+
+    Joint roots are undirected (ANNOTATION.md): A-B and B-A are one event; ``either_way`` takes any
+    root in either direction (the pair alone).
+    """
     src, tgt = _spans(record, gold)
     if src is not None and tgt is not None:
-        if not (_overlaps(event.source_span, src) and _overlaps(event.target_span, tgt)):
+        forward = _overlaps(event.source_span, src) and _overlaps(event.target_span, tgt)
+        undirected = either_way or gold.get("event") in JOINT_ROOTS
+        backward = undirected and _overlaps(event.source_span, tgt) and _overlaps(event.target_span, src)
+        if not (forward or backward):
             return False
     else:
         s_country, _ = _mention_codes(x, event.source_span)
@@ -139,7 +149,7 @@ def count_end_to_end(records: list[dict[str, Any]], extractions: list[Extraction
     """Raw counts behind :func:`score_end_to_end` (they add up across folds)."""
     c = dict.fromkeys(
         ("predicted", "matched_pred", "gold", "matched_gold", "country_right", "country_total")
-        + ("sector_right", "sector_total"),
+        + ("sector_right", "sector_total", "pair_found", "root_right_on_pair", "modality_right"),
         0,
     )
     for record, x in zip(records, extractions, strict=True):
@@ -149,12 +159,16 @@ def count_end_to_end(records: list[dict[str, Any]], extractions: list[Extraction
         c["gold"] += len(golds)
         used: set[int] = set()
         for g in golds:
+            on_pair = [e for e in events if _matches(e, x, {**g, "event": None, "quad": None}, record, either_way=True)]
+            c["pair_found"] += bool(on_pair)
+            c["root_right_on_pair"] += any(e.root == g.get("event") for e in on_pair)
             hit = next((i for i, e in enumerate(events) if i not in used and _matches(e, x, g, record)), None)
             if hit is None:
                 continue
             used.add(hit)
             c["matched_gold"] += 1
             e = events[hit]
+            c["modality_right"] += int(str(e.modality.value) == str(g.get("modality") or "asserted"))
             for side, span in (("source", e.source_span), ("target", e.target_span)):
                 code, sect = _mention_codes(x, span)
                 if g.get(f"{side}_country"):
@@ -179,6 +193,9 @@ def end_to_end_report(c: dict[str, int], sentences: int) -> dict[str, Any]:
         "predicted_events": c["predicted"],
         "triple": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
         "events_per_gold_event": round(c["predicted"] / c["gold"], 3) if c["gold"] else None,
+        "pairs_proposed": round(c["pair_found"] / c["gold"], 4) if c["gold"] else None,
+        "root_right_on_found_pairs": round(c["root_right_on_pair"] / c["pair_found"], 4) if c["pair_found"] else None,
+        "modality_accuracy": round(c["modality_right"] / c["matched_gold"], 4) if c["matched_gold"] else None,
         "actor_country_accuracy": _ratio({"right": c["country_right"], "total": c["country_total"]}),
         "actor_sector_accuracy": _ratio({"right": c["sector_right"], "total": c["sector_total"]}),
     }

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from vigil.coder.items import CoderInput, CoderOutput
+from vigil.coder.labels import JOINT_ROOTS
 from vigil.coder.precision import event_features
 from vigil.extract.stages import StageError, stage
 from vigil.models import Event, Tone
@@ -50,6 +51,37 @@ def code_stage(work: ArticleWork, res: Resources) -> ArticleWork:
     if res.gate is not None and res.gate_drops:
         drafts = [d for d in drafts if d.p_event >= res.gate.threshold]  # no event links these two actors here
     return replace(work, drafts=tuple(drafts))
+
+
+@stage("events.news", requires={"drafts"}, produces={"drafts.p_event", "drafts.code"}, model=True)
+def news_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """The news event model's reading of each draft: the chance that an event links the pair, and its root.
+
+    Drafts whose event is less likely than ``extract.event_floor`` (the chance of the event times
+    its root's) are dropped; of the drafts of one sentence with the same actors and root (joint
+    roots in either direction), the likeliest stays.
+    """
+    if res.news is None:
+        raise StageError("'events.news' needs the news event model (vigil/coder/weights/news_tf.*).")
+    floor = res.settings.get_float("extract.event_floor")
+    read = res.news.predict([_coder_input(d) for d in work.drafts])
+    best: dict[tuple[int, str | None, str | None, str | None], EventDraft] = {}
+    for d, (p_event, code) in zip(work.drafts, read, strict=True):
+        if p_event * code.confidence < floor:
+            continue
+        s, t = d.candidate.source.actor_id, d.candidate.target.actor_id
+        if code.root in JOINT_ROOTS and (s or "") > (t or ""):
+            s, t = t, s
+        key = (d.sentence_index, s, t, code.root)
+        kept = best.get(key)
+        if kept is None or _likelihood(kept) < p_event * code.confidence:
+            best[key] = replace(d, p_event=p_event, code=code)
+    drafts = sorted(best.values(), key=lambda d: (d.sentence_index, d.candidate.trigger, d.candidate.source.start))
+    return replace(work, drafts=tuple(drafts))
+
+
+def _likelihood(draft: EventDraft) -> float:
+    return draft.p_event * (draft.code.confidence if draft.code is not None else 0.0)
 
 
 def _code(draft: EventDraft) -> CoderOutput:
@@ -91,7 +123,7 @@ def _event(work: ArticleWork, draft: EventDraft, version: str) -> Event:
 @stage(
     "events.build",
     requires={"drafts.code", "drafts.modality", "drafts.stance", "drafts.when", "sentence_domains"},
-    produces={"events"},
+    produces={"events", "events.confidence"},
 )
 def build_stage(work: ArticleWork, res: Resources) -> ArticleWork:
     """An event record for each draft, its confidence the coder's times the modality's and the gate's."""

@@ -171,22 +171,10 @@ def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMen
     return out
 
 
-def candidates(
-    sent: Doc,
-    offset: int,
-    mentions: Sequence[ActorMention],
-    antecedent: ActorMention | None,
-) -> list[Candidate]:
-    """Source/target pairs in one parsed sentence.
-
-    Args:
-        sent: the sentence parsed by the second pass (a doc of its own).
-        offset: the sentence's start character in the article.
-        mentions: resolved actor mentions of this sentence (article coordinates).
-        antecedent: the actor a subject pronoun ("it", "he") refers to, if any.
-    Returns:
-        Pairs with distinct actors, in text order of their verbs.
-    """
+def _heads(
+    sent: Doc, offset: int, mentions: Sequence[ActorMention], antecedent: ActorMention | None
+) -> dict[int, ActorMention]:
+    """The sentence's resolved actors by head token, and its subject pronouns by what they stand for."""
     heads: dict[int, ActorMention] = {}
     for m in mentions:
         if m.actor_id is None:
@@ -203,6 +191,59 @@ def candidates(
                 heads[tok.i] = replace(
                     antecedent, start=offset + tok.idx, end=offset + tok.idx + len(tok.text), text=tok.text
                 )
+    return heads
+
+
+def _common_ancestor(a: Token, b: Token) -> Token:
+    """The lowest token above (or at) both ``a`` and ``b`` in the parse (the root when none)."""
+    above = {a.i}
+    cur = a
+    while cur.head.i != cur.i:
+        cur = cur.head
+        above.add(cur.i)
+    cur = b
+    while cur.i not in above and cur.head.i != cur.i:
+        cur = cur.head
+    return cur if cur.i in above else a
+
+
+def pairs(
+    sent: Doc,
+    offset: int,
+    mentions: Sequence[ActorMention],
+    antecedent: ActorMention | None,
+) -> list[Candidate]:
+    """Every ordered pair of two different actors of one parsed sentence, for the news event model.
+
+    The actors are those :func:`candidates` reads (resolved mentions and subject pronouns); the
+    trigger of a pair is the lowest common ancestor of the two actors in the parse.
+    """
+    heads = _heads(sent, offset, mentions, antecedent)
+    out: list[Candidate] = []
+    for i, s in heads.items():
+        for j, t in heads.items():
+            if i != j and s.actor_id != t.actor_id and (s.end <= t.start or t.end <= s.start):
+                out.append(Candidate(s, t, _common_ancestor(sent[i], sent[j]).i))
+    return out
+
+
+def candidates(
+    sent: Doc,
+    offset: int,
+    mentions: Sequence[ActorMention],
+    antecedent: ActorMention | None,
+) -> list[Candidate]:
+    """Source/target pairs in one parsed sentence.
+
+    Args:
+        sent: the sentence parsed by the second pass (a doc of its own).
+        offset: the sentence's start character in the article.
+        mentions: resolved actor mentions of this sentence (article coordinates).
+        antecedent: the actor a subject pronoun ("it", "he") refers to, if any.
+    Returns:
+        Pairs with distinct actors, in text order of their verbs.
+    """
+    heads = _heads(sent, offset, mentions, antecedent)
     if len({m.actor_id for m in heads.values()}) < 2:
         return []
     out: list[Candidate] = []
@@ -379,6 +420,29 @@ def candidates_stage(work: ArticleWork, res: Resources) -> ArticleWork:
                 drafts.extend(EventDraft(c, si, sent.start_char, doc, text) for c in found)
         acted = [c.source for c in found] + [m for m in here if m.actor_id is not None]
         person, thing = _antecedents(acted, person, thing)
+    return replace(work, drafts=tuple(drafts))
+
+
+@stage("events.pairs", requires={"mentions.parsed", "parses", "spans"}, produces={"drafts"})
+def pairs_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """An event draft for every ordered pair of actors of each parsed sentence (:func:`pairs`).
+
+    A subject pronoun stands for the actor that acted last, as in ``events.candidates``.
+    """
+    by_sent = _by_sentence(work.mentions)
+    drafts: list[EventDraft] = []
+    person: ActorMention | None = None
+    thing: ActorMention | None = None
+    for si, sent in enumerate(work.spans):
+        doc = work.parses.get(si)
+        here = by_sent.get(si, [])
+        if doc is not None:
+            antecedent = person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else thing
+            found = pairs(doc, sent.start_char, here, antecedent)
+            if found:
+                text = doc.text
+                drafts.extend(EventDraft(c, si, sent.start_char, doc, text) for c in found)
+        person, thing = _antecedents([m for m in here if m.actor_id is not None], person, thing)
     return replace(work, drafts=tuple(drafts))
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from vigil.coder.coder import EventCoder
 from vigil.coder.gate import EventGate
+from vigil.coder.news import NewsEventModel
 from vigil.coder.precision import PrecisionModel
 from vigil.config import Settings
 from vigil.extract.actors import kb_patterns
@@ -79,6 +80,7 @@ class Pipeline:
         tone: ToneLexicon | None = None,
         modality: ModalityCues | None = None,
         triggers: Lexicon | None = None,
+        news: NewsEventModel | None = None,
     ) -> None:
         names = configured_stages(settings) if stages is None else tuple(stages)
         self.stages: list[Stage] = build(names)
@@ -94,8 +96,11 @@ class Pipeline:
         self.tone = tone or ToneLexicon.load()
         self.modality = modality or ModalityCues.load()
         self.triggers = triggers or default_lexicon()
+        self.news = news
         self._base_version = compose_version(
-            nlp.version, coder.version, version_tags(gate, gate_drops, events_per_sentence, precision)
+            nlp.version,
+            coder.version,
+            version_tags(gate, gate_drops, events_per_sentence, precision, news.version if news else None),
         )
         self.version = self._base_version + stages_tag(names)
         self.times = StageTimes()
@@ -115,10 +120,14 @@ class Pipeline:
         """
         if threads:
             limit_blas_threads(threads)
+        names = configured_stages(settings) if stages is None else tuple(stages)
         return cls(
             load_nlp(),
             KnowledgeBase.load(),
-            EventCoder.load(transformer=settings.get_bool("extract.transformer"), threads=threads),
+            # The coder's transformer expert codes only in 'events.code' (not a default stage).
+            EventCoder.load(
+                transformer=settings.get_bool("extract.transformer") and "events.code" in names, threads=threads
+            ),
             settings,
             EventGate.load(),
             gate_drops=settings.get_bool("extract.drop_non_events"),
@@ -129,6 +138,7 @@ class Pipeline:
             tone=ToneLexicon.load(),
             modality=ModalityCues.load(),
             triggers=Lexicon.load(),
+            news=NewsEventModel.load(threads=threads) if "events.news" in names else None,
         )
 
     @classmethod
@@ -176,6 +186,7 @@ class Pipeline:
             tone=self.tone,
             modality=self.modality,
             triggers=self.triggers,
+            news=self.news,
         )
 
     def extract(self, articles: Sequence[Article]) -> list[Extraction]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from vigil.coder.coder import EventCoder
     from vigil.coder.gate import EventGate
     from vigil.coder.items import CoderOutput
+    from vigil.coder.news import NewsEventModel
     from vigil.coder.precision import PrecisionModel
     from vigil.config import Settings
     from vigil.extract.actors import ActorMention, ArticleActors
@@ -52,6 +53,7 @@ class Resources:
         precision: the event-precision model giving each event its confidence (None: the coder's).
         domains: the policy-domain lexicon; tone: the tone and stance lexicon;
         modality: the modality cues; triggers: the trigger lexicon (gate features).
+        news: the news event model (``events.news``), None when the stages do not use it.
     """
 
     settings: Settings
@@ -67,6 +69,7 @@ class Resources:
     tone: ToneLexicon
     modality: ModalityCues
     triggers: Lexicon
+    news: NewsEventModel | None = None
 
 
 @dataclass(frozen=True, slots=True)

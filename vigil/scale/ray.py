@@ -239,11 +239,13 @@ def _dataset(
     from vigil.extract.stages import configured_stages
     from vigil.extract.version import pipeline_version, stages_tag
 
+    stages = configured_stages(settings)
     run.version = pipeline_version(
         settings.get_bool("extract.drop_non_events"),
         settings.get_bool("extract.transformer"),
         settings.get_int("extract.events_per_sentence"),
-    ) + stages_tag(configured_stages(settings))
+        stages,
+    ) + stages_tag(stages)
     # A reader's output merges into big blocks; the actor pool hands out whole blocks, so
     # without cutting them one actor would get a whole file while the others wait.
     ds = ds.repartition(target_num_rows_per_block=_EXTRACT_ROWS)

@@ -1,0 +1,84 @@
+"""The news event model in the pipeline, on the reference article (../shared/corpus/seed)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from tests.conftest import REFERENCE_ARTICLE
+from vigil.config import load_settings
+from vigil.extract.actors import ActorMention
+from vigil.extract.events import pairs
+from vigil.models import Article, DateSource, Event, Modality
+
+
+def _reference(text: str) -> Article:
+    return Article(
+        id="reference",
+        text=text,
+        title=None,
+        url=None,
+        source=None,
+        published=date(2024, 1, 27),
+        date_source=DateSource.FIELD,
+        language="en",
+        ingested_at=datetime(2024, 1, 27),
+        origin="test",
+    )
+
+
+def _shown(events: tuple[Event, ...]) -> list[Event]:
+    floor = load_settings(env={}).get_float("view.min_confidence")
+    return [e for e in events if e.confidence >= floor]
+
+
+def _sentence(text: str, phrase: str) -> str:
+    return next(s for s in text.split(". ") if phrase in s)
+
+
+def _in(text: str, sentence: str, events: list[Event]) -> list[Event]:
+    start = text.index(sentence)
+    return [e for e in events if start <= e.trigger_span[0] < start + len(sentence)]
+
+
+def test_reference_article_default_view(pipeline: Any, reference_text: str) -> None:
+    (x,) = pipeline.extract([_reference(reference_text)])
+    shown = _shown(x.events)
+    vigilant = "is keeping a vigilant eye on the unfolding U.S. presidential primaries"
+    assert not _in(reference_text, reference_text[: reference_text.index(vigilant) + len(vigilant)], shown)
+    prospect = _sentence(reference_text, "The prospect of former President")
+    assert all(e.modality != Modality.ASSERTED for e in _in(reference_text, prospect, list(x.events)))
+    aso = _sentence(reference_text, "it is relying on Taro Aso")
+    aso_events = [e for e in _in(reference_text, aso, shown) if "Aso" in e.source_text + e.target_text]
+    assert aso_events, [(e.source_text, e.root, e.target_text, e.confidence) for e in x.events]
+    fortify = _sentence(reference_text, "the Japanese government is making concerted efforts to fortify")
+    biden = [e for e in _in(reference_text, fortify, shown) if e.root in {"COOPERATE", "CONSULT", "SUPPORT", "AGREE"}]
+    assert biden, [(e.source_text, e.root, e.target_text, e.confidence) for e in x.events]
+
+
+def test_pairs_are_every_ordered_pair_of_different_actors(nlp: Any) -> None:
+    text = REFERENCE_ARTICLE.read_text(encoding="utf-8")
+    sentence = next(s for s in text.split(". ") if "relying on Taro Aso" in s)
+    doc = nlp(sentence)
+
+    def mention(surface: str, actor: str, kind: str) -> ActorMention:
+        start = sentence.index(surface)
+        return ActorMention(start, start + len(surface), surface, "PERSON", 0, actor, "JPN", "GOV", 1.0, kind)
+
+    ms = [
+        mention("Taro Aso", "person:aso", "person"),
+        mention("Japan's", "country:JPN", "country"),
+        mention("Trump", "person:trump", "person"),
+    ]
+    japan = ms[1]
+    found = pairs(doc, 0, ms, japan)  # "it" stands for Japan
+    got = {(c.source.text, c.target.text) for c in found}
+    assert ("it", "Taro Aso") in got and ("Taro Aso", "Trump") in got and ("Trump", "Taro Aso") in got
+    assert all(c.source.actor_id != c.target.actor_id for c in found)
+    # Japan is named and stands behind "it": never a pair of Japan with itself.
+    assert ("it", "Japan's") not in got
+    for c in found:  # the trigger is above both actors in the parse
+        trig = doc[c.trigger]
+        for m in (c.source, c.target):
+            head = doc.char_span(m.start, m.end, alignment_mode="expand").root
+            assert trig.i in {head.i} | {a.i for a in head.ancestors}

@@ -1,0 +1,161 @@
+"""Training data of the news event model, from the project's news annotations.
+
+Each annotated sentence is run through the pipeline's first stages (parse, actor mentions); every
+ordered pair of actors named in a parsed sentence (and subject or object pronouns) becomes an
+example: the root of the annotated event whose source and target overlap the pair (a joint root,
+AGREE, CONSULT or COOPERATE, in either direction), else "no event". The model is then fine-tuned on
+these pairs with PLV_train, the ConfliBERT quad sentences and the codebook examples
+(:func:`training_examples`); ``scripts/train-news-model`` writes it into ``vigil/coder/weights``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vigil.coder.items import CoderInput, span_of
+from vigil.coder.labels import JOINT_ROOTS, ROOT_TO_QUAD
+from vigil.extract.version import DEFAULT_STAGES
+
+if TYPE_CHECKING:
+    from vigil.extract.pipeline import Pipeline
+
+__all__ = ["UP_TO_PAIRS", "LabelledPair", "annotation_pairs", "training_examples"]
+
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+_PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "pobj"})
+# The stages that find a sentence's actors (and parse it) before pairs are made.
+UP_TO_PAIRS = DEFAULT_STAGES[: DEFAULT_STAGES.index("actors.nominals") + 1]
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledPair:
+    """An ordered actor pair of an annotated sentence and its label (None: no event)."""
+
+    record: str
+    article: str
+    text: str
+    source: tuple[int, int]
+    target: tuple[int, int]
+    root: str | None
+    linked: bool  # the parse links the two actors through one verb (rule-based candidate finder)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _label(
+    golds: Sequence[tuple[tuple[int, int], tuple[int, int], str]], s: tuple[int, int], t: tuple[int, int]
+) -> str | None:
+    for gs, gt, root in golds:
+        if _overlaps(gs, s) and _overlaps(gt, t):
+            return root
+    for gs, gt, root in golds:
+        if root in JOINT_ROOTS and _overlaps(gs, t) and _overlaps(gt, s):
+            return root
+    return None
+
+
+def annotation_pairs(records: Sequence[dict[str, Any]], pipeline: Pipeline, batch: int = 32) -> list[LabelledPair]:
+    """Every ordered actor pair of each annotated record (one record: a one-sentence article), labelled.
+
+    Args:
+        records: gold records with ``text``, ``id``, ``article`` and ``events`` (named actors).
+        pipeline: a loaded pipeline; its stages up to the actor mentions and the second parse run.
+    """
+    from vigil.evaluate.coding import _as_article
+    from vigil.extract.events import candidates
+    from vigil.extract.state import ArticleWork
+
+    stages = pipeline.with_stages([*UP_TO_PAIRS]).stages
+    resources = pipeline.resources()
+    out: list[LabelledPair] = []
+    for i in range(0, len(records), batch):
+        chunk = records[i : i + batch]
+        works = [ArticleWork(_as_article(r)) for r in chunk]
+        for st in stages:
+            works = st.run(works, resources)
+        for record, work in zip(chunk, works, strict=True):
+            golds = []
+            for g in record.get("events", []):
+                s, t = span_of(record["text"], g.get("source")), span_of(record["text"], g.get("target"))
+                if s and t and g.get("event"):
+                    golds.append((s, t, str(g["event"])))
+            by_sent = defaultdict(list)
+            for m in work.mentions:
+                by_sent[m.sentence_index].append(m)
+            for si, sent in enumerate(work.spans):
+                doc = work.parses.get(si)
+                if doc is None:
+                    continue
+                offset = sent.start_char
+                linked = {
+                    ((c.source.start, c.source.end), (c.target.start, c.target.end))
+                    for c in candidates(doc, offset, by_sent[si], None)
+                }
+                actors: list[tuple[tuple[int, int], str]] = [
+                    ((m.start, m.end), m.actor_id or m.text.lower()) for m in by_sent[si]
+                ]
+                covered = {k for (a, b), _ in actors for k in range(a - offset, b - offset)}
+                for tok in doc:
+                    if tok.lower_ in _PRONOUNS and tok.dep_ in _PRONOUN_DEPS and tok.idx not in covered:
+                        span = (offset + tok.idx, offset + tok.idx + len(tok.text))
+                        actors.append((span, f"pronoun:{tok.i}"))
+                for a_span, a_key in actors:
+                    for b_span, b_key in actors:
+                        if a_key == b_key or _overlaps(a_span, b_span):
+                            continue
+                        out.append(
+                            LabelledPair(
+                                str(record["id"]),
+                                str(record.get("article") or record["id"]),
+                                record["text"],
+                                a_span,
+                                b_span,
+                                _label(golds, a_span, b_span),
+                                (a_span, b_span) in linked or (b_span, a_span) in linked,
+                            )
+                        )
+    return out
+
+
+def training_examples(
+    pairs: Sequence[LabelledPair], data_dir: Path, negatives_per_event: float = 2.0, seed: int = 0
+) -> list[tuple[CoderInput, str | None, int]]:
+    """The news pairs (every event, and ``negatives_per_event`` times as many no-event pairs, half of them
+    pairs the parse links) with PLV_train, the codebook and the ConfliBERT quad sentences.
+
+    A no-event pair is labelled quad 0 without a root: the model's quad-0 probability is the chance
+    that no event links the pair.
+    """
+    from vigil.train.data import load_cameo, load_codebook, load_plv
+
+    rng = random.Random(seed)
+    events = [p for p in pairs if p.root]
+    negative = [p for p in pairs if not p.root]
+    linked = [p for p in negative if p.linked]
+    other = [p for p in negative if not p.linked]
+    n = int(negatives_per_event * len(events))
+    chosen = rng.sample(linked, min(len(linked), n // 2))
+    chosen += rng.sample(other, min(len(other), n - len(chosen)))
+    examples = [(e.item, e.root, e.quad) for e in load_plv(data_dir) + load_codebook() + load_cameo(data_dir)]
+    examples += [(CoderInput(p.text, p.source, p.target), p.root, ROOT_TO_QUAD[p.root]) for p in events if p.root]
+    examples += [(CoderInput(p.text, p.source, p.target), None, 0) for p in chosen]
+    return examples
+
+
+def holdout_split(
+    records: Sequence[dict[str, Any]], fold: int, folds: int = 5
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(training, held-out) records: fold ``fold`` of ``folds``, grouped by article (sklearn's GroupKFold)."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    groups = np.array([str(r.get("article") or r["id"]) for r in records])
+    train, test = list(GroupKFold(folds).split(np.zeros(len(records)), groups=groups))[fold]
+    return [records[i] for i in train], [records[i] for i in test]
