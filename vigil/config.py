@@ -82,9 +82,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "view.min_confidence",
         float,
-        0.35,
-        "Events below this confidence (the news event model's chance of the event times its root's) are left "
-        "out of event listings, watch analyses and briefs unless asked for; 0 shows every event.",
+        0.05,
+        "Events below this confidence (the chance that an event is right, from the event-precision model) are "
+        "left out of event listings, watch analyses and briefs unless asked for; 0 shows every event "
+        "(with extract.stages = news: 0.35, docs/coder.md).",
     ),
     Setting(
         "extract.transformer",
@@ -121,7 +122,8 @@ SETTINGS: tuple[Setting, ...] = (
         "extract.stages",
         str,
         "",
-        "Comma-separated extraction stages to run, in order (empty: the default stages; docs/extraction.md).",
+        "Comma-separated extraction stages to run, in order, or 'news' for the news event model's stages "
+        "(empty: the default stages; docs/extraction.md, docs/coder.md).",
     ),
     Setting(
         "extract.stage_modules",

@@ -7,12 +7,9 @@ from typing import Any
 from tests.conftest import REFERENCE_ARTICLE
 from vigil.coder.precision import FEATURES, PrecisionModel, features
 from vigil.evaluate.coding import _as_article
-from vigil.extract.version import CODER_STAGES
 
 
 def test_every_event_confidence_is_the_models_chance(pipeline: Any, reference_text: str) -> None:
-    """With the parse-linked coder's stages (gate, coder, then the precision model), not the default."""
-    pipeline = pipeline.with_stages(CODER_STAGES)
     model = PrecisionModel.load()
     assert model is not None and model.names == FEATURES and pipeline.precision == model
     assert model.version in pipeline.version

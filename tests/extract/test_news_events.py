@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import pytest
+
 from tests.conftest import REFERENCE_ARTICLE
+from vigil.coder.news import VIEW_MIN_CONFIDENCE
 from vigil.config import load_settings
 from vigil.extract.actors import ActorMention
 from vigil.extract.events import pairs
+from vigil.extract.version import NEWS_STAGES, stages_tag
 from vigil.models import Article, DateSource, Event, Modality
 
 
@@ -27,9 +31,15 @@ def _reference(text: str) -> Article:
     )
 
 
+@pytest.fixture(scope="module")
+def news_pipeline() -> Any:
+    from vigil.extract.pipeline import Pipeline
+
+    return Pipeline.load(load_settings(env={"VIGIL_EXTRACT_STAGES": "news"}))
+
+
 def _shown(events: tuple[Event, ...]) -> list[Event]:
-    floor = load_settings(env={}).get_float("view.min_confidence")
-    return [e for e in events if e.confidence >= floor]
+    return [e for e in events if e.confidence >= VIEW_MIN_CONFIDENCE]
 
 
 def _sentence(text: str, phrase: str) -> str:
@@ -41,8 +51,14 @@ def _in(text: str, sentence: str, events: list[Event]) -> list[Event]:
     return [e for e in events if start <= e.trigger_span[0] < start + len(sentence)]
 
 
-def test_reference_article_default_view(pipeline: Any, reference_text: str) -> None:
-    (x,) = pipeline.extract([_reference(reference_text)])
+def test_news_stages_are_named_and_versioned(news_pipeline: Any) -> None:
+    assert tuple(st.name for st in news_pipeline.stages) == NEWS_STAGES
+    assert news_pipeline.news is not None and f"+news-{news_pipeline.news.version}" in news_pipeline.version
+    assert news_pipeline.version.endswith(stages_tag(NEWS_STAGES))
+
+
+def test_reference_article_in_the_news_models_view(news_pipeline: Any, reference_text: str) -> None:
+    (x,) = news_pipeline.extract([_reference(reference_text)])
     shown = _shown(x.events)
     vigilant = "is keeping a vigilant eye on the unfolding U.S. presidential primaries"
     assert not _in(reference_text, reference_text[: reference_text.index(vigilant) + len(vigilant)], shown)

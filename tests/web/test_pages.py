@@ -136,7 +136,7 @@ def test_article_reader_explains_its_figures_once(pages_client: Any) -> None:
     html = pages_client.get(f"/articles/{found['id']}").text
     coder = next(e["extractor"] for e in pages_client.get(f"/api/articles/{found['id']}").json()["item"]["events"])
     assert html.count(coder) == 1  # the extractor version once per article, not on every event
-    for term in ("quad class", "CAMEO", "confidence", "low confidence (&lt; 0.35)"):
+    for term in ("quad class", "CAMEO", "confidence", "low confidence (&lt; 0.05)"):
         assert term in html, term
     assert 'class="ev low-conf"' in html and 'class="ev"' in html  # low-confidence events marked, others not
     assert "unknown source" in html  # the reference article has neither a source nor a URL

@@ -30,9 +30,11 @@ from vigil.coder.labels import QUADS, ROOT_TO_CAMEO, ROOT_TO_QUAD, ROOTS
 if TYPE_CHECKING:
     from vigil.coder.transformer import TransformerCoder
 
-__all__ = ["STEM", "NewsEventModel"]
+__all__ = ["STEM", "VIEW_MIN_CONFIDENCE", "NewsEventModel"]
 
 STEM = "news_tf"
+# The view threshold (``view.min_confidence``) chosen on the dev data for this model's confidences.
+VIEW_MIN_CONFIDENCE = 0.35
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
@@ -62,7 +64,8 @@ class NewsEventModel:
         from vigil.coder.transformer import TransformerCoder  # torch loads only with the model
 
         folder = WEIGHTS_DIR if folder is None else Path(folder)
-        expert = TransformerCoder.load(folder, threads=threads, stem=STEM)
+        # Float layers: the same numbers in every process (the int8 path is chosen per process by timing).
+        expert = TransformerCoder.load(folder, threads=threads, stem=STEM).with_quantize(False)
         return cls(expert, cls.weights_version(folder))
 
     @staticmethod

@@ -164,7 +164,8 @@ def build(names: Sequence[str]) -> list[Stage]:
 
 
 def configured_stages(settings: Settings) -> tuple[str, ...]:
-    """The stages the settings ask for: ``extract.stages`` (comma-separated), else the default stages.
+    """The stages the settings ask for: ``extract.stages`` (comma-separated, or the name of a list of
+    :data:`~vigil.extract.version.NAMED_STAGES`: "default", "news"), else the default stages.
 
     The modules named by ``extract.stage_modules`` are imported first, so that their stages register.
 
@@ -173,7 +174,7 @@ def configured_stages(settings: Settings) -> tuple[str, ...]:
     """
     import importlib
 
-    from vigil.extract.version import DEFAULT_STAGES
+    from vigil.extract.version import DEFAULT_STAGES, NAMED_STAGES
 
     for module in _names(settings.get_str("extract.stage_modules")):
         try:
@@ -184,6 +185,8 @@ def configured_stages(settings: Settings) -> tuple[str, ...]:
                 "Install the package that provides it, or fix the module's name."
             ) from exc
     names = _names(settings.get_str("extract.stages"))
+    if len(names) == 1 and names[0] in NAMED_STAGES:
+        return NAMED_STAGES[names[0]]
     return tuple(names) if names else DEFAULT_STAGES
 
 

