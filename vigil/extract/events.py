@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -398,11 +398,11 @@ def _antecedents(
     return person, thing
 
 
-@stage("events.candidates", requires={"mentions.parsed", "parses", "spans"}, produces={"drafts"})
-def candidates_stage(work: ArticleWork, res: Resources) -> ArticleWork:
-    """An event draft for each candidate pair of each parsed sentence (:func:`candidates`).
+def _drafts(work: ArticleWork, finder: Callable[..., list[Candidate]], acted_first: bool) -> ArticleWork:
+    """An event draft for each pair ``finder`` proposes in each parsed sentence.
 
-    A subject pronoun stands for the actor that acted last: an event's source, else the first actor named.
+    A subject pronoun stands for the actor that acted last: with ``acted_first``, the sources of the
+    sentence's pairs before the actors it names.
     """
     by_sent = _by_sentence(work.mentions)
     drafts: list[EventDraft] = []
@@ -414,36 +414,31 @@ def candidates_stage(work: ArticleWork, res: Resources) -> ArticleWork:
         found: list[Candidate] = []
         if doc is not None:
             antecedent = person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else thing
-            found = candidates(doc, sent.start_char, here, antecedent)
+            found = finder(doc, sent.start_char, here, antecedent)
             if found:
                 text = doc.text  # Doc.text builds every token: once per sentence
                 drafts.extend(EventDraft(c, si, sent.start_char, doc, text) for c in found)
-        acted = [c.source for c in found] + [m for m in here if m.actor_id is not None]
+        acted = ([c.source for c in found] if acted_first else []) + [m for m in here if m.actor_id is not None]
         person, thing = _antecedents(acted, person, thing)
     return replace(work, drafts=tuple(drafts))
+
+
+@stage("events.candidates", requires={"mentions.parsed", "parses", "spans"}, produces={"drafts"})
+def candidates_stage(work: ArticleWork, res: Resources) -> ArticleWork:
+    """An event draft for each candidate pair of each parsed sentence (:func:`candidates`).
+
+    A subject pronoun stands for the actor that acted last: an event's source, else the first actor named.
+    """
+    return _drafts(work, candidates, acted_first=True)
 
 
 @stage("events.pairs", requires={"mentions.parsed", "parses", "spans"}, produces={"drafts"})
 def pairs_stage(work: ArticleWork, res: Resources) -> ArticleWork:
     """An event draft for every ordered pair of actors of each parsed sentence (:func:`pairs`).
 
-    A subject pronoun stands for the actor that acted last, as in ``events.candidates``.
+    A subject pronoun stands for the last actor the previous sentences named.
     """
-    by_sent = _by_sentence(work.mentions)
-    drafts: list[EventDraft] = []
-    person: ActorMention | None = None
-    thing: ActorMention | None = None
-    for si, sent in enumerate(work.spans):
-        doc = work.parses.get(si)
-        here = by_sent.get(si, [])
-        if doc is not None:
-            antecedent = person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else thing
-            found = pairs(doc, sent.start_char, here, antecedent)
-            if found:
-                text = doc.text
-                drafts.extend(EventDraft(c, si, sent.start_char, doc, text) for c in found)
-        person, thing = _antecedents([m for m in here if m.actor_id is not None], person, thing)
-    return replace(work, drafts=tuple(drafts))
+    return _drafts(work, pairs, acted_first=False)
 
 
 @stage("events.gate", requires={"drafts"}, produces={"drafts.p_event"})
