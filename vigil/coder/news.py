@@ -9,9 +9,11 @@ and gives:
 * ``p_event``: one minus the quad-0 probability (no-event pairs were trained as quad 0);
 * the root: the most probable PLOVER root, with its probability as the coder's confidence.
 
-An event's confidence is ``p_event`` times the root's probability (times the modality's): the
-chance that the pair and the root are both right, which the default view's threshold
-(``view.min_confidence``) reads. Weights: ``weights/news_tf.safetensors`` + ``news_tf.json``.
+An event's confidence is ``p_event`` times the root's probability (times the modality's), which the
+view's threshold (``view.min_confidence``; :data:`VIEW_MIN_CONFIDENCE` for this model) reads. It ranks
+events; it is not calibrated on news (the model saw 2 no-event pairs per event, real sentences hold
+about 24), so it overstates the chance that an event is right (docs/coder.md has the precision at
+each threshold). Weights: ``weights/news_tf.safetensors`` + ``news_tf.json``.
 """
 
 from __future__ import annotations
