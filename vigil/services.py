@@ -78,7 +78,12 @@ def fire_alerts(store: Store, settings: Settings, article_ids: Sequence[str]) ->
     from vigil.analyze.alerts import alerts_after_ingest  # lazy: the analyses load only when there is news
     from vigil.analyze.delivery import DeliveryPolicy
 
-    return alerts_after_ingest(store, article_ids, policy=DeliveryPolicy.from_settings(settings))
+    return alerts_after_ingest(
+        store,
+        article_ids,
+        policy=DeliveryPolicy.from_settings(settings),
+        min_confidence=settings.get_float("view.min_confidence"),
+    )
 
 
 def _with_alerts(result: IngestResult, store: Store | None, settings: Settings, alerts: bool) -> IngestResult:

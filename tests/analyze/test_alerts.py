@@ -167,3 +167,14 @@ def test_failed_webhook_deliveries_are_retried_until_delivered(
     sent = [a["id"] for body in _Hook.received for a in body["alerts"]]
     assert sorted(sent) == sorted(a.id for a in fired)
     assert retry_due(seed_store, LOCAL_HOOKS, now=later + timedelta(days=2)).delivered == 0
+
+
+def test_alert_rules_read_the_view_of_events_they_are_given(seed_store: Store, japan_watch: Watch) -> None:
+    """Rules on events (new bridges, new event types, tone) read the events of the view they are given
+    (the ingest passes the setting view.min_confidence); rules on names and words do not depend on it."""
+    ids = [a.id for a in seed_store.articles(limit=None)]
+    on_events = {r.id for r in japan_watch.alerts if r.kind in {"new_bridge", "new_event_type", "tone_shift"}}
+    strict = {a.rule for a in evaluate_alerts(seed_store, japan_watch, ids, deliver_to=[], min_confidence=1.0)}
+    assert not strict & on_events and "aso-appears" in strict
+    every = {a.rule for a in evaluate_alerts(seed_store, japan_watch, ids, deliver_to=[], min_confidence=0.0)}
+    assert "new-bridge-to-trump" in every

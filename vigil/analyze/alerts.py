@@ -231,6 +231,7 @@ def evaluate_alerts(
     *,
     deliver_to: Sequence[Delivery] | None = None,
     policy: DeliveryPolicy | None = None,
+    min_confidence: float | None = None,
 ) -> list[Alert]:
     """Evaluate a watch's rules on newly ingested articles; store and deliver the new alerts.
 
@@ -240,19 +241,23 @@ def evaluate_alerts(
         article_ids: ids of the articles just ingested.
         deliver_to: where to deliver (default: the watch's ``delivery``; ``[]`` delivers nowhere).
         policy: the limits on file and webhook deliveries (default: the defaults of ``alerts.*``).
+        min_confidence: the lowest confidence of the events the rules read (default: the built-in
+            ``view.min_confidence``; callers pass the configured one).
     Returns:
         The alerts that were new (not stored by an earlier evaluation).
     """
     if not article_ids or not watch.alerts:
         return []
-    new = load_records(store, article_ids=article_ids, coders=watch.coders)
+    new = load_records(store, article_ids=article_ids, coders=watch.coders, min_confidence=min_confidence)
     if watch.start is not None or watch.end is not None:
         # the watch's window holds for alerts too: an article published outside it fires nothing
         new = new.within(watch.start, watch.end)
     if not new.articles:
         return []
     new_ids = set(new.articles)
-    old_all = load_records(store, since=watch.start, until=watch.end, coders=watch.coders)
+    old_all = load_records(
+        store, since=watch.start, until=watch.end, coders=watch.coders, min_confidence=min_confidence
+    )
     old = Records.build(
         [a for a in old_all.articles.values() if a.id not in new_ids],
         sentences=[s for s in old_all.sentences.values() if s.article_id not in new_ids],
@@ -272,7 +277,11 @@ def evaluate_alerts(
 
 
 def alerts_after_ingest(
-    store: Store, article_ids: Sequence[str], *, policy: DeliveryPolicy | None = None
+    store: Store,
+    article_ids: Sequence[str],
+    *,
+    policy: DeliveryPolicy | None = None,
+    min_confidence: float | None = None,
 ) -> list[Alert]:
     """Evaluate every stored watch's rules on the articles an ingest just added.
 
@@ -283,6 +292,7 @@ def alerts_after_ingest(
         store: the open store.
         article_ids: ids of the new articles.
         policy: the limits on file and webhook deliveries.
+        min_confidence: the lowest confidence of the events the rules read (setting ``view.min_confidence``).
     Returns:
         The new alerts of all watches.
     """
@@ -294,7 +304,8 @@ def alerts_after_ingest(
     retry_due(store, policy)  # deliveries that failed before, whose time has come
     for name, text, _ in analysis_store.list_watches(store):
         try:
-            fired += evaluate_alerts(store, parse_watch(text, source=name), article_ids, policy=policy)
+            watch = parse_watch(text, source=name)
+            fired += evaluate_alerts(store, watch, article_ids, policy=policy, min_confidence=min_confidence)
         except VigilError as exc:
             log.warning("watch %s: alerts not evaluated: %s", name, exc)
     return fired

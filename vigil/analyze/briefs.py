@@ -187,6 +187,7 @@ def build_brief(
     until: date | None = None,
     save: bool = True,
     as_of: date | None = None,
+    min_confidence: float | None = None,
 ) -> Brief:
     """Compute a brief for ``watch`` over ``[since, until]`` (default: the watch's period).
 
@@ -198,6 +199,8 @@ def build_brief(
             brief "as of" a past day is never recorded.
         as_of: what was known at the end of that day: articles published and ingested by then,
             corrections, probabilities, alerts and the previous brief made by then.
+        min_confidence: the lowest event confidence read (default: the built-in ``view.min_confidence``;
+            the CLI and the API pass the configured one).
     Returns:
         The :class:`Brief`.
     """
@@ -206,7 +209,7 @@ def build_brief(
     if as_of is not None and (hi is None or hi > as_of):
         hi = as_of
     cutoff = known_by(as_of)
-    records = load_records(store, since=lo, until=hi, as_of=as_of, coders=watch.coders)
+    records = load_records(store, since=lo, until=hi, as_of=as_of, coders=watch.coders, min_confidence=min_confidence)
     relevant = watch_articles(records, watch)
     stories = cluster_stories([records.articles[a] for a in relevant])
     entries = timeline(records, watch, stories=stories)

@@ -625,7 +625,9 @@ def alerts_cmd(
             from vigil.analyze.delivery import DeliveryPolicy
 
             policy = DeliveryPolicy.from_settings(cli_state(ctx).settings)
-            fired = evaluate_alerts(store, _watch(store, watch), evaluate, policy=policy)
+            fired = evaluate_alerts(
+                store, _watch(store, watch), evaluate, policy=policy, min_confidence=_view_floor(ctx)
+            )
             console.print(f"{len(fired)} new alerts")
             return
         rows = analysis_store.list_alerts(
@@ -665,7 +667,9 @@ def brief_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         lo, hi = _window(w, since, until)
-        brief = build_brief(store, w, since=lo, until=hi, save=save, as_of=parse_day(as_of, "--as-of"))
+        brief = build_brief(
+            store, w, since=lo, until=hi, save=save, as_of=parse_day(as_of, "--as-of"), min_confidence=_view_floor(ctx)
+        )
     if fmt == "pdf":
         assert output is not None
         render_pdf(render_html(brief), output)

@@ -294,7 +294,15 @@ def watch_brief(
     from vigil.analyze.briefs import build_brief, render_markdown
 
     watch = ctx.watch(name)
-    brief = build_brief(ctx.store, watch, since=since, until=until, save=False, as_of=as_of)
+    brief = build_brief(
+        ctx.store,
+        watch,
+        since=since,
+        until=until,
+        save=False,
+        as_of=as_of,
+        min_confidence=ctx.settings.get_float("view.min_confidence"),
+    )
     return _ok(item={"summary": brief.summary(), "markdown": render_markdown(brief)})
 
 
