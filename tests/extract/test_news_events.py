@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -10,25 +9,15 @@ import pytest
 from tests.conftest import REFERENCE_ARTICLE
 from vigil.coder.news import VIEW_MIN_CONFIDENCE
 from vigil.config import load_settings
+from vigil.evaluate.coding import _as_article
 from vigil.extract.actors import ActorMention
 from vigil.extract.events import pairs
 from vigil.extract.version import NEWS_STAGES, stages_tag
-from vigil.models import Article, DateSource, Event, Modality
+from vigil.models import Article, Event, Modality
 
 
 def _reference(text: str) -> Article:
-    return Article(
-        id="reference",
-        text=text,
-        title=None,
-        url=None,
-        source=None,
-        published=date(2024, 1, 27),
-        date_source=DateSource.FIELD,
-        language="en",
-        ingested_at=datetime(2024, 1, 27),
-        origin="test",
-    )
+    return _as_article({"id": "reference", "text": text, "date": "2024-01-27"})
 
 
 @pytest.fixture(scope="module")
