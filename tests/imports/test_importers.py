@@ -34,6 +34,7 @@ BATCH19 = GDELT / "raw-batch-20191024143000"
 ICEWS = INTEROP / "icews" / "events.2018.sample.head1000.tab"
 ACLED = INTEROP / "acled" / "acled_benin_2022.head200.csv"
 NEWS_PLEASE = INTEROP / "news-please"
+PLOVER_GSR = SHARED / "eval" / "dev" / "plover_gsr_dev.events.jsonl"
 
 # Every Events fixture: imported rows (none is rejected).
 EVENT_FILES = {
@@ -235,6 +236,58 @@ def test_bad_rows_are_rejected_with_file_and_line(store: Store, tmp_path: Path) 
     }
     assert {r.location for r in store.rejections()} == {"line 2", "line 4", "line 5"}
     assert all(r.origin == str(path) for r in store.rejections())
+
+
+def test_plover_gold_standard_records_import(store: Store) -> None:
+    """The PLOVER gold-standard records (7 coded texts, 8 events: one has two sources) as PLOVER events."""
+    result = import_files("plover", [str(PLOVER_GSR)], store)
+    assert _counts(result, PLOVER_GSR) == {"imported": 8, "existing": 0, "updated": 0, "skipped": 0, "rejected": 0}
+    again = import_files("plover", [str(PLOVER_GSR)], store)
+    assert _counts(again, PLOVER_GSR)["imported"] == 0 and _counts(again, PLOVER_GSR)["existing"] == 8
+    events = {e.id: e for e in store.events(coders=["PLOVER"], limit=None)}
+    assert len(events) == 8
+    putin = events["PLOVER-PLOVER-GSR01-AGREE-0036"]
+    assert (putin.source_actor, putin.root, putin.quad, putin.contexts) == (
+        "person:vladimir-putin",
+        "AGREE",
+        1,
+        ("diplomatic",),
+    )
+    cyprus = [e for e in events.values() if e.id.startswith("PLOVER-PLOVER-GSR01-AGREE-0007")]
+    assert sorted(e.source_actor or "" for e in cyprus) == ["country:GRC", "country:TUR"]
+    assert events["PLOVER-PLOVER-GSR01-DISAPPROVE-0002"].target_actor == "country:SRB"
+    record = store.get_article(putin.article_id)
+    assert record is not None and record.imported == "PLOVER" and record.title == "PLOVER record PLOVER-GSR01-AGREE-0036"
+    assert all(e.date is None and e.coder == "PLOVER" for e in events.values())
+
+
+def test_bad_plover_records_are_rejected_with_file_and_line(store: Store, tmp_path: Path) -> None:
+    lines = PLOVER_GSR.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["events"][0]["event"] = "FIGHT"  # not a root Vigil codes (it merges FIGHT into ASSAULT)
+    second = json.loads(lines[1])
+    second["events"][0]["quad"] = 4  # AGREE is quad 1
+    third = json.loads(lines[2])
+    third["date"] = "18 Feb 2015"
+    path = tmp_path / "damaged.jsonl"
+    rows = [json.dumps(first), json.dumps(second), json.dumps(third), "{not json", "[1, 2]", *lines[3:]]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = import_files("plover", [str(path)], store)
+    assert _counts(result, path)["imported"] == 4 and result.exit_code == 1  # the last 4 records, one event each
+    assert [(r.location, r.reason.split(" (")[0].split(";")[0]) for r in result.rejected] == [
+        ("line 1", "event type 'FIGHT' is not a PLOVER root Vigil codes"),
+        ("line 2", "quad code 4 disagrees with event type AGREE"),
+        ("line 3", "date '18 Feb 2015' is not a YYYY-MM-DD date"),
+        ("line 4", "invalid JSON: Expecting property name enclosed in double quotes"),
+        ("line 5", "a JSON list, not an event object"),
+    ]
+    array = tmp_path / "export.json"  # a JSON array: the line where each object starts
+    array.write_text('[\n {"event_id": "x1", "event_type": "AGREE"},\n {"event_id": "x2", "event_type": "HUG"}\n]\n')
+    result = import_files("plover", [str(array)], store)
+    assert _counts(result, array)["imported"] == 1
+    assert [(r.location, r.reason.split(" (")[0]) for r in result.rejected] == [
+        ("line 3", "event type 'HUG' is not a PLOVER root Vigil codes")
+    ]
 
 
 # --- kept apart from Vigil's own extraction -----------------------------------------------------------

@@ -48,7 +48,7 @@ _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
 
-CODERS = (VIGIL_CODER, "GDELT", "ICEWS", "ACLED")
+CODERS = (VIGIL_CODER, "GDELT", "ICEWS", "ACLED", "PLOVER")
 """Who codes events: Vigil's own extraction, and the sources ``vigil import`` reads."""
 
 

@@ -44,4 +44,4 @@ Known = Annotated[
 ]
 Cursor = Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page.")]
 ModalityQ = Annotated[Modality | None, Query(description="Event modality.")]
-Coder = Literal["VIGIL", "GDELT", "ICEWS", "ACLED"]  # who coded an event: Vigil's extraction or an importer
+Coder = Literal["VIGIL", "GDELT", "ICEWS", "ACLED", "PLOVER"]  # who coded an event: Vigil's extraction or an importer

@@ -138,6 +138,18 @@ class ActorMapper:
             return self._group("", text, country, sector)
         return self._group(name or (sector or ""), text, country, sector)
 
+    # --- PLOVER records (a name with an ISO3 country code and a PLOVER sector) -------------------------
+
+    def plover(self, name: str, country: str | None, sector: str | None, day: date | None) -> MappedActor | None:
+        """An actor of a PLOVER record: its text, country code and sector ("REBsna": the first three letters).
+
+        Read as a GDELT actor with that country and type: a name the knowledge base knows, else the
+        country (or its government), else a group of the country.
+        """
+        code = (country or "").upper()
+        types = ((sector or "")[:3].upper(), "", "")
+        return self.gdelt(name, code + types[0], code, "", types, day)
+
     # --- ICEWS (names such as "Police (India)" and sector lists) --------------------------------------
 
     def icews(self, name: str, sectors: str, country_name: str, day: date | None) -> MappedActor | None:

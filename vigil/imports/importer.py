@@ -29,6 +29,7 @@ from vigil.imports.readers import (
     read_gdelt_mentions,
     read_icews,
 )
+from vigil.imports.plover import read_plover
 from vigil.imports.records import ImportedEvent, MentionLink, Skipped
 from vigil.models import Actor, Rejection
 from vigil.store import Store, schema
@@ -41,6 +42,7 @@ EVENT_FORMATS: dict[str, Callable[[Path, ActorMapper], Iterator[Record]]] = {
     "gdelt-mentions": read_gdelt_mentions,
     "icews": read_icews,
     "acled": read_acled,
+    "plover": read_plover,
 }
 FORMATS = (*EVENT_FORMATS, "news-please")
 _BATCH = 500

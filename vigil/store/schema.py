@@ -161,7 +161,7 @@ events = Table(
     Column("stance", Float),
     Column("confidence", Float, nullable=False),
     Column("extractor", String(64), nullable=False),
-    # Who coded the event: VIGIL, or the source of an import (GDELT, ICEWS, ACLED); migration 0007.
+    # Who coded the event: VIGIL, or the source of an import (GDELT, ICEWS, ACLED, PLOVER); migration 0007.
     Column("coder", String(16), nullable=False, server_default="VIGIL"),
     # When the event happened as its sentence says, and how precisely (vigil.models.DateGranularity);
     # NULL for an imported event or one extracted before migration 0008.

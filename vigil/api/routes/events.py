@@ -35,7 +35,7 @@ def list_events(
     ] = None,
     coder: Annotated[
         list[Coder] | None,
-        Query(description="Only events coded by these (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED."),
+        Query(description="Only events coded by these (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED, PLOVER."),
     ] = None,
     since: Since = None,
     until: Until = None,
