@@ -26,7 +26,8 @@ def import_cmd(
         str,
         typer.Argument(
             metavar="FORMAT",
-            help="gdelt-events (1.0 or 2.0, told by the column count), gdelt-mentions, icews, acled or news-please.",
+            help="gdelt-events (1.0 or 2.0, told by the column count), gdelt-mentions, gdelt-gkg (2.1 or 1.0), "
+            "icews, acled, plover or news-please.",
         ),
     ],
     paths: Annotated[list[str], typer.Argument(help="Files or folders.")],
@@ -35,7 +36,8 @@ def import_cmd(
     ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Import events coded by GDELT, ICEWS or ACLED (kept apart by their coder), or news-please articles."""
+    """Import events coded by GDELT, ICEWS, ACLED or in PLOVER JSON (kept apart by their coder), GDELT GKG
+    records of documents, or news-please articles."""
     from vigil.imports import FORMATS
     from vigil.services import import_articles
 
@@ -47,7 +49,7 @@ def import_cmd(
     if as_json:
         print_json(result.to_dict() | ({"alerts": len(alerts)} if alerts else {}))
         raise typer.Exit(result.exit_code)
-    what = "articles" if fmt == "news-please" else "events"
+    what = {"news-please": "articles", "gdelt-gkg": "GKG records"}.get(fmt, "events")
     table = Table("file", f"{what} imported", "already there", "updated", "skipped", "rejected", title=f"import {fmt}")
     for path, c in result.files.items():
         table.add_row(path, str(c.imported), str(c.existing), str(c.updated), str(c.skipped), str(c.rejected))

@@ -64,7 +64,9 @@ class ActorMapper:
         code = CAMEO_COUNTRY_ALIASES.get(code.upper(), code.upper())
         return code if code in self._countries else None
 
-    def _named(self, name: str, day: date | None, country: str | None) -> Actor | None:
+    def _named(
+        self, name: str, day: date | None, country: str | None, kinds: frozenset[str] = _NAMED_KINDS
+    ) -> Actor | None:
         """A person, organisation or IGO the knowledge base knows by this name (country must agree)."""
         candidates = [name]
         words = name.split()
@@ -72,7 +74,7 @@ class ActorMapper:
             candidates.append(f"{words[0]} {words[-1]}")
         for candidate in candidates:
             for actor in self.kb.lookup(candidate, day):
-                if actor.kind in _NAMED_KINDS and (country is None or actor.country in (None, country)):
+                if actor.kind in kinds and (country is None or actor.country in (None, country)):
                     return actor
         return None
 
@@ -137,6 +139,21 @@ class ActorMapper:
         if names_country:
             return self._group("", text, country, sector)
         return self._group(name or (sector or ""), text, country, sector)
+
+    # --- GDELT GKG (names without codes) ---------------------------------------------------------------
+
+    def gkg_name(self, name: str, kind: str, day: date | None) -> Actor | None:
+        """The knowledge base's person (``kind`` "person") or organisation, IGO or party of a GKG name, or None.
+
+        GKG names carry no code, so nothing else is made of an unknown name.
+        """
+        key = ("gkg", name.lower(), kind, day)
+        if key not in self._cache:
+            kinds = frozenset({"person"}) if kind == "person" else _NAMED_KINDS - {"person"}
+            found = self._named(name, day, None, kinds)
+            self._cache[key] = MappedActor(found.id, found, name) if found is not None else None
+        mapped = self._cache[key]
+        return mapped.actor if mapped is not None else None
 
     # --- PLOVER records (a name with an ISO3 country code and a PLOVER sector) -------------------------
 

@@ -29,6 +29,7 @@ from vigil.imports.readers import (
     read_gdelt_mentions,
     read_icews,
 )
+from vigil.imports.gkg import GkgRecord, read_gkg, write_gkg
 from vigil.imports.plover import read_plover
 from vigil.imports.records import ImportedEvent, MentionLink, Skipped
 from vigil.models import Actor, Rejection
@@ -44,7 +45,7 @@ EVENT_FORMATS: dict[str, Callable[[Path, ActorMapper], Iterator[Record]]] = {
     "acled": read_acled,
     "plover": read_plover,
 }
-FORMATS = (*EVENT_FORMATS, "news-please")
+FORMATS = (*EVENT_FORMATS, "gdelt-gkg", "news-please")
 _BATCH = 500
 
 
@@ -136,8 +137,10 @@ def import_files(
     result = ImportResult(fmt)
     if fmt == "news-please":
         return _news_please(files, store, settings, extractor, result)
-    reader = EVENT_FORMATS[fmt]
     mapper = mapper or ActorMapper()
+    if fmt == "gdelt-gkg":
+        return _gkg(files, store, mapper, result, progress)
+    reader = EVENT_FORMATS[fmt]
     seen = 0
     for path in files:
         counts = result.files.setdefault(str(path), FileCounts())
@@ -251,6 +254,48 @@ def _resolve_links(
         )
         out.append(ImportedEvent(event, link.record, (), link.location))
     return out, rejected
+
+
+def _gkg(
+    files: Iterable[Path],
+    store: Store,
+    mapper: ActorMapper,
+    result: ImportResult,
+    progress: Callable[[int], None] | None,
+) -> ImportResult:
+    """GDELT GKG files: records of documents (:mod:`vigil.imports.gkg`), counted as records, not events."""
+    seen = 0
+    for path in files:
+        counts = result.files.setdefault(str(path), FileCounts())
+        batch: list[GkgRecord] = []
+        rejected: list[Rejection] = []
+        for item in read_gkg(path, mapper):
+            seen += 1
+            if isinstance(item, Rejection):
+                rejected.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= _BATCH:
+                _write_gkg(store, batch, counts)
+                batch = []
+                if progress is not None:
+                    progress(seen)
+        _write_gkg(store, batch, counts)
+        if rejected:
+            with store.transaction() as conn:
+                store.add_rejections(conn, rejected, datetime.now(UTC).replace(tzinfo=None))
+            counts.rejected += len(rejected)
+            result.rejected.extend(rejected)
+        if progress is not None:
+            progress(seen)
+    return result
+
+
+def _write_gkg(store: Store, batch: Sequence[GkgRecord], counts: FileCounts) -> None:
+    if batch:
+        new, there = write_gkg(store, batch)
+        counts.imported += new
+        counts.existing += there
 
 
 def _news_please(

@@ -29,6 +29,8 @@ __all__ = [
     "read_gdelt_events",
     "read_gdelt_mentions",
     "read_icews",
+    "tsv_rows",
+    "yyyymmdd",
 ]
 
 Record = ImportedEvent | MentionLink | Skipped | Rejection
@@ -84,7 +86,7 @@ _EVENT_LAYOUTS = {
 }
 
 
-def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
+def tsv_rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
     """``(line number, fields)`` of a headerless TSV file, or ``(line, reason)`` for an undecodable line."""
     with path.open("rb") as f:
         for lineno, raw in enumerate(f, 1):
@@ -98,7 +100,7 @@ def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
                 yield lineno, line.split("\t")
 
 
-def _yyyymmdd(value: str, what: str) -> date:
+def yyyymmdd(value: str, what: str) -> date:
     value = value.strip()
     try:
         return datetime.strptime(value[:8], "%Y%m%d").date()
@@ -124,7 +126,7 @@ def _text(m: MappedActor | None) -> str | None:
 def read_gdelt_events(path: Path, mapper: ActorMapper) -> Iterator[Record]:
     """GDELT 1.0 (57/58 columns) or 2.0 (61 columns) Events, told apart by their column count."""
     origin = str(path)
-    for lineno, fields in _tsv_rows(path):
+    for lineno, fields in tsv_rows(path):
         location = f"line {lineno}"
         if isinstance(fields, str):
             yield Rejection(origin, location, fields)
@@ -149,14 +151,14 @@ def _gdelt_event(row: dict[str, str], version: str, origin: str, location: str, 
     eid = row["GLOBALEVENTID"].strip()
     if not eid.isdigit():
         raise ValueError(f"GLOBALEVENTID {eid!r} is not a number")
-    day = _yyyymmdd(row["SQLDATE"], "SQLDATE")
+    day = yyyymmdd(row["SQLDATE"], "SQLDATE")
     code = row["EventCode"].strip()
     try:
         root, quad = cameo_to_plover(code)
     except KeyError:
         raise ValueError(f"EventCode {code!r} is not a CAMEO event code") from None
     added = row["DATEADDED"].strip()
-    published = _yyyymmdd(added, "DATEADDED") if added else None
+    published = yyyymmdd(added, "DATEADDED") if added else None
     url = row.get("SOURCEURL", "").strip() or None
     key = url or f"event {eid}"
     title = None if url else f"GDELT {version} event {eid}, a row without a source URL"
@@ -201,7 +203,7 @@ def read_gdelt_mentions(path: Path, mapper: ActorMapper) -> Iterator[Record]:
     """GDELT 2.0 Mentions (16 columns): further reports of events, each in a document and sentence."""
     del mapper  # a mention carries no actors: they are its event's
     origin = str(path)
-    for lineno, fields in _tsv_rows(path):
+    for lineno, fields in tsv_rows(path):
         location = f"line {lineno}"
         if isinstance(fields, str):
             yield Rejection(origin, location, fields)
@@ -218,7 +220,7 @@ def read_gdelt_mentions(path: Path, mapper: ActorMapper) -> Iterator[Record]:
             eid = row["GLOBALEVENTID"].strip()
             if not eid.isdigit():
                 raise ValueError(f"GLOBALEVENTID {eid!r} is not a number")
-            published = _yyyymmdd(row["MentionTimeDate"], "MentionTimeDate")
+            published = yyyymmdd(row["MentionTimeDate"], "MentionTimeDate")
             sentence = int(row["SentenceID"])
             confidence = int(row["Confidence"])
         except ValueError as exc:
@@ -273,7 +275,7 @@ def read_icews(path: Path, mapper: ActorMapper) -> Iterator[Record]:
     """ICEWS coded events (the Dataverse ``events.YYYY.*.tab`` files, with their header row)."""
     origin = str(path)
     header: list[str] | None = None
-    for lineno, fields in _tsv_rows(path):
+    for lineno, fields in tsv_rows(path):
         location = f"line {lineno}"
         if isinstance(fields, str):
             yield Rejection(origin, location, fields)

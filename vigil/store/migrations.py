@@ -202,3 +202,14 @@ def _store_version(conn: Connection) -> None:
 def _unbounded_strings_again(conn: Connection) -> None:
     """Lift the ``VARCHAR(n)`` lengths of the tables made after ``0005`` (corrections, pending deliveries)."""
     _unbounded_strings(conn)
+
+
+@migration("0014_gkg")
+def _gkg(conn: Connection) -> None:
+    """GDELT GKG records of documents (``vigil import gdelt-gkg``) and the names in them.
+
+    The string columns are created unbounded on PostgreSQL, as ``0005`` made the others.
+    """
+    for table in schema.GKG_TABLES:
+        table.create(conn, checkfirst=True)
+    _unbounded_strings(conn)

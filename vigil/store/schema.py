@@ -299,6 +299,47 @@ pending_deliveries = Table(
 
 ANALYSIS_TABLES = (watches, stories, alerts, briefs, scenario_probabilities)
 
+# --- GDELT Global Knowledge Graph (``vigil import gdelt-gkg``; migration 0014) ------------------------
+# A GKG record describes a document, not an event: its tone, the names, places and themes in it. The
+# document itself is a provenance record (an ``articles`` row with ``imported`` = GDELT, no text), the
+# one GDELT events reported in it hang on too.
+
+gkg_records = Table(
+    "gkg_records",
+    metadata,
+    Column("id", String(32), primary_key=True),  # hash of the GKG version, record key and document
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("version", String(24), nullable=False),  # 2.1, 2.1-translingual, 1.0, 1.0-counts
+    Column("gkg_id", Text),  # GKGRECORDID (2.1); None for 1.0
+    Column("date", Date),
+    Column("tone", Float),  # GDELT's average tone, -100..100 (in practice -10..10)
+    Column("positive", Float),
+    Column("negative", Float),
+    Column("polarity", Float),
+    Column("word_count", Integer),
+    Column("language", String(16)),  # the source language of a translingual record (ISO 639-3)
+    Column("themes", JSON, nullable=False),
+    Column("locations", JSON, nullable=False),
+    Column("countries", JSON, nullable=False),  # ISO-3 codes of the countries of the locations
+    Column("counts", JSON, nullable=False),
+    Column("origin", Text, nullable=False),
+    Index("ix_gkg_records_article", "article_id"),
+    Index("ix_gkg_records_date", "date"),
+)
+
+gkg_names = Table(
+    "gkg_names",
+    metadata,
+    Column("record_id", String(32), ForeignKey("gkg_records.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # person or organisation
+    Column("name", Text, primary_key=True),
+    Column("actor_id", String(120)),  # the knowledge base's actor of that name, else None
+    Column("mentions", Integer, nullable=False),
+    Index("ix_gkg_names_actor", "actor_id"),
+)
+
+GKG_TABLES = (gkg_records, gkg_names)
+
 # One row (id 1): a number that every write transaction raises as its last statement, so that it
 # changes exactly when what a reader can see changes (the key of the server's caches and ETags).
 store_version = Table(
