@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 from tests.conftest import SHARED
@@ -21,6 +21,7 @@ from vigil.analyze.watches import WatchError, parse_watch
 from vigil.analyze.window import load_records
 from vigil.imports import ImportResult, import_files
 from vigil.imports.actors import icews_sector
+from vigil.imports.gkg import GKG2_COLUMNS
 from vigil.imports.mapping import acled_root, cameo_to_plover
 from vigil.imports.readers import GDELT1_EVENT_COLUMNS, GDELT2_EVENT_COLUMNS, GDELT_MENTION_COLUMNS
 from vigil.models import Article, DateSource, Event, Modality
@@ -34,6 +35,15 @@ BATCH19 = GDELT / "raw-batch-20191024143000"
 ICEWS = INTEROP / "icews" / "events.2018.sample.head1000.tab"
 ACLED = INTEROP / "acled" / "acled_benin_2022.head200.csv"
 NEWS_PLEASE = INTEROP / "news-please"
+# GDELT GKG fixtures: (records imported, already there) on a first import. GKG 1.0 rows describe every
+# document in their SOURCEURLS: 95 rows of gkg1.csv name 119 documents; gkg1Count.csv's 100 rows name 210
+# distinct (count, document) pairs, 14 of them again on the 10 lines the file repeats word for word.
+GKG_FILES = {
+    SPARK / "gkg.csv": (100, 0),
+    SPARK / "gkgT.head25.csv": (25, 0),
+    SPARK / "gkg1.csv": (119, 0),
+    SPARK / "gkg1Count.csv": (196, 14),
+}
 PLOVER_GSR = SHARED / "eval" / "dev" / "plover_gsr_dev.events.jsonl"
 
 # Every Events fixture: imported rows (none is rejected).
@@ -290,6 +300,98 @@ def test_bad_plover_records_are_rejected_with_file_and_line(store: Store, tmp_pa
     ]
 
 
+def test_gdelt_gkg_import_counts_documents_names_and_reimport(store: Store) -> None:
+    first = import_files("gdelt-gkg", [str(p) for p in GKG_FILES], store)
+    for path, (imported, existing) in GKG_FILES.items():
+        assert _counts(first, path) == {
+            "imported": imported,
+            "existing": existing,
+            "updated": 0,
+            "skipped": 0,
+            "rejected": 0,
+        }, path
+    again = import_files("gdelt-gkg", [str(p) for p in GKG_FILES], store)
+    assert again.total("imported") == 0 and again.total("existing") == 454
+    with store.engine.connect() as conn:
+        records = {r.gkg_id: r for r in conn.execute(select(schema.gkg_records)).all() if r.gkg_id}
+        versions = dict(
+            conn.execute(
+                select(schema.gkg_records.c.version, func.count()).group_by(schema.gkg_records.c.version)
+            ).all()
+        )
+        names = conn.execute(select(schema.gkg_names)).all()
+    assert versions == {"2.1": 100, "2.1-translingual": 25, "1.0": 119, "1.0-counts": 196}
+    bbc = records["20150218230000-0"]  # a BBC Monitoring document: a citation, not a URL
+    assert (bbc.tone, bbc.word_count, bbc.countries) == (-5.3475935828877, 693, ["HUN", "RUS", "UKR"])
+    assert bbc.themes[:3] == ["TERROR", "REBELS", "TAX_ETHNICITY"]
+    of_bbc = {(n.kind, n.name): n.actor_id for n in names if n.record_id == bbc.id}
+    assert of_bbc[("person", "Petro Poroshenko")] == "person:petro-poroshenko"
+    assert of_bbc[("person", "Viktor Orban")] == "person:viktor-orban"
+    assert of_bbc[("organisation", "Gazprom")] is None  # a name the knowledge base does not know
+    document = store.get_article(bbc.article_id)
+    assert document is not None and document.imported == "GDELT" and document.url is None and not document.text
+    assert document.source == "BBC Monitoring" and document.published == date(2015, 2, 18)
+    assert records["20150218224500-T0"].language == "ces"
+    # Documents are provenance records, not articles: no list, search or extraction shows them.
+    assert store.articles(limit=None) == [] and store.unextracted_ids() == set()
+    resolved = {n.actor_id for n in names if n.actor_id}
+    assert {"person:donald-trump", "person:barack-obama", "igo:who", "org:reuters"} <= resolved
+    trump = store.gkg_summary("person:donald-trump")
+    assert trump is not None and trump["documents"] == 20
+    assert (trump["first"], trump["last"]) == (date(2017, 3, 5), date(2020, 7, 5))
+    assert sum(m["documents"] for m in trump["by_month"]) == 20 and trump["tone"] is not None
+    assert store.gkg_summary("person:no-such-person") is None
+
+
+def test_gkg_documents_share_the_provenance_records_of_gdelt_events(store: Store) -> None:
+    """A GKG document cited by a GDELT event's SOURCEURL is one provenance record for both."""
+    import_files("gdelt-events", [str(p) for p in EVENT_FILES], store)
+    import_files("gdelt-gkg", [str(SPARK / "gkg.csv")], store)
+    with store.engine.connect() as conn:
+        documents = set(conn.execute(select(schema.gkg_records.c.article_id)).scalars())
+        cited = set(conn.execute(select(schema.events.c.article_id)).scalars())
+    assert len(documents) == 100 and len(documents & cited) == 5
+
+
+def test_bad_gkg_rows_are_rejected_with_file_and_line(store: Store, tmp_path: Path) -> None:
+    lines = (SPARK / "gkg.csv").read_text(encoding="utf-8").splitlines(keepends=True)[:5]
+    lines[1] = "\t".join(lines[1].split("\t")[:20]) + "\n"  # a truncated row
+    bad_date = lines[2].split("\t")
+    bad_date[1] = "2015-02-18"
+    lines[2] = "\t".join(bad_date)
+    bad_tone = lines[3].split("\t")
+    bad_tone[15] = "cheerful"
+    lines[3] = "\t".join(bad_tone)
+    header = "\t".join(GKG2_COLUMNS) + "\n"
+    path = tmp_path / "damaged.gkg.csv"
+    path.write_text(header + "".join(lines), encoding="utf-8")
+    result = import_files("gdelt-gkg", [str(path)], store)
+    assert _counts(result, path)["imported"] == 2 and result.exit_code == 1  # the header row is skipped
+    assert [(r.location, r.reason.split(";")[0].split(" is ")[0]) for r in result.rejected] == [
+        ("line 3", "20 tab-separated columns"),
+        ("line 4", "DATE '2015-02-18'"),
+        ("line 5", "V2Tone 'cheerful'"),
+    ]
+    assert {r.location for r in store.rejections()} == {"line 3", "line 4", "line 5"}
+
+
+def test_cli_and_dashboard_show_what_gkg_documents_say_of_an_actor(store: Store) -> None:
+    from fastapi.testclient import TestClient
+
+    from vigil.api.app import create_app
+    from vigil.config import load_settings
+
+    import_files("gdelt-gkg", [str(SPARK / "gkg.csv"), str(SPARK / "gkg1.csv")], store)
+    summary = store.gkg_summary("person:barack-obama")
+    assert summary is not None and summary["documents"] >= 1
+    with TestClient(create_app(load_settings(env={}), store), base_url="http://127.0.0.1") as client:
+        page = client.get("/actors/person:barack-obama")
+        assert page.status_code == 200
+        assert f"Named in {summary['documents']} imported GDELT GKG documents" in page.text
+        other = client.get("/actors/igo:nato")  # no GKG document names it
+        assert other.status_code == 200 and "In GDELT GKG documents" not in other.text
+
+
 # --- kept apart from Vigil's own extraction -----------------------------------------------------------
 
 
@@ -401,6 +503,20 @@ def test_cli_import_and_events_by_coder(tmp_path: Path) -> None:
     wrong = runner.invoke(app, ["--db", db, "import", "icews", str(ACLED)])
     assert wrong.exit_code == 1 and f"rejected {ACLED}:1: not an ICEWS header" in wrong.stdout
     assert runner.invoke(app, ["--db", db, "import", "polecat", str(ACLED)]).exit_code == 2
+
+
+def test_cli_gkg_import_and_actor(tmp_path: Path) -> None:
+    from vigil.cli.main import app
+
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    out = runner.invoke(app, ["--db", db, "import", "gdelt-gkg", str(SPARK / "gkg.csv")])
+    assert out.exit_code == 0 and "imported 100 GKG records" in out.stdout, out.output
+    shown = json.loads(runner.invoke(app, ["--db", db, "actor", "person:petro-poroshenko", "--json"]).stdout)
+    assert shown["gkg"]["documents"] >= 1 and shown["gkg"]["first"] == "2015-02-18"
+    text = runner.invoke(app, ["--db", db, "actor", "person:petro-poroshenko"]).stdout
+    assert "GDELT GKG: named in" in text and "GDELT GKG tone by month" in text
+    assert "no articles" in runner.invoke(app, ["--db", db, "articles"]).stdout
 
 
 def test_api_and_dashboard_filter_by_coder_and_show_provenance(store: Store) -> None:

@@ -621,6 +621,7 @@ def actor(
             "as_target": store.count(ev, ev.c.target_actor == actor_id),
         }
         names = _actor_names(store, [x for e in as_source + as_target for x in (e.source_actor, e.target_actor)])
+        gkg = store.gkg_summary(actor_id)
     data = {
         **dated_actor_row(found, day),
         "events_as_source": totals["as_source"],
@@ -649,11 +650,13 @@ def actor(
             }
             for e in as_target
         ],
+        "gkg": gkg,
     }
     if as_json:
         print_json(data)
         return
     _print_actor_head(found, day)
+    _print_gkg(gkg)
     for title, key, total in (
         ("as source", "target", totals["as_source"]),
         ("as target", "source", totals["as_target"]),
@@ -670,6 +673,26 @@ def actor(
                 row["article"][:12],
             )
         print_table(table, empty=f"Events {title}: none")
+
+
+def _print_gkg(gkg: dict[str, Any] | None) -> None:
+    """What imported GDELT GKG records say of the actor: documents naming it, their tone by month, themes."""
+    if gkg is None:
+        return
+    tone = "—" if gkg["tone"] is None else f"{gkg['tone']:+.2f}"
+    console.print(
+        f"GDELT GKG: named in {gkg['documents']} documents ({gkg['mentions']} mentions), "
+        f"{gkg['first'] or 'undated'} to {gkg['last'] or 'undated'}, mean tone {tone} (GDELT's -100..100)",
+        markup=False,
+        highlight=False,
+    )
+    table = Table("month", "documents", "tone", title="GDELT GKG tone by month")
+    for row in gkg["by_month"]:
+        table.add_row(row["month"], str(row["documents"]), "—" if row["tone"] is None else f"{row['tone']:+.2f}")
+    print_table(table, empty="GDELT GKG: no dated documents")
+    if gkg["themes"]:
+        themes = ", ".join(f"{t['theme']} ({t['documents']})" for t in gkg["themes"])
+        console.print(f"GKG themes: {themes}", markup=False, highlight=False)
 
 
 def _print_actor_head(found: Any, day: Any) -> None:

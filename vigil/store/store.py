@@ -14,6 +14,7 @@ refused on both.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -632,6 +633,60 @@ class Store:
             stmt = select(*columns(t, column_names(Tone))).where(t.c.article_id == article_id)
             rows = conn.execute(stmt.order_by(_asc(t.c.sentence_idx), t.c.id))
             return [row_reader(Tone)(r) for r in rows]
+
+    def gkg_summary(self, actor_id: str, *, themes: int = 5) -> dict[str, Any] | None:
+        """What imported GDELT GKG records say of an actor (``vigil import gdelt-gkg``), or None when none names it.
+
+        Returns:
+            ``documents`` (distinct documents naming it), ``mentions`` (its name's occurrences in them),
+            ``first``/``last`` (record dates), ``tone`` (mean of the documents' GDELT tone, -100..100),
+            ``by_month`` (``month``, ``documents``, ``tone`` per calendar month) and ``themes`` (the
+            ``themes`` most frequent GKG themes of those documents, with their document counts).
+            Actors merged into ``actor_id`` by an analyst's correction count as it.
+        """
+        g, n = schema.gkg_records, schema.gkg_names
+        ids = sorted(Corrections.load(self).stored_ids(actor_id))
+        stmt = (
+            select(g.c.article_id, g.c.date, g.c.tone, g.c.themes, n.c.mentions)
+            .join(n, n.c.record_id == g.c.id)
+            .where(n.c.actor_id.in_(ids))
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        if not rows:
+            return None
+        docs: dict[str, dict[str, Any]] = {}
+        for article_id, day, tone, doc_themes, mentions in rows:
+            doc = docs.setdefault(article_id, {"date": None, "tones": [], "themes": set(), "mentions": 0})
+            day = _as_date(day)
+            if day is not None and (doc["date"] is None or day > doc["date"]):
+                doc["date"] = day
+            doc["tones"] += [tone] if tone is not None else []
+            doc["themes"] |= set(doc_themes or ())
+            doc["mentions"] = max(doc["mentions"], mentions)
+        tones = {a: sum(d["tones"]) / len(d["tones"]) for a, d in docs.items() if d["tones"]}
+        months: dict[str, list[str]] = {}
+        for a, d in docs.items():
+            if d["date"] is not None:
+                months.setdefault(d["date"].strftime("%Y-%m"), []).append(a)
+        theme_counts = Counter(t for d in docs.values() for t in d["themes"])
+        dates = [d["date"] for d in docs.values() if d["date"] is not None]
+
+        def mean(values: list[float]) -> float | None:
+            return round(sum(values) / len(values), 3) if values else None
+
+        return {
+            "documents": len(docs),
+            "mentions": sum(d["mentions"] for d in docs.values()),
+            "first": min(dates) if dates else None,
+            "last": max(dates) if dates else None,
+            "tone": mean(list(tones.values())),
+            "by_month": [
+                {"month": m, "documents": len(arts), "tone": mean([tones[a] for a in arts if a in tones])}
+                for m, arts in sorted(months.items())
+            ],
+            "themes": [{"theme": t, "documents": c} for t, c in sorted(theme_counts.items(), key=lambda x: (-x[1], x[0]))[:themes]],
+        }
 
     def get_actor(self, actor_id: str) -> Actor | None:
         t = schema.actors

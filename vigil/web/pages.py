@@ -408,6 +408,7 @@ def actor_page(
         totals=totals,
         tone_events=(len(as_source), len(as_target)),
         texts=texts,
+        gkg=store.gkg_summary(actor_id),
         data={"tone": tone, "name": actor.name},
     )
 
