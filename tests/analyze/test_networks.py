@@ -1,12 +1,8 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import networkx as nx
-import pytest
-
-from vigil.analyze.networks import build_graph, export_graph, find_bridges, tie_changes
+from vigil.analyze.networks import build_graph, find_bridges, tie_changes
 from vigil.analyze.watches import Watch
 from vigil.analyze.window import Records, load_records
 from vigil.kb import KnowledgeBase
@@ -64,19 +60,6 @@ def test_issue5_aso_bridges_japan_to_trump(corpus: Store, japan_watch: Watch) ->
         for ob in find_bridges(records, japan_watch, graph)
         for b in ob.bridges
     )
-
-
-@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
-def test_networks_export_reads_back(corpus: Store, gbr_watch: Watch, tmp_path: Path, fmt: str) -> None:
-    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
-    graph = build_graph(records)
-    path = export_graph(graph, tmp_path / f"g.{fmt}", fmt)
-    back = nx.read_gexf(path) if fmt == "gexf" else nx.read_graphml(path)
-    assert back.number_of_nodes() == graph.graph.number_of_nodes() > 50
-    assert back.number_of_edges() == graph.graph.number_of_edges()
-    a, b, data = max(graph.graph.edges(data=True), key=lambda x: x[2]["weight"])
-    assert int(back[a][b]["weight"]) == data["weight"] and back[a][b]["relation"] == data["relation"]
-    assert back.nodes["person:donald-trump"]["label"] == "Donald Trump"
 
 
 def test_generic_people_are_never_nodes_or_bridges(corpus: Store, gbr_watch: Watch) -> None:

@@ -312,6 +312,22 @@ def test_watch_network_as_gexf_and_graphml(db_path: Path, store: Store, tmp_path
         assert any(d["bridge"] for _, _, d in g.edges(data=True))
 
 
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_network_export_is_the_export_writers_file(db_path: Path, tmp_path: Path, fmt: str) -> None:
+    """`vigil network WATCH --export FMT` writes the graph `vigil export FMT --watch WATCH` writes, with the
+    ties' dates and the bridge flags."""
+    via_export, via_network = tmp_path / f"export.{fmt}", tmp_path / f"network.{fmt}"
+    export(db_path, fmt, "--watch", WATCH, "-o", str(via_export))
+    args = ["--db", str(db_path), "network", WATCH, "--export", fmt, "-o", str(via_network)]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0 and f"ties to {via_network}" in result.output, result.output
+    read = nx.read_gexf if fmt == "gexf" else nx.read_graphml
+    one, other = read(via_export), read(via_network)
+    assert other.number_of_edges() > 0 and nx.utils.graphs_equal(one, other)
+    assert all(d["first_date"] and isinstance(d["bridge"], bool) for _, _, d in other.edges(data=True))
+    assert any(d["bridge"] for _, _, d in other.edges(data=True))
+
+
 # --- STIX 2.1 ----------------------------------------------------------------------------------
 
 

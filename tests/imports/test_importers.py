@@ -267,7 +267,9 @@ def test_plover_gold_standard_records_import(store: Store) -> None:
     assert sorted(e.source_actor or "" for e in cyprus) == ["country:GRC", "country:TUR"]
     assert events["PLOVER-PLOVER-GSR01-DISAPPROVE-0002"].target_actor == "country:SRB"
     record = store.get_article(putin.article_id)
-    assert record is not None and record.imported == "PLOVER" and record.title == "PLOVER record PLOVER-GSR01-AGREE-0036"
+    assert (
+        record is not None and record.imported == "PLOVER" and record.title == "PLOVER record PLOVER-GSR01-AGREE-0036"
+    )
     assert all(e.date is None and e.coder == "PLOVER" for e in events.values())
 
 

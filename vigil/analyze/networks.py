@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import networkx as nx
 
@@ -34,7 +33,6 @@ __all__ = [
     "OutcomeBridges",
     "TieChange",
     "build_graph",
-    "export_graph",
     "find_bridges",
     "is_generic",
     "tie_changes",
@@ -300,26 +298,3 @@ def tie_changes(current: ActorGraph, previous: ActorGraph, *, among: Sequence[st
     changes = [TieChange(a, b, "new", w, t) for k, (a, b, w, t) in cur.items() if k not in prev]
     changes += [TieChange(a, b, "lost", w, t) for k, (a, b, w, t) in prev.items() if k not in cur]
     return sorted(changes, key=lambda c: (c.status != "new", -c.weight, c.source, c.target))
-
-
-def export_graph(graph: ActorGraph, path: str | Path, fmt: str) -> Path:
-    """Write the graph as GEXF or GraphML.
-
-    Args:
-        graph: the actor graph.
-        path: the output file.
-        fmt: ``gexf`` or ``graphml``.
-    Returns:
-        The path written.
-    Raises:
-        ValueError: unknown format.
-    """
-    out = Path(path)
-    g = graph.graph
-    if fmt == "gexf":
-        nx.write_gexf(g, out)
-    elif fmt == "graphml":
-        nx.write_graphml(g, out)
-    else:
-        raise ValueError(f"unknown graph format {fmt!r}; use gexf or graphml")
-    return out

@@ -399,7 +399,9 @@ def events(
     show_all: Annotated[bool, typer.Option("--all", help="Every event, whatever its confidence.")] = False,
     coder: Annotated[
         list[str] | None,
-        typer.Option(help="Only events coded by this (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED or PLOVER."),
+        typer.Option(
+            help="Only events coded by this (repeatable): VIGIL (Vigil's own), GDELT, ICEWS, ACLED or PLOVER."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
     wide: Annotated[bool, typer.Option("--wide", help="Every column in one table (ids, modality, CAMEO).")] = False,

@@ -375,16 +375,15 @@ def network_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The actor graph of the watch's window: edges typed by quad class, weighted by events; new and lost ties."""
-    from vigil.analyze.networks import export_graph, tie_changes
+    from vigil.analyze.networks import tie_changes
 
     if export is not None and export not in {"gexf", "graphml"}:
         raise typer.BadParameter("use gexf or graphml", param_hint="--export")
+    if export is not None:
+        _export_network(ctx, name, export, output or Path(f"{name}.{export}"), since, until, as_of)
+        return
     w, records, (graph, prev) = _graph(ctx, name, since, until, as_of)
     g = graph.graph
-    if export is not None:
-        path = export_graph(graph, output or Path(f"{name}.{export}"), export)
-        console.print(f"wrote {g.number_of_nodes()} actors and {g.number_of_edges()} ties to {path}")
-        return
     changes = tie_changes(graph, prev) if prev is not None else []
     edges = sorted(g.edges(data=True), key=lambda x: -x[2]["weight"])
     if as_json:
@@ -406,6 +405,22 @@ def network_cmd(
         for c in changes[:30]:
             t2.add_row(c.status, records.name(c.source), records.name(c.target), str(c.weight), c.type)
         print_table(t2)
+
+
+def _export_network(
+    ctx: typer.Context, name: str, fmt: str, path: Path, since: str | None, until: str | None, as_of: str | None
+) -> None:
+    """The window's network as ``vigil export gexf|graphml --watch`` writes it (dates, bridge flags, camps)."""
+    from vigil.export import export_to_path
+
+    with _store(ctx) as store:
+        w = _watch(store, name)
+        lo, hi = _window(w, since, until)
+        day = parse_day(as_of, "--as-of")
+        result = export_to_path(
+            store, fmt, path, watch=name, since=lo, until=hi, min_confidence=_view_floor(ctx), as_of=day
+        )
+    console.print(f"wrote {result.counts['nodes']} actors and {result.counts['edges']} ties to {result.path}")
 
 
 def bridges_cmd(

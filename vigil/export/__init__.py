@@ -140,6 +140,7 @@ def export_to_path(
     since: date | None = None,
     until: date | None = None,
     min_confidence: float | None = None,
+    as_of: date | None = None,
 ) -> ExportResult:
     """Export to a file (to a folder of three tables, or a ``.zip``, for ``csv`` and ``parquet``).
 
@@ -150,6 +151,7 @@ def export_to_path(
         watch: export this watch's events and network (default: the whole store).
         since, until: inclusive date bounds.
         min_confidence: the events' lowest confidence (None: the default view's, 0: every event).
+        as_of: the day actors' roles are read on, as ``vigil network --as-of`` reads them (None: each event's).
     Raises:
         ConfigError: unknown format or watch, bad range, or an output path that cannot be written.
         ExportError: writing failed (the temporary file is removed, an earlier file kept).
@@ -157,7 +159,7 @@ def export_to_path(
     spec = get_format(fmt)
     target = Path(path).expanduser()
     parent = _check_target(target, spec)
-    sel = select(store, watch=watch, since=since, until=until, min_confidence=min_confidence)
+    sel = select(store, watch=watch, since=since, until=until, min_confidence=min_confidence, as_of=as_of)
     try:
         counts = _write_atomically(sel, spec, target, parent)
     except OSError as exc:

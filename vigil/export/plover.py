@@ -5,8 +5,9 @@ snake case): ``event_id``, ``event_date``, ``event_type`` (the PLOVER root, null
 statement), ``event_mode``, ``quad_code``, ``contexts``, and for each side (``actor_``,
 ``recipient_``) ``name``, ``country``, ``primary_sector``, ``sectors``, ``title``, ``name_raw``
 (the words in the sentence) and ``wikidata_id``; ``source`` (the outlet), ``publication_date``,
-``language``, ``version`` (the extractor), ``coder`` (VIGIL or an importer's). Vigil adds its provenance and coding: ``actor_id``/
-``recipient_id`` (Vigil's actor ids), ``article_id``, ``article_url``, ``article_title``,
+``language``, ``version`` (the extractor), ``coder`` (VIGIL or an importer's). Vigil adds its
+provenance and coding: ``actor_id``/``recipient_id`` (Vigil's actor ids), ``article_id``,
+``article_url``, ``article_title``,
 ``sentence_index``, ``event_text`` (the sentence), ``cameo_code``, ``modality``, ``confidence``
 and ``stance``. Geography and intensity, which Vigil does not code, are left out.
 """

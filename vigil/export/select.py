@@ -108,6 +108,7 @@ def select(
     since: date | None = None,
     until: date | None = None,
     min_confidence: float | None = None,
+    as_of: date | None = None,
 ) -> Selection:
     """Load what an export holds (see the module's rule).
 
@@ -116,6 +117,7 @@ def select(
         watch: a stored watch's name, or None for the whole store.
         since, until: inclusive bounds (with a watch, default its start and end).
         min_confidence: the events' lowest confidence (None: the default view's, 0: every event).
+        as_of: the day actors' roles are read on (:func:`vigil.analyze.window.load_records`).
     Raises:
         ConfigError: unknown watch, or ``until`` before ``since``.
     """
@@ -126,7 +128,7 @@ def select(
         raise ConfigError(f"--until {hi} is before --since {lo}: nothing can be exported from an empty range.")
     # The default view's events (setting view.min_confidence), and with a watch the coders it reads.
     coders = w.coders if w is not None else (VIGIL_CODER,)
-    records = load_records(store, since=lo, until=hi, coders=coders, min_confidence=min_confidence)
+    records = load_records(store, since=lo, until=hi, coders=coders, min_confidence=min_confidence, as_of=as_of)
     keep = watch_articles(records, w) if w is not None else set(records.articles)
     articles = [a for a in records.articles.values() if a.id in keep]
     events = [e for e in records.events if e.article_id in keep and _in_window(e.when, lo, hi)]

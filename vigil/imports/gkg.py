@@ -163,7 +163,9 @@ def _location(parts: Sequence[str], mapper: ActorMapper) -> dict[str, Any]:
     name = parts[1].strip() if len(parts) > 1 else ""
     country = mapper.kb.country_code(name.rsplit(",", 1)[-1].strip()) if name else None
     adm2 = len(parts) >= 9  # V2Locations add ADM2 (and an offset)
-    lat, lon = (parts[5], parts[6]) if adm2 else (parts[4] if len(parts) > 4 else "", parts[5] if len(parts) > 5 else "")
+    lat, lon = (
+        (parts[5], parts[6]) if adm2 else (parts[4] if len(parts) > 4 else "", parts[5] if len(parts) > 5 else "")
+    )
     return {
         "type": int(parts[0]) if parts[0].strip().isdigit() else None,
         "name": name,
@@ -375,7 +377,10 @@ def write_gkg(store: Store, batch: Sequence[GkgRecord]) -> tuple[int, int]:
             conn.execute(store.insert_ignore(schema.articles), [article_row(r) for r in documents.values()])
             conn.execute(
                 store.insert_ignore(g),
-                [{"id": item.id, "article_id": item.record.id, "origin": item.record.origin, **item.data} for item in new],
+                [
+                    {"id": item.id, "article_id": item.record.id, "origin": item.record.origin, **item.data}
+                    for item in new
+                ],
             )
             names = [
                 {"record_id": item.id, "kind": kind, "name": name, "actor_id": actor, "mentions": n}

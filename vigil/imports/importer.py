@@ -21,6 +21,8 @@ from sqlalchemy import Connection, select, update
 from vigil.config import Settings
 from vigil.errors import VigilError
 from vigil.imports.actors import ActorMapper
+from vigil.imports.gkg import GkgRecord, read_gkg, write_gkg
+from vigil.imports.plover import read_plover
 from vigil.imports.readers import (
     Record,
     as_sequence,
@@ -29,8 +31,6 @@ from vigil.imports.readers import (
     read_gdelt_mentions,
     read_icews,
 )
-from vigil.imports.gkg import GkgRecord, read_gkg, write_gkg
-from vigil.imports.plover import read_plover
 from vigil.imports.records import ImportedEvent, MentionLink, Skipped
 from vigil.models import Actor, Rejection
 from vigil.store import Store, schema

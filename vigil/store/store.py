@@ -14,9 +14,9 @@ refused on both.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -685,7 +685,10 @@ class Store:
                 {"month": m, "documents": len(arts), "tone": mean([tones[a] for a in arts if a in tones])}
                 for m, arts in sorted(months.items())
             ],
-            "themes": [{"theme": t, "documents": c} for t, c in sorted(theme_counts.items(), key=lambda x: (-x[1], x[0]))[:themes]],
+            "themes": [
+                {"theme": t, "documents": c}
+                for t, c in sorted(theme_counts.items(), key=lambda x: (-x[1], x[0]))[:themes]
+            ],
         }
 
     def get_actor(self, actor_id: str) -> Actor | None:
