@@ -257,6 +257,7 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] 
     console.print(
         f"[bold]extracted[/] {info['extractions']} articles · events {info['events']} · mentions {info['mentions']}"
         f" · actors {info['actors']} · rejected inputs {info['rejections']}"
+        + (f" · GDELT GKG records {info['gkg_records']} (not articles)" if info["gkg_records"] else "")
     )
     table = Table("source", "articles", title="Sources")
     for row in info["sources"][:15]:

@@ -417,7 +417,14 @@ class Store:
             ).all()
             counts = {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in (schema.events, schema.mentions, schema.actors, schema.rejections, schema.extractions)
+                for t in (
+                    schema.events,
+                    schema.mentions,
+                    schema.actors,
+                    schema.rejections,
+                    schema.extractions,
+                    schema.gkg_records,
+                )
             }
             e = schema.events
             by_coder = conn.execute(
