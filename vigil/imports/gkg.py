@@ -32,9 +32,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vigil.imports.actors import ActorMapper
-from vigil.imports.readers import tsv_rows, yyyymmdd
-from vigil.imports.records import provenance_record
-from vigil.ingest.fields import source_from_url
+from vigil.imports.readers import gdelt_document, layout_rows, yyyymmdd
 from vigil.models import Article, Rejection
 from vigil.store import Store, schema
 from vigil.store.store import article_row
@@ -235,20 +233,6 @@ def _record_id(version: str, key: str, document: str) -> str:
     return hashlib.sha256(f"gkg\x1f{version}\x1f{key}\x1f{document}".encode()).hexdigest()[:24]
 
 
-def _document(ident: str, source: str | None, origin: str, published: date | None) -> Article:
-    """The provenance record of a GKG document (the one GDELT events citing the same URL use)."""
-    is_url = ident.lower().startswith(("http://", "https://"))
-    return provenance_record(
-        "GDELT",
-        ident,
-        origin=origin,
-        url=ident if is_url else None,
-        source=(source_from_url(ident) if is_url else None) or source,
-        title=None if is_url else f"{source or 'GDELT GKG document'}: {ident}",
-        published=published,
-    )
-
-
 def _gkg2(row: dict[str, str], origin: str, location: str, mapper: ActorMapper) -> GkgRecord:
     gid = row["GKGRECORDID"].strip()
     if not gid:
@@ -278,7 +262,7 @@ def _gkg2(row: dict[str, str], origin: str, location: str, mapper: ActorMapper) 
     names = _resolve(
         _names(row["V2Persons"], row["Persons"]), _names(row["V2Organizations"], row["Organizations"]), mapper, day
     )
-    record = _document(ident, row["SourceCommonName"].strip() or None, origin, day)
+    record = gdelt_document(ident, row["SourceCommonName"].strip() or None, origin, day, "GDELT GKG document")
     return GkgRecord(_record_id(version, gid, ident), record, data, names, location)
 
 
@@ -322,7 +306,7 @@ def _gkg1(row: dict[str, str], counts: bool, origin: str, location: str, mapper:
     out = []
     for i, url in enumerate(urls):
         source = sources[i] if len(sources) == len(urls) else (sources[0] if len(set(sources)) == 1 else None)
-        record = _document(url, source, origin, day)
+        record = gdelt_document(url, source, origin, day, "GDELT GKG document")
         out.append(GkgRecord(_record_id(version, key, url), record, data, names, location))
     return out
 
@@ -330,28 +314,20 @@ def _gkg1(row: dict[str, str], counts: bool, origin: str, location: str, mapper:
 def read_gkg(path: Path, mapper: ActorMapper) -> Iterator[GkgRecord | Rejection]:
     """The GKG records of a GKG 2.1 (27 columns), 1.0 (11) or 1.0 counts (15) file, or rejections by line."""
     origin = str(path)
-    for lineno, fields in tsv_rows(path):
-        location = f"line {lineno}"
-        if isinstance(fields, str):
-            yield Rejection(origin, location, fields)
+    expected = "GDELT GKG has 27 (2.1), 11 (1.0) or 15 (1.0 counts). Is this a GKG file?"
+    for row in layout_rows(path, _LAYOUTS, expected):
+        if isinstance(row, Rejection):
+            yield row
             continue
-        names = _LAYOUTS.get(len(fields))
-        if names is None:
-            yield Rejection(
-                origin,
-                location,
-                f"{len(fields)} tab-separated columns; GDELT GKG has 27 (2.1), 11 (1.0) or 15 (1.0 counts). "
-                "Is this a GKG file?",
-            )
-            continue
+        location, names, fields = row
         if fields[0].strip() in _HEADERS:
             continue  # a header row
-        row = dict(zip(names, fields, strict=True))
+        values = dict(zip(names, fields, strict=True))
         try:
             if names is GKG2_COLUMNS:
-                yield _gkg2(row, origin, location, mapper)
+                yield _gkg2(values, origin, location, mapper)
             else:
-                yield from _gkg1(row, names is GKG1_COUNT_COLUMNS, origin, location, mapper)
+                yield from _gkg1(values, names is GKG1_COUNT_COLUMNS, origin, location, mapper)
         except ValueError as exc:
             yield Rejection(origin, location, str(exc))
 

@@ -31,7 +31,7 @@ from vigil.coder.labels import ROOT_TO_QUAD, ROOTS
 from vigil.imports.actors import ActorMapper, MappedActor
 from vigil.imports.records import ImportedEvent, provenance_record
 from vigil.ingest.fields import source_from_url
-from vigil.models import Actor, Event, Modality, Rejection
+from vigil.models import Actor, Article, Event, Modality, Rejection
 
 __all__ = ["PLOVER_CODER", "read_plover"]
 
@@ -162,6 +162,18 @@ def _number(obj: dict[str, Any], key: str, default: float | None) -> float | Non
     return float(value)
 
 
+def _event(record: Article, a1: MappedActor | None, a2: MappedActor | None, **fields: Any) -> Event:
+    """An event on ``record`` between the mapped actors (ids and the source's words for them)."""
+    return Event(
+        article_id=record.id,
+        source_actor=a1.actor_id if a1 else None,
+        target_actor=a2.actor_id if a2 else None,
+        source_text=a1.text if a1 else None,
+        target_text=a2.text if a2 else None,
+        **fields,
+    )
+
+
 # --- Vigil's export -----------------------------------------------------------------------------------
 
 
@@ -214,20 +226,18 @@ def _exported(obj: dict[str, Any], origin: str, location: str, mapper: ActorMapp
     a1, a2 = (_exported_actor(obj, side, mapper) for side in ("actor", "recipient"))
     sentence = obj.get("sentence_index")
     version = _str(obj, "version")
-    event = Event(
-        article_id=record.id,
+    event = _event(
+        record,
+        a1,
+        a2,
         sentence_index=sentence if isinstance(sentence, int) and not isinstance(sentence, bool) else -1,
         date=day,
-        source_actor=a1.actor_id if a1 else None,
-        target_actor=a2.actor_id if a2 else None,
         root=root,
         quad=quad,
         cameo=_str(obj, "cameo_code"),
         modality=modality,
         confidence=_number(obj, "confidence", 1.0) or 0.0,
         extractor=" ".join(x for x in ("import:plover", named or None, version) if x),
-        source_text=a1.text if a1 else None,
-        target_text=a2.text if a2 else None,
         mode=_str(obj, "event_mode"),
         contexts=_contexts(obj.get("contexts")),
         stance=_number(obj, "stance", None),
@@ -278,20 +288,18 @@ def _gold_record(obj: dict[str, Any], origin: str, location: str, mapper: ActorM
                 n = len(out)
                 out.append(
                     ImportedEvent(
-                        Event(
-                            article_id=record.id,
+                        _event(
+                            record,
+                            a1,
+                            a2,
                             sentence_index=-1,
                             date=day,
-                            source_actor=a1.actor_id if a1 else None,
-                            target_actor=a2.actor_id if a2 else None,
                             root=root,
                             quad=quad,
                             cameo=_str(raw, "cameo"),
                             modality=Modality.NEGATED if mode == "negated" else Modality.ASSERTED,
                             confidence=1.0,
                             extractor="import:plover",
-                            source_text=a1.text if a1 else None,
-                            target_text=a2.text if a2 else None,
                             mode=mode,
                             contexts=_contexts(raw.get("context")),
                             coder=PLOVER_CODER,

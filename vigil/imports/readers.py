@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from vigil.coder.labels import ROOT_TO_QUAD
 from vigil.export.gdelt import MENTION_COLUMNS
@@ -18,13 +19,15 @@ from vigil.imports.actors import ActorMapper, MappedActor
 from vigil.imports.mapping import acled_root, cameo_to_plover
 from vigil.imports.records import ImportedEvent, MentionLink, Skipped, provenance_record
 from vigil.ingest.fields import source_from_url
-from vigil.models import Actor, Event, Modality, Rejection
+from vigil.models import Actor, Article, Event, Modality, Rejection
 
 __all__ = [
     "GDELT1_EVENT_COLUMNS",
     "GDELT2_EVENT_COLUMNS",
     "GDELT_MENTION_COLUMNS",
     "Record",
+    "gdelt_document",
+    "layout_rows",
     "read_acled",
     "read_gdelt_events",
     "read_gdelt_mentions",
@@ -34,6 +37,7 @@ __all__ = [
 ]
 
 Record = ImportedEvent | MentionLink | Skipped | Rejection
+L = TypeVar("L")
 
 
 def _actor_columns(n: int) -> list[str]:
@@ -100,6 +104,39 @@ def tsv_rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
                 yield lineno, line.split("\t")
 
 
+def layout_rows(path: Path, layouts: Mapping[int, L], expected: str) -> Iterator[tuple[str, L, list[str]] | Rejection]:
+    """The rows of a headerless TSV file whose column count tells its layout: ``(location, layout, fields)``,
+    or a rejection of an undecodable line or of one whose count is not in ``layouts`` (``expected`` says
+    what is: "GDELT Events have 61 ...")."""
+    origin = str(path)
+    for lineno, fields in tsv_rows(path):
+        location = f"line {lineno}"
+        if isinstance(fields, str):
+            yield Rejection(origin, location, fields)
+            continue
+        layout = layouts.get(len(fields))
+        if layout is None:
+            yield Rejection(origin, location, f"{len(fields)} tab-separated columns; {expected}")
+            continue
+        yield location, layout, fields
+
+
+def gdelt_document(ident: str, source: str | None, origin: str, published: date | None, what: str) -> Article:
+    """The provenance record of a document GDELT names (a URL, or a citation such as BBC Monitoring's),
+    shared by the events, mentions and GKG records of that document. ``source`` is GDELT's source name;
+    a citation's record is titled "SOURCE: CITATION" (``what`` when there is no source name)."""
+    is_url = ident.lower().startswith(("http://", "https://"))
+    return provenance_record(
+        "GDELT",
+        ident,
+        origin=origin,
+        url=ident if is_url else None,
+        source=(source_from_url(ident) if is_url else None) or source,
+        title=None if is_url else f"{source or what}: {ident}",
+        published=published,
+    )
+
+
 def yyyymmdd(value: str, what: str) -> date:
     value = value.strip()
     try:
@@ -126,21 +163,12 @@ def _text(m: MappedActor | None) -> str | None:
 def read_gdelt_events(path: Path, mapper: ActorMapper) -> Iterator[Record]:
     """GDELT 1.0 (57/58 columns) or 2.0 (61 columns) Events, told apart by their column count."""
     origin = str(path)
-    for lineno, fields in tsv_rows(path):
-        location = f"line {lineno}"
-        if isinstance(fields, str):
-            yield Rejection(origin, location, fields)
+    expected = "GDELT Events have 61 (2.0), 58 or 57 (1.0). Is this an Events file?"
+    for row in layout_rows(path, _EVENT_LAYOUTS, expected):
+        if isinstance(row, Rejection):
+            yield row
             continue
-        layout = _EVENT_LAYOUTS.get(len(fields))
-        if layout is None:
-            yield Rejection(
-                origin,
-                location,
-                f"{len(fields)} tab-separated columns; GDELT Events have 61 (2.0), 58 or 57 (1.0). "
-                "Is this an Events file?",
-            )
-            continue
-        version, names = layout
+        location, (version, names), fields = row
         try:
             yield _gdelt_event(dict(zip(names, fields, strict=True)), version, origin, location, mapper)
         except (ValueError, KeyError) as exc:
@@ -203,19 +231,13 @@ def read_gdelt_mentions(path: Path, mapper: ActorMapper) -> Iterator[Record]:
     """GDELT 2.0 Mentions (16 columns): further reports of events, each in a document and sentence."""
     del mapper  # a mention carries no actors: they are its event's
     origin = str(path)
-    for lineno, fields in tsv_rows(path):
-        location = f"line {lineno}"
-        if isinstance(fields, str):
-            yield Rejection(origin, location, fields)
+    expected = "GDELT Mentions have 16. Is this a Mentions file?"
+    for line in layout_rows(path, {len(GDELT_MENTION_COLUMNS): GDELT_MENTION_COLUMNS}, expected):
+        if isinstance(line, Rejection):
+            yield line
             continue
-        if len(fields) != len(GDELT_MENTION_COLUMNS):
-            yield Rejection(
-                origin,
-                location,
-                f"{len(fields)} tab-separated columns; GDELT Mentions have 16. Is this a Mentions file?",
-            )
-            continue
-        row = dict(zip(GDELT_MENTION_COLUMNS, fields, strict=True))
+        location, names, fields = line
+        row = dict(zip(names, fields, strict=True))
         try:
             eid = row["GLOBALEVENTID"].strip()
             if not eid.isdigit():
@@ -230,17 +252,7 @@ def read_gdelt_mentions(path: Path, mapper: ActorMapper) -> Iterator[Record]:
         if not ident:
             yield Rejection(origin, location, "empty MentionIdentifier: the mention names no document")
             continue
-        is_url = ident.lower().startswith(("http://", "https://"))
-        name = row["MentionSourceName"].strip() or None
-        record = provenance_record(
-            "GDELT",
-            ident,
-            origin=origin,
-            url=ident if is_url else None,
-            source=(source_from_url(ident) if is_url else None) or name,
-            title=None if is_url else f"{name or 'GDELT mention'}: {ident}",
-            published=published,
-        )
+        record = gdelt_document(ident, row["MentionSourceName"].strip() or None, origin, published, "GDELT mention")
         yield MentionLink(f"GDELT-{eid}", record, sentence - 1, min(max(confidence, 0), 100) / 100, origin, location)
 
 
