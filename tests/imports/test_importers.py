@@ -392,6 +392,11 @@ def test_cli_and_dashboard_show_what_gkg_documents_say_of_an_actor(store: Store)
         assert f"Named in {summary['documents']} imported GDELT GKG documents" in page.text
         other = client.get("/actors/igo:nato")  # no GKG document names it
         assert other.status_code == 200 and "In GDELT GKG documents" not in other.text
+        api = client.get("/api/actors/person:barack-obama").json()["item"]["gkg"]
+        assert (
+            api["documents"] == summary["documents"] and api["by_month"][0]["month"] == summary["by_month"][0]["month"]
+        )
+        assert client.get("/api/actors/igo:nato").json()["item"]["gkg"] is None
 
 
 # --- kept apart from Vigil's own extraction -----------------------------------------------------------

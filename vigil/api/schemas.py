@@ -127,9 +127,33 @@ class ArticleDetail(ArticleOut):
     tones: list[ToneOut]
 
 
+class GkgMonth(BaseModel):
+    month: str
+    documents: int
+    tone: float | None
+
+
+class GkgTheme(BaseModel):
+    theme: str
+    documents: int
+
+
+class GkgSummary(BaseModel):
+    """What imported GDELT GKG records say of an actor (``vigil import gdelt-gkg``; tone on GDELT's -100..100)."""
+
+    documents: int
+    mentions: int
+    first: date | None
+    last: date | None
+    tone: float | None
+    by_month: list[GkgMonth]
+    themes: list[GkgTheme]
+
+
 class ActorDetail(ActorOut):
     as_source: list[EventOut]
     as_target: list[EventOut]
+    gkg: GkgSummary | None = None  # None: no imported GKG document names the actor
 
 
 class Page(BaseModel):

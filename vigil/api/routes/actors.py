@@ -42,12 +42,14 @@ def get_actor(
     limit: Annotated[int, Query(ge=1, le=500, description="Most events of each direction.")] = 50,
     as_of: AsOf = None,
 ) -> ActorItem:
-    """One actor: identity, aliases, roles with dates, its role on ``as_of``, its latest events as source and target."""
+    """One actor: identity, aliases, roles with dates, its role on ``as_of``, its latest events as source and target,
+    and what imported GDELT GKG documents say of it (``gkg``: documents, tone by month, themes; null if none)."""
     store = ctx.store
     found = services.get_actor(store, actor_id)
     detail = ActorDetail(
         **actor_out(found, as_of or store.latest_date()).model_dump(),
         as_source=events_out(store, store.events(actor=actor_id, limit=limit)),
         as_target=events_out(store, store.events(target=actor_id, limit=limit)),
+        gkg=store.gkg_summary(actor_id),
     )
     return ActorItem(item=detail)
