@@ -10,7 +10,7 @@ from vigil import services
 from vigil.api.context import AppContext, get_context
 from vigil.api.pagination import cursor_offset, encode_cursor
 from vigil.api.params import ActorId, AsOf, Cursor, Limit
-from vigil.api.schemas import ActorDetail, ActorItem, ActorPage, actor_out, events_out
+from vigil.api.schemas import ActorDetail, ActorItem, ActorPage, GkgSummary, actor_out, events_out
 
 router = APIRouter(prefix="/api/actors", tags=["actors"])
 
@@ -50,6 +50,6 @@ def get_actor(
         **actor_out(found, as_of or store.latest_date()).model_dump(),
         as_source=events_out(store, store.events(actor=actor_id, limit=limit)),
         as_target=events_out(store, store.events(target=actor_id, limit=limit)),
-        gkg=store.gkg_summary(actor_id),
+        gkg=GkgSummary.model_validate(gkg) if (gkg := store.gkg_summary(actor_id)) is not None else None,
     )
     return ActorItem(item=detail)
