@@ -205,6 +205,14 @@ def known_by(as_of: date | None) -> datetime | None:
     return None if as_of is None else datetime.combine(as_of + timedelta(days=1), time.min)
 
 
+def known_until(since: date | None, until: date | None, as_of: date | None) -> date | None:
+    """The end of a window ``since..until`` seen as of a day: no later than that day, and the window's
+    start when the day comes before it (a window that holds nothing, since nothing was known yet)."""
+    if as_of is None or (until is not None and until <= as_of):
+        return until
+    return as_of if since is None else max(since, as_of)
+
+
 def load_records(
     store: Store,
     *,

@@ -54,9 +54,11 @@ def _view_floor(ctx: typer.Context) -> float:
     return cli_state(ctx).settings.get_float("view.min_confidence")
 
 
-def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None, date | None]:
+def _window(
+    w: Watch, since: str | None, until: str | None, as_of: date | None = None
+) -> tuple[date | None, date | None]:
     """The dates asked for (``--since``/``--until``), inside the watch's start..end: nothing outside
-    the watch's window is ever shown for it.
+    the watch's window is ever shown for it. With ``as_of`` (``--as-of``), ending on that day at the latest.
 
     Raises:
         VigilError: the range asked for lies wholly outside the watch's window.
@@ -72,7 +74,9 @@ def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None
             f"Nothing to show: {asked} is outside the watch {w.name!r}, which runs "
             f"{w.start or 'open'}..{w.end or 'open'}. Give dates inside it."
         )
-    return lo, hi
+    from vigil.analyze.window import known_until
+
+    return lo, known_until(lo, hi, as_of)
 
 
 def _watch(store: Store, name: str) -> Watch:
@@ -314,15 +318,9 @@ def timeline_cmd(
         w = _watch(store, name)
         if outcome is not None:
             w.outcome(outcome)
-        lo, hi = _window(w, since, until)
-        records = load_records(
-            store,
-            since=lo,
-            until=hi,
-            min_confidence=_view_floor(ctx),
-            coders=w.coders,
-            as_of=parse_day(as_of, "--as-of"),
-        )
+        day = parse_day(as_of, "--as-of")
+        lo, hi = _window(w, since, until, day)
+        records = load_records(store, since=lo, until=hi, min_confidence=_view_floor(ctx), coders=w.coders, as_of=day)
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
         _print_json([r.to_dict() for r in rows])
@@ -348,8 +346,8 @@ def _graph(
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = _window(w, since, until)
         day = parse_day(as_of, "--as-of")
+        lo, hi = _window(w, since, until, day)
         records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders, as_of=day)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
@@ -464,15 +462,9 @@ def trends_cmd(
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = _window(w, since, until)
-        records = load_records(
-            store,
-            min_confidence=_view_floor(ctx),
-            since=lo,
-            until=hi,
-            coders=w.coders,
-            as_of=parse_day(as_of, "--as-of"),
-        )
+        day = parse_day(as_of, "--as-of")
+        lo, hi = _window(w, since, until, day)
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders, as_of=day)
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
         _print_json([s.to_dict() for s in series])

@@ -169,13 +169,17 @@ def watch_timeline(
     actor: ActorQ = None,
     since: Since = None,
     until: Until = None,
+    as_of: Known = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    """Dated developments, newest first: one line per story with its key event, actors and domains."""
+    """Dated developments, newest first: one line per story with its key event, actors and domains.
+    With ``as_of``, those the store knew at the end of that day."""
     watch = ctx.watch(name)
     try:
-        rows = timeline_view(ctx.window(watch), outcome=outcome, domain=domain, actor=actor, since=since, until=until)
+        rows = timeline_view(
+            ctx.window(watch, as_of=as_of), outcome=outcome, domain=domain, actor=actor, since=since, until=until
+        )
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
     page, nxt = page_after_id(rows, lambda t: t.story, cursor=cursor, limit=limit)
@@ -183,17 +187,23 @@ def watch_timeline(
 
 
 @router.get("/watches/{name}/network")
-def watch_network(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
-    """The actor graph of a window (nodes, typed and weighted edges), bridges, and new and lost ties."""
+def watch_network(
+    name: WatchName, ctx: Ctx, since: Since = None, until: Until = None, as_of: Known = None
+) -> dict[str, Any]:
+    """The actor graph of a window (nodes, typed and weighted edges), bridges, and new and lost ties;
+    with ``as_of``, as the store knew it at the end of that day."""
     watch = ctx.watch(name)
-    win = ctx.window(watch)
+    win = ctx.window(watch, as_of=as_of)
     return _ok(item=network_view(ctx, win, since=since, until=until))
 
 
 @router.get("/watches/{name}/bridges")
-def watch_bridges(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
-    """Who bridges the focal government to each outcome's camp, with the sentences that say so."""
-    view = network_view(ctx, ctx.window(ctx.watch(name)), since=since, until=until)
+def watch_bridges(
+    name: WatchName, ctx: Ctx, since: Since = None, until: Until = None, as_of: Known = None
+) -> dict[str, Any]:
+    """Who bridges the focal government to each outcome's camp, with the sentences that say so;
+    with ``as_of``, as the store knew it at the end of that day."""
+    view = network_view(ctx, ctx.window(ctx.watch(name), as_of=as_of), since=since, until=until)
     return _ok(items=view["bridges"], next_cursor=None)
 
 
@@ -203,9 +213,11 @@ def watch_trends(
     ctx: Ctx,
     k: Annotated[float, Query(ge=0.1, le=10.0, description="Band half-width in standard deviations.")] = 2.0,
     weeks: Annotated[int, Query(ge=1, le=52, description="Weeks in the rolling baseline.")] = 4,
+    as_of: Known = None,
 ) -> dict[str, Any]:
-    """Per domain and week: events, cooperation/conflict balance and tone toward the focal country."""
-    series = trends_view(ctx.window(ctx.watch(name)), k=k, weeks=weeks)
+    """Per domain and week: events, cooperation/conflict balance and tone toward the focal country;
+    with ``as_of``, as the store knew them at the end of that day (the weeks end on that day)."""
+    series = trends_view(ctx.window(ctx.watch(name), as_of=as_of), k=k, weeks=weeks)
     return _ok(items=[s.to_dict() for s in series], next_cursor=None)
 
 
@@ -214,20 +226,8 @@ def watch_scenarios(name: WatchName, ctx: Ctx, as_of: Known = None) -> dict[str,
     """The scenario board: per outcome, expectations by domain, exposure, signposts; and the probability log.
     With ``as_of``: the board as the store knew it at the end of that day (articles, corrections and
     probabilities of then)."""
-    watch = ctx.watch(name)
-    if as_of is None:
-        return _ok(item=scenario_view(ctx, ctx.window(watch)))
-    from vigil.analyze.scenarios import scenario_board
-    from vigil.analyze.window import known_by, load_records
-
-    floor = ctx.settings.get_float("view.min_confidence")
-    records = load_records(
-        ctx.store, since=watch.start, until=watch.end, coders=watch.coders, min_confidence=floor, as_of=as_of
-    )
-    log = analysis_store.probabilities(ctx.store, watch.name, known_by=known_by(as_of))
-    board = scenario_board(records, watch, probabilities={r.outcome: r.probability for r in log})
-    rows = [{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(log)]
-    return _ok(item={"board": [b.to_dict() for b in board], "log": rows, "as_of": as_of})
+    view = scenario_view(ctx, ctx.window(ctx.watch(name), as_of=as_of))
+    return _ok(item=view if as_of is None else {**view, "as_of": as_of})
 
 
 @router.get("/watches/{name}/probabilities")
