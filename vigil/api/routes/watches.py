@@ -30,6 +30,8 @@ class WatchIn(BaseModel):
     """A watch as YAML text (see vigil/watches/*.yaml)."""
 
     yaml: str = Field(min_length=1, max_length=200_000)
+    author: str = Field(default="analyst", min_length=1, max_length=100)
+    reason: str = Field(default="", max_length=2000)
 
 
 class ProbabilityIn(BaseModel):
@@ -39,6 +41,7 @@ class ProbabilityIn(BaseModel):
     probability: float = Field(ge=0.0, le=1.0)
     reason: str = Field(min_length=1, max_length=2000)
     normalise: bool = False  # scale the other outcomes so that all add up to 100%
+    author: str = Field(default="analyst", min_length=1, max_length=100)
 
 
 def _ok(**data: Any) -> dict[str, Any]:
@@ -75,7 +78,9 @@ def create_watch(body: WatchIn, ctx: Ctx) -> dict[str, Any]:
     """Store a new watch (write: needs the token)."""
     watch = _parse(body.yaml)
     try:
-        analysis_store.save_watch_yaml(ctx.store, watch.name, body.yaml, create=True)
+        analysis_store.save_watch_yaml(
+            ctx.store, watch.name, body.yaml, create=True, author=body.author, reason=body.reason
+        )
     except StoreError as exc:
         raise ApiError(409, str(exc)) from None
     return _ok(item=watch_summary(watch))
@@ -95,8 +100,17 @@ def replace_watch(name: WatchName, body: WatchIn, ctx: Ctx) -> dict[str, Any]:
     watch = _parse(body.yaml)
     if watch.name != name:
         raise ApiError(422, f"key 'name': the watch is named {watch.name!r}, not {name!r}; names cannot change.")
-    analysis_store.save_watch_yaml(ctx.store, name, body.yaml)
+    analysis_store.save_watch_yaml(ctx.store, name, body.yaml, author=body.author, reason=body.reason)
     return _ok(item=watch_summary(watch))
+
+
+@router.get("/watches/{name}/history")
+def watch_outcome_history(name: WatchName, ctx: Ctx, since: Since = None) -> dict[str, Any]:
+    """Who changed the watch's outcomes, when and how (outcomes, camps, candidates, probabilities), oldest first."""
+    from vigil.analyze.history import outcome_history
+
+    ctx.watch(name)
+    return _ok(items=[c.to_dict() for c in outcome_history(ctx.store, name, since=since)], next_cursor=None)
 
 
 @router.delete("/watches/{name}")
@@ -250,7 +264,13 @@ def set_probability(name: WatchName, body: ProbabilityIn, ctx: Ctx) -> dict[str,
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
     update = set_outcome_probability(
-        ctx.store, watch, body.outcome, body.probability, body.reason.strip() or "—", normalise=body.normalise
+        ctx.store,
+        watch,
+        body.outcome,
+        body.probability,
+        body.reason.strip() or "—",
+        normalise=body.normalise,
+        author=body.author,
     )
     row = update.rows[0]
     return _ok(
