@@ -75,6 +75,10 @@ def test_timeline_network_and_trends_as_of_a_day_hold_only_what_was_known_then(l
         for view in ("timeline", "network", "bridges", "trends"):
             bad = client.get(f"{api}/{view}", params={"as_of": "last June"})
             assert bad.status_code == 422 and "as_of" in bad.json()["error"] and "date" in bad.json()["error"]
+            # the calendar's last day: everything known (no day after it to end on)
+            assert client.get(f"{api}/{view}", params={"as_of": "9999-12-31"}).status_code == 200
+        last = client.get(f"{api}/timeline", params={"limit": 200, "as_of": "9999-12-31"}).json()["items"]
+        assert last == full
 
 
 def test_a_correction_made_today_is_not_in_the_answers_as_of_an_earlier_day(learnt_when_published: Path) -> None:
