@@ -78,6 +78,13 @@ def test_every_change_of_the_outcomes_is_kept_with_who_when_and_why(store: Store
     assert all(c.at >= started for c in history) and [c.at for c in history] == sorted(c.at for c in history)
     assert len(analysis_store.watch_revisions(store, NAME)) == 2  # the unchanged save kept no revision
     assert outcome_history(store, NAME, since=history[-1].at.date())[-1].kind == "probability"
+    # a version today's rules refuse (stored by an older Vigil) is listed, and the next one restates the outcomes
+    analysis_store.save_watch_yaml(store, NAME, f"name: {NAME}\n", author="old")
+    analysis_store.save_watch_yaml(store, NAME, _edited(), author="ana")
+    assert [(c.author, c.kind, c.change) for c in outcome_history(store, NAME)[len(EXPECTED) :]] == [
+        ("old", "unreadable", "a version that no longer parses"),
+        ("ana", "restated", "outcomes: trump, biden"),
+    ]
     analysis_store.delete_watch(store, NAME)
     assert analysis_store.watch_revisions(store, NAME) == [] and outcome_history(store, NAME) == []
 

@@ -23,7 +23,8 @@ __all__ = ["OutcomeChange", "outcome_history"]
 @dataclass(frozen=True, slots=True)
 class OutcomeChange:
     """One change of a watch's outcomes: ``kind`` is ``created``, ``added``, ``removed``, ``label``,
-    ``camp``, ``candidate`` (a candidate added, removed or re-dated) or ``probability``."""
+    ``camp``, ``candidate`` (a candidate added, removed or re-dated) or ``probability``; ``unreadable``
+    for a stored version today's rules refuse, and ``restated`` for the readable one after it."""
 
     at: datetime
     author: str  # '' when not recorded (changes made before Vigil kept authors)
@@ -101,10 +102,12 @@ def outcome_history(store: Store, name: str, *, since: date | None = None) -> li
             changes.append(
                 OutcomeChange(rev.at, rev.author, "unreadable", None, "a version that no longer parses", rev.reason)
             )
+            previous = None
             continue
-        if i == 0 or previous is None:
+        if previous is None:  # the first version (or the first readable one after an unreadable one)
             listed = ", ".join(current) or "none"
-            changes.append(OutcomeChange(rev.at, rev.author, "created", None, f"outcomes: {listed}", rev.reason))
+            kind = "created" if i == 0 else "restated"
+            changes.append(OutcomeChange(rev.at, rev.author, kind, None, f"outcomes: {listed}", rev.reason))
         else:
             for kind, oid, change in _compare(previous, current):
                 changes.append(OutcomeChange(rev.at, rev.author, kind, oid, change, rev.reason))
