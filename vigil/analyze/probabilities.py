@@ -30,7 +30,14 @@ class ProbabilityUpdate:
 
 
 def set_probability(
-    store: Store, watch: Watch, outcome: str, probability: float, reason: str, *, normalise: bool = False
+    store: Store,
+    watch: Watch,
+    outcome: str,
+    probability: float,
+    reason: str,
+    *,
+    normalise: bool = False,
+    author: str = "",
 ) -> ProbabilityUpdate:
     """Log an outcome's probability; warn about, or normalise, a total above 100%.
 
@@ -41,6 +48,7 @@ def set_probability(
         probability: in [0, 1].
         reason: why (kept in the log).
         normalise: scale the other outcomes' latest probabilities so that all add up to 1.
+        author: who revises it (kept in the log; '' when not known).
     Returns:
         The rows logged and a warning (None when the total is at most 100% or was normalised).
     Raises:
@@ -53,7 +61,7 @@ def set_probability(
         raise VigilError("Give the reason for the revision; it is kept in the probability log.")
     latest = {r.outcome: r.probability for r in analysis_store.probabilities(store, watch.name)}
     others = {o.id: latest[o.id] for o in watch.outcomes if o.id != outcome and o.id in latest}
-    rows = [analysis_store.add_probability(store, watch.name, outcome, probability, reason.strip())]
+    rows = [analysis_store.add_probability(store, watch.name, outcome, probability, reason.strip(), author=author)]
     total = probability + sum(others.values())
     if total <= 1.0 + _EPS:
         return ProbabilityUpdate(rows, None)
@@ -67,5 +75,5 @@ def set_probability(
     scale = (1.0 - probability) / sum(others.values())
     why = f"normalised after {outcome} was set to {probability:.0%} ({reason.strip()})"
     for o, p in others.items():
-        rows.append(analysis_store.add_probability(store, watch.name, o, round(p * scale, 4), why))
+        rows.append(analysis_store.add_probability(store, watch.name, o, round(p * scale, 4), why, author=author))
     return ProbabilityUpdate(rows, None)

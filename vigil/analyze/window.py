@@ -201,8 +201,19 @@ class Records:
 
 
 def known_by(as_of: date | None) -> datetime | None:
-    """The end of an "as of" day: what was recorded before this time was known on that day (UTC)."""
-    return None if as_of is None else datetime.combine(as_of + timedelta(days=1), time.min)
+    """The end of an "as of" day: what was recorded before this time was known on that day (UTC).
+    As of the last day of the calendar (9999-12-31), everything is."""
+    if as_of is None or as_of == date.max:
+        return None
+    return datetime.combine(as_of + timedelta(days=1), time.min)
+
+
+def known_until(since: date | None, until: date | None, as_of: date | None) -> date | None:
+    """The end of a window ``since..until`` seen as of a day: no later than that day, and the window's
+    start when the day comes before it (a window that holds nothing, since nothing was known yet)."""
+    if as_of is None or (until is not None and until <= as_of):
+        return until
+    return as_of if since is None else max(since, as_of)
 
 
 def load_records(

@@ -20,7 +20,7 @@ from fastapi import Request
 from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.timeline import watch_articles
 from vigil.analyze.watches import Watch
-from vigil.analyze.window import Records, load_records
+from vigil.analyze.window import Records, known_until, load_records
 from vigil.api.errors import ApiError
 from vigil.api.security import AccessPolicy, LoginThrottle
 from vigil.config import Settings
@@ -50,6 +50,7 @@ class WatchWindow:
     relevant: frozenset[str]
     stories: tuple[Story, ...]
     keep_views: bool = True
+    as_of: date | None = None  # what the store knew at the end of that day (None: everything it holds)
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -94,12 +95,16 @@ class AppContext:
         """
         return get_watch(self.store, name)
 
-    def window(self, watch: Watch, since: date | None = None, until: date | None = None) -> WatchWindow:
+    def window(
+        self, watch: Watch, since: date | None = None, until: date | None = None, *, as_of: date | None = None
+    ) -> WatchWindow:
         """The watch's records and stories over ``[since, until]``, clamped to the watch's period.
 
         The watch's whole period is read from the store once per store version; a narrower window
         is cut from it in memory, so varying ``since``/``until`` costs no store read. Both caches
-        are bounded.
+        are bounded. With ``as_of``, what the store knew at the end of that day (articles published
+        and ingested by then, corrections made by then: :func:`load_records`), and the window ends
+        on that day at the latest.
         """
         lo, hi = since or watch.start, until or watch.end
         if lo is not None and hi is not None and hi < lo:
@@ -108,19 +113,20 @@ class AppContext:
             lo = watch.start
         if watch.end is not None and (hi is None or hi > watch.end):
             hi = watch.end
+        hi = known_until(lo, hi, as_of)
         digest = hashlib.sha1(repr(watch).encode()).hexdigest()
         version = self.version()
-        key = (watch.name, digest, lo, hi, version)
+        key = (watch.name, digest, lo, hi, as_of, version)
         with self._lock:
             found = self._windows.get(key)
             if found is not None:
                 self._windows.move_to_end(key)
                 return found
-            base_key = (watch.name, digest, version)
+            base_key = (watch.name, digest, as_of, version)
             base = self._periods.get(base_key)
             if base is None:
-                base, version = self._load_period(watch, version)
-                base_key, key = (watch.name, digest, version), (watch.name, digest, lo, hi, version)
+                base, version = self._load_period(watch, version, as_of)
+                base_key, key = (watch.name, digest, as_of, version), (watch.name, digest, lo, hi, as_of, version)
                 self._periods[base_key] = base
                 while len(self._periods) > _CACHE_SIZE:
                     self._periods.popitem(last=False)
@@ -129,14 +135,14 @@ class AppContext:
             records = base if (lo, hi) == (watch.start, watch.end) else base.within(lo, hi)
             relevant = watch_articles(records, watch)
             stories = cluster_stories([records.articles[a] for a in relevant])
-            win = WatchWindow(watch, lo, hi, records, frozenset(relevant), tuple(stories), self.keep_views)
+            win = WatchWindow(watch, lo, hi, records, frozenset(relevant), tuple(stories), self.keep_views, as_of)
             self._windows[key] = win
             while len(self._windows) > _CACHE_SIZE:
                 self._windows.popitem(last=False)
             return win
 
-    def _load_period(self, watch: Watch, version: int) -> tuple[Records, int]:
-        """The watch's whole period as of one store version, and that version.
+    def _load_period(self, watch: Watch, version: int, as_of: date | None) -> tuple[Records, int]:
+        """The watch's whole period as of one store version (and as known on ``as_of``), and that version.
 
         The records come from several queries; a write committed between two of them would give a
         half-updated view. Every write raises the version, so a load that starts and ends on the
@@ -153,6 +159,7 @@ class AppContext:
                 until=watch.end,
                 coders=watch.coders,
                 min_confidence=self.settings.get_float("view.min_confidence"),
+                as_of=as_of,
             )
             after = self.version()
             if after == version:

@@ -16,6 +16,7 @@ from vigil.analyze.stories import Story
 from vigil.analyze.timeline import TimelineEntry, timeline
 from vigil.analyze.trends import TrendSeries, domain_trends
 from vigil.analyze.watches import Watch
+from vigil.analyze.window import known_by
 from vigil.api.context import AppContext, WatchWindow
 from vigil.store import analysis as analysis_store
 
@@ -151,7 +152,7 @@ def _network(ctx: AppContext, win: WatchWindow, *, since: date | None, until: da
     changes = []
     if lo is not None and hi is not None:
         length = hi - lo
-        prev_win = ctx.window(watch, lo - length, lo)
+        prev_win = ctx.window(watch, lo - length, lo, as_of=win.as_of)
         prev = build_graph(prev_win.records, since=lo - length, until=lo)
         changes = tie_changes(graph, prev, among=sorted(watch.watched_actors()))
     g = graph.graph
@@ -214,6 +215,7 @@ def _network(ctx: AppContext, win: WatchWindow, *, since: date | None, until: da
     return {
         "since": lo,
         "until": hi,
+        "as_of": win.as_of,
         "dates": all_dates,
         "nodes": nodes,
         "edges": edges,
@@ -239,12 +241,13 @@ def scenario_view(ctx: AppContext, win: WatchWindow) -> dict[str, Any]:
     """The scenario board (per outcome) and the probability log (newest first), kept with the window.
 
     A probability set is a write: it raises the store version, and the next request gets a new window.
+    A window as of a day has the probabilities set by the end of that day.
     """
     return win.derive("scenarios", lambda: _scenarios(ctx, win))
 
 
 def _scenarios(ctx: AppContext, win: WatchWindow) -> dict[str, Any]:
-    log = analysis_store.probabilities(ctx.store, win.watch.name)
+    log = analysis_store.probabilities(ctx.store, win.watch.name, known_by=known_by(win.as_of))
     board = scenario_board(win.records, win.watch, probabilities={r.outcome: r.probability for r in log})
     return {
         "board": [b.to_dict() for b in board],

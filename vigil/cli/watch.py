@@ -5,6 +5,7 @@ Call :func:`register` once on the main Typer app.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import subprocess
@@ -31,6 +32,8 @@ watch_app = typer.Typer(help="Create, list, show, edit and delete watches.", no_
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From YYYY-MM-DD (default: the watch's start).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="To YYYY-MM-DD (default: the watch's end).")]
+AuthorOpt = Annotated[str | None, typer.Option("--author", help="Who makes the change (default: the login name).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the watch's history).")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -54,9 +57,11 @@ def _view_floor(ctx: typer.Context) -> float:
     return cli_state(ctx).settings.get_float("view.min_confidence")
 
 
-def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None, date | None]:
+def _window(
+    w: Watch, since: str | None, until: str | None, as_of: date | None = None
+) -> tuple[date | None, date | None]:
     """The dates asked for (``--since``/``--until``), inside the watch's start..end: nothing outside
-    the watch's window is ever shown for it.
+    the watch's window is ever shown for it. With ``as_of`` (``--as-of``), ending on that day at the latest.
 
     Raises:
         VigilError: the range asked for lies wholly outside the watch's window.
@@ -72,7 +77,9 @@ def _window(w: Watch, since: str | None, until: str | None) -> tuple[date | None
             f"Nothing to show: {asked} is outside the watch {w.name!r}, which runs "
             f"{w.start or 'open'}..{w.end or 'open'}. Give dates inside it."
         )
-    return lo, hi
+    from vigil.analyze.window import known_until
+
+    return lo, known_until(lo, hi, as_of)
 
 
 def _watch(store: Store, name: str) -> Watch:
@@ -93,13 +100,17 @@ def watch_create(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Watch YAML file (see vigil/watches/ for examples).")],
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite a watch of the same name.")] = False,
+    author: AuthorOpt = None,
+    reason: ReasonOpt = "",
 ) -> None:
     """Validate a watch file and store it with the data."""
     from vigil.store import analysis as analysis_store
 
     watch, text = load_watch(file)
     with _store(ctx, create=True) as store:
-        analysis_store.save_watch_yaml(store, watch.name, text, create=not replace)
+        analysis_store.save_watch_yaml(
+            store, watch.name, text, create=not replace, author=author or getpass.getuser(), reason=reason
+        )
     console.print(
         f"watch [bold]{watch.name}[/] stored: {len(watch.outcomes)} outcomes, {len(watch.alerts)} alert rules"
     )
@@ -183,6 +194,8 @@ def watch_edit(
     file: Annotated[
         Path | None, typer.Option("--file", help="Replace with this YAML file instead of opening $EDITOR.")
     ] = None,
+    author: AuthorOpt = None,
+    reason: ReasonOpt = "",
 ) -> None:
     """Edit a watch in $EDITOR (or replace it from --file); it is validated before it is stored."""
     from vigil.store import analysis as analysis_store
@@ -217,8 +230,30 @@ def watch_edit(
             raise WatchError(
                 f"key 'name': the edited watch is named {watch.name!r}, not {name!r}; names cannot change."
             )
-        analysis_store.save_watch_yaml(store, name, text)
+        analysis_store.save_watch_yaml(store, name, text, author=author or getpass.getuser(), reason=reason)
     console.print(f"watch [bold]{name}[/] updated")
+
+
+@watch_app.command("history")
+def watch_history_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Watch name.")],
+    since: SinceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who changed the watch's outcomes, when and how: outcomes, camps, candidates and probabilities."""
+    from vigil.analyze.history import outcome_history
+
+    with _store(ctx) as store:
+        _watch(store, name)
+        changes = outcome_history(store, name, since=parse_day(since, "--since"))
+    if as_json:
+        _print_json([c.to_dict() for c in changes])
+        return
+    table = Table("at", "author", "outcome", "change", "reason")
+    for c in changes:
+        table.add_row(f"{c.at:%Y-%m-%d %H:%M}", c.author or "—", c.outcome or "—", c.change, c.reason or "")
+    print_table(table)
 
 
 @watch_app.command("delete")
@@ -314,15 +349,9 @@ def timeline_cmd(
         w = _watch(store, name)
         if outcome is not None:
             w.outcome(outcome)
-        lo, hi = _window(w, since, until)
-        records = load_records(
-            store,
-            since=lo,
-            until=hi,
-            min_confidence=_view_floor(ctx),
-            coders=w.coders,
-            as_of=parse_day(as_of, "--as-of"),
-        )
+        day = parse_day(as_of, "--as-of")
+        lo, hi = _window(w, since, until, day)
+        records = load_records(store, since=lo, until=hi, min_confidence=_view_floor(ctx), coders=w.coders, as_of=day)
         rows = timeline(records, w, outcome=outcome, domain=domain, actor=actor)
     if as_json:
         _print_json([r.to_dict() for r in rows])
@@ -348,8 +377,8 @@ def _graph(
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = _window(w, since, until)
         day = parse_day(as_of, "--as-of")
+        lo, hi = _window(w, since, until, day)
         records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders, as_of=day)
         graph = build_graph(records, since=lo, until=hi)
         prev = None
@@ -479,15 +508,9 @@ def trends_cmd(
 
     with _store(ctx) as store:
         w = _watch(store, name)
-        lo, hi = _window(w, since, until)
-        records = load_records(
-            store,
-            min_confidence=_view_floor(ctx),
-            since=lo,
-            until=hi,
-            coders=w.coders,
-            as_of=parse_day(as_of, "--as-of"),
-        )
+        day = parse_day(as_of, "--as-of")
+        lo, hi = _window(w, since, until, day)
+        records = load_records(store, min_confidence=_view_floor(ctx), since=lo, until=hi, coders=w.coders, as_of=day)
     series = domain_trends(records, w, since=lo, until=hi, k=k, baseline_weeks=weeks)
     if as_json:
         _print_json([s.to_dict() for s in series])
@@ -521,6 +544,7 @@ def scenarios_cmd(
         ),
     ] = False,
     history: Annotated[bool, typer.Option("--history", help="Show the probability log.")] = False,
+    author: AuthorOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
@@ -534,7 +558,7 @@ def scenarios_cmd(
     with _store(ctx) as store:
         w = _watch(store, name)
         if set_probability is not None:
-            _set_probability(store, w, set_probability, reason, normalise)
+            _set_probability(store, w, set_probability, reason, normalise, author or getpass.getuser())
             return
         day = parse_day(as_of, "--as-of")
         log = analysis_store.probabilities(store, w.name, known_by=known_by(day))
@@ -552,7 +576,7 @@ def scenarios_cmd(
 
 
 def _set_probability(
-    store: Any, w: Any, set_probability: tuple[str, float], reason: str | None, normalise: bool
+    store: Any, w: Any, set_probability: tuple[str, float], reason: str | None, normalise: bool, author: str
 ) -> None:
     """``vigil scenarios NAME --set-probability OUTCOME P --reason ...``: log the revision, print it."""
     from vigil.analyze.probabilities import set_probability as set_outcome_probability
@@ -563,7 +587,7 @@ def _set_probability(
         raise typer.BadParameter(f"{p} is not a probability in [0, 1]", param_hint="--set-probability")
     if not reason:
         raise typer.BadParameter("give the --reason for the revision", param_hint="--reason")
-    update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise)
+    update = set_outcome_probability(store, w, outcome, p, reason, normalise=normalise, author=author)
     for row in update.rows:
         console.print(
             f"{row.outcome}: probability {row.probability:.0%} logged at {row.at:%Y-%m-%d %H:%M} ({row.reason})"

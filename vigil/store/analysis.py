@@ -74,27 +74,53 @@ def _chunks(ids: Sequence[str]) -> Iterable[list[str]]:
 # --- watches --------------------------------------------------------------------------
 
 
-def save_watch_yaml(store: Store, name: str, yaml_text: str, *, create: bool = False) -> None:
-    """Store (or replace) a watch's YAML text under ``name``.
+def save_watch_yaml(
+    store: Store, name: str, yaml_text: str, *, create: bool = False, author: str = "", reason: str = ""
+) -> None:
+    """Store (or replace) a watch's YAML text under ``name``, and keep it as a revision (:func:`watch_revisions`).
 
     Args:
         store: the open store.
         name: the watch's name (its key).
         yaml_text: the validated YAML document, kept verbatim.
         create: True refuses to overwrite an existing watch.
+        author: who stores it ('' when not known); reason: why (may be empty).
     Raises:
         StoreError: ``create`` is set and a watch of that name exists.
     """
-    w = schema.watches
+    w, r = schema.watches, schema.watch_revisions
     now = _now()
     with store.transaction() as conn:
-        exists = conn.execute(select(w.c.name).where(w.c.name == name)).first() is not None
-        if exists and create:
+        current = conn.execute(select(w.c.yaml).where(w.c.name == name)).scalar_one_or_none()
+        if current is not None and create:
             raise StoreError(f"A watch named {name!r} exists. Edit it with `vigil watch edit {name}`, or delete it.")
-        if exists:
+        if current == yaml_text:
+            return  # nothing changed: no revision
+        if current is not None:
             conn.execute(update(w).where(w.c.name == name).values(yaml=yaml_text, updated_at=now))
         else:
             conn.execute(w.insert().values(name=name, yaml=yaml_text, created_at=now, updated_at=now))
+        conn.execute(r.insert().values(watch=name, yaml=yaml_text, author=author, reason=reason, at=now))
+
+
+@dataclass(frozen=True, slots=True)
+class WatchRevision:
+    """One stored version of a watch's YAML: by whom ('' when not recorded), when and why."""
+
+    id: int
+    watch: str
+    yaml: str
+    author: str
+    reason: str
+    at: datetime
+
+
+def watch_revisions(store: Store, name: str) -> list[WatchRevision]:
+    """Every stored version of the watch ``name``, oldest first."""
+    r = schema.watch_revisions
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(r).where(r.c.watch == name).order_by(r.c.at, r.c.id)).mappings().all()
+    return [WatchRevision(x["id"], x["watch"], x["yaml"], x["author"], x["reason"], x["at"]) for x in rows]
 
 
 def get_watch_yaml(store: Store, name: str) -> str | None:
@@ -129,10 +155,10 @@ def watch_history(store: Store, name: str) -> dict[str, int]:
 
 
 def delete_watch(store: Store, name: str) -> bool:
-    """Delete a watch with its alerts, briefs and probability log; True when it existed."""
+    """Delete a watch with its alerts, briefs, probability log and revisions; True when it existed."""
     with store.transaction() as conn:
         gone = conn.execute(schema.watches.delete().where(schema.watches.c.name == name)).rowcount
-        for table in (schema.alerts, schema.briefs, schema.scenario_probabilities):
+        for table in (schema.alerts, schema.briefs, schema.scenario_probabilities, schema.watch_revisions):
             conn.execute(table.delete().where(table.c.watch == name))
     return bool(gone)
 
@@ -311,15 +337,18 @@ class ProbabilityRow:
     probability: float
     reason: str
     at: datetime
+    author: str = ""  # who set it ('' when not recorded)
 
 
-def add_probability(store: Store, watch: str, outcome: str, probability: float, reason: str) -> ProbabilityRow:
+def add_probability(
+    store: Store, watch: str, outcome: str, probability: float, reason: str, *, author: str = ""
+) -> ProbabilityRow:
     """Log a probability revision for ``outcome`` (the log is append-only)."""
-    row = ProbabilityRow(watch, outcome, probability, reason, _now())
+    row = ProbabilityRow(watch, outcome, probability, reason, _now(), author)
     with store.transaction() as conn:
         conn.execute(
             schema.scenario_probabilities.insert().values(
-                watch=watch, outcome=outcome, probability=probability, reason=reason, at=row.at
+                watch=watch, outcome=outcome, probability=probability, reason=reason, at=row.at, author=author
             )
         )
     return row
@@ -331,7 +360,7 @@ def probabilities(store: Store, watch: str, *, known_by: datetime | None = None)
     cond = [t.c.watch == watch] + ([t.c.at < known_by] if known_by is not None else [])
     with store.engine.connect() as conn:
         rows = conn.execute(select(t).where(*cond).order_by(t.c.at, t.c.id)).mappings().all()
-    return [ProbabilityRow(r["watch"], r["outcome"], r["probability"], r["reason"], r["at"]) for r in rows]
+    return [ProbabilityRow(r["watch"], r["outcome"], r["probability"], r["reason"], r["at"], r["author"]) for r in rows]
 
 
 # --- bulk readers of extraction records -------------------------------------------------

@@ -213,3 +213,22 @@ def _gkg(conn: Connection) -> None:
     for table in schema.GKG_TABLES:
         table.create(conn, checkfirst=True)
     _unbounded_strings(conn)
+
+
+@migration("0015_watch_revisions")
+def _watch_revisions(conn: Connection) -> None:
+    """Who changed a watch and its outcomes: every stored version of a watch's YAML (``watch_revisions``),
+    and the author of each probability revision (``scenario_probabilities.author``, '' for those made before).
+
+    Each watch stored before gets one revision, its current YAML as of its last update, by no one known.
+    """
+    schema.watch_revisions.create(conn, checkfirst=True)
+    if "author" not in {c["name"] for c in inspect(conn).get_columns("scenario_probabilities")}:
+        kind = "VARCHAR" if conn.dialect.name == "postgresql" else "VARCHAR(100)"
+        conn.execute(text(f"ALTER TABLE scenario_probabilities ADD COLUMN author {kind} DEFAULT '' NOT NULL"))
+    w, r = schema.watches, schema.watch_revisions
+    if conn.execute(select(r.c.id).limit(1)).first() is None:
+        for name, yaml_text, updated in conn.execute(select(w.c.name, w.c.yaml, w.c.updated_at)).all():
+            values = {"author": "", "reason": "stored before revisions were kept", "at": updated}
+            conn.execute(r.insert().values(watch=name, yaml=yaml_text, **values))
+    _unbounded_strings(conn)

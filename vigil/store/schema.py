@@ -264,7 +264,22 @@ scenario_probabilities = Table(
     Column("probability", Float, nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", DateTime, nullable=False),
+    Column("author", String(100), nullable=False, server_default=text("''")),  # migration 0014 ('': not recorded)
     Index("ix_scenario_probabilities_watch", "watch", "outcome", "at"),
+)
+
+# Every version of a watch's YAML as stored, by whom, when and why (migration 0014): the history of
+# its outcomes, their candidates and camps (vigil.analyze.history).
+watch_revisions = Table(
+    "watch_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watch", String(100), nullable=False),
+    Column("yaml", Text, nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_watch_revisions_watch", "watch", "at"),
 )
 
 # Analysts' corrections, applied on top of extraction in every view (migration 0010).

@@ -144,6 +144,35 @@ def _locked(exc: BaseException, location: str, busy_timeout: float) -> str | Non
     )
 
 
+# PostgreSQL refusing writes: SQLSTATE 25006 (read_only_sql_transaction), 53100 (disk_full), and the
+# "could not extend/write file" errors of a file system that is full or over its file-size limit.
+_PG_READ_ONLY = "25006"
+_PG_DISK_FULL = "53100"
+_NO_SPACE = re.compile(r"No space left on device|File too large|Disk quota exceeded", re.I)
+
+
+def _server_refused(exc: BaseException, location: str) -> str | None:
+    """A clear message for a PostgreSQL server that refuses writes (read-only, disk full), else None."""
+    orig = getattr(exc, "orig", exc)
+    sqlstate = getattr(orig, "sqlstate", None)
+    diag = getattr(orig, "diag", None)
+    primary = str(getattr(diag, "message_primary", None) or orig).strip().splitlines()[0]
+    if sqlstate == _PG_READ_ONLY:
+        return (
+            f"The PostgreSQL server of {location} accepts no writes: {primary}. It is read-only (a standby "
+            "or replica, or default_transaction_read_only is on). Nothing of this batch was stored; the "
+            "batches before it are kept. Point --db at the primary server or have it made writable, then "
+            "run the same command again: what is stored already is skipped."
+        )
+    if sqlstate == _PG_DISK_FULL or _NO_SPACE.search(primary):
+        return (
+            f"The PostgreSQL server of {location} is out of disk space: {primary}. Nothing of this batch "
+            "was stored; the batches before it are kept. Free space on the server's disk (or raise its "
+            "limit), then run the same command again: what is stored already is skipped."
+        )
+    return None
+
+
 class Store:
     """Articles, extraction results and analyses, behind one interface.
 
@@ -252,9 +281,9 @@ class Store:
                 v = schema.store_version
                 conn.execute(update(v).where(v.c.id == 1).values(version=v.c.version + 1))
         except DBAPIError as exc:
-            locked = _locked(exc, self.location, self.busy_timeout)
+            known = _locked(exc, self.location, self.busy_timeout) or _server_refused(exc, self.location)
             raise StoreError(
-                locked or f"Write to {self.location} failed: {str(exc.orig).strip()}. Nothing of this batch was stored."
+                known or f"Write to {self.location} failed: {str(exc.orig).strip()}. Nothing of this batch was stored."
             ) from None
 
     def insert_ignore(self, table: Table) -> Insert:

@@ -24,7 +24,7 @@ from vigil.analyze.probabilities import set_probability as set_outcome_probabili
 from vigil.analyze.watches import WatchError, parse_watch
 from vigil.api.context import AppContext, get_context
 from vigil.api.errors import ApiError
-from vigil.api.params import ActorId, ArticleId, AsOf, Coder, Since, Until, WatchName
+from vigil.api.params import ActorId, ArticleId, AsOf, Coder, Known, Since, Until, WatchName
 from vigil.api.security import COOKIE
 from vigil.api.views import network_view, scenario_view, story_view, timeline_view, trends_view
 from vigil.coder.labels import ROOTS
@@ -158,10 +158,13 @@ def timeline_page(
     actor: Annotated[str | None, Query(max_length=200)] = None,
     since: Annotated[str | None, Query(max_length=10)] = None,
     until: Annotated[str | None, Query(max_length=10)] = None,
+    as_of: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    """The watch's timeline with filters (a form: empty fields mean no filter)."""
+    """The watch's timeline with filters (a form: empty fields mean no filter); ``as_of``: as the store
+    knew it at the end of that day."""
     watch = ctx.watch(name)
-    win = ctx.window(watch)
+    known = _form_date(as_of, "as_of")
+    win = ctx.window(watch, as_of=known)
     outcome, domain, actor = outcome or None, domain or None, (actor or "").strip() or None
     since_day, until_day = _form_date(since, "since"), _form_date(until, "until")
     actor_id = _actor_by_name_or_id(ctx, actor)
@@ -169,7 +172,14 @@ def timeline_page(
         rows = timeline_view(win, outcome=outcome, domain=domain, actor=actor_id, since=since_day, until=until_day)
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
-    filters = {"outcome": outcome, "domain": domain, "actor": actor, "since": since_day, "until": until_day}
+    filters = {
+        "outcome": outcome,
+        "domain": domain,
+        "actor": actor,
+        "since": since_day,
+        "until": until_day,
+        "as_of": known,
+    }
     domains = sorted(set(watch.domains) | {d for r in rows for d in r.domains})
     return render(
         request,
@@ -217,20 +227,24 @@ def story_page(request: Request, name: WatchName, story_id: str, ctx: Ctx) -> Re
 
 
 @router.get("/watches/{name}/network", response_class=HTMLResponse)
-def network_page(request: Request, name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> Response:
-    """The actor network with bridges highlighted and a time slider (Cytoscape.js)."""
+def network_page(
+    request: Request, name: WatchName, ctx: Ctx, since: Since = None, until: Until = None, as_of: Known = None
+) -> Response:
+    """The actor network with bridges highlighted and a time slider (Cytoscape.js); ``as_of``: as the
+    store knew it at the end of that day (the slider keeps it)."""
     watch = ctx.watch(name)
-    win = ctx.window(watch)
+    win = ctx.window(watch, as_of=as_of)
     view = network_view(ctx, win, since=since, until=until)
     return render(request, "network.html", nav=_nav(ctx, name), w=watch, view=view, data=view)
 
 
 @router.get("/watches/{name}/trends", response_class=HTMLResponse)
-def trends_page(request: Request, name: WatchName, ctx: Ctx) -> Response:
-    """Domain trends (ECharts): weekly events, cooperation/conflict balance and tone, with bands."""
+def trends_page(request: Request, name: WatchName, ctx: Ctx, as_of: Known = None) -> Response:
+    """Domain trends (ECharts): weekly events, cooperation/conflict balance and tone, with bands;
+    ``as_of``: as the store knew them at the end of that day."""
     watch = ctx.watch(name)
-    series = [s.to_dict() for s in trends_view(ctx.window(watch))]
-    return render(request, "trends.html", nav=_nav(ctx, name), w=watch, data={"series": series})
+    series = [s.to_dict() for s in trends_view(ctx.window(watch, as_of=as_of))]
+    return render(request, "trends.html", nav=_nav(ctx, name), w=watch, as_of=as_of, data={"series": series})
 
 
 @router.get("/watches/{name}/scenarios", response_class=HTMLResponse)

@@ -30,6 +30,8 @@ class WatchIn(BaseModel):
     """A watch as YAML text (see vigil/watches/*.yaml)."""
 
     yaml: str = Field(min_length=1, max_length=200_000)
+    author: str = Field(default="analyst", min_length=1, max_length=100)
+    reason: str = Field(default="", max_length=2000)
 
 
 class ProbabilityIn(BaseModel):
@@ -39,6 +41,7 @@ class ProbabilityIn(BaseModel):
     probability: float = Field(ge=0.0, le=1.0)
     reason: str = Field(min_length=1, max_length=2000)
     normalise: bool = False  # scale the other outcomes so that all add up to 100%
+    author: str = Field(default="analyst", min_length=1, max_length=100)
 
 
 def _ok(**data: Any) -> dict[str, Any]:
@@ -75,7 +78,9 @@ def create_watch(body: WatchIn, ctx: Ctx) -> dict[str, Any]:
     """Store a new watch (write: needs the token)."""
     watch = _parse(body.yaml)
     try:
-        analysis_store.save_watch_yaml(ctx.store, watch.name, body.yaml, create=True)
+        analysis_store.save_watch_yaml(
+            ctx.store, watch.name, body.yaml, create=True, author=body.author, reason=body.reason
+        )
     except StoreError as exc:
         raise ApiError(409, str(exc)) from None
     return _ok(item=watch_summary(watch))
@@ -95,8 +100,17 @@ def replace_watch(name: WatchName, body: WatchIn, ctx: Ctx) -> dict[str, Any]:
     watch = _parse(body.yaml)
     if watch.name != name:
         raise ApiError(422, f"key 'name': the watch is named {watch.name!r}, not {name!r}; names cannot change.")
-    analysis_store.save_watch_yaml(ctx.store, name, body.yaml)
+    analysis_store.save_watch_yaml(ctx.store, name, body.yaml, author=body.author, reason=body.reason)
     return _ok(item=watch_summary(watch))
+
+
+@router.get("/watches/{name}/history")
+def watch_outcome_history(name: WatchName, ctx: Ctx, since: Since = None) -> dict[str, Any]:
+    """Who changed the watch's outcomes, when and how (outcomes, camps, candidates, probabilities), oldest first."""
+    from vigil.analyze.history import outcome_history
+
+    ctx.watch(name)
+    return _ok(items=[c.to_dict() for c in outcome_history(ctx.store, name, since=since)], next_cursor=None)
 
 
 @router.delete("/watches/{name}")
@@ -169,13 +183,17 @@ def watch_timeline(
     actor: ActorQ = None,
     since: Since = None,
     until: Until = None,
+    as_of: Known = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    """Dated developments, newest first: one line per story with its key event, actors and domains."""
+    """Dated developments, newest first: one line per story with its key event, actors and domains.
+    With ``as_of``, those the store knew at the end of that day."""
     watch = ctx.watch(name)
     try:
-        rows = timeline_view(ctx.window(watch), outcome=outcome, domain=domain, actor=actor, since=since, until=until)
+        rows = timeline_view(
+            ctx.window(watch, as_of=as_of), outcome=outcome, domain=domain, actor=actor, since=since, until=until
+        )
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
     page, nxt = page_after_id(rows, lambda t: t.story, cursor=cursor, limit=limit)
@@ -183,17 +201,23 @@ def watch_timeline(
 
 
 @router.get("/watches/{name}/network")
-def watch_network(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
-    """The actor graph of a window (nodes, typed and weighted edges), bridges, and new and lost ties."""
+def watch_network(
+    name: WatchName, ctx: Ctx, since: Since = None, until: Until = None, as_of: Known = None
+) -> dict[str, Any]:
+    """The actor graph of a window (nodes, typed and weighted edges), bridges, and new and lost ties;
+    with ``as_of``, as the store knew it at the end of that day."""
     watch = ctx.watch(name)
-    win = ctx.window(watch)
+    win = ctx.window(watch, as_of=as_of)
     return _ok(item=network_view(ctx, win, since=since, until=until))
 
 
 @router.get("/watches/{name}/bridges")
-def watch_bridges(name: WatchName, ctx: Ctx, since: Since = None, until: Until = None) -> dict[str, Any]:
-    """Who bridges the focal government to each outcome's camp, with the sentences that say so."""
-    view = network_view(ctx, ctx.window(ctx.watch(name)), since=since, until=until)
+def watch_bridges(
+    name: WatchName, ctx: Ctx, since: Since = None, until: Until = None, as_of: Known = None
+) -> dict[str, Any]:
+    """Who bridges the focal government to each outcome's camp, with the sentences that say so;
+    with ``as_of``, as the store knew it at the end of that day."""
+    view = network_view(ctx, ctx.window(ctx.watch(name), as_of=as_of), since=since, until=until)
     return _ok(items=view["bridges"], next_cursor=None)
 
 
@@ -203,9 +227,11 @@ def watch_trends(
     ctx: Ctx,
     k: Annotated[float, Query(ge=0.1, le=10.0, description="Band half-width in standard deviations.")] = 2.0,
     weeks: Annotated[int, Query(ge=1, le=52, description="Weeks in the rolling baseline.")] = 4,
+    as_of: Known = None,
 ) -> dict[str, Any]:
-    """Per domain and week: events, cooperation/conflict balance and tone toward the focal country."""
-    series = trends_view(ctx.window(ctx.watch(name)), k=k, weeks=weeks)
+    """Per domain and week: events, cooperation/conflict balance and tone toward the focal country;
+    with ``as_of``, as the store knew them at the end of that day (the weeks end on that day)."""
+    series = trends_view(ctx.window(ctx.watch(name), as_of=as_of), k=k, weeks=weeks)
     return _ok(items=[s.to_dict() for s in series], next_cursor=None)
 
 
@@ -214,20 +240,8 @@ def watch_scenarios(name: WatchName, ctx: Ctx, as_of: Known = None) -> dict[str,
     """The scenario board: per outcome, expectations by domain, exposure, signposts; and the probability log.
     With ``as_of``: the board as the store knew it at the end of that day (articles, corrections and
     probabilities of then)."""
-    watch = ctx.watch(name)
-    if as_of is None:
-        return _ok(item=scenario_view(ctx, ctx.window(watch)))
-    from vigil.analyze.scenarios import scenario_board
-    from vigil.analyze.window import known_by, load_records
-
-    floor = ctx.settings.get_float("view.min_confidence")
-    records = load_records(
-        ctx.store, since=watch.start, until=watch.end, coders=watch.coders, min_confidence=floor, as_of=as_of
-    )
-    log = analysis_store.probabilities(ctx.store, watch.name, known_by=known_by(as_of))
-    board = scenario_board(records, watch, probabilities={r.outcome: r.probability for r in log})
-    rows = [{"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(log)]
-    return _ok(item={"board": [b.to_dict() for b in board], "log": rows, "as_of": as_of})
+    view = scenario_view(ctx, ctx.window(ctx.watch(name), as_of=as_of))
+    return _ok(item=view if as_of is None else {**view, "as_of": as_of})
 
 
 @router.get("/watches/{name}/probabilities")
@@ -250,7 +264,13 @@ def set_probability(name: WatchName, body: ProbabilityIn, ctx: Ctx) -> dict[str,
     except WatchError as exc:
         raise ApiError(422, str(exc)) from None
     update = set_outcome_probability(
-        ctx.store, watch, body.outcome, body.probability, body.reason.strip() or "—", normalise=body.normalise
+        ctx.store,
+        watch,
+        body.outcome,
+        body.probability,
+        body.reason.strip() or "—",
+        normalise=body.normalise,
+        author=body.author,
     )
     row = update.rows[0]
     return _ok(

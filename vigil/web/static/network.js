@@ -133,7 +133,8 @@
     slider.addEventListener("change", function () {
       var until = initial.dates[Number(slider.value)];
       if (!until) return;
-      var q = "?until=" + encodeURIComponent(until) + (initial.since ? "&since=" + encodeURIComponent(initial.since) : "");
+      var q = "?until=" + encodeURIComponent(until) + (initial.since ? "&since=" + encodeURIComponent(initial.since) : "") +
+        (initial.as_of ? "&as_of=" + encodeURIComponent(initial.as_of) : "");
       fetch("/api/watches/" + encodeURIComponent(watch) + "/network" + q, { headers: { "Accept": "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (body) { if (body.ok) draw(body.item); });
