@@ -72,6 +72,12 @@ _HONORIFICS = frozenset(
     "ayatollah imam rabbi bishop cardinal pope king queen prince princess emperor emir sultan president "
     "premier chancellor minister secretary chairman chairwoman director general mayor judge justice".split()
 )
+# Capitalised words before a surname that are no given name ("The Trump administration", "When Trump ...").
+_FUNCTION_WORDS = frozenset(
+    """the a an this that these those his her their its our my your and but or nor so yet if when while after
+    before since as at by for from in into of on to with without under over about against during says said
+    new former late then""".split()
+)
 _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "de", "da", "von", "van", "der", "la", "le", "di"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _TITLE_PREFIXES = frozenset({"pope", "king", "queen", "emperor", "sheikh", "prince", "president", "emir"})
@@ -196,6 +202,7 @@ class KnowledgeBase:
         self._countries = _Index()  # country names, aliases, demonyms -> ISO3
         self._metonyms = _Index()  # capitals -> ISO3
         self._peoples = _Index()  # ethnic groups -> ISO3
+        self._demonyms: dict[str, bool] = {}  # demonym key -> is a plural form
         self._titles: dict[str, TitleEntry] = {}
         self._build_countries()
         self._build_igos()
@@ -259,6 +266,10 @@ class KnowledgeBase:
         for entry in self.data.countries.values():
             code = entry.code
             plurals = [p for d in entry.demonyms if (p := _plural(d))]
+            for form in entry.demonyms:
+                self._demonyms.setdefault(name_key(form), False)
+            for form in plurals:
+                self._demonyms[name_key(form)] = True
             for form in (entry.name, *entry.aliases, *entry.demonyms, *plurals):
                 self._countries.add(form, code)
             for form in entry.capitals:
@@ -450,7 +461,12 @@ class KnowledgeBase:
         if before is None:
             return False
         word = before.group(1).rstrip(".").lower()
-        return word not in self._titles and word not in _HONORIFICS
+        return word not in self._titles and word not in _HONORIFICS and word not in _FUNCTION_WORDS
+
+    def is_demonym(self, word: str, *, plural: bool = False) -> bool:
+        """True when ``word`` is a demonym ("Japanese", "Palestinians"); with ``plural``, a plural one only."""
+        found = self._demonyms.get(name_key(word))
+        return found is not None and (found or not plural)
 
     def is_role_noun(self, word: str) -> bool:
         """True when ``word`` is a title or role noun of the lexicon ("Reporters", "officials")."""
