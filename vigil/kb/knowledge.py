@@ -47,6 +47,9 @@ DEFAULT_FILES = tuple(
         "leaders.yaml",
         "ministers.yaml",
         "usjpn.yaml",
+        "phoenix_organisations.yaml",
+        "phoenix_people.yaml",
+        "phoenix_places.yaml",
         "phoenix_agents.yaml",
         "titles.yaml",
     )
@@ -136,19 +139,23 @@ class _Index:
         self.forms_ci: set[str] = set()
         self.forms_cs: set[str] = set()
 
-    def add(self, form: str, value: str) -> None:
+    def add(self, form: str, value: str, *, search: bool = True) -> None:
+        """Index ``form``; with ``search=False`` it is found by :meth:`get` only, not by the regexes."""
         form = form.strip()
         if not form:
             return
         if is_acronym(form):
             bucket, key = self.cs, acronym_key(form)
-            self.forms_cs.add(form)
+            if search:
+                self.forms_cs.add(form)
             if len(key) >= 4:  # NATO / Nato / nato all read the same
                 self._put(self.ci, name_key(form), value)
-                self.forms_ci.add(form)
+                if search:
+                    self.forms_ci.add(form)
         else:
             bucket, key = self.ci, name_key(form)
-            self.forms_ci.add(form)
+            if search:
+                self.forms_ci.add(form)
         self._put(bucket, key, value)
 
     @staticmethod
@@ -203,8 +210,11 @@ class KnowledgeBase:
         self._metonyms = _Index()  # capitals -> ISO3
         self._peoples = _Index()  # ethnic groups -> ISO3
         self._demonyms: dict[str, bool] = {}  # demonym key -> is a plural form
+        self._places = _Index()  # cities, provinces, regions -> ISO3
+        self._bulk: set[str] = set()  # actors of bulk files: found by exact name only
         self._titles: dict[str, TitleEntry] = {}
         self._build_countries()
+        self._build_places()
         self._build_igos()
         self._build_people()
         self._build_titles()
@@ -222,6 +232,10 @@ class KnowledgeBase:
     @functools.cached_property
     def _peoples_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         return self._peoples.regexes()
+
+    @functools.cached_property
+    def _places_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return self._places.regexes()
 
     @functools.cached_property
     def _names_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -257,10 +271,12 @@ class KnowledgeBase:
             return _default_kb()
         return cls(merge([*DEFAULT_FILES, *(Path(p) for p in user_files)]))
 
-    def _add(self, actor: Actor, forms: Sequence[str]) -> None:
+    def _add(self, actor: Actor, forms: Sequence[str], *, bulk: bool = False) -> None:
         self._actors[actor.id] = actor
+        if bulk:
+            self._bulk.add(actor.id)
         for form in (actor.name, *forms):
-            self._names.add(form, actor.id)
+            self._names.add(form, actor.id, search=not bulk)
 
     def _build_countries(self) -> None:
         for entry in self.data.countries.values():
@@ -301,17 +317,26 @@ class KnowledgeBase:
                 aliases = (*existing.aliases, name) if existing else (name,)
                 self._add(Actor(actor_id, base, kind, country=code, sector=sector, aliases=aliases), (name,))
 
+    def _build_places(self) -> None:
+        for code, names in self.data.places.items():
+            for form in names:
+                self._places.add(form, code)
+
     def _build_igos(self) -> None:
         for entry in self.data.igos.values():
             kind = "igo" if entry.sector in {"IGO"} or entry.id.startswith("igo:") else "organisation"
             forms = (*entry.aliases, *entry.metonyms)
             self._add(
-                Actor(entry.id, entry.name, kind, country=entry.country, sector=entry.sector, aliases=forms), forms
+                Actor(entry.id, entry.name, kind, country=entry.country, sector=entry.sector, aliases=forms),
+                forms,
+                bulk=entry.bulk,
             )
 
     def _build_people(self) -> None:
         surnames: dict[str, list[str]] = defaultdict(list)
         for entry in self.data.people.values():
+            if entry.bulk:
+                continue
             tokens = [t for t in entry.name.replace(",", " ").split() if t.lower().strip(".") not in _NAME_SUFFIXES]
             if len(tokens) < 2 or tokens[0].lower() in _TITLE_PREFIXES:
                 continue
@@ -325,7 +350,7 @@ class KnowledgeBase:
         for entry in self.data.people.values():
             roles = tuple(r for r in (self._clip(r, entry.died) for r in entry.roles) if r is not None)
             aliases = list(entry.aliases)
-            key = surname_of.get(entry.id)
+            key = None if entry.bulk else surname_of.get(entry.id)
             if key is not None and len(key) >= 3 and key not in _SURNAME_STOP and key not in taken:
                 surname = next(t for t in reversed(entry.name.split()) if name_key(t) == key)
                 if surname not in aliases and name_key(surname) != name_key(entry.name):
@@ -341,7 +366,7 @@ class KnowledgeBase:
                 roles=roles,
                 wikidata=entry.wikidata,
             )
-            self._add(actor, aliases)
+            self._add(actor, aliases, bulk=entry.bulk)
 
     @staticmethod
     def _clip(role: Role, died: date | None) -> Role | None:
@@ -433,6 +458,23 @@ class KnowledgeBase:
         for start, end, surface in _find(self._peoples_re, text):
             code = self._peoples.get(surface)
             if code:
+                out.append((start, end, code[0]))
+        return out
+
+    def find_places(self, text: str) -> list[tuple[int, int, str]]:
+        """Cities, provinces and regions ("Kandahar", "Ontario") in ``text``, written with a capital.
+
+        Args:
+            text: any text.
+
+        Returns:
+            ``(start, end, ISO3)`` tuples in text order: the weakest country evidence (after country
+            names, demonyms and capitals).
+        """
+        out = []
+        for start, end, surface in _find(self._places_re, text):
+            code = self._places.get(surface)
+            if code and len(code) == 1 and surface[:1].isupper():
                 out.append((start, end, code[0]))
         return out
 
@@ -582,9 +624,12 @@ class KnowledgeBase:
         Demonyms ("Japanese") are not included: they are adjectives, see :meth:`find_countries`.
 
         Returns:
-            An iterator of pairs, suitable for building a spaCy EntityRuler.
+            An iterator of pairs, suitable for building a spaCy EntityRuler. Actors of bulk files
+            (``bulk: true``, the Phoenix imports) are left out: they are found by exact name only.
         """
         for actor in self._actors.values():
+            if actor.id in self._bulk:
+                continue  # found by exact name only
             seen = set()
             for form in (actor.name, *actor.aliases):
                 if form not in seen:

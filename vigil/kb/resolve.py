@@ -176,6 +176,10 @@ class _Resolver:
             return self._person_in_text(person, (start, end), titles, countries)
 
         orgs = [(s, e, ids) for s, e, ids in names if _kind(kb, ids[0]) in {"igo", "organisation", "party"}]
+        if not orgs:
+            found = self._by_exact_name(titles, countries)  # actors of bulk files are not searched for
+            if found is not None:
+                return found
         if orgs:
             start, end, ids = max(orgs, key=lambda o: o[1] - o[0])
             org = kb.get(ids[0])
@@ -187,6 +191,8 @@ class _Resolver:
         country_ids = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "country"]
         codes = [c[2] for c in countries] + [_country_of(kb, i) for i in (*govs, *country_ids)]
         codes = [c for c in codes if c]
+        if not codes:  # "officials in Mosul", "a Toronto lawyer"
+            codes = [c[2] for c in kb.find_places(text) if not any(_overlap(c[:2], n[:2]) for n in names)][:1]
         head = _head(text, titles)
 
         if govs and (head is None or head.sector == "GOV"):
@@ -220,6 +226,29 @@ class _Resolver:
             return None
         head = TitleMatch(span[0], span[1], self.text[span[0] : span[1]], actor.sector, False)
         return self._group(head, [code], 0.7)
+
+    def _by_exact_name(
+        self, titles: list[TitleMatch], countries: list[tuple[int, int, str]]
+    ) -> Resolution | None:
+        """The description's proper name ("General Valery Gerasimov" -> "Valery Gerasimov"), looked up whole."""
+        name = _proper_name(self.kb, self.text, None)
+        if not name or name == self.text:
+            return None
+        hits = [a for a in self.kb.lookup(name, self.day) if a.kind in {"person", "igo", "organisation", "party"}]
+        if not hits:
+            return None
+        words = name.split()
+        start = self.text.find(words[0])
+        end = self.text.rfind(words[-1]) + len(words[-1])
+        if start < 0 or end <= start:
+            return None
+        actor = self._best(hits)
+        if actor is None:
+            return None
+        if actor.kind == "person":
+            return self._person_in_text(actor, (start, end), titles, countries)
+        others = [c for c in countries if not _overlap(c[:2], (start, end))]
+        return self._elsewhere(actor, (start, end), others) or self._from_actor(actor, (start, end), titles=titles)
 
     def _demonym_people(self) -> Resolution | None:
         """A people named by its demonym: "Palestinians", "two Argentinians", "millions of Ukrainians" are
@@ -442,6 +471,8 @@ class _Resolver:
         if not self.context:
             return None
         found = [c for c in self.kb.find_countries(self.context, metonyms=True) if c[2] not in excluded]
+        if not found:  # no country word: a city or province of the sentence ("Kandahar", "Ontario")
+            found = [c for c in self.kb.find_places(self.context) if c[2] not in excluded]
         if not found:
             return None
         pos = self.context.find(self.text)
