@@ -43,6 +43,7 @@ DEFAULT_FILES = tuple(
         "countries.yaml",
         "igos.yaml",
         "organisations.yaml",
+        "media_business.yaml",
         "people.yaml",
         "leaders.yaml",
         "ministers.yaml",
