@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SHARED
 from vigil.evaluate.annotations import resolve_records
 from vigil.kb.scoring import score_descriptions
-
-from tests.conftest import SHARED
 
 DEV = Path(__file__).parents[2] / "annotations" / "actor_descriptions.actors.jsonl"
 

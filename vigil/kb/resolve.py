@@ -227,9 +227,7 @@ class _Resolver:
         head = TitleMatch(span[0], span[1], self.text[span[0] : span[1]], actor.sector, False)
         return self._group(head, [code], 0.7)
 
-    def _by_exact_name(
-        self, titles: list[TitleMatch], countries: list[tuple[int, int, str]]
-    ) -> Resolution | None:
+    def _by_exact_name(self, titles: list[TitleMatch], countries: list[tuple[int, int, str]]) -> Resolution | None:
         """The description's proper name ("General Valery Gerasimov" -> "Valery Gerasimov"), looked up whole."""
         name = _proper_name(self.kb, self.text, None)
         if not name or name == self.text:

@@ -78,7 +78,7 @@ def read_results(path: Path) -> list[dict[str, str]]:
     missing = [v for v in _REQUIRED if v not in variables]
     if missing:
         raise ConfigError(f"{path}: the query must select {', '.join(missing)} (see vigil/kb/README.md).")
-    rows = []
+    rows: list[dict[str, str]] = []
     for binding in bindings:
         if not isinstance(binding, dict):
             raise ConfigError(f"{path}: result {len(rows) + 1} is not a binding object.")
@@ -114,9 +114,7 @@ class _Person:
     died: date | None = None
 
 
-def convert_results(
-    rows: Iterable[Mapping[str, str]], kb: KnowledgeBase, where: str = "results"
-) -> WikidataImport:
+def convert_results(rows: Iterable[Mapping[str, str]], kb: KnowledgeBase, where: str = "results") -> WikidataImport:
     """Group result rows by person and convert them into knowledge-base entries.
 
     Args:
@@ -201,6 +199,8 @@ def _known(kb: KnowledgeBase, person: _Person, country: str | None) -> Any:
         if actor.kind == "person" and actor.wikidata == person.qid:
             return actor
     for actor in kb.lookup(person.name):
-        if actor.kind == "person" and (country is None or country in {actor.country, *(r.country for r in actor.roles)}):
+        if actor.kind == "person" and (
+            country is None or country in {actor.country, *(r.country for r in actor.roles)}
+        ):
             return actor
     return None
