@@ -605,19 +605,23 @@ class KnowledgeBase:
         Returns:
             Matching people (several when the KB is ambiguous).
         """
-        wanted = _office_family(title)
-        out = []
+        out: list[Actor] = []
+        for actor, role in self._offices.get((_office_family(title), country), ()):
+            if role.holds_on(day) and actor not in out:
+                out.append(actor)
+        return out
+
+    @functools.cached_property
+    def _offices(self) -> dict[tuple[str, str | None], list[tuple[Actor, Role]]]:
+        """(office family, country) -> the people and roles of that office, built on first use."""
+        index: dict[tuple[str, str | None], list[tuple[Actor, Role]]] = defaultdict(list)
         for actor in self._actors.values():
             if actor.kind != "person":
                 continue
             for role in actor.roles:
-                if role.country != country or not role.holds_on(day):
-                    continue
-                parts = {_office_family(p) for p in re.split(r"\s+and\s+", role.title.lower())}
-                if wanted in parts:
-                    out.append(actor)
-                    break
-        return out
+                for family in {_office_family(p) for p in re.split(r"\s+and\s+", role.title.lower())}:
+                    index[(family, role.country)].append((actor, role))
+        return dict(index)
 
     def surface_forms(self) -> Iterator[tuple[str, str]]:
         """Every (surface string, actor id) pair: names, aliases, surnames and metonyms.
