@@ -24,5 +24,5 @@ def test_dev_descriptions_slice_does_not_regress(kb) -> None:  # type: ignore[no
     assert report["sector"]["accuracy"] >= SECTOR_FLOOR
 
 
-COUNTRY_FLOOR = 0.70
-SECTOR_FLOOR = 0.70
+COUNTRY_FLOOR = 0.76  # 0.781 on this slice today
+SECTOR_FLOOR = 0.75  # 0.775 on this slice today

@@ -209,6 +209,9 @@ def test_resolve_weak_head_takes_the_institutions_sector(kb, text: str, sector: 
         ("Four British climbers", "GBR", "CVL"),
         ("the Russians", "RUS", "GOV"),  # the people named with the article alone: the state speaking
         ("Japanese", "JPN", None),  # a demonym alone is the country
+        ("a Sri Lankan family", "LKA", "CVL"),  # a collective noun
+        ("the young Saudi heir", "SAU", None),  # one person, no title: no civilian group
+        ("the Iraqi leadership", "IRQ", "GOV"),
     ],
 )
 def test_resolve_peoples_by_demonym(kb, text: str, country: str, sector: str | None) -> None:  # type: ignore[no-untyped-def]

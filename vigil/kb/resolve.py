@@ -87,6 +87,7 @@ _INSTITUTIONS = frozenset(
     }
 )
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_COLLECTIVES = frozenset("family families community people public population crowd diaspora majority minority".split())
 _QUANTITIES = frozenset(
     "million millions thousand thousands hundred hundreds dozen dozens tens scores most many some few".split()
 )
@@ -445,12 +446,14 @@ class _Resolver:
         )
 
     def _common_nouns(self) -> list[str]:
-        """Lower-case words of the description that are neither function words nor country words."""
+        """Lower-case plural or collective nouns of the description, other than function and country words."""
         text = self.text
         for start, end, _ in sorted(self.kb.find_countries(text, metonyms=True), reverse=True):
             text = text[:start] + " " + text[end:]
         words = _WORD.findall(re.sub(r"['’]s\b", "", text))
-        return [w for w in words if w.islower() and w not in _DETERMINERS and w not in _QUANTITIES]
+        words = [w for w in words if w.islower() and w not in _DETERMINERS and w not in _QUANTITIES]
+        # people, not a thing or an office: a plural ("climbers", "nationals") or a collective ("family")
+        return [w for w in words if (w.endswith("s") and not w.endswith("ss")) or w in _COLLECTIVES]
 
     def _core_words(self) -> tuple[list[str], bool]:
         """The description's own words (no determiners, numbers or country words) and whether they
