@@ -235,3 +235,19 @@ def test_resolve_administration_of_a_surname(kb) -> None:  # type: ignore[no-unt
     context = "The Trump administration raised tariffs on Brazil to 50%."
     res = resolve_description(kb, "The Trump administration", date(2025, 8, 1), context)
     assert res is not None and (res.actor_id, res.country) == ("gov:USA", "USA")
+
+
+def test_resolve_group_loyal_to_a_side(kb) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, "Soldiers loyal to the Syrian government", date(2018, 3, 1))[1:] == ("SYR", "MIL")
+    assert _codes(kb, "militias backed by Iran", date(2018, 3, 1))[1:] == ("IRN", "UAF")
+
+
+def test_resolve_backer_is_not_the_groups_country(kb) -> None:  # type: ignore[no-untyped-def]
+    context = "Iranian-backed Shia militias gathered on the Iraqi side of the border near Albu Kamal."
+    assert _codes(kb, "Iranian-backed Shia militias", date(2018, 3, 1), context)[1] == "IRQ"
+    assert _codes(kb, "The Chilean Armed Forces", date(2019, 10, 20))[1:] == ("CHL", "MIL")
+
+
+def test_resolve_participle_ends_the_head(kb) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, "a judge overseeing criminal proceedings")[2] == "JUD"
+    assert _codes(kb, "Hospital officials in Omsk", date(2020, 8, 21))[1:] == ("RUS", "HLH")

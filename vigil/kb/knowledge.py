@@ -645,7 +645,11 @@ class KnowledgeBase:
         return len(self._actors)
 
 
-_PREPOSITION = re.compile(r"^\s*(?:of|in|from|at|near|with|for|on|against|to|by)\b", re.IGNORECASE)
+# a prepositional tail, a participle or a relative clause ends the head's scope: "supporters of the opposition",
+# "a judge overseeing criminal proceedings", "officials who fled"
+_PREPOSITION = re.compile(
+    r"^\s*(?:of|in|from|at|near|with|for|on|against|to|by|who|which|that|whose|[a-z]{3,}ing)\b", re.IGNORECASE
+)
 
 
 def head_title(text: str, matches: Sequence[TitleMatch]) -> TitleMatch | None:

@@ -88,6 +88,10 @@ _INSTITUTIONS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _COLLECTIVES = frozenset("family families community people public population crowd diaspora majority minority".split())
+_BACKED = re.compile(
+    r"\s*-?\s*(?:backed|led|funded|supported|sponsored|trained|allied|aligned|controlled)\b", re.IGNORECASE
+)
+_LOYAL = re.compile(r"^(.+?)\s+(?:loyal to|backed by|allied (?:to|with)|aligned with|supported by)\s+(.+)$", re.I)
 _QUANTITIES = frozenset(
     "million millions thousand thousands hundred hundreds dozen dozens tens scores most many some few".split()
 )
@@ -160,10 +164,16 @@ class _Resolver:
             best = self._best(exact)
             return self._elsewhere(best, (0, len(text)), []) or self._from_actor(best, (0, len(text)))
 
+        loyal = self._loyal_to()
+        if loyal is not None:
+            return loyal
         names = kb.find_names(text)
         ethnic = kb.ethnic_spans(text)
-        countries = [c for c in kb.find_countries(text) if not _after_any(c[0], ethnic, text)]
-        excluded = {c[2] for c in kb.find_countries(text) if _after_any(c[0], ethnic, text)}
+        # "ethnic Albanians", "Iranian-backed militias": the country word is not the group's country
+        found = kb.find_countries(text)
+        other = {c for c in found if _after_any(c[0], ethnic, text) or _BACKED.match(text[c[1] :])}
+        countries = [c for c in found if c not in other]
+        excluded = {c[2] for c in other}
         titles = [t for t in kb.find_titles(text) if not any(_overlap((t.start, t.end), n[:2]) for n in names)]
         titles = [t for t in titles if not any(_overlap((t.start, t.end), c[:2]) for c in countries)]
 
@@ -178,9 +188,9 @@ class _Resolver:
 
         orgs = [(s, e, ids) for s, e, ids in names if _kind(kb, ids[0]) in {"igo", "organisation", "party"}]
         if not orgs:
-            found = self._by_exact_name(titles, countries)  # actors of bulk files are not searched for
-            if found is not None:
-                return found
+            by_name = self._by_exact_name(titles, countries)  # actors of bulk files are not searched for
+            if by_name is not None:
+                return by_name
         if orgs:
             start, end, ids = max(orgs, key=lambda o: o[1] - o[0])
             org = kb.get(ids[0])
@@ -198,7 +208,7 @@ class _Resolver:
 
         if govs and (head is None or head.sector == "GOV"):
             return self._government(_country_of(kb, govs[0]), head)
-        if head is not None and name_key(head.title) in _GOV_GROUPS and not self.former:
+        if head is not None and name_key(head.title) in _GOV_GROUPS and head.sector == "GOV" and not self.former:
             if codes:
                 return self._government(codes[0], head)
             if re.fullmatch(r"(?:the\s+)?(?:government|regime|authorities|administration|junta)", text, re.I):
@@ -248,6 +258,23 @@ class _Resolver:
             return self._person_in_text(actor, (start, end), titles, countries)
         others = [c for c in countries if not _overlap(c[:2], (start, end))]
         return self._elsewhere(actor, (start, end), others) or self._from_actor(actor, (start, end), titles=titles)
+
+    def _loyal_to(self) -> Resolution | None:
+        """ "Soldiers loyal to the Syrian government", "militias backed by Iran": the group, with the country
+        of the side it serves."""
+        match = _LOYAL.match(self.text)
+        if match is None:
+            return None
+        group, side = match.groups()
+        titles = self.kb.find_titles(group)
+        head = _head(group, titles)
+        served = resolve_description(self.kb, side, self.day)
+        if head is None or served is None or not served.country or self.kb.find_countries(group):
+            return None
+        sector = head.sector
+        if (served.sector == "GOV" or served.kind in {"country", "government"}) and sector in {"REB", "UAF"}:
+            sector = "UAF"  # militias serving a state
+        return self._group(TitleMatch(head.start, head.end, head.title, sector, head.person), [served.country], 0.7)
 
     def _demonym_people(self) -> Resolution | None:
         """A people named by its demonym: "Palestinians", "two Argentinians", "millions of Ukrainians" are
@@ -387,7 +414,7 @@ class _Resolver:
         if head is None:
             if ethnic or peoples:
                 return self._group(None, codes, confidence, sector="CVL")
-            if codes and not name and self._common_nouns():
+            if codes and not name and (self._common_nouns() or self._plural_demonym()):
                 return self._group(None, codes, confidence, sector="CVL")  # "Four British climbers"
             if codes and not name:
                 only = codes[0]
@@ -444,6 +471,9 @@ class _Resolver:
         return Resolution(
             f"{prefix}{slug}", self.text, "group", code, sector, confidence, True, head.title if head else None
         )
+
+    def _plural_demonym(self) -> bool:
+        return any(self.kb.is_demonym(self.text[s:e], plural=True) for s, e, _ in self.kb.find_countries(self.text))
 
     def _common_nouns(self) -> list[str]:
         """Lower-case plural or collective nouns of the description, other than function and country words."""
