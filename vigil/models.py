@@ -110,8 +110,14 @@ _PUNCT_CATEGORIES = ("P", "S")
 _SPACE_RE = re.compile(r"\s+")
 
 
+# ASCII punctuation and symbols (every one is of category P or S) -> space: the fast path of normalise_text
+_ASCII_PUNCT = str.maketrans({ch: " " for ch in map(chr, range(128)) if unicodedata.category(ch)[0] in "PS"})
+
+
 def normalise_text(text: str) -> str:
     """Normalise text for identity: NFKC, lower case, punctuation dropped, spaces collapsed."""
+    if text.isascii():  # NFKC leaves ASCII as it is
+        return _SPACE_RE.sub(" ", text.lower().translate(_ASCII_PUNCT)).strip()
     text = unicodedata.normalize("NFKC", text).lower()
     text = "".join(" " if unicodedata.category(ch)[0] in _PUNCT_CATEGORIES else ch for ch in text)
     return _SPACE_RE.sub(" ", text).strip()

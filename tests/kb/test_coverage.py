@@ -11,7 +11,7 @@ from vigil.kb import KnowledgeBase, resolve_description
 from vigil.kb.entries import load_file, merge
 from vigil.kb.knowledge import DATA_DIR, DEFAULT_FILES
 
-TEAM_FILES = ("leaders.yaml", "ministers.yaml", "usjpn.yaml", "organisations.yaml")
+TEAM_FILES = ("leaders.yaml", "ministers.yaml", "usjpn.yaml", "organisations.yaml", "media_business.yaml")
 # offices one person holds at a time in a country (titles shared by many, like "senator", are not here)
 SINGLE_HOLDER = {
     "president",

@@ -256,6 +256,9 @@ groups:
         ("stuff: []\n", "unknown top-level key"),
         ("people: [\n", "not valid YAML"),
         ("- a\n- b\n", "top level must be a mapping"),
+        ("bulk: maybe\npeople: []\n", "bulk: must be true or false"),
+        ("places:\n  - {country: Afg, names: [Kandahar]}\n", "places[0] (id 'Afg'): 'country' 'Afg' must be"),
+        ("roles:\n  - {id: nobody-here, aliases: [Nobody]}\n", "no person 'person:nobody-here' to add"),
     ],
 )
 def test_knowledge_malformed_user_file(tmp_path: Path, content: str, fragment: str) -> None:

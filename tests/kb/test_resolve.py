@@ -182,3 +182,72 @@ def test_resolve_none(kb, text: str) -> None:
 def test_resolve_acronyms_that_spell_pronouns(kb, text: str, actor: str) -> None:  # type: ignore[no-untyped-def]
     res = resolve_description(kb, text)
     assert res is not None and res.actor_id == actor
+
+
+# ----------------------------------------------------------------- weak heads, peoples, institutions elsewhere
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("Police spokesman Mariusz Ciarka", "COP"),  # a spokesman speaks for the police
+        ("hospital officials", "HLH"),
+        ("one rebel official", "REB"),
+        ("a spokesperson for the fire service", "GOV"),  # no institution noun: the title's own sector
+        ("Metropolitan Police sergeant Matt Ratana", "COP"),
+        ("a government spokesman", "GOV"),
+    ],
+)
+def test_resolve_weak_head_takes_the_institutions_sector(kb, text: str, sector: str) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, text, date(2020, 1, 1))[2] == sector
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "sector"),
+    [
+        ("Palestinians", "PSE", "CVL"),
+        ("two Argentinians", "ARG", "CVL"),
+        ("millions of Ukrainians", "UKR", "CVL"),
+        ("Four British climbers", "GBR", "CVL"),
+        ("the Russians", "RUS", "GOV"),  # the people named with the article alone: the state speaking
+        ("Japanese", "JPN", None),  # a demonym alone is the country
+        ("a Sri Lankan family", "LKA", "CVL"),  # a collective noun
+        ("the young Saudi heir", "SAU", None),  # one person, no title: no civilian group
+        ("the Iraqi leadership", "IRQ", "GOV"),
+    ],
+)
+def test_resolve_peoples_by_demonym(kb, text: str, country: str, sector: str | None) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, text)[1:] == (country, sector)
+
+
+def test_resolve_national_institution_of_another_country(kb) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, "Argentina’s Congress")[1:] == ("ARG", "LEG")
+    assert _codes(kb, "Panama’s Supreme Court")[1:] == ("PAN", "JUD")
+    context = "Panama's government said the Supreme Court ruling on the ports contract would be respected."
+    assert _codes(kb, "the Supreme Court", date(2025, 2, 1), context)[1:] == ("PAN", "JUD")
+    assert _codes(kb, "the Supreme Court", date(2025, 2, 1), "The Supreme Court ruled on Friday.")[1] == "USA"
+
+
+def test_resolve_bare_government_is_the_sentences(kb) -> None:  # type: ignore[no-untyped-def]
+    res = resolve_description(kb, "the government", date(2019, 1, 1), "Myanmar's army and the government denied it.")
+    assert res is not None and (res.actor_id, res.sector) == ("gov:MMR", "GOV")
+
+
+def test_resolve_administration_of_a_surname(kb) -> None:  # type: ignore[no-untyped-def]
+    context = "The Trump administration raised tariffs on Brazil to 50%."
+    res = resolve_description(kb, "The Trump administration", date(2025, 8, 1), context)
+    assert res is not None and (res.actor_id, res.country) == ("gov:USA", "USA")
+
+
+def test_resolve_group_loyal_to_a_side(kb) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, "Soldiers loyal to the Syrian government", date(2018, 3, 1))[1:] == ("SYR", "MIL")
+    assert _codes(kb, "militias backed by Iran", date(2018, 3, 1))[1:] == ("IRN", "UAF")
+
+
+def test_resolve_backer_is_not_the_groups_country(kb) -> None:  # type: ignore[no-untyped-def]
+    context = "Iranian-backed Shia militias gathered on the Iraqi side of the border near Albu Kamal."
+    assert _codes(kb, "Iranian-backed Shia militias", date(2018, 3, 1), context)[1] == "IRQ"
+    assert _codes(kb, "The Chilean Armed Forces", date(2019, 10, 20))[1:] == ("CHL", "MIL")
+
+
+def test_resolve_participle_ends_the_head(kb) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, "a judge overseeing criminal proceedings")[2] == "JUD"
+    assert _codes(kb, "Hospital officials in Omsk", date(2020, 8, 21))[1:] == ("RUS", "HLH")

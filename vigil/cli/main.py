@@ -33,6 +33,7 @@ from vigil.cli.common import (
 from vigil.cli.correct import register as register_correct
 from vigil.cli.export import register as register_export
 from vigil.cli.imports import register as register_imports
+from vigil.cli.kb import register as register_kb
 from vigil.cli.scale import register as register_scale
 from vigil.cli.serve import register as register_serve
 from vigil.cli.watch import register as register_watch
@@ -927,6 +928,7 @@ for register in (
     register_export,
     register_imports,
     register_correct,
+    register_kb,
 ):
     register(app)
 

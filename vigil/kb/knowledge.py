@@ -43,10 +43,14 @@ DEFAULT_FILES = tuple(
         "countries.yaml",
         "igos.yaml",
         "organisations.yaml",
+        "media_business.yaml",
         "people.yaml",
         "leaders.yaml",
         "ministers.yaml",
         "usjpn.yaml",
+        "phoenix_organisations.yaml",
+        "phoenix_people.yaml",
+        "phoenix_places.yaml",
         "phoenix_agents.yaml",
         "titles.yaml",
     )
@@ -71,6 +75,12 @@ _HONORIFICS = frozenset(
     "mr mrs ms miss dr sir dame lord lady gen lt col maj capt sgt adm sen rep gov pres prof rev fr sheikh "
     "ayatollah imam rabbi bishop cardinal pope king queen prince princess emperor emir sultan president "
     "premier chancellor minister secretary chairman chairwoman director general mayor judge justice".split()
+)
+# Capitalised words before a surname that are no given name ("The Trump administration", "When Trump ...").
+_FUNCTION_WORDS = frozenset(
+    """the a an this that these those his her their its our my your and but or nor so yet if when while after
+    before since as at by for from in into of on to with without under over about against during says said
+    new former late then""".split()
 )
 _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "de", "da", "von", "van", "der", "la", "le", "di"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -130,19 +140,23 @@ class _Index:
         self.forms_ci: set[str] = set()
         self.forms_cs: set[str] = set()
 
-    def add(self, form: str, value: str) -> None:
+    def add(self, form: str, value: str, *, search: bool = True) -> None:
+        """Index ``form``; with ``search=False`` it is found by :meth:`get` only, not by the regexes."""
         form = form.strip()
         if not form:
             return
         if is_acronym(form):
             bucket, key = self.cs, acronym_key(form)
-            self.forms_cs.add(form)
+            if search:
+                self.forms_cs.add(form)
             if len(key) >= 4:  # NATO / Nato / nato all read the same
                 self._put(self.ci, name_key(form), value)
-                self.forms_ci.add(form)
+                if search:
+                    self.forms_ci.add(form)
         else:
             bucket, key = self.ci, name_key(form)
-            self.forms_ci.add(form)
+            if search:
+                self.forms_ci.add(form)
         self._put(bucket, key, value)
 
     @staticmethod
@@ -196,8 +210,12 @@ class KnowledgeBase:
         self._countries = _Index()  # country names, aliases, demonyms -> ISO3
         self._metonyms = _Index()  # capitals -> ISO3
         self._peoples = _Index()  # ethnic groups -> ISO3
+        self._demonyms: dict[str, bool] = {}  # demonym key -> is a plural form
+        self._places = _Index()  # cities, provinces, regions -> ISO3
+        self._bulk: set[str] = set()  # actors of bulk files: found by exact name only
         self._titles: dict[str, TitleEntry] = {}
         self._build_countries()
+        self._build_places()
         self._build_igos()
         self._build_people()
         self._build_titles()
@@ -215,6 +233,10 @@ class KnowledgeBase:
     @functools.cached_property
     def _peoples_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         return self._peoples.regexes()
+
+    @functools.cached_property
+    def _places_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return self._places.regexes()
 
     @functools.cached_property
     def _names_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -250,15 +272,21 @@ class KnowledgeBase:
             return _default_kb()
         return cls(merge([*DEFAULT_FILES, *(Path(p) for p in user_files)]))
 
-    def _add(self, actor: Actor, forms: Sequence[str]) -> None:
+    def _add(self, actor: Actor, forms: Sequence[str], *, bulk: bool = False) -> None:
         self._actors[actor.id] = actor
+        if bulk:
+            self._bulk.add(actor.id)
         for form in (actor.name, *forms):
-            self._names.add(form, actor.id)
+            self._names.add(form, actor.id, search=not bulk)
 
     def _build_countries(self) -> None:
         for entry in self.data.countries.values():
             code = entry.code
             plurals = [p for d in entry.demonyms if (p := _plural(d))]
+            for form in entry.demonyms:
+                self._demonyms.setdefault(name_key(form), False)
+            for form in plurals:
+                self._demonyms[name_key(form)] = True
             for form in (entry.name, *entry.aliases, *entry.demonyms, *plurals):
                 self._countries.add(form, code)
             for form in entry.capitals:
@@ -290,17 +318,26 @@ class KnowledgeBase:
                 aliases = (*existing.aliases, name) if existing else (name,)
                 self._add(Actor(actor_id, base, kind, country=code, sector=sector, aliases=aliases), (name,))
 
+    def _build_places(self) -> None:
+        for code, names in self.data.places.items():
+            for form in names:
+                self._places.add(form, code)
+
     def _build_igos(self) -> None:
         for entry in self.data.igos.values():
             kind = "igo" if entry.sector in {"IGO"} or entry.id.startswith("igo:") else "organisation"
             forms = (*entry.aliases, *entry.metonyms)
             self._add(
-                Actor(entry.id, entry.name, kind, country=entry.country, sector=entry.sector, aliases=forms), forms
+                Actor(entry.id, entry.name, kind, country=entry.country, sector=entry.sector, aliases=forms),
+                forms,
+                bulk=entry.bulk,
             )
 
     def _build_people(self) -> None:
         surnames: dict[str, list[str]] = defaultdict(list)
         for entry in self.data.people.values():
+            if entry.bulk:
+                continue
             tokens = [t for t in entry.name.replace(",", " ").split() if t.lower().strip(".") not in _NAME_SUFFIXES]
             if len(tokens) < 2 or tokens[0].lower() in _TITLE_PREFIXES:
                 continue
@@ -314,7 +351,7 @@ class KnowledgeBase:
         for entry in self.data.people.values():
             roles = tuple(r for r in (self._clip(r, entry.died) for r in entry.roles) if r is not None)
             aliases = list(entry.aliases)
-            key = surname_of.get(entry.id)
+            key = None if entry.bulk else surname_of.get(entry.id)
             if key is not None and len(key) >= 3 and key not in _SURNAME_STOP and key not in taken:
                 surname = next(t for t in reversed(entry.name.split()) if name_key(t) == key)
                 if surname not in aliases and name_key(surname) != name_key(entry.name):
@@ -330,7 +367,7 @@ class KnowledgeBase:
                 roles=roles,
                 wikidata=entry.wikidata,
             )
-            self._add(actor, aliases)
+            self._add(actor, aliases, bulk=entry.bulk)
 
     @staticmethod
     def _clip(role: Role, died: date | None) -> Role | None:
@@ -425,6 +462,23 @@ class KnowledgeBase:
                 out.append((start, end, code[0]))
         return out
 
+    def find_places(self, text: str) -> list[tuple[int, int, str]]:
+        """Cities, provinces and regions ("Kandahar", "Ontario") in ``text``, written with a capital.
+
+        Args:
+            text: any text.
+
+        Returns:
+            ``(start, end, ISO3)`` tuples in text order: the weakest country evidence (after country
+            names, demonyms and capitals).
+        """
+        out = []
+        for start, end, surface in _find(self._places_re, text):
+            code = self._places.get(surface)
+            if code and len(code) == 1 and surface[:1].isupper():
+                out.append((start, end, code[0]))
+        return out
+
     def find_names(self, text: str) -> list[tuple[int, int, list[str]]]:
         """Every known actor name, alias or metonym in ``text`` (longest match wins).
 
@@ -450,7 +504,12 @@ class KnowledgeBase:
         if before is None:
             return False
         word = before.group(1).rstrip(".").lower()
-        return word not in self._titles and word not in _HONORIFICS
+        return word not in self._titles and word not in _HONORIFICS and word not in _FUNCTION_WORDS
+
+    def is_demonym(self, word: str, *, plural: bool = False) -> bool:
+        """True when ``word`` is a demonym ("Japanese", "Palestinians"); with ``plural``, a plural one only."""
+        found = self._demonyms.get(name_key(word))
+        return found is not None and (found or not plural)
 
     def is_role_noun(self, word: str) -> bool:
         """True when ``word`` is a title or role noun of the lexicon ("Reporters", "officials")."""
@@ -546,19 +605,23 @@ class KnowledgeBase:
         Returns:
             Matching people (several when the KB is ambiguous).
         """
-        wanted = _office_family(title)
-        out = []
+        out: list[Actor] = []
+        for actor, role in self._offices.get((_office_family(title), country), ()):
+            if role.holds_on(day) and actor not in out:
+                out.append(actor)
+        return out
+
+    @functools.cached_property
+    def _offices(self) -> dict[tuple[str, str | None], list[tuple[Actor, Role]]]:
+        """(office family, country) -> the people and roles of that office, built on first use."""
+        index: dict[tuple[str, str | None], list[tuple[Actor, Role]]] = defaultdict(list)
         for actor in self._actors.values():
             if actor.kind != "person":
                 continue
             for role in actor.roles:
-                if role.country != country or not role.holds_on(day):
-                    continue
-                parts = {_office_family(p) for p in re.split(r"\s+and\s+", role.title.lower())}
-                if wanted in parts:
-                    out.append(actor)
-                    break
-        return out
+                for family in {_office_family(p) for p in re.split(r"\s+and\s+", role.title.lower())}:
+                    index[(family, role.country)].append((actor, role))
+        return dict(index)
 
     def surface_forms(self) -> Iterator[tuple[str, str]]:
         """Every (surface string, actor id) pair: names, aliases, surnames and metonyms.
@@ -566,9 +629,12 @@ class KnowledgeBase:
         Demonyms ("Japanese") are not included: they are adjectives, see :meth:`find_countries`.
 
         Returns:
-            An iterator of pairs, suitable for building a spaCy EntityRuler.
+            An iterator of pairs, suitable for building a spaCy EntityRuler. Actors of bulk files
+            (``bulk: true``, the Phoenix imports) are left out: they are found by exact name only.
         """
         for actor in self._actors.values():
+            if actor.id in self._bulk:
+                continue  # found by exact name only
             seen = set()
             for form in (actor.name, *actor.aliases):
                 if form not in seen:
@@ -579,7 +645,11 @@ class KnowledgeBase:
         return len(self._actors)
 
 
-_PREPOSITION = re.compile(r"^\s*(?:of|in|from|at|near|with|for|on|against|to|by)\b", re.IGNORECASE)
+# a prepositional tail, a participle or a relative clause ends the head's scope: "supporters of the opposition",
+# "a judge overseeing criminal proceedings", "officials who fled"
+_PREPOSITION = re.compile(
+    r"^\s*(?:of|in|from|at|near|with|for|on|against|to|by|who|which|that|whose|[a-z]{3,}ing)\b", re.IGNORECASE
+)
 
 
 def head_title(text: str, matches: Sequence[TitleMatch]) -> TitleMatch | None:

@@ -39,6 +39,8 @@ def fold(text: str) -> str:
     Returns:
         The text in NFKC form with combining marks removed.
     """
+    if text.isascii():  # no diacritics to strip; NFKD and NFKC leave ASCII as it is
+        return text.translate(_APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     return unicodedata.normalize("NFKC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 

@@ -87,6 +87,22 @@ _INSTITUTIONS = frozenset(
     }
 )
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_COLLECTIVES = frozenset("family families community people public population crowd diaspora majority minority".split())
+_BACKED = re.compile(
+    r"\s*-?\s*(?:backed|led|funded|supported|sponsored|trained|allied|aligned|controlled)\b", re.IGNORECASE
+)
+_LOYAL = re.compile(r"^(.+?)\s+(?:loyal to|backed by|allied (?:to|with)|aligned with|supported by)\s+(.+)$", re.I)
+_QUANTITIES = frozenset(
+    "million millions thousand thousands hundred hundreds dozen dozens tens scores most many some few".split()
+)
+# Role nouns that say what someone does for an institution, not which institution: "police spokesman",
+# "hospital officials", "a spokesperson for the fire service" take the institution's sector.
+_WEAK_HEADS = frozenset(
+    """spokesman spokesmen spokeswoman spokeswomen spokesperson spokespersons spokespeople official officials
+    officer officers employee employees staff chief chiefs leader leaders sergeant sergeants commander commanders
+    worker workers member members representative representatives head heads director directors""".split()
+)
+_LINK = re.compile(r"^\s*(?:,\s*)?(?:of|for|at|with|from)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +156,24 @@ class _Resolver:
     # ------------------------------------------------------------------ main flow
     def run(self) -> Resolution | None:
         kb, text = self.kb, self.text
+        people_of = self._demonym_people()
+        if people_of is not None:
+            return people_of
         exact = kb.lookup(text, self.day)
         if exact:
-            return self._from_actor(self._best(exact), (0, len(text)))
+            best = self._best(exact)
+            return self._elsewhere(best, (0, len(text)), []) or self._from_actor(best, (0, len(text)))
 
+        loyal = self._loyal_to()
+        if loyal is not None:
+            return loyal
         names = kb.find_names(text)
         ethnic = kb.ethnic_spans(text)
-        countries = [c for c in kb.find_countries(text) if not _after_any(c[0], ethnic, text)]
-        excluded = {c[2] for c in kb.find_countries(text) if _after_any(c[0], ethnic, text)}
+        # "ethnic Albanians", "Iranian-backed militias": the country word is not the group's country
+        found = kb.find_countries(text)
+        other = {c for c in found if _after_any(c[0], ethnic, text) or _BACKED.match(text[c[1] :])}
+        countries = [c for c in found if c not in other]
+        excluded = {c[2] for c in other}
         titles = [t for t in kb.find_titles(text) if not any(_overlap((t.start, t.end), n[:2]) for n in names)]
         titles = [t for t in titles if not any(_overlap((t.start, t.end), c[:2]) for c in countries)]
 
@@ -161,21 +187,112 @@ class _Resolver:
             return self._person_in_text(person, (start, end), titles, countries)
 
         orgs = [(s, e, ids) for s, e, ids in names if _kind(kb, ids[0]) in {"igo", "organisation", "party"}]
+        if not orgs:
+            by_name = self._by_exact_name(titles, countries)  # actors of bulk files are not searched for
+            if by_name is not None:
+                return by_name
         if orgs:
             start, end, ids = max(orgs, key=lambda o: o[1] - o[0])
-            return self._from_actor(kb.get(ids[0]), (start, end), titles=titles)  # type: ignore[arg-type]
+            org = kb.get(ids[0])
+            others = [c for c in countries if not _overlap(c[:2], (start, end))]
+            elsewhere = self._elsewhere(org, (start, end), others)
+            return elsewhere or self._from_actor(org, (start, end), titles=titles)
 
         govs = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "government"]
         country_ids = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "country"]
         codes = [c[2] for c in countries] + [_country_of(kb, i) for i in (*govs, *country_ids)]
         codes = [c for c in codes if c]
-        head = head_title(text, titles)
+        if not codes:  # "officials in Mosul", "a Toronto lawyer"
+            codes = [c[2] for c in kb.find_places(text) if not any(_overlap(c[:2], n[:2]) for n in names)][:1]
+        head = _head(text, titles)
 
         if govs and (head is None or head.sector == "GOV"):
             return self._government(_country_of(kb, govs[0]), head)
-        if head is not None and name_key(head.title) in _GOV_GROUPS and codes and not self.former:
-            return self._government(codes[0], head)
+        if head is not None and name_key(head.title) in _GOV_GROUPS and head.sector == "GOV" and not self.former:
+            if codes:
+                return self._government(codes[0], head)
+            if re.fullmatch(r"(?:the\s+)?(?:government|regime|authorities|administration|junta)", text, re.I):
+                inferred = self._context_country(set())  # "the government": the one the sentence is about
+                if inferred:
+                    return self._government(inferred, head)
         return self._generic(head, codes, excluded, bool(ethnic))
+
+    def _elsewhere(
+        self, actor: Actor | None, span: tuple[int, int], countries: list[tuple[int, int, str]]
+    ) -> Resolution | None:
+        """A national institution named as another country's ("Argentina's Congress", "CNN Turk", "the
+        Supreme Court" in a sentence about Panama): that country's institution of the same sector."""
+        if actor is None or actor.kind not in {"organisation", "party"} or not actor.country or not actor.sector:
+            return None
+        code = countries[0][2] if countries else None
+        if code is None:
+            surface = re.sub(r"^the\s+", "", self.text[span[0] : span[1]], flags=re.IGNORECASE)
+            words = surface.split()
+            generic = bool(words) and all(self.kb.is_role_noun(w) for w in words) or self.kb.is_role_noun(surface)
+            found = {c[2] for c in self.kb.find_countries(self.context or "", metonyms=True)}
+            if not generic or not found or actor.country in found:
+                return None
+            code = self._context_country(set())
+        if code is None or code == actor.country:
+            return None
+        head = TitleMatch(span[0], span[1], self.text[span[0] : span[1]], actor.sector, False)
+        return self._group(head, [code], 0.7)
+
+    def _by_exact_name(self, titles: list[TitleMatch], countries: list[tuple[int, int, str]]) -> Resolution | None:
+        """The description's proper name ("General Valery Gerasimov" -> "Valery Gerasimov"), looked up whole."""
+        name = _proper_name(self.kb, self.text, None)
+        if not name or name == self.text:
+            return None
+        hits = [a for a in self.kb.lookup(name, self.day) if a.kind in {"person", "igo", "organisation", "party"}]
+        if not hits:
+            return None
+        words = name.split()
+        start = self.text.find(words[0])
+        end = self.text.rfind(words[-1]) + len(words[-1])
+        if start < 0 or end <= start:
+            return None
+        actor = self._best(hits)
+        if actor is None:
+            return None
+        if actor.kind == "person":
+            return self._person_in_text(actor, (start, end), titles, countries)
+        others = [c for c in countries if not _overlap(c[:2], (start, end))]
+        return self._elsewhere(actor, (start, end), others) or self._from_actor(actor, (start, end), titles=titles)
+
+    def _loyal_to(self) -> Resolution | None:
+        """ "Soldiers loyal to the Syrian government", "militias backed by Iran": the group, with the country
+        of the side it serves."""
+        match = _LOYAL.match(self.text)
+        if match is None:
+            return None
+        group, side = match.groups()
+        titles = self.kb.find_titles(group)
+        head = _head(group, titles)
+        served = resolve_description(self.kb, side, self.day)
+        if head is None or served is None or not served.country or self.kb.find_countries(group):
+            return None
+        sector = head.sector
+        if (served.sector == "GOV" or served.kind in {"country", "government"}) and sector in {"REB", "UAF"}:
+            sector = "UAF"  # militias serving a state
+        return self._group(TitleMatch(head.start, head.end, head.title, sector, head.person), [served.country], 0.7)
+
+    def _demonym_people(self) -> Resolution | None:
+        """A people named by its demonym: "Palestinians", "two Argentinians", "millions of Ukrainians" are
+        civilians of that country; "the Russians" alone speaks for the state (its government)."""
+        found = self.kb.find_countries(self.text)
+        if len(found) != 1 or not self.kb.is_demonym(self.text[found[0][0] : found[0][1]]):
+            return None
+        start, end, code = found[0]
+        rest = (self.text[:start] + " " + self.text[end:]).lower()
+        words = _WORD.findall(rest)
+        if any(w not in _DETERMINERS and w not in _QUANTITIES for w in words):
+            return None
+        surface = self.text[start:end]
+        if words == ["the"]:
+            return self._government(code, None)
+        if not (words or self.kb.is_demonym(surface, plural=True)):
+            return None  # "Japanese" alone: the country
+        return self._group(None, [code], 0.75, sector="CVL")
 
     # ------------------------------------------------------------------ people
     def _best(self, actors: Sequence[Actor | None]) -> Actor | None:
@@ -208,7 +325,7 @@ class _Resolver:
             code = (role.country if role else None) or person.country
             return self._group(head, [code] if code else [], 0.7)
         explicit = [t for t in before if t.person] or [t for t in after if t.person]
-        resolved = self._from_actor(person, span, titles=explicit, countries=countries)
+        resolved = self._from_actor(person, span, titles=explicit, countries=countries, pool=titles)
         assert resolved is not None  # a person always resolves
         return resolved
 
@@ -239,19 +356,20 @@ class _Resolver:
         *,
         titles: list[TitleMatch] | None = None,
         countries: list[tuple[int, int, str]] | None = None,
+        pool: Sequence[TitleMatch] = (),
     ) -> Resolution | None:
         if actor is None:
             return None
         if actor.kind != "person":
             sector = actor.sector
             if actor.kind == "country" and titles:
-                head = head_title(self.text, titles)
+                head = _head(self.text, titles)
                 if head is not None:
                     return self._generic(head, [actor.country] if actor.country else [], set(), False)
             return Resolution(actor.id, actor.name, actor.kind, actor.country, sector, 0.95, False, None)
 
         role = actor.role_on(self.day)
-        explicit = head_title(self.text, titles or [])
+        explicit = _head(self.text, titles or [], pool)
         if explicit is None and (titles is None or not titles):
             explicit = self._context_title(self.text[span[0] : span[1]])
         text_code = countries[0][2] if countries else None
@@ -296,6 +414,8 @@ class _Resolver:
         if head is None:
             if ethnic or peoples:
                 return self._group(None, codes, confidence, sector="CVL")
+            if codes and not name and (self._common_nouns() or self._plural_demonym()):
+                return self._group(None, codes, confidence, sector="CVL")  # "Four British climbers"
             if codes and not name:
                 only = codes[0]
                 actor = self.kb.get(f"country:{only}")
@@ -352,6 +472,19 @@ class _Resolver:
             f"{prefix}{slug}", self.text, "group", code, sector, confidence, True, head.title if head else None
         )
 
+    def _plural_demonym(self) -> bool:
+        return any(self.kb.is_demonym(self.text[s:e], plural=True) for s, e, _ in self.kb.find_countries(self.text))
+
+    def _common_nouns(self) -> list[str]:
+        """Lower-case plural or collective nouns of the description, other than function and country words."""
+        text = self.text
+        for start, end, _ in sorted(self.kb.find_countries(text, metonyms=True), reverse=True):
+            text = text[:start] + " " + text[end:]
+        words = _WORD.findall(re.sub(r"['’]s\b", "", text))
+        words = [w for w in words if w.islower() and w not in _DETERMINERS and w not in _QUANTITIES]
+        # people, not a thing or an office: a plural ("climbers", "nationals") or a collective ("family")
+        return [w for w in words if (w.endswith("s") and not w.endswith("ss")) or w in _COLLECTIVES]
+
     def _core_words(self) -> tuple[list[str], bool]:
         """The description's own words (no determiners, numbers or country words) and whether they
         name an institution ("the Foreign Ministry") rather than a kind of people ("reporters")."""
@@ -369,6 +502,8 @@ class _Resolver:
         if not self.context:
             return None
         found = [c for c in self.kb.find_countries(self.context, metonyms=True) if c[2] not in excluded]
+        if not found:  # no country word: a city or province of the sentence ("Kandahar", "Ontario")
+            found = [c for c in self.kb.find_places(self.context) if c[2] not in excluded]
         if not found:
             return None
         pos = self.context.find(self.text)
@@ -377,6 +512,25 @@ class _Resolver:
         candidates = [c for c in found if counts[c[2]] == top]
         anchor = pos if pos >= 0 else 0
         return min(candidates, key=lambda c: abs(c[0] - anchor))[2]
+
+
+def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = ()) -> TitleMatch | None:
+    """The head title, with the sector of the institution a weak head works for ("police spokesman" -> COP).
+
+    ``pool`` holds the other titles of ``text`` when ``titles`` is a selection of them.
+    """
+    head = head_title(text, titles)
+    if head is None or head.title.lower() not in _WEAK_HEADS:
+        return head
+    ordered = sorted(pool or titles, key=lambda t: t.start)
+    strong = [t for t in ordered if t.title.lower() not in _WEAK_HEADS]
+    before = [t for t in strong if t.end <= head.start and not _LINK.match(text[t.end : head.start])]
+    before = [t for t in before if not re.search(r"[,;]|\b(?:of|for|at|and)\b", text[t.end : head.start])]
+    after = [t for t in strong if t.start >= head.end and _LINK.match(text[head.end : t.start])]
+    source = before[0] if before else (after[0] if after else None)
+    if source is None or source.sector == head.sector:
+        return head
+    return TitleMatch(head.start, head.end, head.title, source.sector, head.person)
 
 
 def _country_of(kb: KnowledgeBase, actor_id: str) -> str:
