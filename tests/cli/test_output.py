@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, copy_store
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -26,12 +26,9 @@ def vigil(db: Path, *args: str, terminal: bool = False) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reference article, extracted."""
-    db = tmp_path_factory.mktemp("cli") / "v.db"
-    done = vigil(db, "ingest", str(SEED))
-    assert done.returncode == 0, done.stderr
-    return db
+def seed_db(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Path:
+    """The reference article, extracted (a copy of the session's store; `ingest` is run on it below)."""
+    return copy_store(reference_db, tmp_path_factory.mktemp("cli") / "v.db")
 
 
 def test_piped_output_is_whole_lines(seed_db: Path) -> None:

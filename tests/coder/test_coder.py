@@ -301,8 +301,8 @@ def test_minilm_forward_pass_equals_transformers_bert() -> None:
     assert (root8.argmax(axis=1) == ref.argmax(axis=1)).mean() >= 0.9
     assert np.abs(root8 - ref).mean() < 0.2
     # Packed passes: an item's logits do not depend on the items of other lengths it is coded with.
-    alone = np.vstack([int8.logits([item])[0] for item in items])
-    assert np.abs(alone - root8).max() < 1e-4
+    alone = np.vstack([int8.logits([item])[0] for item in items[:8]])
+    assert np.abs(alone - root8[:8]).max() < 1e-4
     assert np.abs(int8.logits(items, tokens_per_pass=100)[0] - root8).max() < 1e-4
 
 

@@ -235,16 +235,16 @@ def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path
     from vigil.extract.pipeline import Pipeline
     from vigil.ingest.readers import read_inputs
 
-    settings = load_settings(env={}, overrides={"ingest.batch_size": 7})
-    raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:20]
+    settings = load_settings(env={}, overrides={"ingest.batch_size": 4})
+    raws = [r for r in read_inputs([str(WIKINEWS[0])], settings=settings) if isinstance(r, RawArticle)][:9]
     mirror = "mirror.example"
     records = (
-        raws[:10]  # batches of 7: items 0-6, 7-13, 14-20, 21-23
-        + [raws[3]]  # exact duplicate of an article in the batch before
-        + raws[10:14]
-        + [replace(raws[12], source=mirror), replace(raws[5], source=mirror)]  # near: batch before; store
-        + [replace(raws[15], source=mirror)]  # near: same batch (this copy comes first)
-        + raws[14:20]
+        raws[:5]  # batches of 4: items 0-3, 4-7, 8-11, 12
+        + [raws[1]]  # exact duplicate of an article in the batch before
+        + raws[5:7]
+        + [replace(raws[6], source=mirror), replace(raws[2], source=mirror)]  # near: batch before; store
+        + [replace(raws[7], source=mirror)]  # near: same batch (this copy comes first)
+        + raws[7:9]
     )
     results, stores = [], []
     for name, extractor in (("one.db", Pipeline.load(settings)), ("pipelined.db", ParallelPipeline(settings, 2))):
@@ -255,8 +255,8 @@ def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path
             extractor.close()
         stores.append(store)
     one, pipelined = results
-    assert (one.ingested, one.exact_duplicates, one.near_duplicates, one.extracted) == (23, 1, 3, 23)
-    assert (pipelined.ingested, pipelined.exact_duplicates, pipelined.near_duplicates) == (23, 1, 3)
+    assert (one.ingested, one.exact_duplicates, one.near_duplicates, one.extracted) == (12, 1, 3, 12)
+    assert (pipelined.ingested, pipelined.exact_duplicates, pipelined.near_duplicates) == (12, 1, 3)
     assert pipelined.article_ids == one.article_ids
     for table in TABLES:
         assert rows(stores[1], table) == rows(stores[0], table), table.name

@@ -175,15 +175,15 @@ def _wait_for_articles(location: str, proc: subprocess.Popen[str], below: int) -
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int]]:
-    """The 15-article input and the counts of its uninterrupted ingest."""
+    """The 9-article input and the counts of its uninterrupted ingest."""
     folder = tmp_path_factory.mktemp("faults")
-    inputs = _slice(folder, 15)
+    inputs = _slice(folder, 9)
     whole = str(folder / "whole.db")
     clean = _ingest(whole, inputs)
     _, err = clean.communicate(timeout=900)
     assert clean.returncode == 0, err[-2000:]
     expected = _counts(whole)
-    assert expected["articles"] == 15 and expected["events"] > 0 and expected["unextracted"] == 0
+    assert expected["articles"] == 9 and expected["events"] > 0 and expected["unextracted"] == 0
     return inputs, expected
 
 
