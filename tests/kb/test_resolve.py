@@ -231,6 +231,16 @@ def test_resolve_bare_government_is_the_sentences(kb) -> None:  # type: ignore[n
     assert res is not None and (res.actor_id, res.sector) == ("gov:MMR", "GOV")
 
 
+def test_resolve_a_weekday_is_no_surname(kb) -> None:  # type: ignore[no-untyped-def]
+    """Godwin Friday (a prime minister from 2025) is not "Friday" in a date, on any day."""
+    context = "On Friday, researchers at Imperial College London posted findings."
+    for day in (date(2020, 2, 1), date(2026, 1, 1)):
+        res = resolve_description(kb, "Friday", day, context)
+        assert res is None or res.actor_id != "person:godwin-friday", res
+    res = resolve_description(kb, "Godwin Friday", date(2026, 1, 1), "Prime Minister Godwin Friday spoke.")
+    assert res is not None and res.actor_id == "person:godwin-friday"
+
+
 def test_resolve_administration_of_a_surname(kb) -> None:  # type: ignore[no-untyped-def]
     context = "The Trump administration raised tariffs on Brazil to 50%."
     res = resolve_description(kb, "The Trump administration", date(2025, 8, 1), context)

@@ -56,9 +56,12 @@ DEFAULT_FILES = tuple(
     )
 )
 
-# Auto-derived surname aliases are skipped for these (common words, first names, frequent family names).
+# Auto-derived surname aliases are skipped for these (days, months, common words, first names, frequent
+# family names): "On Friday, researchers ..." names no Godwin Friday.
 _SURNAME_STOP = frozenset(
-    """may hunt scott miller blair grant wong khan singh shah franco silva park moon song chang young king rice
+    """monday tuesday wednesday thursday friday saturday sunday january february march april june july august
+    september october november december may hunt scott miller blair grant wong khan singh shah franco silva
+    park moon song chang young king rice
     bush ban jin lee kim li wang han sun ma chung cho suh shin hong choi koo kang yun tedros costa michel jun
     dong gang amin abbas jiwei jie kun keqiang qiang yi fenghe wanquan shangfu qishan zheng sharif salman
     johnson jones smith davis wilson lewis brown white black green glass craft burns wolf duke sessions coats
