@@ -299,3 +299,16 @@ def test_knowledge_trump_candidacies_are_dated_roles(kb) -> None:
     assert "Republican presidential candidate 2022-11-15 → 2024-07-14" in labels
     assert "Republican presidential nominee 2024-07-15 → 2025-01-19" in labels
     assert not [r for r in roles if r.sector == "GOV" and r.holds_on(date(2024, 1, 27))]
+
+
+def test_a_one_word_name_inside_another_persons_name_is_no_one(kb) -> None:  # type: ignore[no-untyped-def]
+    """In Wikinews: "Anthony Fauci" is not Kenny Anthony, "Paul Manafort" not Evans Paul, "Mark Amodei" not
+    Ron Mark, and "the Solar System" names nobody; "Trump said on Monday" still names Trump."""
+    from tests.conftest import wikinews_article
+
+    wrong = {"person:kenny-anthony", "person:evans-paul", "person:ron-mark", "person:salvador-del-solar"}
+    for phrase in ("Anthony Fauci", "Paul Manafort", "Mark Amodei", "Solar System"):
+        text = wikinews_article(phrase).text
+        found = {i for _, _, ids in kb.find_names(text) for i in ids}
+        assert not found & wrong, (phrase, found & wrong)
+    assert any("person:donald-trump" in ids for _, _, ids in kb.find_names("Trump Monday said he would."))

@@ -56,11 +56,15 @@ DEFAULT_FILES = tuple(
     )
 )
 
-# Auto-derived surname aliases are skipped for these (days, months, common words, first names, frequent
-# family names): "On Friday, researchers ..." names no Godwin Friday.
-_SURNAME_STOP = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april june july august
-    september october november december may hunt scott miller blair grant wong khan singh shah franco silva
+# Days and months: "On Friday, researchers ..." names no Godwin Friday.
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+# Auto-derived surname aliases are skipped for these (days and months, common words, first names, frequent
+# family names).
+_SURNAME_STOP = _CALENDAR | frozenset(
+    """hunt scott miller blair grant wong khan singh shah franco silva
     park moon song chang young king rice
     bush ban jin lee kim li wang han sun ma chung cho suh shin hong choi koo kang yun tedros costa michel jun
     dong gang amin abbas jiwei jie kun keqiang qiang yi fenghe wanquan shangfu qishan zheng sharif salman
@@ -85,7 +89,29 @@ _FUNCTION_WORDS = frozenset(
     before since as at by for from in into of on to with without under over about against during says said
     new former late then""".split()
 )
-_NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "de", "da", "von", "van", "der", "la", "le", "di"})
+_NAME_PARTICLES = frozenset(
+    {
+        "bin",
+        "bint",
+        "ibn",
+        "al",
+        "el",
+        "de",
+        "da",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "du",
+        "des",
+        "von",
+        "van",
+        "der",
+        "la",
+        "le",
+        "di",
+    }
+)
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _TITLE_PREFIXES = frozenset({"pope", "king", "queen", "emperor", "sheikh", "prince", "president", "emir"})
 
@@ -499,15 +525,23 @@ class KnowledgeBase:
         return out
 
     def _other_given_name(self, text: str, start: int, end: int, ids: list[str]) -> bool:
-        """True for a surname that follows another person's given name ("Doug Collins" is not
-        Judith Collins): one capitalised word right before it that is no title or honorific."""
+        """True for a one-word name that is part of another person's name: after another given name
+        ("Doug Collins" is not Judith Collins: one capitalised word right before it that is no title or
+        honorific), or itself the given name of one ("Anthony Fauci" is not Kenny Anthony, "Paul
+        Manafort" not Evans Paul: a capitalised word right after it that is no title, role noun,
+        function word, day or month)."""
         if " " in text[start:end].strip() or not all(i.startswith("person:") for i in ids):
             return False
         before = re.search(r"([A-Z][\w'’.-]*)\s+$", text[max(0, start - 40) : start])
-        if before is None:
+        if before is not None:
+            word = before.group(1).rstrip(".").lower()
+            if word not in self._titles and word not in _HONORIFICS and word not in _FUNCTION_WORDS:
+                return True
+        after = re.match(r"[ \t]+([A-Z][a-z][\w'’-]*)", text[end : end + 40])
+        if after is None:
             return False
-        word = before.group(1).rstrip(".").lower()
-        return word not in self._titles and word not in _HONORIFICS and word not in _FUNCTION_WORDS
+        word = after.group(1).lower()
+        return not (word in self._titles or word in _HONORIFICS or word in _FUNCTION_WORDS or word in _CALENDAR)
 
     def is_demonym(self, word: str, *, plural: bool = False) -> bool:
         """True when ``word`` is a demonym ("Japanese", "Palestinians"); with ``plural``, a plural one only."""
