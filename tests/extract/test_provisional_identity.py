@@ -158,3 +158,19 @@ def test_another_countrys_democrats_are_not_the_us_democrats() -> None:
     assert ids.get("Liberal Democrats", "").startswith("org:gbr-"), ids
     assert "org:usa-democrats" not in {m.actor_id for m in x.mentions}
     assert ids.get("Scottish National Party", "").startswith("org:gbr-"), ids
+
+
+@pytest.mark.parametrize(
+    ("phrase", "wrong"),
+    [
+        ("Anthony Fauci", "person:kenny-anthony"),
+        ("Paul Manafort", "person:evans-paul"),
+        ("Mark Amodei", "person:ron-mark"),
+    ],
+)
+def test_a_given_name_of_someone_else_is_not_a_known_person(phrase: str, wrong: str) -> None:
+    """The entity ruler finds "Anthony" in "Anthony Fauci"; the mention is the whole name, not Kenny Anthony."""
+    art, x = _extract(phrase)
+    assert wrong not in {m.actor_id for m in x.mentions}
+    start = art.text.index(phrase)
+    assert any(m.start <= start and start + len(phrase) <= m.end for m in x.mentions), phrase

@@ -444,6 +444,12 @@ def _entity_mention(
         return _mention(group, "NORP", si, res)
     if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
         return None  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
+    if ent.label_ == "PERSON" and len(ent) == 1:
+        # "Anthony" of "Anthony Fauci" is no Kenny Anthony: the mention is the whole name
+        whole = state.kb.another_persons_name(doc.text, ent.start_char, ent.end_char)
+        span = doc.char_span(*whole, label="PERSON", alignment_mode="expand") if whole else None
+        if span is not None and sent.start <= span.start and span.end <= sent.end:
+            ent = span
     left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
     description = doc[left : ent.end].text
     appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None

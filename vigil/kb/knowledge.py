@@ -520,28 +520,35 @@ class KnowledgeBase:
         out = []
         for start, end, surface in _find(self._names_re, text):
             ids = self._names.get(surface)
-            if ids and not self._other_given_name(text, start, end, ids):
+            if ids and self.another_persons_name(text, start, end) is None:
                 out.append((start, end, ids))
         return out
 
-    def _other_given_name(self, text: str, start: int, end: int, ids: list[str]) -> bool:
-        """True for a one-word name that is part of another person's name: after another given name
-        ("Doug Collins" is not Judith Collins: one capitalised word right before it that is no title or
-        honorific), or itself the given name of one ("Anthony Fauci" is not Kenny Anthony, "Paul
-        Manafort" not Evans Paul: a capitalised word right after it that is no title, role noun,
-        function word, day or month)."""
-        if " " in text[start:end].strip() or not all(i.startswith("person:") for i in ids):
-            return False
+    def another_persons_name(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The span of another person's name that the one-word person name at ``start:end`` is part of.
+
+        After another given name ("Doug Collins" is not Judith Collins: one capitalised word right before
+        it that is no title or honorific), or itself the given name of one ("Anthony Fauci" is not Kenny
+        Anthony, "Paul Manafort" not Evans Paul: a capitalised word right after it that is no title, role
+        noun, function word, day or month). None when it stands alone or names no person.
+        """
+        ids = self._names.get(text[start:end])
+        if not ids or " " in text[start:end].strip() or not all(i.startswith("person:") for i in ids):
+            return None
         before = re.search(r"([A-Z][\w'’.-]*)\s+$", text[max(0, start - 40) : start])
         if before is not None:
             word = before.group(1).rstrip(".").lower()
-            if word not in self._titles and word not in _HONORIFICS and word not in _FUNCTION_WORDS:
-                return True
+            ends_sentence = before.group(1).endswith(".") and len(word) > 1  # "Wednesday. Paul ...", not "J. Paul"
+            other = word in self._titles or word in _HONORIFICS or word in _FUNCTION_WORDS or word in _CALENDAR
+            if not ends_sentence and not other:
+                return max(0, start - 40) + before.start(1), end
         after = re.match(r"[ \t]+([A-Z][a-z][\w'’-]*)", text[end : end + 40])
         if after is None:
-            return False
+            return None
         word = after.group(1).lower()
-        return not (word in self._titles or word in _HONORIFICS or word in _FUNCTION_WORDS or word in _CALENDAR)
+        if word in self._titles or word in _HONORIFICS or word in _FUNCTION_WORDS or word in _CALENDAR:
+            return None
+        return start, end + after.end(1)
 
     def is_demonym(self, word: str, *, plural: bool = False) -> bool:
         """True when ``word`` is a demonym ("Japanese", "Palestinians"); with ``plural``, a plural one only."""
