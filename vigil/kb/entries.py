@@ -29,8 +29,10 @@ __all__ = [
     "KBData",
     "PersonEntry",
     "TitleEntry",
+    "apply_additions",
     "load_file",
     "merge",
+    "read_files",
 ]
 
 SECTORS = frozenset(
@@ -120,6 +122,21 @@ class KBData:
     places: dict[str, tuple[str, ...]] = field(default_factory=dict)
     former_modifiers: tuple[str, ...] = ()
     ethnic_modifiers: tuple[str, ...] = ()
+
+    def copy(self) -> KBData:
+        """A copy whose dictionaries and lists can be changed without changing this one (the entries,
+        immutable, are shared)."""
+        return KBData(
+            countries=dict(self.countries),
+            igos=dict(self.igos),
+            people=dict(self.people),
+            titles=dict(self.titles),
+            extra_roles=list(self.extra_roles),
+            extra_aliases=list(self.extra_aliases),
+            places=dict(self.places),
+            former_modifiers=self.former_modifiers,
+            ethnic_modifiers=self.ethnic_modifiers,
+        )
 
 
 class _Where:
@@ -554,18 +571,49 @@ def load_file(path: Path, into: KBData | None = None) -> KBData:
     return kb
 
 
-def merge(paths: Sequence[Path]) -> KBData:
+def merge(paths: Sequence[Path], base: KBData | None = None) -> KBData:
     """Read several files in order; later files override earlier ones by id.
 
     Args:
         paths: YAML files, packaged ones first.
+        base: data already read (:func:`read_files`) that ``paths`` go on top of; it is not changed.
 
     Returns:
-        The merged data.
+        The merged data, with the roles and aliases that files add to people applied.
     """
-    kb = KBData()
+    return apply_additions(read_files(paths, base))
+
+
+def read_files(paths: Sequence[Path], base: KBData | None = None) -> KBData:
+    """Read several files in order into a copy of ``base`` (or new data), without applying the roles
+    and aliases they add to people (:func:`apply_additions` does, once every file is read, so that an
+    addition reaches a person whatever file defines it last).
+
+    Args:
+        paths: YAML files.
+        base: data to start from; it is not changed.
+
+    Returns:
+        The data read, additions pending.
+    """
+    kb = KBData() if base is None else base.copy()
     for path in paths:
         load_file(path, kb)
+    return kb
+
+
+def apply_additions(kb: KBData) -> KBData:
+    """Apply the pending roles and aliases that files add to people, in place.
+
+    Args:
+        kb: data from :func:`read_files` or :func:`load_file`.
+
+    Returns:
+        ``kb``, its additions applied and cleared.
+
+    Raises:
+        ConfigError: an addition names a person that no file defines.
+    """
     for person_id, roles, _source, where in kb.extra_roles:
         person = kb.people.get(person_id)
         if person is None:

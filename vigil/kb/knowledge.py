@@ -16,13 +16,23 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from vigil.kb.entries import KBData, TitleEntry, merge
-from vigil.kb.names import acronym_key, fold_same_length, is_acronym, name_key, phrase_regex, slugify
+from vigil.kb import cache
+from vigil.kb.entries import KBData, TitleEntry, apply_additions, merge, read_files
+from vigil.kb.names import (
+    acronym_key,
+    compile_phrase,
+    fold_same_length,
+    is_acronym,
+    name_key,
+    phrase_pattern,
+    slugify,
+)
 from vigil.models import Actor, Role
 
 __all__ = [
@@ -200,9 +210,6 @@ class _Index:
                 out.append(value)
         return out
 
-    def regexes(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        return phrase_regex(self.forms_ci, ignore_case=True), phrase_regex(self.forms_cs, ignore_case=False)
-
 
 def _find(patterns: tuple[re.Pattern[str] | None, ...], text: str) -> list[tuple[int, int, str]]:
     """All non-overlapping matches of several patterns, longest first, in text order."""
@@ -224,7 +231,8 @@ def _find(patterns: tuple[re.Pattern[str] | None, ...], text: str) -> list[tuple
 class KnowledgeBase:
     """Countries, governments, organisations, people and the title lexicon, with fast lookups.
 
-    Build it with :meth:`load`; the constructor takes already-merged :class:`KBData`.
+    Build it with :meth:`load`; the constructor takes already-merged :class:`KBData`. It pickles without
+    its compiled search patterns (compiled again on first use from their kept source).
     """
 
     def __init__(self, data: KBData) -> None:
@@ -233,7 +241,10 @@ class KnowledgeBase:
         Args:
             data: merged knowledge-base entries.
         """
-        self.data = data
+        self._data: KBData | None = data
+        self._packaged = False  # built from the packaged files alone: ``data`` can be read again from them
+        self._modifiers = (data.former_modifiers, data.ethnic_modifiers)
+        self._patterns: dict[str, str | None] = {}  # search pattern name -> its source (see _source)
         self._actors: dict[str, Actor] = {}
         self._names = _Index()  # every actor name / alias / metonym -> actor id
         self._countries = _Index()  # country names, aliases, demonyms -> ISO3
@@ -249,39 +260,91 @@ class KnowledgeBase:
         self._build_people()
         self._build_titles()
 
-    # Search patterns are compiled on first use: loading stays fast and a caller that only
-    # needs dictionary lookups never pays for them.
+    @property
+    def data(self) -> KBData:
+        """The merged entries this knowledge base was built from."""
+        if self._data is None:  # the packaged knowledge base read from the cache, which leaves them out
+            self._data = _packaged_entries()
+        return self._data
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle keeps: the indexes and the patterns' source, not the compiled patterns (cheap to
+        compile again, costly to unpickle) nor, for the packaged knowledge base, its entries."""
+        lazy = {name for name, attr in vars(KnowledgeBase).items() if isinstance(attr, functools.cached_property)}
+        state = {name: value for name, value in vars(self).items() if name not in lazy}
+        if self._packaged:
+            state["_data"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled knowledge base."""
+        vars(self).update(state)
+
+    # Search patterns are compiled on first use: a caller that only needs dictionary lookups never pays for
+    # them. Their source (a trie of every form, the slower half of the work) is built once and pickled.
+    def _searches(self) -> dict[str, Collection[str]]:
+        """Search pattern name -> the forms it finds (``.cs``: case-sensitive acronyms)."""
+        searches: dict[str, Collection[str]] = {}
+        for name, index in (
+            ("countries", self._countries),
+            ("metonyms", self._metonyms),
+            ("peoples", self._peoples),
+            ("places", self._places),
+            ("names", self._names),
+        ):
+            searches[f"{name}.ci"] = index.forms_ci
+            searches[f"{name}.cs"] = index.forms_cs
+        searches["titles"] = self._titles.keys()
+        searches["former"], searches["ethnic"] = self._modifiers
+        return searches
+
+    def _source(self, name: str) -> str | None:
+        if name not in self._patterns:
+            self._patterns[name] = phrase_pattern(self._searches()[name], ignore_case=not name.endswith(".cs"))
+        return self._patterns[name]
+
+    def _regex(self, name: str) -> re.Pattern[str] | None:
+        return compile_phrase(self._source(name), ignore_case=not name.endswith(".cs"))
+
+    def _pair(self, name: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        return self._regex(f"{name}.ci"), self._regex(f"{name}.cs")
+
+    def prepare_patterns(self) -> None:
+        """Build the source of every search pattern now (before pickling), without compiling them."""
+        for name in self._searches():
+            self._source(name)
+
     @functools.cached_property
     def _country_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        return self._countries.regexes()
+        return self._pair("countries")
 
     @functools.cached_property
     def _metonym_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        return self._metonyms.regexes()
+        return self._pair("metonyms")
 
     @functools.cached_property
     def _peoples_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        return self._peoples.regexes()
+        return self._pair("peoples")
 
     @functools.cached_property
     def _places_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        return self._places.regexes()
+        return self._pair("places")
 
     @functools.cached_property
     def _names_re(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        return self._names.regexes()
+        return self._pair("names")
 
     @functools.cached_property
     def _title_re(self) -> re.Pattern[str] | None:
-        return phrase_regex(self._titles, ignore_case=True)
+        return self._regex("titles")
 
     @functools.cached_property
     def _former_re(self) -> re.Pattern[str] | None:
-        return phrase_regex(self.data.former_modifiers, ignore_case=True)
+        return self._regex("former")
 
     @functools.cached_property
     def _ethnic_re(self) -> re.Pattern[str] | None:
-        return phrase_regex(self.data.ethnic_modifiers, ignore_case=True)
+        return self._regex("ethnic")
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -292,14 +355,16 @@ class KnowledgeBase:
             user_files: extra YAML files in the same format; later files win.
 
         Returns:
-            A knowledge base. Without user files the result is cached and shared.
+            A knowledge base. Without user files the result is shared by the process and read from the
+            per-user cache (:mod:`vigil.kb.cache`) when the packaged files have not changed; with user
+            files, the packaged entries are read from that cache and only the user files are parsed.
 
         Raises:
             ConfigError: a file is missing, not YAML, or has a malformed entry.
         """
         if not user_files:
             return _default_kb()
-        return cls(merge([*DEFAULT_FILES, *(Path(p) for p in user_files)]))
+        return cls(merge([Path(p) for p in user_files], base=_packaged_files()))
 
     def _add(self, actor: Actor, forms: Sequence[str], *, bulk: bool = False) -> None:
         self._actors[actor.id] = actor
@@ -745,8 +810,35 @@ def _office_family(title: str) -> str:
 
 
 @functools.cache
+def _cache_key() -> str:
+    return cache.cache_key(DEFAULT_FILES)
+
+
+@functools.cache
+def _packaged_files() -> KBData:
+    """The packaged files as read, additions pending (:func:`read_files`): what user files go on top of."""
+    found = cache.read("kbdata", _cache_key(), KBData)
+    if found is None:
+        with cache.no_gc():
+            found = read_files(DEFAULT_FILES)
+        cache.write("kbdata", _cache_key(), found)
+    return found
+
+
+def _packaged_entries() -> KBData:
+    return apply_additions(_packaged_files().copy())
+
+
+@functools.cache
 def _default_kb() -> KnowledgeBase:
-    return KnowledgeBase(merge(list(DEFAULT_FILES)))
+    found = cache.read("kb", _cache_key(), KnowledgeBase)
+    if found is None:
+        with cache.no_gc():
+            found = KnowledgeBase(_packaged_entries())
+            found._packaged = True
+            found.prepare_patterns()
+        cache.write("kb", _cache_key(), found)
+    return found
 
 
 def office_families(title: str) -> set[str]:

@@ -18,10 +18,12 @@ from vigil.models import normalise_text
 
 __all__ = [
     "acronym_key",
+    "compile_phrase",
     "fold",
     "fold_same_length",
     "is_acronym",
     "name_key",
+    "phrase_pattern",
     "phrase_regex",
     "slugify",
 ]
@@ -116,6 +118,26 @@ def slugify(text: str) -> str:
 def phrase_regex(forms: Iterable[str], *, ignore_case: bool) -> re.Pattern[str] | None:
     """Compile one pattern matching any of ``forms`` as whole words, longest first.
 
+    The compiled form of :func:`phrase_pattern`, which see.
+
+    Args:
+        forms: surface strings.
+        ignore_case: match case-insensitively.
+
+    Returns:
+        A compiled pattern, or None when ``forms`` is empty.
+    """
+    return compile_phrase(phrase_pattern(forms, ignore_case=ignore_case), ignore_case=ignore_case)
+
+
+def compile_phrase(source: str | None, *, ignore_case: bool) -> re.Pattern[str] | None:
+    """Compile a :func:`phrase_pattern` (None stays None)."""
+    return None if source is None else re.compile(source, re.IGNORECASE if ignore_case else 0)
+
+
+def phrase_pattern(forms: Iterable[str], *, ignore_case: bool) -> str | None:
+    """The source of one pattern matching any of ``forms`` as whole words, longest first.
+
     The forms are merged into a character trie (``Japan|Japanese`` becomes ``Japan(?:ese)?``), so a
     match costs about the length of the text rather than its length times the number of forms;
     it finds what the plain alternation of the forms, longest first, would find. The pattern is
@@ -126,7 +148,8 @@ def phrase_regex(forms: Iterable[str], *, ignore_case: bool) -> re.Pattern[str] 
         ignore_case: match case-insensitively.
 
     Returns:
-        A compiled pattern, or None when ``forms`` is empty.
+        The pattern's source (to compile with ``re.IGNORECASE`` when ``ignore_case``), or None when
+        ``forms`` is empty.
     """
     unique = {fold(f).strip() for f in forms if f.strip()}
     if not unique:
@@ -137,7 +160,7 @@ def phrase_regex(forms: Iterable[str], *, ignore_case: bool) -> re.Pattern[str] 
         for atom in _atoms(form, ignore_case):
             node = node.setdefault(atom, {})
         node[_END] = {}
-    return re.compile(rf"(?<!\w)(?:{_trie_pattern(trie)})(?!\w)", re.IGNORECASE if ignore_case else 0)
+    return rf"(?<!\w)(?:{_trie_pattern(trie)})(?!\w)"
 
 
 _END = ""  # trie key: a form ends here (no atom is empty)
