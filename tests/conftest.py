@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,22 @@ from vigil.models import Article
 from vigil.store import Store, open_store, schema
 
 REPO = Path(__file__).resolve().parents[1]
+_CACHE_DIR: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The session gets a cache directory of its own (the knowledge base's, vigil/kb/cache.py), shared with
+    the processes it starts through the environment: tests never read or fill the developer's cache."""
+    global _CACHE_DIR
+    _CACHE_DIR = tempfile.mkdtemp(prefix="vigil-test-cache-")
+    os.environ["VIGIL_CACHE_DIR"] = _CACHE_DIR
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's cache directory."""
+    if _CACHE_DIR is not None:
+        shutil.rmtree(_CACHE_DIR, ignore_errors=True)
+
 SHARED = (REPO / ".." / "shared").resolve()
 WIKINEWS = sorted((SHARED / "corpus" / "wikinews").glob("*.csv"))
 SEED = SHARED / "corpus" / "seed"

@@ -242,7 +242,7 @@ class KnowledgeBase:
             data: merged knowledge-base entries.
         """
         self._data: KBData | None = data
-        self._packaged = False  # built from the packaged files alone: ``data`` can be read again from them
+        self._files: tuple[Path, ...] | None = None  # set by from_files: ``data`` can be read again from them
         self._modifiers = (data.former_modifiers, data.ethnic_modifiers)
         self._patterns: dict[str, str | None] = {}  # search pattern name -> its source (see _source)
         self._actors: dict[str, Actor] = {}
@@ -263,16 +263,16 @@ class KnowledgeBase:
     @property
     def data(self) -> KBData:
         """The merged entries this knowledge base was built from."""
-        if self._data is None:  # the packaged knowledge base read from the cache, which leaves them out
-            self._data = _packaged_entries()
+        if self._data is None:  # read from the cache, which leaves them out
+            self._data = apply_additions(read_cached(self._files or DEFAULT_FILES).copy())
         return self._data
 
     def __getstate__(self) -> dict[str, Any]:
         """What a pickle keeps: the indexes and the patterns' source, not the compiled patterns (cheap to
-        compile again, costly to unpickle) nor, for the packaged knowledge base, its entries."""
+        compile again, costly to unpickle) nor, when made by :meth:`from_files`, its entries."""
         lazy = {name for name, attr in vars(KnowledgeBase).items() if isinstance(attr, functools.cached_property)}
         state = {name: value for name, value in vars(self).items() if name not in lazy}
-        if self._packaged:
+        if self._files is not None:
             state["_data"] = None
         return state
 
@@ -365,6 +365,31 @@ class KnowledgeBase:
         if not user_files:
             return _default_kb()
         return cls(merge([Path(p) for p in user_files], base=_packaged_files()))
+
+    @classmethod
+    def from_files(cls, files: Sequence[Path]) -> KnowledgeBase:
+        """The knowledge base of ``files`` alone, read from the per-user cache when they have not changed
+        (built and cached otherwise). :meth:`load` is this for the packaged files, once per process.
+
+        Args:
+            files: YAML files, in load order.
+
+        Returns:
+            A knowledge base.
+
+        Raises:
+            ConfigError: a file is missing, not YAML, or has a malformed entry.
+        """
+        files = tuple(Path(p) for p in files)
+        key = cache.cache_key(files)
+        found = cache.read("kb", key, KnowledgeBase)
+        if found is None:
+            with cache.no_gc():
+                found = cls(apply_additions(read_cached(files, key).copy()))
+                found._files = files
+                found.prepare_patterns()
+            cache.write("kb", key, found)
+        return found
 
     def _add(self, actor: Actor, forms: Sequence[str], *, bulk: bool = False) -> None:
         self._actors[actor.id] = actor
@@ -809,36 +834,35 @@ def _office_family(title: str) -> str:
     return _OFFICE_FAMILIES.get(key, key)
 
 
-@functools.cache
-def _cache_key() -> str:
-    return cache.cache_key(DEFAULT_FILES)
+def read_cached(files: Sequence[Path], key: str | None = None) -> KBData:
+    """The entries of ``files`` as read (roles and aliases added to people still pending, see
+    :func:`~vigil.kb.entries.read_files`), from the per-user cache when the files have not changed.
+
+    Args:
+        files: YAML files, in load order.
+        key: their :func:`~vigil.kb.cache.cache_key`, when already known.
+
+    Returns:
+        The data, shared: copy it (:meth:`KBData.copy`) before changing it.
+    """
+    key = key or cache.cache_key(files)
+    found = cache.read("kbdata", key, KBData)
+    if found is None:
+        with cache.no_gc():
+            found = read_files(files)
+        cache.write("kbdata", key, found)
+    return found
 
 
 @functools.cache
 def _packaged_files() -> KBData:
-    """The packaged files as read, additions pending (:func:`read_files`): what user files go on top of."""
-    found = cache.read("kbdata", _cache_key(), KBData)
-    if found is None:
-        with cache.no_gc():
-            found = read_files(DEFAULT_FILES)
-        cache.write("kbdata", _cache_key(), found)
-    return found
-
-
-def _packaged_entries() -> KBData:
-    return apply_additions(_packaged_files().copy())
+    """The packaged files as read: what user files go on top of."""
+    return read_cached(DEFAULT_FILES)
 
 
 @functools.cache
 def _default_kb() -> KnowledgeBase:
-    found = cache.read("kb", _cache_key(), KnowledgeBase)
-    if found is None:
-        with cache.no_gc():
-            found = KnowledgeBase(_packaged_entries())
-            found._packaged = True
-            found.prepare_patterns()
-        cache.write("kb", _cache_key(), found)
-    return found
+    return KnowledgeBase.from_files(DEFAULT_FILES)
 
 
 def office_families(title: str) -> set[str]:
