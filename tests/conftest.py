@@ -35,6 +35,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _CACHE_DIR is not None:
         shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
+
 SHARED = (REPO / ".." / "shared").resolve()
 WIKINEWS = sorted((SHARED / "corpus" / "wikinews").glob("*.csv"))
 SEED = SHARED / "corpus" / "seed"

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from vigil.kb import KnowledgeBase, resolve_description
-from vigil.kb.entries import load_file, merge
-from vigil.kb.knowledge import DATA_DIR, DEFAULT_FILES
+from vigil.kb.entries import load_file
+from vigil.kb.knowledge import DATA_DIR
 
 TEAM_FILES = ("leaders.yaml", "ministers.yaml", "usjpn.yaml", "organisations.yaml", "media_business.yaml")
 # offices one person holds at a time in a country (titles shared by many, like "senator", are not here)
@@ -32,8 +32,8 @@ SINGLE_HOLDER = {
 
 
 @pytest.fixture(scope="module")
-def data():  # type: ignore[no-untyped-def]
-    return merge(list(DEFAULT_FILES))
+def data(kb):  # type: ignore[no-untyped-def]
+    return kb.data  # the packaged files, merged (read once per session)
 
 
 def test_every_person_has_a_country_and_dated_roles(data) -> None:  # type: ignore[no-untyped-def]

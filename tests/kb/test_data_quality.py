@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from vigil.kb.entries import SECTORS, merge
+from vigil.kb.entries import SECTORS
 from vigil.kb.knowledge import DATA_DIR, DEFAULT_FILES
 from vigil.kb.names import acronym_key, is_acronym, name_key
 
@@ -27,8 +27,8 @@ def test_data_quality_no_duplicate_ids() -> None:
         assert not dupes, f"{name}: duplicate ids {dupes}"
 
 
-def test_data_quality_roles_ordered_and_codes_known() -> None:
-    data = merge(list(DEFAULT_FILES))
+def test_data_quality_roles_ordered_and_codes_known(kb) -> None:  # type: ignore[no-untyped-def]
+    data = kb.data  # the packaged files, merged (read once per session)
     codes = set(data.countries)
     for person in data.people.values():
         assert person.country is None or person.country in codes, person.id
@@ -43,8 +43,8 @@ def test_data_quality_roles_ordered_and_codes_known() -> None:
         assert igo.parent is None or igo.parent in data.igos, igo.id
 
 
-def test_data_quality_no_alias_maps_to_two_countries() -> None:
-    data = merge(list(DEFAULT_FILES))
+def test_data_quality_no_alias_maps_to_two_countries(kb) -> None:  # type: ignore[no-untyped-def]
+    data = kb.data  # the packaged files, merged (read once per session)
     owners: dict[str, set[str]] = defaultdict(set)
     for entry in data.countries.values():
         for form in (entry.name, *entry.aliases, *entry.demonyms, *entry.capitals, *(s for s, _ in entry.seats)):
@@ -54,8 +54,8 @@ def test_data_quality_no_alias_maps_to_two_countries() -> None:
     assert not clashes, clashes
 
 
-def test_data_quality_every_un_member_sized() -> None:
-    data = merge(list(DEFAULT_FILES))
+def test_data_quality_every_un_member_sized(kb) -> None:  # type: ignore[no-untyped-def]
+    data = kb.data  # the packaged files, merged (read once per session)
     assert len(data.countries) >= 200
     for code in ("JPN", "USA", "GBR", "CHN", "RUS", "TWN", "XKX", "HKG", "PSE", "VAT", "SSD", "TLS", "MNE"):
         assert code in data.countries
