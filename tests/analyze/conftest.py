@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REFERENCE_ARTICLE, copy_store
+from tests.conftest import copy_store
 from vigil.analyze.watches import Watch, example_watches, parse_watch
-from vigil.config import Settings
 from vigil.store import Store, open_store
 
 
@@ -38,11 +37,8 @@ def gbr_watch() -> Watch:
 
 
 @pytest.fixture
-def seed_store(tmp_path: Path, pipeline, settings: Settings) -> Iterator[Store]:  # type: ignore[no-untyped-def]
-    """A fresh store with only the reference article, extracted."""
-    from vigil.ingest.job import ingest
-
-    store = open_store(tmp_path / "seed.db")
-    ingest([str(REFERENCE_ARTICLE)], store, settings, extractor=pipeline)
+def seed_store(tmp_path: Path, reference_db: Path) -> Iterator[Store]:
+    """A fresh store with only the reference article, extracted (a copy of the session's extraction)."""
+    store = open_store(copy_store(reference_db, tmp_path / "seed.db"))
     yield store
     store.close()

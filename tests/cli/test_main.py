@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SEED, SHARED, WIKINEWS
+from tests.conftest import SEED, SHARED, WIKINEWS, user_env
 
 
 def vigil(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -14,7 +14,7 @@ def vigil(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(db.parent)},
+        env=user_env(db.parent),
     )
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, copy_store
+from tests.conftest import SEED, copy_store, user_env
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def vigil(db: Path, *args: str, terminal: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(db.parent)}
+    env = user_env(db.parent)
     if terminal:  # what Rich sees on an 80-column terminal
         env |= {"TTY_COMPATIBLE": "1", "COLUMNS": "80", "LINES": "40"}
     return subprocess.run(

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import REFERENCE_ARTICLE, SHARED, WIKINEWS
+from tests.conftest import REFERENCE_ARTICLE, SHARED, WIKINEWS, user_env
 from vigil.analyze.networks import build_graph, find_bridges
 from vigil.analyze.watches import example_watches
 from vigil.analyze.window import load_records
@@ -108,7 +108,7 @@ def vigil(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(db_path.parent)},
+        env=user_env(db_path.parent),
     )
 
 
@@ -507,7 +507,7 @@ def test_a_write_that_fails_midway_leaves_the_earlier_file(db_path: Path, tmp_pa
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(work)},
+        env=user_env(work),
         preexec_fn=small_files,
     )
     assert done.returncode == 2, done.stderr

@@ -7,8 +7,7 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import wikinews_article
-from vigil.config import load_settings
+from tests.conftest import shared_pipeline, wikinews_article
 from vigil.extract.actors import past_year
 from vigil.models import Article, Extraction
 
@@ -17,10 +16,8 @@ ROOSEVELT = "In 1905, President Theodore Roosevelt mediated a peace agreement"
 
 @cache
 def _extract(phrase: str) -> tuple[Article, Extraction]:
-    from vigil.extract.pipeline import Pipeline
-
     art = wikinews_article(phrase)
-    return art, Pipeline.load(load_settings(env={})).extract([art])[0]
+    return art, shared_pipeline().extract([art])[0]
 
 
 @pytest.mark.parametrize(

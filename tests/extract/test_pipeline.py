@@ -7,16 +7,15 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, shared_pipeline
 from vigil.config import load_settings
 from vigil.extract.pipeline import Pipeline
 from vigil.ingest.readers import read_inputs
 from vigil.models import Article, Extraction, Modality, RawArticle, article_id
 
 
-@cache
 def _pipeline() -> Pipeline:
-    return Pipeline.load(load_settings(env={}))
+    return shared_pipeline()  # type: ignore[no-any-return]
 
 
 @cache
@@ -221,12 +220,12 @@ def test_events_per_sentence_keeps_the_most_confident_event_of_each_sentence() -
     from collections import defaultdict
 
     art, full = _reference()
-    pipeline = _pipeline()
-    pipeline.events_per_sentence = 1
+    pipeline = _pipeline()  # the session's: restored as it was
+    before, pipeline.events_per_sentence = pipeline.events_per_sentence, 1
     try:
         top = pipeline.extract([art])[0]
     finally:
-        pipeline.events_per_sentence = 0
+        pipeline.events_per_sentence = before
     by_sentence = defaultdict(list)
     for e in full.events:
         by_sentence[e.sentence_index].append(e)

@@ -8,10 +8,9 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import wikinews_article
+from tests.conftest import shared_pipeline, wikinews_article
 from vigil.analyze.networks import build_graph, is_generic
 from vigil.analyze.window import Records
-from vigil.config import load_settings
 from vigil.extract.actors import publisher_names
 from vigil.kb import KnowledgeBase, resolve_description
 from vigil.models import Article, Extraction
@@ -43,10 +42,8 @@ def test_generic_people_are_coded_but_marked_generic() -> None:
 
 @cache
 def _extract(phrase: str) -> tuple[Article, Extraction]:
-    from vigil.extract.pipeline import Pipeline
-
     art = wikinews_article(phrase)
-    return art, Pipeline.load(load_settings(env={})).extract([art])[0]
+    return art, shared_pipeline().extract([art])[0]
 
 
 POMPEO = "US Secretary of State Mike Pompeo said the crash was"

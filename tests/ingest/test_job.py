@@ -221,7 +221,7 @@ def test_pipeline_ingest_while_reading_loses_nothing(new_db: Callable[[], str]) 
     assert _consistency(db)[0] == 295
 
 
-def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path) -> None:
+def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
     """With worker processes, batch k+1 is extracted while batch k is written: same store, same counts.
 
     Duplicates are placed so that their original is in the batch still being written (and in the
@@ -232,7 +232,6 @@ def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path
     from tests.conftest import TABLES, rows
     from vigil.config import load_settings
     from vigil.extract.parallel import ParallelPipeline
-    from vigil.extract.pipeline import Pipeline
     from vigil.ingest.readers import read_inputs
 
     settings = load_settings(env={}, overrides={"ingest.batch_size": 4})
@@ -247,7 +246,8 @@ def test_pipelined_ingest_with_workers_equals_one_batch_at_a_time(tmp_path: Path
         + raws[7:9]
     )
     results, stores = [], []
-    for name, extractor in (("one.db", Pipeline.load(settings)), ("pipelined.db", ParallelPipeline(settings, 2))):
+    # in-process: the session's pipeline (its settings differ in no extraction setting)
+    for name, extractor in (("one.db", pipeline), ("pipelined.db", ParallelPipeline(settings, 2))):
         store = open_store(tmp_path / name)
         try:
             results.append(ingest_records(records, store, settings, extractor=extractor))
