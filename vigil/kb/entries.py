@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -126,17 +126,11 @@ class KBData:
     def copy(self) -> KBData:
         """A copy whose dictionaries and lists can be changed without changing this one (the entries,
         immutable, are shared)."""
-        return KBData(
-            countries=dict(self.countries),
-            igos=dict(self.igos),
-            people=dict(self.people),
-            titles=dict(self.titles),
-            extra_roles=list(self.extra_roles),
-            extra_aliases=list(self.extra_aliases),
-            places=dict(self.places),
-            former_modifiers=self.former_modifiers,
-            ethnic_modifiers=self.ethnic_modifiers,
-        )
+
+        def copied(value: Any) -> Any:
+            return dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) else value
+
+        return KBData(**{f.name: copied(getattr(self, f.name)) for f in fields(self)})
 
 
 class _Where:
