@@ -100,10 +100,10 @@ def read(kind: str, key: str, expected: type[_T]) -> _T | None:
     Returns:
         The object, or None (missing, not the current user's, writable by others, corrupt, another class).
     """
-    path = _path(kind, key)
     try:
+        path = _path(kind, key)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to find the default in
         return None
     try:
         with os.fdopen(fd, "rb") as handle:
@@ -131,7 +131,11 @@ def write(kind: str, key: str, value: Any) -> None:
         key: from :func:`cache_key`.
         value: a picklable object.
     """
-    directory = cache_dir()
+    try:
+        directory = cache_dir()
+    except RuntimeError as exc:  # no home directory to find the default in
+        _log.debug("No knowledge-base cache: %s", exc)
+        return
     tmp: str | None = None
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
