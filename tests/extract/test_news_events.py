@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REFERENCE_ARTICLE
+from tests.conftest import REFERENCE_ARTICLE, wikinews_article
 from vigil.analyze.window import VIEW_MIN_CONFIDENCE
 from vigil.config import load_settings
 from vigil.evaluate.coding import _as_article
@@ -89,3 +89,15 @@ def test_pairs_are_every_ordered_pair_of_different_actors(nlp: Any) -> None:
         for m in (c.source, c.target):
             head = doc.char_span(m.start, m.end, alignment_mode="expand").root
             assert trig.i in {head.i} | {a.i for a in head.ancestors}
+
+
+def test_where_an_event_happens_is_no_party_to_it(news_pipeline: Any) -> None:
+    """ "The Taliban met on Monday with Zalmay Khalilzad, a US peace envoy, in Qatar": a meeting of the
+    Taliban and Khalilzad, held in Qatar; Qatar is no party to it (Wikinews, January 2019)."""
+    article = wikinews_article("met on Monday with Zalmay Khalilzad")
+    [x] = news_pipeline.extract([article])
+    start = article.text.index("The Taliban met on Monday")
+    here = [e for e in x.events if start <= e.trigger_span[0] < start + 80]
+    parties = {a for e in here for a in (e.source_actor, e.target_actor)}
+    assert "country:QAT" not in parties, [(e.source_actor, e.root, e.target_actor) for e in here]
+    assert any({e.source_actor, e.target_actor} >= {"person:zalmay-khalilzad"} for e in here), here
