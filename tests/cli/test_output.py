@@ -89,8 +89,8 @@ def test_actor_by_name_and_empty_answers_say_so(seed_db: Path) -> None:
     none = vigil(seed_db, "events", "--since", "2031-01-01")
     assert none.returncode == 0 and none.stdout.startswith("no events match --since 2031-01-01 with confidence")
     assert "(--all shows every event)" in none.stdout
-    statements = json.loads(vigil(seed_db, "events", "--all", "--event", "statement", "--json").stdout)
-    assert statements and {e["root"] for e in statements} == {"STATEMENT"}
+    cooperation = json.loads(vigil(seed_db, "events", "--all", "--event", "cooperate", "--json").stdout)
+    assert cooperation and {e["root"] for e in cooperation} == {"COOPERATE"}
     nobody = vigil(seed_db, "actors", "--country", "ISL", "--sector", "MIL")
     assert nobody.returncode == 0 and nobody.stdout.strip() == "no actors match --country ISL --sector MIL"
 
