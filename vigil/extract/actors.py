@@ -466,7 +466,7 @@ def _entity_mention(
 
 # Words before a capital that make it a place or part of a name, not its government: "the University
 # of Washington", "in Washington", "outside Tokyo".
-_PLACE_BEFORE = frozenset({"of", "in", "at", "near", "outside", "around", "across", "throughout", "from"})
+_PLACE_BEFORE = frozenset({"of", "in", "at", "near", "outside", "around", "across", "throughout"})
 
 
 def _capital_as_a_place(doc: Doc, ent: Span, sent: Span, kb: KnowledgeBase) -> bool:
