@@ -178,9 +178,15 @@ _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throu
 
 
 def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
-    """Whether a mention (its first token ``start``) right after a locative preposition is a place, not a person."""
+    """Whether a mention (its first token ``start``) right after a locative preposition is a place, not a party.
+
+    People are never places; a state after "at" is a target ("fired at Russia": a venue takes "at", a
+    country "in").
+    """
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
-    return not person and start > 0 and sent[start - 1].lower_ in _LOCATIVE
+    if person or start == 0 or sent[start - 1].lower_ not in _LOCATIVE:
+        return False
+    return not (sent[start - 1].lower_ == "at" and (m.actor_id or "").startswith(("country:", "gov:")))
 
 
 def _heads(
