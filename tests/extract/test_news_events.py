@@ -101,3 +101,15 @@ def test_where_an_event_happens_is_no_party_to_it(news_pipeline: Any) -> None:
     parties = {a for e in here for a in (e.source_actor, e.target_actor)}
     assert "country:QAT" not in parties, [(e.source_actor, e.root, e.target_actor) for e in here]
     assert any({e.source_actor, e.target_actor} >= {"person:zalmay-khalilzad"} for e in here), here
+
+
+def test_a_state_after_at_is_a_target(news_pipeline: Any) -> None:
+    """ "fired anti-aircraft batteries at Russia" (PETR2's validation set): Russia is the target, not a venue."""
+    import json
+
+    from tests.conftest import SHARED
+
+    path = SHARED / "eval" / "dev" / "petr2_gsr_validation.events.jsonl"
+    record = next(r for r in map(json.loads, path.read_text().splitlines()) if r["id"] == "petr2-TEST_2")
+    [x] = news_pipeline.extract([_as_article({"id": record["id"], "text": record["text"], "date": record["date"]})])
+    assert any(e.target_actor == "country:RUS" for e in x.events), [(e.source_actor, e.target_actor) for e in x.events]
