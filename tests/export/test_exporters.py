@@ -319,8 +319,10 @@ def test_network_export_is_the_export_writers_file(db_path: Path, tmp_path: Path
     """`vigil network WATCH --export FMT` writes the graph `vigil export FMT --watch WATCH` writes, with the
     ties' dates and the bridge flags."""
     via_export, via_network = tmp_path / f"export.{fmt}", tmp_path / f"network.{fmt}"
-    export(db_path, fmt, "--watch", WATCH, "-o", str(via_export))
-    args = ["--db", str(db_path), "network", WATCH, "--export", fmt, "-o", str(via_network)]
+    # the reference article's bridge needs the recall view (tests/conftest.py)
+    export(db_path, fmt, "--watch", WATCH, "-o", str(via_export), min_confidence=RECALL_VIEW)
+    view = ["--set", f"view.min_confidence={RECALL_VIEW}"]
+    args = ["--db", str(db_path), *view, "network", WATCH, "--export", fmt, "-o", str(via_network)]
     result = CliRunner().invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 0 and f"ties to {via_network}" in result.output, result.output
     read = nx.read_gexf if fmt == "gexf" else nx.read_graphml
