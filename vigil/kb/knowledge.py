@@ -511,6 +511,9 @@ class KnowledgeBase:
     def find_names(self, text: str) -> list[tuple[int, int, list[str]]]:
         """Every known actor name, alias or metonym in ``text`` (longest match wins).
 
+        A person's name written in lower case ("son") and a one-word name that is part of another
+        person's name (:meth:`another_persons_name`) are not reported.
+
         Args:
             text: any text.
 
@@ -520,8 +523,11 @@ class KnowledgeBase:
         out = []
         for start, end, surface in _find(self._names_re, text):
             ids = self._names.get(surface)
-            if ids and self.another_persons_name(text, start, end) is None:
-                out.append((start, end, ids))
+            if not ids or self.another_persons_name(text, start, end) is not None:
+                continue
+            if surface.islower() and all(i.startswith("person:") for i in ids):
+                continue  # "son of the late ..." names no Bùi Thanh Sơn: a person's name is written capitalised
+            out.append((start, end, ids))
         return out
 
     def another_persons_name(self, text: str, start: int, end: int) -> tuple[int, int] | None:
