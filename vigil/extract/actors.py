@@ -163,7 +163,10 @@ class ArticleActors:
             self._remember(own, core, context)
             return own
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
-        word = _lone_word(core) if label == "PERSON" else None
+        # a one-word person name; spaCy takes some surnames for organisations ("shouted at Lam")
+        word = _lone_word(core) if label in {"PERSON", "ORG"} else None
+        if word is not None and label != "PERSON" and word not in self.full_names and word not in self.ahead:
+            word = None
         if word is not None:
             res = self._coreferent(word, description, core, context, res)
         if res is None or res.actor_id is None:
