@@ -426,11 +426,10 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
     out: list[ActorMention] = []
     ents_by_sent = _entities_by_sentence(doc, sentences)
     full = doc.text  # built once: Doc.text joins every token
-    for si, ents in ents_by_sent.items():
-        for ent in ents:
-            if ent.label_ == "PERSON" and len(ent) >= 2:
-                sent = sentences[si]
-                state.expect(ent.text, full[sent.start_char : sent.end_char])
+    for si, ents in ents_by_sent.items():  # the full names, for a one-word name that comes first
+        sent = sentences[si]
+        for name in dict.fromkeys(_whole_name(doc, e, sent, state.kb).text for e in ents if e.label_ == "PERSON"):
+            state.expect(name, full[sent.start_char : sent.end_char])
     for si, sent in enumerate(sentences):
         context = full[sent.start_char : sent.end_char]  # Span.text, without building every token again
         heading = is_heading(context)
@@ -532,13 +531,8 @@ def _entity_mention(
         return _mention(group, "NORP", si, res)
     if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
         return None  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
-    if ent.label_ == "PERSON" and len(ent) == 1:
-        # "Anthony" of "Anthony Fauci" is no Kenny Anthony: the mention is the whole name; so are two
-        # person entities side by side ("Chris" "Wallace")
-        whole = state.kb.another_persons_name(doc.text, ent.start_char, ent.end_char) or _next_person(doc, ent, sent)
-        span = doc.char_span(*whole, label="PERSON", alignment_mode="expand") if whole else None
-        if span is not None and sent.start <= span.start and span.end <= sent.end:
-            ent = span
+    if ent.label_ == "PERSON":
+        ent = _whole_name(doc, ent, sent, state.kb)
     left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
     description = doc[left : ent.end].text
     appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
@@ -553,6 +547,16 @@ def _entity_mention(
         return None  # a section heading names topics, not actors, unless the knowledge base knows the name
     taken.append((ent.start, ent.end))
     return _mention(ent, ent.label_, si, res)
+
+
+def _whole_name(doc: Doc, ent: Span, sent: Span, kb: KnowledgeBase) -> Span:
+    """The whole name a one-token person entity is part of: "Anthony" of "Anthony Fauci" is no Kenny Anthony,
+    and two person entities side by side ("Chris" "Wallace", "Susan" "Collins") are one name."""
+    if len(ent) != 1:
+        return ent
+    whole = kb.another_persons_name(doc.text, ent.start_char, ent.end_char) or _next_person(doc, ent, sent)
+    span = doc.char_span(*whole, label="PERSON", alignment_mode="expand") if whole else None
+    return span if span is not None and sent.start <= span.start and span.end <= sent.end else ent
 
 
 def _next_person(doc: Doc, ent: Span, sent: Span) -> tuple[int, int] | None:
