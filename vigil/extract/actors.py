@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from vigil.extract.stages import stage
 from vigil.kb import KnowledgeBase
 from vigil.kb.names import name_key
-from vigil.kb.resolve import Resolution, resolve_description
+from vigil.kb.resolve import Resolution, known_by_surname, resolve_description
 from vigil.models import Actor, Mention, Role
 
 if TYPE_CHECKING:
@@ -170,8 +170,9 @@ class ArticleActors:
         if word is not None:
             res = self._coreferent(word, description, core, context, res)
         if res is None or res.actor_id is None:
-            # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida".
-            key = core.split()[-1].lower() if core.split() else ""
+            # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida", "President
+            # Kishida"; "Hunter Biden" is no short form of "Joe Biden".
+            key = core.split()[-1].lower() if len(_name_words(core, self.kb)) < 2 else core.lower()
             earlier = self.by_token.get(key) or self.by_token.get(core.lower())
             if earlier is not None:
                 return earlier
@@ -211,7 +212,8 @@ class ArticleActors:
     ) -> Resolution | None:
         """The person a one-word name stands for in this article: the one named in full with it before
         (the most mentioned when several are), else the first named in full with it after; ``res``
-        (what the name resolves to on its own) when the article names no one so."""
+        (what the name resolves to on its own) when the article names no one so, or when it names only
+        unknown people so and ``res`` is a head of state or government of the day (:func:`known_by_surname`)."""
         known = self.full_names.get(word)
         if known:
             full, earlier = max(known, key=lambda k: self.persons[k[1].actor_id or ""])
@@ -226,6 +228,9 @@ class ArticleActors:
                 earlier = Resolution(f"prov:{_name_key(full)}", full, "person", None, None, 0.5, True, None)
         if res is not None and res.actor_id == earlier.actor_id:
             return res
+        alone = self.kb.get(res.actor_id) if res is not None and res.actor_id and not res.provisional else None
+        if earlier.provisional and alone is not None and known_by_surname(alone, self.day):
+            return res  # "Modi" is India's prime minister, whatever unknown "Modi Announced" the article holds
         # the description with the full name: "Senator Collins" -> "Senator Susan Collins", its title kept
         at = description.rfind(core)
         whole = description[:at] + full + description[at + len(core) :] if at >= 0 else full
@@ -331,13 +336,13 @@ _PARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|de|d
 def _name_words(name: str, kb: KnowledgeBase) -> list[str]:
     """The keys of the words a person may be called by alone: "Bashar al-Assad" -> ["bashar", "assad"].
 
-    Titles and honorifics ("President", "Senator") are no such words.
+    Titles, honorifics and function words ("President", "Senator", "Although") are no such words.
     """
     out = []
     for raw in name.split():
         token = re.sub(r"(?:'s|’s|')$", "", raw).strip(".,;:()\"“”")
         token = _PARTICLE_PREFIX.sub("", token)
-        if len(token) > 2 and token[:1].isupper() and not kb.is_role_noun(token) and token.lower() not in _HONORIFIC:
+        if len(token) > 2 and token[:1].isupper() and kb.is_name_word(token):
             key = name_key(token)
             if key and key not in out:
                 out.append(key)
@@ -351,8 +356,6 @@ def _lone_word(core: str) -> str | None:
         return None
     return name_key(word) or None
 
-
-_HONORIFIC = frozenset("mr mrs ms miss dr sir dame lord lady mx jr sr".split())
 
 
 def _named(text: str) -> bool:

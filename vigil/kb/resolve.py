@@ -43,7 +43,7 @@ from vigil.kb.knowledge import KnowledgeBase, TitleMatch, government_actor_id, h
 from vigil.kb.names import is_acronym, name_key, slugify
 from vigil.models import Actor, Role
 
-__all__ = ["Resolution", "resolve_description"]
+__all__ = ["Resolution", "known_by_surname", "resolve_description"]
 
 _PRONOUNS = frozenset(
     """i me my we us our you your he him his she her they them their it its who whom whose which that this these
@@ -347,7 +347,7 @@ class _Resolver:
         role = person.role_on(self.day)
         if self.article_country is not None:
             return False  # "Collins" in an article about the U.S. is no New Zealand minister
-        if role is not None and any(_SURNAME_OFFICE.fullmatch(f) for f in office_families(role.title)):
+        if known_by_surname(person, self.day):
             return True  # heads of state and government, foreign ministers: named by surname the world over
         if role is not None:
             return True
@@ -583,6 +583,13 @@ class _Resolver:
         candidates = [c for c in found if counts[c[2]] == top]
         anchor = pos if pos >= 0 else 0
         return min(candidates, key=lambda c: abs(c[0] - anchor))[2]
+
+
+def known_by_surname(person: Actor, day: date | None) -> bool:
+    """True when ``person`` holds on ``day`` an office whose holders the news names by surname alone
+    ("Erdoğan said", "Pompeo met"): head of state or government, vice president, foreign minister."""
+    role = person.role_on(day)
+    return role is not None and any(_SURNAME_OFFICE.fullmatch(f) for f in office_families(role.title))
 
 
 def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = ()) -> TitleMatch | None:
