@@ -191,13 +191,23 @@ def test_a_given_name_of_someone_else_is_not_a_known_person(phrase: str, wrong: 
     ("phrase", "word", "expected", "wrong"),
     [
         # Phil Collins, chairman of the Prohibition Party, not New Zealand's Judith Collins
-        ("Collins is currently chairman of the Prohibition Party", "Collins", "prov:phil-collins", "person:judith-collins"),
+        (
+            "Collins is currently chairman of the Prohibition Party",
+            "Collins",
+            "prov:phil-collins",
+            "person:judith-collins",
+        ),
         # Trump's former lawyer Michael Cohen, not Likud's Eli Cohen
         ("Cohen is serving a three-year-long prison sentence", "Cohen", "prov:michael-cohen", "person:eli-cohen-likud"),
         # Hong Kong's Carrie Lam (spaCy labels one "Lam" an organisation), not Vietnam's To Lam
         ("Lam was interrupted by protesting legislators", "Lam", "prov:carrie-lam", "person:to-lam"),
         # Puerto Rico's Wanda Vázquez, not Uruguay's president Tabaré Vázquez
-        ("Vázquez had previously stated she was uninterested", "Vázquez", "prov:wanda-vazquez", "person:tabare-vazquez"),
+        (
+            "Vázquez had previously stated she was uninterested",
+            "Vázquez",
+            "prov:wanda-vazquez",
+            "person:tabare-vazquez",
+        ),
         # the 1996 Libertarian nominee Harry Browne, not Antigua's prime minister Gaston Browne
         ("Browne-Jorgensen appeared on every state ballot", "Browne", "prov:harry-browne", "person:gaston-browne"),
     ],

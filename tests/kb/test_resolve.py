@@ -324,7 +324,12 @@ def test_resolve_a_lone_surname_of_an_unknown_person_takes_the_articles_country(
     # heads of state, foreign ministers, office holders and former ones, as the actor-description sets have them
     for text, day, context, expected in [
         ("Erdoğan", date(2020, 1, 11), "Erdoğan called for regional cooperation.", "person:recep-tayyip-erdogan"),
-        ("Pelosi", date(2019, 1, 4), "Within her own party, the choice of Pelosi was not uncontested.", "person:nancy-pelosi"),
+        (
+            "Pelosi",
+            date(2019, 1, 4),
+            "Within her own party, the choice of Pelosi was not uncontested.",
+            "person:nancy-pelosi",
+        ),
         ("Navalny", date(2020, 9, 5), "Navalny was airlifted from Omsk to Berlin.", "person:alexei-navalny"),
         ("Obama", date(2019, 1, 10), "Obama had been timid.", "person:barack-obama"),
     ]:

@@ -223,9 +223,10 @@ class ArticleActors:
                 return res
             full, sentence = ahead[0]
             country = self.article_country()
-            earlier = resolve_description(self.kb, full, self.day, sentence, article_country=country)
-            if earlier is None or earlier.actor_id is None or earlier.kind != "person":
-                earlier = Resolution(f"prov:{_name_key(full)}", full, "person", None, None, 0.5, True, None)
+            found = resolve_description(self.kb, full, self.day, sentence, article_country=country)
+            if found is None or found.actor_id is None or found.kind != "person":
+                found = Resolution(f"prov:{_name_key(full)}", full, "person", None, None, 0.5, True, None)
+            earlier = found
         if res is not None and res.actor_id == earlier.actor_id:
             return res
         alone = self.kb.get(res.actor_id) if res is not None and res.actor_id and not res.provisional else None
@@ -340,7 +341,7 @@ def _name_words(name: str, kb: KnowledgeBase) -> list[str]:
     """
     out = []
     for raw in name.split():
-        token = re.sub(r"(?:'s|’s|')$", "", raw).strip(".,;:()\"“”")
+        token = re.sub(r"(?:'s|’s|')$", "", raw).strip('.,;:()"“”')
         token = _PARTICLE_PREFIX.sub("", token)
         if len(token) > 2 and token[:1].isupper() and kb.is_name_word(token):
             key = name_key(token)
@@ -355,7 +356,6 @@ def _lone_word(core: str) -> str | None:
     if len(word.split()) != 1 or len(word) < 2 or not word[:1].isupper():
         return None
     return name_key(word) or None
-
 
 
 def _named(text: str) -> bool:
@@ -429,9 +429,9 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
     out: list[ActorMention] = []
     ents_by_sent = _entities_by_sentence(doc, sentences)
     full = doc.text  # built once: Doc.text joins every token
-    for si, ents in ents_by_sent.items():  # the full names, for a one-word name that comes first
+    for si, named in ents_by_sent.items():  # the full names, for a one-word name that comes first
         sent = sentences[si]
-        for name in dict.fromkeys(_whole_name(doc, e, sent, state.kb).text for e in ents if e.label_ == "PERSON"):
+        for name in dict.fromkeys(_whole_name(doc, e, sent, state.kb).text for e in named if e.label_ == "PERSON"):
             state.expect(name, full[sent.start_char : sent.end_char])
     for si, sent in enumerate(sentences):
         context = full[sent.start_char : sent.end_char]  # Span.text, without building every token again
