@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from vigil.analyze.window import Records
 from vigil.config import load_settings
 from vigil.extract.actors import publisher_names
 from vigil.kb import KnowledgeBase, resolve_description
-from vigil.models import Article, DateSource, Extraction
+from vigil.models import Article, Extraction
 
 if TYPE_CHECKING:
     from vigil.extract.pipeline import Pipeline
@@ -191,25 +192,15 @@ def test_a_given_name_of_someone_else_is_not_a_known_person(phrase: str, wrong: 
     ("phrase", "word", "expected", "wrong"),
     [
         # Phil Collins, chairman of the Prohibition Party, not New Zealand's Judith Collins
-        (
-            "Collins is currently chairman of the Prohibition Party",
-            "Collins",
-            "prov:phil-collins",
-            "person:judith-collins",
-        ),
+        ("Collins is currently chairman of the", "Collins", "prov:phil-collins", "person:judith-collins"),
         # Trump's former lawyer Michael Cohen, not Likud's Eli Cohen
-        ("Cohen is serving a three-year-long prison sentence", "Cohen", "prov:michael-cohen", "person:eli-cohen-likud"),
+        ("Cohen is serving a three-year-long", "Cohen", "prov:michael-cohen", "person:eli-cohen-likud"),
         # Hong Kong's Carrie Lam (spaCy labels one "Lam" an organisation), not Vietnam's To Lam
-        ("Lam was interrupted by protesting legislators", "Lam", "prov:carrie-lam", "person:to-lam"),
+        ("Lam was interrupted by protesting", "Lam", "prov:carrie-lam", "person:to-lam"),
         # Puerto Rico's Wanda Vázquez, not Uruguay's president Tabaré Vázquez
-        (
-            "Vázquez had previously stated she was uninterested",
-            "Vázquez",
-            "prov:wanda-vazquez",
-            "person:tabare-vazquez",
-        ),
+        ("Vázquez had previously stated", "Vázquez", "prov:wanda-vazquez", "person:tabare-vazquez"),
         # the 1996 Libertarian nominee Harry Browne, not Antigua's prime minister Gaston Browne
-        ("Browne-Jorgensen appeared on every state ballot", "Browne", "prov:harry-browne", "person:gaston-browne"),
+        ("Browne-Jorgensen appeared on every", "Browne", "prov:harry-browne", "person:gaston-browne"),
     ],
 )
 def test_a_lone_surname_is_the_person_the_article_names_in_full(
@@ -226,11 +217,11 @@ def test_a_lone_surname_without_a_full_name_is_no_namesake_of_another_time() -> 
     (Manhattan's district attorney) is not JD Vance; "Trump" stays Donald Trump."""
     for phrase, wrong in [
         ("opposed Senator Kennedy's pro-Israel position", "person:robert-f-kennedy-jr"),
-        ("Cohen is serving a three-year-long prison sentence", "person:jd-vance"),
+        ("Cohen is serving a three-year-long", "person:jd-vance"),
     ]:
         _, x = _extract(phrase)
         assert wrong not in {m.actor_id for m in x.mentions}, phrase
-    _, x = _extract("Cohen is serving a three-year-long prison sentence")
+    _, x = _extract("Cohen is serving a three-year-long")
     assert {m.actor_id for m in x.mentions if m.text == "Trump"} == {"person:donald-trump"}
 
 
@@ -259,18 +250,8 @@ def test_a_lone_surname_before_the_full_name_is_that_person() -> None:
         "Senator Susan Collins of Maine had asked for a delay. "
         "Collins is a Republican."
     )
-    art = Article(
-        id="lone-surname-before-full-name",
-        text=text,
-        title="Senate vote",
-        url=None,
-        source="example.org",
-        published=date(2020, 10, 22),
-        date_source=DateSource.METADATA,
-        language="en",
-        ingested_at=datetime(2025, 1, 1),
-        origin="test",
-    )
+    # the date and source of a real article, with a text written for the test
+    art = replace(wikinews_article("Collins is currently chairman"), id="lone-surname-first", text=text)
     x = _pipeline().extract([art])[0]
     by_text = {(m.start, m.text): m.actor_id for m in x.mentions}
     lone = {aid for (_, t), aid in by_text.items() if t == "Collins"}
