@@ -147,6 +147,21 @@ def pipeline():  # type: ignore[no-untyped-def]
     return Pipeline.load(load_settings(env={}))
 
 
+# A desk that reads more of what the coder proposes than the default view (setting
+# ``view.min_confidence``): at 0.2 the reference article's "it is relying on Taro Aso ... to serve as
+# a bridge to Trump" gives Japan's government its tie to Aso (coded at 0.24, under the default 0.35),
+# so that Aso is a bridge to Trump. The tests of the bridge analysis through each interface use it.
+RECALL_VIEW = 0.2
+
+
+@pytest.fixture(scope="session")
+def coder_pipeline(pipeline):  # type: ignore[no-untyped-def]
+    """The PLV-trained coder's stages (``extract.stages = coder``) on the session's loaded models."""
+    from vigil.extract.version import CODER_STAGES
+
+    return pipeline.with_stages(CODER_STAGES)
+
+
 @pytest.fixture(scope="session")
 def reference_text() -> str:
     """The reference article's text (from ../shared, never copied), dateline removed."""

@@ -65,7 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
         "extract.drop_non_events",
         bool,
         False,
-        "Drop candidate events the event gate rejects (default: keep them, with a low confidence).",
+        "With extract.stages = coder: drop candidate events the event gate rejects (default: keep them, with a "
+        "low confidence).",
     ),
     Setting(
         "extract.events_per_sentence",
@@ -82,16 +83,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "view.min_confidence",
         float,
-        0.05,
-        "Events below this confidence (the chance that an event is right, from the event-precision model) are "
-        "left out of event listings, watch analyses and briefs unless asked for; 0 shows every event "
-        "(with extract.stages = news: 0.35, docs/coder.md).",
+        0.35,
+        "Events below this confidence (the news event model's chance of the event times its root's and its "
+        "modality's) are left out of event listings, watch analyses and briefs unless asked for; 0 shows every "
+        "event (with extract.stages = coder, whose confidence is the event-precision model's: 0.05; docs/coder.md).",
     ),
     Setting(
         "extract.transformer",
         bool,
         True,
-        "Code events with the fine-tuned MiniLM expert (accurate); false: the linear coder alone (faster).",
+        "With extract.stages = coder: code events with the fine-tuned MiniLM expert (accurate); false: the "
+        "linear coder alone (faster).",
     ),
     Setting(
         "extract.worker_max_tasks",
@@ -122,8 +124,8 @@ SETTINGS: tuple[Setting, ...] = (
         "extract.stages",
         str,
         "",
-        "Comma-separated extraction stages to run, in order, or 'news' for the news event model's stages "
-        "(empty: the default stages; docs/extraction.md, docs/coder.md).",
+        "Comma-separated extraction stages to run, in order, or 'coder' for the PLV-trained coder's stages in "
+        "place of the news event model (empty: the default stages; docs/extraction.md, docs/coder.md).",
     ),
     Setting(
         "extract.stage_modules",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_store
+from tests.conftest import RECALL_VIEW, copy_store
 from vigil.analyze.briefs import build_brief, render_html, render_markdown, render_pdf, sparkline_svg
 from vigil.analyze.probabilities import set_probability
 from vigil.analyze.watches import Watch
@@ -26,14 +26,14 @@ def test_briefs_sparkline_is_svg_with_gaps() -> None:
 
 
 def test_briefs_markdown_cites_and_records_changes(seed_store: Store, japan_watch: Watch) -> None:
-    first = build_brief(seed_store, japan_watch)
+    first = build_brief(seed_store, japan_watch, min_confidence=RECALL_VIEW)
     md = render_markdown(first)
     assert "## Bridges" in md and "**Taro Aso**" in md
     # Every claim cites its article and sentence.
     assert re.search(r"“[^”]*relying on Taro Aso[^”]*bridge to Trump\.” \[[0-9a-f]{12} §\d+, 2024-01-27\]", md)
     assert "second Trump administration" in md
     assert "First brief of this watch." in md
-    second = build_brief(seed_store, japan_watch)
+    second = build_brief(seed_store, japan_watch, min_confidence=RECALL_VIEW)
     assert second.previous is not None and second.new_stories == []
     # the previous brief as a date and a minute, not an ISO timestamp
     assert re.fullmatch(

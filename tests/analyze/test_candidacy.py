@@ -17,17 +17,7 @@ def _split(records: Records, day: date) -> tuple[Records, Records]:
     old = [a for a, art in records.articles.items() if art.published and art.published < day]
     new = [a for a in records.articles if a not in set(old)]
 
-    def part(ids: list[str]) -> Records:
-        keep = set(ids)
-        return Records.build(
-            [records.articles[a] for a in ids],
-            sentences=[s for s in records.sentences.values() if s.article_id in keep],
-            mentions=[m for m in records.mentions if m.article_id in keep],
-            events=[e for e in records.events if e.article_id in keep],
-            actors=records.actors.values(),
-        )
-
-    return part(old), part(new)
+    return records.part(set(old)), records.part(set(new))
 
 
 def test_withdrawals_and_nominations_of_2020_are_detected_and_dated(corpus: Store, gbr_watch: Watch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,9 +11,11 @@ import pytest
 from vigil.analyze.timeline import timeline
 from vigil.analyze.watches import Watch
 from vigil.analyze.window import load_records
+from vigil.errors import ConfigError
 from vigil.extract.pipeline import extract_stored
 from vigil.store import Store
 from vigil.store.corrections import CorrectionError, add_correction, list_corrections, training_examples
+from vigil.train.news import correction_examples, read_corrections
 
 
 def _event(store: Store, source: str, sentence: int) -> Any:
@@ -22,11 +25,11 @@ def _event(store: Store, source: str, sentence: int) -> Any:
 
 
 def test_rejected_and_relabelled_events_hold_in_every_view_and_after_reextraction(
-    seed_store: Store, japan_watch: Watch, pipeline: Any
+    seed_store: Store, japan_watch: Watch, pipeline: Any, tmp_path: Path
 ) -> None:
-    # "keeping a vigilant eye on the unfolding U.S. presidential primaries" is no accusation (sentence 0)
+    # "keeping a vigilant eye on the unfolding U.S. presidential primaries" is no event (sentence 0)
     wrong = _event(seed_store, "person:fumio-kishida", 0)
-    add_correction(seed_store, "reject", wrong.id, {}, "keeping a vigilant eye is no accusation", "tester")
+    add_correction(seed_store, "reject", wrong.id, {}, "keeping a vigilant eye is no event", "tester")
     relabelled = next(e for e in seed_store.events(limit=None, min_confidence=0.0) if e.id != wrong.id)
     add_correction(
         seed_store, "relabel", relabelled.id, {"root": "CONSULT", "modality": "intended"}, "checked", "tester"
@@ -53,6 +56,22 @@ def test_rejected_and_relabelled_events_hold_in_every_view_and_after_reextractio
     assert {(x["event"], x.get("root")) for x in examples} == {(False, None), (True, "CONSULT")}
     assert all(isinstance(x["article"], str) and isinstance(x["sentence"], int) for x in examples)
     json.dumps(examples)  # JSON-ready
+    # ... which the news model's training reads (scripts/train-news-model --corrections), sentences from the store
+    exported = tmp_path / "corrections.jsonl"
+    exported.write_text("".join(json.dumps(x) + "\n" for x in examples), encoding="utf-8")
+    trained = correction_examples(read_corrections(exported), seed_store)
+    assert sorted((root or "", quad) for _, root, quad in trained) == [("", 0), ("CONSULT", 1)]
+    for item, _, _ in trained:
+        assert item.text.startswith(("The Japanese government", "Meanwhile", "Simultaneously", "The")), item.text
+        assert all(0 <= a < b <= len(item.text) for a, b in (item.source, item.target))
+    rejected = next(item for item, root, _ in trained if root is None)
+    assert (wrong.source_text, wrong.target_text) == (
+        rejected.text[slice(*rejected.source)],
+        rejected.text[slice(*rejected.target)],
+    )
+    exported.write_text('{"article": "x"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="corrections.jsonl:1: a correction needs article, sentence and event"):
+        read_corrections(exported)
 
 
 def test_merged_and_split_actors_read_as_corrected_and_undo_restores(seed_store: Store) -> None:

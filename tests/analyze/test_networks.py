@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.conftest import RECALL_VIEW
 from vigil.analyze.networks import build_graph, find_bridges, tie_changes
 from vigil.analyze.watches import Watch
 from vigil.analyze.window import Records, load_records
@@ -47,7 +48,7 @@ def test_networks_edges_typed_by_quad_and_weighted() -> None:
 
 
 def test_issue5_aso_bridges_japan_to_trump(corpus: Store, japan_watch: Watch) -> None:
-    records = load_records(corpus, since=japan_watch.start, until=japan_watch.end)
+    records = load_records(corpus, since=japan_watch.start, until=japan_watch.end, min_confidence=RECALL_VIEW)
     graph = build_graph(records)
     trump = next(b for b in find_bridges(records, japan_watch, graph) if b.outcome == "trump")
     top = trump.bridges[0]
@@ -60,6 +61,11 @@ def test_issue5_aso_bridges_japan_to_trump(corpus: Store, japan_watch: Watch) ->
         for ob in find_bridges(records, japan_watch, graph)
         for b in ob.bridges
     )
+    # The default view reads the sentence as Japan's government's own tie to Trump (coded CONSULT):
+    # cited as a direct tie, with no bridge.
+    shown = load_records(corpus, since=japan_watch.start, until=japan_watch.end)
+    direct = next(b for b in find_bridges(shown, japan_watch, build_graph(shown)) if b.outcome == "trump").direct
+    assert any("relying on Taro Aso" in c.text for c in direct)
 
 
 def test_generic_people_are_never_nodes_or_bridges(corpus: Store, gbr_watch: Watch) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import networkx as nx
 from typer.testing import CliRunner
 
+from tests.conftest import RECALL_VIEW
 from vigil.cli.main import app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "vigil" / "watches"
@@ -39,7 +40,7 @@ def test_watch_cli_end_to_end(corpus_path: Path, tmp_path: Path) -> None:
     stories = json.loads(run(db, "stories", "--json"))
     assert stories["articles"] == 296 and stories["stories"] < 296
 
-    bridges = json.loads(run(db, "bridges", "japan-us-2024", "--json"))
+    bridges = json.loads(run(db, "--set", f"view.min_confidence={RECALL_VIEW}", "bridges", "japan-us-2024", "--json"))
     trump = next(b for b in bridges if b["outcome"] == "trump")
     assert trump["bridges"][0]["name"] == "Taro Aso"
     assert "bridge to Trump" in trump["bridges"][0]["evidence"][0]["sentence"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.corpus import build_web_store, hostile_id
+from tests.conftest import RECALL_VIEW
 
 WRITE_TOKEN = "test-write-token-0123456789"
 
@@ -36,13 +37,17 @@ def writable_db(web_db: Path, tmp_path: Path) -> Path:
     return target
 
 
-def make_client(db: Path, *, token: str | None = None, raise_errors: bool = True):  # type: ignore[no-untyped-def]
+def make_client(  # type: ignore[no-untyped-def]
+    db: Path, *, token: str | None = None, raise_errors: bool = True, overrides: dict[str, object] | None = None
+):
     from fastapi.testclient import TestClient
 
     from vigil.api import create_app
     from vigil.config import load_settings
 
-    app = create_app(load_settings(env={}), db, token=token, write_token=None if token else WRITE_TOKEN)
+    app = create_app(
+        load_settings(env={}, overrides=overrides or {}), db, token=token, write_token=None if token else WRITE_TOKEN
+    )
     return TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=raise_errors)
 
 
@@ -50,6 +55,13 @@ def make_client(db: Path, *, token: str | None = None, raise_errors: bool = True
 def client(web_db: Path) -> Iterator:  # type: ignore[type-arg]
     """A client of the app over the corpus store, bound to loopback without VIGIL_TOKEN (read-only use)."""
     with make_client(web_db) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def recall_client(web_db: Path) -> Iterator:  # type: ignore[type-arg]
+    """A client of the app of a desk that reads events down to ``RECALL_VIEW`` (tests/conftest.py)."""
+    with make_client(web_db, overrides={"view.min_confidence": RECALL_VIEW}) as c:
         yield c
 
 

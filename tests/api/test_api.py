@@ -127,14 +127,14 @@ def test_method_not_allowed_has_the_error_shape(client) -> None:  # type: ignore
     assert_error(client.patch("/api/articles", headers=AUTH), 405)
 
 
-def test_watch_analyses(client) -> None:  # type: ignore[no-untyped-def]
+def test_watch_analyses(client, recall_client) -> None:  # type: ignore[no-untyped-def]
     watches = {w["name"] for w in client.get("/api/watches").json()["items"]}
     assert {"japan-us-2024", "gbr-us-2020"} <= watches
     timeline = client.get(f"/api/watches/{JAPAN}/timeline").json()["items"]
     assert timeline and all(t["citation"]["sentence"] for t in timeline)
     story = client.get(f"/api/watches/{JAPAN}/stories/{timeline[0]['story']}").json()["item"]
     assert story["reports"]
-    net = client.get(f"/api/watches/{JAPAN}/network").json()["item"]
+    net = recall_client.get(f"/api/watches/{JAPAN}/network").json()["item"]
     trump = next(b for b in net["bridges"] if b["outcome"] == "trump")
     aso = next(b for b in trump["bridges"] if b["actor"] == "person:taro-aso")
     assert any("bridge to Trump" in c["sentence"] for c in aso["evidence"])
@@ -147,7 +147,7 @@ def test_watch_analyses(client) -> None:  # type: ignore[no-untyped-def]
     stories = client.get("/api/watches/gbr-us-2020/stories", params={"limit": 5}).json()
     more = client.get("/api/watches/gbr-us-2020/stories", params={"limit": 5, "cursor": stories["next_cursor"]}).json()
     assert not {s["id"] for s in stories["items"]} & {s["id"] for s in more["items"]}
-    brief = client.get(f"/api/watches/{JAPAN}/brief").json()["item"]
+    brief = recall_client.get(f"/api/watches/{JAPAN}/brief").json()["item"]
     assert "Aso" in brief["markdown"]
 
 

@@ -8,8 +8,20 @@ JAPAN = "japan-us-2024"
 
 
 def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) -> None:
-    events = write_client.get("/api/events", params={"actor": "person:fumio-kishida", "limit": 50}).json()["items"]
-    wrong = next(e for e in events if e["root"] == "ACCUSE" and "vigilant eye" in e["sentence"])
+    # "it [Japan's government] is relying on Taro Aso ... to serve as a bridge to Trump": Aso is to
+    # talk to Trump, not the government (shown by default, confidence about 0.37)
+    events = write_client.get("/api/events", params={"actor": "gov:JPN", "limit": 50}).json()["items"]
+    wrong = next(
+        e
+        for e in events
+        if e["target_actor"] == "person:donald-trump" and e["root"] == "CONSULT" and "Aso" in e["sentence"]
+    )
+
+    def japan_to_trump() -> bool:
+        network = write_client.get(f"/api/watches/{JAPAN}/network").json()["item"]
+        return any(e["source"] == "gov:JPN" and e["target"] == "person:donald-trump" for e in network["edges"])
+
+    assert japan_to_trump()
     anonymous = write_client.post("/api/corrections", json={"kind": "reject", "target": wrong["id"], "reason": "x"})
     assert anonymous.status_code in {401, 403}
     write_client.cookies.clear()
@@ -19,18 +31,17 @@ def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) 
         json={
             "kind": "reject",
             "target": wrong["id"],
-            "reason": "keeping a vigilant eye is no accusation",
+            "reason": "Aso is to talk to Trump, not the government",
             "author": "ana",
         },
     )
     assert made.status_code == 201 and made.json()["item"]["author"] == "ana"
-    after = write_client.get("/api/events", params={"actor": "person:fumio-kishida", "limit": 50}).json()["items"]
+    after = write_client.get("/api/events", params={"actor": "gov:JPN", "limit": 50}).json()["items"]
     assert wrong["id"] not in {e["id"] for e in after}
-    timeline = write_client.get(f"/api/watches/{JAPAN}/timeline").json()["items"]
-    assert not any("Kishida ACCUSE" in (t.get("key_event") or "") for t in timeline)
+    assert not japan_to_trump()  # the rejected event was the watch's only tie from Japan's government to Trump
     trail = write_client.get("/api/corrections").json()["items"]
     assert [(c["kind"], c["target"], c["reason"]) for c in trail] == [
-        ("reject", wrong["id"], "keeping a vigilant eye is no accusation")
+        ("reject", wrong["id"], "Aso is to talk to Trump, not the government")
     ]
     bad = write_client.post(
         "/api/corrections", json={"kind": "relabel", "target": wrong["id"], "root": "TARIFF", "reason": "x"}

@@ -198,11 +198,13 @@ def test_serving_ingest_changes_etag_and_answer(served: Served) -> None:
         assert len({r.headers["etag"] for r in after}) == 1 and after[0].headers["etag"] != etag
         assert after[0].content != before[0].content
         # The Wikinews articles were stored without extraction: the timeline had no event, and now
-        # has the reference article's development, cited by its first sentence.
+        # has the reference article's development, cited by the sentence of its key event.
         assert before[0].json()["items"] == []
         [entry] = after[0].json()["items"]
         assert entry["date"] == "2024-01-27" and "gov:JPN" in entry["actors"]
-        assert entry["citation"]["sentence"].startswith("The Japanese government, led by Prime Minister Fumio Kishida")
+        assert entry["citation"]["sentence"].startswith(
+            "Meanwhile, the Japanese government is making concerted efforts"
+        )
         now = client.get(f"{base}/api/status").json()["item"]
         assert now["articles"] == status["articles"] + 1
 

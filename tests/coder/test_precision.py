@@ -9,18 +9,18 @@ from vigil.coder.precision import FEATURES, PrecisionModel, features
 from vigil.evaluate.coding import _as_article
 
 
-def test_every_event_confidence_is_the_models_chance(pipeline: Any, reference_text: str) -> None:
+def test_every_event_confidence_is_the_models_chance(coder_pipeline: Any, reference_text: str) -> None:
     model = PrecisionModel.load()
-    assert model is not None and model.names == FEATURES and pipeline.precision == model
-    assert model.version in pipeline.version
+    assert model is not None and model.names == FEATURES and coder_pipeline.precision == model
+    assert model.version in coder_pipeline.version
     article = _as_article({"id": REFERENCE_ARTICLE.stem, "text": reference_text, "date": "2024-01-27"})
-    saved = pipeline.precision
+    saved = coder_pipeline.precision
     try:
-        pipeline.precision = None
-        [raw] = pipeline.extract([article])
+        coder_pipeline.precision = None
+        [raw] = coder_pipeline.extract([article])
     finally:
-        pipeline.precision = saved
-    [scored] = pipeline.extract([article])
+        coder_pipeline.precision = saved
+    [scored] = coder_pipeline.extract([article])
     assert [e.id for e in raw.events] == [e.id for e in scored.events] and len(raw.events) > 10
     expected = [round(p, 4) for p in model.score(features(raw, reference_text))]
     assert [e.confidence for e in scored.events] == expected

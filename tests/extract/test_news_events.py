@@ -1,4 +1,4 @@
-"""The news event model in the pipeline, on the reference article (../shared/corpus/seed)."""
+"""The news event model in the default pipeline, on the reference article (../shared/corpus/seed)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REFERENCE_ARTICLE
-from vigil.coder.news import VIEW_MIN_CONFIDENCE
+from tests.conftest import REFERENCE_ARTICLE, wikinews_article
+from vigil.analyze.window import VIEW_MIN_CONFIDENCE
 from vigil.config import load_settings
 from vigil.evaluate.coding import _as_article
 from vigil.extract.actors import ActorMention
 from vigil.extract.events import pairs
-from vigil.extract.version import NEWS_STAGES, stages_tag
+from vigil.extract.stages import configured_stages
+from vigil.extract.version import CODER_STAGES, DEFAULT_STAGES, NAMED_STAGES, stages_tag
 from vigil.models import Article, Event, Modality
 
 
@@ -21,10 +22,8 @@ def _reference(text: str) -> Article:
 
 
 @pytest.fixture(scope="module")
-def news_pipeline() -> Any:
-    from vigil.extract.pipeline import Pipeline
-
-    return Pipeline.load(load_settings(env={"VIGIL_EXTRACT_STAGES": "news"}))
+def news_pipeline(pipeline: Any) -> Any:
+    return pipeline
 
 
 def _shown(events: tuple[Event, ...]) -> list[Event]:
@@ -40,10 +39,13 @@ def _in(text: str, sentence: str, events: list[Event]) -> list[Event]:
     return [e for e in events if start <= e.trigger_span[0] < start + len(sentence)]
 
 
-def test_news_stages_are_named_and_versioned(news_pipeline: Any) -> None:
-    assert tuple(st.name for st in news_pipeline.stages) == NEWS_STAGES
+def test_news_stages_are_the_default_and_versioned(news_pipeline: Any) -> None:
+    assert tuple(st.name for st in news_pipeline.stages) == DEFAULT_STAGES == NAMED_STAGES["news"]
     assert news_pipeline.news is not None and f"+news-{news_pipeline.news.version}" in news_pipeline.version
-    assert news_pipeline.version.endswith(stages_tag(NEWS_STAGES))
+    assert stages_tag(DEFAULT_STAGES) == ""
+    coder = news_pipeline.with_stages(NAMED_STAGES["coder"])
+    assert "events.code" in [st.name for st in coder.stages] and coder.version.endswith(stages_tag(CODER_STAGES))
+    assert configured_stages(load_settings(env={"VIGIL_EXTRACT_STAGES": "coder"})) == CODER_STAGES
 
 
 def test_reference_article_in_the_news_models_view(news_pipeline: Any, reference_text: str) -> None:
@@ -87,3 +89,27 @@ def test_pairs_are_every_ordered_pair_of_different_actors(nlp: Any) -> None:
         for m in (c.source, c.target):
             head = doc.char_span(m.start, m.end, alignment_mode="expand").root
             assert trig.i in {head.i} | {a.i for a in head.ancestors}
+
+
+def test_where_an_event_happens_is_no_party_to_it(news_pipeline: Any) -> None:
+    """ "The Taliban met on Monday with Zalmay Khalilzad, a US peace envoy, in Qatar": a meeting of the
+    Taliban and Khalilzad, held in Qatar; Qatar is no party to it (Wikinews, January 2019)."""
+    article = wikinews_article("met on Monday with Zalmay Khalilzad")
+    [x] = news_pipeline.extract([article])
+    start = article.text.index("The Taliban met on Monday")
+    here = [e for e in x.events if start <= e.trigger_span[0] < start + 80]
+    parties = {a for e in here for a in (e.source_actor, e.target_actor)}
+    assert "country:QAT" not in parties, [(e.source_actor, e.root, e.target_actor) for e in here]
+    assert any({e.source_actor, e.target_actor} >= {"person:zalmay-khalilzad"} for e in here), here
+
+
+def test_a_state_after_at_is_a_target(news_pipeline: Any) -> None:
+    """ "fired anti-aircraft batteries at Russia" (PETR2's validation set): Russia is the target, not a venue."""
+    import json
+
+    from tests.conftest import SHARED
+
+    path = SHARED / "eval" / "dev" / "petr2_gsr_validation.events.jsonl"
+    record = next(r for r in map(json.loads, path.read_text().splitlines()) if r["id"] == "petr2-TEST_2")
+    [x] = news_pipeline.extract([_as_article({"id": record["id"], "text": record["text"], "date": record["date"]})])
+    assert any(e.target_actor == "country:RUS" for e in x.events), [(e.source_actor, e.target_actor) for e in x.events]

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -256,3 +256,25 @@ def test_a_lone_surname_before_the_full_name_is_that_person() -> None:
     by_text = {(m.start, m.text): m.actor_id for m in x.mentions}
     lone = {aid for (_, t), aid in by_text.items() if t == "Collins"}
     assert lone == {"prov:susan-collins"}, by_text
+
+
+@pytest.mark.parametrize(
+    ("phrase", "sentence", "government"),
+    [
+        # the newspaper, the university and the first president are no U.S. government
+        ("told The Washington Post he considered", "Mendez once told The Washington Post", False),
+        ("scientists from the University of Washington", "In findings published earlier this month", False),
+        ("the country's first president, George Washington", "after the country's first president", False),
+        # the government, as a party
+        ("calls on Washington to remain neutral", "calls on Washington to remain neutral", True),
+    ],
+)
+def test_a_capital_is_its_government_only_as_a_party(
+    pipeline: Any, phrase: str, sentence: str, government: bool
+) -> None:
+    art = wikinews_article(phrase)
+    [x] = pipeline.extract([art])
+    start = art.text.index(sentence)
+    end = art.text.index(".", art.text.index(phrase) + len(phrase))
+    found = [m for m in x.mentions if start <= m.start < end and m.text == "Washington"]
+    assert any(m.actor_id == "gov:USA" for m in found) is government, [(m.text, m.actor_id) for m in found]

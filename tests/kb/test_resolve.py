@@ -241,6 +241,20 @@ def test_resolve_a_weekday_is_no_surname(kb) -> None:  # type: ignore[no-untyped
     assert res is not None and res.actor_id == "person:godwin-friday"
 
 
+def test_resolve_new_opens_a_place_name(kb) -> None:  # type: ignore[no-untyped-def]
+    """ "New York" is the city (a place of the United States), not a "York"; "the new government" stays generic."""
+    context = "Taro Aso met Donald Trump in New York to discuss trade."
+    res = resolve_description(kb, "New York", date(2024, 4, 23), context)
+    assert res is not None and (res.actor_id, res.name, res.kind, res.country) == (
+        "prov:new-york",
+        "New York",
+        "group",
+        "USA",
+    )
+    res = resolve_description(kb, "the new government", date(2024, 4, 23), "The new government took office.")
+    assert res is not None and res.actor_id == "prov:generic:government"
+
+
 def test_resolve_administration_of_a_surname(kb) -> None:  # type: ignore[no-untyped-def]
     context = "The Trump administration raised tariffs on Brazil to 50%."
     res = resolve_description(kb, "The Trump administration", date(2025, 8, 1), context)

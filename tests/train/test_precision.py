@@ -9,10 +9,10 @@ from vigil.evaluate.coding import _as_article
 from vigil.train.precision import fit
 
 
-def test_fit_learns_which_events_are_right(pipeline: Any, reference_text: str) -> None:
+def test_fit_learns_which_events_are_right(coder_pipeline: Any, reference_text: str) -> None:
     """Fitted on labels that follow one feature, the model ranks by it (a check of the fitting code)."""
     article = _as_article({"id": "x", "text": reference_text, "date": "2024-01-27"})
-    [x] = pipeline.extract([article])
+    [x] = coder_pipeline.extract([article])
     rows = features(x, reference_text)
     labels = [int(r["source_kb"] == 1.0 and r["target_kb"] == 1.0) for r in rows]
     assert 0 < sum(labels) < len(labels)

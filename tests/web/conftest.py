@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 
 from tests.api.conftest import WRITE_TOKEN, make_client
 from tests.api.corpus import build_web_store, hostile_id
+from tests.conftest import RECALL_VIEW
 
 CHROMIUM = os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,6 +52,13 @@ def pages_client(web_db: Path) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def recall_pages_client(web_db: Path) -> Iterator[Any]:
+    """The pages of a desk that reads events down to ``RECALL_VIEW`` (tests/conftest.py)."""
+    with make_client(web_db, overrides={"view.min_confidence": RECALL_VIEW}) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where each page's screenshot goes (VIGIL_SCREENSHOTS, else a session tmp dir)."""
     target = os.environ.get("VIGIL_SCREENSHOTS")
@@ -58,19 +67,15 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def live_server(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by uvicorn on 127.0.0.1 (a free port), over a writable copy of the corpus store."""
+@contextmanager
+def _serve(db: Path, overrides: dict[str, object] | None = None) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 (a free port) over ``db``, with settings ``overrides``."""
     import uvicorn
 
     from vigil.api import create_app
     from vigil.config import load_settings
 
-    db = tmp_path_factory.mktemp("live") / "live.db"
-    with sqlite3.connect(web_db) as src, sqlite3.connect(db) as dst:
-        src.backup(dst)
-    _fire_alerts(db)
-    app = create_app(load_settings(env={}), db, write_token=WRITE_TOKEN)
+    app = create_app(load_settings(env={}, overrides=overrides or {}), db, write_token=WRITE_TOKEN)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -83,6 +88,30 @@ def live_server(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_db(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A writable copy of the corpus store, its alerts fired."""
+    db = tmp_path_factory.mktemp("live") / "live.db"
+    with sqlite3.connect(web_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    _fire_alerts(db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def live_server(live_db: Path) -> Iterator[str]:
+    """The app as served by default."""
+    with _serve(live_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def recall_server(live_db: Path) -> Iterator[str]:
+    """The app of a desk that reads events down to ``RECALL_VIEW`` (tests/conftest.py)."""
+    with _serve(live_db, {"view.min_confidence": RECALL_VIEW}) as url:
+        yield url
 
 
 def _fire_alerts(db: Path) -> None:
@@ -133,10 +162,20 @@ class PageWatch:
         page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
 
 
-@pytest.fixture
-def page(browser: Any, live_server: str) -> Iterator[PageWatch]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=live_server)
+def _page(browser: Any, base_url: str) -> Iterator[PageWatch]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=base_url)
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     yield PageWatch(pg)
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[PageWatch]:
+    yield from _page(browser, live_server)
+
+
+@pytest.fixture
+def recall_page(browser: Any, recall_server: str) -> Iterator[PageWatch]:
+    """A page of the app that reads events down to ``RECALL_VIEW``."""
+    yield from _page(browser, recall_server)

@@ -61,7 +61,8 @@ def test_overview_story_article_events(page: PageWatch, screenshots: Path) -> No
     no_errors(page)
 
 
-def test_network_finds_the_aso_bridge(page: PageWatch, screenshots: Path) -> None:
+def test_network_finds_the_aso_bridge(recall_page: PageWatch, screenshots: Path) -> None:
+    page = recall_page
     pg = page.page
     pg.goto(f"/watches/{JAPAN}/network")
     wait_js(page, "window.vigilNetwork && window.vigilNetwork.cy.nodes().length > 0")

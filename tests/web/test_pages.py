@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.api.corpus import HOSTILE
+from vigil.analyze.window import VIEW_MIN_CONFIDENCE
 
 JAPAN = "japan-us-2024"
 
@@ -60,9 +61,11 @@ def test_missing_page_has_an_html_error(pages_client: Any) -> None:
     assert pages_client.get("/nowhere", headers={"Accept": "application/json"}).json()["status"] == 404
 
 
-def test_hostile_article_is_escaped_everywhere(pages_client: Any, hostile: str) -> None:
-    for path in hostile_pages(pages_client, hostile):
-        html = pages_client.get(path).text
+def test_hostile_article_is_escaped_everywhere(recall_pages_client: Any, hostile: str) -> None:
+    """Read by a desk whose view holds Aso's bridge to Trump, so that the hostile article (Aso meets
+    Trump) is cited on every page of the watch, the network's bridges too."""
+    for path in hostile_pages(recall_pages_client, hostile):
+        html = recall_pages_client.get(path).text
         if not path.startswith("/actors/"):  # the actor page shows only the sentences of Aso's events
             assert "__pwned" in html, f"{path} does not show the hostile article"
         body = html.split('<script type="application/json" id="page-data">')[0]
@@ -136,7 +139,7 @@ def test_article_reader_explains_its_figures_once(pages_client: Any) -> None:
     html = pages_client.get(f"/articles/{found['id']}").text
     coder = next(e["extractor"] for e in pages_client.get(f"/api/articles/{found['id']}").json()["item"]["events"])
     assert html.count(coder) == 1  # the extractor version once per article, not on every event
-    for term in ("quad class", "CAMEO", "confidence", "low confidence (&lt; 0.05)"):
+    for term in ("quad class", "CAMEO", "confidence", f"low confidence (&lt; {VIEW_MIN_CONFIDENCE})"):
         assert term in html, term
     assert 'class="ev low-conf"' in html and 'class="ev"' in html  # low-confidence events marked, others not
     assert "unknown source" in html  # the reference article has neither a source nor a URL
@@ -236,20 +239,18 @@ def test_an_event_is_corrected_from_the_article_reader(writable_copy: Path) -> N
     from tests.api.conftest import make_client
 
     with make_client(writable_copy) as client:
-        events = client.get("/api/events", params={"actor": "person:fumio-kishida", "limit": 50}).json()["items"]
-        wrong = next(e for e in events if e["root"] == "ACCUSE")
+        events = client.get("/api/events", params={"actor": "gov:JPN", "limit": 50}).json()["items"]
+        wrong = next(e for e in events if e["target_actor"] == "person:donald-trump" and e["root"] == "CONSULT")
         page = client.get(f"/articles/{wrong['article_id']}").text
         assert f'name="event" value="{wrong["id"]}"' in page and "not in the sentence" in page
-        form = {"event": wrong["id"], "kind": "relabel", "root": "CONSULT", "modality": "asserted", "reason": "a watch"}
+        form = {"event": wrong["id"], "kind": "relabel", "root": "REQUEST", "modality": "asserted", "reason": "a watch"}
         form["sentence"] = str(wrong["sentence_index"])
         done = client.post(f"/articles/{wrong['article_id']}/corrections", data=form, follow_redirects=False)
         assert done.status_code == 303 and done.headers["location"].endswith(f"#s{wrong['sentence_index']}")
         fixed = next(
-            e
-            for e in client.get("/api/events", params={"actor": "person:fumio-kishida"}).json()["items"]
-            if e["id"] == wrong["id"]
+            e for e in client.get("/api/events", params={"actor": "gov:JPN"}).json()["items"] if e["id"] == wrong["id"]
         )
-        assert fixed["root"] == "CONSULT" and fixed["confidence"] == 1.0
+        assert fixed["root"] == "REQUEST" and fixed["confidence"] == 1.0
         trail = client.get("/api/corrections").json()["items"]
         assert trail[-1]["author"] == "dashboard" and trail[-1]["reason"] == "a watch"
         other = client.post(

@@ -204,6 +204,7 @@ def evaluate_rules(watch: Watch, new: Records, old: Records) -> list[Alert]:
         domains=[*old.domains, *new.domains],
         tones=[*old.tones, *new.tones],
         actors=[*old.actors.values(), *new.actors.values()],
+        said_days={**old.said_days, **new.said_days},
     )
     out: list[Alert] = []
     for rule in watch.alerts:
@@ -258,15 +259,7 @@ def evaluate_alerts(
     old_all = load_records(
         store, since=watch.start, until=watch.end, coders=watch.coders, min_confidence=min_confidence
     )
-    old = Records.build(
-        [a for a in old_all.articles.values() if a.id not in new_ids],
-        sentences=[s for s in old_all.sentences.values() if s.article_id not in new_ids],
-        mentions=[m for m in old_all.mentions if m.article_id not in new_ids],
-        events=[e for e in old_all.events if e.article_id not in new_ids],
-        domains=[d for d in old_all.domains if d.article_id not in new_ids],
-        tones=[t for t in old_all.tones if t.article_id not in new_ids],
-        actors=old_all.actors.values(),
-    )
+    old = old_all.part(set(old_all.articles) - new_ids)
     fired = evaluate_rules(watch, new, old)
     stored = set(analysis_store.add_alerts(store, fired))
     fresh = [a for a in fired if a.id in stored]

@@ -23,7 +23,7 @@ from datetime import date
 
 from vigil.analyze.watches import Candidate, Outcome, Watch
 from vigil.analyze.window import Records
-from vigil.models import Citation, DateGranularity, Mention
+from vigil.models import Citation, Mention
 
 __all__ = ["CandidacyChange", "candidacy_changes", "updated_outcomes"]
 
@@ -126,10 +126,6 @@ def candidacy_changes(records: Records, watch: Watch) -> list[CandidacyChange]:
         The changes in date order, one per person, kind and outcome (the earliest report).
     """
     sent_actors = records.sentence_actors()
-    said_day: dict[tuple[str, int], date] = {}
-    for e in records.events:  # the day a sentence's events happened, when it says so ("On Wednesday")
-        if e.occurred is not None and e.occurred_granularity is DateGranularity.DAY:
-            said_day.setdefault((e.article_id, e.sentence_index), e.occurred)
     people: dict[tuple[str, int], list[Mention]] = defaultdict(list)
     for m in records.mentions:
         if m.actor_id and m.actor_id.startswith("person:"):
@@ -143,7 +139,7 @@ def candidacy_changes(records: Records, watch: Watch) -> list[CandidacyChange]:
             if not (_WITHDRAWAL.search(text) or _NOMINATION.search(text) or _RUNNING_MATE.search(text)):
                 continue
             key = (aid, idx)
-            when = said_day.get(key, day)
+            when = records.said_days.get(key, day)  # the day the sentence says, when it says so
             for person, kind in _find(text, _persons(people.get(key, []), text)):
                 outcome = _outcome_of(watch, person, sent_actors.get(key, set()), text, when)
                 if outcome is None:

@@ -8,18 +8,38 @@ store for them, in a handful of bulk queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from vigil.config import Settings
-from vigil.models import VIGIL_CODER, Actor, Article, Citation, DomainTag, Event, Mention, Sentence, Tone
+from vigil.models import (
+    VIGIL_CODER,
+    Actor,
+    Article,
+    Citation,
+    DateGranularity,
+    DomainTag,
+    Event,
+    Mention,
+    Sentence,
+    Tone,
+)
 from vigil.store import Store
 from vigil.store import analysis as analysis_store
 
-__all__ = ["VIEW_MIN_CONFIDENCE", "Records", "event_within", "load_records"]
+__all__ = ["VIEW_MIN_CONFIDENCE", "Records", "event_within", "load_records", "sentence_days"]
 
 VIEW_MIN_CONFIDENCE = Settings().get_float("view.min_confidence")
+
+
+def sentence_days(events: Iterable[Event]) -> dict[tuple[str, int], date]:
+    """The day each sentence says its events happened, to the day ("On Wednesday"), from its events."""
+    out: dict[tuple[str, int], date] = {}
+    for e in events:
+        if e.occurred is not None and e.occurred_granularity is DateGranularity.DAY:
+            out.setdefault((e.article_id, e.sentence_index), e.occurred)
+    return out
 
 
 def event_within(event: Event, since: date | None, until: date | None) -> bool:
@@ -45,6 +65,10 @@ class Records:
     domains: list[DomainTag] = field(default_factory=list)
     tones: list[Tone] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)
+    # The day each sentence says its events happened ("On Wednesday"), read from every event extracted
+    # from it, shown or not: when a sentence says something happened does not depend on how sure the
+    # coder is of who did what.
+    said_days: dict[tuple[str, int], date] = field(default_factory=dict)
     _mention_attrs: dict[str, tuple[str | None, str | None]] | None = field(default=None, repr=False)
     _by_article: dict[str, list[Sentence]] | None = field(default=None, repr=False)
 
@@ -59,16 +83,32 @@ class Records:
         domains: Iterable[DomainTag] = (),
         tones: Iterable[Tone] = (),
         actors: Iterable[Actor] = (),
+        said_days: Mapping[tuple[str, int], date] | None = None,
     ) -> Records:
-        """Assemble records from plain lists."""
+        """Assemble records from plain lists (``said_days``: from ``events`` when not given)."""
+        events = list(events)
         return cls(
             articles={a.id: a for a in articles},
             sentences={(s.article_id, s.index): s for s in sentences},
             mentions=list(mentions),
-            events=list(events),
+            events=events,
             domains=list(domains),
             tones=list(tones),
             actors={a.id: a for a in actors},
+            said_days=dict(said_days) if said_days is not None else sentence_days(events),
+        )
+
+    def part(self, article_ids: set[str], *, since: date | None = None, until: date | None = None) -> Records:
+        """The records of these articles only (and of their events dated in ``[since, until]``)."""
+        return Records.build(
+            [a for a in self.articles.values() if a.id in article_ids],
+            sentences=[s for s in self.sentences.values() if s.article_id in article_ids],
+            mentions=[m for m in self.mentions if m.article_id in article_ids],
+            events=[e for e in self.events if e.article_id in article_ids and event_within(e, since, until)],
+            domains=[d for d in self.domains if d.article_id in article_ids],
+            tones=[t for t in self.tones if t.article_id in article_ids],
+            actors=self.actors.values(),
+            said_days={k: v for k, v in self.said_days.items() if k[0] in article_ids},
         )
 
     def within(self, since: date | None, until: date | None) -> Records:
@@ -84,15 +124,7 @@ class Records:
             and (since is None or a.published >= since)
             and (until is None or a.published <= until)
         }
-        return Records.build(
-            [a for a in self.articles.values() if a.id in keep],
-            sentences=[s for s in self.sentences.values() if s.article_id in keep],
-            mentions=[m for m in self.mentions if m.article_id in keep],
-            events=[e for e in self.events if e.article_id in keep and event_within(e, since, until)],
-            domains=[d for d in self.domains if d.article_id in keep],
-            tones=[t for t in self.tones if t.article_id in keep],
-            actors=self.actors.values(),
-        )
+        return self.part(keep, since=since, until=until)
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -257,11 +289,8 @@ def load_records(
     ids = [a.id for a in arts]
     mentions = analysis_store.load_mentions(store, ids, known_by=cutoff)
     threshold = VIEW_MIN_CONFIDENCE if min_confidence is None else min_confidence
-    events = [
-        e
-        for e in analysis_store.load_events(store, ids, coders, known_by=cutoff)
-        if e.confidence >= threshold and event_within(e, since, until)
-    ]
+    every = analysis_store.load_events(store, ids, coders, known_by=cutoff)
+    events = [e for e in every if e.confidence >= threshold and event_within(e, since, until)]
     actor_ids = {m.actor_id for m in mentions if m.actor_id}
     actor_ids |= {x for e in events for x in (e.source_actor, e.target_actor) if x}
     actors = {a.id: a for a in analysis_store.load_actors(store, actor_ids)}
@@ -282,4 +311,5 @@ def load_records(
         domains=analysis_store.load_domain_tags(store, ids),
         tones=analysis_store.load_tones(store, ids),
         actors=actors.values(),
+        said_days=sentence_days(every),
     )

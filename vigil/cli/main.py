@@ -395,7 +395,7 @@ def events(
     min_confidence: Annotated[
         float | None,
         typer.Option(
-            min=0, max=1, help="Lowest confidence: the chance the event is right (default: view.min_confidence)."
+            min=0, max=1, help="Lowest confidence: how sure the coder is of the event (default: view.min_confidence)."
         ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Every event, whatever its confidence.")] = False,

@@ -10,7 +10,7 @@ and gives:
 * the root: the most probable PLOVER root, with its probability as the coder's confidence.
 
 An event's confidence is ``p_event`` times the root's probability (times the modality's), which the
-view's threshold (``view.min_confidence``; :data:`VIEW_MIN_CONFIDENCE` for this model) reads. It ranks
+view's threshold (``view.min_confidence``, 0.35) reads. It ranks
 events; it is not calibrated on news (the model saw 2 no-event pairs per event, real sentences hold
 about 24), so it overstates the chance that an event is right (docs/coder.md has the precision at
 each threshold). Weights: ``weights/news_tf.safetensors`` + ``news_tf.json``.
@@ -32,11 +32,9 @@ from vigil.coder.labels import QUADS, ROOT_TO_CAMEO, ROOT_TO_QUAD, ROOTS
 if TYPE_CHECKING:
     from vigil.coder.transformer import TransformerCoder
 
-__all__ = ["STEM", "VIEW_MIN_CONFIDENCE", "NewsEventModel"]
+__all__ = ["STEM", "NewsEventModel"]
 
 STEM = "news_tf"
-# The view threshold (``view.min_confidence``) chosen on the dev data for this model's confidences.
-VIEW_MIN_CONFIDENCE = 0.35
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -545,6 +545,8 @@ def _entity_mention(
         and (_names_a_person(ent.text, state.kb) or not _names_a_person(appositive, state.kb))
     ):
         description = f"{appositive} {ent.text}"
+    if ent.label_ in {"GPE", "ORG"} and _capital_as_a_place(doc, ent, sent, state.kb):
+        return None
     res = state.resolve(description, ent.text, context, ent.label_)
     if heading and ent.label_ != "PERSON" and (res is None or res.provisional):
         return None  # a section heading names topics, not actors, unless the knowledge base knows the name
@@ -577,6 +579,31 @@ def _names_a_person(text: str, kb: KnowledgeBase) -> bool:
     """True when ``text`` holds a known person's name. An appositive that does ("Louis DeJoy, a Republican
     fundraiser Trump appointed, ...") describes an unknown name by someone else: the mention would be Trump's."""
     return any(kb.get(i) is not None and i.startswith("person:") for _, _, ids in kb.find_names(text) for i in ids)
+
+
+# Words before a capital that make it a place or part of a name, not its government: "the University
+# of Washington", "in Washington", "outside Tokyo".
+_PLACE_BEFORE = frozenset({"of", "in", "at", "near", "outside", "around", "across", "throughout"})
+
+
+def _capital_as_a_place(doc: Doc, ent: Span, sent: Span, kb: KnowledgeBase) -> bool:
+    """Whether a capital ("Washington") names its city or part of a name rather than its government.
+
+    A capital stands for its government as a party ("Washington said", "talks with Tokyo"); it is a
+    name's part next to another capitalised word ("George Washington", "The Washington Post", "Denzel
+    Washington"), a city with its district ("Washington, D.C."), and a place after "of", "in", "at" ...
+    """
+    capitals = kb.find_countries(ent.text, metonyms=True)
+    if not capitals or kb.find_countries(ent.text) or capitals[0][:2] != (0, len(ent.text)):
+        return False
+    before = doc[ent.start - 1] if ent.start > sent.start else None
+    after = doc[ent.end] if ent.end < sent.end else None
+    if before is not None and (before.lower_ in _PLACE_BEFORE or (before.text[:1].isupper() and before.is_alpha)):
+        return True
+    if after is not None and after.text[:1].isupper() and after.is_alpha:
+        return True
+    rest = doc.text[ent.end_char : ent.end_char + 6]
+    return bool(re.match(r",? ?(?:D\.? ?C\.?|DC)\b", rest))
 
 
 _DATELINE_END = frozenset({"-", "--", "—", "–", ":"})

@@ -171,6 +171,24 @@ def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMen
     return out
 
 
+# Prepositions that place an event: what follows them is where it happens ("met Trump in New York",
+# "talks at the United Nations"), not a party to it. "to" and "into" are left out: "sent troops to
+# Ukraine" has Ukraine as its target.
+_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
+
+
+def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
+    """Whether a mention (its first token ``start``) right after a locative preposition is a place, not a party.
+
+    People are never places; a state after "at" is a target ("fired at Russia": a venue takes "at", a
+    country "in").
+    """
+    person = (m.actor_id or "").startswith("person:") or m.kind == "person"
+    if person or start == 0 or sent[start - 1].lower_ not in _LOCATIVE:
+        return False
+    return not (sent[start - 1].lower_ == "at" and (m.actor_id or "").startswith(("country:", "gov:")))
+
+
 def _heads(
     sent: Doc, offset: int, mentions: Sequence[ActorMention], antecedent: ActorMention | None
 ) -> dict[int, ActorMention]:
@@ -180,7 +198,7 @@ def _heads(
         if m.actor_id is None:
             continue
         span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
-        if span is not None:
+        if span is not None and not _where_it_happens(sent, span.start, m):
             heads[span.root.i] = m
     for tok in sent:
         if tok.lower_ in PRONOUNS_THING | PRONOUNS_PERSON and tok.dep_ in _SUBJ and tok.i not in heads:

@@ -165,7 +165,7 @@ def build(names: Sequence[str]) -> list[Stage]:
 
 def configured_stages(settings: Settings) -> tuple[str, ...]:
     """The stages the settings ask for: ``extract.stages`` (comma-separated, or the name of a list of
-    :data:`~vigil.extract.version.NAMED_STAGES`: "default", "news"), else the default stages.
+    :data:`~vigil.extract.version.NAMED_STAGES`: "default", "news", "coder"), else the default stages.
 
     The modules named by ``extract.stage_modules`` are imported first, so that their stages register.
 

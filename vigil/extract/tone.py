@@ -384,7 +384,7 @@ def directed_tones_stage(work: ArticleWork, res: Resources) -> ArticleWork:
                         res.version,
                         holder.actor_id,
                         toward.actor_id,
-                        d.code.confidence,
+                        round(d.code.confidence, 4),  # as events' (the model's last digits vary with its batch)
                     )
                 )
     return replace(work, tones=work.tones + tuple(tones))

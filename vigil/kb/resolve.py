@@ -494,10 +494,11 @@ class _Resolver:
                     f"country:{only}", actor.name if actor else only, "country", only, None, 0.9, False, None
                 )
             if name and codes:  # an unknown named actor in a known country
+                place = any(e - b == len(name) for b, e, _ in self.kb.find_places(name))  # "New York"
                 return Resolution(
                     f"prov:{slugify(name)}",
                     name,
-                    "person" if len(name.split()) >= 2 or self.lone_person else "group",
+                    "person" if (len(name.split()) >= 2 or self.lone_person) and not place else "group",
                     codes[0],
                     "ELI" if self.former else None,
                     0.4,
@@ -647,7 +648,11 @@ def _proper_name(kb: KnowledgeBase, text: str, head: TitleMatch | None) -> str:
         if any(_overlap((m.start(), m.end()), s) for s in spans):
             continue
         word = m.group(0).rstrip(".'’")
-        if word.lower() in _DETERMINERS or kb.has_former_modifier(word) or word.lower() == "ethnic":
+        # "New" before a capitalised word opens a name ("New York", "New Democratic Party")
+        opens_name = word == "New" and text[m.end() : m.end() + 2].strip()[:1].isupper()
+        if word.lower() in _DETERMINERS and not opens_name:
+            continue
+        if kb.has_former_modifier(word) or word.lower() == "ethnic":
             continue
         if word[:1].isupper():
             words.append(re.sub(r"(?:'s|’s)$", "", word))

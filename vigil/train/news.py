@@ -149,6 +149,70 @@ def training_examples(
     return examples
 
 
+def read_corrections(path: Path) -> list[dict[str, Any]]:
+    """The rows of a ``vigil correct export`` file.
+
+    Raises:
+        ConfigError: the file is missing, or a line is no JSON object with article, sentence and event.
+    """
+    import json
+
+    from vigil.errors import ConfigError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the corrections ({exc.strerror}).") from None
+    rows = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{n}: not JSON ({exc.msg}); write it with `vigil correct export`.") from None
+        if not isinstance(row, dict) or not {"article", "sentence", "event"} <= set(row):
+            raise ConfigError(
+                f"{path}:{n}: a correction needs article, sentence and event; see `vigil correct export`."
+            )
+        rows.append(row)
+    return rows
+
+
+def correction_examples(rows: Sequence[dict[str, Any]], store: Any) -> list[tuple[CoderInput, str | None, int]]:
+    """Training examples from analysts' corrections (``vigil correct export``): a rejected event is a
+    no-event pair, a relabelled one an event of its new root, each in its sentence as the store holds it.
+
+    Rows whose article or sentence the store does not hold, whose words are no longer in the sentence,
+    or that change only a date or a modality are left out.
+
+    Args:
+        rows: the exported corrections (article, sentence, source_text, target_text, event, root).
+        store: the store the corrections were made on (the sentences are read from it).
+    Returns:
+        ``(input, root or None, quad)`` examples, as :func:`training_examples` gives them.
+    """
+    from vigil.store.analysis import load_articles, load_sentences
+
+    ids = sorted({str(r["article"]) for r in rows})
+    texts = {a.id: a.text for a in load_articles(store, ids=ids)}
+    sentences = {(s.article_id, s.index): s for s in load_sentences(store, ids)}
+    out: list[tuple[CoderInput, str | None, int]] = []
+    for r in rows:
+        sent = sentences.get((str(r["article"]), int(r["sentence"])))
+        if sent is None or str(r["article"]) not in texts:
+            continue
+        text = texts[str(r["article"])][sent.start : sent.end]
+        source, target = span_of(text, r.get("source_text")), span_of(text, r.get("target_text"))
+        if source is None or target is None:
+            continue
+        if not r.get("event"):
+            out.append((CoderInput(text, source, target), None, 0))
+        elif r.get("root") in ROOT_TO_QUAD:
+            out.append((CoderInput(text, source, target), str(r["root"]), ROOT_TO_QUAD[str(r["root"])]))
+    return out
+
+
 def holdout_split(
     records: Sequence[dict[str, Any]], fold: int, folds: int = 5
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
