@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,6 +16,9 @@ from vigil.analyze.window import Records
 from vigil.extract.actors import publisher_names
 from vigil.kb import KnowledgeBase, resolve_description
 from vigil.models import Article, Extraction
+
+if TYPE_CHECKING:
+    pass
 
 
 def test_two_differently_named_ministries_are_two_actors() -> None:
@@ -172,6 +176,78 @@ def test_a_given_name_of_someone_else_is_not_a_known_person(phrase: str, wrong: 
     assert wrong not in {m.actor_id for m in x.mentions}
     start = art.text.index(phrase)
     assert any(m.start <= start and start + len(phrase) <= m.end for m in x.mentions), phrase
+
+
+# One-word names in real Wikinews articles: the person the article names in full, not a namesake the
+# knowledge base knows.
+@pytest.mark.parametrize(
+    ("phrase", "word", "expected", "wrong"),
+    [
+        # Phil Collins, chairman of the Prohibition Party, not New Zealand's Judith Collins
+        ("Collins is currently chairman of the", "Collins", "prov:phil-collins", "person:judith-collins"),
+        # Trump's former lawyer Michael Cohen, not Likud's Eli Cohen
+        ("Cohen is serving a three-year-long", "Cohen", "prov:michael-cohen", "person:eli-cohen-likud"),
+        # Hong Kong's Carrie Lam (spaCy labels one "Lam" an organisation), not Vietnam's To Lam
+        ("Lam was interrupted by protesting", "Lam", "prov:carrie-lam", "person:to-lam"),
+        # Puerto Rico's Wanda Vázquez, not Uruguay's president Tabaré Vázquez
+        ("Vázquez had previously stated", "Vázquez", "prov:wanda-vazquez", "person:tabare-vazquez"),
+        # the 1996 Libertarian nominee Harry Browne, not Antigua's prime minister Gaston Browne
+        ("Browne-Jorgensen appeared on every", "Browne", "prov:harry-browne", "person:gaston-browne"),
+    ],
+)
+def test_a_lone_surname_is_the_person_the_article_names_in_full(
+    phrase: str, word: str, expected: str, wrong: str
+) -> None:
+    _, x = _extract(phrase)
+    found = {m.actor_id for m in x.mentions if m.text == word}
+    assert found == {expected}, found
+    assert wrong not in {m.actor_id for m in x.mentions} | {a.id for a in x.actors}
+
+
+def test_a_lone_surname_without_a_full_name_is_no_namesake_of_another_time() -> None:
+    """ "Senator Kennedy" (Robert F. Kennedy, shot in 1968) is not RFK Jr., whose roles begin in 2023; "Vance"
+    (Manhattan's district attorney) is not JD Vance; "Trump" stays Donald Trump."""
+    for phrase, wrong in [
+        ("opposed Senator Kennedy's pro-Israel position", "person:robert-f-kennedy-jr"),
+        ("Cohen is serving a three-year-long", "person:jd-vance"),
+    ]:
+        _, x = _extract(phrase)
+        assert wrong not in {m.actor_id for m in x.mentions}, phrase
+    _, x = _extract("Cohen is serving a three-year-long")
+    assert {m.actor_id for m in x.mentions if m.text == "Trump"} == {"person:donald-trump"}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "surface", "expected", "wrong"),
+    [
+        # "son of the late Al-Qaeda founder" holds no Bùi Thanh Sơn (whose surname alias is "Sơn")
+        ("The alleged death of Hamza was previously", "Hamza", "prov:", "person:bui-thanh-son"),
+        # "Louis DeJoy, a Republican fundraiser Trump appointed ...": DeJoy is not Trump
+        ("DeJoy maintained the USPS could handle", "DeJoy", "prov:", "person:donald-trump"),
+        # spaCy's "Chris" and "Wallace" are one name, not Chris Christie (named earlier in the article)
+        ("Moderator Chris Wallace was criticized", "Chris", "prov:chris-wallace", "person:chris-christie"),
+    ],
+)
+def test_a_name_is_not_another_persons(phrase: str, surface: str, expected: str, wrong: str) -> None:
+    art, x = _extract(phrase)
+    at = art.text.index(phrase)
+    named = [(m.text, m.actor_id or "") for m in x.mentions if at <= m.start < at + len(phrase) and surface in m.text]
+    assert named and all(aid.startswith(expected) and aid != wrong for _, aid in named), named
+
+
+def test_a_lone_surname_before_the_full_name_is_that_person() -> None:
+    """A one-word name the article names in full only later ("Collins ... Senator Susan Collins of Maine")."""
+    text = (
+        "Collins said on Tuesday she would vote against the nominee. "
+        "Senator Susan Collins of Maine had asked for a delay. "
+        "Collins is a Republican."
+    )
+    # the date and source of a real article, with a text written for the test
+    art = replace(wikinews_article("Collins is currently chairman"), id="lone-surname-first", text=text)
+    x = shared_pipeline().extract([art])[0]
+    by_text = {(m.start, m.text): m.actor_id for m in x.mentions}
+    lone = {aid for (_, t), aid in by_text.items() if t == "Collins"}
+    assert lone == {"prov:susan-collins"}, by_text
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,10 @@ names through the entity ruler) and from noun phrases headed by an institution w
 ("the Japanese government", "the Kishida administration"). Each mention is resolved
 with its title ("Prime Minister Fumio Kishida") or appositive ("Taro Aso, Japan's
 Deputy Prime Minister") against the knowledge base on the article's date. Within an
-article, a later short form ("Kishida") resolves to the actor its full form did.
+article, a one-word name ("Collins", "Kishida") is the person the article names in full
+with that word, before it or else after it ("Susan Collins", even as a provisional
+actor); without such a full name it is a known person only where the resolver finds
+them plausible (:func:`~vigil.kb.resolve.resolve_description` with the article's country).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from vigil.extract.stages import stage
 from vigil.kb import KnowledgeBase
-from vigil.kb.resolve import Resolution, resolve_description
+from vigil.kb.names import name_key
+from vigil.kb.resolve import Resolution, known_by_surname, resolve_description
 from vigil.models import Actor, Mention, Role
 
 if TYPE_CHECKING:
@@ -104,6 +108,16 @@ class ArticleActors:
         self.by_token: dict[str, Resolution] = {}
         self.provisional: dict[str, Actor] = {}
         self.countries: Counter[str] = Counter()  # the countries of the mentions resolved so far
+        # one-word name coreference: a word of a full name -> the people resolved from full names with it
+        self.full_names: dict[str, list[tuple[str, Resolution]]] = {}
+        self.ahead: dict[str, list[tuple[str, str]]] = {}  # word -> full names of the article and their sentences
+        self.persons: Counter[str] = Counter()  # mentions per person so far
+
+    def expect(self, name: str, context: str) -> None:
+        """Note a person's full name the article holds ("Susan Collins"), for a one-word name before it."""
+        words = _name_words(name, self.kb)
+        for word in words if len(words) >= 2 else ():
+            self.ahead.setdefault(word, []).append((name, context))
 
     def resolve(self, description: str, core: str, context: str, label: str | None = None) -> Resolution | None:
         """Resolve ``description`` (title + name); remember the name's tokens for later short forms.
@@ -148,10 +162,17 @@ class ArticleActors:
             own = Resolution(f"prov:generic:{_slug(core)}", core, "organisation", None, "MED", 0.6, True, None)
             self._remember(own, core, context)
             return own
-        res = resolve_description(self.kb, description, self.day, context)
+        res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
+        # a one-word person name; spaCy takes some surnames for organisations ("shouted at Lam")
+        word = _lone_word(core) if label in {"PERSON", "ORG"} else None
+        if word is not None and label != "PERSON" and word not in self.full_names and word not in self.ahead:
+            word = None
+        if word is not None:
+            res = self._coreferent(word, description, core, context, res)
         if res is None or res.actor_id is None:
-            # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida".
-            key = core.split()[-1].lower() if core.split() else ""
+            # A short form of someone named earlier in the article: "Kishida" after "Fumio Kishida", "President
+            # Kishida"; "Hunter Biden" is no short form of "Joe Biden".
+            key = core.split()[-1].lower() if len(_name_words(core, self.kb)) < 2 else core.lower()
             earlier = self.by_token.get(key) or self.by_token.get(core.lower())
             if earlier is not None:
                 return earlier
@@ -175,9 +196,47 @@ class ArticleActors:
                 if token[:1].isupper() and len(token) > 2:
                     self.by_token.setdefault(token.lower(), res)
             self.by_token.setdefault(core.lower(), res)
+            self.persons[res.actor_id or ""] += 1
+            words = _name_words(core, self.kb) if label == "PERSON" and word is None else []
+            if len(words) >= 2:
+                for key in words:
+                    known = self.full_names.setdefault(key, [])
+                    if all(r.actor_id != res.actor_id for _, r in known):
+                        known.append((core, res))
         if res.provisional and res.actor_id is not None:
             self._remember(res, core, context)
         return res
+
+    def _coreferent(
+        self, word: str, description: str, core: str, context: str, res: Resolution | None
+    ) -> Resolution | None:
+        """The person a one-word name stands for in this article: the one named in full with it before
+        (the most mentioned when several are), else the first named in full with it after; ``res``
+        (what the name resolves to on its own) when the article names no one so, or when it names only
+        unknown people so and ``res`` is a head of state or government of the day (:func:`known_by_surname`)."""
+        known = self.full_names.get(word)
+        if known:
+            full, earlier = max(known, key=lambda k: self.persons[k[1].actor_id or ""])
+        else:
+            ahead = self.ahead.get(word)
+            if not ahead:
+                return res
+            full, sentence = ahead[0]
+            country = self.article_country()
+            found = resolve_description(self.kb, full, self.day, sentence, article_country=country)
+            if found is None or found.actor_id is None or found.kind != "person":
+                found = Resolution(f"prov:{_name_key(full)}", full, "person", None, None, 0.5, True, None)
+            earlier = found
+        if res is not None and res.actor_id == earlier.actor_id:
+            return res
+        alone = self.kb.get(res.actor_id) if res is not None and res.actor_id and not res.provisional else None
+        if earlier.provisional and alone is not None and known_by_surname(alone, self.day):
+            return res  # "Modi" is India's prime minister, whatever unknown "Modi Announced" the article holds
+        # the description with the full name: "Senator Collins" -> "Senator Susan Collins", its title kept
+        at = description.rfind(core)
+        whole = description[:at] + full + description[at + len(core) :] if at >= 0 else full
+        again = resolve_description(self.kb, whole, self.day, context, article_country=self.article_country())
+        return again if again is not None and again.actor_id == earlier.actor_id else earlier
 
     def _remember(self, res: Resolution, core: str, context: str) -> None:
         """Keep the provisional actor of ``res``, with its role dated as the sentence dates it.
@@ -272,6 +331,33 @@ def _name_key(name: str) -> str:
     return _slug(" ".join(kept) or name)
 
 
+_PARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|de|di|da|du|le|la|van|von)[-‐’']", re.I)
+
+
+def _name_words(name: str, kb: KnowledgeBase) -> list[str]:
+    """The keys of the words a person may be called by alone: "Bashar al-Assad" -> ["bashar", "assad"].
+
+    Titles, honorifics and function words ("President", "Senator", "Although") are no such words.
+    """
+    out = []
+    for raw in name.split():
+        token = re.sub(r"(?:'s|’s|')$", "", raw).strip('.,;:()"“”')
+        token = _PARTICLE_PREFIX.sub("", token)
+        if len(token) > 2 and token[:1].isupper() and kb.is_name_word(token):
+            key = name_key(token)
+            if key and key not in out:
+                out.append(key)
+    return out
+
+
+def _lone_word(core: str) -> str | None:
+    """The key of a one-word person name ("Collins", "Erdoğan's"), or None for a longer or uncapitalised one."""
+    word = re.sub(r"(?:'s|’s|')$", "", core.strip())
+    if len(word.split()) != 1 or len(word) < 2 or not word[:1].isupper():
+        return None
+    return name_key(word) or None
+
+
 def _named(text: str) -> bool:
     words = [w for w in text.split() if w[:1].isalpha()]
     return bool(words) and all(w[:1].isupper() for w in words if len(w) > 3) and len(text) > 2
@@ -343,6 +429,10 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
     out: list[ActorMention] = []
     ents_by_sent = _entities_by_sentence(doc, sentences)
     full = doc.text  # built once: Doc.text joins every token
+    for si, named in ents_by_sent.items():  # the full names, for a one-word name that comes first
+        sent = sentences[si]
+        for name in dict.fromkeys(_whole_name(doc, e, sent, state.kb).text for e in named if e.label_ == "PERSON"):
+            state.expect(name, full[sent.start_char : sent.end_char])
     for si, sent in enumerate(sentences):
         context = full[sent.start_char : sent.end_char]  # Span.text, without building every token again
         heading = is_heading(context)
@@ -444,16 +534,16 @@ def _entity_mention(
         return _mention(group, "NORP", si, res)
     if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
         return None  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
-    if ent.label_ == "PERSON" and len(ent) == 1:
-        # "Anthony" of "Anthony Fauci" is no Kenny Anthony: the mention is the whole name
-        whole = state.kb.another_persons_name(doc.text, ent.start_char, ent.end_char)
-        span = doc.char_span(*whole, label="PERSON", alignment_mode="expand") if whole else None
-        if span is not None and sent.start <= span.start and span.end <= sent.end:
-            ent = span
+    if ent.label_ == "PERSON":
+        ent = _whole_name(doc, ent, sent, state.kb)
     left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
     description = doc[left : ent.end].text
     appositive = _appositive(doc, ent.end, sent.end) if ent.label_ == "PERSON" else None
-    if appositive and state.kb.sector_for_title(appositive):
+    if (
+        appositive
+        and state.kb.sector_for_title(appositive)
+        and (_names_a_person(ent.text, state.kb) or not _names_a_person(appositive, state.kb))
+    ):
         description = f"{appositive} {ent.text}"
     if ent.label_ in {"GPE", "ORG"} and _capital_as_a_place(doc, ent, sent, state.kb):
         return None
@@ -462,6 +552,33 @@ def _entity_mention(
         return None  # a section heading names topics, not actors, unless the knowledge base knows the name
     taken.append((ent.start, ent.end))
     return _mention(ent, ent.label_, si, res)
+
+
+def _whole_name(doc: Doc, ent: Span, sent: Span, kb: KnowledgeBase) -> Span:
+    """The whole name a one-token person entity is part of: "Anthony" of "Anthony Fauci" is no Kenny Anthony,
+    and two person entities side by side ("Chris" "Wallace", "Susan" "Collins") are one name."""
+    if len(ent) != 1:
+        return ent
+    whole = kb.another_persons_name(doc.text, ent.start_char, ent.end_char) or _next_person(doc, ent, sent)
+    span = doc.char_span(*whole, label="PERSON", alignment_mode="expand") if whole else None
+    return span if span is not None and sent.start <= span.start and span.end <= sent.end else ent
+
+
+def _next_person(doc: Doc, ent: Span, sent: Span) -> tuple[int, int] | None:
+    """The characters of ``ent`` and the person entity right after it ("Chris" "Wallace"), if there is one."""
+    end = ent.end
+    if end >= sent.end or not doc[end - 1].whitespace_ or doc[end].ent_type_ != "PERSON" or doc[end].ent_iob_ != "B":
+        return None
+    end += 1
+    while end < sent.end and doc[end].ent_iob_ == "I":
+        end += 1
+    return ent.start_char, doc[end - 1].idx + len(doc[end - 1])
+
+
+def _names_a_person(text: str, kb: KnowledgeBase) -> bool:
+    """True when ``text`` holds a known person's name. An appositive that does ("Louis DeJoy, a Republican
+    fundraiser Trump appointed, ...") describes an unknown name by someone else: the mention would be Trump's."""
+    return any(kb.get(i) is not None and i.startswith("person:") for _, _, ids in kb.find_names(text) for i in ids)
 
 
 # Words before a capital that make it a place or part of a name, not its government: "the University

@@ -91,13 +91,13 @@ _SURNAME_STOP = _CALENDAR | frozenset(
 _HONORIFICS = frozenset(
     "mr mrs ms miss dr sir dame lord lady gen lt col maj capt sgt adm sen rep gov pres prof rev fr sheikh "
     "ayatollah imam rabbi bishop cardinal pope king queen prince princess emperor emir sultan president "
-    "premier chancellor minister secretary chairman chairwoman director general mayor judge justice".split()
+    "premier chancellor minister secretary chairman chairwoman director general mayor judge justice cde comrade".split()
 )
 # Capitalised words before a surname that are no given name ("The Trump administration", "When Trump ...").
 _FUNCTION_WORDS = frozenset(
     """the a an this that these those his her their its our my your and but or nor so yet if when while after
     before since as at by for from in into of on to with without under over about against during says said
-    new former late then""".split()
+    new former late then both although though unlike like whereas however meanwhile including""".split()
 )
 _NAME_PARTICLES = frozenset(
     {
@@ -601,6 +601,9 @@ class KnowledgeBase:
     def find_names(self, text: str) -> list[tuple[int, int, list[str]]]:
         """Every known actor name, alias or metonym in ``text`` (longest match wins).
 
+        A person's name written in lower case ("son") and a one-word name that is part of another
+        person's name (:meth:`another_persons_name`) are not reported.
+
         Args:
             text: any text.
 
@@ -610,8 +613,11 @@ class KnowledgeBase:
         out = []
         for start, end, surface in _find(self._names_re, text):
             ids = self._names.get(surface)
-            if ids and self.another_persons_name(text, start, end) is None:
-                out.append((start, end, ids))
+            if not ids or self.another_persons_name(text, start, end) is not None:
+                continue
+            if surface.islower() and all(i.startswith("person:") for i in ids):
+                continue  # "son of the late ..." names no Bùi Thanh Sơn: a person's name is written capitalised
+            out.append((start, end, ids))
         return out
 
     def another_persons_name(self, text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -627,18 +633,25 @@ class KnowledgeBase:
             return None
         before = re.search(r"([A-Z][\w'’.-]*)\s+$", text[max(0, start - 40) : start])
         if before is not None:
-            word = before.group(1).rstrip(".").lower()
+            word = before.group(1).rstrip(".")
             ends_sentence = before.group(1).endswith(".") and len(word) > 1  # "Wednesday. Paul ...", not "J. Paul"
-            other = word in self._titles or word in _HONORIFICS or word in _FUNCTION_WORDS or word in _CALENDAR
-            if not ends_sentence and not other:
+            if not ends_sentence and self.is_name_word(word, before_name=True):
                 return max(0, start - 40) + before.start(1), end
         after = re.match(r"[ \t]+([A-Z][a-z][\w'’-]*)", text[end : end + 40])
-        if after is None:
-            return None
-        word = after.group(1).lower()
-        if word in self._titles or word in _HONORIFICS or word in _FUNCTION_WORDS or word in _CALENDAR:
+        if after is None or not self.is_name_word(after.group(1)):
             return None
         return start, end + after.end(1)
+
+    def is_name_word(self, word: str, *, before_name: bool = False) -> bool:
+        """Whether a capitalised ``word`` next to a name may be part of it: no title or role noun, honorific,
+        function word, day or month. With ``before_name``, a role noun that is no person's title ("Hunter"
+        of "Hunter Biden", unlike "President" or "Senator") may be a given name.
+        """
+        key = word.lower()
+        if key in _HONORIFICS or key in _FUNCTION_WORDS or key in _CALENDAR:
+            return False
+        title = self._titles.get(key)
+        return title is None or (before_name and not title.person)
 
     def is_demonym(self, word: str, *, plural: bool = False) -> bool:
         """True when ``word`` is a demonym ("Japanese", "Palestinians"); with ``plural``, a plural one only."""

@@ -7,7 +7,14 @@ rules, in order:
 1. pronouns and descriptions with no country, title or known name give None;
 2. an exact name/alias/metonym match: a person, an organisation, a government
    ("Tokyo", "the Kremlin" -> ``gov:JPN`` / ``gov:RUS``) or a country (``country:JPN``);
-3. a known person inside the description; the country and sector come from the role
+3. a known person inside the description. A one-word name ("Collins", "Cohen") is a known
+   person only when that person is plausibly the one meant (:meth:`_Resolver._lone`): the
+   description, the sentence or the article's country is theirs; in an article about another
+   country nothing else makes them so; without an article country, a head-of-state,
+   head-of-government or foreign-minister office held on ``day`` does, so does any role held
+   that day, or any role at all when the sentence names no country. Someone whose roles all
+   begin after ``day`` is never meant. Otherwise the name is an unknown person (provisional).
+   The country and sector come from the role
    held on ``day``, but an explicit title written next to the name (in the description
    or right before it in ``context``) wins: "Japan's Deputy Prime Minister Taro Aso"
    is GOV even on a day the knowledge base has him as a party official. A person with
@@ -32,11 +39,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from vigil.kb.knowledge import KnowledgeBase, TitleMatch, government_actor_id, head_title
+from vigil.kb.knowledge import KnowledgeBase, TitleMatch, government_actor_id, head_title, office_families
 from vigil.kb.names import is_acronym, name_key, slugify
 from vigil.models import Actor, Role
 
-__all__ = ["Resolution", "resolve_description"]
+__all__ = ["Resolution", "known_by_surname", "resolve_description"]
 
 _PRONOUNS = frozenset(
     """i me my we us our you your he him his she her they them their it its who whom whose which that this these
@@ -102,6 +109,11 @@ _WEAK_HEADS = frozenset(
     officer officers employee employees staff chief chiefs leader leaders sergeant sergeants commander commanders
     worker workers member members representative representatives head heads director directors""".split()
 )
+# Offices whose holders the news names by surname alone, whatever the country: "Erdoğan said", "Pompeo met".
+_SURNAME_OFFICE = re.compile(
+    r"(?:acting |interim |transitional )?(?:president|vice president|prime minister|chancellor|taoiseach|"
+    r"king|queen|emir|sultan|supreme leader|foreign minister|secretary-general|secretary general)"
+)
 _LINK = re.compile(r"^\s*(?:,\s*)?(?:of|for|at|with|from)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 
 
@@ -124,7 +136,12 @@ class Resolution:
 
 
 def resolve_description(
-    kb: KnowledgeBase, text: str, day: date | None = None, context: str | None = None
+    kb: KnowledgeBase,
+    text: str,
+    day: date | None = None,
+    context: str | None = None,
+    *,
+    article_country: str | None = None,
 ) -> Resolution | None:
     """Resolve an actor description to an actor, a country and a sector.
 
@@ -135,6 +152,9 @@ def resolve_description(
             (None: the latest/current role).
         context: the sentence the description comes from, used for an explicit title
             next to a name and, for named descriptions, to infer a missing country.
+        article_country: the country the article is about, when known: a one-word name
+            ("Collins") is then a known person of another country only if the description or the
+            sentence names that country.
 
     Returns:
         A :class:`Resolution`, or None when the description must not resolve
@@ -145,13 +165,18 @@ def resolve_description(
         return None
     if name_key(raw) in _PRONOUNS and not (len(raw) > 1 and is_acronym(raw)):  # "us" is no actor, "US" is
         return None
-    return _Resolver(kb, raw, day, context).run()
+    return _Resolver(kb, raw, day, context, article_country).run()
 
 
 class _Resolver:
-    def __init__(self, kb: KnowledgeBase, text: str, day: date | None, context: str | None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, text: str, day: date | None, context: str | None, article_country: str | None
+    ) -> None:
         self.kb, self.text, self.day, self.context = kb, text, day, context
+        self.article_country = article_country
         self.former = kb.has_former_modifier(text)
+        self.lone_person = False  # a one-word person name was found but names no known person here
+        self._evidence: set[str] | None = None
 
     # ------------------------------------------------------------------ main flow
     def run(self) -> Resolution | None:
@@ -159,7 +184,7 @@ class _Resolver:
         people_of = self._demonym_people()
         if people_of is not None:
             return people_of
-        exact = kb.lookup(text, self.day)
+        exact = self._lone(kb.lookup(text, self.day), text)
         if exact:
             best = self._best(exact)
             return self._elsewhere(best, (0, len(text)), []) or self._from_actor(best, (0, len(text)))
@@ -179,7 +204,7 @@ class _Resolver:
 
         people: list[tuple[int, int, Actor]] = []
         for s, e, ids in names:
-            best = self._best([kb.get(i) for i in ids if _kind(kb, i) == "person"])
+            best = self._best(self._lone([kb.get(i) for i in ids if _kind(kb, i) == "person"], text[s:e]))
             if best is not None:
                 people.append((s, e, best))
         if people:
@@ -244,6 +269,7 @@ class _Resolver:
         if not name or name == self.text:
             return None
         hits = [a for a in self.kb.lookup(name, self.day) if a.kind in {"person", "igo", "organisation", "party"}]
+        hits = self._lone(hits, name)
         if not hits:
             return None
         words = name.split()
@@ -295,6 +321,49 @@ class _Resolver:
         return self._group(None, [code], 0.75, sector="CVL")
 
     # ------------------------------------------------------------------ people
+    def _lone(self, actors: Sequence[Actor | None], surface: str) -> list[Actor]:
+        """``actors`` without the people a one-word ``surface`` ("Collins") cannot be taken to name here.
+
+        A longer surface ("Susan Collins", "Kim Jong Un") keeps them all.
+        """
+        present = [a for a in actors if a is not None]
+        word = re.sub(r"^the\s+|(?:'s|’s|')$", "", surface.strip(), flags=re.IGNORECASE)
+        if len(word.split()) != 1 or not any(a.kind == "person" for a in present):
+            return present
+        kept = [a for a in present if a.kind != "person" or self._plausible(a)]
+        if any(a.kind == "person" and a not in kept for a in present):
+            self.lone_person = True
+        return kept
+
+    def _plausible(self, person: Actor) -> bool:
+        """Whether a known person is plausibly the one a one-word name stands for, in this sentence and article."""
+        day = self.day
+        if person.roles and day is not None and all(r.start is not None and r.start > day for r in person.roles):
+            return False  # every role of theirs is still to come: "Senator Kennedy" in 2019 is no RFK Jr.
+        theirs = {person.country, *(r.country for r in person.roles)} - {None}
+        sentence = self._sentence_countries()
+        if theirs & (sentence | {self.article_country}):
+            return True
+        role = person.role_on(self.day)
+        if self.article_country is not None:
+            return False  # "Collins" in an article about the U.S. is no New Zealand minister
+        if known_by_surname(person, self.day):
+            return True  # heads of state and government, foreign ministers: named by surname the world over
+        if role is not None:
+            return True
+        return not sentence and bool(person.roles)
+
+    def _sentence_countries(self) -> set[str]:
+        """The countries the description and its sentence name (countries, demonyms, capitals, places)."""
+        if self._evidence is None:
+            kb = self.kb
+            found = {c for _, _, c in kb.find_countries(self.text, metonyms=True)}
+            if self.context:
+                found |= {c for _, _, c in kb.find_countries(self.context, metonyms=True)}
+                found |= {c for _, _, c in kb.find_places(self.context)}
+            self._evidence = found
+        return self._evidence
+
     def _best(self, actors: Sequence[Actor | None]) -> Actor | None:
         present = [a for a in actors if a is not None]
         if not present:
@@ -411,6 +480,8 @@ class _Resolver:
                 codes, confidence = [inferred], 0.55
             elif peoples:
                 codes, confidence = [peoples[0][2]], 0.6
+            elif self.lone_person and self.article_country:  # "Collins said": someone of the article's country
+                codes, confidence = [self.article_country], 0.5
         if head is None:
             if ethnic or peoples:
                 return self._group(None, codes, confidence, sector="CVL")
@@ -427,7 +498,7 @@ class _Resolver:
                 return Resolution(
                     f"prov:{slugify(name)}",
                     name,
-                    "person" if len(name.split()) >= 2 and not place else "group",
+                    "person" if (len(name.split()) >= 2 or self.lone_person) and not place else "group",
                     codes[0],
                     "ELI" if self.former else None,
                     0.4,
@@ -513,6 +584,13 @@ class _Resolver:
         candidates = [c for c in found if counts[c[2]] == top]
         anchor = pos if pos >= 0 else 0
         return min(candidates, key=lambda c: abs(c[0] - anchor))[2]
+
+
+def known_by_surname(person: Actor, day: date | None) -> bool:
+    """True when ``person`` holds on ``day`` an office whose holders the news names by surname alone
+    ("Erdoğan said", "Pompeo met"): head of state or government, vice president, foreign minister."""
+    role = person.role_on(day)
+    return role is not None and any(_SURNAME_OFFICE.fullmatch(f) for f in office_families(role.title))
 
 
 def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = ()) -> TitleMatch | None:
