@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
@@ -16,9 +16,6 @@ from vigil.analyze.window import Records
 from vigil.extract.actors import publisher_names
 from vigil.kb import KnowledgeBase, resolve_description
 from vigil.models import Article, Extraction
-
-if TYPE_CHECKING:
-    pass
 
 
 def test_two_differently_named_ministries_are_two_actors() -> None:
