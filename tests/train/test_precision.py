@@ -14,7 +14,7 @@ def test_fit_learns_which_events_are_right(coder_pipeline: Any, reference_text: 
     article = _as_article({"id": "x", "text": reference_text, "date": "2024-01-27"})
     [x] = coder_pipeline.extract([article])
     rows = features(x, reference_text)
-    labels = [int(r["source_kb"] == 1.0 and r["target_kb"] == 1.0) for r in rows]
+    labels = [int(r["modality_asserted"] == 1.0) for r in rows]
     assert 0 < sum(labels) < len(labels)
     model = fit(rows, labels, c=10.0)
     scores = model.score(rows)

@@ -74,7 +74,9 @@ def news_stage(work: ArticleWork, res: Resources) -> ArticleWork:
             s, t = t, s
         key = (d.sentence_index, s, t, code.root)
         kept = best.get(key)
-        if kept is None or _likelihood(kept) < p_event * code.confidence:
+        # Compared as stored (4 digits): the model's last digits vary with its threads and batch, and two
+        # drafts of one event often score alike; then the first (in text order) stays.
+        if kept is None or round(_likelihood(kept), 4) < round(p_event * code.confidence, 4):
             best[key] = replace(d, p_event=p_event, code=code)
     drafts = sorted(best.values(), key=lambda d: (d.sentence_index, d.candidate.trigger, d.candidate.source.start))
     return replace(work, drafts=tuple(drafts))
