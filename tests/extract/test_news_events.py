@@ -113,3 +113,14 @@ def test_a_state_after_at_is_a_target(news_pipeline: Any) -> None:
     record = next(r for r in map(json.loads, path.read_text().splitlines()) if r["id"] == "petr2-TEST_2")
     [x] = news_pipeline.extract([_as_article({"id": record["id"], "text": record["text"], "date": record["date"]})])
     assert any(e.target_actor == "country:RUS" for e in x.events), [(e.source_actor, e.target_actor) for e in x.events]
+
+
+def test_a_channel_is_no_party(news_pipeline: Any) -> None:
+    """ "Prime Minister Johnson told the public via Twitter, ..." (Wikinews): Twitter is how he told them."""
+    article = wikinews_article("Prime Minister Johnson told the public via Twitter")
+    [x] = news_pipeline.extract([article])
+    start = article.text.index("Prime Minister Johnson told the public via Twitter")
+    here = [e for e in x.events if start <= e.trigger_span[0] < start + 120]
+    assert not any("org:twitter" in (e.source_actor, e.target_actor) for e in here), [
+        (e.source_actor, e.root, e.target_actor) for e in here
+    ]

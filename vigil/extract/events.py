@@ -178,11 +178,14 @@ _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throu
 
 
 def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
-    """Whether a mention (its first token ``start``) right after a locative preposition is a place, not a party.
+    """Whether a mention (its first token ``start``) right after a locative preposition is a place, or after
+    "via" a channel, not a party.
 
     People are never places; a state after "at" is a target ("fired at Russia": a venue takes "at", a
     country "in").
     """
+    if start > 0 and sent[start - 1].lower_ == "via":  # a channel: "told the public via Twitter"
+        return True
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     if person or start == 0 or sent[start - 1].lower_ not in _LOCATIVE:
         return False
