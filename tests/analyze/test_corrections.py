@@ -14,6 +14,7 @@ from vigil.analyze.window import load_records
 from vigil.errors import ConfigError
 from vigil.extract.pipeline import extract_stored
 from vigil.store import Store
+from vigil.store.analysis import load_sentences
 from vigil.store.corrections import CorrectionError, add_correction, list_corrections, training_examples
 from vigil.train.news import correction_examples, read_corrections
 
@@ -61,14 +62,19 @@ def test_rejected_and_relabelled_events_hold_in_every_view_and_after_reextractio
     exported.write_text("".join(json.dumps(x) + "\n" for x in examples), encoding="utf-8")
     trained = correction_examples(read_corrections(exported), seed_store)
     assert sorted((root or "", quad) for _, root, quad in trained) == [("", 0), ("CONSULT", 1)]
-    for item, _, _ in trained:
-        assert item.text.startswith(("The Japanese government", "Meanwhile", "Simultaneously", "The")), item.text
-        assert all(0 <= a < b <= len(item.text) for a, b in (item.source, item.target))
-    rejected = next(item for item, root, _ in trained if root is None)
-    assert (wrong.source_text, wrong.target_text) == (
-        rejected.text[slice(*rejected.source)],
-        rejected.text[slice(*rejected.target)],
-    )
+    # each example is its event's sentence, with the event's own words as the pair
+    article = seed_store.get_article(wrong.article_id)
+    assert article is not None
+    sentences = {x.index: article.text[x.start : x.end] for x in load_sentences(seed_store, [wrong.article_id])}
+    for event, (item, root, _) in zip(
+        (wrong, relabelled), sorted(trained, key=lambda t: t[1] is not None), strict=True
+    ):
+        assert (root is None) == (event is wrong)
+        assert item.text == sentences[event.sentence_index]
+        assert (item.text[slice(*item.source)], item.text[slice(*item.target)]) == (
+            event.source_text,
+            event.target_text,
+        )
     exported.write_text('{"article": "x"}\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="corrections.jsonl:1: a correction needs article, sentence and event"):
         read_corrections(exported)

@@ -11,7 +11,7 @@ from typing import Any
 from vigil.errors import VigilError
 from vigil.evaluate.annotations import is_reference, resolve_records
 
-__all__ = ["GoldFile", "load_gold"]
+__all__ = ["GoldFile", "json_lines", "load_gold"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,23 +38,33 @@ def _kind(path: Path, first: dict[str, Any]) -> str:
     raise VigilError(f"{path}: cannot tell the gold schema (events, articles or actors). See eval/dev/README.md.")
 
 
+def json_lines(path: Path, what: str) -> list[tuple[int, Any]]:
+    """The values of a JSON Lines file with their line numbers (blank lines skipped).
+
+    Raises:
+        VigilError: the file cannot be read (named as ``what``), or a line is no JSON (file and line named).
+    """
+    out: list[tuple[int, Any]] = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        out.append((n, json.loads(line)))
+                    except json.JSONDecodeError as exc:
+                        raise VigilError(f"{path}:{n}: not valid JSON ({exc.msg}).") from None
+    except OSError as exc:
+        raise VigilError(f"Cannot read {what} {path}: {exc.strerror}.") from None
+    return out
+
+
 def load_gold(path: Path, shared: Path | None = None) -> GoldFile:
     """Read a gold JSON Lines file, telling its schema from its name or first record.
 
     Records stored by reference to the corpus (the project's annotations) are resolved against
     ``shared`` (the folder of ``../shared``).
     """
-    records: list[dict[str, Any]] = []
-    try:
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        records.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise VigilError(f"{path}:{n}: not valid JSON ({exc.msg}).") from None
-    except OSError as exc:
-        raise VigilError(f"Cannot read gold file {path}: {exc.strerror}.") from None
+    records = [record for _, record in json_lines(path, "gold file")]
     if not records:
         raise VigilError(f"Gold file {path} is empty.")
     if is_reference(records[0]):

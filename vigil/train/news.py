@@ -153,24 +153,13 @@ def read_corrections(path: Path) -> list[dict[str, Any]]:
     """The rows of a ``vigil correct export`` file.
 
     Raises:
-        ConfigError: the file is missing, or a line is no JSON object with article, sentence and event.
+        VigilError: the file is unreadable or a line is no JSON; ConfigError: a line is no correction.
     """
-    import json
-
     from vigil.errors import ConfigError
+    from vigil.evaluate.gold import json_lines
 
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the corrections ({exc.strerror}).") from None
     rows = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{n}: not JSON ({exc.msg}); write it with `vigil correct export`.") from None
+    for n, row in json_lines(path, "corrections file"):
         if not isinstance(row, dict) or not {"article", "sentence", "event"} <= set(row):
             raise ConfigError(
                 f"{path}:{n}: a correction needs article, sentence and event; see `vigil correct export`."
