@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import SHARED
 from vigil.evaluate.annotations import resolve_records
+from vigil.kb import resolve_description
 from vigil.kb.scoring import score_descriptions
 
 DEV = Path(__file__).parents[2] / "annotations" / "actor_descriptions.actors.jsonl"
@@ -26,3 +29,28 @@ def test_dev_descriptions_slice_does_not_regress(kb) -> None:  # type: ignore[no
 
 COUNTRY_FLOOR = 0.76  # 0.781 on this slice today
 SECTOR_FLOOR = 0.75  # 0.775 on this slice today
+
+
+def _annotated(ids: set[str]) -> dict[str, dict[str, Any]]:
+    records = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {r["id"]: r for r in resolve_records([r for r in records if r["id"] in ids], SHARED)}
+
+
+# Descriptions from real sentences of ../shared/corpus, with what each rule gives them.
+_CASES = {
+    "act-0257": ("USA", "LEG"),  # "a senior Republican senator": a U.S. party label, not the sentence's country
+    "act-1022": ("USA", "LEG"),  # "Republican Representatives": the capitalised office, not a weak "representative"
+    "act-0283": ("USA", "LEG"),  # "Republican Kevin McCarthy": a party label does not replace the office he holds
+    "act-0841": ("FRA", "MED"),  # "AFP": a national news agency with its country
+    "act-0643": ("USA", "MED"),  # "The Wall Street Journal"
+    "act-0340": ("USA", "GOV"),  # "US Special Representative for Iran Brian Hook": an envoy, not a legislator
+}
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.parametrize("record_id", sorted(_CASES))
+def test_dev_description_rules(kb, record_id: str) -> None:  # type: ignore[no-untyped-def]
+    rec = _annotated(set(_CASES))[record_id]
+    res = resolve_description(kb, rec["text"], date.fromisoformat(rec["date"]), rec["context"])
+    assert res is not None, rec["text"]
+    assert (res.country, (res.sector or "")[:3]) == _CASES[record_id], rec["text"]

@@ -150,7 +150,8 @@ def test_resolve_country_alone(kb) -> None:
         ("president of Armenia", "ARM", "GOV"),
         ("retired vice president", None, "ELI"),
         ("a former Brazilian finance minister", "BRA", "ELI"),
-        ("Republican senators", None, "LEG"),
+        ("Republican senators", "USA", "LEG"),  # the label names one country's party
+        ("Liberal senators", None, "LEG"),  # a label many countries' parties share
         ("supporters of the opposition", None, "CVL"),
         ("Putin's spokesman", "RUS", "GOV"),
         ("NATO troops", None, "IGO"),

@@ -93,6 +93,18 @@ _INSTITUTIONS = frozenset(
         "central bank",
     }
 )
+# Party labels that name one country's parties wherever they are written: "a senior Republican senator",
+# "Two Democratic Representatives", "the Tory minister" (other labels, "Liberal", "Labour", are shared).
+_PARTY_COUNTRY = {
+    "republican": "USA",
+    "republicans": "USA",
+    "democrat": "USA",
+    "democrats": "USA",
+    "democratic": "USA",
+    "gop": "USA",
+    "tory": "GBR",
+    "tories": "GBR",
+}
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _COLLECTIVES = frozenset("family families community people public population crowd diaspora majority minority".split())
 _BACKED = re.compile(
@@ -229,6 +241,8 @@ class _Resolver:
         codes = [c for c in codes if c]
         if not codes:  # "officials in Mosul", "a Toronto lawyer"
             codes = [c[2] for c in kb.find_places(text) if not any(_overlap(c[:2], n[:2]) for n in names)][:1]
+        if not codes:
+            codes = self._party_country()
         head = _head(text, titles)
 
         if govs and (head is None or head.sector == "GOV"):
@@ -442,6 +456,8 @@ class _Resolver:
         if explicit is None and (titles is None or not titles):
             explicit = self._context_title(self.text[span[0] : span[1]])
         text_code = countries[0][2] if countries else None
+        if explicit is not None and role is not None and _party_label(explicit) and not self.former:
+            explicit = None  # "Republican Kevin McCarthy": a party label, not the office he holds
         if explicit is not None:
             sector = "ELI" if self.former else explicit.sector
             agrees = role is not None and role.sector == sector
@@ -544,6 +560,24 @@ class _Resolver:
             f"{prefix}{slug}", self.text, "group", code, sector, confidence, True, head.title if head else None
         )
 
+    def _party_country(self) -> list[str]:
+        """The country of a party label qualifying the description ("Republican senator", "Democratic
+        members"): a capitalised label that does not open a longer name ("Democratic Unionist Party")."""
+        words = list(_WORD.finditer(self.text))
+        for i, m in enumerate(words):
+            code = _PARTY_COUNTRY.get(m.group(0).lower())
+            if code is None or not m.group(0)[:1].isupper():
+                continue
+            before = words[i - 1].group(0) if i else ""
+            after = words[i + 1] if i + 1 < len(words) else None
+            if before[:1].isupper() and before.lower() not in _DETERMINERS:
+                continue  # "Liberal Democrats", "Social Democratic"
+            if after is not None and after.group(0)[:1].isupper():
+                if not any(t.start == after.start() for t in self.kb.find_titles(self.text)):
+                    continue  # "Democratic Unionist Party": a name of its own
+            return [code]
+        return []
+
     def _plural_demonym(self) -> bool:
         return any(self.kb.is_demonym(self.text[s:e], plural=True) for s, e, _ in self.kb.find_countries(self.text))
 
@@ -601,6 +635,8 @@ def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = 
     head = head_title(text, titles)
     if head is None or head.title.lower() not in _WEAK_HEADS:
         return head
+    if text[head.start : head.end] in {"Representative", "Representatives"}:
+        return head  # capitalised, the legislator's office: "Republican Representatives"
     ordered = sorted(pool or titles, key=lambda t: t.start)
     strong = [t for t in ordered if t.title.lower() not in _WEAK_HEADS]
     before = [t for t in strong if t.end <= head.start and not _LINK.match(text[t.end : head.start])]
@@ -610,6 +646,11 @@ def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = 
     if source is None or source.sector == head.sector:
         return head
     return TitleMatch(head.start, head.end, head.title, source.sector, head.person)
+
+
+def _party_label(title: TitleMatch) -> bool:
+    """A party's name used as a label ("Republican", "Conservative"), not a party office ("party leader")."""
+    return title.sector == "PTY" and title.title[:1].isupper() and " " not in title.title
 
 
 def _country_of(kb: KnowledgeBase, actor_id: str) -> str:
