@@ -54,3 +54,24 @@ def test_dev_description_rules(kb, record_id: str) -> None:  # type: ignore[no-u
     res = resolve_description(kb, rec["text"], date.fromisoformat(rec["date"]), rec["context"])
     assert res is not None, rec["text"]
     assert (res.country, (res.sector or "")[:3]) == _CASES[record_id], rec["text"]
+
+
+# Who a description names, on real sentences: the name set off from what describes the person, a known office
+# holder by title and surname, and no known person from one word of a longer unknown name.
+_NAMES = {
+    "act-0360": "Mitch McConnell",  # "Mitch McConnell, the Senate Majority Leader": an apposition, not a group
+    "act-0275": "Alex Younger",  # "Alex Younger, the head of MI6": the person, not MI6
+    "act-0438": "Michael Morell",  # "Former CIA deputy director Michael Morell"
+    "act-0488": "Bill Weld",  # "Bill Weld, the former governor of Massachusetts"
+    "act-0080": "Boris Johnson",  # "Prime Minister Johnson" in October 2019
+    "act-0100": "Abdullah Öcalan",  # no Abdullah Abdullah
+}
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.parametrize("record_id", sorted(_NAMES))
+def test_dev_description_names(kb, record_id: str) -> None:  # type: ignore[no-untyped-def]
+    rec = _annotated(set(_NAMES))[record_id]
+    res = resolve_description(kb, rec["text"], date.fromisoformat(rec["date"]), rec["context"])
+    assert res is not None and res.name == _NAMES[record_id], (rec["text"], res)
+    assert res.kind == "person"

@@ -758,6 +758,34 @@ class KnowledgeBase:
                 out.append(actor)
         return out
 
+    def office_holders_named(self, title: str, surname: str, day: date | None) -> list[tuple[Actor, Role]]:
+        """People holding an office called ``title`` on ``day``, in any country, whose surname is ``surname``
+        ("Prime Minister Johnson" in 2019), with the role.
+
+        Args:
+            title: a title from the lexicon.
+            surname: the last word of the holder's name as written.
+            day: the day (None: current holders).
+
+        Returns:
+            (person, role) pairs.
+        """
+        key = name_key(surname)
+        out: list[tuple[Actor, Role]] = []
+        for actor, role in self._offices_by_family.get(_office_family(title), ()):
+            names = (actor.name, *actor.aliases)
+            if role.holds_on(day) and any(name_key(n.split()[-1]) == key for n in names if n.split()):
+                if all(actor is not a for a, _ in out):
+                    out.append((actor, role))
+        return out
+
+    @functools.cached_property
+    def _offices_by_family(self) -> dict[str, list[tuple[Actor, Role]]]:
+        index: dict[str, list[tuple[Actor, Role]]] = defaultdict(list)
+        for (family, _), entries in self._offices.items():
+            index[family].extend(entries)
+        return dict(index)
+
     @functools.cached_property
     def _offices(self) -> dict[tuple[str, str | None], list[tuple[Actor, Role]]]:
         """(office family, country) -> the people and roles of that office, built on first use."""

@@ -126,6 +126,14 @@ _SURNAME_OFFICE = re.compile(
     r"(?:acting |interim |transitional )?(?:president|vice president|prime minister|chancellor|taoiseach|"
     r"king|queen|emir|sultan|supreme leader|foreign minister|secretary-general|secretary general)"
 )
+_PARTICLES = frozenset("de del della di da dos van von der den bin ibn al el la le du ben abu".split())
+# Nouns that end the name of an organisation, not of a person: "Raksa Chart Party", "Electric Company".
+_ORG_NOUNS = frozenset(
+    """party company corporation corp inc ltd group council committee agency bank university institute foundation
+    news times post network service services police court fund association union front league movement army
+    forces ministry department office bureau commission organisation organization centre center society trust
+    club airlines airways media tribune journal herald gazette press channel radio television tv""".split()
+)
 _LINK = re.compile(r"^\s*(?:,\s*)?(?:of|for|at|with|from)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 
 
@@ -216,6 +224,8 @@ class _Resolver:
 
         people: list[tuple[int, int, Actor]] = []
         for s, e, ids in names:
+            if self._part_of_longer_name(s, e, titles, countries):
+                continue  # "Abdullah Öcalan" is no Abdullah Abdullah
             best = self._best(self._lone([kb.get(i) for i in ids if _kind(kb, i) == "person"], text[s:e]))
             if best is not None:
                 people.append((s, e, best))
@@ -231,6 +241,10 @@ class _Resolver:
         if orgs:
             start, end, ids = max(orgs, key=lambda o: o[1] - o[0])
             org = kb.get(ids[0])
+            taken = [(s, e) for s, e, _ in names] + [(t.start, t.end) for t in titles] + [c[:2] for c in countries]
+            person_span = self._person_run(taken)
+            if person_span is not None and org is not None:
+                return self._affiliated(person_span, org, titles, countries)
             others = [c for c in countries if not _overlap(c[:2], (start, end))]
             elsewhere = self._elsewhere(org, (start, end), others)
             return elsewhere or self._from_actor(org, (start, end), titles=titles)
@@ -255,6 +269,91 @@ class _Resolver:
                 if inferred:
                     return self._government(inferred, head)
         return self._generic(head, codes, excluded, bool(ethnic))
+
+    def _person_run(self, taken: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+        """A person's name set off from what describes them, outside the ``taken`` spans: at the start before a
+        comma ("Alex Younger, the head of MI6") or at the end ("Former CIA deputy director Michael Morell",
+        "the UK security minister, Ben Wallace"). Two or more capitalised words (name particles inside)."""
+        text = self.text
+        runs: list[list[re.Match[str]]] = []
+        current: list[re.Match[str]] = []
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            free = not any(_overlap((m.start(), m.end()), t) for t in taken) and word.lower() not in _DETERMINERS
+            joined = bool(current) and not text[current[-1].end() : m.start()].strip()
+            if free and joined and (word[:1].isupper() or word.lower() in _PARTICLES):
+                current.append(m)
+                continue
+            if current:
+                runs.append(current)
+            current = [m] if free and word[:1].isupper() else []
+        if current:
+            runs.append(current)
+        for run in runs:
+            while run and run[-1].group(0).lower() in _PARTICLES:
+                run.pop()
+            if len(run) < 2 or run[-1].group(0).lower().rstrip(".") in _ORG_NOUNS:
+                continue
+            start, end = run[0].start(), run[-1].end()
+            first = start == 0 and text[end:].lstrip().startswith(",")
+            last = not text[end:].strip(" .")
+            if not (first or last) or self.kb.has_former_modifier(run[0].group(0)):
+                continue
+            if any(e - b == end - start for b, e, _ in self.kb.find_places(text[start:end])):
+                continue  # "New Mexico"
+            return start, end
+        return None
+
+    def _affiliated(
+        self, span: tuple[int, int], org: Actor, titles: list[TitleMatch], countries: list[tuple[int, int, str]]
+    ) -> Resolution:
+        """A person named with the organisation they serve: "Alex Younger, the head of MI6" or "Sumeet Singh, a
+        vice president at PG&E" is a person of the organisation's country and sector; a party member's office
+        is their own ("the Tory minister Rory Stewart", "Labour Party leader Jeremy Corbyn")."""
+        head = _head(self.text, [t for t in titles if t.person])
+        sector = org.sector
+        if org.kind == "party" and head is not None and head.title.lower() not in _WEAK_HEADS:
+            sector = head.sector
+        code = None if org.kind == "igo" else (countries[0][2] if countries else org.country)
+        name = self.text[span[0] : span[1]]
+        hits = self._lone(self.kb.lookup(name, self.day), name)
+        person = self._best([a for a in hits if a.kind == "person"])
+        if person is not None:
+            return self._person_in_text(person, span, titles, countries)
+        return Resolution(
+            f"prov:{slugify(name)}",
+            name,
+            "person",
+            code,
+            "ELI" if self.former else sector,
+            0.6,
+            True,
+            head.title if head is not None else None,
+        )
+
+    def _part_of_longer_name(
+        self, start: int, end: int, titles: list[TitleMatch], countries: list[tuple[int, int, str]]
+    ) -> bool:
+        """Whether the one-word name at ``start:end`` is one word of a longer name the knowledge base does not
+        know: a capitalised word right before or after it that is no title, country or known name."""
+        if len(self.text[start:end].split()) != 1:
+            return False
+        taken = [(t.start, t.end) for t in titles] + [c[:2] for c in countries]
+        before = re.search(r"([^\W\d_][\w'’.-]*)\s$", self.text[:start])
+        after = re.match(r"\s([^\W\d_][\w'’-]*)", self.text[end:])
+        spans = []
+        if before:
+            spans.append((before.start(1), before.end(1)))
+        if after:
+            spans.append((end + after.start(1), end + after.end(1)))
+        for s, e in spans:
+            word = self.text[s:e]
+            if not word[:1].isupper() or word.lower() in _DETERMINERS or any(_overlap((s, e), t) for t in taken):
+                continue
+            if self.kb.find_names(word) or self.kb.find_places(word):
+                continue
+            return True
+        return False
 
     def _elsewhere(
         self, actor: Actor | None, span: tuple[int, int], countries: list[tuple[int, int, str]]
@@ -392,9 +491,11 @@ class _Resolver:
         # "Putin's aides", "supporters of Trump", "the Kishida administration": a group, not the person.
         after = [t for t in titles if t.start >= span[1]]
         before = [t for t in titles if t.end <= span[0]]
-        possessor = re.match(r"\s*(?:'s|’s|')?\s*", text[span[1] :])
-        group_after = [t for t in after if not t.person or re.match(r"\s*(?:'s|’s)", text[span[1] :])]
-        if group_after and possessor is not None:
+        # the title right after the name, or after its possessive ("Putin's aides"); not an apposition
+        # ("Mitch McConnell, the Senate Majority Leader")
+        adjacent = [t for t in after if re.fullmatch(r"\s*(?:'s|’s|')?\s*", text[span[1] : t.start])]
+        group_after = [t for t in adjacent if not t.person or re.match(r"\s*(?:'s|’s)", text[span[1] :])]
+        if group_after:
             head = max(group_after, key=lambda t: t.end - t.start)
             role = person.role_on(self.day) or _last_role(person)
             code = (countries[0][2] if countries else None) or (role.country if role else None) or person.country
@@ -488,6 +589,11 @@ class _Resolver:
         text = self.text
         peoples = [p for p in self.kb.find_peoples(text) if p[2] not in excluded]
         name = _proper_name(self.kb, text, head)
+        taken = [(t.start, t.end) for t in self.kb.find_titles(text)]
+        taken += [(b, e) for b, e, _ in (*self.kb.find_countries(text, metonyms=True), *peoples)]
+        run = self._person_run(taken) if name else None
+        if run is not None:  # "Bill Weld, the former governor of Massachusetts": the name, not every capital
+            name = text[run[0] : run[1]]
         named = bool(name) or bool(peoples) or ethnic
         confidence = 0.8
         if not codes:
@@ -524,6 +630,17 @@ class _Resolver:
             return None
         if head.person:
             code = codes[0] if codes else None
+            if name and " " not in name and not self.former:  # "Prime Minister Johnson", "Chancellor Merkel"
+                holding = [
+                    (holder, held)
+                    for holder, held in self.kb.office_holders_named(head.title, name, self.day)
+                    if not codes or held.country in codes
+                ]
+                if len(holding) == 1:
+                    holder, held = holding[0]
+                    return Resolution(
+                        holder.id, holder.name, "person", held.country, held.sector, 0.85, False, held.title
+                    )
             if not name:
                 holders = self.kb.office_holders(head.title, code, self.day) if code and not self.former else []
                 if len(holders) == 1:

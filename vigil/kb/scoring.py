@@ -9,6 +9,7 @@ aliases, case and diacritics folded) and ``none`` (the description must not reso
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -31,11 +32,13 @@ def _day(value: Any) -> date | None:
 def _identity_ok(kb: KnowledgeBase, res: Resolution | None, wiki: str) -> bool:
     if res is None:
         return False
-    wanted = name_key(wiki.replace("_", " "))
-    if name_key(res.name) == wanted:
+    title = wiki.replace("_", " ")
+    # "Ben Wallace (politician)": Wikipedia's disambiguation is no part of the name
+    wanted = {name_key(title), name_key(re.sub(r"\s*\([^)]*\)$", "", title))}
+    if name_key(res.name) in wanted:
         return True
     actor = kb.get(res.actor_id) if res.actor_id else None
-    return actor is not None and any(name_key(a) == wanted for a in actor.aliases)
+    return actor is not None and any(name_key(a) in wanted for a in actor.aliases)
 
 
 def score_descriptions(kb: KnowledgeBase, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
