@@ -134,6 +134,7 @@ _ORG_NOUNS = frozenset(
     forces ministry department office bureau commission organisation organization centre center society trust
     club airlines airways media tribune journal herald gazette press channel radio television tv""".split()
 )
+_FUNCTION_WORDS = frozenset("on of for and or the a an in at to from by with into over under against".split())
 _LINK = re.compile(r"^\s*(?:,\s*)?(?:of|for|at|with|from)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 
 
@@ -292,11 +293,16 @@ class _Resolver:
         for run in runs:
             while run and run[-1].group(0).lower() in _PARTICLES:
                 run.pop()
+            while run and self.kb.is_role_noun(run[0].group(0)):
+                run.pop(0)  # "FBI Director Kash Patel"
             if len(run) < 2 or run[-1].group(0).lower().rstrip(".") in _ORG_NOUNS:
                 continue
             start, end = run[0].start(), run[-1].end()
             first = start == 0 and text[end:].lstrip().startswith(",")
-            last = not text[end:].strip(" .")
+            previous = _WORD.findall(text[:start])
+            # at the end, after what describes the person ("deputy director Michael Morell"), not inside a
+            # longer name ("Commission on Presidential Debates")
+            last = not text[end:].strip(" .") and not (previous and previous[-1].lower() in _FUNCTION_WORDS)
             if not (first or last) or self.kb.has_former_modifier(run[0].group(0)):
                 continue
             if any(e - b == end - start for b, e, _ in self.kb.find_places(text[start:end])):
@@ -674,7 +680,14 @@ class _Resolver:
         slug = "-".join(x for x in ((code or "").lower(), core) if x) or "unknown"
         prefix = "prov:" if named else "prov:generic:"
         return Resolution(
-            f"{prefix}{slug}", self.text, "group", code, sector, confidence, True, head.title if head else None
+            f"{prefix}{slug}",
+            _group_name(self.text) if named else self.text,
+            "group",
+            code,
+            sector,
+            confidence,
+            True,
+            head.title if head else None,
         )
 
     def _party_country(self) -> list[str]:
@@ -768,6 +781,13 @@ def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = 
 def _party_label(title: TitleMatch) -> bool:
     """A party's name used as a label ("Republican", "Conservative"), not a party office ("party leader")."""
     return title.sector == "PTY" and title.title[:1].isupper() and " " not in title.title
+
+
+def _group_name(text: str) -> str:
+    """A named group's name as a label: no leading article, no apposition ("Met Éireann, the national
+    meteorological service" -> "Met Éireann", "the Florida Highway Patrol" -> "Florida Highway Patrol")."""
+    name = text.split(",", 1)[0].strip() if "," in text and text[:1].isupper() else text
+    return re.sub(r"^(?:[Tt]he|[Aa]n?)\s+(?=[A-Z])", "", name) or text
 
 
 def _country_of(kb: KnowledgeBase, actor_id: str) -> str:
