@@ -104,6 +104,7 @@ class TitleEntry:
     title: str
     sector: str
     person: bool = False
+    country: str | None = None
 
 
 @dataclass(slots=True)
@@ -373,6 +374,7 @@ class _PlaceGroup(_Entry):
 class _TitleGroup(_Entry):
     sector: _Sector
     person: Annotated[bool, BeforeValidator(_flag)] = False
+    country: _Code = None  # titles only one country's institutions use ("home secretary", "congressman")
     titles: _Strings = ()
     source: _Optional = None
 
@@ -458,7 +460,7 @@ def _titles(groups: Any, path: Path) -> dict[str, TitleEntry]:
             key = title.lower()
             if key in out and out[key].sector != g.sector:
                 raise where.error(f"title {title!r} is already mapped to {out[key].sector}")
-            out[key] = TitleEntry(title=title, sector=g.sector, person=g.person)
+            out[key] = TitleEntry(title=title, sector=g.sector, person=g.person, country=g.country)
     return out
 
 

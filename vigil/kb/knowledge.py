@@ -168,6 +168,7 @@ class TitleMatch:
     title: str
     sector: str
     person: bool
+    country: str | None = None  # the one country whose institutions use the title
 
 
 class _Index:
@@ -712,7 +713,7 @@ class KnowledgeBase:
             if entry is None:
                 entry = self._titles.get(name_key(surface))
             if entry is not None:
-                out.append(TitleMatch(start, end, entry.title, entry.sector, entry.person))
+                out.append(TitleMatch(start, end, entry.title, entry.sector, entry.person, entry.country))
         return out
 
     def has_former_modifier(self, text: str) -> bool:

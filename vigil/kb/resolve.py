@@ -119,7 +119,8 @@ _QUANTITIES = frozenset(
 _WEAK_HEADS = frozenset(
     """spokesman spokesmen spokeswoman spokeswomen spokesperson spokespersons spokespeople official officials
     officer officers employee employees staff chief chiefs leader leaders sergeant sergeants commander commanders
-    worker workers member members representative representatives head heads director directors""".split()
+    worker workers member members representative representatives head heads director directors chair chairs
+    chairman chairwoman chairperson""".split()
 )
 # Offices whose holders the news names by surname alone, whatever the country: "Erdoğan said", "Pompeo met".
 _SURNAME_OFFICE = re.compile(
@@ -258,6 +259,8 @@ class _Resolver:
             codes = [c[2] for c in kb.find_places(text) if not any(_overlap(c[:2], n[:2]) for n in names)][:1]
         if not codes:
             codes = self._party_country()
+        if not codes:  # "Detective Inspector Steven Jones", "Congresswoman Ilhan Omar"
+            codes = [t.country for t in titles if t.country][:1]
         head = _head(text, titles)
 
         if govs and (head is None or head.sector == "GOV"):
@@ -775,7 +778,7 @@ def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = 
     source = before[0] if before else (after[0] if after else None)
     if source is None or source.sector == head.sector:
         return head
-    return TitleMatch(head.start, head.end, head.title, source.sector, head.person)
+    return TitleMatch(head.start, head.end, head.title, source.sector, head.person, head.country)
 
 
 def _party_label(title: TitleMatch) -> bool:
