@@ -46,7 +46,7 @@ _CASES = {
     "act-0340": ("USA", "GOV"),  # "US Special Representative for Iran Brian Hook": an envoy, not a legislator
     "act-0043": ("GBR", "COP"),  # "Detective Inspector Steven Jones": a title only British police use
     "act-0455": ("USA", "COP"),  # "County sheriff Kerry Lee"
-    "act-0202": ("USA", "ELI"),  # "David Hossein Safavian, formerly the General Services Administration's chief of staff"
+    "act-0202": ("USA", "ELI"),  # "David Hossein Safavian, formerly the General Services ..."
     "act-0715": ("ZAF", "BUS"),  # "Leon van Biljon, owner of Mahala View Lion Lodge"
 }
 
