@@ -209,6 +209,12 @@ class _Resolver:
         exact = self._lone(kb.lookup(text, self.day), text)
         if exact:
             best = self._best(exact)
+            if best is not None and best.kind == "organisation" and best.country:
+                # "The US defense secretary" names an office, which its holder on the day fills
+                head = _head(text, kb.find_titles(text))
+                holder = self._office_holder(head, best.country) if head is not None and head.person else None
+                if holder is not None:
+                    return holder
             return self._elsewhere(best, (0, len(text)), []) or self._from_actor(best, (0, len(text)))
 
         loyal = self._loyal_to()
@@ -650,25 +656,26 @@ class _Resolver:
                     return Resolution(
                         holder.id, holder.name, "person", held.country, held.sector, 0.85, False, held.title
                     )
-            if not name:
-                holders = self.kb.office_holders(head.title, code, self.day) if code and not self.former else []
-                if len(holders) == 1:
-                    holder = holders[0]
-                    role = holder.role_on(self.day)
-                    return Resolution(
-                        holder.id,
-                        holder.name,
-                        "person",
-                        code,
-                        head.sector,
-                        0.85,
-                        False,
-                        role.title if role else head.title,
-                    )
+            if not name and code:
+                filled = self._office_holder(head, code)
+                if filled is not None:
+                    return filled
             sector = "ELI" if self.former else head.sector
             slug = slugify(name) if name else "-".join(x for x in ((code or "").lower(), slugify(head.title)) if x)
             return Resolution(f"prov:{slug}", name or text, "person", code, sector, confidence * 0.85, True, head.title)
         return self._group(head, codes, confidence)
+
+    def _office_holder(self, head: TitleMatch, code: str) -> Resolution | None:
+        """The one holder of the office ``head`` names in country ``code`` on the day ("the Japanese prime
+        minister"), or None (none known, several, or a former holder)."""
+        holders = self.kb.office_holders(head.title, code, self.day) if not self.former else []
+        if len(holders) != 1:
+            return None
+        holder = holders[0]
+        role = holder.role_on(self.day)
+        return Resolution(
+            holder.id, holder.name, "person", code, head.sector, 0.85, False, role.title if role else head.title
+        )
 
     def _group(
         self, head: TitleMatch | None, codes: list[str], confidence: float, sector: str | None = None
