@@ -237,9 +237,20 @@ class _Resolver:
             best = self._best(self._lone([kb.get(i) for i in ids if _kind(kb, i) == "person"], text[s:e]))
             if best is not None:
                 people.append((s, e, best))
+        taken = [(s, e) for s, e, _ in names] + [(t.start, t.end) for t in titles] + [c[:2] for c in countries]
+        person_span = self._person_run(taken)
         if people:
             start, end, person = max(people, key=lambda p: p[1] - p[0])
-            return self._person_in_text(person, (start, end), titles, countries)
+            if person_span is None or _overlap(person_span, (start, end)):
+                return self._person_in_text(person, (start, end), titles, countries)
+            # "Brett McGurk, who was Trump's Special Presidential Envoy": the person described is not Trump
+            code = countries[0][2] if countries else (person.role_on(self.day) or person).country
+            return self._described_person(person_span, titles, [code] if code else [])
+        kinds = {_kind(kb, ids[0]) for *_, ids in names}
+        if person_span is not None and "government" in kinds and kinds <= {"government", "country"}:
+            # "Robert Ford, former US ambassador to Damascus": a person, not the government of the capital
+            codes_in_text = [c[2] for c in countries] or [_country_of(kb, ids[0]) for *_, ids in names]
+            return self._described_person(person_span, titles, [c for c in codes_in_text if c][:1])
 
         orgs = [(s, e, ids) for s, e, ids in names if _kind(kb, ids[0]) in {"igo", "organisation", "party"}]
         if not orgs:
@@ -249,8 +260,6 @@ class _Resolver:
         if orgs:
             start, end, ids = max(orgs, key=lambda o: o[1] - o[0])
             org = kb.get(ids[0])
-            taken = [(s, e) for s, e, _ in names] + [(t.start, t.end) for t in titles] + [c[:2] for c in countries]
-            person_span = self._person_run(taken)
             if person_span is not None and org is not None:
                 return self._affiliated(person_span, org, titles, countries)
             others = [c for c in countries if not _overlap(c[:2], (start, end))]
@@ -318,6 +327,19 @@ class _Resolver:
                 continue  # "New Mexico"
             return start, end
         return None
+
+    def _described_person(self, span: tuple[int, int], titles: list[TitleMatch], codes: list[str]) -> Resolution:
+        """The person a description names and describes, known or not; the country from the description's
+        country words or the actor it names ("Trump's envoy"), the sector from a title of theirs."""
+        name = self.text[span[0] : span[1]]
+        known = self._best([a for a in self._lone(self.kb.lookup(name, self.day), name) if a.kind == "person"])
+        if known is not None:
+            return self._person_in_text(known, span, titles, [])
+        head = _head(self.text, [t for t in titles if t.person])
+        sector = "ELI" if self.former else (head.sector if head is not None else None)
+        code = codes[0] if codes else (head.country if head is not None else None)
+        role = head.title if head is not None else None
+        return Resolution(f"prov:{slugify(name)}", name, "person", code, sector, 0.5, True, role)
 
     def _affiliated(
         self, span: tuple[int, int], org: Actor, titles: list[TitleMatch], countries: list[tuple[int, int, str]]
@@ -780,6 +802,7 @@ def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = 
     ordered = sorted(pool or titles, key=lambda t: t.start)
     strong = [t for t in ordered if t.title.lower() not in _WEAK_HEADS]
     before = [t for t in strong if t.end <= head.start and not _LINK.match(text[t.end : head.start])]
+    before = [t for t in before if not _party_label(t)]  # "the Republican chair of the ... committee"
     before = [t for t in before if not re.search(r"[,;]|\b(?:of|for|at|and)\b", text[t.end : head.start])]
     after = [t for t in strong if t.start >= head.end and _LINK.match(text[head.end : t.start])]
     source = before[0] if before else (after[0] if after else None)
