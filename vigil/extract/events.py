@@ -171,10 +171,74 @@ def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMen
     return out
 
 
+_COORDINATORS = ("and", "&", "along with", "together with", "as well as")
+# What lies "between" two actors without being something one does to the other.
+_STATES = frozenset(
+    """tie relationship relation friendship rivalry bond alliance difference gap border distance link similaritie
+    similarity parallel contrast balance trust chemistry""".split()
+)
+_BETWEEN_FILL = frozenset({"DET", "ADJ", "PROPN", "NOUN", "PUNCT", "NUM", "PRON"})
+
+
+def _token_spans(sent: Doc, offset: int, heads: dict[int, ActorMention]) -> list[tuple[int, int, int]]:
+    """(first token, end token, head token) of each actor of ``heads``, in text order."""
+    out = []
+    for i, m in heads.items():
+        span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+        out.append((span.start, span.end, i) if span is not None else (i, i + 1, i))
+    return sorted(out)
+
+
+def _coordinated(
+    sent: Doc, offset: int, heads: dict[int, ActorMention]
+) -> list[tuple[ActorMention, ActorMention, int]]:
+    """Actors coordinated in the words themselves, whatever the parse made of the titles around them, each
+    with each: "US President Donald Trump and Turkish President Recep Tayyip Erdoğan spoke", "Putin, along with
+    his Turkish counterpart, Recep Tayyip Erdoğan, and the Iranian president, Hassan Rouhani, are due to meet"
+    (with the verb they are the subject of), "a call between Trump and Erdoğan" (with the noun "between" hangs
+    from). An apposition naming the same actor again ("the Iranian president, Hassan Rouhani") keeps the chain."""
+    spans = _token_spans(sent, offset, heads)
+    chains: list[list[tuple[int, int, int]]] = []
+    for prev, cur in zip(spans, spans[1:], strict=False):
+        gap = sent[prev[1] : cur[0]]
+        words = " ".join(t.lower_ for t in gap if not t.is_punct)
+        joined = next((c for c in _COORDINATORS if words == c or words.startswith(c + " ")), None)
+        rest = [t for t in gap if joined is None or t.lower_ not in joined.split()]
+        fill = len(gap) <= 8 and all(t.pos_ in _BETWEEN_FILL for t in rest)
+        same = not words and heads[prev[2]].actor_id == heads[cur[2]].actor_id  # "the Iranian president, Rouhani"
+        if (joined is not None and fill) or same:
+            if chains and chains[-1][-1] == prev:
+                chains[-1].append(cur)
+            else:
+                chains.append([prev, cur])
+    out: list[tuple[ActorMention, ActorMention, int]] = []
+    for chain in chains:
+        first = chain[0][0]
+        trigger = None
+        if first > 0 and sent[first - 1].lower_ == "between":
+            if sent[first - 1].head.lower_.removesuffix("s") in _STATES:
+                continue  # "the close tie between Trump and Abe" is no event
+            trigger = sent[first - 1].head.i
+        for _, _, h in reversed(chain):
+            if trigger is not None:
+                break
+            verb = _governor(sent[h])
+            if verb.i != h and _subject_side(sent[h], verb) in {"subj", "pass", "agent"}:
+                trigger = verb.i
+        if trigger is None:
+            continue
+        members = list({heads[h].actor_id: heads[h] for _, _, h in chain}.values())
+        out.extend((a, b, trigger) for i, a in enumerate(members) for b in members[i + 1 :])
+    return out
+
+
 # Prepositions that place an event: what follows them is where it happens ("met Trump in New York",
 # "talks at the United Nations"), not a party to it. "to" and "into" are left out: "sent troops to
 # Ukraine" has Ukraine as its target.
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
+_PLACE_NOUNS = frozenset(
+    "city town village resort port capital province region district county state island suburb outskirts".split()
+)
 
 
 def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
@@ -186,6 +250,8 @@ def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
     """
     if start > 0 and sent[start - 1].lower_ == "via":  # a channel: "told the public via Twitter"
         return True
+    if start > 1 and sent[start - 1].lower_ == "of" and sent[start - 2].lower_ in _PLACE_NOUNS:
+        return True  # "in the Russian resort of Sochi", "the city of Mosul"
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     if person or start == 0 or sent[start - 1].lower_ not in _LOCATIVE:
         return False
@@ -296,7 +362,7 @@ def candidates(
         for s in sources:
             for t in targets:
                 add(s, t, verb.i)
-    for s, t, v in _conjoined(sent, heads):
+    for s, t, v in _conjoined(sent, heads) + _coordinated(sent, offset, heads):
         add(s, t, v)
     return out
 
