@@ -58,6 +58,7 @@ DEFAULT_FILES = tuple(
         "leaders.yaml",
         "ministers.yaml",
         "usjpn.yaml",
+        "officials.yaml",
         "phoenix_organisations.yaml",
         "phoenix_people.yaml",
         "phoenix_places.yaml",
