@@ -59,6 +59,7 @@ DEFAULT_FILES = tuple(
         "ministers.yaml",
         "usjpn.yaml",
         "officials.yaml",
+        "officials_exact.yaml",
         "phoenix_organisations.yaml",
         "phoenix_people.yaml",
         "phoenix_places.yaml",
