@@ -184,3 +184,20 @@ def test_officials_named_by_a_common_word_need_their_full_name(text: str, not_ac
     res = resolve_description(kb, text, date(2020, 6, 1))
     assert res is None or res.actor_id != not_actor, res
     assert kb.get(not_actor) is not None  # the person is there, found by full name
+
+
+def test_every_us_state_has_two_senators_and_a_governor(data) -> None:  # type: ignore[no-untyped-def]
+    """officials.yaml covers the Senate and the governorships of 2015-2025 whole (mid-year: no vacancy)."""
+    for year in range(2015, 2026):
+        day = date(year, 7, 1)
+        seats: dict[str, dict[str, set[str]]] = {"senator from ": defaultdict(set), "governor of ": defaultdict(set)}
+        for person in data.people.values():
+            for role in person.roles:
+                title = role.title.lower()
+                held = role.start and role.start <= day and (role.end is None or day <= role.end)
+                for prefix, holders in seats.items():
+                    if role.country == "USA" and held and title.startswith(prefix):
+                        holders[title.removeprefix(prefix)].add(person.id)
+        senate, governors = seats.values()
+        assert len(senate) == 50 and all(len(s) == 2 for s in senate.values()), (day, senate)
+        assert len(governors) == 50 and all(len(g) == 1 for g in governors.values()), (day, governors)
