@@ -185,7 +185,7 @@ def test_a_given_name_of_someone_else_is_not_a_known_person(phrase: str, wrong: 
         # Trump's former lawyer Michael Cohen, not Likud's Eli Cohen
         ("Cohen is serving a three-year-long", "Cohen", "prov:michael-cohen", "person:eli-cohen-likud"),
         # Hong Kong's Carrie Lam (spaCy labels one "Lam" an organisation), not Vietnam's To Lam
-        ("Lam was interrupted by protesting", "Lam", "prov:carrie-lam", "person:to-lam"),
+        ("Lam was interrupted by protesting", "Lam", "person:carrie-lam", "person:to-lam"),
         # Puerto Rico's Wanda Vázquez, not Uruguay's president Tabaré Vázquez
         ("Vázquez had previously stated", "Vázquez", "prov:wanda-vazquez", "person:tabare-vazquez"),
         # the 1996 Libertarian nominee Harry Browne, not Antigua's prime minister Gaston Browne
@@ -244,7 +244,7 @@ def test_a_lone_surname_before_the_full_name_is_that_person() -> None:
     x = shared_pipeline().extract([art])[0]
     by_text = {(m.start, m.text): m.actor_id for m in x.mentions}
     lone = {aid for (_, t), aid in by_text.items() if t == "Collins"}
-    assert lone == {"prov:susan-collins"}, by_text
+    assert lone == {"person:susan-collins"}, by_text
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,8 @@ DEFAULT_FILES = tuple(
         "leaders.yaml",
         "ministers.yaml",
         "usjpn.yaml",
+        "officials.yaml",
+        "officials_exact.yaml",
         "phoenix_organisations.yaml",
         "phoenix_people.yaml",
         "phoenix_places.yaml",
