@@ -48,6 +48,8 @@ _CASES = {
     "act-0455": ("USA", "COP"),  # "County sheriff Kerry Lee"
     "act-0202": ("USA", "ELI"),  # "David Hossein Safavian, formerly the General Services ..."
     "act-0715": ("ZAF", "BUS"),  # "Leon van Biljon, owner of Mahala View Lion Lodge"
+    "act-0275": ("GBR", "SPY"),  # "Alex Younger, the head of MI6": "head" says less than the role he held
+    "act-0301": ("USA", "LEG"),  # "Adam Schiff" after "chairman": his committee chair is a legislator's
 }
 
 

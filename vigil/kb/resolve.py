@@ -594,8 +594,11 @@ class _Resolver:
         if explicit is None and (titles is None or not titles):
             explicit = self._context_title(self.text[span[0] : span[1]])
         text_code = countries[0][2] if countries else None
-        if explicit is not None and role is not None and _party_label(explicit) and not self.former:
-            explicit = None  # "Republican Kevin McCarthy": a party label, not the office he holds
+        if explicit is not None and role is not None and not self.former:
+            if _party_label(explicit) or explicit.title.lower() in _WEAK_HEADS:
+                # "Republican Kevin McCarthy", "Alex Younger, the head of MI6": a party label or a word for
+                # any office says less than the office the knowledge base knows they held that day
+                explicit = None
         if explicit is not None:
             sector = "ELI" if self.former else explicit.sector
             agrees = role is not None and role.sector == sector
