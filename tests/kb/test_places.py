@@ -69,6 +69,13 @@ def test_no_name_belongs_to_two_countries() -> None:
     assert sorted(mine[k] for k, codes in where.items() if k in mine and len(codes) > 1) == []
 
 
+def test_no_name_repeats_a_word() -> None:
+    """Two names run together ("County County Wexford") are a slip of editing, not a place."""
+    doubled = {"Wagga Wagga", "Bora Bora", "Tongo Tongo", "Dum Dum", "Phi Phi", "Koh Phi Phi", "Bio Bio", "Bío Bío"}
+    repeats = [n for g in _groups("places.yaml") for n in g["names"] if len(set(n.split())) < len(n.split())]
+    assert sorted(set(repeats) - doubled) == []
+
+
 def test_no_name_is_a_common_surname_or_first_name() -> None:
     assert [n for g in _groups("places.yaml") for n in g["names"] if name_key(n) in _SURNAME_STOP] == []
 
