@@ -63,6 +63,7 @@ DEFAULT_FILES = tuple(
         "phoenix_organisations.yaml",
         "phoenix_people.yaml",
         "phoenix_places.yaml",
+        "places.yaml",
         "phoenix_agents.yaml",
         "titles.yaml",
     )
