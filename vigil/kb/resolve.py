@@ -135,6 +135,7 @@ _ORG_NOUNS = frozenset(
     forces ministry department office bureau commission organisation organization centre center society trust
     club airlines airways media tribune journal herald gazette press channel radio television tv""".split()
 )
+_AFFIXES = frozenset("anti pro ex non neo post pre then".split())
 _FUNCTION_WORDS = frozenset("on of for and or the a an in at to from by with into over under against".split())
 _LINK = re.compile(r"^\s*(?:,\s*)?(?:of|for|at|with|from)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 
@@ -375,6 +376,11 @@ class _Resolver:
         know: a capitalised word right before or after it that is no title, country or known name."""
         if len(self.text[start:end].split()) != 1:
             return False
+        joined = re.search(r"([^\W\d_]+)-$", self.text[:start])
+        if joined and joined.group(1)[:1].isupper() and joined.group(1).lower() not in _PARTICLES | _AFFIXES:
+            return True  # "Mir-Mohammadi" is no Mohammadi; "al-Sisi", "anti-Assad" are
+        if re.match(r"-[A-Z]", self.text[end:]):
+            return True
         taken = [(t.start, t.end) for t in titles] + [c[:2] for c in countries]
         before = re.search(r"([^\W\d_][\w'’.-]*)\s$", self.text[:start])
         after = re.match(r"\s([^\W\d_][\w'’-]*)", self.text[end:])
