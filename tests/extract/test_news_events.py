@@ -178,3 +178,28 @@ def test_a_chain_of_leaders_meets_each_other_not_the_city(news_pipeline: Any) ->
             assert frozenset({a, b}) in pairs_here, (a, b, pairs_here)
     sochi = {(m.start, m.end) for m in x.mentions if m.text == "Sochi"}
     assert not any({e.source_span, e.target_span} & sochi for e in x.events), "the city is no party"
+
+
+def _guardian_sentence(phrase: str) -> Article:
+    path = SHARED / "corpus" / "guardian_sample" / "articles.jsonl"
+    record = next(r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if phrase in r["text"])
+    sentence = next(s for s in record["text"].split(". ") if phrase in s)
+    return _as_article({"id": "guardian", "text": sentence, "date": record["date"][:10]})
+
+
+@pytest.mark.parametrize(
+    ("phrase", "pair"),
+    [
+        # a list closed by "and", its members in apposition, one named with its country's possessive
+        ("signed off by the Turkish foreign minister", {"person:mevlut-cavusoglu", "person:sergey-lavrov"}),
+        # a relative pronoun stands for the leader its clause hangs from
+        ("who held talks with his Iranian counterpart", {"person:recep-tayyip-erdogan", "person:hassan-rouhani"}),
+    ],
+)
+def test_lists_and_relative_clauses_pair_their_actors(news_pipeline: Any, phrase: str, pair: set[str]) -> None:
+    """Sentences of the Guardian sample: "The Geneva agreement was signed off by the Turkish foreign minister,
+    Mevlüt Çavuşoğlu, his Russian counterpart, Sergei Lavrov, and Iran's Javad Zarif"; "the Turkish president,
+    Recep Tayyip Erdoğan, who held talks with his Iranian counterpart, Hassan Rouhani, on Thursday"."""
+    [x] = news_pipeline.extract([_guardian_sentence(phrase)])
+    found = {frozenset({e.source_actor, e.target_actor}) for e in x.events}
+    assert frozenset(pair) in found, found

@@ -198,19 +198,36 @@ def _coordinated(
     (with the verb they are the subject of), "a call between Trump and Erdoğan" (with the noun "between" hangs
     from). An apposition naming the same actor again ("the Iranian president, Hassan Rouhani") keeps the chain."""
     spans = _token_spans(sent, offset, heads)
-    chains: list[list[tuple[int, int, int]]] = []
+    links: list[str | None] = []  # how each actor is tied to the next: "and", "," (a list), "=" (apposition)
     for prev, cur in zip(spans, spans[1:], strict=False):
         gap = sent[prev[1] : cur[0]]
         words = " ".join(t.lower_ for t in gap if not t.is_punct)
         joined = next((c for c in _COORDINATORS if words == c or words.startswith(c + " ")), None)
         rest = [t for t in gap if joined is None or t.lower_ not in joined.split()]
         fill = len(gap) <= 8 and all(t.pos_ in _BETWEEN_FILL for t in rest)
-        same = not words and heads[prev[2]].actor_id == heads[cur[2]].actor_id  # "the Iranian president, Rouhani"
-        if (joined is not None and fill) or same:
-            if chains and chains[-1][-1] == prev:
-                chains[-1].append(cur)
-            else:
-                chains.append([prev, cur])
+        if not words and heads[prev[2]].actor_id == heads[cur[2]].actor_id:
+            links.append("=")  # "the Iranian president, Hassan Rouhani"
+        elif [t.lower_ for t in gap] in (["'s"], ["’s"]):
+            links.append("'s")  # "Iran's Javad Zarif": the country describes the member
+        elif joined is not None and fill:
+            links.append("and")
+        elif fill and gap and gap[0].text == ",":
+            links.append(",")  # "the Turkish foreign minister, Mevlüt Çavuşoğlu, his Russian counterpart, ..."
+        else:
+            links.append(None)
+    chains: list[list[tuple[int, int, int]]] = []
+    i = 0
+    while i < len(links):
+        j = i
+        while j < len(links) and links[j] is not None:
+            j += 1
+        run = links[i:j]
+        if "and" in run:  # a list counts when an "and" closes it; what follows the last "and" is no part of it
+            last = max(k for k, link in enumerate(run) if link == "and")
+            while last + 1 < len(run) and run[last + 1] in {"=", "'s"}:
+                last += 1
+            chains.append([sp for k, sp in enumerate(spans[i : i + last + 2]) if k > last or run[k] != "'s"])
+        i = j + 1
     out: list[tuple[ActorMention, ActorMention, int]] = []
     for chain in chains:
         first = chain[0][0]
@@ -269,6 +286,14 @@ def _heads(
         span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
         if span is not None and not _where_it_happens(sent, span.start, m):
             heads[span.root.i] = m
+    covered = {t: i for i in heads for t in _covered_tokens(sent, offset, heads[i])}
+    for tok in sent:
+        # "Erdoğan, who held talks with ... Rouhani", "Russia, which had granted Turkey permission": the relative
+        # pronoun stands for the actor its clause hangs from; the event cites that name
+        if tok.lower_ in {"who", "which"} and tok.dep_ in _SUBJ | _PASS_SUBJ and tok.head.dep_ == "relcl":
+            named = covered.get(tok.head.head.i)
+            if named is not None and tok.i not in heads:
+                heads[tok.i] = heads[named]
     for tok in sent:
         if tok.lower_ in PRONOUNS_THING | PRONOUNS_PERSON and tok.dep_ in _SUBJ and tok.i not in heads:
             here = _clause_antecedent(tok, heads)
@@ -279,6 +304,11 @@ def _heads(
                     antecedent, start=offset + tok.idx, end=offset + tok.idx + len(tok.text), text=tok.text
                 )
     return heads
+
+
+def _covered_tokens(sent: Doc, offset: int, m: ActorMention) -> range:
+    span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+    return range(span.start, span.end) if span is not None else range(0)
 
 
 def _common_ancestor(a: Token, b: Token) -> Token:
