@@ -28,10 +28,13 @@ demo: $(STAMP)
 	$(BIN)/vigil --db $(DB) serve --port $(PORT)
 
 # The whole suite: with VIGIL_TEST_POSTGRES unset, a throw-away PostgreSQL cluster is started for the
-# store tests (scripts/ci-postgres) and stopped afterwards.
+# store tests (scripts/ci-postgres) and stopped afterwards. The tests run in TEST_WORKERS processes
+# (pytest-xdist), a test file per process at a time; TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile
 test: $(STAMP)
-	@if [ -n "$$VIGIL_TEST_POSTGRES" ]; then $(BIN)/python -m pytest; \
-	else bash scripts/ci-postgres $(BIN)/python -m pytest; fi; rc=$$?; \
+	@if [ -n "$$VIGIL_TEST_POSTGRES" ]; then $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	else bash scripts/ci-postgres $(BIN)/python -m pytest $(PYTEST_ARGS); fi; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 lint: $(STAMP)

@@ -25,10 +25,24 @@ _CACHE_DIR: str | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     """The session gets a cache directory of its own (the knowledge base's, vigil/kb/cache.py), shared with
-    the processes it starts through the environment: tests never read or fill the developer's cache."""
+    the processes it starts through the environment: tests never read or fill the developer's cache.
+
+    Under pytest-xdist (``pytest -n``) the controlling process makes it and removes it at the end; each
+    worker is handed its path (:func:`pytest_configure_node`) and uses it too, so that the knowledge base
+    is built into it once, not once per worker. Sharing is safe: a cache file is written to a temporary
+    name and renamed (vigil/kb/cache.py), so a worker reads a whole file or none.
+    """
     global _CACHE_DIR
-    _CACHE_DIR = tempfile.mkdtemp(prefix="vigil-test-cache-")
-    os.environ["VIGIL_CACHE_DIR"] = _CACHE_DIR
+    shared = getattr(config, "workerinput", {}).get("vigil_cache_dir")
+    if shared is None:
+        _CACHE_DIR = shared = tempfile.mkdtemp(prefix="vigil-test-cache-")
+    os.environ["VIGIL_CACHE_DIR"] = shared
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: hand each worker the session's cache directory."""
+    node.workerinput["vigil_cache_dir"] = _CACHE_DIR
 
 
 def user_env(home: Path) -> dict[str, str]:
@@ -38,7 +52,7 @@ def user_env(home: Path) -> dict[str, str]:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Remove the session's cache directory."""
+    """Remove the session's cache directory (the process that made it does: the controller under xdist)."""
     if _CACHE_DIR is not None:
         shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
@@ -252,15 +266,30 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory, pipeline: Any) -> Pat
 
 
 @pytest.fixture(scope="session")
-def extracted_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def extracted_corpus(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The Wikinews corpus and the reference article, ingested with extraction once per session.
 
-    Tests copy it (:func:`copy_store`) rather than write to it.
+    Tests copy it (:func:`copy_store`) rather than write to it. Under pytest-xdist the first worker that
+    needs it builds it while the others wait for it, and all read the one copy: the workers' temporary
+    directories share a parent, and a lock file in it orders them.
     """
+    if not hasattr(request.config, "workerinput"):
+        return _extract_corpus(tmp_path_factory.mktemp("extracted") / "corpus.db")
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "extracted-corpus.db"
+    with FileLock(f"{shared}.lock"):
+        if not shared.exists():  # renamed into place whole: it exists only once complete
+            built = _extract_corpus(tmp_path_factory.mktemp("extracted") / "corpus.db")
+            partial = copy_store(built, shared.with_name(f"{shared.name}.part"))
+            os.replace(partial, shared)
+    return shared
+
+
+def _extract_corpus(path: Path) -> Path:
     from vigil.extract.parallel import ParallelPipeline
     from vigil.ingest.job import ingest
 
-    path = tmp_path_factory.mktemp("extracted") / "corpus.db"
     settings = load_settings(env={})
     # Two worker processes: the same results as in-process (tests/extract/test_pipeline.py), on both cores.
     with open_store(path) as store, ParallelPipeline(settings, workers=2) as extractor:

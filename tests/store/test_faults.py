@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from tests.conftest import WIKINEWS
+from tests.store.pg_cluster import Cluster, own_cluster
 from vigil.store import open_store, store_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,22 +263,20 @@ def test_a_read_only_store_is_a_clear_error_and_loses_nothing(
     _rerun_completes(location, inputs, expected)
 
 
+@pytest.fixture
+def restartable_server() -> Iterator[Cluster]:
+    """A PostgreSQL cluster of this test's own: restarting the suite's shared server would cut the
+    connections of the tests running beside it (``pytest -n``)."""
+    yield from own_cluster(None)
+
+
 @pytest.mark.slow
-def test_postgresql_restarted_during_an_ingest(new_db: Callable[[], str], corpus: tuple[str, dict[str, int]]) -> None:
-    if not new_db().startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
-    data = Path(os.environ.get("PG_TEST_DIR", "")) / "data"
-    if not (data / "postmaster.pid").exists():
-        pytest.fail("the PostgreSQL test server's data directory is unknown: run through scripts/pg-test-server")
+def test_postgresql_restarted_during_an_ingest(restartable_server: Cluster, corpus: tuple[str, dict[str, int]]) -> None:
     inputs, expected = corpus
-    location = new_db()
+    location = restartable_server.database("vigil_restarted")
     proc = _ingest(location, inputs)
     _wait_for_articles(location, proc, expected["articles"])
-    pg_ctl = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1]
-    owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    # the server inherits pg_ctl's output: a log file, not a pipe that would never close
-    restart = [*owner, str(pg_ctl), "-D", str(data), "-l", str(data.parent / "server.log"), "-m", "fast", "-w"]
-    subprocess.run([*restart, "restart"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    restartable_server.restart()
     _, err = proc.communicate(timeout=900)
     # the ingest either reconnected or stopped with a clear store error; either way nothing is half stored
     assert proc.returncode in (0, 2), err[-2000:]
