@@ -946,13 +946,33 @@ def main() -> None:
         err.print(f"[red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(2)
     except Exception as exc:
-        # Usage errors from the parser (typer vendors click, so match on its interface).
-        show = getattr(exc, "show", None)
-        if callable(show) and hasattr(exc, "exit_code"):
-            show()
-            sys.exit(2)
-        raise
+        from sqlalchemy.exc import DBAPIError
+
+        if not isinstance(exc, DBAPIError):
+            _usage_error(exc)
+            raise
+        # The store's server went away in the middle of a read (restarted, network cut): every write is one
+        # transaction, so what was committed is whole and a re-run skips it.
+        from rich.markup import escape
+
+        reason = escape(str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__)
+        err.print(
+            f"[red]error:[/] the store stopped answering: {reason}. What was stored before is kept, whole; "
+            "run the same command again when the store is back: what is stored already is skipped.",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: Exception) -> None:
+    """Usage errors from the parser (typer vendors click, so match on its interface): shown, exit code 2."""
+    show = getattr(exc, "show", None)
+    if callable(show) and hasattr(exc, "exit_code"):
+        show()
+        sys.exit(2)
 
 
 if __name__ == "__main__":
