@@ -280,13 +280,14 @@ def _heads(
 ) -> dict[int, ActorMention]:
     """The sentence's resolved actors by head token, and its subject pronouns by what they stand for."""
     heads: dict[int, ActorMention] = {}
+    covered: dict[int, int] = {}  # token -> the head token of the actor's span it lies in
     for m in mentions:
         if m.actor_id is None:
             continue
         span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
         if span is not None and not _where_it_happens(sent, span.start, m):
             heads[span.root.i] = m
-    covered = {t: i for i in heads for t in _covered_tokens(sent, offset, heads[i])}
+            covered.update(dict.fromkeys(range(span.start, span.end), span.root.i))
     for tok in sent:
         # "Erdoğan, who held talks with ... Rouhani", "Russia, which had granted Turkey permission": the relative
         # pronoun stands for the actor its clause hangs from; the event cites that name
@@ -304,11 +305,6 @@ def _heads(
                     antecedent, start=offset + tok.idx, end=offset + tok.idx + len(tok.text), text=tok.text
                 )
     return heads
-
-
-def _covered_tokens(sent: Doc, offset: int, m: ActorMention) -> range:
-    span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
-    return range(span.start, span.end) if span is not None else range(0)
 
 
 def _common_ancestor(a: Token, b: Token) -> Token:

@@ -333,7 +333,7 @@ class _Resolver:
         """The person a description names and describes, known or not; the country from the description's
         country words or the actor it names ("Trump's envoy"), the sector from a title of theirs."""
         name = self.text[span[0] : span[1]]
-        known = self._best([a for a in self._lone(self.kb.lookup(name, self.day), name) if a.kind == "person"])
+        known = self._known_person(name)
         if known is not None:
             return self._person_in_text(known, span, titles, [])
         head = _head(self.text, [t for t in titles if t.person])
@@ -341,6 +341,10 @@ class _Resolver:
         code = codes[0] if codes else (head.country if head is not None else None)
         role = head.title if head is not None else None
         return Resolution(f"prov:{slugify(name)}", name, "person", code, sector, 0.5, True, role)
+
+    def _known_person(self, name: str) -> Actor | None:
+        """The known person ``name`` names here, if any (:meth:`_lone`, :meth:`_best`)."""
+        return self._best([a for a in self._lone(self.kb.lookup(name, self.day), name) if a.kind == "person"])
 
     def _affiliated(
         self, span: tuple[int, int], org: Actor, titles: list[TitleMatch], countries: list[tuple[int, int, str]]
@@ -354,8 +358,7 @@ class _Resolver:
             sector = head.sector
         code = None if org.kind == "igo" else (countries[0][2] if countries else org.country)
         name = self.text[span[0] : span[1]]
-        hits = self._lone(self.kb.lookup(name, self.day), name)
-        person = self._best([a for a in hits if a.kind == "person"])
+        person = self._known_person(name)
         if person is not None:
             return self._person_in_text(person, span, titles, countries)
         return Resolution(
