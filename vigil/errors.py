@@ -15,7 +15,16 @@ Messages say what happened, why, and what to do about it.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "ExtractError", "FetchError", "IngestError", "NotFoundError", "StoreError", "VigilError"]
+__all__ = [
+    "ConfigError",
+    "ExtractError",
+    "FetchError",
+    "IngestError",
+    "NotFoundError",
+    "StoreError",
+    "VigilError",
+    "WindowError",
+]
 
 
 class VigilError(Exception):
@@ -45,6 +54,10 @@ class NotFoundError(VigilError):
         super().__init__(f"No {what} {key!r}. {hint}")
         self.what = what
         self.key = key
+
+
+class WindowError(VigilError):
+    """A date window that holds no day (``until`` before ``since``)."""
 
 
 class StoreError(VigilError):

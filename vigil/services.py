@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,7 @@ __all__ = [
     "event_sentences",
     "extract_articles",
     "fire_alerts",
+    "refresh_views",
     "get_actor",
     "get_article",
     "get_event",
@@ -86,9 +88,25 @@ def fire_alerts(store: Store, settings: Settings, article_ids: Sequence[str]) ->
     )
 
 
+def refresh_views(store: Store, settings: Settings) -> dict[str, int]:
+    """Compute and keep the dashboard's views of every stored watch that the last writes touched
+    (:func:`vigil.analyze.dashboard.refresh_views`), so that the server finds them computed.
+
+    Returns:
+        The watches whose views were computed, each with its inputs version.
+    """
+    from vigil.analyze.dashboard import refresh_views as refresh  # lazy: the analyses load only when there is news
+
+    return refresh(store, settings)
+
+
 def _with_alerts(result: IngestResult, store: Store | None, settings: Settings, alerts: bool) -> IngestResult:
     if alerts and store is not None and result.extracted:
         result.alerts = fire_alerts(store, settings, result.article_ids)
+    if store is not None and (result.ingested or result.extracted):
+        started = time.perf_counter()
+        result.views = refresh_views(store, settings)
+        result.views_seconds = time.perf_counter() - started
     return result
 
 
@@ -259,7 +277,9 @@ def import_articles(
     finally:
         if extractor is not None:
             extractor.close()
-    return result, fire_alerts(store, settings, result.article_ids) if extractor is not None else []
+    alerts = fire_alerts(store, settings, result.article_ids) if extractor is not None else []
+    refresh_views(store, settings)
+    return result, alerts
 
 
 @dataclass(slots=True)
@@ -305,6 +325,8 @@ def extract_articles(
     if never and done:
         fresh = sorted(never - store.unextracted_ids())
         result.alerts = fire_alerts(store, settings, fresh)
+    if done:
+        refresh_views(store, settings)
     return result
 
 

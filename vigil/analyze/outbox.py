@@ -25,6 +25,7 @@ from vigil.analyze.watches import Delivery
 from vigil.models import Alert
 from vigil.store import Store, schema
 from vigil.store import analysis as analysis_store
+from vigil.store.changes import NOTHING
 
 __all__ = ["MAX_ATTEMPTS", "Pending", "RetryResult", "pending", "queue_failures", "retry_due"]
 
@@ -88,7 +89,7 @@ def queue_failures(store: Store, failures: Sequence[tuple[Delivery, str, Sequenc
         for a in alerts
     ]
     if rows:
-        with store.transaction() as conn:
+        with store.transaction(NOTHING) as conn:
             conn.execute(schema.pending_deliveries.insert(), rows)
     return len(rows)
 
@@ -144,7 +145,7 @@ def retry_due(
             done += [p.id for p in entries]
     t = schema.pending_deliveries
     given_up = 0
-    with store.transaction() as conn:
+    with store.transaction(NOTHING) as conn:
         if done:
             conn.execute(t.delete().where(t.c.id.in_(done)))
         for p, error in failed:

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigil.api.headers import SECURITY_HEADERS
-from vigil.errors import NotFoundError, StoreError, VigilError
+from vigil.errors import NotFoundError, StoreError, VigilError, WindowError
 
 __all__ = ["ApiError", "error_payload", "install_error_handlers", "wants_json"]
 
@@ -130,6 +130,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, 422, _validation_message(exc))
 
     async def on_vigil(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, WindowError):
+            return error_response(request, 422, f"Invalid request: {exc}")
         status = 503 if isinstance(exc, StoreError) else 404 if isinstance(exc, NotFoundError) else 400
         return error_response(request, status, str(exc))
 

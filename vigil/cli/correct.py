@@ -26,10 +26,13 @@ Author = Annotated[str | None, typer.Option("--author", help="Who corrects (defa
 
 
 def _add(ctx: typer.Context, kind: str, target: str, value: dict[str, Any], reason: str, author: str | None) -> None:
+    from vigil.services import refresh_views
     from vigil.store.corrections import add_correction
 
-    with cli_state(ctx).store() as store:
+    state = cli_state(ctx)
+    with state.store() as store:
         c = add_correction(store, kind, target, value, reason, author or getpass.getuser())
+        refresh_views(store, state.settings)
     console.print(f"correction {c.id}: {c.kind} {c.target} {json.dumps(_shown(c.value))} ({c.reason})", highlight=False)
 
 

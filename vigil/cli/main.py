@@ -149,6 +149,8 @@ def _ingest_summary(result: IngestResult) -> dict[str, Any]:
         "undated_examples": undated,
         "rejected": [{"input": r.origin, "where": r.location, "reason": r.reason} for r in result.rejected],
         "alerts": [{"id": a.id, "watch": a.watch, "rule": a.rule, "message": a.message} for a in result.alerts],
+        "views": sorted(result.views),
+        "views_seconds": round(result.views_seconds, 2),
     }
 
 
@@ -158,7 +160,9 @@ def _print_ingest(result: IngestResult) -> None:
     console.print(
         f"ingested [bold]{result.ingested}[/] · exact duplicates {result.exact_duplicates} · "
         f"near duplicates {result.near_duplicates} · extracted {result.extracted} · "
-        f"rejected [bold]{len(result.rejected)}[/]" + (f" · alerts [bold]{len(alerts)}[/]" if alerts else "")
+        f"rejected [bold]{len(result.rejected)}[/]"
+        + (f" · alerts [bold]{len(alerts)}[/]" if alerts else "")
+        + (f" · views of {len(result.views)} watches in {result.views_seconds:.1f} s" if result.views else "")
     )
     if result.undated:
         err.print(
@@ -799,6 +803,14 @@ def bench(
     cache: Annotated[
         bool, typer.Option(help="--serve: the server keeps answers per store version (--no-cache: it does not).")
     ] = True,
+    ingest_after: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ingest-after",
+            help="--serve: after the load, ingest these files into the store from another process (this WRITES "
+            "to the store), time until the server shows them, and run the load again.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest a corpus into a scratch store; print throughput, stage times, memory, store size and query latency.
 
@@ -811,7 +823,13 @@ def bench(
     settings = cli_state(ctx).settings
     if serve:
         _bench_serve(
-            db or settings.get_str("db"), corpus, workers, clients or [1, 10], (duration, warmup), (revalidate, cache)
+            db or settings.get_str("db"),
+            corpus,
+            workers,
+            clients or [1, 10],
+            (duration, warmup),
+            (revalidate, cache),
+            ingest_after or [],
         )
         return
     if queries_only:
@@ -836,6 +854,7 @@ def _bench_serve(
     clients: list[int],
     timing: tuple[float, float],
     modes: tuple[bool, bool],
+    ingest: list[str],
 ) -> None:
     """``vigil bench --serve``: the load test of :mod:`vigil.evaluate.loadtest`."""
     from vigil.evaluate.loadtest import serve_bench
@@ -848,7 +867,14 @@ def _bench_serve(
     n = workers if workers else (os.cpu_count() or 1)
     (duration, warmup), (revalidate, cache) = timing, modes
     figures = serve_bench(
-        db, workers=n, clients=clients, duration=duration, warmup=warmup, revalidate=revalidate, cache=cache
+        db,
+        workers=n,
+        clients=clients,
+        duration=duration,
+        warmup=warmup,
+        revalidate=revalidate,
+        cache=cache,
+        ingest=ingest,
     )
     print_json(figures)
 

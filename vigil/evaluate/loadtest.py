@@ -13,6 +13,7 @@ clients keep each URL's ETag and send ``If-None-Match``, as browsers do.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import socket
@@ -29,7 +30,16 @@ from urllib.parse import quote
 
 import httpx
 
-__all__ = ["LoadTarget", "discover_urls", "run_load", "serve_bench", "start_server", "stop_server"]
+__all__ = [
+    "LoadTarget",
+    "discover_urls",
+    "ingest_then_read",
+    "run_load",
+    "serve_bench",
+    "server_memory",
+    "start_server",
+    "stop_server",
+]
 
 _READY_TIMEOUT = 120.0
 
@@ -274,6 +284,70 @@ def run_load(
     }
 
 
+def server_memory(proc: subprocess.Popen[bytes]) -> dict[str, float]:
+    """The resident memory of a server started by :func:`start_server`: all its processes, and the largest one (MB)."""
+    import psutil
+
+    try:
+        root = psutil.Process(proc.pid)
+        tree = [root, *root.children(recursive=True)]
+        rss = [p.memory_info().rss / 2**20 for p in tree if p.is_running()]
+    except psutil.Error:
+        return {}
+    return {"total_mb": round(sum(rss), 1), "largest_mb": round(max(rss, default=0.0), 1), "processes": len(rss)}
+
+
+def ingest_then_read(base: str, db: str, paths: Sequence[str], *, timeout: float = 600.0) -> dict[str, Any]:
+    """Ingest ``paths`` into the served store from another process, then time until the server answers
+    every watch's overview, timeline, network and scenarios with the new store version.
+
+    Returns:
+        ``ingest_s`` (the ``vigil ingest`` process, extraction and the watches' views included), its
+        summary (``ingested``, ``views``, ``views_seconds``), ``visible_s`` (from the ingest's end until
+        each of those answers carries the new version), and the first answer's time per URL.
+    """
+    with httpx.Client(base_url=base, timeout=300.0) as client:
+        names = [w["name"] for w in _items(client, "/api/watches")]
+        urls = [u.format(name=quote(n, safe="")) for n in names for u in _AFTER_INGEST]
+        before = {u: client.get(u).headers.get("etag") for u in urls}
+        started = time.perf_counter()
+        cmd = [sys.executable, "-m", "vigil", "--db", db, "ingest", "--json", *paths]
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        ingest_s = time.perf_counter() - started
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"vigil ingest failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
+        summary = json.loads(done.stdout)
+        ended = time.perf_counter()
+        first: dict[str, float] = {}
+        for u in urls:
+            while time.perf_counter() - ended < timeout:
+                asked = time.perf_counter()
+                response = client.get(u)
+                response.raise_for_status()
+                if response.headers.get("etag") != before[u]:
+                    first[u] = _ms(time.perf_counter() - asked)
+                    break
+                time.sleep(0.05)
+        visible_s = time.perf_counter() - ended
+    return {
+        "ingest_s": round(ingest_s, 2),
+        "ingested": summary.get("ingested"),
+        "extracted": summary.get("extracted"),
+        "views": summary.get("views"),
+        "views_seconds": summary.get("views_seconds"),
+        "visible_s": round(visible_s, 2),
+        "first_ms": first,
+    }
+
+
+_AFTER_INGEST = (
+    "/watches/{name}",
+    "/api/watches/{name}/timeline",
+    "/api/watches/{name}/network",
+    "/api/watches/{name}/scenarios",
+)
+
+
 def serve_bench(
     db: str,
     *,
@@ -284,18 +358,35 @@ def serve_bench(
     warmup: float = 10.0,
     cache: bool = True,
     extra_args: Sequence[str] = (),
+    ingest: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Start a server on ``db`` with ``workers`` processes and run the load once per client count.
 
+    With ``ingest``, then ingest those files into the store from another process and time until the
+    server shows the new version (:func:`ingest_then_read`), and run the load again.
+
     Returns:
-        ``{"store", "workers", "cpus", "runs": [...]}``, one :func:`run_load` summary per client count.
+        ``{"store", "workers", "cpus", "memory", "runs": [...]}``, one :func:`run_load` summary per
+        client count, each with the server's memory after it (``memory``: at start); with ``ingest``,
+        ``"ingest"`` and ``"after_ingest"`` (the load of the largest client count again).
     """
     proc, base, log = start_server(db, workers=workers, extra_args=extra_args, cache=cache)
+    after: dict[str, Any] = {}
     try:
+        memory = server_memory(proc)
         targets = discover_urls(base)
-        runs = [
-            run_load(base, targets, clients=n, duration=duration, revalidate=revalidate, warmup=warmup) for n in clients
-        ]
+        runs = []
+        for n in clients:
+            runs.append(run_load(base, targets, clients=n, duration=duration, revalidate=revalidate, warmup=warmup))
+            runs[-1]["memory"] = server_memory(proc)
+        if ingest:
+            after["ingest"] = ingest_then_read(base, db, ingest)
+            targets = discover_urls(base)
+            n = max(clients)
+            after["after_ingest"] = run_load(
+                base, targets, clients=n, duration=duration, revalidate=revalidate, warmup=0
+            )
+            after["after_ingest"]["memory"] = server_memory(proc)
     finally:
         stop_server(proc)
         log.unlink(missing_ok=True)
@@ -305,5 +396,7 @@ def serve_bench(
         "cache": cache,
         "revalidate": revalidate,
         "cpus": os.cpu_count(),
+        "memory": memory,
         "runs": runs,
+        **after,
     }

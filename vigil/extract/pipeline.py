@@ -35,6 +35,7 @@ from vigil.extract.tone import ToneLexicon
 from vigil.extract.version import DEFAULT_STAGES, STAGE_MODULES, compose_version, stages_tag, version_tags
 from vigil.kb import KnowledgeBase
 from vigil.models import Article, Extraction
+from vigil.store.changes import Touches
 
 if TYPE_CHECKING:
     from vigil.extract.parallel import ParallelPipeline
@@ -236,7 +237,7 @@ def extract_stored(
             continue
         seen.update(a.id for a in articles)
         results = pipeline.extract(articles)
-        with store.transaction() as conn:
+        with store.transaction(Touches.published(a.published for a in articles)) as conn:
             store.save_extractions(conn, results)
         done += len(results)
         if progress is not None:

@@ -20,6 +20,7 @@ from vigil.ingest.fetch import Fetcher
 from vigil.ingest.readers import read_inputs
 from vigil.models import Alert, Article, Extraction, RawArticle, Rejection, article_id
 from vigil.store import Store
+from vigil.store.changes import Touches
 
 __all__ = ["ArticleExtractor", "IngestProgress", "IngestResult", "article_from_raw", "ingest", "ingest_records"]
 
@@ -65,6 +66,8 @@ class IngestResult:
     undated: int = 0  # items read without a usable date (stored undated unless duplicates)
     undated_notes: list[Rejection] = field(default_factory=list)  # the first few: where, and why
     alerts: list[Alert] = field(default_factory=list)  # fired by the new articles (vigil.services)
+    views: dict[str, int] = field(default_factory=dict)  # watches whose kept views were computed after it
+    views_seconds: float = 0.0  # the time that took
 
     def note_undated(self, raw: RawArticle) -> None:
         self.undated += 1
@@ -266,7 +269,7 @@ def _commit(batch: _Batch, store: Store, result: IngestResult) -> None:
     # only the writer whose insert lands stores the signature and extraction and counts the article.
     # Writing in id order makes racing writers take row locks in one order, so they never deadlock.
     written: list[Article] = []
-    with store.transaction() as conn:
+    with store.transaction(Touches.published(art.published for art, _, _ in linked)) as conn:
         for art, sig, keys in sorted(linked, key=lambda item: item[0].id):
             if store.insert_article(conn, art):
                 store.insert_minhash(conn, art.id, sig.to_bytes(), keys)

@@ -18,6 +18,7 @@ from vigil.errors import StoreError
 from vigil.mapping import column_names, row_reader
 from vigil.models import Actor, Alert, Article, Citation, DomainTag, Event, Mention, Sentence, Story, Tone
 from vigil.store import schema
+from vigil.store.changes import NOTHING, Touches
 from vigil.store.corrections import Corrections
 from vigil.store.store import (
     EVENT_COLUMNS,
@@ -90,7 +91,7 @@ def save_watch_yaml(
     """
     w, r = schema.watches, schema.watch_revisions
     now = _now()
-    with store.transaction() as conn:
+    with store.transaction(Touches.watch_rows(name)) as conn:
         current = conn.execute(select(w.c.yaml).where(w.c.name == name)).scalar_one_or_none()
         if current is not None and create:
             raise StoreError(f"A watch named {name!r} exists. Edit it with `vigil watch edit {name}`, or delete it.")
@@ -156,9 +157,10 @@ def watch_history(store: Store, name: str) -> dict[str, int]:
 
 def delete_watch(store: Store, name: str) -> bool:
     """Delete a watch with its alerts, briefs, probability log and revisions; True when it existed."""
-    with store.transaction() as conn:
+    with store.transaction(Touches.watch_rows(name)) as conn:
         gone = conn.execute(schema.watches.delete().where(schema.watches.c.name == name)).rowcount
-        for table in (schema.alerts, schema.briefs, schema.scenario_probabilities, schema.watch_revisions):
+        kept = (schema.alerts, schema.briefs, schema.scenario_probabilities, schema.watch_revisions, schema.watch_views)
+        for table in kept:
             conn.execute(table.delete().where(table.c.watch == name))
     return bool(gone)
 
@@ -234,7 +236,7 @@ def add_alerts(store: Store, alerts: Sequence[Alert]) -> list[str]:
     if not alerts:
         return []
     t = schema.alerts
-    with store.transaction() as conn:
+    with store.transaction(NOTHING) as conn:
         existing = set(conn.execute(select(t.c.id).where(t.c.id.in_([x.id for x in alerts]))).scalars())
         new = [x for x in alerts if x.id not in existing]
         if new:
@@ -300,7 +302,7 @@ def add_brief(
 ) -> int:
     """Record a brief; return its id."""
     t = schema.briefs
-    with store.transaction() as conn:
+    with store.transaction(NOTHING) as conn:
         result = conn.execute(
             t.insert().values(
                 watch=watch, created_at=_now(), since=since, until=until, summary=summary, markdown=markdown
@@ -345,7 +347,7 @@ def add_probability(
 ) -> ProbabilityRow:
     """Log a probability revision for ``outcome`` (the log is append-only)."""
     row = ProbabilityRow(watch, outcome, probability, reason, _now(), author)
-    with store.transaction() as conn:
+    with store.transaction(Touches.watch_rows(watch)) as conn:
         conn.execute(
             schema.scenario_probabilities.insert().values(
                 watch=watch, outcome=outcome, probability=probability, reason=reason, at=row.at, author=author

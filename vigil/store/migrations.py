@@ -232,3 +232,16 @@ def _watch_revisions(conn: Connection) -> None:
             values = {"author": "", "reason": "stored before revisions were kept", "at": updated}
             conn.execute(r.insert().values(watch=name, yaml=yaml_text, **values))
     _unbounded_strings(conn)
+
+
+@migration("0016_watch_views")
+def _watch_views(conn: Connection) -> None:
+    """The change log of write transactions (``store_changes``) and the kept views of each watch
+    (``watch_views``). What was written before has no scope: one ``all`` change at the current version."""
+    schema.store_changes.create(conn, checkfirst=True)
+    schema.watch_views.create(conn, checkfirst=True)
+    c, v = schema.store_changes, schema.store_version
+    current = conn.execute(select(v.c.version).where(v.c.id == 1)).scalar_one_or_none() or 0
+    if conn.execute(select(c.c.version).where(c.c.version == current)).first() is None:
+        conn.execute(c.insert().values(version=current, scope="all"))
+    _unbounded_strings(conn)

@@ -363,3 +363,34 @@ store_version = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("version", BigInteger, nullable=False),
 )
+
+# What each write transaction may have changed of what a watch reads (migration 0016): one row per
+# store version. ``scope`` is ``all`` (anything: corrections, imports, stories, a store made before
+# the log), ``watch`` (one watch's own rows: its definition, its probabilities), ``dates`` (articles
+# published from ``since`` to ``until`` and their extraction) or ``none`` (nothing a view reads:
+# alerts, briefs, deliveries). A watch's inputs version is the last version whose change it may see.
+store_changes = Table(
+    "store_changes",
+    metadata,
+    Column("version", BigInteger, primary_key=True, autoincrement=False),
+    Column("scope", String(8), nullable=False),
+    Column("watch", String(100)),
+    Column("since", Date),
+    Column("until", Date),
+)
+
+# The dashboard's views of each watch over its whole window, computed once per inputs version
+# (migration 0016): ``body`` is the view in a typed JSON (vigil.store.kept), ``basis`` a digest of
+# what else the view depends on (the watch's definition, the analysis code and knowledge base, the
+# view settings). ``version`` is the store version the view was computed at.
+watch_views = Table(
+    "watch_views",
+    metadata,
+    Column("watch", String(100), primary_key=True),
+    Column("view", String(32), primary_key=True),
+    Column("inputs", BigInteger, nullable=False),
+    Column("basis", String(64), nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)

@@ -35,6 +35,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     literal,
     literal_column,
     make_url,
@@ -63,6 +64,7 @@ from vigil.models import (
     Tone,
 )
 from vigil.store import schema
+from vigil.store.changes import EVERYTHING, Touches, record_change, watch_inputs
 from vigil.store.corrections import Corrections
 from vigil.store.fulltext import PG_DOCUMENT, fold_for_search
 from vigil.store.migrations import apply_migrations
@@ -184,6 +186,7 @@ class Store:
     def __init__(self, location: str | Path, *, busy_timeout: float = 30.0) -> None:
         self.location = display_url(location)
         self.busy_timeout = float(busy_timeout)
+        self._change_log = True
         self.url = store_url(location)
         if self.url.startswith("sqlite:///"):
             path = Path(self.url[len("sqlite:///") :])
@@ -216,6 +219,8 @@ class Store:
                     # the write lock now (others wait up to busy_timeout, then find the work done).
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
                 self.applied_migrations = apply_migrations(conn)
+                # A store opened with only some migrations (tests of older stores) has no change log.
+                self._change_log = inspect(conn).has_table(schema.store_changes.name)
         except OperationalError as exc:
             self.engine.dispose()
             locked = _locked(exc, self.location, self.busy_timeout)
@@ -254,6 +259,11 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(select(v.c.version).where(v.c.id == 1)).scalar_one_or_none() or 0)
 
+    def watch_inputs(self, watch: str, start: date | None, end: date | None) -> int:
+        """The last store version whose change a watch over ``[start, end]`` may see (:func:`watch_inputs`)."""
+        with self.engine.connect() as conn:
+            return watch_inputs(conn, watch, start, end)
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -268,18 +278,23 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, touches: Touches = EVERYTHING) -> Iterator[Connection]:
         """One atomic unit of writes: all of it lands, or none of it.
 
-        Its last statement raises the store version (:meth:`version`) in the same transaction, so
-        that a reader who sees the new version sees every write of the transaction. Taken last, the
-        version row's lock is never held while waiting for another lock (no deadlock on PostgreSQL).
+        Its last statements raise the store version (:meth:`version`) and record what the writes may
+        have changed (``touches``, :mod:`vigil.store.changes`: by default everything) in the same
+        transaction, so that a reader who sees the new version sees every write of the transaction.
+        Taken last, the version row's lock is never held while waiting for another lock (no deadlock
+        on PostgreSQL).
         """
         try:
             with self.engine.begin() as conn:
                 yield conn
                 v = schema.store_version
-                conn.execute(update(v).where(v.c.id == 1).values(version=v.c.version + 1))
+                raised = update(v).where(v.c.id == 1).values(version=v.c.version + 1).returning(v.c.version)
+                version = int(conn.execute(raised).scalar_one())
+                if self._change_log:
+                    record_change(conn, version, touches)
         except DBAPIError as exc:
             known = _locked(exc, self.location, self.busy_timeout) or _server_refused(exc, self.location)
             raise StoreError(

@@ -123,7 +123,7 @@ def overview(request: Request, name: WatchName, ctx: Ctx) -> Response:
     win = ctx.window(watch)
     latest = timeline_view(win)[:12]
     alerts = analysis_store.list_alerts(ctx.store, watch=name, limit=10)
-    board = scenario_view(ctx, win)
+    board = scenario_view(win)
     sparks = []
     for s in trends_view(win):
         if s.metric != "events" or not s.points:
@@ -234,7 +234,7 @@ def network_page(
     store knew it at the end of that day (the slider keeps it)."""
     watch = ctx.watch(name)
     win = ctx.window(watch, as_of=as_of)
-    view = network_view(ctx, win, since=since, until=until)
+    view = network_view(win, since=since, until=until)
     return render(request, "network.html", nav=_nav(ctx, name), w=watch, view=view, data=view)
 
 
@@ -264,7 +264,7 @@ def _scenarios(
     status: int = 200,
 ) -> Response:
     watch = ctx.watch(name)
-    view = scenario_view(ctx, ctx.window(watch))
+    view = scenario_view(ctx.window(watch))
     return render(
         request, "scenarios.html", status, nav=_nav(ctx, name), w=watch, view=view, error=error, notice=notice
     )

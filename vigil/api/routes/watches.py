@@ -208,7 +208,7 @@ def watch_network(
     with ``as_of``, as the store knew it at the end of that day."""
     watch = ctx.watch(name)
     win = ctx.window(watch, as_of=as_of)
-    return _ok(item=network_view(ctx, win, since=since, until=until))
+    return _ok(item=network_view(win, since=since, until=until))
 
 
 @router.get("/watches/{name}/bridges")
@@ -217,7 +217,7 @@ def watch_bridges(
 ) -> dict[str, Any]:
     """Who bridges the focal government to each outcome's camp, with the sentences that say so;
     with ``as_of``, as the store knew it at the end of that day."""
-    view = network_view(ctx, ctx.window(ctx.watch(name), as_of=as_of), since=since, until=until)
+    view = network_view(ctx.window(ctx.watch(name), as_of=as_of), since=since, until=until)
     return _ok(items=view["bridges"], next_cursor=None)
 
 
@@ -240,7 +240,7 @@ def watch_scenarios(name: WatchName, ctx: Ctx, as_of: Known = None) -> dict[str,
     """The scenario board: per outcome, expectations by domain, exposure, signposts; and the probability log.
     With ``as_of``: the board as the store knew it at the end of that day (articles, corrections and
     probabilities of then)."""
-    view = scenario_view(ctx, ctx.window(ctx.watch(name), as_of=as_of))
+    view = scenario_view(ctx.window(ctx.watch(name), as_of=as_of))
     return _ok(item=view if as_of is None else {**view, "as_of": as_of})
 
 
