@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
-from tests.conftest import REFERENCE_ARTICLE, WIKINEWS, copy_store
+from tests.conftest import REFERENCE_ARTICLE, SHARED, WIKINEWS, copy_store
 from vigil.evaluate.loadtest import start_server, stop_server
 
 WATCH = "japan-us-2024"
@@ -248,11 +248,16 @@ def test_serving_workers_on_postgresql(backend: str, new_db: Callable[[], str]) 
 
 
 def test_serving_bench_serve_reports_the_mixed_load(wikinews_store: Path, tmp_path: Path) -> None:
-    """``vigil bench --serve``: a short run prints every figure, with each kind of the dashboard's reads."""
+    """``vigil bench --serve``: a short run prints every figure, with each kind of the dashboard's reads,
+    the server's memory, and an ingest of one more real article shown without a restart."""
     db = copy_store(wikinews_store, tmp_path / "bench.db")
+    guardian = SHARED / "corpus" / "guardian_sample" / "articles.jsonl"
+    one = next(line for line in guardian.read_text(encoding="utf-8").splitlines() if '"date": "2019-04' in line)
+    more = tmp_path / "one.jsonl"
+    more.write_text(one + "\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "vigil", "--db", str(db), "bench", "--serve", "--workers", "2"]
-        + ["--clients", "1", "--clients", "3", "--duration", "3", "--warmup", "1"],
+        + ["--clients", "1", "--clients", "3", "--duration", "3", "--warmup", "1", "--ingest-after", str(more)],
         env=_env(),
         capture_output=True,
         text=True,
@@ -269,6 +274,13 @@ def test_serving_bench_serve_reports_the_mixed_load(wikinews_store: Path, tmp_pa
     kinds = set(report["runs"][1]["per_kind"]) | set(report["runs"][1]["cold_ms"])
     for kind in ("overview_page", "scenarios_page", "api_network", "api_bridges", "api_trends", "search_page"):
         assert kind in kinds
+    assert report["memory"]["processes"] >= 3 and report["memory"]["total_mb"] > 0  # the parent, two workers
+    assert all(run["memory"]["largest_mb"] > 0 for run in report["runs"])
+    ingest = report["ingest"]
+    # A Guardian article of April 2019: inside the UK watch's window only.
+    assert (ingest["ingested"], ingest["extracted"], ingest["views"]) == (1, 1, ["gbr-us-2020"])
+    assert ingest["views_seconds"] > 0 and ingest["visible_s"] >= 0 and len(ingest["first_ms"]) == 8
+    assert report["after_ingest"]["errors"] == 0 and report["after_ingest"]["requests"] > 0
 
 
 def test_serving_no_cache_computes_each_request_and_still_validates(wikinews_store: Path, tmp_path: Path) -> None:

@@ -342,12 +342,14 @@ def _expectations(
             continue
         for idx, text in records.article_sentences(aid):
             key = (aid, idx)
-            actors = sent_actors.get(key, set())
-            named = [o for o in watch.outcomes if _mentions_camp(o, text, actors, day)]
             marker = _PROSPECTIVE_RE.search(text)
             evs = by_sentence.get(key, [])
             expecting = [e for e in evs if e.modality in _EXPECTING]
-            if not named or (not expecting and not marker):
+            if not expecting and not marker:
+                continue
+            actors = sent_actors.get(key, set())
+            named = [o for o in watch.outcomes if _mentions_camp(o, text, actors, day)]
+            if not named:
                 continue
             concerned = _concerned(named, text, marker.start() if marker else 0, expecting, names, day)
             doms = sorted(

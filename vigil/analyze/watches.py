@@ -7,6 +7,7 @@ errors that name the offending key, and stored verbatim with the data so that
 
 from __future__ import annotations
 
+import functools
 import re
 import reprlib
 from collections.abc import Callable, Mapping, Sequence
@@ -230,6 +231,11 @@ class Watch:
 
 def keyword_pattern(words: Sequence[str]) -> re.Pattern[str]:
     """A case-insensitive regex matching any of ``words`` as whole words."""
+    return _keyword_pattern(tuple(words))
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyword_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alts = sorted((re.escape(w.strip()) for w in words if w.strip()), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
 
