@@ -111,3 +111,26 @@ def test_windows_the_japan_watch_shows_nothing_from_outside_its_window(corpus_pa
     assert starts and min(starts) >= date(2023, 6, 26) and max(starts) <= hi
     outside = CliRunner().invoke(app, ["--db", str(db), "timeline", "japan-us-2024", "--until", "2020-12-31"])
     assert outside.exit_code != 0 and "--until 2020-12-31 is outside the watch" in str(outside.exception)
+
+
+def test_an_article_concerns_a_watch_through_the_focal_countrys_state_not_its_universities(
+    corpus: Store, gbr_watch: Watch
+) -> None:
+    """A Wikinews science story whose only British actors are a university, a college and their
+    scientists is not the UK watch's; stories of the British government and parliament are."""
+    from vigil.analyze.timeline import watch_articles
+
+    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    relevant = watch_articles(records, gbr_watch)
+    titles = {records.articles[a].title for a in relevant}
+    british = {
+        records.articles[m.article_id].title
+        for m in records.mentions
+        if m.actor_id and m.actor_id.startswith("prov:gbr-")
+    }
+    assert "Scientific study suggests dinosaurs flapped their wings as they ran" in british
+    assert "Zebra stripes may 'dazzle' pathogen-packing horse flies, say scientists" in british
+    assert "Scientific study suggests dinosaurs flapped their wings as they ran" not in titles
+    assert "Zebra stripes may 'dazzle' pathogen-packing horse flies, say scientists" not in titles
+    assert "Queen Elizabeth agrees to suspend UK Parliament ahead of Brexit deadline" in titles
+    assert "UK Supreme Court rules prorogation of parliament unlawful" in titles

@@ -58,11 +58,41 @@ class TimelineEntry:
         }
 
 
+# The sectors of a country's state and politics: an actor of the focal country in one of them makes an
+# article concern the watch; its universities, media, companies and people at large do not.
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD", "PTY", "OPP", "ELI"})
+
+
 def watch_articles(records: Records, watch: Watch) -> set[str]:
-    """Ids of the articles that concern the watch (a watched actor or keyword)."""
-    wanted = watch.watched_actors() | focal_actors(records, watch)
-    out = {m.article_id for m in records.mentions if m.actor_id in wanted}
-    out |= {e.article_id for e in records.events if e.source_actor in wanted or e.target_actor in wanted}
+    """Ids of the articles that concern the watch: a watched actor (the camps, the watch's actors,
+    the focal country and government), an actor of the focal country's state or politics on the
+    article's day (an office holder, a ministry, the legislature, a party, the forces), or a keyword.
+
+    A British university, the BBC or a British scientist alone does not make an article concern a
+    watch focused on the United Kingdom.
+    """
+    watched = watch.watched_actors() | {f"gov:{watch.focal}"}
+    found: dict[tuple[str, date | None], bool] = {}
+
+    def counts(article_id: str, actor: str | None) -> bool:
+        if actor is None:
+            return False
+        if actor in watched:
+            return True
+        art = records.articles.get(article_id)
+        key = (actor, art.published if art is not None else None)
+        if key not in found:
+            found[key] = (
+                records.actor_country(actor) == watch.focal and records.actor_sector(actor, key[1]) in POLITICAL_SECTORS
+            )
+        return found[key]
+
+    out = {m.article_id for m in records.mentions if counts(m.article_id, m.actor_id)}
+    out |= {
+        e.article_id
+        for e in records.events
+        if counts(e.article_id, e.source_actor) or counts(e.article_id, e.target_actor)
+    }
     words = list(watch.keywords) + [w for o in watch.outcomes for w in o.keywords]
     if words:
         pattern = keyword_pattern(words)
