@@ -123,6 +123,24 @@ def test_a_channel_is_no_party(news_pipeline: Any) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("phrase", "platform"),
+    [
+        ("his official announcement via a YouTube video", "YouTube"),  # Hickenlooper ends his bid (2019)
+        ("she used Instagram to thank supporters", "Instagram"),  # a Thai princess's nomination (2019)
+    ],
+)
+def test_a_platform_that_carries_the_words_is_no_party(news_pipeline: Any, phrase: str, platform: str) -> None:
+    """A platform used to say something ("a YouTube video", "used Instagram to thank") is how it was said:
+    no party to the event (Wikinews)."""
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start - 80 <= e.trigger_span[0] < start + 120]
+    named = {t for e in here for t in (e.source_text, e.target_text)}
+    assert platform not in named, [(e.source_text, e.root, e.target_text) for e in here]
+
+
 def _pairs_in(x: Any, text: str, sentence: str) -> set[frozenset[str | None]]:
     start = text.index(sentence)
     return {

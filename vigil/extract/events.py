@@ -25,7 +25,7 @@ from vigil.extract.stages import stage
 from vigil.extract.state import EventDraft
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from vigil.extract.actors import ActorMention
     from vigil.extract.state import ArticleWork, Resources
@@ -258,6 +258,28 @@ _PLACE_NOUNS = frozenset(
 )
 
 
+# Platforms that carry what people say. One is a channel, no party, where it carries the words: after
+# "on", "via", "through", "over", "using" or "in" ("said on Twitter"), as the object of "use" ("used
+# Instagram to thank supporters"), or naming a kind of thing ("a YouTube video", "his Facebook page").
+# As a subject or another verb's object it is an actor ("Twitter suspended the account").
+_PLATFORMS = frozenset(
+    "twitter instagram youtube facebook tiktok telegram whatsapp weibo wechat snapchat linkedin reddit".split()
+)
+_CHANNEL_PREPS = frozenset({"on", "via", "through", "over", "using", "in"})
+
+
+def _a_channel(span: Span) -> bool:
+    """Whether a mention's span is a platform that carries the words rather than a party to the event."""
+    if span.text.lower().removeprefix("the ").strip() not in _PLATFORMS:
+        return False
+    root, sent = span.root, span.doc
+    if span.start > 0 and sent[span.start - 1].lower_ in _CHANNEL_PREPS:
+        return True
+    if root.dep_ in {"compound", "amod", "nmod", "poss"} and root.head.pos_ in {"NOUN", "PROPN"}:
+        return True
+    return root.dep_ in {"dobj", "obj"} and root.head.lower_ in {"use", "uses", "used", "using"}
+
+
 def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
     """Whether a mention (its first token ``start``) right after a locative preposition is a place, or after
     "via" a channel, not a party.
@@ -285,7 +307,7 @@ def _heads(
         if m.actor_id is None:
             continue
         span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
-        if span is not None and not _where_it_happens(sent, span.start, m):
+        if span is not None and not _where_it_happens(sent, span.start, m) and not _a_channel(span):
             heads[span.root.i] = m
             covered.update(dict.fromkeys(range(span.start, span.end), span.root.i))
     for tok in sent:
