@@ -224,8 +224,10 @@ def test_probabilities_adding_up_to_more_than_all_are_flagged(writable_copy: Pat
 
     with make_client(writable_copy) as client:
         assert client.get("/").status_code == 200  # the page that hands the browser its write cookie
-        form = {"outcome": "trump", "probability": "45", "reason": "polls"}
+        form = {"outcome": "trump", "probability": "45", "reason": "polls", "author": "Hana <i>Sato</i>"}
         assert client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False).status_code == 303
+        page = client.get(f"/watches/{JAPAN}/scenarios").text
+        assert "<td>Hana &lt;i&gt;Sato&lt;/i&gt;</td>" in page  # who revised it, escaped
         form = {"outcome": "democrats", "probability": "70", "reason": "convention"}
         flagged = client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False)
         assert flagged.status_code == 200 and "add up to 115%" in unescape(flagged.text)
@@ -233,6 +235,7 @@ def test_probabilities_adding_up_to_more_than_all_are_flagged(writable_copy: Pat
         assert client.post(f"/watches/{JAPAN}/scenarios", data=form, follow_redirects=False).status_code == 303
         log = client.get(f"/api/watches/{JAPAN}/probabilities").json()["items"]
         assert (log[0]["outcome"], log[0]["probability"]) == ("trump", 0.3)
+        assert {r["author"] for r in log} == {"Hana <i>Sato</i>", "dashboard"}  # a form without a name
 
 
 def test_an_event_is_corrected_from_the_article_reader(writable_copy: Path) -> None:

@@ -484,6 +484,7 @@ def _scenarios(win: WatchWindow) -> dict[str, Any]:
     return {
         "board": [b.to_dict() for b in board],
         "log": [
-            {"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(log)
+            {"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "author": r.author, "at": r.at}
+            for r in reversed(log)
         ],
     }

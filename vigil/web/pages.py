@@ -279,9 +279,11 @@ def scenarios_post(
     probability: Annotated[str, Form(max_length=20)],
     reason: Annotated[str, Form(max_length=2000)] = "",
     normalise: Annotated[str, Form(max_length=10)] = "",
+    author: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Record a probability revision (the security middleware has checked the token); say so when
-    the outcomes' probabilities add up to more than 100%, or scale the others down when asked."""
+    """Record a probability revision (the security middleware has checked the token) with who made it
+    (the form's name, else "dashboard"); say so when the outcomes' probabilities add up to more than
+    100%, or scale the others down when asked."""
     watch = ctx.watch(name)
     try:
         watch.outcome(outcome)
@@ -299,7 +301,13 @@ def scenarios_post(
             status=422,
         )
     update = set_outcome_probability(
-        ctx.store, watch, outcome, round(value / 100.0, 4), reason.strip(), normalise=bool(normalise)
+        ctx.store,
+        watch,
+        outcome,
+        round(value / 100.0, 4),
+        reason.strip(),
+        normalise=bool(normalise),
+        author=author.strip() or "dashboard",
     )
     if update.warning:
         return _scenarios(request, ctx, name, notice=update.warning)

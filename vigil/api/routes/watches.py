@@ -250,7 +250,8 @@ def watch_probabilities(name: WatchName, ctx: Ctx) -> dict[str, Any]:
     ctx.watch(name)
     rows = analysis_store.probabilities(ctx.store, name)
     items = [
-        {"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "at": r.at} for r in reversed(rows)
+        {"outcome": r.outcome, "probability": r.probability, "reason": r.reason, "author": r.author, "at": r.at}
+        for r in reversed(rows)
     ]
     return _ok(items=items, next_cursor=None)
 
@@ -274,7 +275,13 @@ def set_probability(name: WatchName, body: ProbabilityIn, ctx: Ctx) -> dict[str,
     )
     row = update.rows[0]
     return _ok(
-        item={"outcome": row.outcome, "probability": row.probability, "reason": row.reason, "at": row.at},
+        item={
+            "outcome": row.outcome,
+            "probability": row.probability,
+            "reason": row.reason,
+            "author": row.author,
+            "at": row.at,
+        },
         revised=[{"outcome": r.outcome, "probability": r.probability, "reason": r.reason} for r in update.rows[1:]],
         warning=update.warning,
     )
