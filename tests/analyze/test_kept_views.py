@@ -26,7 +26,7 @@ from vigil.analyze.dashboard import (
 from vigil.analyze.watches import Watch, example_watches, parse_watch
 from vigil.config import Settings, load_settings
 from vigil.ingest.job import ingest
-from vigil.store import Store, open_store
+from vigil.store import Store, open_store, schema
 from vigil.store import analysis as analysis_store
 from vigil.store.changes import NOTHING, Touches
 from vigil.store.corrections import add_correction
@@ -192,3 +192,25 @@ def test_settings_are_part_of_the_basis(watched: Path) -> None:
         stricter = Windows(store, load_settings(env={}, overrides={"view.min_confidence": 0.9}))
         assert default.basis(gbr) != stricter.basis(gbr)
         assert isinstance(default.settings, Settings)
+
+
+def test_a_watch_whose_views_fail_does_not_fail_the_ingest(watched: Path, tmp_path: Path) -> None:
+    """A stored watch that today's rules refuse: the ingest keeps its article and computes the other
+    watch's views; the refused one is left to its first reader."""
+    from sqlalchemy import update
+    from typer.testing import CliRunner
+
+    from vigil.cli.main import app
+
+    with open_store(watched) as store, store.engine.begin() as conn:
+        w = schema.watches
+        refused = "name: japan-us-2024\nfocal: [not, a, code]\n"
+        conn.execute(update(w).where(w.c.name == "japan-us-2024").values(yaml=refused))
+    source = _guardian_articles(tmp_path, date(2019, 3, 1), date(2019, 3, 31), 1)
+    result = CliRunner().invoke(app, ["--db", str(watched), "ingest", str(source), "--no-extract"])
+    assert result.exit_code == 0, result.output
+    assert "ingested 1 " in result.output and "views of 1 watches" in result.output
+    with open_store(watched) as store:
+        gbr = _watch("gbr-us-2020")
+        inputs = store.watch_inputs(gbr.name, gbr.start, gbr.end)
+        assert set(Windows(store, load_settings(env={})).kept(gbr, inputs)) == set(KEPT_VIEWS)

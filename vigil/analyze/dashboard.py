@@ -16,6 +16,7 @@ touches the window recomputes the watch's views, whole.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 _CACHE_SIZE = 8
 _CONSISTENT_READS = 3
 _MAX_NODES = 120
@@ -278,17 +280,26 @@ class Windows:
 def refresh_views(store: Store, settings: Settings) -> dict[str, int]:
     """Compute and keep the views of every stored watch whose inputs changed since they were kept.
 
+    A watch whose views cannot be computed (a stored definition today's rules refuse, a store that
+    stops answering) is logged and left to its first reader: the writes before are kept either way.
+
     Returns:
         The watches whose views were computed, each with its inputs version.
     """
     windows = Windows(store, settings)
     done: dict[str, int] = {}
     for name, text, _ in analysis_store.list_watches(store):
-        watch = parse_watch(text, source=name)
-        win = windows.window(watch)
-        if set(windows.kept(watch, win.inputs)) >= set(KEPT_VIEWS):
+        try:
+            watch = parse_watch(text, source=name)
+            win = windows.window(watch)
+            if set(windows.kept(watch, win.inputs)) >= set(KEPT_VIEWS):
+                continue
+            win.compute_all()
+        except Exception:  # what was written is stored: a view not kept now is computed by its first reader
+            log.warning(
+                "the views of watch %r were not computed; the first reader will compute them", name, exc_info=True
+            )
             continue
-        win.compute_all()
         done[name] = win.inputs
     return done
 
@@ -306,32 +317,16 @@ def timeline_view(
     until: date | None = None,
 ) -> list[TimelineEntry]:
     """The watch's developments, newest first, filtered (unfiltered: kept with the window)."""
-    if outcome is None and domain is None and actor is None and since is None and until is None:
-        return win.derive("timeline", lambda: _timeline(win))
-    return _timeline(win, outcome=outcome, domain=domain, actor=actor, since=since, until=until)
+    filters: dict[str, Any] = {"outcome": outcome, "domain": domain, "actor": actor, "since": since, "until": until}
+    if all(value is None for value in filters.values()):
+        return win.derive("timeline", lambda: _timeline(win, filters))
+    return _timeline(win, filters)
 
 
-def _timeline(
-    win: WatchWindow,
-    *,
-    outcome: str | None = None,
-    domain: str | None = None,
-    actor: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-) -> list[TimelineEntry]:
-    if outcome is not None:
-        win.watch.outcome(outcome)
-    rows = timeline(
-        win.records,
-        win.watch,
-        stories=win.stories,
-        outcome=outcome,
-        domain=domain,
-        actor=actor,
-        since=since,
-        until=until,
-    )
+def _timeline(win: WatchWindow, filters: dict[str, Any]) -> list[TimelineEntry]:
+    if filters["outcome"] is not None:
+        win.watch.outcome(filters["outcome"])
+    rows = timeline(win.records, win.watch, stories=win.stories, **filters)
     return sorted(rows, key=lambda t: (t.date or date.min, t.story), reverse=True)
 
 
