@@ -260,3 +260,13 @@ def test_an_event_is_corrected_from_the_article_reader(writable_copy: Path) -> N
             f"/articles/{'0' * 24}/corrections", data={**form, "kind": "reject"}, follow_redirects=False
         )
         assert other.status_code == 404
+
+
+def test_pages_seen_as_of_a_day_link_to_each_other_as_of_that_day(pages_client: Any) -> None:
+    """The timeline, network and trends pages seen as of a day keep that day in the links between them."""
+    for page in ("timeline", "network", "trends"):
+        html = pages_client.get(f"/watches/gbr-us-2020/{page}?as_of=2020-06-30").text
+        for other in ("timeline", "network", "trends"):
+            assert f'href="/watches/gbr-us-2020/{other}?as_of=2020-06-30"' in html, (page, other)
+    plain = pages_client.get("/watches/gbr-us-2020/network").text
+    assert 'href="/watches/gbr-us-2020/timeline"' in plain and "as_of=" not in plain.split("<main")[0]

@@ -99,8 +99,10 @@ def low_confidence(ctx: AppContext) -> float:
     return ctx.settings.get_float("view.min_confidence")
 
 
-def _nav(ctx: AppContext, current: str | None) -> dict[str, Any]:
-    return {"watches": [n for n, _, _ in analysis_store.list_watches(ctx.store)], "current": current}
+def _nav(ctx: AppContext, current: str | None, as_of: date | None = None) -> dict[str, Any]:
+    """The navigation: the watches, the current one, and the day the pages are seen as of (the links
+    to the timeline, network and trends keep it)."""
+    return {"watches": [n for n, _, _ in analysis_store.list_watches(ctx.store)], "current": current, "as_of": as_of}
 
 
 # --- watches -----------------------------------------------------------------------------
@@ -184,7 +186,7 @@ def timeline_page(
     return render(
         request,
         "timeline.html",
-        nav=_nav(ctx, name),
+        nav=_nav(ctx, name, known),
         w=watch,
         rows=rows,
         filters=filters,
@@ -235,7 +237,7 @@ def network_page(
     watch = ctx.watch(name)
     win = ctx.window(watch, as_of=as_of)
     view = network_view(win, since=since, until=until)
-    return render(request, "network.html", nav=_nav(ctx, name), w=watch, view=view, data=view)
+    return render(request, "network.html", nav=_nav(ctx, name, as_of), w=watch, view=view, data=view)
 
 
 @router.get("/watches/{name}/trends", response_class=HTMLResponse)
@@ -244,7 +246,7 @@ def trends_page(request: Request, name: WatchName, ctx: Ctx, as_of: Known = None
     ``as_of``: as the store knew them at the end of that day."""
     watch = ctx.watch(name)
     series = [s.to_dict() for s in trends_view(ctx.window(watch, as_of=as_of))]
-    return render(request, "trends.html", nav=_nav(ctx, name), w=watch, as_of=as_of, data={"series": series})
+    return render(request, "trends.html", nav=_nav(ctx, name, as_of), w=watch, as_of=as_of, data={"series": series})
 
 
 @router.get("/watches/{name}/scenarios", response_class=HTMLResponse)
