@@ -24,7 +24,7 @@ from vigil.analyze.dashboard import (
     trends_view,
 )
 from vigil.analyze.watches import Watch, example_watches, parse_watch
-from vigil.config import Settings, load_settings
+from vigil.config import load_settings
 from vigil.ingest.job import ingest
 from vigil.store import Store, open_store, schema
 from vigil.store import analysis as analysis_store
@@ -171,6 +171,7 @@ def test_a_kept_view_is_never_replaced_by_an_older_one(store: Store) -> None:
     assert kept_views(store, "w", 7, "basis") == {"timeline": ["new"]}
     assert kept_views(store, "w", 5, "basis") == {"trends": ("t", date(2020, 1, 6))}
     assert kept_views(store, "w", 7, "other basis") == {}
+    assert kept_views(store, "w", 5, "basis", bodies=False) == {"trends": None}
 
 
 def test_the_kept_view_codec_builds_only_the_types_it_knows() -> None:
@@ -191,7 +192,7 @@ def test_settings_are_part_of_the_basis(watched: Path) -> None:
         default = Windows(store, load_settings(env={}))
         stricter = Windows(store, load_settings(env={}, overrides={"view.min_confidence": 0.9}))
         assert default.basis(gbr) != stricter.basis(gbr)
-        assert isinstance(default.settings, Settings)
+        assert default.basis(gbr) == Windows(store, load_settings(env={})).basis(gbr)
 
 
 def test_a_watch_whose_views_fail_does_not_fail_the_ingest(watched: Path, tmp_path: Path) -> None:

@@ -191,8 +191,8 @@ class Windows:
         parts = (_code_digest(), repr(watch), repr(self.settings.get_float("view.min_confidence")))
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 
-    def kept(self, watch: Watch, inputs: int) -> dict[str, Any]:
-        return kept_views(self.store, watch.name, inputs, self.basis(watch))
+    def kept(self, watch: Watch, inputs: int, *, bodies: bool = True) -> dict[str, Any]:
+        return kept_views(self.store, watch.name, inputs, self.basis(watch), bodies=bodies)
 
     def keep(self, watch: Watch, inputs: int, views: dict[str, Any]) -> None:
         keep_views(self.store, watch.name, inputs, self.basis(watch), self.store.version(), views)
@@ -292,7 +292,7 @@ def refresh_views(store: Store, settings: Settings) -> dict[str, int]:
         try:
             watch = parse_watch(text, source=name)
             win = windows.window(watch)
-            if set(windows.kept(watch, win.inputs)) >= set(KEPT_VIEWS):
+            if set(windows.kept(watch, win.inputs, bodies=False)) >= set(KEPT_VIEWS):
                 continue
             win.compute_all()
         except Exception:  # what was written is stored: a view not kept now is computed by its first reader

@@ -102,12 +102,14 @@ def decode(body: bytes) -> Any:
     return _dec(json.loads(zlib.decompress(body)))
 
 
-def kept_views(store: Store, watch: str, inputs: int, basis: str) -> dict[str, Any]:
-    """The views of ``watch`` kept at this inputs version and basis (an empty mapping if none)."""
+def kept_views(store: Store, watch: str, inputs: int, basis: str, *, bodies: bool = True) -> dict[str, Any]:
+    """The views of ``watch`` kept at this inputs version and basis (an empty mapping if none);
+    ``bodies=False``: only which views are kept (each maps to None), nothing read or decoded."""
     t = schema.watch_views
-    query = select(t.c.view, t.c.body).where(t.c.watch == watch, t.c.inputs == inputs, t.c.basis == basis)
+    columns = (t.c.view, t.c.body) if bodies else (t.c.view,)
+    query = select(*columns).where(t.c.watch == watch, t.c.inputs == inputs, t.c.basis == basis)
     with store.engine.connect() as conn:
-        return {view: decode(body) for view, body in conn.execute(query).all()}
+        return {row[0]: decode(row[1]) if bodies else None for row in conn.execute(query).all()}
 
 
 def keep_views(store: Store, watch: str, inputs: int, basis: str, version: int, views: Mapping[str, Any]) -> None:
