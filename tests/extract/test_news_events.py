@@ -221,3 +221,54 @@ def test_lists_and_relative_clauses_pair_their_actors(news_pipeline: Any, phrase
     [x] = news_pipeline.extract([_guardian_sentence(phrase)])
     found = {frozenset({e.source_actor, e.target_actor}) for e in x.events}
     assert frozenset(pair) in found, found
+
+
+@pytest.mark.parametrize(
+    ("phrase", "named"),
+    [
+        # Wikinews, 2019: whom the report is attributed to is no party to what it reports
+        ("According to the Associated Press, Iran has increased cooperation", "the Associated Press"),
+        # Wikinews, 2020: the city where the protests take place, after "in the Serbian capital"
+        ("taking place since Tuesday in the Serbian capital Belgrade", "Belgrade"),
+    ],
+)
+def test_a_reports_source_and_a_named_place_are_no_party(news_pipeline: Any, phrase: str, named: str) -> None:
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start - 150 <= e.trigger_span[0] < start + 250]
+    assert here, "the sentence still has its events"
+    assert named not in {t for e in here for t in (e.source_text, e.target_text)}, [
+        (e.source_text, e.root, e.target_text) for e in here
+    ]
+
+
+def test_the_resort_where_leaders_meet_is_no_party(news_pipeline: Any) -> None:
+    """ "Russia, Iran and Turkey – will meet in the Russian Black Sea resort of Sochi" (the Guardian sample):
+    the Black Sea names the resort, no party to the meeting."""
+    [x] = news_pipeline.extract([_guardian_sentence("will meet in the Russian Black Sea resort of Sochi")])
+    named = {t for e in x.events for t in (e.source_text, e.target_text)}
+    assert "Russian Black Sea" not in named, named
+    assert {"Russia", "Iran", "Turkey"} <= named, named
+
+
+def test_what_a_copula_says_its_subject_is_is_no_second_actor(news_pipeline: Any) -> None:
+    """ "Trump was the first president to refuse to do so since 1976." (Wikinews, 2019): one actor, Trump."""
+    phrase = "Trump was the first president to refuse to do so"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [m for m in x.mentions if start <= m.start < start + len(phrase)]
+    assert [m.text for m in here] == ["Trump"], [(m.text, m.label) for m in here]
+
+
+def test_an_actor_that_only_qualifies_another_is_no_party(news_pipeline: Any) -> None:
+    """ "Thailand's Thai Raksa Chart Party withdrew from using Princess Ubolratana Mahidol as their candidate"
+    (Wikinews, 2019): the party acts; Thailand only says whose party it is."""
+    phrase = "Thailand's Thai Raksa Chart Party withdrew"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start - 20 <= e.trigger_span[0] < start + 200]
+    sources = {e.source_text for e in here}
+    assert "Thailand" not in sources and "Thai Raksa Chart Party" in sources, sources

@@ -163,6 +163,8 @@ class ArticleActors:
             self._remember(own, core, context)
             return own
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
+        if res is not None and res.provisional and res.kind == "person" and label in {"LOC", "GPE"}:
+            res = replace(res, kind="group")  # "the Russian Black Sea": a place, whatever its two words
         # a one-word person name; spaCy takes some surnames for organisations ("shouted at Lam")
         word = _lone_word(core) if label in {"PERSON", "ORG"} else None
         if word is not None and label != "PERSON" and word not in self.full_names and word not in self.ahead:
@@ -705,12 +707,13 @@ def _of_entity(doc: Doc, end: int, sent_end: int, spans: list[tuple[int, int]]) 
 
 
 def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
-    """A ``NOMINAL`` mention stays if, in the parsed sentence, its noun heads a noun phrase."""
+    """A ``NOMINAL`` mention stays if, in the parsed sentence, its noun heads a noun phrase that is not what
+    a copula says its subject is ("Trump was the first president": one actor, Trump)."""
     span = parsed.char_span(mention.start - offset, mention.end - offset)
     if span is None:
         return False
     head = span[-1]
-    return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss"}
+    return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss", "attr"}
 
 
 def _ends_a_title(doc: Doc, ent: Span, sent_start: int, kb: KnowledgeBase, reach: int = 4) -> bool:

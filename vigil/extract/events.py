@@ -280,6 +280,25 @@ def _a_channel(span: Span) -> bool:
     return root.dep_ in {"dobj", "obj"} and root.head.lower_ in {"use", "uses", "used", "using"}
 
 
+def _a_place_noun_s(span: Span) -> bool:
+    """Whether a mention names the place a locative phrase gives: "in the Serbian capital Belgrade", "in the
+    Russian Black Sea resort of Sochi" (the mention in apposition to, or modifying, a place noun after "in")."""
+    root = span.root
+    if root.dep_ not in {"appos", "compound", "amod", "nmod"} or root.head.lower_ not in _PLACE_NOUNS:
+        return False
+    place = root.head
+    return place.dep_ == "pobj" and place.head.lower_ in _LOCATIVE
+
+
+def _a_reports_source(span: Span) -> bool:
+    """Whether a mention is whom a report is attributed to ("according to the Associated Press"): no party."""
+    sent = span.doc
+    start = span.start
+    while start > 0 and sent[start - 1].pos_ == "DET":
+        start -= 1
+    return start > 1 and sent[start - 1].lower_ == "to" and sent[start - 2].lower_ == "according"
+
+
 def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
     """Whether a mention (its first token ``start``) right after a locative preposition is a place, or after
     "via" a channel, not a party.
@@ -297,6 +316,40 @@ def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
     return not (sent[start - 1].lower_ == "at" and (m.actor_id or "").startswith(("country:", "gov:")))
 
 
+def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
+    """Whether a mention is where the sentence's events happen, their channel or the source of the report."""
+    if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span):
+        return True
+    person = (m.actor_id or "").startswith("person:") or m.kind == "person"
+    return not person and _a_place_noun_s(span)
+
+
+_MODIFIER = frozenset({"compound", "poss", "nmod", "amod"})
+
+
+def _modifies_another(tok: Token, heads: dict[int, ActorMention], reach: int = 4) -> bool:
+    """Whether an actor only qualifies another one: "Thailand's Thai Raksa Chart Party", "Senator from Vermont
+    Bernie Sanders" (the chain of modifiers, and of "from" phrases within them, ends at another actor's head)."""
+    cur = tok
+    for _ in range(reach):
+        if cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.lower_ == "from":
+            cur = cur.head.head
+        elif cur.dep_ in _MODIFIER and cur.head.i != cur.i:
+            cur = cur.head
+        else:
+            return False
+        other = heads.get(cur.i)
+        if other is not None:
+            return other.actor_id != heads[tok.i].actor_id
+    return False
+
+
+def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
+    """The actors of ``heads`` that may be parties: not those that only qualify another (a list's "Iran's
+    Javad Zarif" is read by :func:`_coordinated` with its possessive)."""
+    return {i: m for i, m in heads.items() if not _modifies_another(sent[i], heads)}
+
+
 def _heads(
     sent: Doc, offset: int, mentions: Sequence[ActorMention], antecedent: ActorMention | None
 ) -> dict[int, ActorMention]:
@@ -307,7 +360,7 @@ def _heads(
         if m.actor_id is None:
             continue
         span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
-        if span is not None and not _where_it_happens(sent, span.start, m) and not _a_channel(span):
+        if span is not None and not _no_party(sent, span, m):
             heads[span.root.i] = m
             covered.update(dict.fromkeys(range(span.start, span.end), span.root.i))
     for tok in sent:
@@ -353,7 +406,7 @@ def pairs(
     The actors are those :func:`candidates` reads (resolved mentions and subject pronouns); the
     trigger of a pair is the lowest common ancestor of the two actors in the parse.
     """
-    heads = _heads(sent, offset, mentions, antecedent)
+    heads = _parties(sent, _heads(sent, offset, mentions, antecedent))
     out: list[Candidate] = []
     for i, s in heads.items():
         for j, t in heads.items():
@@ -378,7 +431,8 @@ def candidates(
     Returns:
         Pairs with distinct actors, in text order of their verbs.
     """
-    heads = _heads(sent, offset, mentions, antecedent)
+    listed = _heads(sent, offset, mentions, antecedent)
+    heads = _parties(sent, listed)
     if len({m.actor_id for m in heads.values()}) < 2:
         return []
     out: list[Candidate] = []
@@ -410,7 +464,7 @@ def candidates(
         for s in sources:
             for t in targets:
                 add(s, t, verb.i)
-    for s, t, v in _conjoined(sent, heads) + _coordinated(sent, offset, heads):
+    for s, t, v in _conjoined(sent, heads) + _coordinated(sent, offset, listed):
         add(s, t, v)
     return out
 

@@ -125,10 +125,17 @@ def annotation_pairs(records: Sequence[dict[str, Any]], pipeline: Pipeline, batc
 
 
 def training_examples(
-    pairs: Sequence[LabelledPair], data_dir: Path, negatives_per_event: float = 2.0, seed: int = 0
+    pairs: Sequence[LabelledPair],
+    data_dir: Path,
+    negatives_per_event: float = 2.0,
+    seed: int = 0,
+    every_linked: bool = False,
 ) -> list[tuple[CoderInput, str | None, int]]:
     """The news pairs (every event, and ``negatives_per_event`` times as many no-event pairs, half of them
     pairs the parse links) with PLV_train, the codebook and the ConfliBERT quad sentences.
+
+    With ``every_linked``, every no-event pair the parse links is taken (they are the pairs the pipeline
+    codes), and ``negatives_per_event / 2`` times as many of the others.
 
     A no-event pair is labelled quad 0 without a root: the model's quad-0 probability is the chance
     that no event links the pair.
@@ -141,7 +148,8 @@ def training_examples(
     linked = [p for p in negative if p.linked]
     other = [p for p in negative if not p.linked]
     n = int(negatives_per_event * len(events))
-    chosen = rng.sample(linked, min(len(linked), n // 2))
+    chosen = list(linked) if every_linked else rng.sample(linked, min(len(linked), n // 2))
+    n = len(chosen) + n // 2 if every_linked else n
     chosen += rng.sample(other, min(len(other), n - len(chosen)))
     examples = [(e.item, e.root, e.quad) for e in load_plv(data_dir) + load_codebook() + load_cameo(data_dir)]
     examples += [(CoderInput(p.text, p.source, p.target), p.root, ROOT_TO_QUAD[p.root]) for p in events if p.root]
