@@ -272,3 +272,13 @@ def test_an_actor_that_only_qualifies_another_is_no_party(news_pipeline: Any) ->
     here = [e for e in x.events if start - 20 <= e.trigger_span[0] < start + 200]
     sources = {e.source_text for e in here}
     assert "Thailand" not in sources and "Thai Raksa Chart Party" in sources, sources
+
+
+def test_a_government_and_its_own_country_are_no_pair(news_pipeline: Any, reference_text: str) -> None:
+    """ "The Kishida administration is proactively working to bolster Japan's security policies" (the reference
+    article): Japan's government and Japan are one state, with no event between them."""
+    (x,) = news_pipeline.extract([_reference(reference_text)])
+    pairs_here = {frozenset({e.source_actor, e.target_actor}) for e in x.events}
+    for code in ("JPN", "USA"):
+        assert frozenset({f"gov:{code}", f"country:{code}"}) not in pairs_here, pairs_here
+    assert frozenset({"gov:JPN", "gov:USA"}) in pairs_here, "two governments still meet"

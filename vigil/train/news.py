@@ -24,7 +24,14 @@ from vigil.extract.version import DEFAULT_STAGES
 if TYPE_CHECKING:
     from vigil.extract.pipeline import Pipeline
 
-__all__ = ["UP_TO_PAIRS", "LabelledPair", "annotation_pairs", "training_examples"]
+__all__ = [
+    "UP_TO_PAIRS",
+    "LabelledPair",
+    "NewsTraining",
+    "annotation_pairs",
+    "train_news_model",
+    "training_examples",
+]
 
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 _PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "dobj", "pobj"})
@@ -130,12 +137,14 @@ def training_examples(
     negatives_per_event: float = 2.0,
     seed: int = 0,
     every_linked: bool = False,
+    with_plv: bool = True,
 ) -> list[tuple[CoderInput, str | None, int]]:
     """The news pairs (every event, and ``negatives_per_event`` times as many no-event pairs, half of them
     pairs the parse links) with PLV_train, the codebook and the ConfliBERT quad sentences.
 
     With ``every_linked``, every no-event pair the parse links is taken (they are the pairs the pipeline
-    codes), and ``negatives_per_event / 2`` times as many of the others.
+    codes), and ``negatives_per_event / 2`` times as many of the others. ``with_plv=False`` leaves out
+    PLV_train, the codebook and the ConfliBERT sentences (the news pairs alone).
 
     A no-event pair is labelled quad 0 without a root: the model's quad-0 probability is the chance
     that no event links the pair.
@@ -151,7 +160,11 @@ def training_examples(
     chosen = list(linked) if every_linked else rng.sample(linked, min(len(linked), n // 2))
     n = len(chosen) + n // 2 if every_linked else n
     chosen += rng.sample(other, min(len(other), n - len(chosen)))
-    examples = [(e.item, e.root, e.quad) for e in load_plv(data_dir) + load_codebook() + load_cameo(data_dir)]
+    examples = (
+        [(e.item, e.root, e.quad) for e in load_plv(data_dir) + load_codebook() + load_cameo(data_dir)]
+        if with_plv
+        else []
+    )
     examples += [(CoderInput(p.text, p.source, p.target), p.root, ROOT_TO_QUAD[p.root]) for p in events if p.root]
     examples += [(CoderInput(p.text, p.source, p.target), None, 0) for p in chosen]
     return examples
@@ -220,3 +233,68 @@ def holdout_split(
     groups = np.array([str(r.get("article") or r["id"]) for r in records])
     train, test = list(GroupKFold(folds).split(np.zeros(len(records)), groups=groups))[fold]
     return [records[i] for i in train], [records[i] for i in test]
+
+
+@dataclass(frozen=True, slots=True)
+class NewsTraining:
+    """What :func:`train_news_model` trains on and where it writes."""
+
+    annotations: Path
+    shared: Path
+    out: Path
+    holdout_fold: int | None = None
+    negatives: float = 2.0
+    every_linked: bool = False
+    corrections: Path | None = None
+    store: Any = None  # the store the corrections were made on
+    epochs: int | None = None  # None: TransformerConfig's
+    with_plv: bool = True
+
+
+def train_news_model(job: NewsTraining, progress: Any = None) -> dict[str, Any]:
+    """Fine-tune the news event model on the annotations (and corrections) and write its weights to ``job.out``.
+
+    Returns:
+        What it trained on: sentences, pairs, events, corrections, examples, seconds, the written file.
+    Raises:
+        ConfigError: corrections without the store they were made on.
+    """
+    import time
+    from dataclasses import replace as replace_config
+
+    from vigil.coder.news import STEM
+    from vigil.coder.transformer import TransformerConfig
+    from vigil.config import load_settings
+    from vigil.errors import ConfigError
+    from vigil.evaluate.gold import load_gold
+    from vigil.extract.pipeline import Pipeline
+    from vigil.train.data import resolve_data_dir
+    from vigil.train.transformer import fit_expert
+
+    if job.corrections is not None and job.store is None:
+        raise ConfigError("Corrections are read with the store they were made on: give --db STORE.")
+    started = time.perf_counter()
+    records = [r for r in load_gold(job.annotations, job.shared).records if r.get("text")]
+    if job.holdout_fold is not None:
+        records, _ = holdout_split(records, job.holdout_fold)
+    pipeline = Pipeline.load(load_settings(env={}), stages=UP_TO_PAIRS)
+    pairs = annotation_pairs(records, pipeline)
+    data_dir = resolve_data_dir(None) if job.with_plv else Path()
+    examples = training_examples(pairs, data_dir, job.negatives, every_linked=job.every_linked, with_plv=job.with_plv)
+    corrected = correction_examples(read_corrections(job.corrections), job.store) if job.corrections else []
+    examples += corrected
+    cfg = TransformerConfig()
+    if job.epochs is not None:
+        cfg = replace_config(cfg, epochs=job.epochs)
+    expert = fit_expert(examples, cfg, progress=progress)
+    job.out.mkdir(parents=True, exist_ok=True)
+    expert.save(job.out, stem=STEM)
+    return {
+        "sentences": len(records),
+        "pairs": len(pairs),
+        "events": sum(1 for p in pairs if p.root),
+        "corrections": len(corrected),
+        "examples": len(examples),
+        "seconds": round(time.perf_counter() - started, 1),
+        "weights": str(job.out / f"{STEM}.safetensors"),
+    }
