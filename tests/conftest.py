@@ -189,10 +189,11 @@ def shared_pipeline() -> Any:
 
 
 # A desk that reads more of what the coder proposes than the default view (setting
-# ``view.min_confidence``): at 0.2 the reference article's "it is relying on Taro Aso ... to serve as
-# a bridge to Trump" gives Japan's government its tie to Aso (coded at 0.24, under the default 0.35),
-# so that Aso is a bridge to Trump. The tests of the bridge analysis through each interface use it.
-RECALL_VIEW = 0.2
+# ``view.min_confidence``): at 0.05 the reference article's "it is relying on Taro Aso ... to serve as
+# a bridge to Trump" gives Japan's government its tie to Aso (coded at 0.23, under the default 0.35)
+# and Aso his to Trump (0.08: a role he is to play, no contact yet), so that Aso is a bridge to Trump.
+# The tests of the bridge analysis through each interface use it.
+RECALL_VIEW = 0.05
 
 
 @pytest.fixture(scope="session")

@@ -19,18 +19,18 @@ from vigil.store.corrections import CorrectionError, add_correction, list_correc
 from vigil.train.news import correction_examples, read_corrections
 
 
-def _event(store: Store, source: str, sentence: int) -> Any:
+def _events_of(store: Store, source: str, sentence: int) -> list[Any]:
     found = [e for e in store.events(actor=source, limit=None, min_confidence=0.0) if e.sentence_index == sentence]
     assert found, [(e.sentence_index, e.root, e.target_actor) for e in store.events(actor=source, limit=None)]
-    return found[0]
+    return found
 
 
 def test_rejected_and_relabelled_events_hold_in_every_view_and_after_reextraction(
     seed_store: Store, japan_watch: Watch, pipeline: Any, tmp_path: Path
 ) -> None:
-    # "keeping a vigilant eye on the unfolding U.S. presidential primaries" is no event (sentence 0)
-    wrong = _event(seed_store, "person:fumio-kishida", 0)
-    add_correction(seed_store, "reject", wrong.id, {}, "keeping a vigilant eye is no event", "tester")
+    # "Trump's 'America First' policy has raised concerns within Japan" is no accusation (sentence 15)
+    wrong = next(e for e in _events_of(seed_store, "person:donald-trump", 15) if e.target_actor == "country:JPN")
+    add_correction(seed_store, "reject", wrong.id, {}, "raising concerns is no accusation", "tester")
     relabelled = next(e for e in seed_store.events(limit=None, min_confidence=0.0) if e.id != wrong.id)
     add_correction(
         seed_store, "relabel", relabelled.id, {"root": "CONSULT", "modality": "intended"}, "checked", "tester"
@@ -44,7 +44,7 @@ def test_rejected_and_relabelled_events_hold_in_every_view_and_after_reextractio
         records = load_records(seed_store, min_confidence=0.0)
         assert not any(e.id == wrong.id for e in records.events)
         assert all(
-            "ACCUSE" not in (t.key_event or "") or "Kishida" not in (t.key_event or "")
+            "ACCUSE" not in (t.key_event or "") or "Japan" not in (t.key_event or "")
             for t in timeline(records, japan_watch)
         )
 
@@ -81,17 +81,17 @@ def test_rejected_and_relabelled_events_hold_in_every_view_and_after_reextractio
 
 
 def test_merged_and_split_actors_read_as_corrected_and_undo_restores(seed_store: Store) -> None:
-    before = {e.id for e in seed_store.events(actor="gov:JPN", limit=None, min_confidence=0.0)}
-    of_country = {e.id for e in seed_store.events(actor="country:JPN", limit=None, min_confidence=0.0)}
-    assert of_country, "the reference article has events of country:JPN"
+    before = {e.id for e in seed_store.events(target="gov:JPN", limit=None, min_confidence=0.0)}
+    of_country = {e.id for e in seed_store.events(target="country:JPN", limit=None, min_confidence=0.0)}
+    assert of_country, "the reference article has events with country:JPN as target"
     merge = add_correction(seed_store, "merge", "country:JPN", {"into": "gov:JPN"}, "one state here", "tester")
-    after = {e.id for e in seed_store.events(actor="gov:JPN", limit=None, min_confidence=0.0)}
+    after = {e.id for e in seed_store.events(target="gov:JPN", limit=None, min_confidence=0.0)}
     assert after == before | of_country
-    assert not seed_store.events(actor="country:JPN", limit=None, min_confidence=0.0)
+    assert not seed_store.events(target="country:JPN", limit=None, min_confidence=0.0)
     records = load_records(seed_store, min_confidence=0.0)
     assert "country:JPN" not in {m.actor_id for m in records.mentions}
     add_correction(seed_store, "undo", str(merge.id), {}, "changed my mind", "tester")
-    assert {e.id for e in seed_store.events(actor="country:JPN", limit=None, min_confidence=0.0)} == of_country
+    assert {e.id for e in seed_store.events(target="country:JPN", limit=None, min_confidence=0.0)} == of_country
     aso = seed_store.mentions(next(iter(records.articles)))
     assert any(m.actor_id == "person:taro-aso" for m in aso)
     add_correction(seed_store, "split", "person:taro-aso", {"text": "Aso", "as": "prov:aso-test"}, "test", "tester")

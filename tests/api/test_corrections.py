@@ -8,20 +8,20 @@ JAPAN = "japan-us-2024"
 
 
 def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) -> None:
-    # "it [Japan's government] is relying on Taro Aso ... to serve as a bridge to Trump": Aso is to
-    # talk to Trump, not the government (shown by default, confidence about 0.37)
+    # "The Kishida administration is proactively working to bolster Japan's security policies": its own defence,
+    # no cooperation with another party (shown by default, confidence about 0.58)
     events = write_client.get("/api/events", params={"actor": "gov:JPN", "limit": 50}).json()["items"]
     wrong = next(
         e
         for e in events
-        if e["target_actor"] == "person:donald-trump" and e["root"] == "CONSULT" and "Aso" in e["sentence"]
+        if e["target_actor"] == "country:JPN" and e["root"] == "COOPERATE" and "bolster" in e["sentence"]
     )
 
-    def japan_to_trump() -> bool:
+    def japan_to_japan() -> bool:
         network = write_client.get(f"/api/watches/{JAPAN}/network").json()["item"]
-        return any(e["source"] == "gov:JPN" and e["target"] == "person:donald-trump" for e in network["edges"])
+        return any(e["source"] == "gov:JPN" and e["target"] == "country:JPN" for e in network["edges"])
 
-    assert japan_to_trump()
+    assert japan_to_japan()
     anonymous = write_client.post("/api/corrections", json={"kind": "reject", "target": wrong["id"], "reason": "x"})
     assert anonymous.status_code in {401, 403}
     write_client.cookies.clear()
@@ -31,17 +31,17 @@ def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) 
         json={
             "kind": "reject",
             "target": wrong["id"],
-            "reason": "Aso is to talk to Trump, not the government",
+            "reason": "its own defence, no cooperation",
             "author": "ana",
         },
     )
     assert made.status_code == 201 and made.json()["item"]["author"] == "ana"
     after = write_client.get("/api/events", params={"actor": "gov:JPN", "limit": 50}).json()["items"]
     assert wrong["id"] not in {e["id"] for e in after}
-    assert not japan_to_trump()  # the rejected event was the watch's only tie from Japan's government to Trump
+    assert not japan_to_japan()  # the rejected event was the watch's only tie from Japan's government to Japan
     trail = write_client.get("/api/corrections").json()["items"]
     assert [(c["kind"], c["target"], c["reason"]) for c in trail] == [
-        ("reject", wrong["id"], "Aso is to talk to Trump, not the government")
+        ("reject", wrong["id"], "its own defence, no cooperation")
     ]
     bad = write_client.post(
         "/api/corrections", json={"kind": "relabel", "target": wrong["id"], "root": "TARIFF", "reason": "x"}

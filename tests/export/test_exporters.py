@@ -85,7 +85,7 @@ def events(store: Store) -> list[Event]:
 
     every = store.events(limit=None)
     found = [e for e in every if e.confidence >= VIEW_MIN_CONFIDENCE]
-    assert len(every) > len(found) > 20  # a store with something to export, and something left out
+    assert len(every) > len(found) > 10  # a store with something to export, and something left out
     return found
 
 
@@ -427,7 +427,8 @@ def test_api_export_needs_the_token_when_the_server_has_one(db_path: Path) -> No
 
 
 def test_issue22_actor_table_reads_roles_on_the_selections_last_day(db_path: Path, tmp_path: Path) -> None:
-    export(db_path, "csv", "--since", "2024-01-01", "-o", str(tmp_path / "ref"))
+    # every event: the reference article's ties to Trump are coded under the default view
+    export(db_path, "csv", "--since", "2024-01-01", "-o", str(tmp_path / "ref"), min_confidence=0.0)
     actors = pd.read_csv(tmp_path / "ref" / "actors.csv").set_index("actor_id")
     assert set(actors["as_of"]) == {"2024-01-27"}
     trump = actors.loc["person:donald-trump"]

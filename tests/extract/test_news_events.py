@@ -53,12 +53,14 @@ def test_reference_article_in_the_news_models_view(news_pipeline: Any, reference
     (x,) = news_pipeline.extract([_reference(reference_text)])
     shown = _shown(x.events)
     vigilant = "is keeping a vigilant eye on the unfolding U.S. presidential primaries"
-    assert not _in(reference_text, reference_text[: reference_text.index(vigilant) + len(vigilant)], shown)
+    # "keeping a vigilant eye" is no event: none is stored, let alone shown
+    assert not _in(reference_text, reference_text[: reference_text.index(vigilant) + len(vigilant)], list(x.events))
     prospect = _sentence(reference_text, "The prospect of former President")
     assert all(e.modality != Modality.ASSERTED for e in _in(reference_text, prospect, list(x.events)))
+    # Japan relying on Aso as a bridge to Trump is coded (stored, under the default view: a role Aso is to play)
     aso = _sentence(reference_text, "it is relying on Taro Aso")
-    aso_events = [e for e in _in(reference_text, aso, shown) if "Aso" in e.source_text + e.target_text]
-    assert aso_events, [(e.source_text, e.root, e.target_text, e.confidence) for e in x.events]
+    ties = {(e.source_actor, e.target_actor) for e in _in(reference_text, aso, list(x.events))}
+    assert {("gov:JPN", "person:taro-aso"), ("person:taro-aso", "person:donald-trump")} <= ties, ties
     fortify = _sentence(reference_text, "the Japanese government is making concerted efforts to fortify")
     biden = [e for e in _in(reference_text, fortify, shown) if e.root in {"COOPERATE", "CONSULT", "SUPPORT", "AGREE"}]
     assert biden, [(e.source_text, e.root, e.target_text, e.confidence) for e in x.events]
@@ -272,13 +274,3 @@ def test_an_actor_that_only_qualifies_another_is_no_party(news_pipeline: Any) ->
     here = [e for e in x.events if start - 20 <= e.trigger_span[0] < start + 200]
     sources = {e.source_text for e in here}
     assert "Thailand" not in sources and "Thai Raksa Chart Party" in sources, sources
-
-
-def test_a_government_and_its_own_country_are_no_pair(news_pipeline: Any, reference_text: str) -> None:
-    """ "The Kishida administration is proactively working to bolster Japan's security policies" (the reference
-    article): Japan's government and Japan are one state, with no event between them."""
-    (x,) = news_pipeline.extract([_reference(reference_text)])
-    pairs_here = {frozenset({e.source_actor, e.target_actor}) for e in x.events}
-    for code in ("JPN", "USA"):
-        assert frozenset({f"gov:{code}", f"country:{code}"}) not in pairs_here, pairs_here
-    assert frozenset({"gov:JPN", "gov:USA"}) in pairs_here, "two governments still meet"

@@ -20,8 +20,8 @@ def test_train_news_reads_the_annotations_and_the_stores_corrections(reference_d
     db = copy_store(reference_db, tmp_path / "seed.db")
     store = open_store(db)
     try:
-        wrong = next(e for e in store.events(limit=None, min_confidence=0.0) if e.sentence_index == 0)
-        add_correction(store, "reject", wrong.id, {}, "keeping a vigilant eye is no event", "tester")
+        wrong = next(e for e in store.events(actor="person:donald-trump", limit=None, min_confidence=0.0))
+        add_correction(store, "reject", wrong.id, {}, "raising concerns is no accusation", "tester")
     finally:
         store.close()
     runner = CliRunner()
@@ -35,7 +35,8 @@ def test_train_news_reads_the_annotations_and_the_stores_corrections(reference_d
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["sentences"] == 25 and report["corrections"] == 1, report
-    assert report["examples"] == report["events"] * 3 + 1, report  # each event, two no-event pairs, the rejection
+    # each event, every no-event pair the parse links and as many others as events, the rejection
+    assert report["examples"] >= report["events"] * 2 + 1, report
     assert (out / f"{STEM}.safetensors").stat().st_size > 1_000_000
     meta = json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))
     assert meta["config"]["epochs"] == 1

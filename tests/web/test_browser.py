@@ -49,7 +49,7 @@ def test_overview_story_article_events(page: PageWatch, screenshots: Path) -> No
     pg.locator("a.report").first.click()
     pg.wait_for_url("**/articles/*")
     marks = pg.locator(".reader mark.trigger")
-    assert marks.count() >= 5
+    assert marks.count() >= 4
     assert pg.locator(".reader mark.trigger.mod-hypothetical, .reader mark.trigger.mod-intended").count() >= 1
     aso = pg.locator("#s11")
     assert "bridge to Trump" in aso.inner_text() and aso.locator(".prov .ev").count() >= 1

@@ -948,8 +948,10 @@ def train_news(
     holdout_fold: Annotated[
         int | None, typer.Option(help="Leave the articles of fold K of 5 out (for held-out figures).")
     ] = None,
-    negatives: Annotated[float, typer.Option(help="No-event pairs per event pair.")] = 2.0,
-    every_linked: Annotated[bool, typer.Option(help="Every no-event pair the parse links.")] = False,
+    negatives: Annotated[float, typer.Option(help="No-event pairs per event pair (half of them not linked).")] = 2.0,
+    every_linked: Annotated[
+        bool, typer.Option(help="Every no-event pair the parse links (--no-every-linked: as many as the others).")
+    ] = True,
     epochs: Annotated[int | None, typer.Option(help="Fine-tuning epochs (default: 6).")] = None,
     plv: Annotated[bool, typer.Option(help="Train on PLV_train, the codebook and ConfliBERT's sentences too.")] = True,
 ) -> None:

@@ -344,14 +344,6 @@ def _modifies_another(tok: Token, heads: dict[int, ActorMention], reach: int = 4
     return False
 
 
-def _one_state(a: ActorMention, b: ActorMention) -> bool:
-    """Whether two actors are a country and its own government ("the Kishida administration is working to bolster
-    Japan's security policies"): one state, no event between the two."""
-    ids = {a.actor_id or "", b.actor_id or ""}
-    codes = {i.partition(":")[2] for i in ids}
-    return len(codes) == 1 and {i.partition(":")[0] for i in ids} == {"country", "gov"}
-
-
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
     """The actors of ``heads`` that may be parties: not those that only qualify another (a list's "Iran's
     Javad Zarif" is read by :func:`_coordinated` with its possessive)."""
@@ -418,7 +410,7 @@ def pairs(
     out: list[Candidate] = []
     for i, s in heads.items():
         for j, t in heads.items():
-            if i != j and s.actor_id != t.actor_id and (s.end <= t.start or t.end <= s.start) and not _one_state(s, t):
+            if i != j and s.actor_id != t.actor_id and (s.end <= t.start or t.end <= s.start):
                 out.append(Candidate(s, t, _common_ancestor(sent[i], sent[j]).i))
     return out
 
@@ -448,7 +440,7 @@ def candidates(
 
     def add(s: ActorMention, t: ActorMention, verb: int) -> None:
         key = (s.actor_id, t.actor_id, verb)
-        if s.actor_id != t.actor_id and key not in seen and not _one_state(s, t):
+        if s.actor_id != t.actor_id and key not in seen:
             seen.add(key)
             out.append(Candidate(s, t, verb))
 

@@ -136,14 +136,15 @@ def training_examples(
     data_dir: Path,
     negatives_per_event: float = 2.0,
     seed: int = 0,
-    every_linked: bool = False,
+    every_linked: bool = True,
     with_plv: bool = True,
 ) -> list[tuple[CoderInput, str | None, int]]:
-    """The news pairs (every event, and ``negatives_per_event`` times as many no-event pairs, half of them
-    pairs the parse links) with PLV_train, the codebook and the ConfliBERT quad sentences.
+    """The news pairs (every event, every no-event pair the parse links, which are the pairs the pipeline
+    codes, and ``negatives_per_event / 2`` times as many no-event pairs it does not link) with PLV_train, the
+    codebook and the ConfliBERT quad sentences.
 
-    With ``every_linked``, every no-event pair the parse links is taken (they are the pairs the pipeline
-    codes), and ``negatives_per_event / 2`` times as many of the others. ``with_plv=False`` leaves out
+    With ``every_linked=False``, ``negatives_per_event`` times as many no-event pairs as events, half of them
+    pairs the parse links. ``with_plv=False`` leaves out
     PLV_train, the codebook and the ConfliBERT sentences (the news pairs alone).
 
     A no-event pair is labelled quad 0 without a root: the model's quad-0 probability is the chance
@@ -244,7 +245,7 @@ class NewsTraining:
     out: Path
     holdout_fold: int | None = None
     negatives: float = 2.0
-    every_linked: bool = False
+    every_linked: bool = True
     corrections: Path | None = None
     store: Any = None  # the store the corrections were made on
     epochs: int | None = None  # None: TransformerConfig's
