@@ -274,3 +274,15 @@ def test_an_actor_that_only_qualifies_another_is_no_party(news_pipeline: Any) ->
     here = [e for e in x.events if start - 20 <= e.trigger_span[0] < start + 200]
     sources = {e.source_text for e in here}
     assert "Thailand" not in sources and "Thai Raksa Chart Party" in sources, sources
+
+
+def test_what_someone_is_called_is_no_second_actor(news_pipeline: Any) -> None:
+    """ "Trump blasted Biden as a career politician" (Wikinews, 2020): Biden is the target, "a career politician"
+    what Trump called him."""
+    phrase = "Trump blasted Biden as a career politician"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start <= e.trigger_span[0] < start + len(phrase) + 80]
+    targets = {e.target_text for e in here}
+    assert "a career politician" not in targets and "Biden" in targets, targets

@@ -708,11 +708,14 @@ def _of_entity(doc: Doc, end: int, sent_end: int, spans: list[tuple[int, int]]) 
 
 def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
     """A ``NOMINAL`` mention stays if, in the parsed sentence, its noun heads a noun phrase that is not what
-    a copula says its subject is ("Trump was the first president": one actor, Trump)."""
+    a copula says its subject is ("Trump was the first president": one actor, Trump) nor what someone is
+    called or serves as ("blasted Biden as a career politician", "his influence as vice president")."""
     span = parsed.char_span(mention.start - offset, mention.end - offset)
     if span is None:
         return False
     head = span[-1]
+    if head.dep_ == "pobj" and head.head.lower_ == "as":
+        return False  # what someone is called or serves as: "blasted Biden as a career politician"
     return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss", "attr"}
 
 
