@@ -132,5 +132,10 @@ def test_an_article_concerns_a_watch_through_the_focal_countrys_state_not_its_un
     assert "Zebra stripes may 'dazzle' pathogen-packing horse flies, say scientists" in british
     assert "Scientific study suggests dinosaurs flapped their wings as they ran" not in titles
     assert "Zebra stripes may 'dazzle' pathogen-packing horse flies, say scientists" not in titles
+    # England, or London, named as the place where something happened (Wikinews, 2019)
+    places = {"French inventor Franky Zapata successfully crosses English Channel on jet-powered hoverboard"}
+    places.add("Missing New York City chef Andrea Zamperoni found dead")
+    assert places <= {records.articles[m.article_id].title for m in records.mentions if m.label == "GPE"}
+    assert not places & titles
     assert "Queen Elizabeth agrees to suspend UK Parliament ahead of Brexit deadline" in titles
     assert "UK Supreme Court rules prorogation of parliament unlawful" in titles

@@ -7,6 +7,7 @@ touching a watched actor (asserted events first), cited by its sentence.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.trends import focal_actors
 from vigil.analyze.watches import Watch, keyword_pattern
 from vigil.analyze.window import Records
-from vigil.models import Citation, DateGranularity, Day, Event, Modality
+from vigil.models import Citation, DateGranularity, Day, Event, Mention, Modality
 
 __all__ = ["TimelineEntry", "timeline", "watch_articles"]
 
@@ -63,6 +64,21 @@ class TimelineEntry:
 POLITICAL_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD", "PTY", "OPP", "ELI"})
 
 
+def _a_place_name(mention: Mention) -> bool:
+    """Whether a mention of a country or a government is the name of the country or of its capital."""
+    return (mention.actor_id or "").startswith(("country:", "gov:")) and _names_a_place(mention.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_a_place(text: str) -> bool:
+    from vigil.kb import KnowledgeBase
+
+    text = text.removeprefix("the ").removeprefix("The ")
+    return any(
+        start == 0 and end == len(text) for start, end, _ in KnowledgeBase.load().find_countries(text, metonyms=True)
+    )
+
+
 def watch_articles(records: Records, watch: Watch) -> set[str]:
     """Ids of the articles that concern the watch: a watched actor (the camps, the watch's actors,
     the focal country and government), an actor of the focal country's state or politics on the
@@ -87,7 +103,10 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
             )
         return found[key]
 
-    out = {m.article_id for m in records.mentions if counts(m.article_id, m.actor_id)}
+    # A country's or a capital's name ("a bus crash in England", "found dead in London") may only be where
+    # something happened: the focal country, or a capital standing for its government, counts as a party to
+    # an event only.
+    out = {m.article_id for m in records.mentions if counts(m.article_id, m.actor_id) and not _a_place_name(m)}
     out |= {
         e.article_id
         for e in records.events
