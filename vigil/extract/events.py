@@ -329,15 +329,12 @@ _MODIFIER = frozenset({"compound", "poss", "nmod", "amod"})
 
 def _modifies_another(tok: Token, heads: dict[int, ActorMention], reach: int = 4) -> bool:
     """Whether an actor only qualifies another one: "Thailand's Thai Raksa Chart Party", "Senator from Vermont
-    Bernie Sanders" (the chain of modifiers, and of "from" phrases within them, ends at another actor's head)."""
+    Bernie Sanders" (its chain of modifiers ends at another actor's head)."""
     cur = tok
     for _ in range(reach):
-        if cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.lower_ == "from":
-            cur = cur.head.head
-        elif cur.dep_ in _MODIFIER and cur.head.i != cur.i:
-            cur = cur.head
-        else:
+        if cur.dep_ not in _MODIFIER or cur.head.i == cur.i:
             return False
+        cur = cur.head
         other = heads.get(cur.i)
         if other is not None:
             return other.actor_id != heads[tok.i].actor_id
