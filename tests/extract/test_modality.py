@@ -122,3 +122,17 @@ def test_modality_hypothetical_np_negatives(nlp) -> None:  # type: ignore[no-unt
     doc = nlp("The prospect of a trade war worried investors.")
     war = next(nc for nc in doc.noun_chunks if nc.root.text == "war")
     assert is_hypothetical_np(war)
+
+
+def test_modality_golden_accuracy_without_lemmas(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The pipeline parses without spaCy's lemmatizer (vigil/extract/nlp.py): the cues still match their
+    inflected forms ("said", "claims", "planned", "refused")."""
+    misses = []
+    for case in CASES:
+        doc = nlp(case["text"])
+        for tok in doc:
+            tok.lemma_ = ""
+        got, _ = modality(doc[:], _token(doc, case["trigger"]))
+        if got.value != case["expected"]:
+            misses.append((case["text"], case["trigger"], case["expected"], got.value))
+    assert 1 - len(misses) / len(CASES) >= ACCURACY_FLOOR, misses

@@ -69,6 +69,7 @@ class ModalityCues:
     semi_auxiliaries: frozenset[str]
     np_modifiers: frozenset[str]
     np_heads: frozenset[str]
+    lemma_of: Mapping[str, str]  # surface form -> cue lemma, for parses without lemmas
 
     @classmethod
     def load(cls) -> ModalityCues:
@@ -90,7 +91,34 @@ class ModalityCues:
             semi_auxiliaries=frozenset(raw["semi_auxiliaries"]),
             np_modifiers=frozenset(np["modifiers"]),
             np_heads=frozenset(np["heads"]),
+            lemma_of=_surface_forms(raw),
         )
+
+
+def _surface_forms(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Every inflected form of the cue words (verbs, nouns, adjectives) with the word it is a form of."""
+    from vigil.extract.lexicon import inflections
+
+    words: set[str] = {"go"}
+    for key in ("governors", "adverbs", "adjectives"):
+        for listed in raw[key].values():
+            words.update(str(w) for w in listed)
+    words.update(str(w) for w in raw["semi_auxiliaries"])
+    words.update(str(w) for w in raw["hypothetical_np"]["heads"])
+    words.update(str(w) for w in raw.get("negated_particles") or {})
+    irregular = raw.get("irregular") or {}
+    out: dict[str, str] = {}
+    for word in sorted(words):
+        for form in sorted(inflections(word) | set(irregular.get(word, []))):
+            out.setdefault(form, word)
+    for word in words:
+        out[word] = word  # a cue word is itself, whatever another one inflects to
+    return out
+
+
+def _lemma(tok: Token, cues: ModalityCues) -> str:
+    """The token's lemma: the parser's when it gives one, else the cue word the surface form inflects."""
+    return tok.lemma_.lower() or cues.lemma_of.get(tok.lower_, tok.lower_)
 
 
 def _ranked(spec: Mapping[str, Any]) -> dict[str, int]:
@@ -133,10 +161,10 @@ def _local(tok: Token, cues: ModalityCues, found: _Found, own: bool) -> None:
     if own and tok.tag_ == "VBG" and not any(c.dep_ == "aux" for c in tok.children):
         # "the prospect of Trump winning": small parsers often make the head noun the
         # gerund's subject
-        if any(c.dep_ == "nsubj" and c.lemma_.lower() in cues.np_heads for c in tok.children):
+        if any(c.dep_ == "nsubj" and _lemma(c, cues) in cues.np_heads for c in tok.children):
             found.add(_HYPOTHETICAL, 0.7)
     for c in tok.children:
-        dep, low, lemma = c.dep_, c.lower_, c.lemma_.lower()
+        dep, low, lemma = c.dep_, c.lower_, _lemma(c, cues)
         if dep == "neg" or (dep in ("advmod", "preconj", "cc") and low in ("never", "neither", "nor")):
             found.add(_NEGATED, 0.9)
         elif dep == "det" and low == "no" and tok.pos_ in ("NOUN", "PROPN"):
@@ -172,7 +200,7 @@ def _local(tok: Token, cues: ModalityCues, found: _Found, own: bool) -> None:
 
 def _governor(head: Token, child: Token, cues: ModalityCues, found: _Found) -> None:
     """Record what a governor says about its complement ``child``."""
-    lemma = head.lemma_.lower()
+    lemma = _lemma(head, cues)
     rank = cues.governors.get(lemma, 0)
     if not rank and head.lower_ in cues.governors:
         rank = cues.governors[head.lower_]
@@ -194,7 +222,7 @@ def _governor(head: Token, child: Token, cues: ModalityCues, found: _Found) -> N
 def _effective_trigger(sent: Span, cues: ModalityCues) -> Token:
     """The clause's main verb, skipping semi-auxiliaries ("is set to", "is said to")."""
     root = sent.root
-    lemma = root.lemma_.lower()
+    lemma = _lemma(root, cues)
     if lemma in cues.semi_auxiliaries or root.lower_ in cues.semi_auxiliaries:
         passive = any(c.dep_ == "auxpass" for c in root.children)
         reporting = cues.governors.get(lemma) == _REPORTED
@@ -249,13 +277,13 @@ def modality(sent: Span, trigger: int | None = None, cues: ModalityCues | None =
             continue
         if dep in ("prep", "pobj"):
             if head.pos_ in ("VERB", "AUX"):
-                if dep == "prep" and head.lemma_.lower() in cues.governors and cur.lower_ in ("from", "of"):
+                if dep == "prep" and _lemma(head, cues) in cues.governors and cur.lower_ in ("from", "of"):
                     _governor(head, cur, cues, found)  # "refrained from", "prevented from"
                 break  # an argument does not inherit its verb's modality
-            if dep == "prep" and head.lemma_.lower() in cues.np_heads and cur.lower_ == "of":
+            if dep == "prep" and _lemma(head, cues) in cues.np_heads and cur.lower_ == "of":
                 found.add(_HYPOTHETICAL, 0.8)  # "the prospect of X"
                 found.would_only = False
-            elif dep == "prep" and cur.lower_ == "of" and head.lemma_.lower() in cues.governors:
+            elif dep == "prep" and cur.lower_ == "of" and _lemma(head, cues) in cues.governors:
                 _governor(head, cur, cues, found)  # "the threat of", "plans of"
             if dep == "prep" and head.pos_ in ("NOUN", "PROPN"):
                 _local(head, cues, found, own=False)
@@ -290,7 +318,7 @@ def is_hypothetical_np(span: Span, cues: ModalityCues | None = None) -> bool:
     if span.root.ent_type_ in _ACTOR_ENTS:
         return False  # "the prospect of Trump ...": the person is not the hypothetical event
     for tok in span:
-        if tok.lemma_.lower() in cues.np_modifiers or tok.lower_ in cues.np_modifiers:
+        if _lemma(tok, cues) in cues.np_modifiers or tok.lower_ in cues.np_modifiers:
             if tok.dep_ in ("amod", "advmod", "compound", "nmod", "npadvmod") or tok.pos_ in ("ADJ", "ADV"):
                 return True
     cur = span.root
@@ -298,10 +326,10 @@ def is_hypothetical_np(span: Span, cues: ModalityCues | None = None) -> bool:
         head = cur.head
         if head is cur:
             break
-        if cur.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in cues.np_heads:
+        if cur.dep_ == "pobj" and head.lower_ == "of" and _lemma(head.head, cues) in cues.np_heads:
             return True
         if cur.dep_ in ("pobj", "pcomp", "prep", "conj", "acl", "compound"):
-            if cur.dep_ == "acl" and head.lemma_.lower() in cues.np_heads:
+            if cur.dep_ == "acl" and _lemma(head, cues) in cues.np_heads:
                 return True
             cur = head
             continue
