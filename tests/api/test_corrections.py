@@ -5,23 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 JAPAN = "japan-us-2024"
+UK = "gbr-us-2020"
 
 
 def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) -> None:
-    # "The Kishida administration is proactively working to bolster Japan's security policies": its own defence,
-    # no cooperation with another party (shown by default, confidence about 0.58)
-    events = write_client.get("/api/events", params={"actor": "gov:JPN", "limit": 50}).json()["items"]
-    wrong = next(
-        e
-        for e in events
-        if e["target_actor"] == "country:JPN" and e["root"] == "COOPERATE" and "bolster" in e["sentence"]
-    )
+    # "Trump ... attacked the impeachment investigation as "Witch Hunt garbage."": a quoted phrase taken for an
+    # organisation, shown by default (confidence about 0.54) and a tie of the UK watch's network
+    events = write_client.get("/api/events", params={"actor": "person:donald-trump", "root": "ACCUSE", "since": "2019-09-25", "until": "2019-09-25"}).json()["items"]
+    wrong = next(e for e in events if e["root"] == "ACCUSE" and "Witch Hunt garbage" in e["sentence"])
+    target = wrong["target_actor"]
 
-    def japan_to_japan() -> bool:
-        network = write_client.get(f"/api/watches/{JAPAN}/network").json()["item"]
-        return any(e["source"] == "gov:JPN" and e["target"] == "country:JPN" for e in network["edges"])
+    def trump_to_witch_hunt() -> bool:
+        day = {"since": "2019-09-25", "until": "2019-09-25"}  # the whole window's graph keeps its busiest actors
+        network = write_client.get(f"/api/watches/{UK}/network", params=day).json()["item"]
+        return any(e["source"] == "person:donald-trump" and e["target"] == target for e in network["edges"])
 
-    assert japan_to_japan()
+    assert trump_to_witch_hunt()
     anonymous = write_client.post("/api/corrections", json={"kind": "reject", "target": wrong["id"], "reason": "x"})
     assert anonymous.status_code in {401, 403}
     write_client.cookies.clear()
@@ -31,17 +30,17 @@ def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) 
         json={
             "kind": "reject",
             "target": wrong["id"],
-            "reason": "its own defence, no cooperation",
+            "reason": "a quoted phrase, not an actor",
             "author": "ana",
         },
     )
     assert made.status_code == 201 and made.json()["item"]["author"] == "ana"
     after = write_client.get("/api/events", params={"actor": "gov:JPN", "limit": 50}).json()["items"]
     assert wrong["id"] not in {e["id"] for e in after}
-    assert not japan_to_japan()  # the rejected event was the watch's only tie from Japan's government to Japan
+    assert not trump_to_witch_hunt()  # the rejected event was the watch's only tie between the two
     trail = write_client.get("/api/corrections").json()["items"]
     assert [(c["kind"], c["target"], c["reason"]) for c in trail] == [
-        ("reject", wrong["id"], "its own defence, no cooperation")
+        ("reject", wrong["id"], "a quoted phrase, not an actor")
     ]
     bad = write_client.post(
         "/api/corrections", json={"kind": "relabel", "target": wrong["id"], "root": "TARIFF", "reason": "x"}

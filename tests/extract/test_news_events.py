@@ -286,3 +286,21 @@ def test_what_someone_is_called_is_no_second_actor(news_pipeline: Any) -> None:
     here = [e for e in x.events if start <= e.trigger_span[0] < start + len(phrase) + 80]
     targets = {e.target_text for e in here}
     assert "a career politician" not in targets and "Biden" in targets, targets
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "China has invested about nine billion US dollars",  # Wikinews, 2020
+        "in the range of five to six million US dollars",  # Wikinews, 2019
+    ],
+)
+def test_a_sum_of_money_names_no_party(news_pipeline: Any, phrase: str) -> None:
+    """A currency named after a country ("US dollars") is no event of the United States."""
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start - 150 <= e.trigger_span[0] < start + 150]
+    assert "country:USA" not in {a for e in here for a in (e.source_actor, e.target_actor)}, [
+        (e.source_text, e.root, e.target_text) for e in here
+    ]

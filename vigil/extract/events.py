@@ -290,6 +290,21 @@ def _a_place_noun_s(span: Span) -> bool:
     return place.dep_ == "pobj" and place.head.lower_ in _LOCATIVE
 
 
+# Currencies named after a country: "nine billion US dollars" names no party.
+_CURRENCIES = frozenset(
+    "dollar dollars euro euros pound pounds yen yuan renminbi rupee rupees ruble rubles rouble roubles won "
+    "peso pesos franc francs lira real reais rand shekel shekels dinar dinars riyal riyals krona kronor krone".split()
+)
+
+
+def _a_currency(span: Span) -> bool:
+    """Whether a mention is part of a sum of money ("nine billion US dollars", "5 million Hong Kong dollars")."""
+    root = span.root
+    if root.ent_type_ == "MONEY":
+        return True
+    return root.dep_ in {"compound", "amod", "nmod"} and root.head.lower_ in _CURRENCIES
+
+
 def _a_reports_source(span: Span) -> bool:
     """Whether a mention is whom a report is attributed to ("according to the Associated Press"): no party."""
     sent = span.doc
@@ -317,8 +332,9 @@ def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
 
 
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
-    """Whether a mention is where the sentence's events happen, their channel or the source of the report."""
-    if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span):
+    """Whether a mention is where the sentence's events happen, their channel, the source of the report or a
+    currency."""
+    if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span) or _a_currency(span):
         return True
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     return not person and _a_place_noun_s(span)
@@ -339,6 +355,14 @@ def _modifies_another(tok: Token, heads: dict[int, ActorMention], reach: int = 4
         if other is not None:
             return other.actor_id != heads[tok.i].actor_id
     return False
+
+
+def _one_state(a: ActorMention, b: ActorMention) -> bool:
+    """Whether two actors are a country and its own government ("the Kishida administration is working to bolster
+    Japan's security policies"): one state, no event between the two. The country's people are actors of their
+    own ("Ukrainians protested against the Ukrainian government")."""
+    ids = {a.actor_id or "", b.actor_id or ""}
+    return len({i.partition(":")[2] for i in ids}) == 1 and {i.partition(":")[0] for i in ids} == {"country", "gov"}
 
 
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
@@ -407,7 +431,12 @@ def pairs(
     out: list[Candidate] = []
     for i, s in heads.items():
         for j, t in heads.items():
-            if i != j and s.actor_id != t.actor_id and (s.end <= t.start or t.end <= s.start):
+            if (
+                i != j
+                and s.actor_id != t.actor_id
+                and (s.end <= t.start or t.end <= s.start)
+                and not _one_state(s, t)
+            ):
                 out.append(Candidate(s, t, _common_ancestor(sent[i], sent[j]).i))
     return out
 
@@ -437,7 +466,7 @@ def candidates(
 
     def add(s: ActorMention, t: ActorMention, verb: int) -> None:
         key = (s.actor_id, t.actor_id, verb)
-        if s.actor_id != t.actor_id and key not in seen:
+        if s.actor_id != t.actor_id and key not in seen and not _one_state(s, t):
             seen.add(key)
             out.append(Candidate(s, t, verb))
 
