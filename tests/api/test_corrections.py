@@ -11,12 +11,13 @@ UK = "gbr-us-2020"
 def test_a_rejected_event_leaves_the_api_and_the_watch_views(write_client: Any) -> None:
     # "Trump ... attacked the impeachment investigation as "Witch Hunt garbage."": a quoted phrase taken for an
     # organisation, shown by default (confidence about 0.54) and a tie of the UK watch's network
-    events = write_client.get("/api/events", params={"actor": "person:donald-trump", "root": "ACCUSE", "since": "2019-09-25", "until": "2019-09-25"}).json()["items"]
+    day = {"since": "2019-09-25", "until": "2019-09-25"}  # the whole window's graph keeps its busiest actors
+    query = {"actor": "person:donald-trump", "root": "ACCUSE", **day}
+    events = write_client.get("/api/events", params=query).json()["items"]
     wrong = next(e for e in events if e["root"] == "ACCUSE" and "Witch Hunt garbage" in e["sentence"])
     target = wrong["target_actor"]
 
     def trump_to_witch_hunt() -> bool:
-        day = {"since": "2019-09-25", "until": "2019-09-25"}  # the whole window's graph keeps its busiest actors
         network = write_client.get(f"/api/watches/{UK}/network", params=day).json()["item"]
         return any(e["source"] == "person:donald-trump" and e["target"] == target for e in network["edges"])
 

@@ -431,12 +431,7 @@ def pairs(
     out: list[Candidate] = []
     for i, s in heads.items():
         for j, t in heads.items():
-            if (
-                i != j
-                and s.actor_id != t.actor_id
-                and (s.end <= t.start or t.end <= s.start)
-                and not _one_state(s, t)
-            ):
+            if i != j and s.actor_id != t.actor_id and (s.end <= t.start or t.end <= s.start) and not _one_state(s, t):
                 out.append(Candidate(s, t, _common_ancestor(sent[i], sent[j]).i))
     return out
 
