@@ -477,7 +477,12 @@ class Alert:
     kind: str
     message: str
     evidence: tuple[Citation, ...]
-    at: datetime
+    at: datetime  # when Vigil raised it
+
+    @property
+    def published(self) -> date | None:
+        """The date of the newest article that fired it (what the alert is about; ``at`` is when it was raised)."""
+        return max((c.published for c in self.evidence if c.published is not None), default=None)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -487,6 +492,7 @@ class Alert:
             "rule": self.rule,
             "kind": self.kind,
             "message": self.message,
+            "published": self.published.isoformat() if self.published else None,
             "at": self.at.isoformat(),
             "evidence": [c.to_dict() for c in self.evidence],
         }

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from vigil.analyze.alerts import evaluate_alerts
+from vigil.analyze.briefs import build_brief, render_markdown
 from vigil.analyze.delivery import DeliveryPolicy, deliver
 from vigil.analyze.watches import Delivery, Watch
 from vigil.config import Settings
@@ -57,6 +58,11 @@ def test_issue5_alert_fired_by_a_new_article(
     assert {x["rule"] for x in lines} == {a.rule for a in fired}
     # Idempotent: the same articles fire nothing new.
     assert evaluate_alerts(seed_store, japan_watch, new_ids, deliver_to=[]) == []
+    # Dated by the article that fired it, not by when Vigil raised it.
+    assert stored["aso-appears"].published == date(2024, 2, 2) and lines[0]["published"] == "2024-02-02"
+    md = render_markdown(build_brief(seed_store, japan_watch))
+    alert_lines = md.split("## Alerts", 1)[1].splitlines()
+    assert any(x.startswith("- 2024-02-02 Taro Aso appears") and "(raised " in x for x in alert_lines), alert_lines
 
 
 def test_alerts_quiet_on_unrelated_article(

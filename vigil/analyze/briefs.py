@@ -357,9 +357,9 @@ def render_markdown(brief: Brief) -> str:
     if not brief.alerts:
         out.append("No alerts.")
     for a in brief.alerts:
-        ev = a.evidence[0] if a.evidence else None
-        cite = f" — “{ev.text}” [{ev.article_id[:12]} §{ev.sentence_index}]" if ev else ""
-        out.append(f"- {a.at:%Y-%m-%d %H:%M} {a.message}{cite}")
+        cite = f" — {_cite_md(a.evidence[0])}" if a.evidence else ""
+        day = a.published.isoformat() if a.published else "undated"
+        out.append(f"- {day} {a.message}{cite} (raised {a.at:%Y-%m-%d %H:%M})")
     return "\n".join(out) + "\n"
 
 
@@ -402,7 +402,7 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 {% for sp in bd.signposts %}<li>signpost <i>{{ sp.label }}</i>: {{ 'observed' if sp.observed else 'not yet' }}<ul>{% for c in sp.evidence[:2] %}<li>{{ cite(c) }}</li>{% endfor %}</ul></li>{% endfor %}
 </ul>{% endfor %}
 <h2>Alerts</h2>{% if not b.alerts %}<p>No alerts.</p>{% endif %}<ul>
-{% for a in b.alerts %}<li>{{ a.at.strftime('%Y-%m-%d %H:%M') }} {{ a.message }}{% if a.evidence %} — <q>{{ a.evidence[0].text }}</q>{% endif %}</li>{% endfor %}
+{% for a in b.alerts %}<li>{{ a.published or 'undated' }} {{ a.message }}{% if a.evidence %} — <q>{{ a.evidence[0].text }}</q>{% endif %}</li>{% endfor %}
 </ul></body></html>
 """  # noqa: E501
 

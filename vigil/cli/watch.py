@@ -675,10 +675,11 @@ def alerts_cmd(
     if as_json:
         _print_json([{**r.to_dict(), "at": r.at} for r in rows])
         return
-    table = Table("at", "watch", "rule", "message", "evidence")
+    table = Table("published", "raised", "watch", "rule", "message", "evidence")
     for r in rows:
         ev = r.evidence[0].text if r.evidence else ""
-        table.add_row(f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, ev[:120])
+        day = r.published.isoformat() if r.published else "—"
+        table.add_row(day, f"{r.at:%Y-%m-%d %H:%M}", r.watch, r.rule, r.message, ev[:120])
     print_table(table)
 
 
