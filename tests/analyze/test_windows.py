@@ -139,3 +139,30 @@ def test_an_article_concerns_a_watch_through_the_focal_countrys_state_not_its_un
     assert not places & titles
     assert "Queen Elizabeth agrees to suspend UK Parliament ahead of Brexit deadline" in titles
     assert "UK Supreme Court rules prorogation of parliament unlawful" in titles
+
+
+def test_a_watch_s_articles_leave_out_passing_names_of_its_country_and_of_a_foreign_government(
+    corpus: Store, gbr_watch: Watch
+) -> None:
+    """Wikinews, 2019-2020: a British mathematician's obituary names Britain only as his country (the watch's
+    keyword "British" counts in a title, not in passing); an oceanographer's obituary names the White House, which
+    the watch lists in the Trump camp until 2021 (a foreign government counts as a party to an event only);
+    Toronto's mayor John Tory is no Tory party."""
+    from vigil.analyze.timeline import watch_articles
+
+    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    titles = {records.articles[a].title for a in watch_articles(records, gbr_watch)}
+    passing = {
+        "Pioneering oceanographer Walter Munk dies of pneumonia in California",
+        "Toronto serial killer Bruce McArthur pleads guilty to eight murders",
+        "Influential rock drummer Ginger Baker dies at age 80",
+    }
+    assert passing <= {a.title for a in records.articles.values()}
+    assert not passing & titles
+    toronto = next(a for a in records.articles.values() if a.title and a.title.startswith("Toronto serial killer"))
+    tory = [m.actor_id for m in records.mentions if m.article_id == toronto.id and "Tory" in m.text]
+    assert tory and "org:gbr-tory" not in tory, tory
+    # the British government's own stories, and a title naming the country, stay
+    assert "UK urges US to waive immunity for diplomat's wife involved in fatal collision" in titles
+    assert "British mathematician Richard K. Guy dies at 103" in titles
+    assert "US President Trump announces troop withdrawal from Syria" in titles

@@ -132,6 +132,22 @@ def test_resolve_metonyms(kb, text: str, country, sector) -> None:  # type: igno
     assert _codes(kb, text)[1:] == (country, sector)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Wikinews, 2020: "South London police officer Matt Ratana shot in custody centre"
+        ("South London", ("prov:gbr-south-london", "GBR", None)),
+        # Wikinews, 2019: "The mayor of London, Sadiq Khan, ..." (a city's office, not the national government)
+        ("The mayor of London", ("person:sadiq-khan", "GBR", "GOV")),
+        ("the Governor of Tokyo", ("prov:jpn-governor-of-tokyo", "JPN", "GOV")),
+        # Wikinews, 2019: "New South Wales decriminalizes abortion" (Australia, not Wales)
+        ("the Parliament of New South Wales", ("prov:aus-parliament-south", "AUS", "LEG")),
+    ],
+)
+def test_a_capital_or_a_country_inside_a_longer_place_or_a_city_office_is_no_state(kb, text: str, expected) -> None:  # type: ignore[no-untyped-def]
+    assert _codes(kb, text, date(2020, 9, 30)) == expected
+
+
 def test_resolve_country_alone(kb) -> None:
     res = resolve_description(kb, "Japan")
     assert res is not None

@@ -61,7 +61,9 @@ class TimelineEntry:
 
 # The sectors of a country's state and politics: an actor of the focal country in one of them makes an
 # article concern the watch; its universities, media, companies and people at large do not.
-POLITICAL_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD", "PTY", "OPP", "ELI"})
+# The sectors of a country's state and politics. The police are left out: a local force's arrest is no
+# national politics.
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "SPY", "LEG", "JUD", "PTY", "OPP", "ELI"})
 
 
 def _a_place_name(mention: Mention) -> bool:
@@ -82,7 +84,9 @@ def _names_a_place(text: str) -> bool:
 def watch_articles(records: Records, watch: Watch) -> set[str]:
     """Ids of the articles that concern the watch: a watched actor (the camps, the watch's actors,
     the focal country and government), an actor of the focal country's state or politics on the
-    article's day (an office holder, a ministry, the legislature, a party, the forces), or a keyword.
+    article's day (an office holder, a ministry, the legislature, a party, the forces; not the police, nor a
+    generic "officials"), or a keyword (one that names a country, in the title). A foreign government in a
+    camp counts as a party to one of the article's events only.
 
     A British university, the BBC or a British scientist alone does not make an article concern a
     watch focused on the United Kingdom.
@@ -95,6 +99,8 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
             return False
         if actor in watched:
             return True
+        if actor.startswith("prov:generic:"):
+            return False  # "police", "officials": no named institution of the focal state
         art = records.articles.get(article_id)
         key = (actor, art.published if art is not None else None)
         if key not in found:
@@ -106,16 +112,31 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
     # A country's or a capital's name ("a bus crash in England", "found dead in London") may only be where
     # something happened: the focal country, or a capital standing for its government, counts as a party to
     # an event only.
-    out = {m.article_id for m in records.mentions if counts(m.article_id, m.actor_id) and not _a_place_name(m)}
+    # A foreign government watched as a camp ("gov:USA" for the incumbent's camp) is named in much news that has
+    # nothing to do with the election ("a man set himself on fire outside the White House"): as a party to
+    # an event only.
+    foreign = {a for a in watched if a.startswith("gov:") and a != f"gov:{watch.focal}"}
+    out = {
+        m.article_id
+        for m in records.mentions
+        if counts(m.article_id, m.actor_id) and not _a_place_name(m) and m.actor_id not in foreign
+    }
     out |= {
         e.article_id
         for e in records.events
         if counts(e.article_id, e.source_actor) or counts(e.article_id, e.target_actor)
     }
     words = list(watch.keywords) + [w for o in watch.outcomes for w in o.keywords]
-    if words:
-        pattern = keyword_pattern(words)
+    # A keyword that only names a country ("British", "Japan") is where an article's story happens when its
+    # text names it (a British mathematician's obituary); in the title it is what the story is about.
+    places = [w for w in words if _names_a_place(w)]
+    topics = [w for w in words if w not in places]
+    if topics:
+        pattern = keyword_pattern(topics)
         out |= {a.id for a in records.articles.values() if pattern.search(f"{a.title or ''} {a.text}")}
+    if places:
+        pattern = keyword_pattern(places)
+        out |= {a.id for a in records.articles.values() if pattern.search(a.title or "")}
     return out
 
 

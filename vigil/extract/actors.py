@@ -165,6 +165,8 @@ class ArticleActors:
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
         if res is not None and res.provisional and res.kind == "person" and label in {"LOC", "GPE"}:
             res = replace(res, kind="group")  # "the Russian Black Sea": a place, whatever its two words
+        if res is not None and res.kind == "party" and label == "PERSON" and len(core.split()) >= 2:
+            res = None  # "mayor John Tory" is no Tory party: a person the knowledge base does not know
         # a one-word person name; spaCy takes some surnames for organisations ("shouted at Lam")
         word = _lone_word(core) if label in {"PERSON", "ORG"} else None
         if word is not None and label != "PERSON" and word not in self.full_names and word not in self.ahead:
@@ -538,6 +540,7 @@ def _entity_mention(
         return _mention(group, "NORP", si, res)
     if ent.label_ in {"ORG", "FAC"} and _ends_a_title(doc, ent, sent.start, state.kb):
         return None  # "State" in "Secretary of State Antony Blinken" is part of the title, no actor
+    ent = _surname_of(doc, ent, sent, state.kb) or ent
     if ent.label_ == "PERSON":
         ent = _whole_name(doc, ent, sent, state.kb)
     left = _left_title(doc, ent.start) if ent.label_ == "PERSON" else ent.start
@@ -566,6 +569,19 @@ def _whole_name(doc: Doc, ent: Span, sent: Span, kb: KnowledgeBase) -> Span:
     whole = kb.another_persons_name(doc.text, ent.start_char, ent.end_char) or _next_person(doc, ent, sent)
     span = doc.char_span(*whole, label="PERSON", alignment_mode="expand") if whole else None
     return span if span is not None and sent.start <= span.start and span.end <= sent.end else ent
+
+
+def _surname_of(doc: Doc, ent: Span, sent: Span, kb: KnowledgeBase) -> Span | None:
+    """The person's name a one-word organisation is the surname of: "mayor John Tory" is no Tory party (the
+    knowledge base's names are marked as entities before the recogniser, which then keeps "John" out)."""
+    if ent.label_ != "ORG" or len(ent) != 1 or ent.start <= sent.start + 1:
+        return None
+    given = doc[ent.start - 1]
+    if given.ent_type_ or not given.is_alpha or not given.is_title or given.is_stop:
+        return None
+    if not kb.is_name_word(given.text, before_name=True):
+        return None
+    return doc.char_span(given.idx, ent.end_char, label="PERSON")
 
 
 def _next_person(doc: Doc, ent: Span, sent: Span) -> tuple[int, int] | None:

@@ -50,6 +50,30 @@ _PRONOUNS = frozenset(
     those one someone somebody anyone nobody everyone everybody something nothing anything it all both each
     other others another himself herself themselves itself ourselves there here what""".split()
 )
+# Words that open a place's name before a capital's: "South London", "Greater Tokyo", "East Jerusalem".
+_PLACE_PREFIXES = frozenset(
+    {
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Greater",
+        "Inner",
+        "Outer",
+        "Old",
+        "Downtown",
+        "Metropolitan",
+    }
+)
+
+# Offices of a city or a region: with a capital's name ("the mayor of London") they are that city's.
+_LOCAL_TITLES = frozenset({"mayor", "deputy mayor", "lord mayor", "governor", "city council", "council", "councillor"})
+
 _GOV_GROUPS = frozenset(
     {
         "government",
@@ -221,11 +245,17 @@ class _Resolver:
         loyal = self._loyal_to()
         if loyal is not None:
             return loyal
-        names = kb.find_names(text)
+        # "New South Wales" is in Australia: a country's name inside a longer place name is no country evidence
+        places = kb.find_places(text)
+
+        def in_a_place(a: int, b: int, code: str | None) -> bool:
+            return any(p[0] <= a and b <= p[1] and p[1] - p[0] > b - a and p[2] != code for p in places)
+
+        names = [n for n in kb.find_names(text) if not in_a_place(n[0], n[1], _country_of(kb, n[2][0]))]
         ethnic = kb.ethnic_spans(text)
         # "ethnic Albanians", "Iranian-backed militias": the country word is not the group's country
         found = kb.find_countries(text)
-        other = {c for c in found if _after_any(c[0], ethnic, text) or _BACKED.match(text[c[1] :])}
+        other = {c for c in found if _after_any(c[0], ethnic, text) or _BACKED.match(text[c[1] :]) or in_a_place(*c)}
         countries = [c for c in found if c not in other]
         excluded = {c[2] for c in other}
         titles = [t for t in kb.find_titles(text) if not any(_overlap((t.start, t.end), n[:2]) for n in names)]
@@ -267,9 +297,20 @@ class _Resolver:
             elsewhere = self._elsewhere(org, (start, end), others)
             return elsewhere or self._from_actor(org, (start, end), titles=titles)
 
-        govs = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "government"]
+        head = _head(text, titles)
+        seats = [(s, e, ids[0]) for s, e, ids in names if _kind(kb, ids[0]) == "government"]
+        local = self._local_office(head, seats)
+        if local is not None:
+            return local
+        # "South London", "Greater Tokyo": part of a place's name, not the government its capital stands for
+        govs = [i for s, _, i in seats if head_of_name(text, s) is None]
+        if seats and not govs and head is None and not people:
+            s, e, gov = seats[0]
+            start = text.rfind(head_of_name(text, s) or "", 0, s)
+            place, code = text[start:e], _country_of(kb, gov)
+            return Resolution(f"prov:{code.lower()}-{slugify(place)}", place, "group", code, None, 0.5, True, None)
         country_ids = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "country"]
-        codes = [c[2] for c in countries] + [_country_of(kb, i) for i in (*govs, *country_ids)]
+        codes = [c[2] for c in countries] + [_country_of(kb, i) for i in (*(i for *_, i in seats), *country_ids)]
         codes = [c for c in codes if c]
         if not codes:  # "officials in Mosul", "a Toronto lawyer"
             codes = [c[2] for c in kb.find_places(text) if not any(_overlap(c[:2], n[:2]) for n in names)][:1]
@@ -277,7 +318,6 @@ class _Resolver:
             codes = self._party_country()
         if not codes:  # "Detective Inspector Steven Jones", "Congresswoman Ilhan Omar"
             codes = [t.country for t in titles if t.country][:1]
-        head = _head(text, titles)
 
         if govs and (head is None or head.sector == "GOV"):
             return self._government(_country_of(kb, govs[0]), head)
@@ -626,6 +666,21 @@ class _Resolver:
         return Resolution(actor.id, actor.name, "person", actor.country, None, 0.7, False, None)
 
     # ------------------------------------------------------------------ groups and governments
+    def _local_office(self, head: TitleMatch | None, seats: list[tuple[int, int, str]]) -> Resolution | None:
+        """A city's office named with the capital ("the mayor of London"): its holder on the day, else an
+        unnamed official of that country, never the national government the capital stands for."""
+        if head is None or name_key(head.title) not in _LOCAL_TITLES or not seats:
+            return None
+        s, e, gov = seats[0]
+        code = _country_of(self.kb, gov)
+        office = f"{head.title} of {self.text[s:e]}"
+        holders = self.kb.office_holders(office, code, self.day) if not self.former else []
+        if len(holders) == 1:
+            return Resolution(holders[0].id, holders[0].name, "person", code, "GOV", 0.85, False, office)
+        slug = "-".join(x for x in (code.lower(), slugify(office)) if x)
+        sector = "ELI" if self.former else "GOV"
+        return Resolution(f"prov:{slug}", office, "person" if head.person else "group", code, sector, 0.6, True, office)
+
     def _government(self, code: str, head: TitleMatch | None) -> Resolution:
         actor = self.kb.get(government_actor_id(code))
         name = actor.name if actor else f"Government of {code}"
@@ -799,6 +854,15 @@ def known_by_surname(person: Actor, day: date | None) -> bool:
     ("Erdoğan said", "Pompeo met"): head of state or government, vice president, foreign minister."""
     role = person.role_on(day)
     return role is not None and any(_SURNAME_OFFICE.fullmatch(f) for f in office_families(role.title))
+
+
+def head_of_name(text: str, start: int) -> str | None:
+    """The capitalised word that opens a longer place name ending at ``start`` ("South" of "South London"),
+    if there is one: not a determiner, title or possessive."""
+    before = re.search(r"\b([A-Z][a-z]+)\s+$", text[:start])
+    if before is None or before.group(1).lower() in {"the", "a", "an", "of", "in", "and"}:
+        return None
+    return before.group(1) if before.group(1) in _PLACE_PREFIXES else None
 
 
 def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = ()) -> TitleMatch | None:
