@@ -312,3 +312,14 @@ def test_a_one_word_name_inside_another_persons_name_is_no_one(kb) -> None:  # t
         found = {i for _, _, ids in kb.find_names(text) for i in ids}
         assert not found & wrong, (phrase, found & wrong)
     assert any("person:donald-trump" in ids for _, _, ids in kb.find_names("Trump Monday said he would."))
+
+
+def test_a_sentence_adverb_before_a_surname_is_no_given_name(kb) -> None:  # type: ignore[no-untyped-def]
+    """ "Afterwards Trump visited ..." (Wikinews, 2020): Trump, not a provisional "Afterwards Trump"."""
+    from tests.conftest import wikinews_article
+
+    text = wikinews_article("Afterwards Trump").text
+    start = text.index("Afterwards Trump") + len("Afterwards ")
+    assert kb.another_persons_name(text, start, start + len("Trump")) is None
+    # a given name still makes one name: "Doug Collins" is not Judith Collins
+    assert kb.another_persons_name("Rep. Doug Collins said", 10, 17) == (5, 17)

@@ -100,7 +100,10 @@ _HONORIFICS = frozenset(
 _FUNCTION_WORDS = frozenset(
     """the a an this that these those his her their its our my your and but or nor so yet if when while after
     before since as at by for from in into of on to with without under over about against during says said
-    new former late then both although though unlike like whereas however meanwhile including""".split()
+    new former late then both although though unlike like whereas however meanwhile including afterwards
+    afterward later thereafter subsequently yesterday today earlier instead still now previously separately
+    additionally nevertheless nonetheless eventually finally initially moreover furthermore similarly likewise
+    also again""".split()
 )
 _NAME_PARTICLES = frozenset(
     {
