@@ -304,3 +304,14 @@ def test_a_sum_of_money_names_no_party(news_pipeline: Any, phrase: str) -> None:
     assert "country:USA" not in {a for e in here for a in (e.source_actor, e.target_actor)}, [
         (e.source_text, e.root, e.target_text) for e in here
     ]
+
+
+def test_a_bare_singular_noun_names_no_one(news_pipeline: Any) -> None:
+    """ "Trump attacked Biden for accumulating wealth since leaving public office" (Wikinews, 2020): Biden is
+    attacked; "public office" is no actor."""
+    phrase = "Trump attacked Biden for accumulating wealth since leaving public office"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [m.text for m in x.mentions if start <= m.start < start + len(phrase)]
+    assert "Biden" in here and not any(t.endswith("office") for t in here), here

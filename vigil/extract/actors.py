@@ -732,6 +732,8 @@ def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
     head = span[-1]
     if head.dep_ == "pobj" and head.head.lower_ == "as":
         return False  # what someone is called or serves as: "blasted Biden as a career politician"
+    if head.tag_ == "NN" and not any(c.dep_ in {"det", "poss", "nummod"} for c in head.children):
+        return False  # a bare singular noun names no one: "leaving public office", "took office"
     return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss", "attr"}
 
 
