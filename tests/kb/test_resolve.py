@@ -381,3 +381,15 @@ def test_find_names_a_lower_case_word_is_no_persons_name(kb) -> None:  # type: i
     found = {i for _, _, ids in kb.find_names(text) for i in ids}
     assert "person:bui-thanh-son" not in found, found
     assert "person:bui-thanh-son" in {i for _, _, ids in kb.find_names("Foreign Minister Sơn said.") for i in ids}
+
+
+def test_the_administration_is_the_articles_government(kb) -> None:  # type: ignore[no-untyped-def]
+    """ "This followed deals the administration brokered between Israel and the United Arab Emirates, Bahrain,
+    and Kosovo" (Wikinews, 2020, an article about the U.S.): the U.S. administration, not Israel's; without an
+    article country, the sentence's first country."""
+    context = "This followed deals the administration brokered between Israel and the United Arab Emirates."
+    day = date(2020, 10, 23)
+    res = resolve_description(kb, "the administration", day, context, article_country="USA")
+    assert res is not None and res.actor_id == "gov:USA"
+    res = resolve_description(kb, "the administration", day, context)
+    assert res is not None and res.actor_id == "gov:ISR"

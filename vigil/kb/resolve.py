@@ -326,6 +326,9 @@ class _Resolver:
                 return self._government(codes[0], head)
             if re.fullmatch(r"(?:the\s+)?(?:government|regime|authorities|administration|junta)", text, re.I):
                 inferred = self._context_country(set())  # "the government": the one the sentence is about
+                if text.lower().endswith("administration") and self.article_country:
+                    # "deals the administration brokered between Israel and ...": the article's own government
+                    inferred = self.article_country
                 if inferred:
                     return self._government(inferred, head)
         return self._generic(head, codes, excluded, bool(ethnic))
