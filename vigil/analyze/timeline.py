@@ -60,9 +60,8 @@ class TimelineEntry:
 
 
 # The sectors of a country's state and politics: an actor of the focal country in one of them makes an
-# article concern the watch; its universities, media, companies and people at large do not.
-# The sectors of a country's state and politics. The police are left out: a local force's arrest is no
-# national politics.
+# article concern the watch; its police (a local force's arrest is no national politics), universities,
+# media, companies and people at large do not.
 POLITICAL_SECTORS = frozenset({"GOV", "MIL", "SPY", "LEG", "JUD", "PTY", "OPP", "ELI"})
 
 

@@ -303,10 +303,10 @@ class _Resolver:
         if local is not None:
             return local
         # "South London", "Greater Tokyo": part of a place's name, not the government its capital stands for
-        govs = [i for s, _, i in seats if head_of_name(text, s) is None]
+        govs = [i for s, _, i in seats if _place_prefix(text, s) is None]
         if seats and not govs and head is None and not people:
             s, e, gov = seats[0]
-            start = text.rfind(head_of_name(text, s) or "", 0, s)
+            start = text.rfind(_place_prefix(text, s) or "", 0, s)
             place, code = text[start:e], _country_of(kb, gov)
             return Resolution(f"prov:{code.lower()}-{slugify(place)}", place, "group", code, None, 0.5, True, None)
         country_ids = [ids[0] for _, _, ids in names if _kind(kb, ids[0]) == "country"]
@@ -859,13 +859,10 @@ def known_by_surname(person: Actor, day: date | None) -> bool:
     return role is not None and any(_SURNAME_OFFICE.fullmatch(f) for f in office_families(role.title))
 
 
-def head_of_name(text: str, start: int) -> str | None:
-    """The capitalised word that opens a longer place name ending at ``start`` ("South" of "South London"),
-    if there is one: not a determiner, title or possessive."""
+def _place_prefix(text: str, start: int) -> str | None:
+    """The word right before ``start`` that opens a longer place name ("South" of "South London"), if any."""
     before = re.search(r"\b([A-Z][a-z]+)\s+$", text[:start])
-    if before is None or before.group(1).lower() in {"the", "a", "an", "of", "in", "and"}:
-        return None
-    return before.group(1) if before.group(1) in _PLACE_PREFIXES else None
+    return before.group(1) if before is not None and before.group(1) in _PLACE_PREFIXES else None
 
 
 def _head(text: str, titles: Sequence[TitleMatch], pool: Sequence[TitleMatch] = ()) -> TitleMatch | None:
