@@ -142,6 +142,7 @@ def test_resolve_metonyms(kb, text: str, country, sector) -> None:  # type: igno
         ("the Governor of Tokyo", ("prov:jpn-governor-of-tokyo", "JPN", "GOV")),
         # Wikinews, 2019: "New South Wales decriminalizes abortion" (Australia, not Wales)
         ("the Parliament of New South Wales", ("prov:aus-parliament-south", "AUS", "LEG")),
+        ("New South Wales", ("prov:new-south-wales", "AUS", None)),
     ],
 )
 def test_a_capital_or_a_country_inside_a_longer_place_or_a_city_office_is_no_state(kb, text: str, expected) -> None:  # type: ignore[no-untyped-def]

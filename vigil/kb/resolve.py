@@ -724,6 +724,9 @@ class _Resolver:
                 )
             if name and codes:  # an unknown named actor in a known country
                 place = any(e - b == len(name) for b, e, _ in self.kb.find_places(name))  # "New York"
+                whole = re.sub(r"^(?:the|The)\s+", "", text)
+                if any(e - b == len(whole) for b, e, _ in self.kb.find_places(whole)):
+                    name, place = whole, True  # "New South Wales", whose "Wales" names no country here
                 return Resolution(
                     f"prov:{slugify(name)}",
                     name,
