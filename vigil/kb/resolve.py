@@ -313,7 +313,7 @@ class _Resolver:
         codes = [c[2] for c in countries] + [_country_of(kb, i) for i in (*(i for *_, i in seats), *country_ids)]
         codes = [c for c in codes if c]
         if not codes:  # "officials in Mosul", "a Toronto lawyer"
-            codes = [c[2] for c in kb.find_places(text) if not any(_overlap(c[:2], n[:2]) for n in names)][:1]
+            codes = [c[2] for c in places if not any(_overlap(c[:2], n[:2]) for n in names)][:1]
         if not codes:
             codes = self._party_country()
         if not codes:  # "Detective Inspector Steven Jones", "Congresswoman Ilhan Omar"
