@@ -315,3 +315,39 @@ def test_a_bare_singular_noun_names_no_one(news_pipeline: Any) -> None:
     start = article.text.index(phrase)
     here = [m.text for m in x.mentions if start <= m.start < start + len(phrase)]
     assert "Biden" in here and not any(t.endswith("office") for t in here), here
+
+
+def _dev_sentence(record_id: str) -> Article:
+    """A sentence of the news_events dev set (../shared/eval/dev), as a one-sentence article."""
+    path = SHARED / "eval" / "dev" / "news_events.events.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    record = next(r for r in map(json.loads, lines) if r["id"] == record_id)
+    return _as_article(record)
+
+
+@pytest.mark.parametrize(
+    ("record_id", "source", "target"),
+    [
+        ("wn-107", "gov:USA", "gov:CUB"),  # "the Trump administration's ... pressure on Cuba's government"
+        ("gu-81", "person:jim-mattis", "person:donald-trump"),  # "Mattis's quiet opposition to the president"
+        ("gu-51", "gov:TUR", "prov:syr-kurds"),  # "Turkish officials, whose crackdown on the Kurds"
+    ],
+)
+def test_an_act_named_by_a_noun_links_its_possessor_to_its_object(
+    news_pipeline: Any, record_id: str, source: str, target: str
+) -> None:
+    """The parse links no verb between the two: the noun naming the act does, and the model codes the pair."""
+    [x] = news_pipeline.extract([_dev_sentence(record_id)])
+    assert (source, target) in {(e.source_actor, e.target_actor) for e in x.events}, [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]
+
+
+def test_a_title_in_apposition_cites_the_name(news_pipeline: Any) -> None:
+    """ "Trump talked to the Turkish president, Recep Tayyip Erdoğan, by phone on Friday" (the Guardian): the
+    event cites "Recep Tayyip Erdoğan", the shortest full name, as the guidelines ask."""
+    [x] = news_pipeline.extract([_dev_sentence("gu-89")])
+    to_him = [e for e in x.events if e.source_text == "Trump" and e.target_actor == "person:recep-tayyip-erdogan"]
+    assert to_him and {e.target_text for e in to_him} == {"Recep Tayyip Erdoğan"}, [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]

@@ -357,6 +357,37 @@ def _modifies_another(tok: Token, heads: dict[int, ActorMention], reach: int = 4
     return False
 
 
+# Prepositions that carry an act's target after a noun that names the act ("pressure on Cuba", "opposition to
+# the president", "its crackdown on the Kurds", "a lawsuit against Trump").
+_NOUN_TARGET_PREPS = frozenset({"on", "against", "to", "toward", "towards", "with", "over", "into"})
+
+
+def _nominal(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMention, ActorMention, int]]:
+    """(source, target, noun) for an act named by a noun: its possessor acts on the object of its preposition.
+
+    "the Trump administration's latest application of pressure on Cuba's government" (through one "of"),
+    "Mattis's quiet opposition to the president", "Turkish officials, whose crackdown on the Kurds". A noun
+    for a state between the two ("Japan's ties with the US") is no act.
+    """
+    out: list[tuple[ActorMention, ActorMention, int]] = []
+    for i, source in heads.items():
+        tok = sent[i]
+        if tok.dep_ != "poss" or tok.head.pos_ != "NOUN" or tok.head.i in heads:
+            continue
+        nouns = [tok.head]
+        nouns += [p for c in tok.head.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        nouns = [n for n in nouns if n.lower_.removesuffix("s") not in _STATES]
+        for noun in nouns:
+            for prep in noun.children:
+                if prep.dep_ != "prep" or prep.lower_ not in _NOUN_TARGET_PREPS:
+                    continue
+                for obj in prep.children:
+                    target = heads.get(obj.i) if obj.dep_ == "pobj" else None
+                    if target is not None and target.actor_id != source.actor_id:
+                        out.append((source, target, tok.head.i))
+    return out
+
+
 def _one_state(a: ActorMention, b: ActorMention) -> bool:
     """Whether two actors are a country and its own government ("the Kishida administration is working to bolster
     Japan's security policies"): one state, no event between the two. The country's people are actors of their
@@ -367,8 +398,23 @@ def _one_state(a: ActorMention, b: ActorMention) -> bool:
 
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
     """The actors of ``heads`` that may be parties: not those that only qualify another (a list's "Iran's
-    Javad Zarif" is read by :func:`_coordinated` with its possessive)."""
-    return {i: m for i, m in heads.items() if not _modifies_another(sent[i], heads)}
+    Javad Zarif" is read by :func:`_coordinated` with its possessive). A title whose apposition names the same
+    actor stands for the name: "talked to the Turkish president, Recep Tayyip Erdoğan," cites Erdoğan."""
+    out = {}
+    for i, m in heads.items():
+        if _modifies_another(sent[i], heads):
+            continue
+        tok = sent[i]
+        named = next(
+            (
+                heads[c.i]
+                for c in tok.children
+                if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i in heads and heads[c.i].actor_id == m.actor_id
+            ),
+            None,
+        )
+        out[i] = named if named is not None and tok.pos_ != "PROPN" else m
+    return out
 
 
 def _heads(
@@ -389,6 +435,11 @@ def _heads(
         # pronoun stands for the actor its clause hangs from; the event cites that name
         if tok.lower_ in {"who", "which"} and tok.dep_ in _SUBJ | _PASS_SUBJ and tok.head.dep_ == "relcl":
             named = covered.get(tok.head.head.i)
+            if named is not None and tok.i not in heads:
+                heads[tok.i] = heads[named]
+        # "Turkish officials, whose crackdown on the Kurds ...": "whose" stands for the actor its clause hangs from
+        if tok.lower_ == "whose" and tok.dep_ == "poss" and tok.head.head.dep_ == "relcl":
+            named = covered.get(tok.head.head.head.i)
             if named is not None and tok.i not in heads:
                 heads[tok.i] = heads[named]
     for tok in sent:
@@ -485,7 +536,7 @@ def candidates(
         for s in sources:
             for t in targets:
                 add(s, t, verb.i)
-    for s, t, v in _conjoined(sent, heads) + _coordinated(sent, offset, listed):
+    for s, t, v in _conjoined(sent, heads) + _coordinated(sent, offset, listed) + _nominal(sent, heads):
         add(s, t, v)
     return out
 
