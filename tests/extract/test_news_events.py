@@ -351,3 +351,21 @@ def test_a_title_in_apposition_cites_the_name(news_pipeline: Any) -> None:
     assert to_him and {e.target_text for e in to_him} == {"Recep Tayyip Erdoğan"}, [
         (e.source_text, e.root, e.target_text) for e in x.events
     ]
+
+
+@pytest.mark.parametrize(
+    ("record_id", "phrase"),
+    [
+        ("gu-31", "Syria"),  # "... are due to meet ... where they are expected to discuss Syria": the topic
+        ("wn-61", "G7"),  # "Brazil is not a member of G7": the body qualifies the role
+        ("wn-185", "Twitter"),  # "In a video message posted to Twitter, Warren commended Biden": the channel
+        ("wn-185", "United States"),  # "proud to endorse Joe Biden as president of the United States"
+    ],
+)
+def test_a_topic_a_role_s_body_and_a_channel_are_no_parties(news_pipeline: Any, record_id: str, phrase: str) -> None:
+    article = _dev_sentence(record_id)
+    [x] = news_pipeline.extract([article])
+    parties = {e.source_text for e in x.events} | {e.target_text for e in x.events}
+    assert x.events and not any(phrase in p for p in parties), [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]

@@ -266,6 +266,7 @@ _PLATFORMS = frozenset(
     "twitter instagram youtube facebook tiktok telegram whatsapp weibo wechat snapchat linkedin reddit".split()
 )
 _CHANNEL_PREPS = frozenset({"on", "via", "through", "over", "using", "in"})
+_POSTING = frozenset("post posts posted posting upload uploads uploaded uploading".split())
 
 
 def _a_channel(span: Span) -> bool:
@@ -275,6 +276,8 @@ def _a_channel(span: Span) -> bool:
     root, sent = span.root, span.doc
     if span.start > 0 and sent[span.start - 1].lower_ in _CHANNEL_PREPS:
         return True
+    if span.start > 0 and sent[span.start - 1].lower_ == "to" and sent[span.start - 1].head.lower_ in _POSTING:
+        return True  # "In a video message posted to Twitter"
     if root.dep_ in {"compound", "amod", "nmod", "poss"} and root.head.pos_ in {"NOUN", "PROPN"}:
         return True
     return root.dep_ in {"dobj", "obj"} and root.head.lower_ in {"use", "uses", "used", "using"}
@@ -331,10 +334,31 @@ def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
     return not (sent[start - 1].lower_ == "at" and (m.actor_id or "").startswith(("country:", "gov:")))
 
 
+# Verbs whose object is what is talked about, not a party: "are expected to discuss Syria".
+_TOPIC_VERBS = frozenset("discuss discusses discussed discussing debate debates debated debating".split())
+# Nouns for a role whose "of" names where the role is held: "as president of the United States", "a member of
+# G7". The state or body qualifies the role; it is no party.
+_ROLE_NOUNS = frozenset(
+    """president vice-president member members leader head chairman chair minister secretary king queen governor
+    mayor ambassador envoy representative citizen citizens part""".split()
+)
+
+
+def _what_is_talked_of(span: Span) -> bool:
+    """Whether a mention is the topic of talks ("to discuss Syria") or qualifies a role ("member of G7")."""
+    root = span.root
+    if root.dep_ in {"dobj", "obj"} and root.head.lower_ in _TOPIC_VERBS:
+        return True
+    of = root.head
+    return root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.lower_ in _ROLE_NOUNS
+
+
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
-    """Whether a mention is where the sentence's events happen, their channel, the source of the report or a
-    currency."""
+    """Whether a mention is where the sentence's events happen, their channel, the source of the report, a
+    currency, the topic of talks or what qualifies a role."""
     if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span) or _a_currency(span):
+        return True
+    if _what_is_talked_of(span):
         return True
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     return not person and _a_place_noun_s(span)
