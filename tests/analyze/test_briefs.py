@@ -145,3 +145,14 @@ def test_a_brief_as_of_a_day_is_what_was_known_then(corpus_path: Path, gbr_watch
         assert event.id not in {e.id for e in load_records(store, since=gbr_watch.start).events}
     finally:
         store.close()
+
+
+def test_top_developments_lead_with_the_focal_country_and_the_election_s_side(corpus: Store, gbr_watch: Watch) -> None:
+    """On the 2020 coverage the UK watch's first development is one between the UK's side and the United States
+    ("UK urges US to waive immunity for diplomat's wife"), with that event as its key event, before the stories
+    of the U.S. campaign that only name the candidates."""
+    brief = build_brief(corpus, gbr_watch, save=False)
+    first = brief.developments[0]
+    assert first.bearing >= 1 and first.title is not None and "UK urges US" in first.title, first
+    assert first.key_event is not None and first.key_event.startswith("Boris Johnson"), first.key_event
+    assert [t.bearing for t in brief.developments] == sorted((t.bearing for t in brief.developments), reverse=True)

@@ -1,10 +1,10 @@
 """Briefs: a watch's situation report, every claim cited by article and sentence.
 
-Sections: top developments (largest stories), what changed since the previous brief of the
-same watch (new stories, new and lost ties, signposts newly observed, candidacy changes,
-probability moves; each cited, by name), bridges per outcome, domain trends with inline SVG
-sparklines, the scenario board with the analyst's probabilities, and alerts. Rendered
-as Markdown, HTML (Jinja2 with autoescape: article text is never trusted) or PDF
+Sections: top developments (stories with events between the focal side and the watched foreign side,
+then the largest), what changed since the previous brief of the same watch (new stories, new and lost
+ties, signposts newly observed, candidacy changes, probability moves; each cited, by name), bridges per
+outcome, domain trends with inline SVG sparklines, the scenario board with the analyst's probabilities,
+and alerts. Rendered as Markdown, HTML (Jinja2 with autoescape: article text is never trusted) or PDF
 (WeasyPrint, from the HTML).
 """
 
@@ -213,9 +213,11 @@ def build_brief(
     relevant = watch_articles(records, watch)
     stories = cluster_stories([records.articles[a] for a in relevant])
     entries = timeline(records, watch, stories=stories)
-    developments = sorted(entries, key=lambda t: (-t.reports, -t.weight, -(t.date or date.min).toordinal(), t.story))[
-        :10
-    ]
+    # How the election bears on the focal country first: the stories with events between its side and the
+    # watched foreign side, then the most reported, then those with the most events of watched actors.
+    developments = sorted(
+        entries, key=lambda t: (-t.bearing, -t.reports, -t.weight, -(t.date or date.min).toordinal(), t.story)
+    )[:10]
     previous = analysis_store.latest_brief(store, watch.name, known_by=cutoff)
     seen = set(previous.summary.get("all_stories", [])) if previous else set()
     new_stories = [t for t in entries if t.story not in seen] if previous else []

@@ -41,6 +41,7 @@ class TimelineEntry:
     citation: Citation
     weight: int = 0
     published: Day | None = None
+    bearing: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
@@ -56,6 +57,7 @@ class TimelineEntry:
             "outcomes": list(self.outcomes),
             "citation": self.citation.to_dict(),
             "watch_events": self.weight,
+            "focal_events": self.bearing,
         }
 
 
@@ -146,11 +148,30 @@ def _entry_date(key: Event | None, published: date | None) -> date | None:
     return published
 
 
-def _key_event(events: Sequence[Event], wanted: set[str]) -> Event | None:
+def _bears(e: Event, focal: set[str], foreign: set[str]) -> bool:
+    """Whether an event is between the focal country's side and a watched actor of the other side."""
+    return (e.source_actor in focal and e.target_actor in foreign) or (
+        e.source_actor in foreign and e.target_actor in focal
+    )
+
+
+def _foreign_side(records: Records, watch: Watch, watched: set[str]) -> set[str]:
+    """The watched actors outside the focal country, with the country and government the camps belong to
+    ("country:USA" for a watch of the U.S. election)."""
+    countries = {records.actor_country(m) for o in watch.outcomes for m in o.members}
+    return watched | {f"{kind}:{c}" for c in countries if c and c != watch.focal for kind in ("country", "gov")}
+
+
+def _key_event(events: Sequence[Event], wanted: set[str], focal: set[str], foreign: set[str]) -> Event | None:
+    """A story's key event: one between the focal side and the watched foreign side before one that only
+    names a watched actor, before any other; then asserted, then the most confident."""
     relevant = [e for e in events if e.source_actor in wanted or e.target_actor in wanted] or list(events)
     if not relevant:
         return None
-    return max(relevant, key=lambda e: (e.modality is Modality.ASSERTED, e.confidence, -e.sentence_index))
+    return max(
+        relevant,
+        key=lambda e: (_bears(e, focal, foreign), e.modality is Modality.ASSERTED, e.confidence, -e.sentence_index),
+    )
 
 
 def _tally(
@@ -201,7 +222,9 @@ def timeline(
     relevant = watch_articles(records, watch)
     if stories is None:
         stories = cluster_stories([records.articles[a] for a in relevant])
-    wanted = watch.watched_actors() | focal_actors(records, watch)
+    focal = focal_actors(records, watch)
+    wanted = watch.watched_actors() | focal
+    foreign = _foreign_side(records, watch, wanted - focal)
     events_by_article: dict[str, list[Event]] = defaultdict(list)
     for e in records.events:
         events_by_article[e.article_id].append(e)
@@ -233,7 +256,7 @@ def timeline(
             continue
         if actor is not None and actor not in actors:
             continue
-        key = _key_event(evs, wanted)
+        key = _key_event(evs, wanted, focal, foreign)
         citation = records.cite(key.article_id, key.sentence_index) if key else records.cite(members[0], None)
         out.append(
             TimelineEntry(
@@ -248,6 +271,7 @@ def timeline(
                 outcomes=outcomes,
                 citation=citation,
                 weight=sum(1 for e in evs if e.source_actor in wanted or e.target_actor in wanted),
+                bearing=sum(1 for e in evs if _bears(e, focal, foreign)),
             )
         )
     return sorted(out, key=lambda t: (t.date or date.min, t.story))
