@@ -369,3 +369,24 @@ def test_a_topic_a_role_s_body_and_a_channel_are_no_parties(news_pipeline: Any, 
     assert x.events and not any(phrase in p for p in parties), [
         (e.source_text, e.root, e.target_text) for e in x.events
     ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "place"),
+    [
+        ("The Manhattan district attorney's office is investigating Trump", "Manhattan"),  # Wikinews, 2019
+        ("Afterwards Trump visited California to discuss the wildfires", "California"),  # Wikinews, 2020
+    ],
+)
+def test_a_city_that_qualifies_a_noun_or_is_visited_is_no_party(news_pipeline: Any, phrase: str, place: str) -> None:
+    """A city or a state of a country that only qualifies a noun ("the Manhattan district attorney's office") or
+    is the place visited is no party; "Afterwards" is no part of Trump's name."""
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start <= e.trigger_span[0] < start + len(phrase)]
+    assert not any(place in (e.source_text, e.target_text) for e in here), [
+        (e.source_text, e.root, e.target_text) for e in here
+    ]
+    trump = [m for m in x.mentions if start <= m.start < start + len(phrase) and m.text == "Trump"]
+    assert trump and {m.actor_id for m in trump} == {"person:donald-trump"}

@@ -71,6 +71,14 @@ INSTITUTION_HEADS = frozenset(
 )
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
 _LEFT_STOP = re.compile(r"^[,;:()\[\]\"“”—–]$")
+# Capitalised words before a name that are no part of a title: sentence adverbs and conjunctions ("Afterwards
+# Trump visited California", "Meanwhile Biden said").
+_NO_TITLE = frozenset(
+    """afterwards afterward later thereafter subsequently yesterday today tonight earlier meanwhile however
+    instead still now previously separately additionally nevertheless nonetheless eventually finally initially
+    moreover furthermore similarly likewise also again when while after before since as if although though but
+    and so yet because once""".split()
+)
 _HEADING_END = re.compile(r"[.!?:;\"”’)]$")
 
 
@@ -397,6 +405,8 @@ def _left_title(doc: Doc, start: int, limit: int = 7) -> int:
         if tok.is_sent_start and i - 1 < start - 0 and tok.text.lower() in _DETERMINERS:
             break
         if _LEFT_STOP.match(tok.text) or tok.text.lower() in _DETERMINERS or tok.like_num:
+            break
+        if tok.text[:1].isupper() and tok.text.lower() in _NO_TITLE:
             break
         if not (tok.text[:1].isupper() or tok.text in {"'s", "’s", "-", "of", "and", "former", "then", "deputy"}):
             break

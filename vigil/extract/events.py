@@ -353,12 +353,32 @@ def _what_is_talked_of(span: Span) -> bool:
     return root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.lower_ in _ROLE_NOUNS
 
 
+# Nouns a place names a group of states with: "the Gulf countries" is a party.
+_STATES_OF_A_PLACE = frozenset("countries states nations powers monarchies governments allies".split())
+_VISITS = frozenset("visit visits visited visiting tour toured touring".split())
+
+
+def _a_place_qualifier(span: Span, m: ActorMention) -> bool:
+    """Whether a place of a country (a city, a state: a provisional group named by a place, no sector) only
+    qualifies a noun ("The Manhattan district attorney's office is investigating Trump") or is a place visited
+    ("Trump visited California"): no party. A country, a capital standing for its government, a person or a
+    named body is a party as ever."""
+    if not (m.actor_id or "").startswith("prov:") or m.actor_id.startswith("prov:generic:"):
+        return False
+    root = span.root
+    if m.kind != "group" or m.sector is not None or root.ent_type_ not in {"GPE", "LOC"}:
+        return False
+    if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.lower_ not in _STATES_OF_A_PLACE:
+        return True
+    return root.dep_ in {"dobj", "obj"} and root.head.lower_ in _VISITS
+
+
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
     """Whether a mention is where the sentence's events happen, their channel, the source of the report, a
     currency, the topic of talks or what qualifies a role."""
     if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span) or _a_currency(span):
         return True
-    if _what_is_talked_of(span):
+    if _what_is_talked_of(span) or _a_place_qualifier(span, m):
         return True
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     return not person and _a_place_noun_s(span)
