@@ -394,3 +394,13 @@ def test_the_administration_is_the_articles_government(kb) -> None:  # type: ign
     assert res is not None and res.actor_id == "gov:USA"
     res = resolve_description(kb, "the administration", day, context)
     assert res is not None and res.actor_id == "gov:ISR"
+
+
+def test_an_unnamed_office_of_a_named_body_is_not_named_by_the_body(kb) -> None:  # type: ignore[no-untyped-def]
+    """ "Tancredo ran for Governor of Colorado in 2010 as the nominee of the Constitution Party" (Wikinews, 2020):
+    an unnamed nominee of that party, not a person called "Constitution"; a name before the title stays the
+    person's ("Elaine Chao, the Secretary of Transportation")."""
+    res = resolve_description(kb, "the nominee of the Constitution Party", date(2020, 11, 2))
+    assert res is not None and res.kind == "person" and res.name == "nominee of the Constitution Party", res
+    named = resolve_description(kb, "Elaine Chao, the Secretary of Transportation", date(2019, 6, 1))
+    assert named is not None and named.name == "Elaine Chao", named

@@ -179,6 +179,11 @@ class ArticleActors:
         word = _lone_word(core) if label in {"PERSON", "ORG"} else None
         if word is not None and label != "PERSON" and word not in self.full_names and word not in self.ahead:
             word = None
+        if label in {"GPE", "LOC"} and (res is None or res.provisional):
+            # a surname of someone named in full before that the recogniser took for a place ("Afterwards,
+            # Tancredo ran for Governor of Colorado" after "Tom Tancredo")
+            word = _lone_word(core)
+            word = word if word is not None and word in self.full_names else None
         if word is not None:
             res = self._coreferent(word, description, core, context, res)
         if res is None or res.actor_id is None:
@@ -530,6 +535,8 @@ def _entity_mention(
 
     Adds the mention's token span to ``taken``.
     """
+    if len(ent) == 1 and ent.text.lower() in _NO_TITLE:
+        return None  # "Afterwards, Tancredo ran": a sentence adverb the recogniser took for a name
     office = _office_after(doc, ent, sent.end, state, context) if ent.label_ == "GPE" else None
     if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day
         taken.append((office[0].start, office[0].end))

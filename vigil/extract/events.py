@@ -370,6 +370,8 @@ def _a_place_qualifier(span: Span, m: ActorMention) -> bool:
         return False
     if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.lower_ not in _STATES_OF_A_PLACE:
         return True
+    while root.dep_ in {"appos", "conj"} and root.head.i != root.i:  # "visiting Kenosha, Wisconsin"
+        root = root.head
     return root.dep_ in {"dobj", "obj"} and root.head.lower_ in _VISITS
 
 

@@ -756,6 +756,17 @@ class _Resolver:
                 if filled is not None:
                     return filled
             sector = "ELI" if self.former else head.sector
+            rest = self.text[head.end :]
+            of_a_body = (
+                re.match(r"\s+of\s+(?:the\s+)?[A-Z]", rest)
+                and "," not in rest
+                and rest.rstrip(" .").rsplit(None, 1)[-1].lower() in _ORG_NOUNS
+            )
+            if name and of_a_body and self.text.find(name.split()[0], head.end) == self.text.find(name.split()[0]):
+                # "the nominee of the Constitution Party": an unnamed holder of an office of that body
+                whole = re.sub(r"^(?:the|a|an)\s+", "", self.text, flags=re.I)
+                slug = "-".join(x for x in ((code or "").lower(), slugify(whole)) if x)
+                return Resolution(f"prov:{slug}", whole, "person", code, sector, confidence * 0.85, True, head.title)
             slug = slugify(name) if name else "-".join(x for x in ((code or "").lower(), slugify(head.title)) if x)
             return Resolution(f"prov:{slug}", name or text, "person", code, sector, confidence * 0.85, True, head.title)
         return self._group(head, codes, confidence)
