@@ -50,3 +50,19 @@ def test_scenarios_probability_log(store: Store) -> None:
     log = analysis_store.probabilities(store, "w")
     assert [(r.probability, r.reason) for r in log] == [(0.4, "primaries"), (0.55, "Iowa result")]
     assert log[0].at <= log[1].at
+
+
+def test_expectations_come_from_the_watch_s_articles_focal_first(corpus: Store, gbr_watch: Watch) -> None:
+    """The board reads the articles the watch concerns, not every article naming a candidate, and shows what
+    names the focal country first; "Sam Harris' The Moral Landscape" is no Kamala Harris."""
+    from vigil.analyze.timeline import watch_articles
+
+    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    relevant = watch_articles(records, gbr_watch)
+    board = scenario_board(records, gbr_watch)
+    every = [x for b in board for x in b.expectations]
+    assert every and all(x.citation.article_id in relevant for x in every)
+    assert not any("Sam Harris" in x.citation.text for x in every)
+    for b in board:
+        for xs in b.by_domain.values():
+            assert [x.focal for x in xs] == sorted((x.focal for x in xs), reverse=True)

@@ -1,13 +1,13 @@
 """Scenario board: per outcome, what the news expects if it happens, by domain, with exposure and signposts.
 
-An expectation is a sentence that names the outcome's camp (a resolved mention of a
+An expectation is a sentence of the watch's articles that names the outcome's camp (a resolved mention of a
 camp actor, or one of the outcome's keywords) and states something not yet fact: an
 event of modality hypothetical or intended, or a sentence with a conditional or
 prospective marker ("would", "if elected", "a potential second ... administration",
 "plans to"). Expectations are grouped by the sentence's policy domains (the watch's
-domains; "other" for the rest). The focal country's exposure in a domain is how many of
-its expectations also name the focal country. Signposts are the outcome's configured
-signs, each with the sentences where it was observed. Every entry carries its citation.
+domains; "other" for the rest), those that name the focal country first, then the newest. The focal
+country's exposure in a domain is how many of its expectations also name the focal country. Signposts are
+the outcome's configured signs, each with the sentences where it was observed. Every entry carries its citation.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from vigil.analyze.candidacy import CandidacyChange, candidacy_changes, updated_outcomes
+from vigil.analyze.timeline import watch_articles
 from vigil.analyze.trends import focal_actors
 from vigil.analyze.watches import Outcome, Signpost, Watch
 from vigil.analyze.window import Records
@@ -336,7 +337,8 @@ def _expectations(
             names[m.actor_id].append(m.text)
     watch_domains = list(watch.domains)
     by_outcome: dict[str, dict[str, list[Expectation]]] = {o.id: defaultdict(list) for o in watch.outcomes}
-    for aid in sorted(records.articles, key=lambda a: (records.articles[a].published or date.min, a)):
+    relevant = watch_articles(records, watch)
+    for aid in sorted(relevant & records.articles.keys(), key=lambda a: (records.articles[a].published or date.min, a)):
         day = records.articles[aid].published
         if not watch.in_window(day) and (watch.start or watch.end):
             continue
@@ -367,6 +369,10 @@ def _expectations(
             for oid in concerned:
                 for d in doms:
                     by_outcome[oid][d].append(x)
+    # What bears on the focal country first, then the newest
+    for domains in by_outcome.values():
+        for d, xs in domains.items():
+            domains[d] = sorted(reversed(xs), key=lambda x: not x.focal)
     return by_outcome
 
 
