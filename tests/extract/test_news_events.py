@@ -331,12 +331,14 @@ def _dev_sentence(record_id: str) -> Article:
         ("wn-107", "gov:USA", "gov:CUB"),  # "the Trump administration's ... pressure on Cuba's government"
         ("gu-81", "person:jim-mattis", "person:donald-trump"),  # "Mattis's quiet opposition to the president"
         ("gu-51", "gov:TUR", "prov:syr-kurds"),  # "Turkish officials, whose crackdown on the Kurds"
+        ("wn-77", "country:USA", "prov:hamza-bin-ladin"),  # "was killed in a United States counterterrorism operation"
     ],
 )
 def test_an_act_named_by_a_noun_links_its_possessor_to_its_object(
     news_pipeline: Any, record_id: str, source: str, target: str
 ) -> None:
-    """The parse links no verb between the two: the noun naming the act does, and the model codes the pair."""
+    """The parse links no verb between the two: the noun naming the act (or the operation a passive happened in)
+    does, and the model codes the pair."""
     [x] = news_pipeline.extract([_dev_sentence(record_id)])
     assert (source, target) in {(e.source_actor, e.target_actor) for e in x.events}, [
         (e.source_text, e.root, e.target_text) for e in x.events

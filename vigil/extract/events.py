@@ -434,6 +434,50 @@ def _nominal(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMenti
     return out
 
 
+# Nouns for a military or police operation whose modifier names who carried it out ("killed in a US
+# counter-terrorism operation", "arrested in a police raid by ...").
+_OPERATIONS = frozenset(
+    "operation operations strike strikes airstrike airstrikes raid raids attack attacks bombing offensive".split()
+)
+
+
+def _by_an_operation(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[int, ActorMention, int]]:
+    """(source's head token, target, verb) for a passive whose agent is named as the modifier of an operation:
+    "Hamza bin Laden ... has been killed in a US counter-terrorism operation" (the United States acts on him,
+    and is no target of the verbs above)."""
+    out: list[tuple[int, ActorMention, int]] = []
+    for i, target in heads.items():
+        tok = sent[i]
+        if tok.dep_ not in _PASS_SUBJ:
+            continue
+        verb = tok.head
+        if any(c.dep_ == "agent" for c in verb.children):
+            continue
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ not in {"in", "during", "by"}:
+                continue
+            for noun in prep.children:
+                if noun.dep_ != "pobj" or noun.lower_ not in _OPERATIONS:
+                    continue
+                for j, source in heads.items():
+                    if j < noun.i and source.actor_id != target.actor_id and _modifier_of(sent[j], noun):
+                        out.append((j, target, verb.i))
+    return out
+
+
+def _modifier_of(tok: Token, noun: Token) -> bool:
+    """Whether ``tok`` reaches ``noun`` through modifiers only ("United States" in "a United States
+    counterterrorism operation")."""
+    cur = tok
+    for _ in range(5):
+        if cur.dep_ not in _MODIFIER | {"amod"} or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.i == noun.i:
+            return True
+    return False
+
+
 def _one_state(a: ActorMention, b: ActorMention) -> bool:
     """Whether two actors are a country and its own government ("the Kishida administration is working to bolster
     Japan's security policies"): one state, no event between the two. The country's people are actors of their
@@ -562,12 +606,16 @@ def candidates(
             seen.add(key)
             out.append(Candidate(s, t, verb))
 
+    operations = _by_an_operation(sent, heads)
+    agents = {j for j, _, _ in operations}
     for verb in sent:
         if not _is_predicate(verb):
             continue
         sources: list[ActorMention] = []
         targets: list[ActorMention] = []
         for i, m in heads.items():
+            if i in agents:
+                continue
             tok = sent[i]
             side = _subject_side(tok, verb)
             if side in {"subj", "agent"}:
@@ -582,7 +630,8 @@ def candidates(
         for s in sources:
             for t in targets:
                 add(s, t, verb.i)
-    for s, t, v in _conjoined(sent, heads) + _coordinated(sent, offset, listed) + _nominal(sent, heads):
+    found = _conjoined(sent, heads) + _coordinated(sent, offset, listed) + _nominal(sent, heads)
+    for s, t, v in found + [(heads[j], t, v) for j, t, v in operations]:
         add(s, t, v)
     return out
 
