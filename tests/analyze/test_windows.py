@@ -166,3 +166,16 @@ def test_a_watch_s_articles_leave_out_passing_names_of_its_country_and_of_a_fore
     assert "UK urges US to waive immunity for diplomat's wife involved in fatal collision" in titles
     assert "British mathematician Richard K. Guy dies at 103" in titles
     assert "US President Trump announces troop withdrawal from Syria" in titles
+
+
+def test_a_local_council_is_no_national_politics_of_the_focal_country(corpus: Store, gbr_watch: Watch) -> None:
+    """Wikinews, 2019: "Bradford Council stated ..." in a report of a children's home abuse trial is local
+    government; the article does not concern the UK's watch of the U.S. election."""
+    from vigil.analyze.timeline import local_body, watch_articles
+
+    assert local_body("Bradford Council") and local_body("Hampshire County Council") and local_body("mayor of London")
+    assert not local_body("National Security Council") and not local_body("Security Council")
+    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    titles = {records.articles[a].title for a in watch_articles(records, gbr_watch)}
+    bradford = "Nine jailed over sexual abuse in Bradford, England children's home"
+    assert bradford in {a.title for a in records.articles.values()} and bradford not in titles

@@ -8,6 +8,7 @@ touching a watched actor (asserted events first), cited by its sentence.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,6 +68,27 @@ class TimelineEntry:
 POLITICAL_SECTORS = frozenset({"GOV", "MIL", "SPY", "LEG", "JUD", "PTY", "OPP", "ELI"})
 
 
+# Local government: a county's, a city's or a town's council or assembly, a mayor, a councillor, and "<Place>
+# Council" ("Bradford Council"); not a national body that is called a council ("National Security Council").
+_LOCAL_BODY = re.compile(
+    r"\b(?:(?:county|city|borough|district|town|parish|municipal|metropolitan|prefectural)\s+"
+    r"(?:council|assembly|government|authority|hall)|mayor|mayoralty|councillors?|councilors?)\b",
+    re.IGNORECASE,
+)
+_NATIONAL_COUNCILS = frozenset(
+    "national security state privy european federal supreme legislative executive constitutional".split()
+)
+
+
+def local_body(name: str) -> bool:
+    """Whether an actor's name is that of a local government body ("Hampshire County Council", "Bradford
+    Council", "the mayor of London")."""
+    if _LOCAL_BODY.search(name):
+        return True
+    words = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).split()
+    return len(words) == 2 and words[1] == "Council" and words[0].lower() not in _NATIONAL_COUNCILS
+
+
 def _a_place_name(mention: Mention) -> bool:
     """Whether a mention of a country or a government is the name of the country or of its capital."""
     return (mention.actor_id or "").startswith(("country:", "gov:")) and _names_a_place(mention.text)
@@ -102,11 +124,18 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
             return True
         if actor.startswith("prov:generic:"):
             return False  # "police", "officials": no named institution of the focal state
+        if actor.startswith("prov:") and local_body(records.name(actor)):
+            return False  # "Bradford Council", "Hampshire County Council": local government, no national politics
         art = records.articles.get(article_id)
         key = (actor, art.published if art is not None else None)
         if key not in found:
+            sector = records.actor_sector(actor, key[1])
+            # a lawyer or a judge the knowledge base does not know ("Kama Melly QC" at a criminal trial) is no
+            # national politics; a court is
+            record = records.actors.get(actor)
+            unknown_lawyer = sector == "JUD" and record is not None and record.provisional and record.kind == "person"
             found[key] = (
-                records.actor_country(actor) == watch.focal and records.actor_sector(actor, key[1]) in POLITICAL_SECTORS
+                records.actor_country(actor) == watch.focal and sector in POLITICAL_SECTORS and not unknown_lawyer
             )
         return found[key]
 
