@@ -1,7 +1,7 @@
 """The Ray engine stores what the local engine stores, row for row (Wikinews articles and the reference article).
 
-Both engines ingest the first 40 Wikinews articles and the reference article into SQLite. The Parquet
-path re-uses the running Ray on a 12-article slice and loads it into every backend.
+Both engines ingest the first 20 Wikinews articles and the reference article into SQLite. The Parquet
+path re-uses the running Ray on an 8-article slice and loads it into every backend.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def ray_cluster() -> Iterator[None]:
 def engines(
     tmp_path_factory: pytest.TempPathFactory, ray_cluster: None, pipeline: Any
 ) -> Iterator[tuple[Store, Store]]:
-    """The first 40 Wikinews articles and the reference article with extraction: the local engine's store
+    """The first 20 Wikinews articles and the reference article with extraction: the local engine's store
     (in-process, the session's pipeline) and a Ray ingest of the same inputs."""
     from vigil.config import load_settings
     from vigil.ingest.job import ingest
@@ -54,10 +54,10 @@ def engines(
 
     settings: Settings = load_settings(env={})
     tmp = tmp_path_factory.mktemp("engines")
-    inputs = [str(_wikinews_slice(tmp, 40)), str(REFERENCE_ARTICLE)]
+    inputs = [str(_wikinews_slice(tmp, 20)), str(REFERENCE_ARTICLE)]
     local = open_store(tmp / "local.db")
     local_done = ingest(inputs, local, settings, extractor=pipeline)
-    assert local_done.ingested == local_done.extracted == 41
+    assert local_done.ingested == local_done.extracted == 21
     on_ray = open_store(tmp / "ray.db")
     ray_done = ingest_ray(inputs, settings, store=on_ray)
     a = schema.articles
@@ -94,14 +94,14 @@ def _wikinews_slice(tmp_path: Path, articles: int) -> Path:
 
 @pytest.fixture(scope="module")
 def parquet_slice(tmp_path_factory: pytest.TempPathFactory, ray_cluster: None) -> Path:
-    """A 12-article Wikinews slice ingested by Ray into Parquet files (``--parquet DIR``), written once."""
+    """An 8-article Wikinews slice ingested by Ray into Parquet files (``--parquet DIR``), written once."""
     from vigil.config import load_settings
     from vigil.scale.ray import ingest_ray
 
     tmp = tmp_path_factory.mktemp("parquet")
     folder = tmp / "parquet"
-    written = ingest_ray([str(_wikinews_slice(tmp, 12))], load_settings(env={}), parquet=folder)
-    assert written.ingested == 12 and written.extracted == 12 and not written.rejected
+    written = ingest_ray([str(_wikinews_slice(tmp, 8))], load_settings(env={}), parquet=folder)
+    assert written.ingested == 8 and written.extracted == 8 and not written.rejected
     return folder
 
 
@@ -119,10 +119,10 @@ def test_ray_parquet_then_load_equals_direct_ingest(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["ingested"] == 12
+    assert json.loads(done.stdout)["ingested"] == 8
     with open_store(db) as loaded:
         ids = {r[0] for r in rows(loaded, schema.articles)}
-        assert len(ids) == 12
+        assert len(ids) == 8
         for table in TABLES[4:]:
             if table.name == "actors":
                 continue  # the store-wide actor table also holds actors of other articles
