@@ -87,7 +87,7 @@ def test_kept_views_are_the_views_computed_from_the_records(watched: Path) -> No
             # The reader's views all came from the store: it read no record.
             assert read.window(_watch(name))._records is None
         gbr = _views(read, "gbr-us-2020")
-        assert len(gbr["relevant"]) > 100 and len(gbr["timeline"]) > 50  # type: ignore[arg-type]
+        assert len(gbr["relevant"]) > 80 and len(gbr["timeline"]) > 50  # type: ignore[arg-type]
         assert gbr["network"]["bridges"]  # type: ignore[index]
 
 

@@ -410,3 +410,22 @@ def test_a_surname_taken_for_a_place_is_the_person_named_before(news_pipeline: A
     assert returned and {e.source_actor for e in returned} == {"prov:tom-tancredo"}, [
         (e.source_actor, e.root, e.target_actor) for e in returned
     ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "thing"),
+    [
+        ("He threatened to withhold federal funds from districts that did not comply", "funds"),  # Wikinews, 2020
+        ("Trump may have misused his office", "office"),  # Wikinews, 2019
+    ],
+)
+def test_a_position_or_money_acted_on_is_no_party(news_pipeline: Any, phrase: str, thing: str) -> None:
+    """Money withheld or an office misused is what is done to, not who: no event has it as a party."""
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start <= e.trigger_span[0] < start + len(phrase)]
+    assert not any(thing in (e.target_text or "") or thing in (e.source_text or "") for e in here), [
+        (e.source_text, e.root, e.target_text) for e in here
+    ]
+    assert any(m.text.endswith(thing) for m in x.mentions if start <= m.start < start + len(phrase))

@@ -751,6 +751,8 @@ def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
         return False  # what someone is called or serves as: "blasted Biden as a career politician"
     if head.tag_ == "NN" and not any(c.dep_ in {"det", "poss", "nummod"} for c in head.children):
         return False  # a bare singular noun names no one: "leaving public office", "took office"
+    if any(t.dep_ == "acl" for t in span):
+        return False  # the noun sits in a clause of another: "the attack using ten drones" is no drones
     return head.pos_ in {"NOUN", "PROPN"} and head.dep_ not in {"compound", "amod", "nmod", "poss", "attr"}
 
 

@@ -344,6 +344,18 @@ _ROLE_NOUNS = frozenset(
 )
 
 
+# Nouns that name a position, a power or money when they are what is done to ("misused his office", "abused
+# his authority", "withhold federal funds"); as a subject they may be an institution ("his office said").
+_HELD_THINGS = frozenset("office authority authorities power powers funds fund funding money".split())
+
+
+def _a_held_thing(span: Span, m: ActorMention) -> bool:
+    """Whether a generic mention is a position, a power or money that is acted on, not a party."""
+    root = span.root
+    generic = (m.actor_id or "").startswith("prov:generic:")
+    return generic and root.lower_ in _HELD_THINGS and root.dep_ in {"dobj", "obj", "pobj", "nsubjpass"}
+
+
 def _what_is_talked_of(span: Span) -> bool:
     """Whether a mention is the topic of talks ("to discuss Syria") or qualifies a role ("member of G7")."""
     root = span.root
@@ -380,7 +392,7 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
     currency, the topic of talks or what qualifies a role."""
     if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span) or _a_currency(span):
         return True
-    if _what_is_talked_of(span) or _a_place_qualifier(span, m):
+    if _what_is_talked_of(span) or _a_place_qualifier(span, m) or _a_held_thing(span, m):
         return True
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     return not person and _a_place_noun_s(span)
