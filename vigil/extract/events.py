@@ -375,7 +375,8 @@ def _a_place_qualifier(span: Span, m: ActorMention) -> bool:
     qualifies a noun ("The Manhattan district attorney's office is investigating Trump") or is a place visited
     ("Trump visited California"): no party. A country, a capital standing for its government, a person or a
     named body is a party as ever."""
-    if not (m.actor_id or "").startswith("prov:") or m.actor_id.startswith("prov:generic:"):
+    aid = m.actor_id or ""
+    if not aid.startswith("prov:") or aid.startswith("prov:generic:"):
         return False
     root = span.root
     if m.kind != "group" or m.sector is not None or root.ent_type_ not in {"GPE", "LOC"}:
@@ -389,7 +390,8 @@ def _a_place_qualifier(span: Span, m: ActorMention) -> bool:
 
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
     """Whether a mention is where the sentence's events happen, their channel, the source of the report, a
-    currency, the topic of talks or what qualifies a role."""
+    currency, the topic of talks, what qualifies a role, a city that qualifies a noun or is visited, or a
+    position or money acted on."""
     if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span) or _a_currency(span):
         return True
     if _what_is_talked_of(span) or _a_place_qualifier(span, m) or _a_held_thing(span, m):
