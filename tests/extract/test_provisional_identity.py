@@ -267,3 +267,14 @@ def test_a_capital_is_its_government_only_as_a_party(
     end = art.text.index(".", art.text.index(phrase) + len(phrase))
     found = [m for m in x.mentions if start <= m.start < end and m.text == "Washington"]
     assert any(m.actor_id == "gov:USA" for m in found) is government, [(m.text, m.actor_id) for m in found]
+
+
+def test_a_kinship_appositive_is_no_title_of_the_person() -> None:
+    """ "Hamza bin Laden, son of the late Al-Qaeda founder Osama bin Laden, has been killed" (Wikinews, 2019): a
+    provisional Hamza bin Laden, not a person keyed by his father's name."""
+    phrase = "Hamza bin Laden, son of the late Al-Qaeda founder Osama bin Laden"
+    article = wikinews_article(phrase)
+    [x] = shared_pipeline().extract([article])
+    start = article.text.index(phrase)
+    hamza = [m.actor_id for m in x.mentions if start <= m.start < start + len(phrase) and m.text == "Hamza bin Laden"]
+    assert hamza == ["prov:hamza-bin-laden"], hamza

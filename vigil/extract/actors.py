@@ -432,7 +432,18 @@ def _appositive(doc: Doc, end: int, sent_end: int, limit: int = 12) -> str | Non
         j += 1
     if j >= sent_end or doc[j].text not in {",", "."} or j == end + 1:
         return None
+    words = [t.lower_ for t in doc[end + 1 : j] if t.lower_ not in _DETERMINERS and t.lower_ not in _KIN_DETERMINERS]
+    if words and words[0] in _KIN:
+        return None  # ", son of the late Al-Qaeda founder Osama bin Laden,": a kinship, no title of his
     return doc[end + 1 : j].text
+
+
+# Kinship nouns: an appositive that opens with one names someone else's relative, not the person's office.
+_KIN = frozenset(
+    """son daughter wife husband brother sister father mother widow widower nephew niece cousin grandson
+    granddaughter uncle aunt stepson stepdaughter""".split()
+)
+_KIN_DETERMINERS = frozenset({"late", "eldest", "youngest", "elder", "younger", "only", "former", "my", "our", "your"})
 
 
 def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list[ActorMention]:
