@@ -124,8 +124,6 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
             return True
         if actor.startswith("prov:generic:"):
             return False  # "police", "officials": no named institution of the focal state
-        if actor.startswith("prov:") and local_body(records.name(actor)):
-            return False  # "Bradford Council", "Hampshire County Council": local government, no national politics
         art = records.articles.get(article_id)
         key = (actor, art.published if art is not None else None)
         if key not in found:
@@ -134,9 +132,10 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
             # national politics; a court is
             record = records.actors.get(actor)
             unknown_lawyer = sector == "JUD" and record is not None and record.provisional and record.kind == "person"
-            found[key] = (
-                records.actor_country(actor) == watch.focal and sector in POLITICAL_SECTORS and not unknown_lawyer
-            )
+            # "Bradford Council", "Hampshire County Council": local government, no national politics
+            local = actor.startswith("prov:") and local_body(records.name(actor))
+            political = sector in POLITICAL_SECTORS and not unknown_lawyer and not local
+            found[key] = records.actor_country(actor) == watch.focal and political
         return found[key]
 
     # A country's or a capital's name ("a bus crash in England", "found dead in London") may only be where

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from vigil.extract.stages import stage
 from vigil.kb import KnowledgeBase
+from vigil.kb.knowledge import SENTENCE_OPENERS
 from vigil.kb.names import name_key
 from vigil.kb.resolve import Resolution, known_by_surname, resolve_description
 from vigil.models import Actor, Mention, Role
@@ -71,14 +72,6 @@ INSTITUTION_HEADS = frozenset(
 )
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"})
 _LEFT_STOP = re.compile(r"^[,;:()\[\]\"“”—–]$")
-# Capitalised words before a name that are no part of a title: sentence adverbs and conjunctions ("Afterwards
-# Trump visited California", "Meanwhile Biden said").
-_NO_TITLE = frozenset(
-    """afterwards afterward later thereafter subsequently yesterday today tonight earlier meanwhile however
-    instead still now previously separately additionally nevertheless nonetheless eventually finally initially
-    moreover furthermore similarly likewise also again when while after before since as if although though but
-    and so yet because once""".split()
-)
 _HEADING_END = re.compile(r"[.!?:;\"”’)]$")
 
 
@@ -411,7 +404,7 @@ def _left_title(doc: Doc, start: int, limit: int = 7) -> int:
             break
         if _LEFT_STOP.match(tok.text) or tok.text.lower() in _DETERMINERS or tok.like_num:
             break
-        if tok.text[:1].isupper() and tok.text.lower() in _NO_TITLE:
+        if tok.text[:1].isupper() and tok.text.lower() in SENTENCE_OPENERS:
             break
         if not (tok.text[:1].isupper() or tok.text in {"'s", "’s", "-", "of", "and", "former", "then", "deputy"}):
             break
@@ -546,7 +539,7 @@ def _entity_mention(
 
     Adds the mention's token span to ``taken``.
     """
-    if len(ent) == 1 and ent.text.lower() in _NO_TITLE:
+    if len(ent) == 1 and ent.text.lower() in SENTENCE_OPENERS:
         return None  # "Afterwards, Tancredo ran": a sentence adverb the recogniser took for a name
     office = _office_after(doc, ent, sent.end, state, context) if ent.label_ == "GPE" else None
     if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day

@@ -484,7 +484,7 @@ def _modifier_of(tok: Token, noun: Token) -> bool:
     counterterrorism operation")."""
     cur = tok
     for _ in range(5):
-        if cur.dep_ not in _MODIFIER | {"amod"} or cur.head.i == cur.i:
+        if cur.dep_ not in _MODIFIER or cur.head.i == cur.i:
             return False
         cur = cur.head
         if cur.i == noun.i:

@@ -96,14 +96,19 @@ _HONORIFICS = frozenset(
     "ayatollah imam rabbi bishop cardinal pope king queen prince princess emperor emir sultan president "
     "premier chancellor minister secretary chairman chairwoman director general mayor judge justice cde comrade".split()
 )
+# Sentence adverbs and conjunctions that open a sentence before a name: no given name, no part of a title
+# ("Afterwards Trump visited", "Meanwhile Biden said", "When Trump ...").
+SENTENCE_OPENERS = frozenset(
+    """and but or nor so yet if when while after before since as although though because once however meanwhile
+    afterwards afterward later thereafter subsequently yesterday today tonight earlier instead still now
+    previously separately additionally nevertheless nonetheless eventually finally initially moreover
+    furthermore similarly likewise also again""".split()
+)
 # Capitalised words before a surname that are no given name ("The Trump administration", "When Trump ...").
-_FUNCTION_WORDS = frozenset(
-    """the a an this that these those his her their its our my your and but or nor so yet if when while after
-    before since as at by for from in into of on to with without under over about against during says said
-    new former late then both although though unlike like whereas however meanwhile including afterwards
-    afterward later thereafter subsequently yesterday today earlier instead still now previously separately
-    additionally nevertheless nonetheless eventually finally initially moreover furthermore similarly likewise
-    also again""".split()
+_FUNCTION_WORDS = SENTENCE_OPENERS | frozenset(
+    """the a an this that these those his her their its our my your at by for from in into of on to with
+    without under over about against during says said new former late then both unlike like whereas
+    including""".split()
 )
 _NAME_PARTICLES = frozenset(
     {
