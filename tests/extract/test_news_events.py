@@ -317,9 +317,9 @@ def test_a_bare_singular_noun_names_no_one(news_pipeline: Any) -> None:
     assert "Biden" in here and not any(t.endswith("office") for t in here), here
 
 
-def _dev_sentence(record_id: str) -> Article:
-    """A sentence of the news_events dev set (../shared/eval/dev), as a one-sentence article."""
-    path = SHARED / "eval" / "dev" / "news_events.events.jsonl"
+def _dev_sentence(record_id: str, dev_set: str = "news_events") -> Article:
+    """A sentence of a dev set of ../shared/eval/dev (news_events by default), as a one-sentence article."""
+    path = SHARED / "eval" / "dev" / f"{dev_set}.events.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     record = next(r for r in map(json.loads, lines) if r["id"] == record_id)
     return _as_article(record)
@@ -362,6 +362,9 @@ def test_a_title_in_apposition_cites_the_name(news_pipeline: Any) -> None:
         ("wn-61", "G7"),  # "Brazil is not a member of G7": the body qualifies the role
         ("wn-185", "Twitter"),  # "In a video message posted to Twitter, Warren commended Biden": the channel
         ("wn-185", "United States"),  # "proud to endorse Joe Biden as president of the United States"
+        ("gu-219", "YPG"),  # "declined to comment on the YPG announcement": what is spoken of
+        ("gu-299", "insurgency"),  # "the PKK, which has waged an insurgency against the Turkish state": an activity
+        ("gu-267", "settlement"),  # "to discuss how to ... draw up a political settlement": no group of people
     ],
 )
 def test_a_topic_a_role_s_body_and_a_channel_are_no_parties(news_pipeline: Any, record_id: str, phrase: str) -> None:
@@ -429,3 +432,28 @@ def test_a_position_or_money_acted_on_is_no_party(news_pipeline: Any, phrase: st
         (e.source_text, e.root, e.target_text) for e in here
     ]
     assert any(m.text.endswith(thing) for m in x.mentions if start <= m.start < start + len(phrase))
+
+
+@pytest.mark.parametrize(
+    ("dev_set", "record_id", "source", "target"),
+    [
+        # "Australia's most wanted man ... has received "basic" assistance from consular officials": they give
+        ("news_events", "gu-294", "officials", "Australia"),
+        # "The Mozambique government on Thursday accepted demands from Shona rebels": who accepts acts
+        ("plover_gsr_dev", "PLOVER-GSR01-CONCEDE-0010", "Mozambique government", "Shona rebels"),
+    ],
+)
+def test_who_gives_to_a_receiver_is_the_source(
+    news_pipeline: Any, dev_set: str, record_id: str, source: str, target: str
+) -> None:
+    [x] = news_pipeline.extract([_dev_sentence(record_id, dev_set)])
+    pairs_ = {(e.source_text, e.target_text) for e in x.events}
+    assert (source, target) in pairs_ and (target, source) not in pairs_, pairs_
+
+
+def test_an_actor_in_a_clause_of_the_subject_is_no_subject(news_pipeline: Any) -> None:
+    """ "Russia, which had granted Turkey permission to begin the operation, ..., blamed the US on Monday" (the
+    Guardian): Russia blames the US; Turkey, inside the relative clause, does not."""
+    [x] = news_pipeline.extract([_dev_sentence("gu-228")])
+    blamed = {(e.source_text, e.target_text) for e in x.events if e.target_text == "US"}
+    assert blamed == {("Russia", "US")}, blamed

@@ -36,6 +36,7 @@ _SUBJ = frozenset({"nsubj", "csubj"})
 _PASS_SUBJ = frozenset({"nsubjpass", "csubjpass"})
 _CLAUSE = frozenset({"ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "xcomp", "pcomp"})
 _CONTROL_OBJ = frozenset({"dobj", "dative", "pobj"})
+_NOUN_CLAUSES = frozenset({"relcl", "acl"})  # clauses that hang from a noun
 PRONOUNS_THING = frozenset({"it", "they", "its"})
 PRONOUNS_PERSON = frozenset({"he", "she"})
 
@@ -63,6 +64,8 @@ def _subject_side(tok: Token, verb: Token) -> str | None:
     """'subj', 'pass' or 'agent' when ``tok`` hangs from ``verb`` on that side, else None."""
     cur = tok
     while cur.head.i != cur.i and cur.head.i != verb.i:
+        if cur.dep_ in _NOUN_CLAUSES and _is_predicate(cur):
+            return None  # in a clause of the subject's: "Russia, which had granted Turkey permission, blamed the US"
         cur = cur.head
     if cur.head.i != verb.i:
         return None
@@ -99,6 +102,27 @@ def _object_of(verb: Token, tok: Token) -> bool:
             return False
         below, cur = cur, parent
     return cur.i == verb.i
+
+
+# Verbs whose subject is given something by the object of "from": "received assistance from consular officials"
+# (not "accepted demands from Shona rebels": who accepts acts).
+_RECEIVING = frozenset(
+    """receive receives received receiving get gets got gotten getting obtain obtains obtained obtaining""".split()
+)
+
+
+def _given_from(verb: Token, tok: Token) -> bool:
+    """Whether ``tok`` is who gives to the subject of a verb of receiving: the object of its "from" (or of the
+    "from" of its object)."""
+    if verb.lower_ not in _RECEIVING:
+        return False
+    cur = tok
+    while cur.dep_ in {"compound", "poss", "amod", "appos", "conj"} and cur.head.i != cur.i:
+        cur = cur.head
+    prep = cur.head
+    if cur.dep_ != "pobj" or prep.lower_ != "from":
+        return False
+    return prep.head.i == verb.i or (prep.head.dep_ in {"dobj", "obj"} and prep.head.head.i == verb.i)
 
 
 def _controller(verb: Token, heads: dict[int, ActorMention]) -> ActorMention | None:
@@ -350,16 +374,34 @@ _HELD_THINGS = frozenset("office authority authorities power powers funds fund f
 
 
 def _a_held_thing(span: Span, m: ActorMention) -> bool:
-    """Whether a generic mention is a position, a power or money that is acted on, not a party."""
+    """Whether a generic mention is a position, a power or money that is acted on, or an activity carried on,
+    not a party."""
     root = span.root
     generic = (m.actor_id or "").startswith("prov:generic:")
+    if generic and root.dep_ in {"dobj", "obj"} and root.head.lower_ in _CARRYING_ON:
+        return True  # "waged an insurgency", "launched a campaign"
     return generic and root.lower_ in _HELD_THINGS and root.dep_ in {"dobj", "obj", "pobj", "nsubjpass"}
 
 
+# Verbs whose "on" or "about" names what is spoken of: "declined to comment on the YPG announcement".
+_SPEAKING_OF = frozenset(
+    """comment comments commented commenting talk talks talked talking speak speaks spoke speaking""".split()
+)
+# Verbs whose object is an activity carried on, not a party: "has waged an insurgency against the Turkish state".
+_CARRYING_ON = frozenset("wage wages waged waging launch launches launched launching mount mounts mounted".split())
+
+
 def _what_is_talked_of(span: Span) -> bool:
-    """Whether a mention is the topic of talks ("to discuss Syria") or qualifies a role ("member of G7")."""
+    """Whether a mention is the topic of talks ("to discuss Syria", "comment on the YPG announcement") or
+    qualifies a role ("member of G7")."""
     root = span.root
     if root.dep_ in {"dobj", "obj"} and root.head.lower_ in _TOPIC_VERBS:
+        return True
+    noun = root
+    while noun.dep_ in {"compound", "poss"} and noun.head.pos_ in {"NOUN", "PROPN"}:
+        noun = noun.head
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ in {"on", "about"} and prep.head.lower_ in _SPEAKING_OF:
         return True
     of = root.head
     return root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.lower_ in _ROLE_NOUNS
@@ -627,6 +669,7 @@ def candidates(
             continue
         sources: list[ActorMention] = []
         targets: list[ActorMention] = []
+        givers: list[ActorMention] = []
         for i, m in heads.items():
             if i in agents:
                 continue
@@ -634,8 +677,13 @@ def candidates(
             side = _subject_side(tok, verb)
             if side in {"subj", "agent"}:
                 sources.append(m)
+            elif _given_from(verb, tok):
+                givers.append(m)
             elif side == "pass" or (side is None and _object_of(verb, tok)):
                 targets.append(m)
+        for g in givers:  # "has received assistance from consular officials": the officials give
+            for t in sources:
+                add(g, t, verb.i)
         if not sources:
             ctrl = _controller(verb, heads)
             if ctrl is not None:
