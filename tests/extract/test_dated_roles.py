@@ -40,6 +40,8 @@ def test_issue22_provisional_role_from_a_sentence_about_1905_is_closed() -> None
     assert art.published == date(2020, 10, 29)
     actor = next(a for a in x.actors if a.id == "prov:theodore-roosevelt")
     assert actor.provisional
+    # the countries he mediated between are no evidence of his own: the article's (a U.S. election article)
+    assert actor.country == "USA"
     assert [(r.title, r.start, r.end) for r in actor.roles] == [("president", date(1905, 1, 1), date(1905, 12, 31))]
     standing = actor.standing_on(art.published)
     assert standing.former and standing.sector == "ELI"  # a former president on the article's day, never GOV

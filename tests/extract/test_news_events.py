@@ -71,14 +71,14 @@ def test_pairs_are_every_ordered_pair_of_different_actors(nlp: Any) -> None:
     sentence = next(s for s in text.split(". ") if "relying on Taro Aso" in s)
     doc = nlp(sentence)
 
-    def mention(surface: str, actor: str, kind: str) -> ActorMention:
+    def mention(surface: str, actor: str, kind: str, country: str, sector: str | None) -> ActorMention:
         start = sentence.index(surface)
-        return ActorMention(start, start + len(surface), surface, "PERSON", 0, actor, "JPN", "GOV", 1.0, kind)
+        return ActorMention(start, start + len(surface), surface, "PERSON", 0, actor, country, sector, 1.0, kind)
 
     ms = [
-        mention("Taro Aso", "person:aso", "person"),
-        mention("Japan's", "country:JPN", "country"),
-        mention("Trump", "person:trump", "person"),
+        mention("Taro Aso", "person:aso", "person", "JPN", "PTY"),  # LDP vice-president in January 2024
+        mention("Japan's", "country:JPN", "country", "JPN", None),
+        mention("Trump", "person:trump", "person", "USA", None),
     ]
     japan = ms[1]
     found = pairs(doc, 0, ms, japan)  # "it" stands for Japan
@@ -365,6 +365,7 @@ def test_a_title_in_apposition_cites_the_name(news_pipeline: Any) -> None:
         ("gu-219", "YPG"),  # "declined to comment on the YPG announcement": what is spoken of
         ("gu-299", "insurgency"),  # "the PKK, which has waged an insurgency against the Turkish state": an activity
         ("gu-267", "settlement"),  # "to discuss how to ... draw up a political settlement": no group of people
+        ("gu-78", "press"),  # "Accounts in the US and Turkish press of the Friday call": where words appear
     ],
 )
 def test_a_topic_a_role_s_body_and_a_channel_are_no_parties(news_pipeline: Any, record_id: str, phrase: str) -> None:
@@ -457,3 +458,11 @@ def test_an_actor_in_a_clause_of_the_subject_is_no_subject(news_pipeline: Any) -
     [x] = news_pipeline.extract([_dev_sentence("gu-228")])
     blamed = {(e.source_text, e.target_text) for e in x.events if e.target_text == "US"}
     assert blamed == {("Russia", "US")}, blamed
+
+
+def test_a_leader_and_his_own_country_are_one_state(news_pipeline: Any) -> None:
+    """ "Erdoğan said it would be a joint operation ... and urged Nato to act to protect Turkey's borders" (the
+    Guardian): Turkey's president and Turkey are no pair; Erdoğan and Nato are."""
+    [x] = news_pipeline.extract([_dev_sentence("gu-240")])
+    pairs_ = {(e.source_text, e.target_text) for e in x.events}
+    assert ("Erdoğan", "Nato") in pairs_ and not any({"Erdoğan", "Turkey"} == set(p) for p in pairs_), pairs_

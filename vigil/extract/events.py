@@ -293,8 +293,28 @@ _CHANNEL_PREPS = frozenset({"on", "via", "through", "over", "using", "in"})
 _POSTING = frozenset("post posts posted posting upload uploads uploaded uploading".split())
 
 
+# The press as where words appear: "accounts in the US and Turkish press of the call".
+_THE_PRESS = frozenset("press media newspapers papers".split())
+
+
+def _in_the_press(span: Span) -> bool:
+    """Whether a mention is the press (or media) something appears in, or only qualifies it ("in the US and
+    Turkish press")."""
+    root = span.root
+    while root.lower_ not in _THE_PRESS and root.dep_ in {"compound", "nmod", "amod", "conj", "poss"}:
+        if root.head.i == root.i or root.head.pos_ not in {"NOUN", "PROPN", "ADJ"}:
+            return False
+        root = root.head
+    if root.lower_ not in _THE_PRESS:
+        return False
+    return root.dep_ == "pobj" and root.head.lower_ == "in"
+
+
 def _a_channel(span: Span) -> bool:
-    """Whether a mention's span is a platform that carries the words rather than a party to the event."""
+    """Whether a mention's span is a platform that carries the words rather than a party to the event, or the
+    press they appear in."""
+    if _in_the_press(span):
+        return True
     if span.text.lower().removeprefix("the ").strip() not in _PLATFORMS:
         return False
     root, sent = span.root, span.doc
@@ -535,11 +555,16 @@ def _modifier_of(tok: Token, noun: Token) -> bool:
 
 
 def _one_state(a: ActorMention, b: ActorMention) -> bool:
-    """Whether two actors are a country and its own government ("the Kishida administration is working to bolster
-    Japan's security policies"): one state, no event between the two. The country's people are actors of their
+    """Whether two actors are a country and its own government, or one of that government's officials ("the Kishida
+    administration is working to bolster Japan's security policies"): one state, no event between the two. The country's people are actors of their
     own ("Ukrainians protested against the Ukrainian government")."""
     ids = {a.actor_id or "", b.actor_id or ""}
-    return len({i.partition(":")[2] for i in ids}) == 1 and {i.partition(":")[0] for i in ids} == {"country", "gov"}
+    if len({i.partition(":")[2] for i in ids}) == 1 and {i.partition(":")[0] for i in ids} == {"country", "gov"}:
+        return True
+    for state, other in ((a, b), (b, a)):  # "Erdoğan ... urged Nato to act to protect Turkey's borders"
+        if (state.actor_id or "") == f"country:{other.country}" and other.sector == "GOV":
+            return True
+    return False
 
 
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:

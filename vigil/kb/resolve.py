@@ -705,6 +705,10 @@ class _Resolver:
         confidence = 0.8
         if not codes:
             inferred = self._context_country(excluded | {c for c in codes}) if (named or head is not None) else None
+            if inferred and name and head is not None and head.person and self._countries_named(excluded):
+                # "In 1905, President Theodore Roosevelt mediated a peace agreement between Japan and Russia":
+                # the countries he acts between are no evidence of his own
+                inferred = self.article_country
             if inferred:
                 codes, confidence = [inferred], 0.55
             elif peoples:
@@ -849,6 +853,11 @@ class _Resolver:
         # "the Justice Department": role nouns, but written as a name (every word capitalised)
         proper = len(words) >= 2 and all(w[:1].isupper() for w in words)
         return [w.lower() for w in words], bool(capitalised) or proper
+
+    def _countries_named(self, excluded: set[str]) -> bool:
+        """Whether the sentence names two or more countries (by their names, not their capitals)."""
+        found = {c[2] for c in self.kb.find_countries(self.context or "") if c[2] not in excluded}
+        return len(found) > 1
 
     def _context_country(self, excluded: set[str]) -> str | None:
         if not self.context:
