@@ -466,3 +466,25 @@ def test_a_leader_and_his_own_country_are_one_state(news_pipeline: Any) -> None:
     [x] = news_pipeline.extract([_dev_sentence("gu-240")])
     pairs_ = {(e.source_text, e.target_text) for e in x.events}
     assert ("Erdoğan", "Nato") in pairs_ and not any({"Erdoğan", "Turkey"} == set(p) for p in pairs_), pairs_
+
+
+@pytest.mark.parametrize(
+    ("record_id", "source", "target"),
+    [
+        # "the army moved on November 15, 2017, having first placed Mugabe under house arrest": who placed him
+        ("wn-70", "prov:generic:army", "person:robert-mugabe"),
+        # "when the country's military invaded an enclave in Syria's north-west, ousting the YPG"
+        ("gu-51", "prov:generic:syr-military", "org:ypg"),
+        # "US President Trump has called for NATO members to increase military spending"
+        ("wn-111", "person:donald-trump", "igo:nato"),
+        # "Russia's military intervention in Syria in 2015 at Assad's request": who asked, who acted
+        ("gu-204", "person:bashar-al-assad", "prov:rus-military"),
+    ],
+)
+def test_a_participle_a_for_to_clause_and_a_request_link_their_actors(
+    news_pipeline: Any, record_id: str, source: str, target: str
+) -> None:
+    [x] = news_pipeline.extract([_dev_sentence(record_id)])
+    assert (source, target) in {(e.source_actor, e.target_actor) for e in x.events}, [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]

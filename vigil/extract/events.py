@@ -83,6 +83,12 @@ def _purpose(clause: Token) -> bool:
     return clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
+def _for_to(clause: Token) -> bool:
+    """A "for X to do" clause: "has called for NATO members to increase military spending"."""
+    marks = {c.lower_ for c in clause.children if c.dep_ in {"mark", "aux"}}
+    return clause.dep_ == "advcl" and {"for", "to"} <= marks
+
+
 def _object_of(verb: Token, tok: Token) -> bool:
     """True when ``tok`` lies on ``verb``'s object side, without crossing a clause with its own subject.
 
@@ -96,7 +102,7 @@ def _object_of(verb: Token, tok: Token) -> bool:
         if cur.dep_ in _SUBJ | _PASS_SUBJ | {"agent"} and parent.i == verb.i:
             return False
         if _is_predicate(cur) and cur.i != tok.i and any(c.dep_ in _SUBJ for c in cur.children):
-            if not (below.dep_ in _SUBJ and cur.dep_ == "ccomp" and parent.i == verb.i):
+            if not (below.dep_ in _SUBJ and parent.i == verb.i and (cur.dep_ == "ccomp" or _for_to(cur))):
                 return False
         if cur.dep_ in {"relcl", "advcl", "parataxis"} and parent.i == verb.i and not _purpose(cur):
             return False
@@ -125,8 +131,20 @@ def _given_from(verb: Token, tok: Token) -> bool:
     return prep.head.i == verb.i or (prep.head.dep_ in {"dobj", "obj"} and prep.head.head.i == verb.i)
 
 
+def _active_participle(verb: Token) -> bool:
+    """ "ousting the YPG", "having placed Mugabe under house arrest" (not "when asked by reporters")."""
+    return verb.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "having" for c in verb.children)
+
+
 def _controller(verb: Token, heads: dict[int, ActorMention]) -> ActorMention | None:
-    """For an xcomp verb with no subject, the object (else subject) of the governing verb."""
+    """For an xcomp verb with no subject, the object (else subject) of the governing verb; for an active
+    participle's clause with no subject ("the army moved ..., having first placed Mugabe under house arrest"),
+    the subject of the governing verb."""
+    if verb.dep_ == "advcl" and _active_participle(verb) and not any(c.dep_ in _SUBJ for c in verb.children):
+        for c in verb.head.children:
+            if c.dep_ in _SUBJ:
+                return next((heads[t.i] for t in c.subtree if t.i in heads), None)
+        return None
     if verb.dep_ != "xcomp":
         return None
     gov = verb.head
@@ -510,6 +528,34 @@ def _nominal(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMenti
     return out
 
 
+_REQUESTS = frozenset("request behest invitation urging".split())
+
+
+def _at_the_request(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[int, ActorMention, int]]:
+    """(source's head, target, noun) for an act done at someone's request: who asked, who acts ("Russia's
+    military intervention in Syria in 2015 at Assad's request"; "sent troops at the request of Tokayev"). Who
+    asked is then no target of the act's verb."""
+    out: list[tuple[int, ActorMention, int]] = []
+    for i, asker in heads.items():
+        tok = sent[i]
+        if tok.dep_ == "poss" and tok.head.lower_ in _REQUESTS:
+            req = tok.head
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in _REQUESTS:
+            req = tok.head.head
+        else:
+            continue
+        if req.dep_ != "pobj" or req.head.lower_ not in {"at", "upon", "on"}:
+            continue
+        act = req.head.head
+        doers = [c for c in act.children if c.dep_ in _SUBJ | {"poss"}]
+        doers += [p for c in act.children if c.dep_ in {"agent", "prep"} and c.lower_ == "by" for p in c.children]
+        for d in doers:
+            target = heads.get(d.i)
+            if target is not None and target.actor_id != asker.actor_id:
+                out.append((i, target, req.i))
+    return out
+
+
 # Nouns for a military or police operation whose modifier names who carried it out ("killed in a US
 # counter-terrorism operation", "arrested in a police raid by ...").
 _OPERATIONS = frozenset(
@@ -687,7 +733,7 @@ def candidates(
             seen.add(key)
             out.append(Candidate(s, t, verb))
 
-    operations = _by_an_operation(sent, heads)
+    operations = _by_an_operation(sent, heads) + _at_the_request(sent, heads)
     agents = {j for j, _, _ in operations}
     for verb in sent:
         if not _is_predicate(verb):
