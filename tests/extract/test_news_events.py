@@ -488,3 +488,13 @@ def test_a_participle_a_for_to_clause_and_a_request_link_their_actors(
     assert (source, target) in {(e.source_actor, e.target_actor) for e in x.events}, [
         (e.source_text, e.root, e.target_text) for e in x.events
     ]
+
+
+def test_a_quoted_we_is_the_speaker(news_pipeline: Any) -> None:
+    """ "“We have defeated Isis in Syria,” Donald Trump tweeted on Wednesday" (the Guardian): Trump -> Isis, cited
+    with his name."""
+    [x] = news_pipeline.extract([_dev_sentence("gu-93")])
+    defeated = [e for e in x.events if e.target_actor == "org:islamic-state"]
+    assert [(e.source_actor, e.source_text) for e in defeated] == [("person:donald-trump", "Donald Trump")], [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]

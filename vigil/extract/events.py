@@ -634,6 +634,23 @@ def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMentio
     return out
 
 
+_FIRST_PERSON = frozenset({"i", "we"})
+
+
+def _speaker(tok: Token, heads: dict[int, ActorMention]) -> ActorMention | None:
+    """The named speaker a quoted "I" or "we" stands for: "“We have defeated Isis in Syria,” Donald Trump
+    tweeted" (the subject of the verb the quoted clause is the complement of)."""
+    clause = tok.head
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ not in {"ccomp", "parataxis"}:
+        return None
+    for c in clause.head.children:
+        if c.dep_ == "nsubj" and c.i in heads and c.lower_ not in _FIRST_PERSON:
+            return heads[c.i]
+    return None
+
+
 def _heads(
     sent: Doc, offset: int, mentions: Sequence[ActorMention], antecedent: ActorMention | None
 ) -> dict[int, ActorMention]:
@@ -659,6 +676,11 @@ def _heads(
             named = covered.get(tok.head.head.head.i)
             if named is not None and tok.i not in heads:
                 heads[tok.i] = heads[named]
+    for tok in sent:
+        if tok.lower_ in _FIRST_PERSON and tok.dep_ in _SUBJ and tok.i not in heads:
+            speaker = _speaker(tok, heads)
+            if speaker is not None:
+                heads[tok.i] = speaker
     for tok in sent:
         if tok.lower_ in PRONOUNS_THING | PRONOUNS_PERSON and tok.dep_ in _SUBJ and tok.i not in heads:
             here = _clause_antecedent(tok, heads)
