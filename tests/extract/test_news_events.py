@@ -498,3 +498,61 @@ def test_a_quoted_we_is_the_speaker(news_pipeline: Any) -> None:
     assert [(e.source_actor, e.source_text) for e in defeated] == [("person:donald-trump", "Donald Trump")], [
         (e.source_text, e.root, e.target_text) for e in x.events
     ]
+
+
+@pytest.mark.parametrize(
+    ("article", "phrase"),
+    [
+        (_dev_sentence("gu-27"), "ally again with Syrian president Bashar al-Assad’s government"),
+        (wikinews_article("will not seek the party's leadership position"), "the party's leadership position"),
+    ],
+)
+def test_an_institution_s_name_opens_with_no_possessive_ending_or_dash(
+    news_pipeline: Any, article: Article, phrase: str
+) -> None:
+    """ "al-Assad’s government" was a mention "-Assad’s government", "the party's leadership" one "'s leadership"."""
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [m.text for m in x.mentions if start <= m.start < start + len(phrase)]
+    assert not any(t[:1] in {"'", "’", "-"} for t in here), here
+
+
+@pytest.mark.parametrize(
+    ("phrase", "party"),
+    [
+        ("Following a week-long stay in a Belgian hospital, he returned to Oman", "Oman"),  # Wikinews, 2020
+        ("Following a week-long stay in a Belgian hospital, he returned to Oman", "hospital"),
+        ("will not seek the party's leadership position", "leadership"),  # Wikinews, 2019 (Jeremy Corbyn)
+    ],
+)
+def test_a_destination_a_stay_and_a_qualifying_noun_are_no_parties(
+    news_pipeline: Any, phrase: str, party: str
+) -> None:
+    """Where someone returns to, where they stayed ("in a Belgian hospital") and a generic noun that only
+    qualifies another ("the party's leadership position") are no parties to an event."""
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start <= e.trigger_span[0] < start + len(phrase) + 40]
+    assert not any(party in (e.source_text or "") + (e.target_text or "") for e in here), [
+        (e.source_text, e.root, e.target_text) for e in here
+    ]
+
+
+@pytest.mark.parametrize(
+    ("caption", "name", "actor"),
+    [
+        ("Tom Tancredo Image: US Congress.", "Tom Tancredo", "prov:tom-tancredo"),  # Wikinews, 2020
+        ("Susan Rice Image: White House.", "Susan Rice", "person:susan-rice"),
+    ],
+)
+def test_a_caption_names_its_person_and_its_credit_no_actor(
+    news_pipeline: Any, caption: str, name: str, actor: str
+) -> None:
+    """A Wikinews caption "<name> Image: <credit>.": the person, not a person called "Tom Tancredo Image", and
+    the credit (who supplied the picture) is no actor."""
+    article = wikinews_article(caption)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(caption)
+    here = [(m.text, m.actor_id) for m in x.mentions if start <= m.start < start + len(caption)]
+    assert here == [(name, actor)], here

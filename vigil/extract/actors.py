@@ -461,6 +461,9 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
         heading = is_heading(context)
         dateline = _dateline_end(doc, sent)
         taken: list[tuple[int, int]] = [(sent.start, dateline)] if dateline > sent.start else []
+        credit = next((t.i + 1 for t in sent if t.i > sent.start and _a_credit(doc, t.i + 1)), None)
+        if credit is not None:
+            taken.append((credit, sent.end))  # "Susan Rice Image: White House.": the credit names no actor
         # Institutions first: "the current U.S. administration" wins over the "U.S." inside it.
         out.extend(_institutions(doc, sent, si, max(sent.start, dateline), state, context, taken))
         for ent in ents_by_sent.get(si, []):
@@ -478,16 +481,33 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
     return out
 
 
+# Words that open a picture's credit in captions ("Susan Rice Image: White House.").
+_CAPTION_CREDITS = frozenset({"Image", "Photo", "Picture", "Video", "Credit"})
+
+
+def _a_credit(doc: Doc, start: int) -> bool:
+    """Whether the words at ``start`` are a caption's credit: right after "Image:", "Photo:" ..."""
+    return 2 <= start < len(doc) and doc[start - 1].text == ":" and doc[start - 2].text in _CAPTION_CREDITS
+
+
 def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
-    """The entities that may name an actor, by the index of the sentence they start in."""
+    """The entities that may name an actor, by the index of the sentence they start in; in a caption, the name
+    without the credit's label and not the credit ("Tom Tancredo Image: US Congress.")."""
+    from spacy.tokens import Span
     sent_of_token = {}
     for si, sent in enumerate(sentences):
         for t in range(sent.start, sent.end):
             sent_of_token[t] = si
     out: dict[int, list[Span]] = {}
     for ent in doc.ents:
-        if ent.label_ in ENTITY_LABELS:
-            out.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        if _a_credit(doc, ent.start):
+            continue  # a caption's credit ("Susan Rice Image: White House."): who took the picture, no actor
+        end = ent.end
+        if end - ent.start > 1 and doc[end - 1].text in _CAPTION_CREDITS and end < len(doc) and doc[end].text == ":":
+            ent = Span(doc, ent.start, end - 1, label=ent.label_)  # "Tom Tancredo Image: US Congress."
+        out.setdefault(sent_of_token.get(ent.start, 0), []).append(ent)
     return out
 
 
@@ -514,10 +534,20 @@ def _institutions(
             if prev.text.islower() and prev.text not in {"current", "new", "former", "'s", "’s"}:
                 break
             left -= 1
+        while left < tok.i and doc[left].is_punct:
+            left += 1  # "al-Assad's government" is no "-Assad's government"
+        core = doc[left : tok.i + 1]
+        if doc[left].text in {"'s", "’s"} and left - 1 >= sent.start and doc[left - 1].is_alpha:
+            core = doc[left + 1 : tok.i + 1]  # resolved as "military": "the country" names no one more
+            left -= 1  # "the country's military", "the party's leadership": the possessor with its determiner
+            if left - 1 >= sent.start and doc[left - 1].lower_ in _DETERMINERS:
+                left -= 1
         if left == tok.i:
             continue  # a bare "the government": resolved at event time from context, not here
         span = doc[left : tok.i + 1]
-        res = state.resolve(span.text, span.text, context)
+        if _a_credit(doc, left):
+            continue
+        res = state.resolve(core.text, core.text, context)
         if res is None or res.actor_id is None:
             continue
         taken.append((span.start, span.end))

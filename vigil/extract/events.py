@@ -379,9 +379,10 @@ def _a_reports_source(span: Span) -> bool:
     return start > 1 and sent[start - 1].lower_ == "to" and sent[start - 2].lower_ == "according"
 
 
-def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
-    """Whether a mention (its first token ``start``) right after a locative preposition is a place, or after
-    "via" a channel, not a party.
+def _where_it_happens(sent: Doc, start: int, m: ActorMention, headed: bool = False) -> bool:
+    """Whether a mention (its first token ``start``; ``headed`` when it heads the preposition's object) right
+    after a locative preposition (and a determiner, when it heads the object) is a place, or after "via" a
+    channel, not a party.
 
     People are never places; a state after "at" is a target ("fired at Russia": a venue takes "at", a
     country "in").
@@ -391,6 +392,8 @@ def _where_it_happens(sent: Doc, start: int, m: ActorMention) -> bool:
     if start > 1 and sent[start - 1].lower_ == "of" and sent[start - 2].lower_ in _PLACE_NOUNS:
         return True  # "in the Russian resort of Sochi", "the city of Mosul"
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
+    if headed and start > 1 and sent[start - 1].pos_ == "DET":
+        start -= 1  # "a week-long stay in a Belgian hospital" (not "in a United States counterterrorism operation")
     if person or start == 0 or sent[start - 1].lower_ not in _LOCATIVE:
         return False
     return not (sent[start - 1].lower_ == "at" and (m.actor_id or "").startswith(("country:", "gov:")))
@@ -468,13 +471,35 @@ def _a_place_qualifier(span: Span, m: ActorMention) -> bool:
     return root.dep_ in {"dobj", "obj"} and root.head.lower_ in _VISITS
 
 
+# Verbs of going somewhere to stay: where one returns or flees to is a destination, not a party ("he returned to
+# Oman", "fled to Turkey"); a visit is an event of its own ("visited Japan"), and one returns to a party.
+_GOING_BACK = frozenset(
+    """return returns returned returning flee flees fled fleeing emigrate emigrates emigrated emigrating relocate
+    relocated""".split()
+)
+
+
+def _a_destination(span: Span, m: ActorMention) -> bool:
+    """Whether a country or a place is where someone returns or flees to."""
+    aid = m.actor_id or ""
+    if not (aid.startswith("country:") or (aid.startswith("prov:") and span.root.ent_type_ in {"GPE", "LOC"})):
+        return False
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ in _GOING_BACK
+
+
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
     """Whether a mention is where the sentence's events happen, their channel, the source of the report, a
-    currency, the topic of talks, what qualifies a role, a city that qualifies a noun or is visited, or a
-    position or money acted on."""
-    if _where_it_happens(sent, span.start, m) or _a_channel(span) or _a_reports_source(span) or _a_currency(span):
+    currency, the topic of talks, what qualifies a role, a city that qualifies a noun or is visited, a
+    position or money acted on, or where someone returns or flees to."""
+    if _where_it_happens(sent, span.start, m, span.root.dep_ == "pobj") or _a_channel(span):
         return True
-    if _what_is_talked_of(span) or _a_place_qualifier(span, m) or _a_held_thing(span, m):
+    if _a_reports_source(span) or _a_currency(span):
+        return True
+    last = span[-1]
+    if (m.actor_id or "").startswith("prov:generic:") and last.dep_ == "compound" and last.head.i >= span.end:
+        return last.head.pos_ == "NOUN"  # a generic noun that qualifies another: "seek the party's leadership position"
+    if _what_is_talked_of(span) or _a_place_qualifier(span, m) or _a_held_thing(span, m) or _a_destination(span, m):
         return True
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     return not person and _a_place_noun_s(span)
