@@ -556,3 +556,24 @@ def test_a_caption_names_its_person_and_its_credit_no_actor(
     start = article.text.index(caption)
     here = [(m.text, m.actor_id) for m in x.mentions if start <= m.start < start + len(caption)]
     assert here == [(name, actor)], here
+
+
+@pytest.mark.parametrize(
+    ("phrase", "party"),
+    [
+        # Wikinews, 2019: one person, Fields, not a second one called "Neo-Nazi"
+        ("In that event, Fields, a self-described Neo-Nazi, killed a woman", "Neo-Nazi"),
+        ("Police arrested a 36-year-old Cheltenham man", "Cheltenham"),  # Wikinews, 2019: where he is from
+        ('attacked the impeachment investigation as "Witch Hunt garbage', "Witch Hunt"),  # Wikinews, 2019
+    ],
+)
+def test_a_description_an_origin_and_a_name_called_are_no_parties(
+    news_pipeline: Any, phrase: str, party: str
+) -> None:
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start - 80 <= e.trigger_span[0] < start + len(phrase) + 40]
+    assert not any(party in (e.source_text or "") + (e.target_text or "") for e in here), [
+        (e.source_text, e.root, e.target_text) for e in here
+    ]

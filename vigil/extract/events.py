@@ -450,6 +450,9 @@ def _what_is_talked_of(span: Span) -> bool:
 
 # Nouns a place names a group of states with: "the Gulf countries" is a party.
 _STATES_OF_A_PLACE = frozenset("countries states nations powers monarchies governments allies".split())
+_PEOPLE_OF_A_PLACE = frozenset(
+    "man men woman women boy boys girl girls resident residents couple family teenager teenagers student".split()
+)
 _VISITS = frozenset("visit visits visited visiting tour toured touring".split())
 
 
@@ -462,7 +465,11 @@ def _a_place_qualifier(span: Span, m: ActorMention) -> bool:
     if not aid.startswith("prov:") or aid.startswith("prov:generic:"):
         return False
     root = span.root
-    if m.kind != "group" or m.sector is not None or root.ent_type_ not in {"GPE", "LOC"}:
+    if m.kind != "group" or m.sector is not None:
+        return False
+    if root.dep_ == "compound" and root.head.lower_ in _PEOPLE_OF_A_PLACE:
+        return True  # "arrested a 36-year-old Cheltenham man", whatever the recogniser takes Cheltenham for
+    if root.ent_type_ not in {"GPE", "LOC"}:
         return False
     if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.lower_ not in _STATES_OF_A_PLACE:
         return True
@@ -496,6 +503,11 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
         return True
     if _a_reports_source(span) or _a_currency(span):
         return True
+    called = span.root
+    while called.dep_ == "compound" and called.head.i != called.i:
+        called = called.head
+    if called.dep_ == "pobj" and called.head.lower_ == "as" and called.head.head.pos_ == "VERB":
+        return True  # what something is called: "attacked the impeachment investigation as "Witch Hunt garbage""
     last = span[-1]
     if (m.actor_id or "").startswith("prov:generic:") and last.dep_ == "compound" and last.head.i >= span.end:
         return last.head.pos_ == "NOUN"  # a generic noun that qualifies another: "seek the party's leadership position"
@@ -638,13 +650,24 @@ def _one_state(a: ActorMention, b: ActorMention) -> bool:
     return False
 
 
+def _describes_a_person(tok: Token, m: ActorMention, heads: dict[int, ActorMention]) -> bool:
+    """Whether an unknown actor is an apposition describing a named person: "Fields, a self-described Neo-Nazi,
+    killed a woman" (one person, Fields, not a second one called "Neo-Nazi")."""
+    if tok.dep_ != "appos" or tok.head.i not in heads:
+        return False
+    person = heads[tok.head.i]
+    is_person = (person.actor_id or "").startswith("person:") or person.kind == "person"
+    known = (m.actor_id or "").startswith(("person:", "country:", "gov:", "igo:", "org:"))
+    return is_person and person.actor_id != m.actor_id and not known
+
+
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
     """The actors of ``heads`` that may be parties: not those that only qualify another (a list's "Iran's
     Javad Zarif" is read by :func:`_coordinated` with its possessive). A title whose apposition names the same
     actor stands for the name: "talked to the Turkish president, Recep Tayyip Erdoğan," cites Erdoğan."""
     out = {}
     for i, m in heads.items():
-        if _modifies_another(sent[i], heads):
+        if _modifies_another(sent[i], heads) or _describes_a_person(sent[i], m, heads):
             continue
         tok = sent[i]
         named = next(
