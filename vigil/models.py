@@ -290,6 +290,11 @@ class Actor:
         return Standing(day, self.country, None if self.roles else self.sector)
 
 
+# The label of a mention in a caption's credit ("Susan Rice Image: White House."): a name, but no party to an event
+# nor a sign of what the article is about.
+CREDIT = "CREDIT"
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     article_id: str

@@ -15,7 +15,7 @@ from vigil.extract.actors import ActorMention
 from vigil.extract.events import pairs
 from vigil.extract.stages import configured_stages
 from vigil.extract.version import CODER_STAGES, DEFAULT_STAGES, NAMED_STAGES, stages_tag
-from vigil.models import Article, Event, Modality
+from vigil.models import CREDIT, Article, Event, Modality
 
 
 def _reference(text: str) -> Article:
@@ -525,9 +525,7 @@ def test_an_institution_s_name_opens_with_no_possessive_ending_or_dash(
         ("will not seek the party's leadership position", "leadership"),  # Wikinews, 2019 (Jeremy Corbyn)
     ],
 )
-def test_a_destination_a_stay_and_a_qualifying_noun_are_no_parties(
-    news_pipeline: Any, phrase: str, party: str
-) -> None:
+def test_a_destination_a_stay_and_a_qualifying_noun_are_no_parties(news_pipeline: Any, phrase: str, party: str) -> None:
     """Where someone returns to, where they stayed ("in a Belgian hospital") and a generic noun that only
     qualifies another ("the party's leadership position") are no parties to an event."""
     article = wikinews_article(phrase)
@@ -549,13 +547,15 @@ def test_a_destination_a_stay_and_a_qualifying_noun_are_no_parties(
 def test_a_caption_names_its_person_and_its_credit_no_actor(
     news_pipeline: Any, caption: str, name: str, actor: str
 ) -> None:
-    """A Wikinews caption "<name> Image: <credit>.": the person, not a person called "Tom Tancredo Image", and
-    the credit (who supplied the picture) is no actor."""
+    """A Wikinews caption "<name> Image: <credit>.": the person, not a person called "Tom Tancredo Image"; the
+    credit (who supplied the picture) is a name, labelled as a credit, and no party to an event."""
     article = wikinews_article(caption)
     [x] = news_pipeline.extract([article])
     start = article.text.index(caption)
-    here = [(m.text, m.actor_id) for m in x.mentions if start <= m.start < start + len(caption)]
-    assert here == [(name, actor)], here
+    here = [(m.text, m.actor_id, m.label) for m in x.mentions if start <= m.start < start + len(caption)]
+    assert here[0][:2] == (name, actor) and here[0][2] != CREDIT, here
+    assert len(here) == 2 and here[1][2] == CREDIT, here
+    assert not [e for e in x.events if start <= e.trigger_span[0] < start + len(caption)]
 
 
 @pytest.mark.parametrize(
@@ -567,9 +567,7 @@ def test_a_caption_names_its_person_and_its_credit_no_actor(
         ('attacked the impeachment investigation as "Witch Hunt garbage', "Witch Hunt"),  # Wikinews, 2019
     ],
 )
-def test_a_description_an_origin_and_a_name_called_are_no_parties(
-    news_pipeline: Any, phrase: str, party: str
-) -> None:
+def test_a_description_an_origin_and_a_name_called_are_no_parties(news_pipeline: Any, phrase: str, party: str) -> None:
     article = wikinews_article(phrase)
     [x] = news_pipeline.extract([article])
     start = article.text.index(phrase)

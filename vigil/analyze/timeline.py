@@ -18,7 +18,7 @@ from vigil.analyze.stories import Story, cluster_stories
 from vigil.analyze.trends import focal_actors
 from vigil.analyze.watches import Watch, keyword_pattern
 from vigil.analyze.window import Records
-from vigil.models import Citation, DateGranularity, Day, Event, Mention, Modality
+from vigil.models import CREDIT, Citation, DateGranularity, Day, Event, Mention, Modality
 
 __all__ = ["TimelineEntry", "timeline", "watch_articles"]
 
@@ -148,7 +148,7 @@ def watch_articles(records: Records, watch: Watch) -> set[str]:
     out = {
         m.article_id
         for m in records.mentions
-        if counts(m.article_id, m.actor_id) and not _a_place_name(m) and m.actor_id not in foreign
+        if counts(m.article_id, m.actor_id) and not _a_place_name(m) and m.actor_id not in foreign and m.label != CREDIT
     }
     out |= {
         e.article_id

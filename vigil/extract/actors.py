@@ -24,7 +24,7 @@ from vigil.kb import KnowledgeBase
 from vigil.kb.knowledge import SENTENCE_OPENERS
 from vigil.kb.names import name_key
 from vigil.kb.resolve import Resolution, known_by_surname, resolve_description
-from vigil.models import Actor, Mention, Role
+from vigil.models import CREDIT, Actor, Mention, Role
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -461,9 +461,7 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
         heading = is_heading(context)
         dateline = _dateline_end(doc, sent)
         taken: list[tuple[int, int]] = [(sent.start, dateline)] if dateline > sent.start else []
-        credit = next((t.i + 1 for t in sent if t.i > sent.start and _a_credit(doc, t.i + 1)), None)
-        if credit is not None:
-            taken.append((credit, sent.end))  # "Susan Rice Image: White House.": the credit names no actor
+        credit = next((t.i + 1 for t in sent if t.i > sent.start and _a_credit(doc, t.i + 1)), sent.end)
         # Institutions first: "the current U.S. administration" wins over the "U.S." inside it.
         out.extend(_institutions(doc, sent, si, max(sent.start, dateline), state, context, taken))
         for ent in ents_by_sent.get(si, []):
@@ -477,6 +475,9 @@ def find_mentions(doc: Doc, sentences: list[Span], state: ArticleActors) -> list
             nominals, swallowed = _nominals(doc, full, sent, si, taken + ents, state)
             out = [m for m in out if (m.start, m.end) not in swallowed]
             out.extend(nominals)
+        if credit < sent.end:  # "Susan Rice Image: White House.": who supplied the picture, named but no party
+            at = doc[credit].idx
+            out = [replace(m, label=CREDIT) if m.sentence_index == si and m.start >= at else m for m in out]
     out.sort(key=lambda m: m.start)
     return out
 
@@ -492,8 +493,9 @@ def _a_credit(doc: Doc, start: int) -> bool:
 
 def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
     """The entities that may name an actor, by the index of the sentence they start in; in a caption, the name
-    without the credit's label and not the credit ("Tom Tancredo Image: US Congress.")."""
+    without the credit's label ("Tom Tancredo Image: US Congress.")."""
     from spacy.tokens import Span
+
     sent_of_token = {}
     for si, sent in enumerate(sentences):
         for t in range(sent.start, sent.end):
@@ -502,8 +504,6 @@ def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Spa
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
-        if _a_credit(doc, ent.start):
-            continue  # a caption's credit ("Susan Rice Image: White House."): who took the picture, no actor
         end = ent.end
         if end - ent.start > 1 and doc[end - 1].text in _CAPTION_CREDITS and end < len(doc) and doc[end].text == ":":
             ent = Span(doc, ent.start, end - 1, label=ent.label_)  # "Tom Tancredo Image: US Congress."
@@ -545,8 +545,6 @@ def _institutions(
         if left == tok.i:
             continue  # a bare "the government": resolved at event time from context, not here
         span = doc[left : tok.i + 1]
-        if _a_credit(doc, left):
-            continue
         res = state.resolve(core.text, core.text, context)
         if res is None or res.actor_id is None:
             continue

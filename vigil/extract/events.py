@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from vigil.extract.lexicon import Lexicon, default_lexicon
 from vigil.extract.stages import stage
 from vigil.extract.state import EventDraft
+from vigil.models import CREDIT
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -639,8 +640,8 @@ def _modifier_of(tok: Token, noun: Token) -> bool:
 
 def _one_state(a: ActorMention, b: ActorMention) -> bool:
     """Whether two actors are a country and its own government, or one of that government's officials ("the Kishida
-    administration is working to bolster Japan's security policies"): one state, no event between the two. The country's people are actors of their
-    own ("Ukrainians protested against the Ukrainian government")."""
+    administration is working to bolster Japan's security policies"): one state, no event between the two. The
+    country's people are actors of their own ("Ukrainians protested against the Ukrainian government")."""
     ids = {a.actor_id or "", b.actor_id or ""}
     if len({i.partition(":")[2] for i in ids}) == 1 and {i.partition(":")[0] for i in ids} == {"country", "gov"}:
         return True
@@ -706,7 +707,7 @@ def _heads(
     heads: dict[int, ActorMention] = {}
     covered: dict[int, int] = {}  # token -> the head token of the actor's span it lies in
     for m in mentions:
-        if m.actor_id is None:
+        if m.actor_id is None or m.label == CREDIT:  # a caption's credit: who supplied the picture
             continue
         span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
         if span is not None and not _no_party(sent, span, m):
