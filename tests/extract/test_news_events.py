@@ -460,19 +460,6 @@ def test_an_actor_in_a_clause_of_the_subject_is_no_subject(news_pipeline: Any) -
     assert blamed == {("Russia", "US")}, blamed
 
 
-def test_a_president_and_his_own_government_are_one_state(news_pipeline: Any) -> None:
-    """ "President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
-    (Wikinews, 2020): his own government's officers, no event between Trump and the U.S. government."""
-    phrase = "President Trump sent Department of Homeland Security officers"
-    article = wikinews_article(phrase)
-    [x] = news_pipeline.extract([article])
-    start = article.text.index(phrase)
-    here = [e for e in x.events if start <= e.trigger_span[0] < start + 120]
-    assert not any({e.source_actor, e.target_actor} == {"person:donald-trump", "gov:USA"} for e in here), [
-        (e.source_text, e.root, e.target_text) for e in here
-    ]
-
-
 def test_a_leader_and_his_own_country_are_one_state(news_pipeline: Any) -> None:
     """ "Erdoğan said it would be a joint operation ... and urged Nato to act to protect Turkey's borders" (the
     Guardian): Turkey's president and Turkey are no pair; Erdoğan and Nato are."""

@@ -646,9 +646,8 @@ def _one_state(a: ActorMention, b: ActorMention) -> bool:
     if len({i.partition(":")[2] for i in ids}) == 1 and {i.partition(":")[0] for i in ids} == {"country", "gov"}:
         return True
     for state, other in ((a, b), (b, a)):  # "Erdoğan ... urged Nato to act to protect Turkey's borders"
-        aid = state.actor_id or ""
-        if aid in {f"country:{other.country}", f"gov:{other.country}"} and other.sector == "GOV":
-            return other.kind == "person" or aid.startswith("country:")  # "Trump sent DHS officers": his own
+        if (state.actor_id or "") == f"country:{other.country}" and other.sector == "GOV":
+            return True
     return False
 
 
