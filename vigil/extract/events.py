@@ -312,6 +312,16 @@ _CHANNEL_PREPS = frozenset({"on", "via", "through", "over", "using", "in"})
 _POSTING = frozenset("post posts posted posting upload uploads uploaded uploading".split())
 
 
+def _climb(tok: Token, deps: set[str], heads: set[str] | None = None, until: frozenset[str] = frozenset()) -> Token:
+    """The word a modifier chain ends in: up from ``tok`` while its relation is one of ``deps`` (and its head's
+    part of speech one of ``heads``, when given), stopping at a word of ``until``."""
+    while tok.dep_ in deps and tok.head.i != tok.i and tok.lower_ not in until:
+        if heads is not None and tok.head.pos_ not in heads:
+            break
+        tok = tok.head
+    return tok
+
+
 # The press as where words appear: "accounts in the US and Turkish press of the call".
 _THE_PRESS = frozenset("press media newspapers papers".split())
 
@@ -320,13 +330,9 @@ def _in_the_press(span: Span) -> bool:
     """Whether a mention is the press (or media) something appears in, or only qualifies it ("in the US and
     Turkish press")."""
     root = span.root
-    while root.lower_ not in _THE_PRESS and root.dep_ in {"compound", "nmod", "amod", "conj", "poss"}:
-        if root.head.i == root.i or root.head.pos_ not in {"NOUN", "PROPN", "ADJ"}:
-            return False
-        root = root.head
     if root.lower_ not in _THE_PRESS:
-        return False
-    return root.dep_ == "pobj" and root.head.lower_ == "in"
+        root = _climb(root, {"compound", "nmod", "amod", "conj", "poss"}, {"NOUN", "PROPN", "ADJ"}, _THE_PRESS)
+    return root.lower_ in _THE_PRESS and root.dep_ == "pobj" and root.head.lower_ == "in"
 
 
 def _a_channel(span: Span) -> bool:
@@ -439,9 +445,7 @@ def _what_is_talked_of(span: Span) -> bool:
     root = span.root
     if root.dep_ in {"dobj", "obj"} and root.head.lower_ in _TOPIC_VERBS:
         return True
-    noun = root
-    while noun.dep_ in {"compound", "poss"} and noun.head.pos_ in {"NOUN", "PROPN"}:
-        noun = noun.head
+    noun = _climb(root, {"compound", "poss"}, {"NOUN", "PROPN"})
     prep = noun.head
     if noun.dep_ == "pobj" and prep.lower_ in {"on", "about"} and prep.head.lower_ in _SPEAKING_OF:
         return True
@@ -496,6 +500,20 @@ def _a_destination(span: Span, m: ActorMention) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ in _GOING_BACK
 
 
+def _what_it_is_called(span: Span) -> bool:
+    """Whether a mention is what something is called: "attacked the impeachment investigation as "Witch Hunt
+    garbage"" (the object of a verb's "as")."""
+    called = _climb(span.root, {"compound"})
+    return called.dep_ == "pobj" and called.head.lower_ == "as" and called.head.head.pos_ == "VERB"
+
+
+def _qualifies_a_noun(span: Span, m: ActorMention) -> bool:
+    """Whether a generic mention only qualifies the noun after it: "seek the party's leadership position"."""
+    last = span[-1]
+    generic = (m.actor_id or "").startswith("prov:generic:")
+    return generic and last.dep_ == "compound" and last.head.i >= span.end and last.head.pos_ == "NOUN"
+
+
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
     """Whether a mention is where the sentence's events happen, their channel, the source of the report, a
     currency, the topic of talks, what qualifies a role, a city that qualifies a noun or is visited, a
@@ -504,15 +522,9 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
         return True
     if _a_reports_source(span) or _a_currency(span):
         return True
-    called = span.root
-    while called.dep_ == "compound" and called.head.i != called.i:
-        called = called.head
-    if called.dep_ == "pobj" and called.head.lower_ == "as" and called.head.head.pos_ == "VERB":
-        return True  # what something is called: "attacked the impeachment investigation as "Witch Hunt garbage""
-    last = span[-1]
-    if (m.actor_id or "").startswith("prov:generic:") and last.dep_ == "compound" and last.head.i >= span.end:
-        return last.head.pos_ == "NOUN"  # a generic noun that qualifies another: "seek the party's leadership position"
-    if _what_is_talked_of(span) or _a_place_qualifier(span, m) or _a_held_thing(span, m) or _a_destination(span, m):
+    if _what_it_is_called(span) or _qualifies_a_noun(span, m) or _what_is_talked_of(span):
+        return True
+    if _a_place_qualifier(span, m) or _a_held_thing(span, m) or _a_destination(span, m):
         return True
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     return not person and _a_place_noun_s(span)
