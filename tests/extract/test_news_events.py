@@ -366,6 +366,8 @@ def test_a_title_in_apposition_cites_the_name(news_pipeline: Any) -> None:
         ("gu-299", "insurgency"),  # "the PKK, which has waged an insurgency against the Turkish state": an activity
         ("gu-267", "settlement"),  # "to discuss how to ... draw up a political settlement": no group of people
         ("gu-78", "press"),  # "Accounts in the US and Turkish press of the Friday call": where words appear
+        ("gu-260", "Bashar al-Assad"),  # "a deal to keep the future of Bashar al-Assad off the initial agenda"
+        ("wn-128", "people"),  # "calling it "an aggression on Iraq as a state, government and people""
     ],
 )
 def test_a_topic_a_role_s_body_and_a_channel_are_no_parties(news_pipeline: Any, record_id: str, phrase: str) -> None:
@@ -563,3 +565,23 @@ def test_a_caption_names_its_person_and_its_credit_no_actor(
     assert here[0][:2] == (name, actor) and here[0][2] != CREDIT, here
     assert len(here) == 2 and here[1][2] == CREDIT, here
     assert not [e for e in x.events if start <= e.trigger_span[0] < start + len(caption)]
+
+
+def test_who_broker_talks_together_are_no_parties_to_each_other(news_pipeline: Any) -> None:
+    """Co-mediators of talks act on the talks' parties, not on each other ("peace talks brokered by Russia, Turkey
+    and Iran"); who broker a truce together agree on it ("a truce brokered by Moscow and Ankara")."""
+    [talks] = news_pipeline.extract([_dev_sentence("gu-233")])
+    assert not any(e.source_text in {"Russia", "Turkey", "Iran"} for e in talks.events), [
+        (e.source_text, e.root, e.target_text) for e in talks.events
+    ]
+    [truce] = news_pipeline.extract([_dev_sentence("gu-32")])
+    assert ("gov:RUS", "gov:TUR") in {(e.source_actor, e.target_actor) for e in truce.events}, [
+        (e.source_text, e.root, e.target_text) for e in truce.events
+    ]
+
+
+def test_the_possessor_of_a_tie_does_not_act_with_its_verb(news_pipeline: Any) -> None:
+    """"Washington's alliance with the Kurds had never sat well with Ankara": the alliance, not Washington, sits
+    ill with Ankara; no event between Washington and Ankara."""
+    [x] = news_pipeline.extract([_dev_sentence("gu-178")])
+    assert not {("gov:USA", "gov:TUR"), ("gov:TUR", "gov:USA")} & {(e.source_actor, e.target_actor) for e in x.events}

@@ -67,6 +67,8 @@ def _subject_side(tok: Token, verb: Token) -> str | None:
     while cur.head.i != cur.i and cur.head.i != verb.i:
         if cur.dep_ in _NOUN_CLAUSES and _is_predicate(cur):
             return None  # in a clause of the subject's: "Russia, which had granted Turkey permission, blamed the US"
+        if cur.dep_ == "poss" and cur.head.lower_.removesuffix("s") in _STATES:
+            return None  # "Washington's alliance with the Kurds had never sat well with Ankara": no act of Washington
         cur = cur.head
     if cur.head.i != verb.i:
         return None
@@ -189,6 +191,28 @@ def _clause_antecedent(tok: Token, heads: dict[int, ActorMention]) -> ActorMenti
     return None
 
 
+# Verbs of a third party's part in others' talks: who broker or host talks together act on the parties to them,
+# not on each other ("peace talks brokered by Russia, Turkey and Iran"); who broker a truce together agree on
+# it ("a truce brokered by Moscow and Ankara").
+_MEDIATING = frozenset(
+    """broker brokers brokered brokering mediate mediates mediated mediating sponsor sponsors sponsored
+    sponsoring host hosts hosted hosting facilitate facilitates facilitated facilitating convene convenes
+    convened convening""".split()
+)
+
+
+_MEETINGS = frozenset("talks negotiations meeting meetings summit summits conference conferences process".split())
+
+
+def _mediating(verb: Token) -> bool:
+    """Whether ``verb`` is a verb of mediating or hosting talks, whose joint subjects are no parties to each
+    other: the talks are what it is said of ("talks brokered by ...") or its object ("hosted the summit")."""
+    if verb.lower_ not in _MEDIATING:
+        return False
+    talks = [verb.head] if verb.dep_ == "acl" else [c for c in verb.children if c.dep_ in {"dobj", "obj", "nsubjpass"}]
+    return any(t.lower_ in _MEETINGS for t in talks)
+
+
 def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMention, ActorMention, int]]:
     """(first, second, verb) for two actors conjoined in a verb's subject ("Jordan and Britain agreed")."""
     out: list[tuple[ActorMention, ActorMention, int]] = []
@@ -209,7 +233,7 @@ def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMen
         if first is None or first.actor_id == second.actor_id:
             continue
         verb = _governor(root)
-        if verb.i != root.i and _subject_side(root, verb) in {"subj", "pass", "agent"}:
+        if verb.i != root.i and _subject_side(root, verb) in {"subj", "pass", "agent"} and not _mediating(verb):
             out.append((first, second, verb.i))
     return out
 
@@ -285,7 +309,7 @@ def _coordinated(
             verb = _governor(sent[h])
             if verb.i != h and _subject_side(sent[h], verb) in {"subj", "pass", "agent"}:
                 trigger = verb.i
-        if trigger is None:
+        if trigger is None or _mediating(sent[trigger]):
             continue
         members = list({heads[h].actor_id: heads[h] for _, _, h in chain}.values())
         out.extend((a, b, trigger) for i, a in enumerate(members) for b in members[i + 1 :])
@@ -416,6 +440,10 @@ _ROLE_NOUNS = frozenset(
 )
 
 
+# Nouns whose "of" names what is spoken of: "a deal to keep the future of Bashar al-Assad off the agenda".
+_TOPIC_NOUNS = frozenset("future fate question issue status".split())
+
+
 # Nouns that name a position, a power or money when they are what is done to ("misused his office", "abused
 # his authority", "withhold federal funds"); as a subject they may be an institution ("his office said").
 _HELD_THINGS = frozenset("office authority authorities power powers funds fund funding money".split())
@@ -450,7 +478,8 @@ def _what_is_talked_of(span: Span) -> bool:
     if noun.dep_ == "pobj" and prep.lower_ in {"on", "about"} and prep.head.lower_ in _SPEAKING_OF:
         return True
     of = root.head
-    return root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.lower_ in _ROLE_NOUNS
+    about = _ROLE_NOUNS | _TOPIC_NOUNS
+    return root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.lower_ in about
 
 
 # Nouns a place names a group of states with: "the Gulf countries" is a party.
@@ -500,11 +529,18 @@ def _a_destination(span: Span, m: ActorMention) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ in _GOING_BACK
 
 
-def _what_it_is_called(span: Span) -> bool:
+def _what_it_is_called(span: Span, m: ActorMention) -> bool:
     """Whether a mention is what something is called: "attacked the impeachment investigation as "Witch Hunt
-    garbage"" (the object of a verb's "as")."""
+    garbage"" (the object of a verb's "as"), or a generic noun that describes something as what it is ("an
+    aggression on Iraq as a state, government and people"; not "groups such as militants")."""
     called = _climb(span.root, {"compound"})
-    return called.dep_ == "pobj" and called.head.lower_ == "as" and called.head.head.pos_ == "VERB"
+    if called.dep_ == "pobj" and called.head.lower_ == "as" and called.head.head.pos_ == "VERB":
+        return True
+    described = _climb(span.root, {"compound", "conj"})
+    as_ = described.head
+    generic = (m.actor_id or "").startswith("prov:generic:")
+    such = as_.i > 0 and as_.doc[as_.i - 1].lower_ == "such"
+    return generic and described.dep_ == "pobj" and as_.lower_ == "as" and not such
 
 
 def _qualifies_a_noun(span: Span, m: ActorMention) -> bool:
@@ -522,7 +558,7 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
         return True
     if _a_reports_source(span) or _a_currency(span):
         return True
-    if _what_it_is_called(span) or _qualifies_a_noun(span, m) or _what_is_talked_of(span):
+    if _what_it_is_called(span, m) or _qualifies_a_noun(span, m) or _what_is_talked_of(span):
         return True
     if _a_place_qualifier(span, m) or _a_held_thing(span, m) or _a_destination(span, m):
         return True
