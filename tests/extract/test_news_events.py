@@ -585,3 +585,12 @@ def test_the_possessor_of_a_tie_does_not_act_with_its_verb(news_pipeline: Any) -
     ill with Ankara; no event between Washington and Ankara."""
     [x] = news_pipeline.extract([_dev_sentence("gu-178")])
     assert not {("gov:USA", "gov:TUR"), ("gov:TUR", "gov:USA")} & {(e.source_actor, e.target_actor) for e in x.events}
+
+
+def test_an_unnamed_source_of_a_report_is_no_party_to_what_it_reports(news_pipeline: Any) -> None:
+    """"A coalition military official said Isis had fired on the wives of fighters": the official is whom the
+    report is attributed to, no attacker of Isis; Isis and the wives remain the event's parties."""
+    [x] = news_pipeline.extract([_dev_sentence("gu-25")])
+    pairs = {(e.source_text, e.target_text) for e in x.events}
+    assert ("Isis", "the wives of fighters") in pairs, pairs
+    assert not any("official" in s for s, _ in pairs), pairs

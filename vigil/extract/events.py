@@ -803,6 +803,26 @@ def _common_ancestor(a: Token, b: Token) -> Token:
     return cur if cur.i in above else a
 
 
+# Verbs that report what someone said.
+_REPORTING = frozenset(
+    """say says said saying tell tells told report reports reported claim claims claimed state states stated
+    announce announces announced add adds added note notes noted confirm confirms confirmed""".split()
+)
+
+
+def _generic(m: ActorMention) -> bool:
+    """Whether a mention is a generic agent ("officials", "a coalition military official") named by no name."""
+    return (m.actor_id or "").startswith("prov:generic:")
+
+
+def _directly_after(verb: Token, m: ActorMention, sent: Doc, offset: int) -> bool:
+    """Whether a mention is the verb's own object (or the object of its preposition), not in a clause below it."""
+    span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+    if span is None:
+        return False
+    return _governor(span.root).i == verb.i
+
+
 def pairs(
     sent: Doc,
     offset: int,
@@ -874,6 +894,11 @@ def candidates(
         for g in givers:  # "has received assistance from consular officials": the officials give
             for t in sources:
                 add(g, t, verb.i)
+        if verb.lower_ in _REPORTING and sources and all(_generic(s) for s in sources):
+            # "A coalition military official said Isis had fired on the wives of fighters": an unnamed source of
+            # the report is no party to what it reports (as "according to"); a named one accuses ("Trump said Iran
+            # had attacked")
+            targets = [t for t in targets if _directly_after(verb, t, sent, offset)]
         if not sources:
             ctrl = _controller(verb, heads)
             if ctrl is not None:
