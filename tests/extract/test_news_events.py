@@ -594,3 +594,12 @@ def test_an_unnamed_source_of_a_report_is_no_party_to_what_it_reports(news_pipel
     pairs = {(e.source_text, e.target_text) for e in x.events}
     assert ("Isis", "the wives of fighters") in pairs, pairs
     assert not any("official" in s for s, _ in pairs), pairs
+
+
+def test_what_a_copula_says_its_subject_is_part_of_is_no_act(news_pipeline: Any) -> None:
+    """"Brazil is not a member of G7, but it is part of a pact between the European Union and ... Mercosur": what
+    Brazil is, a state of affairs; no event of Brazil with the European Union or Mercosur."""
+    [x] = news_pipeline.extract([_dev_sentence("wn-61")])
+    assert not [e for e in x.events if e.source_actor == "country:BRA"], [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]

@@ -810,6 +810,14 @@ _REPORTING = frozenset(
 )
 
 
+_BE = frozenset("be is are was were been being am 's 're".split())
+
+
+def _stative(verb: Token) -> bool:
+    """Whether ``verb`` is "be" with a noun or adjective after it: what its subject is, no act on anyone."""
+    return verb.lower_ in _BE and any(c.dep_ in {"attr", "acomp"} for c in verb.children)
+
+
 def _generic(m: ActorMention) -> bool:
     """Whether a mention is a generic agent ("officials", "a coalition military official") named by no name."""
     return (m.actor_id or "").startswith("prov:generic:")
@@ -894,6 +902,8 @@ def candidates(
         for g in givers:  # "has received assistance from consular officials": the officials give
             for t in sources:
                 add(g, t, verb.i)
+        if _stative(verb):
+            targets = []  # "it is part of a pact between the European Union and Mercosur": a state, no act
         if verb.lower_ in _REPORTING and sources and all(_generic(s) for s in sources):
             # "A coalition military official said Isis had fired on the wives of fighters": an unnamed source of
             # the report is no party to what it reports (as "according to"); a named one accuses ("Trump said Iran
