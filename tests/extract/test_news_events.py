@@ -603,3 +603,13 @@ def test_what_a_copula_says_its_subject_is_part_of_is_no_act(news_pipeline: Any)
     assert not [e for e in x.events if e.source_actor == "country:BRA"], [
         (e.source_text, e.root, e.target_text) for e in x.events
     ]
+
+
+def test_an_actor_in_a_relative_clause_of_the_object_is_no_target(news_pipeline: Any) -> None:
+    """"The government of American Samoa issued a statement agreeing the issue should be decided by Congress and
+    not by judges": Congress and the judges are who would decide, in a clause of the statement's; the government
+    issues nothing to them."""
+    [x] = news_pipeline.extract([_dev_sentence("wn-123")])
+    assert not [e for e in x.events if e.source_actor == "gov:ASM"], [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]

@@ -109,6 +109,8 @@ def _object_of(verb: Token, tok: Token) -> bool:
                 return False
         if cur.dep_ in {"relcl", "advcl", "parataxis"} and parent.i == verb.i and not _purpose(cur):
             return False
+        if cur.dep_ == "relcl" and _is_predicate(cur) and cur.i != tok.i:
+            return False  # in a relative clause of the object's: "a statement agreeing the issue should be decided by"
         below, cur = cur, parent
     return cur.i == verb.i
 
