@@ -613,3 +613,33 @@ def test_an_actor_in_a_relative_clause_of_the_object_is_no_target(news_pipeline:
     assert not [e for e in x.events if e.source_actor == "gov:ASM"], [
         (e.source_text, e.root, e.target_text) for e in x.events
     ]
+
+
+def _events_near(x: Any, article: Article, phrase: str) -> list[Any]:
+    start = article.text.index(phrase)
+    return [e for e in x.events if start <= e.trigger_span[0] < start + len(phrase)]
+
+
+def test_any_party_is_no_one_and_the_president_is_the_article_s(news_pipeline: Any) -> None:
+    """"Trump's State Department asked for any "external party" not to involve themselves in the conflict, his main
+    presidential rival Joe Biden called on the President to demand directly that Turkey stop interfering on
+    Azerbaijan's behalf" (Wikinews, 2020): "any external party" is no one in particular, and the President
+    Biden calls on is Trump, not Turkey's (the sentence's two countries are those he would act between)."""
+    phrase = "asked for any \"external party\" not to involve themselves"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    here = _events_near(x, article, phrase[:60] + " in the conflict, his main presidential rival Joe Biden called on the")
+    assert not any("party" in e.target_text for e in here), [(e.source_text, e.root, e.target_text) for e in here]
+    start = article.text.index(phrase)
+    president = [m for m in x.mentions if m.text == "the President" and start < m.start < start + 200]
+    assert [m.actor_id for m in president] == ["person:donald-trump"], [(m.text, m.actor_id) for m in president]
+
+
+def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -> None:
+    """"President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
+    (Wikinews, 2020): the President directs his own government; no "Donald Trump AID Government of United
+    States" (a top development of the UK watch's brief)."""
+    phrase = "President Trump sent Department of Homeland Security officers"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    assert not [e for e in _events_near(x, article, phrase) if e.target_actor == "gov:USA"]

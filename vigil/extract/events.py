@@ -555,7 +555,7 @@ def _qualifies_a_noun(span: Span, m: ActorMention) -> bool:
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
     """Whether a mention is where the sentence's events happen, their channel, the source of the report, a
     currency, the topic of talks, what qualifies a role, a city that qualifies a noun or is visited, a
-    position or money acted on, or where someone returns or flees to."""
+    position or money acted on, where someone returns or flees to, or a generic "any" or "no" one."""
     if _where_it_happens(sent, span.start, m, span.root.dep_ == "pobj") or _a_channel(span):
         return True
     if _a_reports_source(span) or _a_currency(span):
@@ -564,6 +564,8 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
         return True
     if _a_place_qualifier(span, m) or _a_held_thing(span, m) or _a_destination(span, m):
         return True
+    if _generic(m) and any(c.dep_ == "det" and c.lower_ in {"any", "no"} for c in span.root.children):
+        return True  # "asked for any "external party" not to involve themselves": no one in particular
     person = (m.actor_id or "").startswith("person:") or m.kind == "person"
     return not person and _a_place_noun_s(span)
 
@@ -699,6 +701,14 @@ def _one_state(a: ActorMention, b: ActorMention) -> bool:
         if (state.actor_id or "") == f"country:{other.country}" and other.sector == "GOV":
             return True
     return False
+
+
+def _in_own_government(source: ActorMention, target: ActorMention) -> bool:
+    """Whether a government's own official acts on that government: "President Trump sent Department of Homeland
+    Security officers to protect federal buildings" directs his own government, no event between states. (The
+    government's acts on one of its people stay events: "the Japanese government ... is relying on Taro Aso".)"""
+    person = (source.actor_id or "").startswith("person:") or source.kind == "person"
+    return person and source.sector == "GOV" and (target.actor_id or "") == f"gov:{source.country}"
 
 
 def _describes_a_person(tok: Token, m: ActorMention, heads: dict[int, ActorMention]) -> bool:
@@ -878,7 +888,7 @@ def candidates(
 
     def add(s: ActorMention, t: ActorMention, verb: int) -> None:
         key = (s.actor_id, t.actor_id, verb)
-        if s.actor_id != t.actor_id and key not in seen and not _one_state(s, t):
+        if s.actor_id != t.actor_id and key not in seen and not _one_state(s, t) and not _in_own_government(s, t):
             seen.add(key)
             out.append(Candidate(s, t, verb))
 

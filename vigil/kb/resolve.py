@@ -705,10 +705,11 @@ class _Resolver:
         confidence = 0.8
         if not codes:
             inferred = self._context_country(excluded | {c for c in codes}) if (named or head is not None) else None
-            if inferred and name and head is not None and head.person and self._countries_named(excluded):
-                # "In 1905, President Theodore Roosevelt mediated a peace agreement between Japan and Russia":
-                # the countries he acts between are no evidence of his own
-                inferred = self.article_country
+            if inferred and head is not None and head.person and self._countries_named(excluded):
+                # "In 1905, President Theodore Roosevelt mediated a peace agreement between Japan and Russia",
+                # "Biden called on the President to demand ... that Turkey stop interfering on Azerbaijan's
+                # behalf": the countries one acts between are no evidence of one's own
+                inferred = self.article_country if name or self.article_country else inferred
             if inferred:
                 codes, confidence = [inferred], 0.55
             elif peoples:
