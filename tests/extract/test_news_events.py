@@ -643,3 +643,29 @@ def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -
     article = wikinews_article(phrase)
     [x] = news_pipeline.extract([article])
     assert not [e for e in _events_near(x, article, phrase) if e.target_actor == "gov:USA"]
+
+
+@pytest.mark.parametrize(
+    ("record_id", "mention", "actor"),
+    [
+        ("wn-150", "United States federal jury", "prov:generic:usa-federal-jury"),  # "a United States federal jury convicted"
+        ("wn-113", "U.S. vessel", "prov:generic:usa-vessel"),  # "a Japanese bomber had attacked a U.S. vessel"
+        ("wn-8", "The attacker", "prov:attacker"),  # "The attacker is reported to have jumped on stage"
+    ],
+)
+def test_a_country_s_group_and_an_attacker_are_actors(
+    news_pipeline: Any, record_id: str, mention: str, actor: str
+) -> None:
+    """A country's name before a group noun names the group, not the country ("a United States federal jury"
+    convicted Avenatti, not the United States); a city's stays the city's (GUM's "the Houston community")."""
+    [x] = news_pipeline.extract([_dev_sentence(record_id)])
+    assert (mention, actor) in {(m.text, m.actor_id) for m in x.mentions}, [(m.text, m.actor_id) for m in x.mentions]
+
+
+def test_a_city_before_a_group_noun_stays_the_city(news_pipeline: Any) -> None:
+    """"the greater Houston community" (GUM): the city, as GUM links it, not a group of Houston."""
+    lines = (SHARED / "eval" / "dev" / "gum_news.articles.jsonl").read_text(encoding="utf-8").splitlines()
+    record = next(r for r in map(json.loads, lines) if r["id"] == "GUM_news_nasa")
+    [x] = news_pipeline.extract([_as_article(record)])
+    assert "Houston" in {m.text for m in x.mentions}, [m.text for m in x.mentions if "Houston" in m.text]
+    assert not [m for m in x.mentions if m.text == "Houston community"]

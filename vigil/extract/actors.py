@@ -573,7 +573,21 @@ def _entity_mention(
     if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day
         taken.append((office[0].start, office[0].end))
         return _mention(office[0], "GPE", si, office[1])
-    if ent.label_ == "NORP" and not (ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}):
+    possessive = ent.end < sent.end and doc[ent.end].text.lower() in {"'s", "’s"}
+    country = [c for c in state.kb.find_countries(ent.text) if c[1] - c[0] == len(ent.text)]
+    if ent.label_ == "GPE" and country and not possessive:
+        # "a United States federal jury convicted ...", "a United States whistleblower": the country's group (a
+        # city's is the city's: "the Houston community")
+        group = _group_after(doc, ent, sent.end, state.kb)
+        tail = doc[ent.end : group.end].text if group is not None else ""
+        whole = tail.islower() and any(f.start == 0 and f.end == len(tail) for f in state.kb.find_titles(tail))
+        if group is not None and whole and not _title_before_a_name(doc, group, ent.end, sent.end, state.kb):
+            res = state.resolve(group.text, group.text, context)
+            free = not any(a < group.end and group.start < b for a, b in taken)
+            if res is not None and res.actor_id is not None and res.country and free:
+                taken.append((group.start, group.end))
+                return _mention(group, "NORP", si, res)
+    if ent.label_ == "NORP" and not possessive:
         # "Afghan teenagers", "Japanese officials": a people or a group; a bare adjective is no actor.
         group = _group_after(doc, ent, sent.end, state.kb)
         if group is not None and _title_before_a_name(doc, group, ent.end, sent.end, state.kb):
