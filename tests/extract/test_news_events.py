@@ -669,3 +669,17 @@ def test_a_city_before_a_group_noun_stays_the_city(news_pipeline: Any) -> None:
     [x] = news_pipeline.extract([_as_article(record)])
     assert "Houston" in {m.text for m in x.mentions}, [m.text for m in x.mentions if "Houston" in m.text]
     assert not [m for m in x.mentions if m.text == "Houston community"]
+
+
+def test_who_judges_an_act_does_not_act_on_whom_it_is_done_to(news_pipeline: Any) -> None:
+    """"Republican Representatives attacked the impeachment inquiry, with Steve Scalise of Louisiana calling the
+    investigation into Trump "Soviet-style"" (Wikinews, 2019): Scalise judges the investigation, he does not
+    accuse Trump; Louisiana only says where Scalise is from."""
+    phrase = "with Steve Scalise of Louisiana calling the investigation into Trump"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start - 80 <= e.trigger_span[0] < start + len(phrase) + 20]
+    parties = {(e.source_text, e.target_text) for e in here}
+    assert ("Steve Scalise", "Trump") not in parties, parties
+    assert not any("Louisiana" in s + t for s, t in parties), parties

@@ -722,6 +722,18 @@ def _describes_a_person(tok: Token, m: ActorMention, heads: dict[int, ActorMenti
     return is_person and person.actor_id != m.actor_id and not known
 
 
+def _where_a_person_is_from(tok: Token, m: ActorMention, heads: dict[int, ActorMention]) -> bool:
+    """Whether a place only says where a named person is from: "Steve Scalise of Louisiana", "a senator from
+    Vermont" (the object of "of" or "from" after a person's name)."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ not in {"of", "from"} or prep.head.i not in heads:
+        return False
+    person = heads[prep.head.i]
+    is_person = (person.actor_id or "").startswith("person:") or person.kind == "person"
+    place = tok.ent_type_ in {"GPE", "LOC"} or (m.actor_id or "").startswith("country:")
+    return is_person and place and person.actor_id != m.actor_id
+
+
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
     """The actors of ``heads`` that may be parties: not those that only qualify another (a list's "Iran's
     Javad Zarif" is read by :func:`_coordinated` with its possessive). A title whose apposition names the same
@@ -729,6 +741,8 @@ def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMentio
     out = {}
     for i, m in heads.items():
         if _modifies_another(sent[i], heads) or _describes_a_person(sent[i], m, heads):
+            continue
+        if _where_a_person_is_from(sent[i], m, heads):
             continue
         tok = sent[i]
         named = next(
@@ -813,6 +827,35 @@ def _common_ancestor(a: Token, b: Token) -> Token:
     while cur.i not in above and cur.head.i != cur.i:
         cur = cur.head
     return cur if cur.i in above else a
+
+
+# Verbs that judge an act, and nouns of acts done to someone: who judges the act ("calling the investigation into
+# Trump "Soviet-style"", "condemned the US strike on Syria") acts on who does it, not on whom it is done to.
+_JUDGING = frozenset(
+    """call calls called calling criticize criticizes criticized criticizing criticise criticises criticised
+    criticising condemn condemns condemned condemning denounce denounces denounced denouncing praise praises
+    praised praising welcome welcomes welcomed welcoming slam slams slammed slamming decry decries decried
+    decrying hail hails hailed hailing defend defends defended defending""".split()
+)
+_ACTS = frozenset(
+    """investigation investigations inquiry inquiries probe probes attack attacks strike strikes airstrike
+    airstrikes sanctions case charges lawsuit impeachment war campaign offensive crackdown invasion raid raids
+    bombing killing arrest""".split()
+)
+
+
+def _target_of_the_act(verb: Token, m: ActorMention, sent: Doc, offset: int) -> bool:
+    """Whether a mention is reached from a judging verb through "into", "against", "on" or "over" (of the verb or
+    of its object): whom the judged act is done to."""
+    span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+    if span is None:
+        return False
+    cur = span.root
+    while cur.head.i != cur.i and cur.head.i != verb.i:
+        if cur.dep_ == "pobj" and cur.head.lower_ in {"into", "against", "on", "over"}:
+            return True
+        cur = cur.head
+    return False
 
 
 # Verbs that report what someone said.
@@ -914,6 +957,8 @@ def candidates(
         for g in givers:  # "has received assistance from consular officials": the officials give
             for t in sources:
                 add(g, t, verb.i)
+        if verb.lower_ in _JUDGING and any(c.dep_ in {"dobj", "obj"} and c.lower_ in _ACTS for c in verb.children):
+            targets = [t for t in targets if not _target_of_the_act(verb, t, sent, offset)]
         if _stative(verb):
             targets = []  # "it is part of a pact between the European Union and Mercosur": a state, no act
         if verb.lower_ in _REPORTING and sources and all(_generic(s) for s in sources):
