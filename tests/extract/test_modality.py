@@ -63,6 +63,9 @@ def test_modality_golden_covers_all_categories() -> None:
         ("Aides said the minister could visit Seoul.", "visit", Modality.HYPOTHETICAL),
         ("The minister refused to visit Seoul.", "refused", Modality.ASSERTED),
         ("The minister refused to visit Seoul.", "visit", Modality.NEGATED),
+        ("The envoy worked to arrange a meeting between the two leaders.", "meeting", Modality.INTENDED),
+        ("The two leaders did not hold talks.", "talks", Modality.NEGATED),
+        ("The two leaders held talks in Seoul.", "talks", Modality.ASSERTED),
     ],
 )
 def test_modality_minimal_pairs(nlp, text: str, trigger: str, expected: Modality) -> None:  # type: ignore[no-untyped-def]

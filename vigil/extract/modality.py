@@ -259,6 +259,12 @@ def modality(sent: Span, trigger: int | None = None, cues: ModalityCues | None =
     _local(tok, cues, found, own=True)
     cur = tok
     own = True
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "obj") and sent.start <= tok.head.i < sent.end:
+        # an event named by a verb's object ("worked to arrange a meeting between Zelensky and Trump", "did not
+        # hold talks") is as the verb says: planned, refused, not done
+        _governor(tok.head, tok, cues, found)
+        _local(tok.head, cues, found, own=True)
+        cur = tok.head
     for _ in range(_MAX_CLIMB):
         head = cur.head
         dep = cur.dep_
