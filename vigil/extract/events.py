@@ -201,8 +201,6 @@ _MEDIATING = frozenset(
     sponsoring host hosts hosted hosting facilitate facilitates facilitated facilitating convene convenes
     convened convening""".split()
 )
-
-
 _MEETINGS = frozenset("talks negotiations meeting meetings summit summits conference conferences process".split())
 
 
@@ -847,11 +845,8 @@ _ACTS = frozenset(
 def _target_of_the_act(verb: Token, m: ActorMention, sent: Doc, offset: int) -> bool:
     """Whether a mention is reached from a judging verb through "into", "against", "on" or "over" (of the verb or
     of its object): whom the judged act is done to."""
-    span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
-    if span is None:
-        return False
-    cur = span.root
-    while cur.head.i != cur.i and cur.head.i != verb.i:
+    cur = _head(sent, m, offset)
+    while cur is not None and cur.head.i != cur.i and cur.head.i != verb.i:
         if cur.dep_ == "pobj" and cur.head.lower_ in {"into", "against", "on", "over"}:
             return True
         cur = cur.head
@@ -880,10 +875,8 @@ def _generic(m: ActorMention) -> bool:
 
 def _directly_after(verb: Token, m: ActorMention, sent: Doc, offset: int) -> bool:
     """Whether a mention is the verb's own object (or the object of its preposition), not in a clause below it."""
-    span = sent.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
-    if span is None:
-        return False
-    return _governor(span.root).i == verb.i
+    root = _head(sent, m, offset)
+    return root is not None and _governor(root).i == verb.i
 
 
 def pairs(

@@ -709,7 +709,8 @@ class _Resolver:
                 # "In 1905, President Theodore Roosevelt mediated a peace agreement between Japan and Russia",
                 # "Biden called on the President to demand ... that Turkey stop interfering on Azerbaijan's
                 # behalf": the countries one acts between are no evidence of one's own
-                inferred = self.article_country if name or self.article_country else inferred
+                if name or self.article_country:
+                    inferred = self.article_country
             if inferred:
                 codes, confidence = [inferred], 0.55
             elif peoples:
