@@ -683,3 +683,22 @@ def test_who_judges_an_act_does_not_act_on_whom_it_is_done_to(news_pipeline: Any
     parties = {(e.source_text, e.target_text) for e in here}
     assert ("Steve Scalise", "Trump") not in parties, parties
     assert not any("Louisiana" in s + t for s, t in parties), parties
+
+
+@pytest.mark.parametrize(
+    ("phrase", "party"),
+    [
+        # a government and one of its own agencies are one state (Wikinews, 2019)
+        ("arranging instead to provide citizenship information to the Census Bureau", "Census Bureau"),
+        # who criticises what the subject does despite it does not suffer it (Wikinews, 2019)
+        ("despite criticism by the Greek foreign minister", "foreign minister"),
+    ],
+)
+def test_an_agency_of_the_government_and_a_critic_despite_are_no_targets(
+    news_pipeline: Any, phrase: str, party: str
+) -> None:
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    here = [e for e in x.events if start - 200 <= e.trigger_span[0] < start + len(phrase)]
+    assert not any(party in (e.target_text or "") for e in here), [(e.source_text, e.root, e.target_text) for e in here]

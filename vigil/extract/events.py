@@ -109,10 +109,20 @@ def _object_of(verb: Token, tok: Token) -> bool:
                 return False
         if cur.dep_ in {"relcl", "advcl", "parataxis"} and parent.i == verb.i and not _purpose(cur):
             return False
+        if _despite_by(cur):
+            return False  # "announced this change ... despite criticism by the Greek foreign minister"
         if cur.dep_ == "relcl" and _is_predicate(cur) and cur.i != tok.i:
             return False  # in a relative clause of the object's: "a statement agreeing the issue should be decided by"
         below, cur = cur, parent
     return cur.i == verb.i
+
+
+def _despite_by(tok: Token) -> bool:
+    """Whether ``tok`` is who does what the subject acts despite or amid: "despite criticism by the Greek foreign
+    minister", "amid protests by farmers" (the object of "by" after a noun after "despite" or "amid")."""
+    noun = tok.head.head
+    by = tok.dep_ == "pobj" and tok.head.lower_ == "by" and noun.pos_ == "NOUN"
+    return by and noun.dep_ == "pobj" and noun.head.lower_ in {"despite", "amid", "amidst"}
 
 
 # Verbs whose subject is given something by the object of "from": "received assistance from consular officials"
@@ -698,6 +708,9 @@ def _one_state(a: ActorMention, b: ActorMention) -> bool:
     for state, other in ((a, b), (b, a)):  # "Erdoğan ... urged Nato to act to protect Turkey's borders"
         if (state.actor_id or "") == f"country:{other.country}" and other.sector == "GOV":
             return True
+        person = (other.actor_id or "").startswith("person:") or other.kind == "person"
+        if (state.actor_id or "") == f"gov:{other.country}" and other.sector == "GOV" and not person:
+            return True  # "the administration ... to provide citizenship information to the Census Bureau"
     return False
 
 
