@@ -278,3 +278,14 @@ def test_a_kinship_appositive_is_no_title_of_the_person() -> None:
     start = article.text.index(phrase)
     hamza = [m.actor_id for m in x.mentions if start <= m.start < start + len(phrase) and m.text == "Hamza bin Laden"]
     assert hamza == ["prov:hamza-bin-laden"], hamza
+
+
+def test_a_name_before_its_title_appositive_keys_the_person() -> None:
+    """ "Bill de Blasio, the mayor of New York, New York, ended his campaign" (Wikinews, 2019): a provisional Bill
+    de Blasio (was "prov:york-bill-de-blasio": the title read before the name lent him a word of the city), the
+    same actor as "[Bill de Blasio]" in a quotation further on."""
+    phrase = "Bill de Blasio, the mayor of New York"
+    article = wikinews_article(phrase)
+    [x] = shared_pipeline().extract([article])
+    ids = {m.actor_id for m in x.mentions if m.text in {"Bill de Blasio", "De Blasio"}}
+    assert ids == {"prov:bill-de-blasio"}, ids

@@ -614,7 +614,7 @@ def _entity_mention(
         and state.kb.sector_for_title(appositive)
         and (_names_a_person(ent.text, state.kb) or not _names_a_person(appositive, state.kb))
     ):
-        description = f"{appositive} {ent.text}"
+        description = f"{ent.text}, {appositive}"
     if ent.label_ in {"GPE", "ORG"} and _capital_as_a_place(doc, ent, sent, state.kb):
         return None
     res = state.resolve(description, ent.text, context, ent.label_)
