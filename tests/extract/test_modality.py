@@ -114,8 +114,11 @@ def test_modality_reference_concerted_efforts(nlp, reference_text: str) -> None:
 def test_modality_reference_relying_on_aso(nlp, reference_text: str) -> None:  # type: ignore[no-untyped-def]
     sent = _sentence(nlp, reference_text, "is relying on Taro Aso")
     relying = next(t for t in sent if t.text == "relying")
+    serve = next(t for t in sent if t.text == "serve")
     assert modality(sent)[0] is Modality.ASSERTED
     assert modality(sent, relying.i)[0] is Modality.ASSERTED
+    # what Aso is relied on to do, serving as a bridge to Trump, is a role he is to play: intended
+    assert modality(sent, serve.i)[0] is Modality.INTENDED
 
 
 def test_modality_hypothetical_np_negatives(nlp) -> None:  # type: ignore[no-untyped-def]
