@@ -289,3 +289,16 @@ def test_a_name_before_its_title_appositive_keys_the_person() -> None:
     [x] = shared_pipeline().extract([article])
     ids = {m.actor_id for m in x.mentions if m.text in {"Bill de Blasio", "De Blasio"}}
     assert ids == {"prov:bill-de-blasio"}, ids
+
+
+def test_an_appositive_naming_someone_else_or_a_clause_is_no_title() -> None:
+    """"a meeting between Giuliani, claiming to represent the State Department, and Andriy Yermak, one of
+    President Zelensky's advisers" (Wikinews, 2019): Giuliani is no U.S. government (a participle's clause is no
+    title), and Yermak, whom the knowledge base knows, is no Zelensky (the appositive describes him by another)."""
+    phrase = "Giuliani, claiming to represent the State Department"
+    article = wikinews_article(phrase)
+    [x] = shared_pipeline().extract([article])
+    start = article.text.index(phrase)
+    here = {m.text: m.actor_id for m in x.mentions if start <= m.start < start + 160}
+    assert here.get("Giuliani") != "gov:USA", here
+    assert here.get("Andriy Yermak") == "person:andriy-yermak", here

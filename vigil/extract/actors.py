@@ -428,6 +428,8 @@ def _appositive(doc: Doc, end: int, sent_end: int, limit: int = 12) -> str | Non
     words = [t.lower_ for t in doc[end + 1 : j] if t.lower_ not in _DETERMINERS and t.lower_ not in _KIN_DETERMINERS]
     if words and words[0] in _KIN:
         return None  # ", son of the late Al-Qaeda founder Osama bin Laden,": a kinship, no title of his
+    if len(words) > 1 and words[0].endswith("ing") and words[1] in {"to", "that"}:
+        return None  # ", claiming to represent the State Department,": a clause, no title
     return doc[end + 1 : j].text
 
 
@@ -612,7 +614,7 @@ def _entity_mention(
     if (
         appositive
         and state.kb.sector_for_title(appositive)
-        and (_names_a_person(ent.text, state.kb) or not _names_a_person(appositive, state.kb))
+        and (ent.text in appositive or not _names_a_person(appositive, state.kb))
     ):
         description = f"{ent.text}, {appositive}"
     if ent.label_ in {"GPE", "ORG"} and _capital_as_a_place(doc, ent, sent, state.kb):
@@ -660,7 +662,8 @@ def _next_person(doc: Doc, ent: Span, sent: Span) -> tuple[int, int] | None:
 
 def _names_a_person(text: str, kb: KnowledgeBase) -> bool:
     """True when ``text`` holds a known person's name. An appositive that does ("Louis DeJoy, a Republican
-    fundraiser Trump appointed, ...") describes an unknown name by someone else: the mention would be Trump's."""
+    fundraiser Trump appointed, ...", "Andriy Yermak, one of President Zelensky's advisers,") describes the name
+    by someone else: the mention would be Trump's, or Zelensky's."""
     return any(kb.get(i) is not None and i.startswith("person:") for _, _, ids in kb.find_names(text) for i in ids)
 
 
