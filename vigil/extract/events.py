@@ -53,6 +53,16 @@ def _is_predicate(tok: Token) -> bool:
     return tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "ROOT"
 
 
+def _generic(m: ActorMention) -> bool:
+    """Whether a mention is a generic agent ("officials", "a coalition military official") named by no name."""
+    return (m.actor_id or "").startswith("prov:generic:")
+
+
+def _is_person(m: ActorMention) -> bool:
+    """Whether a mention names a person, known or provisional."""
+    return (m.actor_id or "").startswith("person:") or m.kind == "person"
+
+
 def _governor(tok: Token) -> Token:
     """The nearest predicate above (or at) ``tok``."""
     cur = tok
@@ -432,7 +442,7 @@ def _where_it_happens(sent: Doc, start: int, m: ActorMention, headed: bool = Fal
         return True
     if start > 1 and sent[start - 1].lower_ == "of" and sent[start - 2].lower_ in _PLACE_NOUNS:
         return True  # "in the Russian resort of Sochi", "the city of Mosul"
-    person = (m.actor_id or "").startswith("person:") or m.kind == "person"
+    person = _is_person(m)
     if headed and start > 1 and sent[start - 1].pos_ == "DET":
         start -= 1  # "a week-long stay in a Belgian hospital" (not "in a United States counterterrorism operation")
     if person or start == 0 or sent[start - 1].lower_ not in _LOCATIVE:
@@ -463,7 +473,7 @@ def _a_held_thing(span: Span, m: ActorMention) -> bool:
     """Whether a generic mention is a position, a power or money that is acted on, or an activity carried on,
     not a party."""
     root = span.root
-    generic = (m.actor_id or "").startswith("prov:generic:")
+    generic = _generic(m)
     if generic and root.dep_ in {"dobj", "obj"} and root.head.lower_ in _CARRYING_ON:
         return True  # "waged an insurgency", "launched a campaign"
     return generic and root.lower_ in _HELD_THINGS and root.dep_ in {"dobj", "obj", "pobj", "nsubjpass"}
@@ -548,7 +558,7 @@ def _what_it_is_called(span: Span, m: ActorMention) -> bool:
         return True
     described = _climb(span.root, {"compound", "conj"})
     as_ = described.head
-    generic = (m.actor_id or "").startswith("prov:generic:")
+    generic = _generic(m)
     such = as_.i > 0 and as_.doc[as_.i - 1].lower_ == "such"
     return generic and described.dep_ == "pobj" and as_.lower_ == "as" and not such
 
@@ -556,7 +566,7 @@ def _what_it_is_called(span: Span, m: ActorMention) -> bool:
 def _qualifies_a_noun(span: Span, m: ActorMention) -> bool:
     """Whether a generic mention only qualifies the noun after it: "seek the party's leadership position"."""
     last = span[-1]
-    generic = (m.actor_id or "").startswith("prov:generic:")
+    generic = _generic(m)
     return generic and last.dep_ == "compound" and last.head.i >= span.end and last.head.pos_ == "NOUN"
 
 
@@ -574,7 +584,7 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
         return True
     if _generic(m) and any(c.dep_ == "det" and c.lower_ in {"any", "no"} for c in span.root.children):
         return True  # "asked for any "external party" not to involve themselves": no one in particular
-    person = (m.actor_id or "").startswith("person:") or m.kind == "person"
+    person = _is_person(m)
     return not person and _a_place_noun_s(span)
 
 
@@ -708,8 +718,7 @@ def _one_state(a: ActorMention, b: ActorMention) -> bool:
     for state, other in ((a, b), (b, a)):  # "Erdoğan ... urged Nato to act to protect Turkey's borders"
         if (state.actor_id or "") == f"country:{other.country}" and other.sector == "GOV":
             return True
-        person = (other.actor_id or "").startswith("person:") or other.kind == "person"
-        if (state.actor_id or "") == f"gov:{other.country}" and other.sector == "GOV" and not person:
+        if (state.actor_id or "") == f"gov:{other.country}" and other.sector == "GOV" and not _is_person(other):
             return True  # "the administration ... to provide citizenship information to the Census Bureau"
     return False
 
@@ -718,8 +727,7 @@ def _in_own_government(source: ActorMention, target: ActorMention) -> bool:
     """Whether a government's own official acts on that government: "President Trump sent Department of Homeland
     Security officers to protect federal buildings" directs his own government, no event between states. (The
     government's acts on one of its people stay events: "the Japanese government ... is relying on Taro Aso".)"""
-    person = (source.actor_id or "").startswith("person:") or source.kind == "person"
-    return person and source.sector == "GOV" and (target.actor_id or "") == f"gov:{source.country}"
+    return _is_person(source) and source.sector == "GOV" and (target.actor_id or "") == f"gov:{source.country}"
 
 
 def _describes_a_person(tok: Token, m: ActorMention, heads: dict[int, ActorMention]) -> bool:
@@ -728,7 +736,7 @@ def _describes_a_person(tok: Token, m: ActorMention, heads: dict[int, ActorMenti
     if tok.dep_ != "appos" or tok.head.i not in heads:
         return False
     person = heads[tok.head.i]
-    is_person = (person.actor_id or "").startswith("person:") or person.kind == "person"
+    is_person = _is_person(person)
     known = (m.actor_id or "").startswith(("person:", "country:", "gov:", "igo:", "org:"))
     return is_person and person.actor_id != m.actor_id and not known
 
@@ -740,7 +748,7 @@ def _where_a_person_is_from(tok: Token, m: ActorMention, heads: dict[int, ActorM
     if tok.dep_ != "pobj" or prep.lower_ not in {"of", "from"} or prep.head.i not in heads:
         return False
     person = heads[prep.head.i]
-    is_person = (person.actor_id or "").startswith("person:") or person.kind == "person"
+    is_person = _is_person(person)
     place = tok.ent_type_ in {"GPE", "LOC"} or (m.actor_id or "").startswith("country:")
     return is_person and place and person.actor_id != m.actor_id
 
@@ -879,11 +887,6 @@ _BE = frozenset("be is are was were been being am 's 're".split())
 def _stative(verb: Token) -> bool:
     """Whether ``verb`` is "be" with a noun or adjective after it: what its subject is, no act on anyone."""
     return verb.lower_ in _BE and any(c.dep_ in {"attr", "acomp"} for c in verb.children)
-
-
-def _generic(m: ActorMention) -> bool:
-    """Whether a mention is a generic agent ("officials", "a coalition military official") named by no name."""
-    return (m.actor_id or "").startswith("prov:generic:")
 
 
 def _directly_after(verb: Token, m: ActorMention, sent: Doc, offset: int) -> bool:
