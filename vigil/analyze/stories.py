@@ -1,22 +1,32 @@
 """Stories: articles about the same development grouped, so that counts are of events, not of reports.
 
-Two articles join one story when one is a near duplicate of the other (``duplicate_of``,
-set at ingest by MinHash), or when the TF-IDF cosine similarity of their title and lead
-reaches a threshold, they were published within a few days of each other, and their
-titles share a name (a capitalised word other than function words, months and the
-outlet's name: templated series such as interviews share leads but not names). Groups are
-the connected components of those links (union-find), so a follow-up two days after a
-follow-up joins the same story.
+Two articles published within a few days of each other are linked when one is a near
+duplicate of the other (``duplicate_of``, set at ingest by MinHash), or when
 
-The default threshold (0.30 on title + lead, word 1-2-grams, sublinear tf, English stop
-words) was calibrated on the Wikinews corpus: see ``tests/analyze/test_stories.py``.
+- the TF-IDF cosine similarity of their title and lead reaches a threshold (0.30; word
+  1-2-grams, sublinear tf, English stop words) and their titles share a name (a capitalised
+  word other than function words, months and the outlet's name: templated series such as
+  interviews share leads but not names), or
+- their leads share distinctive names, and share some words: of the names (capitalised
+  words of title and lead that the articles' leads do not also write in lower case, so not
+  "Hurricane" or "Police") named by at most 12 articles or 4% of them, whichever is more, the
+  two leads share at least two, and half of those of the lead that has fewer, with a lead
+  similarity of at least 0.05 (two stories that name a minister in passing are not one).
+  Reports of one development by different outlets share few words (an annotated pair's
+  median similarity is 0.07) but name the same people and places.
+
+Links are taken strongest first, and two groups become one story only when at least half of
+the pairs between them are linked (average linkage, not single linkage): a chain of
+successive primaries or of one season's storms does not become one story through a name
+each pair shares. Scored on ``annotations/story_groups.jsonl`` by ``scripts/story-eval``
+(see docs/watches.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
 
@@ -26,7 +36,12 @@ __all__ = ["DEFAULT_THRESHOLD", "DEFAULT_WINDOW_DAYS", "METHOD", "Story", "clust
 
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_WINDOW_DAYS = 5
-METHOD = "tfidf-title-lead"
+METHOD = "tfidf-names-title-lead"
+NAMES_SHARED = 2  # the distinctive names two leads must share
+NAME_OVERLAP = 0.5  # and the share of the distinctive names of the lead naming fewer they must make
+NAME_SIMILARITY = 0.05  # the lead similarity such a link needs besides
+DISTINCTIVE = 0.04  # a name in more than this share of the articles is not distinctive ...
+DISTINCTIVE_FLOOR = 12  # ... unless it is in at most this many
 _LEAD_CHARS = 400
 # Wikinews-style datelines ("Friday, January 4, 2019") carry no content.
 _DATELINE_RE = re.compile(
@@ -54,6 +69,36 @@ def title_names(article: Article) -> set[str]:
     outlet = {w.lower() for w in re.findall(r"\w+", article.source or "")}
     words = {w for w in _NAME_WORD_RE.findall(article.title or "") if w not in _TITLE_STOP}
     return {w for w in words if w.lower() not in outlet and w.lower() != "wikinews"}
+
+
+_LEAD_WORD_RE = re.compile(r"\b[A-Za-z][\w'-]*[A-Za-z0-9]")
+_LEAD_STOP = _TITLE_STOP | frozenset("Yesterday Today Tomorrow Opinion Wikinews".split())
+
+
+def lead_names(articles: Sequence[Article]) -> list[set[str]]:
+    """The names in each article's title and lead: capitalised words the leads do not also write in lower case.
+
+    A word is a name when, over all the given leads, it is written capitalised at least as often as
+    in lower case ("Soleimani", "Bondi"; not "Hurricane", "Police" or a headline's "Strike").
+    """
+    leads = [lead_text(a).replace("\u2019", "'") for a in articles]
+    lower: Counter[str] = Counter()
+    upper: Counter[str] = Counter()
+    for text in leads:
+        for word in _LEAD_WORD_RE.findall(text):
+            (lower if word[0].islower() else upper)[word] += 1
+    out = []
+    for article, text in zip(articles, leads, strict=True):
+        outlet = {w.lower() for w in re.findall(r"\w+", article.source or "")}
+        names = set()
+        for word in _LEAD_WORD_RE.findall(text):
+            word = word.removesuffix("'s")
+            if word[0].islower() or len(word) < 3 or word in _LEAD_STOP or word.lower() in outlet:
+                continue
+            if lower[word.lower()] <= upper[word]:
+                names.add(word)
+        out.append(names)
+    return out
 
 
 def story_id(article_id: str) -> str:
@@ -106,6 +151,23 @@ def similar_pairs(
     return out
 
 
+def _links(arts: Sequence[Article], *, threshold: float, window_days: int) -> dict[tuple[int, int], float]:
+    """The linked pairs ``(i, j)`` of ``arts`` with their strength (similarity, times the shared names)."""
+    titles = [title_names(a) for a in arts]
+    names = lead_names(arts)
+    df = Counter(name for ns in names for name in ns)
+    common = max(DISTINCTIVE_FLOOR, DISTINCTIVE * len(arts))
+    names = [{name for name in ns if df[name] <= common} for ns in names]
+    links = {}
+    for i, j, sim in similar_pairs(arts, window_days=window_days):
+        shared = len(names[i] & names[j])
+        by_names = shared >= NAMES_SHARED and shared >= NAME_OVERLAP * min(len(names[i]), len(names[j]))
+        # Same development: similar leads whose titles name one same thing, or leads naming the same uncommon names.
+        if (sim >= threshold and titles[i] & titles[j]) or (sim >= NAME_SIMILARITY and by_names):
+            links[(i, j)] = sim * max(shared, 1)
+    return links
+
+
 def cluster_stories(
     articles: Sequence[Article],
     *,
@@ -127,17 +189,30 @@ def cluster_stories(
     for i, a in enumerate(arts):
         if a.duplicate_of is not None and a.duplicate_of in index:
             uf.union(i, index[a.duplicate_of])
-    names = [title_names(a) for a in arts]
-    for i, j, sim in similar_pairs(arts, window_days=window_days):
-        # Same development: similar leads, and the titles name at least one same thing.
-        if sim >= threshold and names[i] & names[j]:
-            uf.union(i, j)
-    groups: dict[int, list[int]] = defaultdict(list)
+    links = _links(arts, threshold=threshold, window_days=window_days)
+    linked: dict[int, set[int]] = defaultdict(set)
+    for i, j in links:
+        linked[i].add(j)
+        linked[j].add(i)
+    members: dict[int, set[int]] = {}
     for i in range(len(arts)):
-        groups[uf.find(i)].append(i)
+        members.setdefault(uf.find(i), set()).add(i)
+    group_of = {j: i for i, js in members.items() for j in js}
+    for (i, j), _ in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
+        a, b = group_of[i], group_of[j]
+        if a == b:
+            continue
+        if len(members[a]) > len(members[b]):
+            a, b = b, a
+        # average linkage: most pairs of the two groups must be linked
+        if 2 * sum(len(linked[x] & members[b]) for x in members[a]) < len(members[a]) * len(members[b]):
+            continue
+        for x in members[a]:
+            group_of[x] = b
+        members[b] |= members.pop(a)
     stories = []
-    for members in groups.values():
-        items = [arts[i] for i in sorted(members)]
+    for group in members.values():
+        items = [arts[i] for i in sorted(group)]
         lead = items[0]
         dates = [a.published for a in items if a.published is not None]
         stories.append(

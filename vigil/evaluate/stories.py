@@ -45,6 +45,7 @@ def score_stories(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     window_days: int = DEFAULT_WINDOW_DAYS,
+    by_month: bool = False,
 ) -> dict[str, Any]:
     """Pairwise precision and recall of story membership on the annotated groups.
 
@@ -52,15 +53,22 @@ def score_stories(
         annotations: the folder holding ``story_groups.jsonl`` and ``story_near_misses.jsonl``.
         shared: the ``../shared`` folder the annotations refer to.
         threshold, window_days: the clustering's parameters.
+        by_month: group each corpus's articles of each month apart (sets of 20 to 150 articles, the size
+            of a watch's month) instead of all 1,390 together; pairs across months are then never joined.
     Returns:
         Counts, precision, recall, F1 and the near misses wrongly joined.
     """
     groups = [json.loads(x) for x in (annotations / "story_groups.jsonl").read_text(encoding="utf-8").splitlines()]
     misses = [json.loads(x) for x in (annotations / "story_near_misses.jsonl").read_text(encoding="utf-8").splitlines()]
     arts = {(c.corpus, c.key): _article(c.corpus, c.key, c.date, c.text, c.title) for c in corpus_articles(shared)}
+    batches: dict[tuple[str, str], list[Article]] = {}
+    for (corpus, _), article in arts.items():
+        month = str(article.published)[:7] if by_month else ""
+        batches.setdefault((corpus.split("/")[0] if by_month else "", month), []).append(article)
     story_of = {
         aid: s.id
-        for s in cluster_stories(list(arts.values()), threshold=threshold, window_days=window_days)
+        for batch in batches.values()
+        for s in cluster_stories(batch, threshold=threshold, window_days=window_days)
         for aid in s.article_ids
     }
 
@@ -92,4 +100,5 @@ def score_stories(
         "near_misses_joined": joined,
         "threshold": threshold,
         "window_days": window_days,
+        "by_month": by_month,
     }
