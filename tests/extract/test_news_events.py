@@ -404,7 +404,8 @@ def test_a_city_that_qualifies_a_noun_or_is_visited_is_no_party(news_pipeline: A
 def test_a_surname_taken_for_a_place_is_the_person_named_before(news_pipeline: Any) -> None:
     """ "Afterwards, Tancredo ran for Governor of Colorado in 2010 as the nominee of the Constitution Party ...
     He later returned to the Republican Party." (Wikinews, 2020, after "Tom Tancredo"): the recogniser's place
-    "Tancredo" is Tom Tancredo, "Afterwards" is no actor, and "He" is Tancredo."""
+    "Tancredo" is Tom Tancredo, and "Afterwards" is no actor. Returning to one's party is no act on it: the UK
+    brief's second development was "Tom Tancredo YIELD Republican Party"."""
     phrase = "Afterwards, Tancredo ran for Governor of Colorado"
     article = wikinews_article(phrase)
     [x] = news_pipeline.extract([article])
@@ -413,9 +414,7 @@ def test_a_surname_taken_for_a_place_is_the_person_named_before(news_pipeline: A
     assert "Afterwards" not in here and here.get("Tancredo") == "prov:tom-tancredo", here
     back = article.text.index("He later returned to the Republican Party", start)
     returned = [e for e in x.events if back <= e.trigger_span[0] < back + 60]
-    assert returned and {e.source_actor for e in returned} == {"prov:tom-tancredo"}, [
-        (e.source_actor, e.root, e.target_actor) for e in returned
-    ]
+    assert not returned, [(e.source_actor, e.root, e.target_actor) for e in returned]
 
 
 @pytest.mark.parametrize(

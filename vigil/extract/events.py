@@ -883,6 +883,23 @@ _REPORTING = frozenset(
 
 _BE = frozenset("be is are was were been being am 's 're".split())
 
+# Verbs of a person's membership of a party: joining, leaving or returning to it is no act on the party.
+_MEMBERSHIP = frozenset(
+    """join joins joined joining rejoin rejoins rejoined rejoining return returns returned returning leave leaves
+    left leaving quit quits quitting defect defects defected defecting""".split()
+)
+
+
+def _membership(verb: Token, s: ActorMention, t: ActorMention) -> bool:
+    """Whether a person joins, leaves or returns to a party ("He later returned to the Republican Party"); not
+    when the party is joined in an act ("joined the Conservatives in voting against the bill")."""
+    return (
+        verb.lower_ in _MEMBERSHIP
+        and t.sector == "PTY"
+        and _is_person(s)
+        and not any(c.dep_ == "prep" and c.lower_ == "in" for c in verb.children)
+    )
+
 
 def _stative(verb: Token) -> bool:
     """Whether ``verb`` is "be" with a noun or adjective after it: what its subject is, no act on anyone."""
@@ -982,7 +999,8 @@ def candidates(
                 targets = [t for t in targets if t is not ctrl]
         for s in sources:
             for t in targets:
-                add(s, t, verb.i)
+                if not _membership(verb, s, t):
+                    add(s, t, verb.i)
     found = _conjoined(sent, heads) + _coordinated(sent, offset, listed) + _nominal(sent, heads)
     for s, t, v in found + [(heads[j], t, v) for j, t, v in operations]:
         add(s, t, v)
