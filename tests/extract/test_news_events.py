@@ -634,6 +634,19 @@ def test_any_party_is_no_one_and_the_president_is_the_article_s(news_pipeline: A
     assert [m.actor_id for m in president] == ["person:donald-trump"], [(m.text, m.actor_id) for m in president]
 
 
+def test_a_parenthesis_and_an_apposition_describe_the_name_before_them(news_pipeline: Any) -> None:
+    """"In July, he helped facilitate a meeting between Giuliani, claiming to represent the State Department, and
+    Andriy Yermak, one of President Zelensky's aides." (Wikinews, 2019, "he" is Kurt Volker): the participle
+    between commas describes Giuliani, so Volker does not "represent" the State Department (the UK brief's
+    "Kurt Volker CONSULT Government of United States"), and Zelensky only says whose aide Yermak is."""
+    phrase = "he helped facilitate a meeting between Giuliani, claiming to represent the State Department"
+    article = wikinews_article(phrase)
+    [x] = news_pipeline.extract([article])
+    here = [(e.source_actor, e.root, e.target_actor) for e in _events_near(x, article, phrase + ", and Andriy")]
+    assert here and all(s == "prov:kurt-volker" for s, _, _ in here), here
+    assert not {t for _, _, t in here} & {"gov:USA", "person:volodymyr-zelensky"}, here
+
+
 def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -> None:
     """"President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
     (Wikinews, 2020): the President directs his own government; no "Donald Trump AID Government of United

@@ -166,6 +166,8 @@ def _controller(verb: Token, heads: dict[int, ActorMention]) -> ActorMention | N
     participle's clause with no subject ("the army moved ..., having first placed Mugabe under house arrest"),
     the subject of the governing verb."""
     if verb.dep_ == "advcl" and _active_participle(verb) and not any(c.dep_ in _SUBJ for c in verb.children):
+        if _parenthetical_after_a_name(verb):
+            return None  # "a meeting between Giuliani, claiming to represent the State Department, and Yermak"
         for c in verb.head.children:
             if c.dep_ in _SUBJ:
                 return next((heads[t.i] for t in c.subtree if t.i in heads), None)
@@ -182,6 +184,15 @@ def _controller(verb: Token, heads: dict[int, ActorMention]) -> ActorMention | N
                 if t.i in heads:
                     return heads[t.i]
     return None
+
+
+def _parenthetical_after_a_name(verb: Token) -> bool:
+    """Whether a participle's clause stands between commas right after a proper name: it describes the name
+    ("Giuliani, claiming to represent the State Department, and ..."), whatever the parser hangs it on."""
+    doc = verb.doc
+    first, last = min(t.i for t in verb.subtree), max(t.i for t in verb.subtree)
+    closed = doc[last].text == "," or (last + 1 < len(doc) and doc[last + 1].text == ",")
+    return closed and first >= 2 and doc[first - 1].text == "," and doc[first - 2].pos_ == "PROPN"
 
 
 _CLAUSE_UP = frozenset({"ccomp", "xcomp", "advcl", "conj"})
@@ -753,6 +764,20 @@ def _where_a_person_is_from(tok: Token, m: ActorMention, heads: dict[int, ActorM
     return is_person and place and person.actor_id != m.actor_id
 
 
+def _possessor_in_a_description(tok: Token, m: ActorMention, heads: dict[int, ActorMention]) -> bool:
+    """Whether an actor is the possessor in an apposition describing a named person: "Andriy Yermak, one of
+    President Zelensky's aides," and "John Bolton, Trump's former adviser," speak of Yermak and Bolton only."""
+    if tok.dep_ != "poss":
+        return False
+    for up in tok.ancestors:
+        if up.dep_ == "appos":
+            person = heads.get(up.head.i)
+            return person is not None and _is_person(person) and person.actor_id != m.actor_id
+        if up.dep_ not in {"pobj", "prep", "compound", "amod", "nmod"} and up.pos_ not in {"NOUN", "PROPN"}:
+            return False
+    return False
+
+
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
     """The actors of ``heads`` that may be parties: not those that only qualify another (a list's "Iran's
     Javad Zarif" is read by :func:`_coordinated` with its possessive). A title whose apposition names the same
@@ -761,7 +786,7 @@ def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMentio
     for i, m in heads.items():
         if _modifies_another(sent[i], heads) or _describes_a_person(sent[i], m, heads):
             continue
-        if _where_a_person_is_from(sent[i], m, heads):
+        if _where_a_person_is_from(sent[i], m, heads) or _possessor_in_a_description(sent[i], m, heads):
             continue
         tok = sent[i]
         named = next(
