@@ -627,7 +627,8 @@ def test_any_party_is_no_one_and_the_president_is_the_article_s(news_pipeline: A
     phrase = "asked for any \"external party\" not to involve themselves"
     article = wikinews_article(phrase)
     [x] = news_pipeline.extract([article])
-    here = _events_near(x, article, phrase[:60] + " in the conflict, his main presidential rival Joe Biden called on the")
+    rest = " in the conflict, his main presidential rival Joe Biden called on the"
+    here = _events_near(x, article, phrase[:60] + rest)
     assert not any("party" in e.target_text for e in here), [(e.source_text, e.root, e.target_text) for e in here]
     start = article.text.index(phrase)
     president = [m for m in x.mentions if m.text == "the President" and start < m.start < start + 200]
@@ -647,6 +648,34 @@ def test_a_parenthesis_and_an_apposition_describe_the_name_before_them(news_pipe
     assert not {t for _, _, t in here} & {"gov:USA", "person:volodymyr-zelensky"}, here
 
 
+def _wikinews_paragraph(phrase: str) -> Article:
+    """The paragraph of a Wikinews article that holds ``phrase``, as an article of the same date."""
+    article = wikinews_article(phrase)
+    paragraph = next(p for p in article.text.split("\n") if phrase in p)
+    return _as_article({"id": "wikinews", "text": paragraph, "date": str(article.published)})
+
+
+@pytest.mark.parametrize(
+    ("phrase", "nobody"),
+    [
+        # Wikinews, 2019 and 2020: the outlet a candidate speaks with is where the words appear
+        ("spoke with Wikinews to discuss his background", "org:wikinews"),
+        ("With Wikinews, Mohr discussed how his nomination", "org:wikinews"),
+        # Wikinews, 2019: the country whose capital the summit meets in
+        ("met in Niamey, Niger's capital, for an AU summit", "country:NER"),
+    ],
+)
+def test_the_outlet_spoken_to_and_the_country_of_the_capital_met_in_are_no_parties(
+    news_pipeline: Any, phrase: str, nobody: str
+) -> None:
+    """The UK watch's timeline read "Adam Kokesh CONSULT Wikinews" and "African Union CONSULT Niger"."""
+    article = _wikinews_paragraph(phrase)
+    [x] = news_pipeline.extract([article])
+    assert nobody in {m.actor_id for m in x.mentions}
+    found = [(e.source_actor, e.root, e.target_actor) for e in x.events]
+    assert not [e for e in found if nobody in e], found
+
+
 def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -> None:
     """"President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
     (Wikinews, 2020): the President directs his own government; no "Donald Trump AID Government of United
@@ -660,7 +689,8 @@ def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -
 @pytest.mark.parametrize(
     ("record_id", "mention", "actor"),
     [
-        ("wn-150", "United States federal jury", "prov:generic:usa-federal-jury"),  # "a United States federal jury convicted"
+        # "a United States federal jury convicted"
+        ("wn-150", "United States federal jury", "prov:generic:usa-federal-jury"),
         ("wn-113", "U.S. vessel", "prov:generic:usa-vessel"),  # "a Japanese bomber had attacked a U.S. vessel"
         ("wn-8", "The attacker", "prov:attacker"),  # "The attacker is reported to have jumped on stage"
     ],

@@ -409,11 +409,14 @@ def _a_channel(span: Span) -> bool:
 
 def _a_place_noun_s(span: Span) -> bool:
     """Whether a mention names the place a locative phrase gives: "in the Serbian capital Belgrade", "in the
-    Russian Black Sea resort of Sochi" (the mention in apposition to, or modifying, a place noun after "in")."""
+    Russian Black Sea resort of Sochi", "met in Niamey, Niger's capital" (the mention in apposition to, modifying
+    or owning a place noun after "in", or in apposition to the place after "in")."""
     root = span.root
-    if root.dep_ not in {"appos", "compound", "amod", "nmod"} or root.head.lower_ not in _PLACE_NOUNS:
+    if root.dep_ not in {"appos", "compound", "amod", "nmod", "poss"} or root.head.lower_ not in _PLACE_NOUNS:
         return False
     place = root.head
+    if place.dep_ == "appos" and root.dep_ == "poss":
+        place = place.head
     return place.dep_ == "pobj" and place.head.lower_ in _LOCATIVE
 
 
@@ -915,6 +918,20 @@ _MEMBERSHIP = frozenset(
 )
 
 
+# Verbs of speaking: a news outlet one speaks with, to or for is where the words appear, not a party ("spoke
+# with Wikinews to discuss his background", "told CNN", "Wikinews interviewed the candidate").
+_SPEAKING = frozenset(
+    """speak speaks spoke speaking talk talks talked talking discuss discusses discussed discussing tell tells told
+    telling say says said saying interview interviews interviewed interviewing explain explains explained
+    explaining comment comments commented commenting chat chats chatted chatting""".split()
+)
+
+
+def _to_the_press(verb: Token, s: ActorMention, t: ActorMention) -> bool:
+    """Whether one side of a pair is a news outlet the other speaks with (or that interviews the other)."""
+    return verb.lower_ in _SPEAKING and "MED" in {s.sector, t.sector}
+
+
 def _membership(verb: Token, s: ActorMention, t: ActorMention) -> bool:
     """Whether a person joins, leaves or returns to a party ("He later returned to the Republican Party"); not
     when the party is joined in an act ("joined the Conservatives in voting against the bill")."""
@@ -1024,7 +1041,7 @@ def candidates(
                 targets = [t for t in targets if t is not ctrl]
         for s in sources:
             for t in targets:
-                if not _membership(verb, s, t):
+                if not _membership(verb, s, t) and not _to_the_press(verb, s, t):
                     add(s, t, verb.i)
     found = _conjoined(sent, heads) + _coordinated(sent, offset, listed) + _nominal(sent, heads)
     for s, t, v in found + [(heads[j], t, v) for j, t, v in operations]:
