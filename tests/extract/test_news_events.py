@@ -580,14 +580,14 @@ def test_who_broker_talks_together_are_no_parties_to_each_other(news_pipeline: A
 
 
 def test_the_possessor_of_a_tie_does_not_act_with_its_verb(news_pipeline: Any) -> None:
-    """"Washington's alliance with the Kurds had never sat well with Ankara": the alliance, not Washington, sits
+    """ "Washington's alliance with the Kurds had never sat well with Ankara": the alliance, not Washington, sits
     ill with Ankara; no event between Washington and Ankara."""
     [x] = news_pipeline.extract([_dev_sentence("gu-178")])
     assert not {("gov:USA", "gov:TUR"), ("gov:TUR", "gov:USA")} & {(e.source_actor, e.target_actor) for e in x.events}
 
 
 def test_an_unnamed_source_of_a_report_is_no_party_to_what_it_reports(news_pipeline: Any) -> None:
-    """"A coalition military official said Isis had fired on the wives of fighters": the official is whom the
+    """ "A coalition military official said Isis had fired on the wives of fighters": the official is whom the
     report is attributed to, no attacker of Isis; Isis and the wives remain the event's parties."""
     [x] = news_pipeline.extract([_dev_sentence("gu-25")])
     pairs = {(e.source_text, e.target_text) for e in x.events}
@@ -596,7 +596,7 @@ def test_an_unnamed_source_of_a_report_is_no_party_to_what_it_reports(news_pipel
 
 
 def test_what_a_copula_says_its_subject_is_part_of_is_no_act(news_pipeline: Any) -> None:
-    """"Brazil is not a member of G7, but it is part of a pact between the European Union and ... Mercosur": what
+    """ "Brazil is not a member of G7, but it is part of a pact between the European Union and ... Mercosur": what
     Brazil is, a state of affairs; no event of Brazil with the European Union or Mercosur."""
     [x] = news_pipeline.extract([_dev_sentence("wn-61")])
     assert not [e for e in x.events if e.source_actor == "country:BRA"], [
@@ -605,7 +605,7 @@ def test_what_a_copula_says_its_subject_is_part_of_is_no_act(news_pipeline: Any)
 
 
 def test_an_actor_in_a_relative_clause_of_the_object_is_no_target(news_pipeline: Any) -> None:
-    """"The government of American Samoa issued a statement agreeing the issue should be decided by Congress and
+    """ "The government of American Samoa issued a statement agreeing the issue should be decided by Congress and
     not by judges": Congress and the judges are who would decide, in a clause of the statement's; the government
     issues nothing to them."""
     [x] = news_pipeline.extract([_dev_sentence("wn-123")])
@@ -620,11 +620,11 @@ def _events_near(x: Any, article: Article, phrase: str) -> list[Any]:
 
 
 def test_any_party_is_no_one_and_the_president_is_the_article_s(news_pipeline: Any) -> None:
-    """"Trump's State Department asked for any "external party" not to involve themselves in the conflict, his main
+    """ "Trump's State Department asked for any "external party" not to involve themselves in the conflict, his main
     presidential rival Joe Biden called on the President to demand directly that Turkey stop interfering on
     Azerbaijan's behalf" (Wikinews, 2020): "any external party" is no one in particular, and the President
     Biden calls on is Trump, not Turkey's (the sentence's two countries are those he would act between)."""
-    phrase = "asked for any \"external party\" not to involve themselves"
+    phrase = 'asked for any "external party" not to involve themselves'
     article = wikinews_article(phrase)
     [x] = news_pipeline.extract([article])
     rest = " in the conflict, his main presidential rival Joe Biden called on the"
@@ -636,7 +636,7 @@ def test_any_party_is_no_one_and_the_president_is_the_article_s(news_pipeline: A
 
 
 def test_a_parenthesis_and_an_apposition_describe_the_name_before_them(news_pipeline: Any) -> None:
-    """"In July, he helped facilitate a meeting between Giuliani, claiming to represent the State Department, and
+    """ "In July, he helped facilitate a meeting between Giuliani, claiming to represent the State Department, and
     Andriy Yermak, one of President Zelensky's aides." (Wikinews, 2019, "he" is Kurt Volker): the participle
     between commas describes Giuliani, so Volker does not "represent" the State Department (the UK brief's
     "Kurt Volker CONSULT Government of United States"), and Zelensky only says whose aide Yermak is."""
@@ -677,7 +677,7 @@ def test_the_outlet_spoken_to_and_the_country_of_the_capital_met_in_are_no_parti
 
 
 def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -> None:
-    """"President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
+    """ "President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
     (Wikinews, 2020): the President directs his own government; no "Donald Trump AID Government of United
     States" (a top development of the UK watch's brief)."""
     phrase = "President Trump sent Department of Homeland Security officers"
@@ -705,7 +705,7 @@ def test_a_country_s_group_and_an_attacker_are_actors(
 
 
 def test_a_city_before_a_group_noun_stays_the_city(news_pipeline: Any) -> None:
-    """"the greater Houston community" (GUM): the city, as GUM links it, not a group of Houston."""
+    """ "the greater Houston community" (GUM): the city, as GUM links it, not a group of Houston."""
     lines = (SHARED / "eval" / "dev" / "gum_news.articles.jsonl").read_text(encoding="utf-8").splitlines()
     record = next(r for r in map(json.loads, lines) if r["id"] == "GUM_news_nasa")
     [x] = news_pipeline.extract([_as_article(record)])
@@ -714,7 +714,7 @@ def test_a_city_before_a_group_noun_stays_the_city(news_pipeline: Any) -> None:
 
 
 def test_who_judges_an_act_does_not_act_on_whom_it_is_done_to(news_pipeline: Any) -> None:
-    """"Republican Representatives attacked the impeachment inquiry, with Steve Scalise of Louisiana calling the
+    """ "Republican Representatives attacked the impeachment inquiry, with Steve Scalise of Louisiana calling the
     investigation into Trump "Soviet-style"" (Wikinews, 2019): Scalise judges the investigation, he does not
     accuse Trump; Louisiana only says where Scalise is from."""
     phrase = "with Steve Scalise of Louisiana calling the investigation into Trump"

@@ -292,7 +292,7 @@ def test_a_name_before_its_title_appositive_keys_the_person() -> None:
 
 
 def test_an_appositive_naming_someone_else_or_a_clause_is_no_title() -> None:
-    """"a meeting between Giuliani, claiming to represent the State Department, and Andriy Yermak, one of
+    """ "a meeting between Giuliani, claiming to represent the State Department, and Andriy Yermak, one of
     President Zelensky's advisers" (Wikinews, 2019): Giuliani is no U.S. government (a participle's clause is no
     title), and Yermak, whom the knowledge base knows, is no Zelensky (the appositive describes him by another)."""
     phrase = "Giuliani, claiming to represent the State Department"

@@ -199,17 +199,16 @@ def cluster_stories(
         members.setdefault(uf.find(i), set()).add(i)
     group_of = {j: i for i, js in members.items() for j in js}
     for (i, j), _ in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
-        a, b = group_of[i], group_of[j]
-        if a == b:
+        small, large = sorted((group_of[i], group_of[j]), key=lambda g: len(members[g]))
+        if small == large:
             continue
-        if len(members[a]) > len(members[b]):
-            a, b = b, a
         # average linkage: most pairs of the two groups must be linked
-        if 2 * sum(len(linked[x] & members[b]) for x in members[a]) < len(members[a]) * len(members[b]):
+        cross = sum(len(linked[x] & members[large]) for x in members[small])
+        if 2 * cross < len(members[small]) * len(members[large]):
             continue
-        for x in members[a]:
-            group_of[x] = b
-        members[b] |= members.pop(a)
+        for x in members[small]:
+            group_of[x] = large
+        members[large] |= members.pop(small)
     stories = []
     for group in members.values():
         items = [arts[i] for i in sorted(group)]
