@@ -88,3 +88,37 @@ def test_dev_description_names(kb, record_id: str) -> None:  # type: ignore[no-u
     res = resolve_description(kb, rec["text"], date.fromisoformat(rec["date"]), rec["context"])
     assert res is not None and res.name == _NAMES[record_id], (rec["text"], res)
     assert res.kind == "person"
+
+
+# "The Chinese leader": who leads the country on the article's day (the office of countries.yaml's `leader`,
+# else the prime minister, else the president), on real sentences; a leader of something else is nobody's.
+_LEADERS = {
+    "act-0073": "Xi Jinping",  # "The Chinese leader" (2025)
+    "act-0097": "Narendra Modi",  # "India's leader": a parliamentary state's prime minister
+    "act-0750": "Xi Jinping",  # "The Beijing leader": the capital stands for the country
+    "act-0773": "Kim Jong Un",  # "The North Korean leader": the supreme leader, not the premier
+    "act-1012": "Emmanuel Macron",  # "The French leader": the president, though France has a prime minister
+    "act-0446": None,  # "the Syrian opposition leader": not Syria's leader
+}
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="needs ../shared/corpus")
+@pytest.mark.parametrize("record_id", sorted(_LEADERS))
+def test_a_country_s_leader_is_who_leads_it_that_day(kb, record_id: str) -> None:  # type: ignore[no-untyped-def]
+    rec = _annotated(set(_LEADERS))[record_id]
+    res = resolve_description(kb, rec["text"], date.fromisoformat(rec["date"]), rec["context"])
+    assert res is not None
+    if _LEADERS[record_id] is None:
+        assert res.kind != "person" or res.provisional, (rec["text"], res)
+    else:
+        assert res.name == _LEADERS[record_id], (rec["text"], res)
+
+
+def test_the_leader_changes_with_the_day(kb) -> None:  # type: ignore[no-untyped-def]
+    """The same words name another person on another day (the knowledge base's dated offices)."""
+    days = {date(2012, 6, 1): "Hu Jintao", date(2019, 6, 1): "Xi Jinping"}
+    assert {d: resolve_description(kb, "the Chinese leader", d).name for d in days} == days
+    days = {date(2024, 2, 1): "Fumio Kishida", date(2024, 11, 1): "Shigeru Ishiba"}
+    assert {d: resolve_description(kb, "the Japanese leader", d).name for d in days} == days
+    assert resolve_description(kb, "the Kremlin leader", date(2019, 6, 1)).name == "Vladimir Putin"
+    assert resolve_description(kb, "a Chinese leader", date(2019, 6, 1)).provisional

@@ -64,6 +64,7 @@ class CountryEntry:
     capitals: tuple[str, ...] = ()
     seats: tuple[tuple[str, str], ...] = ()
     peoples: tuple[str, ...] = ()
+    leader: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +321,7 @@ class _CountryEntry(_Entry):
     demonyms: _Strings = ()
     capitals: _Strings = ()
     peoples: _Strings = ()
+    leader: _Strings = ()
 
 
 class _IgoEntry(_Entry):
@@ -404,7 +406,7 @@ def _country(entry: Any, path: Path, index: int) -> CountryEntry:
     where = _Where(path, "countries", index, entry.get("code") if isinstance(entry, dict) else None)
     e = _validated(_CountryEntry, entry, where)
     seats = tuple(e.seats.items())
-    return CountryEntry(e.code, e.name, e.aliases, e.demonyms, e.capitals, seats, e.peoples)
+    return CountryEntry(e.code, e.name, e.aliases, e.demonyms, e.capitals, seats, e.peoples, e.leader)
 
 
 def _prefixed(raw: str, prefix: str) -> str:

@@ -770,6 +770,20 @@ class KnowledgeBase:
                 out.append(actor)
         return out
 
+    def leader(self, country: str, day: date | None) -> Actor | None:
+        """Who leads ``country`` on ``day`` ("the Chinese leader", "the Kremlin leader"): the one holder of the
+        first office of the country's ``leader`` list (``countries.yaml``) that has one, by default of its prime
+        minister (or chancellor), else of its president, king, emir or sultan."""
+        entry = self.data.countries.get(country)
+        offices = (entry.leader if entry is not None else ()) or _LEADER_OFFICES
+        for office in offices:
+            holders = self.office_holders(office, country, day)
+            if len(holders) == 1:
+                return holders[0]
+            if holders:
+                return None
+        return None
+
     def office_holders_named(self, title: str, surname: str, day: date | None) -> list[tuple[Actor, Role]]:
         """People holding an office called ``title`` on ``day``, in any country, whose surname is ``surname``
         ("Prime Minister Johnson" in 2019), with the role.
@@ -880,6 +894,11 @@ _OFFICE_FAMILIES = {
     "economy minister": "finance minister",
     "head of state": "president",
 }
+
+
+# Whose office makes a country's leader, when ``countries.yaml`` names none: the head of government of a
+# parliamentary state, else the head of state.
+_LEADER_OFFICES = ("prime minister", "chancellor", "president", "king", "emir", "sultan")
 
 
 def _office_family(title: str) -> str:

@@ -234,10 +234,14 @@ class _Resolver:
         exact = self._lone(kb.lookup(text, self.day), text)
         if exact:
             best = self._best(exact)
-            if best is not None and best.kind == "organisation" and best.country:
-                # "The US defense secretary" names an office, which its holder on the day fills
+            if best is not None and best.kind in {"organisation", "government"} and best.country:
+                # "The US defense secretary" names an office, which its holder on the day fills; "the Kremlin
+                # leader" names who leads the government
                 head = _head(text, kb.find_titles(text))
-                holder = self._office_holder(head, best.country) if head is not None and head.person else None
+                fills = head is not None and head.person
+                if best.kind == "government":
+                    fills = fills and head is not None and name_key(head.title) == "leader"
+                holder = self._office_holder(head, best.country) if head is not None and fills else None
                 if holder is not None:
                     return holder
             return self._elsewhere(best, (0, len(text)), []) or self._from_actor(best, (0, len(text)))
@@ -319,6 +323,10 @@ class _Resolver:
         if not codes:  # "Detective Inspector Steven Jones", "Congresswoman Ilhan Omar"
             codes = [t.country for t in titles if t.country][:1]
 
+        if govs and head is not None and name_key(head.title) == "leader":
+            filled = self._office_holder(head, _country_of(kb, govs[0]))  # "the Kremlin leader"
+            if filled is not None:
+                return filled
         if govs and (head is None or head.sector == "GOV"):
             return self._government(_country_of(kb, govs[0]), head)
         if head is not None and name_key(head.title) in _GOV_GROUPS and head.sector == "GOV" and not self.former:
@@ -779,8 +787,15 @@ class _Resolver:
 
     def _office_holder(self, head: TitleMatch, code: str) -> Resolution | None:
         """The one holder of the office ``head`` names in country ``code`` on the day ("the Japanese prime
-        minister"), or None (none known, several, or a former holder)."""
-        holders = self.kb.office_holders(head.title, code, self.day) if not self.former else []
+        minister"), or None (none known, several, or a former holder). "The Chinese leader" is who leads
+        the country that day (:meth:`KnowledgeBase.leader`)."""
+        if self.former:
+            return None
+        if name_key(head.title) == "leader":
+            leader = self._the_leader(code)
+            holders = [leader] if leader is not None else []
+        else:
+            holders = self.kb.office_holders(head.title, code, self.day)
         if len(holders) != 1:
             return None
         holder = holders[0]
@@ -788,6 +803,21 @@ class _Resolver:
         return Resolution(
             holder.id, holder.name, "person", code, head.sector, 0.85, False, role.title if role else head.title
         )
+
+    def _the_leader(self, code: str) -> Actor | None:
+        """Who leads ``code`` on the day, when the description is the country's leader and nothing else: "the
+        Chinese leader", "China's leader", "the Kremlin leader" (not "a Chinese leader", "the Chinese
+        opposition leader" or "the leader's office")."""
+        words = [w for w in re.findall(r"[\w’'-]+", self.text.lower()) if w not in {"'s", "’s"}]
+        if not words or words[0] != "the" and not re.search(r"['’]s\b", self.text):
+            return None
+        rest = [w.removesuffix("'s").removesuffix("’s") for w in words if w != "the"]
+        spans = [(s, e) for s, e, _ in self.kb.find_countries(self.text, metonyms=True)]
+        spans += [(s, e) for s, e, ids in self.kb.find_names(self.text) if _kind(self.kb, ids[0]) == "government"]
+        named = {w for s, e in spans for w in re.findall(r"[\w’'-]+", self.text[s:e].lower())}
+        if [w for w in rest if w not in named] != ["leader"]:
+            return None
+        return self.kb.leader(code, self.day)
 
     def _group(
         self, head: TitleMatch | None, codes: list[str], confidence: float, sector: str | None = None
