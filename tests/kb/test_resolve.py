@@ -404,3 +404,27 @@ def test_an_unnamed_office_of_a_named_body_is_not_named_by_the_body(kb) -> None:
     assert res is not None and res.kind == "person" and res.name == "nominee of the Constitution Party", res
     named = resolve_description(kb, "Elaine Chao, the Secretary of Transportation", date(2019, 6, 1))
     assert named is not None and named.name == "Elaine Chao", named
+
+
+# ----------------------------------------------------------------- a country's diplomat at an organisation
+@pytest.mark.parametrize(
+    ("description", "country"),
+    [
+        ("Russia’s UN ambassador", "RUS"),  # "Russia’s UN ambassador said his top diplomatic priority was ..."
+        ("Syria’s ambassador to the UN", "SYR"),
+        ("Sweden’s UN ambassador", "SWE"),  # "Sweden’s UN ambassador, Olof Skoog, said"
+        ("The UK ambassador to the UN", "GBR"),
+    ],
+)
+def test_a_country_s_diplomat_to_an_organisation_is_the_country_s(kb, description: str, country: str) -> None:  # type: ignore[no-untyped-def]
+    """Descriptions of the Guardian sample (April 2018): the diplomat is his country's official, not the UN;
+    all of one country's envoys to one body are one actor, keyed by the post."""
+    from tests.conftest import SHARED
+
+    corpus = (SHARED / "corpus" / "guardian_sample" / "articles.jsonl").read_text(encoding="utf-8")
+    assert description in corpus
+    res = resolve_description(kb, description, date(2018, 4, 12))
+    assert res is not None and (res.country, res.sector, res.kind) == (country, "GOV", "person"), res
+    assert res.actor_id == f"prov:{country.lower()}-ambassador-to-the-united-nations"
+    # the body's own envoy is the body's
+    assert _codes(kb, "the EU ambassador to China", date(2018, 4, 12))[0] == "igo:eu"

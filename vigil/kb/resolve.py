@@ -215,6 +215,9 @@ def resolve_description(
     return _Resolver(kb, raw, day, context, article_country).run()
 
 
+_DIPLOMATS = frozenset({"ambassador", "envoy", "representative", "diplomat", "consul", "delegate", "emissary"})
+
+
 class _Resolver:
     def __init__(
         self, kb: KnowledgeBase, text: str, day: date | None, context: str | None, article_country: str | None
@@ -288,6 +291,12 @@ class _Resolver:
             return self._described_person(person_span, titles, [c for c in codes_in_text if c][:1])
 
         orgs = [(s, e, ids) for s, e, ids in names if _kind(kb, ids[0]) in {"igo", "organisation", "party"}]
+        for s, e, ids in orgs:
+            sender = self._posted_to((s, e), titles, countries)
+            post = kb.get(ids[0])
+            head = _head(text, titles)
+            if sender is not None and post is not None and head is not None:
+                return self._diplomat(head, post, sender)
         if not orgs:
             by_name = self._by_exact_name(titles, countries)  # actors of bulk files are not searched for
             if by_name is not None:
@@ -340,6 +349,31 @@ class _Resolver:
                 if inferred:
                     return self._government(inferred, head)
         return self._generic(head, codes, excluded, bool(ethnic))
+
+    def _posted_to(
+        self, span: tuple[int, int], titles: Sequence[TitleMatch], countries: Sequence[tuple[int, int, str]]
+    ) -> str | None:
+        """The country whose diplomat is posted to an organisation: "Canada's ambassador to the UN", "Britain's
+        envoy to the EU", "Canada's UN ambassador" (the diplomat is Canada's, not the body's; not "the EU
+        ambassador to China")."""
+        head = _head(self.text, titles)
+        if head is None or name_key(head.title).split()[-1] not in _DIPLOMATS:
+            return None
+        before = re.sub(r"\s+(?:the\s+)?$", "", self.text[: span[0]], flags=re.I)
+        sender = [c for c in countries if c[1] <= min(head.start, span[0])]
+        if sender and (before.lower().endswith(" to") or span[1] <= head.start):
+            return sender[0][2]
+        return None
+
+    def _diplomat(self, head: TitleMatch, org: Actor, code: str) -> Resolution:
+        """A country's diplomat posted to an organisation: the holder of that post on the day, if the knowledge
+        base knows one, else an unnamed official of the country keyed by the post."""
+        office = f"{head.title} to the {org.name}"
+        holders = self.kb.office_holders(office, code, self.day) if not self.former else []
+        if len(holders) == 1:
+            return Resolution(holders[0].id, holders[0].name, "person", code, "GOV", 0.85, False, office)
+        sector = "ELI" if self.former else "GOV"
+        return Resolution(f"prov:{code.lower()}-{slugify(office)}", office, "person", code, sector, 0.6, True, office)
 
     def _person_run(self, taken: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
         """A person's name set off from what describes them, outside the ``taken`` spans: at the start before a
