@@ -676,6 +676,16 @@ def test_the_outlet_spoken_to_and_the_country_of_the_capital_met_in_are_no_parti
     assert not [e for e in found if nobody in e], found
 
 
+def test_who_act_together_on_a_third_are_no_parties_to_each_other(news_pipeline: Any) -> None:
+    """"despite criticism by the Greek foreign minister and United Nations Educational, Scientific and Cultural
+    Organization (UNESCO) who questioned his authority to make the change" (Wikinews, 2019): two critics of
+    Erdoğan, one event per source (ANNOTATION.md), not "Georgios Katrougalos ACCUSE UNESCO" (the UK timeline)."""
+    article = _wikinews_paragraph("despite criticism by the Greek foreign minister and United Nations")
+    [x] = news_pipeline.extract([article])
+    found = [(e.source_text, e.root, e.target_text) for e in x.events]
+    assert not [e for e in found if "UNESCO" in e[0] + e[2] and "minister" in e[0] + e[2]], found
+
+
 def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -> None:
     """ "President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
     (Wikinews, 2020): the President directs his own government; no "Donald Trump AID Government of United

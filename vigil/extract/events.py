@@ -265,8 +265,42 @@ def _conjoined(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[ActorMen
             continue
         verb = _governor(root)
         if verb.i != root.i and _subject_side(root, verb) in {"subj", "pass", "agent"} and not _mediating(verb):
+            if _acting_together(verb):
+                continue  # "the Greek foreign minister and UNESCO questioned his authority": both act on him
             out.append((first, second, verb.i))
     return out
+
+
+# Verbs of what two parties do with each other: their joint subjects are parties to it ("Jordan and Britain
+# agreed", "Russia and Turkey signed a deal"); with other verbs, joint subjects acting on a third actor act
+# together on it, not on each other ("Several sources acting together: one event per source").
+_RECIPROCAL = frozenset(
+    """meet meets met meeting agree agrees agreed agreeing sign signs signed signing talk talks talked talking
+    negotiate negotiates negotiated negotiating discuss discusses discussed discussing clash clashes clashed
+    clashing fight fights fought fighting cooperate cooperates cooperated cooperating hold holds held holding
+    reach reaches reached reaching exchange exchanges exchanged exchanging trade trades traded trading""".split()
+)
+
+
+# What two parties have with each other: a verb about one of these is their joint act ("Brazil and the United
+# States are seeking to deepen a partnership").
+_JOINT_THINGS = frozenset(
+    """partnership partnerships ties relations relationship cooperation alliance deal deals agreement agreements
+    accord accords pact treaty ceasefire truce dialogue talks negotiations together jointly other another""".split()
+)
+
+
+def _acting_together(verb: Token) -> bool:
+    """Whether conjoined subjects of a verb act together (on a third party or a thing), not with each other: the
+    verb is no joint act, has an object or complement, and what it says is nothing the two have with each other
+    ("the Greek foreign minister and UNESCO questioned his authority")."""
+    if verb.lower_ in _RECIPROCAL:
+        return False
+    said = [c for c in verb.children if c.dep_ in {"dobj", "obj", "dative", "attr", "ccomp", "xcomp"}]
+    if not said:
+        return False
+    words = {t.lower_ for c in said for t in c.subtree} | {t.lower_ for t in verb.children if t.dep_ == "advmod"}
+    return not words & (_JOINT_THINGS | _RECIPROCAL)
 
 
 _COORDINATORS = ("and", "&", "along with", "together with", "as well as")
@@ -330,7 +364,8 @@ def _coordinated(
     for chain in chains:
         first = chain[0][0]
         trigger = None
-        if first > 0 and sent[first - 1].lower_ == "between":
+        between = first > 0 and sent[first - 1].lower_ == "between"
+        if between:
             if sent[first - 1].head.lower_.removesuffix("s") in _STATES:
                 continue  # "the close tie between Trump and Abe" is no event
             trigger = sent[first - 1].head.i
@@ -342,6 +377,8 @@ def _coordinated(
                 trigger = verb.i
         if trigger is None or _mediating(sent[trigger]):
             continue
+        if not between and _acting_together(sent[trigger]):
+            continue  # "criticism by the Greek foreign minister and UNESCO who questioned his authority"
         members = list({heads[h].actor_id: heads[h] for _, _, h in chain}.values())
         out.extend((a, b, trigger) for i, a in enumerate(members) for b in members[i + 1 :])
     return out
