@@ -677,7 +677,7 @@ def test_the_outlet_spoken_to_and_the_country_of_the_capital_met_in_are_no_parti
 
 
 def test_who_act_together_on_a_third_are_no_parties_to_each_other(news_pipeline: Any) -> None:
-    """"despite criticism by the Greek foreign minister and United Nations Educational, Scientific and Cultural
+    """ "despite criticism by the Greek foreign minister and United Nations Educational, Scientific and Cultural
     Organization (UNESCO) who questioned his authority to make the change" (Wikinews, 2019): two critics of
     Erdoğan, one event per source (ANNOTATION.md), not "Georgios Katrougalos ACCUSE UNESCO" (the UK timeline)."""
     article = _wikinews_paragraph("despite criticism by the Greek foreign minister and United Nations")
