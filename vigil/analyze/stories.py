@@ -10,8 +10,9 @@ duplicate of the other (``duplicate_of``, set at ingest by MinHash), or when
 - their leads share distinctive names, and share some words: of the names (capitalised
   words of title and lead that the articles' leads do not also write in lower case, so not
   "Hurricane" or "Police") named by at most 12 articles or 4% of them, whichever is more, the
-  two leads share at least two, and half of those of the lead that has fewer, with a lead
-  similarity of at least 0.05 (two stories that name a minister in passing are not one).
+  two leads share at least two, with a Dice coefficient of at least 0.4 (twice the shared
+  names over the names of both), and a lead similarity of at least 0.05 (two stories that
+  name a minister in passing are not one, nor a round-up naming everyone and one of its items).
   Reports of one development by different outlets share few words (an annotated pair's
   median similarity is 0.07) but name the same people and places.
 
@@ -38,7 +39,7 @@ DEFAULT_THRESHOLD = 0.30
 DEFAULT_WINDOW_DAYS = 5
 METHOD = "tfidf-names-title-lead"
 NAMES_SHARED = 2  # the distinctive names two leads must share
-NAME_OVERLAP = 0.5  # and the share of the distinctive names of the lead naming fewer they must make
+NAME_OVERLAP = 0.4  # and their Dice coefficient: twice the shared names over the names of both
 NAME_SIMILARITY = 0.05  # the lead similarity such a link needs besides
 DISTINCTIVE = 0.04  # a name in more than this share of the articles is not distinctive ...
 DISTINCTIVE_FLOOR = 12  # ... unless it is in at most this many
@@ -76,16 +77,16 @@ _LEAD_STOP = _TITLE_STOP | frozenset("Yesterday Today Tomorrow Opinion Wikinews"
 
 
 def lead_names(articles: Sequence[Article]) -> list[set[str]]:
-    """The names in each article's title and lead: capitalised words the leads do not also write in lower case.
+    """The names in each article's title and lead: capitalised words the articles do not also write in lower case.
 
-    A word is a name when, over all the given leads, it is written capitalised at least as often as
-    in lower case ("Soleimani", "Bondi"; not "Hurricane", "Police" or a headline's "Strike").
+    A word is a name when, over the whole texts of the given articles, it is written capitalised at least as
+    often as in lower case ("Soleimani", "Bondi"; not "Hurricane", "Police", "Party" or a headline's "Strike").
     """
     leads = [lead_text(a).replace("\u2019", "'") for a in articles]
     lower: Counter[str] = Counter()
     upper: Counter[str] = Counter()
-    for text in leads:
-        for word in _LEAD_WORD_RE.findall(text):
+    for article in articles:
+        for word in _LEAD_WORD_RE.findall(f"{article.title or ''} {article.text}"):
             (lower if word[0].islower() else upper)[word] += 1
     out = []
     for article, text in zip(articles, leads, strict=True):
@@ -99,6 +100,21 @@ def lead_names(articles: Sequence[Article]) -> list[set[str]]:
                 names.add(word)
         out.append(names)
     return out
+
+
+_PERIOD_RE = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)?|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+
+
+def series_key(article: Article) -> str | None:
+    """The title with its dates and numbers taken out, when it had any ("On the campaign trail in the USA,
+    September 2020"): two reports with the same key and different titles are issues of a periodic series."""
+    title = article.title or ""
+    key = " ".join(_PERIOD_RE.sub(" ", title.lower()).split())
+    return key if key and key != " ".join(title.lower().split()) else None
 
 
 def story_id(article_id: str) -> str:
@@ -156,12 +172,13 @@ def _links(arts: Sequence[Article], *, threshold: float, window_days: int) -> di
     titles = [title_names(a) for a in arts]
     names = lead_names(arts)
     df = Counter(name for ns in names for name in ns)
-    common = max(DISTINCTIVE_FLOOR, DISTINCTIVE * len(arts))
+    # at most 12 articles or 4% of them, and never half of them (in a small window)
+    common = min(max(DISTINCTIVE_FLOOR, DISTINCTIVE * len(arts)), len(arts) / 2)
     names = [{name for name in ns if df[name] <= common} for ns in names]
     links = {}
     for i, j, sim in similar_pairs(arts, window_days=window_days):
         shared = len(names[i] & names[j])
-        by_names = shared >= NAMES_SHARED and shared >= NAME_OVERLAP * min(len(names[i]), len(names[j]))
+        by_names = shared >= NAMES_SHARED and 2 * shared >= NAME_OVERLAP * (len(names[i]) + len(names[j]))
         # Same development: similar leads whose titles name one same thing, or leads naming the same uncommon names.
         if (sim >= threshold and titles[i] & titles[j]) or (sim >= NAME_SIMILARITY and by_names):
             links[(i, j)] = sim * max(shared, 1)
@@ -198,10 +215,14 @@ def cluster_stories(
     for i in range(len(arts)):
         members.setdefault(uf.find(i), set()).add(i)
     group_of = {j: i for i, js in members.items() for j in js}
+    series = [series_key(a) for a in arts]
     for (i, j), _ in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
         small, large = sorted((group_of[i], group_of[j]), key=lambda g: len(members[g]))
         if small == large:
             continue
+        issues = {series[x] for x in members[small]} & {series[x] for x in members[large]} - {None}
+        if issues and any(arts[x].title != arts[y].title for x in members[small] for y in members[large]):
+            continue  # two issues of a periodic series ("On the campaign trail ..., September 2020") are two stories
         # average linkage: most pairs of the two groups must be linked
         cross = sum(len(linked[x] & members[large]) for x in members[small])
         if 2 * cross < len(members[small]) * len(members[large]):
