@@ -88,3 +88,27 @@ def test_stories_on_the_wikinews_corpus(corpus: Store) -> None:
     assert sum(judged) / len(judged) >= 0.6  # 6 of 9 (the annotated groups of several outlets: 0.96, docs/watches.md)
     # Successive primaries and an interview series name the same people, but are no one story.
     assert not any(t.startswith(("Joe Biden wins 2020", "Wikinews interviews Don Blankenship")) for t in titles)
+
+
+def test_issues_of_a_series_and_a_round_up_s_items_are_stories_of_their_own() -> None:
+    """The Wikinews articles of 4 October to 3 November 2020: the September and October editions of the monthly
+    "On the campaign trail in the USA" name the same candidates, and the September one names the Libertarian
+    nominee whom Wikinews interviewed that day; each is a story of its own."""
+    from datetime import datetime
+
+    from tests.conftest import WIKINEWS
+    from vigil.config import load_settings
+    from vigil.ingest.job import article_from_raw
+    from vigil.ingest.readers import read_inputs
+    from vigil.models import RawArticle
+
+    raws = read_inputs([str(p) for p in WIKINEWS], settings=load_settings(env={}))
+    arts = [
+        article_from_raw(r, datetime(2025, 1, 1))
+        for r in raws
+        if isinstance(r, RawArticle) and r.published and date(2020, 10, 4) <= r.published <= date(2020, 11, 3)
+    ]
+    titles = {a.id: a.title or "" for a in arts}
+    together = [[titles[i] for i in s.article_ids] for s in cluster_stories(arts) if s.reports > 1]
+    assert sum(t.startswith("On the campaign trail") for t in titles.values()) == 2
+    assert not [t for t in together if any(x.startswith(("On the campaign trail", "Wikinews interviews")) for x in t)]

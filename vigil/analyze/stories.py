@@ -7,20 +7,20 @@ duplicate of the other (``duplicate_of``, set at ingest by MinHash), or when
   1-2-grams, sublinear tf, English stop words) and their titles share a name (a capitalised
   word other than function words, months and the outlet's name: templated series such as
   interviews share leads but not names), or
-- their leads share distinctive names, and share some words: of the names (capitalised
-  words of title and lead that the articles' leads do not also write in lower case, so not
-  "Hurricane" or "Police") named by at most 12 articles or 4% of them, whichever is more, the
-  two leads share at least two, with a Dice coefficient of at least 0.4 (twice the shared
-  names over the names of both), and a lead similarity of at least 0.05 (two stories that
-  name a minister in passing are not one, nor a round-up naming everyone and one of its items).
-  Reports of one development by different outlets share few words (an annotated pair's
-  median similarity is 0.07) but name the same people and places.
+- their leads name the same uncommon people and places, and share some words: of the names
+  (capitalised words of title and lead that the articles' texts do not also write in lower
+  case, so not "Hurricane", "Police" or "Party") named by at most 12 articles or 4% of them,
+  whichever is more, and by fewer than half of them, the two leads share at least two, with a
+  Dice coefficient of at least 0.4 (twice the shared names over the names of both), and a lead
+  similarity of at least 0.05 (two stories that name a minister in passing are not one, nor a
+  round-up naming everyone and one of its items). Reports of one development by different
+  outlets share few words (an annotated pair's median similarity is 0.07) but name the same
+  people and places.
 
 Links are taken strongest first, and two groups become one story only when at least half of
 the pairs between them are linked (average linkage, not single linkage): a chain of
-successive primaries or of one season's storms does not become one story through a name
-each pair shares. Scored on ``annotations/story_groups.jsonl`` by ``scripts/story-eval``
-(see docs/watches.md).
+successive primaries does not become one story through a name each pair shares. Scored on
+``annotations/story_groups.jsonl`` by ``scripts/story-eval`` (see docs/watches.md).
 """
 
 from __future__ import annotations
@@ -100,21 +100,6 @@ def lead_names(articles: Sequence[Article]) -> list[set[str]]:
                 names.add(word)
         out.append(names)
     return out
-
-
-_PERIOD_RE = re.compile(
-    r"\b(?:\d+(?:st|nd|rd|th)?|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
-)
-
-
-def series_key(article: Article) -> str | None:
-    """The title with its dates and numbers taken out, when it had any ("On the campaign trail in the USA,
-    September 2020"): two reports with the same key and different titles are issues of a periodic series."""
-    title = article.title or ""
-    key = " ".join(_PERIOD_RE.sub(" ", title.lower()).split())
-    return key if key and key != " ".join(title.lower().split()) else None
 
 
 def story_id(article_id: str) -> str:
@@ -215,15 +200,11 @@ def cluster_stories(
     for i in range(len(arts)):
         members.setdefault(uf.find(i), set()).add(i)
     group_of = {j: i for i, js in members.items() for j in js}
-    series = [series_key(a) for a in arts]
     for (i, j), _ in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
         small, large = sorted((group_of[i], group_of[j]), key=lambda g: len(members[g]))
         if small == large:
             continue
-        issues = {series[x] for x in members[small]} & {series[x] for x in members[large]} - {None}
-        if issues and any(arts[x].title != arts[y].title for x in members[small] for y in members[large]):
-            continue  # two issues of a periodic series ("On the campaign trail ..., September 2020") are two stories
-        # average linkage: most pairs of the two groups must be linked
+        # average linkage: at least half of the pairs of the two groups must be linked
         cross = sum(len(linked[x] & members[large]) for x in members[small])
         if 2 * cross < len(members[small]) * len(members[large]):
             continue
