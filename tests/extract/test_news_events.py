@@ -686,6 +686,16 @@ def test_who_act_together_on_a_third_are_no_parties_to_each_other(news_pipeline:
     assert not [e for e in found if "UNESCO" in e[0] + e[2] and "minister" in e[0] + e[2]], found
 
 
+def test_an_unnamed_actor_named_right_after_is_the_name(news_pipeline: Any) -> None:
+    """"Fields, a self-described Neo-Nazi, killed a woman named Heather Heyer" (Wikinews, 2019): the woman is
+    Heather Heyer, no second victim (the UK timeline's "James Alex Fields ASSAULT the average woman", the
+    article's generic woman named after a judge's "the average woman")."""
+    article = _wikinews_paragraph("killed a woman named Heather Heyer")
+    [x] = news_pipeline.extract([article])
+    found = [(e.source_text, e.root, e.target_text) for e in x.events]
+    assert not [e for e in found if e[2] == "a woman"], found
+
+
 def test_a_leader_directing_his_own_government_is_no_event(news_pipeline: Any) -> None:
     """ "President Trump sent Department of Homeland Security officers to protect federal buildings in Portland"
     (Wikinews, 2020): the President directs his own government; no "Donald Trump AID Government of United

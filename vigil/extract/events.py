@@ -818,6 +818,17 @@ def _possessor_in_a_description(tok: Token, m: ActorMention, heads: dict[int, Ac
     return False
 
 
+def _named_after(tok: Token, m: ActorMention, heads: dict[int, ActorMention]) -> bool:
+    """Whether an unnamed actor is given its name right after ("a woman named Heather Heyer", "a group called
+    the Proud Boys"): the name is the party, not a second actor."""
+    if not (m.actor_id or "").startswith("prov:"):
+        return False
+    return any(
+        c.dep_ in {"acl", "relcl"} and c.lower_ in {"named", "called"} and any(t.i in heads for t in c.subtree)
+        for c in tok.children
+    )
+
+
 def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMention]:
     """The actors of ``heads`` that may be parties: not those that only qualify another (a list's "Iran's
     Javad Zarif" is read by :func:`_coordinated` with its possessive). A title whose apposition names the same
@@ -827,6 +838,8 @@ def _parties(sent: Doc, heads: dict[int, ActorMention]) -> dict[int, ActorMentio
         if _modifies_another(sent[i], heads) or _describes_a_person(sent[i], m, heads):
             continue
         if _where_a_person_is_from(sent[i], m, heads) or _possessor_in_a_description(sent[i], m, heads):
+            continue
+        if _named_after(sent[i], m, heads):
             continue
         tok = sent[i]
         named = next(
