@@ -687,7 +687,7 @@ def test_who_act_together_on_a_third_are_no_parties_to_each_other(news_pipeline:
 
 
 def test_an_unnamed_actor_named_right_after_is_the_name(news_pipeline: Any) -> None:
-    """"Fields, a self-described Neo-Nazi, killed a woman named Heather Heyer" (Wikinews, 2019): the woman is
+    """ "Fields, a self-described Neo-Nazi, killed a woman named Heather Heyer" (Wikinews, 2019): the woman is
     Heather Heyer, no second victim (the UK timeline's "James Alex Fields ASSAULT the average woman", the
     article's generic woman named after a judge's "the average woman")."""
     article = _wikinews_paragraph("killed a woman named Heather Heyer")
