@@ -428,3 +428,17 @@ def test_a_country_s_diplomat_to_an_organisation_is_the_country_s(kb, descriptio
     assert res.actor_id == f"prov:{country.lower()}-ambassador-to-the-united-nations"
     # the body's own envoy is the body's
     assert _codes(kb, "the EU ambassador to China", date(2018, 4, 12))[0] == "igo:eu"
+
+
+def test_one_name_of_several_bodies_is_the_one_of_the_country_the_sentence_names(kb) -> None:  # type: ignore[no-untyped-def]
+    """ "The SDF (the Kurdish led force raised by Washington to fight Isis) and the United States are sitting on a
+    volcano in north-east Syria" (Guardian sample, 2019): Syria's Democratic Forces, not Japan's Self-Defense
+    Forces, which "SDF" names in a sentence about Japan or in none."""
+    from tests.conftest import SHARED
+
+    corpus = (SHARED / "corpus" / "guardian_sample" / "articles.jsonl").read_text(encoding="utf-8")
+    sentence = next(s for s in corpus.split(". ") if s.startswith("The SDF (the Kurdish led force")) + "."
+    day = date(2019, 3, 1)
+    assert _codes(kb, "The SDF", day, sentence) == ("org:syrian-democratic-forces", "SYR", "REB")
+    assert _codes(kb, "the SDF", day, "Japan's SDF held drills near Okinawa.")[1] == "JPN"
+    assert _codes(kb, "the SDF", day)[1] == "JPN"

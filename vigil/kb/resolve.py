@@ -613,7 +613,16 @@ class _Resolver:
         if not present:
             return None
         holding = [a for a in present if a.kind == "person" and a.role_on(self.day) is not None]
-        return holding[0] if holding else present[0]
+        if holding:
+            return holding[0]
+        if len(present) > 1:
+            # one name, several bodies ("RSF": Sudan's Rapid Support Forces, Reporters Without Borders): the one
+            # of a country the sentence (else the article) names
+            for where in (self._sentence_countries(), {self.article_country} - {None}):
+                here = [a for a in present if a.country in where]
+                if len(here) == 1:
+                    return here[0]
+        return present[0]
 
     def _person_in_text(
         self, person: Actor, span: tuple[int, int], titles: list[TitleMatch], countries: list[tuple[int, int, str]]
