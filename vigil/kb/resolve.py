@@ -291,12 +291,13 @@ class _Resolver:
             return self._described_person(person_span, titles, [c for c in codes_in_text if c][:1])
 
         orgs = [(s, e, ids) for s, e, ids in names if _kind(kb, ids[0]) in {"igo", "organisation", "party"}]
+        head = _head(text, titles)
         for s, e, ids in orgs:
-            sender = self._posted_to((s, e), titles, countries)
+            sender = self._posted_to((s, e), head, countries)
             post = kb.get(ids[0])
-            head = _head(text, titles)
             if sender is not None and post is not None and head is not None:
-                return self._diplomat(head, post, sender)
+                # "Canada's ambassador to the UN": the holder of the post, else the country's unnamed diplomat
+                return self._post(f"{head.title} to the {post.name}", sender)
         if not orgs:
             by_name = self._by_exact_name(titles, countries)  # actors of bulk files are not searched for
             if by_name is not None:
@@ -310,7 +311,6 @@ class _Resolver:
             elsewhere = self._elsewhere(org, (start, end), others)
             return elsewhere or self._from_actor(org, (start, end), titles=titles)
 
-        head = _head(text, titles)
         seats = [(s, e, ids[0]) for s, e, ids in names if _kind(kb, ids[0]) == "government"]
         local = self._local_office(head, seats)
         if local is not None:
@@ -351,12 +351,11 @@ class _Resolver:
         return self._generic(head, codes, excluded, bool(ethnic))
 
     def _posted_to(
-        self, span: tuple[int, int], titles: Sequence[TitleMatch], countries: Sequence[tuple[int, int, str]]
+        self, span: tuple[int, int], head: TitleMatch | None, countries: Sequence[tuple[int, int, str]]
     ) -> str | None:
         """The country whose diplomat is posted to an organisation: "Canada's ambassador to the UN", "Britain's
         envoy to the EU", "Canada's UN ambassador" (the diplomat is Canada's, not the body's; not "the EU
         ambassador to China")."""
-        head = _head(self.text, titles)
         if head is None or name_key(head.title).split()[-1] not in _DIPLOMATS:
             return None
         before = re.sub(r"\s+(?:the\s+)?$", "", self.text[: span[0]], flags=re.I)
@@ -364,16 +363,6 @@ class _Resolver:
         if sender and (before.lower().endswith(" to") or span[1] <= head.start):
             return sender[0][2]
         return None
-
-    def _diplomat(self, head: TitleMatch, org: Actor, code: str) -> Resolution:
-        """A country's diplomat posted to an organisation: the holder of that post on the day, if the knowledge
-        base knows one, else an unnamed official of the country keyed by the post."""
-        office = f"{head.title} to the {org.name}"
-        holders = self.kb.office_holders(office, code, self.day) if not self.former else []
-        if len(holders) == 1:
-            return Resolution(holders[0].id, holders[0].name, "person", code, "GOV", 0.85, False, office)
-        sector = "ELI" if self.former else "GOV"
-        return Resolution(f"prov:{code.lower()}-{slugify(office)}", office, "person", code, sector, 0.6, True, office)
 
     def _person_run(self, taken: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
         """A person's name set off from what describes them, outside the ``taken`` spans: at the start before a
@@ -727,13 +716,17 @@ class _Resolver:
             return None
         s, e, gov = seats[0]
         code = _country_of(self.kb, gov)
-        office = f"{head.title} of {self.text[s:e]}"
+        return self._post(f"{head.title} of {self.text[s:e]}", code, head.person)
+
+    def _post(self, office: str, code: str, person: bool = True) -> Resolution:
+        """The holder of a country's ``office`` on the day, if the knowledge base knows one, else an unnamed
+        official of the country keyed by the office."""
         holders = self.kb.office_holders(office, code, self.day) if not self.former else []
         if len(holders) == 1:
             return Resolution(holders[0].id, holders[0].name, "person", code, "GOV", 0.85, False, office)
         slug = "-".join(x for x in (code.lower(), slugify(office)) if x)
         sector = "ELI" if self.former else "GOV"
-        return Resolution(f"prov:{slug}", office, "person" if head.person else "group", code, sector, 0.6, True, office)
+        return Resolution(f"prov:{slug}", office, "person" if person else "group", code, sector, 0.6, True, office)
 
     def _government(self, code: str, head: TitleMatch | None) -> Resolution:
         actor = self.kb.get(government_actor_id(code))
