@@ -1,6 +1,6 @@
 """The Ray engine stores what the local engine stores, row for row (Wikinews articles and the reference article).
 
-Both engines ingest the first 20 Wikinews articles and the reference article into SQLite. The Parquet
+Both engines ingest the first 10 Wikinews articles and the reference article into SQLite. The Parquet
 path re-uses the running Ray on an 8-article slice and loads it into every backend.
 """
 
@@ -46,7 +46,7 @@ def ray_cluster() -> Iterator[None]:
 def engines(
     tmp_path_factory: pytest.TempPathFactory, ray_cluster: None, pipeline: Any
 ) -> Iterator[tuple[Store, Store]]:
-    """The first 20 Wikinews articles and the reference article with extraction: the local engine's store
+    """The first 10 Wikinews articles and the reference article with extraction: the local engine's store
     (in-process, the session's pipeline) and a Ray ingest of the same inputs."""
     from vigil.config import load_settings
     from vigil.ingest.job import ingest
@@ -54,10 +54,10 @@ def engines(
 
     settings: Settings = load_settings(env={})
     tmp = tmp_path_factory.mktemp("engines")
-    inputs = [str(_wikinews_slice(tmp, 20)), str(REFERENCE_ARTICLE)]
+    inputs = [str(_wikinews_slice(tmp, 10)), str(REFERENCE_ARTICLE)]
     local = open_store(tmp / "local.db")
     local_done = ingest(inputs, local, settings, extractor=pipeline)
-    assert local_done.ingested == local_done.extracted == 21
+    assert local_done.ingested == local_done.extracted == 11
     on_ray = open_store(tmp / "ray.db")
     ray_done = ingest_ray(inputs, settings, store=on_ray)
     a = schema.articles
