@@ -66,3 +66,35 @@ def test_expectations_come_from_the_watch_s_articles_focal_first(corpus: Store, 
     for b in board:
         for xs in b.by_domain.values():
             assert [x.focal for x in xs] == sorted((x.focal for x in xs), reverse=True)
+
+
+def test_expectations_scored_on_the_annotated_sentences(corpus: Store, japan_watch: Watch, gbr_watch: Watch) -> None:
+    """annotations/scenario_expectations.jsonl: 107 sentences the boards of the example watches listed,
+    judged by hand (a statement of what will, would or may happen, the camp acting in it or the race its
+    subject). Questions of an interview, "may have misused", "in May", "could not agree" are none."""
+    import json
+
+    from tests.conftest import REPO
+    from vigil.analyze.window import load_records
+    from vigil.evaluate.scenarios import _article_key, score_expectations, sentence_key
+
+    path = REPO / "annotations" / "scenario_expectations.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    # every annotation refers to a sentence of the store's articles
+    records = load_records(corpus)
+    sentences = {
+        (_article_key(a.url, a.origin), sentence_key(text))
+        for aid, a in records.articles.items()
+        for _, text in records.article_sentences(aid)
+    }
+    assert len(rows) >= 100 and all((r["key"], r["sentence_sha1"]) in sentences for r in rows)
+    report = score_expectations(corpus, [japan_watch, gbr_watch], path)["all"]
+    assert report["precision"] >= 0.8 and report["kept"] >= 0.95, report
+    window = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    board = {b.outcome: b for b in scenario_board(window, gbr_watch)}
+    for b in board.values():
+        texts = [x.citation.text for x in b.expectations]
+        assert not [t for t in texts if t.rstrip('"').endswith("?") or " in May" in t or "may have" in t]
+        assert len(texts) == len(set(texts)), "a sentence repeated by several articles is listed once"
+    biden = [x.citation.text for x in board["biden"].expectations]
+    assert any("once in office he would immediately sign" in t for t in biden)

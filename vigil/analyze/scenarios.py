@@ -36,13 +36,40 @@ __all__ = [
     "signpost_evidence",
 ]
 
+# A modal with a perfect ("would have lost", "may have misused") speaks of the past; "could not" and "would
+# not commit" report a past inability or refusal; "May" with a capital is the month, "her will" a noun.
+_MODAL = r"(?:would|could|might|(?-i:may))(?!\s+(?:not\s+)?have\s+(?!to\b))"
 _PROSPECTIVE_RE = re.compile(
-    r"\b(?:would|could|might|may|will|shall|if (?:elected|re-?elected|he wins|she wins|they win)|"
+    r"\b(?:(?!could\s+not\b|would\s+not\s+(?:commit|say|answer|comment|confirm|disclose|reveal)\b)" + _MODAL + r"|"
+    r"(?<!\bher )(?<!\bhis )(?<!\bthe )(?<!\bfree )(?<!\bown )(?<!\bgood )(?<!\btheir )will|shall|"
+    r"if (?:elected|re-?elected|he wins|she wins|they win)|"
     r"potential(?:ly)?|possible|possibly|prospect|second \w+ (?:administration|term)|"
-    r"plans? to|intends? to|vow(?:s|ed)? to|pledg(?:e|es|ed) to|promis(?:e|es|ed) to|"
-    r"prepare(?:s|d)? for|expected to|likely to|return(?:ing)? to)\b",
+    r"(?<!\bno )plans? to|intends? to|vow(?:s|ed)? to|pledg(?:e|es|ed) to|promis(?:e|es|ed) to|"
+    r"prepares? for|expected to|likely to|return(?:ing)? to)\b",
     re.IGNORECASE,
 )
+# Not a prospect: a purpose of the past ("declared last Friday so he could fund"), delegates "pledged to
+# Senator Bernie Sanders", a pledge already kept.
+_NOT_PROSPECTIVE_BEFORE = re.compile(r"(?:\bso (?:that )?\w+ |\bfulfill?(?:ed|s)? \S+ (?:\w+ )?)$", re.IGNORECASE)
+_NOT_PROSPECTIVE_AFTER = re.compile(r"^\s*(?:Senator |Sen\. |President |Governor )?[A-Z][a-z]")
+
+
+def _markers(text: str) -> list[re.Match[str]]:
+    """The prospective markers of a sentence, in order."""
+    out = []
+    for m in _PROSPECTIVE_RE.finditer(text):
+        if _NOT_PROSPECTIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
+            continue
+        if m.group(0).lower().endswith(" to") and _NOT_PROSPECTIVE_AFTER.match(text[m.end() :]):
+            continue
+        out.append(m)
+    return out
+
+
+# A question states nothing: an interview's "If you were president, how would you ...?"
+_QUESTION_RE = re.compile(r"\?[\"'”’)\]]*$")
+# "the next U.S. administration" is not the sitting one
+_FUTURE_OF = re.compile(r"\b(?:next|incoming|future|new|potential|second|another)\s+$", re.IGNORECASE)
 _EXPECTING = {Modality.HYPOTHETICAL, Modality.INTENDED}
 _STATED = {Modality.ASSERTED, Modality.REPORTED}
 
@@ -170,25 +197,36 @@ def _distance(outcome: Outcome, text: str, names: Sequence[str], at: int) -> int
 def _concerned(
     outcomes: Sequence[Outcome],
     text: str,
-    marker_at: int,
+    marker_at: Sequence[int],
     expecting: Sequence[Event],
     names: dict[str, list[str]],
     day: date | None,
 ) -> set[str]:
     """The outcomes an expectation concerns: those whose camp is a party to its expecting events,
-    else the one named nearest to its prospective marker. A mention that names another outcome
+    else the one named nearest to one of its prospective markers. A mention that names another outcome
     ("the Trump administration" for the sitting government) does not count for this one."""
     by_event = {o.id for o in outcomes for e in expecting if {e.source_actor, e.target_actor} & o.camp_on(day)}
     if by_event:
         return by_event
-    near: list[tuple[int, str]] = []
-    for o in outcomes:
-        others = [p for x in outcomes if x.id != o.id and (p := x.pattern()) is not None]
-        own = [n for a in o.camp_on(day) for n in names.get(a, ()) if not any(p.search(n) for p in others)]
-        at = _distance(o, text, own, marker_at)
-        if at is not None:
-            near.append((at, o.id))
-    return {min(near)[1]} if near else set()
+    # A government is a camp member only while the camp holds it: a candidate, a party or a keyword names
+    # the outcome more surely ("potentially returning to the White House" is said of Trump)
+    for institutions in (False, True):
+        near: list[tuple[int, str]] = []
+        for o in outcomes:
+            others = [p for x in outcomes if x.id != o.id and (p := x.pattern()) is not None]
+            own = [
+                n
+                for a in o.camp_on(day)
+                if institutions or not a.startswith("gov:")
+                for n in names.get(a, ())
+                if not any(p.search(n) for p in others)
+            ]
+            found = [d for at in marker_at if (d := _distance(o, text, own, at)) is not None]
+            if found:
+                near.append((min(found), o.id))
+        if near:
+            return {min(near)[1]}
+    return set()
 
 
 def signpost_evidence(
@@ -335,16 +373,21 @@ def _expectations(
     for m in records.mentions:
         if m.actor_id and m.text not in names[m.actor_id]:
             names[m.actor_id].append(m.text)
+    sent_actors = _sitting(records, sent_actors)
     watch_domains = list(watch.domains)
     by_outcome: dict[str, dict[str, list[Expectation]]] = {o.id: defaultdict(list) for o in watch.outcomes}
     relevant = watch_articles(records, watch)
+    listed: set[tuple[str, str]] = set()  # (outcome, words): a sentence repeated by several articles, once
     for aid in sorted(relevant & records.articles.keys(), key=lambda a: (records.articles[a].published or date.min, a)):
         day = records.articles[aid].published
         if not watch.in_window(day) and (watch.start or watch.end):
             continue
         for idx, text in records.article_sentences(aid):
             key = (aid, idx)
-            marker = _PROSPECTIVE_RE.search(text)
+            if _QUESTION_RE.search(text):
+                continue
+            markers = _markers(text)
+            marker = markers[0] if markers else None
             evs = by_sentence.get(key, [])
             expecting = [e for e in evs if e.modality in _EXPECTING]
             if not expecting and not marker:
@@ -353,7 +396,7 @@ def _expectations(
             named = [o for o in watch.outcomes if _mentions_camp(o, text, actors, day)]
             if not named:
                 continue
-            concerned = _concerned(named, text, marker.start() if marker else 0, expecting, names, day)
+            concerned = _concerned(named, text, [m.start() for m in markers] or [0], expecting, names, day)
             doms = sorted(
                 (d for d in sent_domains.get(key, {}) if d in watch_domains), key=lambda d: -sent_domains[key][d]
             )
@@ -366,7 +409,11 @@ def _expectations(
                 events=tuple(_describe(records, e) for e in expecting or evs),
                 focal=bool(actors & focal) or bool(focal_words.search(text)),
             )
+            words = " ".join(text.split())
             for oid in concerned:
+                if (oid, words) in listed:
+                    continue
+                listed.add((oid, words))
                 for d in doms:
                     by_outcome[oid][d].append(x)
     # What bears on the focal country first, then the newest
@@ -374,6 +421,25 @@ def _expectations(
         for d, xs in domains.items():
             domains[d] = sorted(reversed(xs), key=lambda x: not x.focal)
     return by_outcome
+
+
+def _sitting(records: Records, sent_actors: dict[tuple[str, int], set[str]]) -> dict[tuple[str, int], set[str]]:
+    """The sentences' actors without a government spoken of as a future one ("the next U.S. administration"
+    names no camp that holds the government today)."""
+    future = {
+        (m.article_id, m.sentence_index, m.actor_id)
+        for m in records.mentions
+        if m.actor_id
+        and m.actor_id.startswith("gov:")
+        and (art := records.articles.get(m.article_id)) is not None
+        and _FUTURE_OF.search(art.text[max(0, m.start - 20) : m.start])
+    }
+    if not future:
+        return sent_actors
+    out = dict(sent_actors)
+    for aid, idx, actor in future:
+        out[(aid, idx)] = out.get((aid, idx), set()) - {actor}
+    return out
 
 
 def _name(records: Records, actor_id: str) -> str:

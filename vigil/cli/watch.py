@@ -620,7 +620,10 @@ def _print_board(board: list[Any], day: date | None) -> None:
                     x.citation.text[:160],
                     f"{x.citation.article_id[:12]} §{x.citation.sentence_index}",
                 )
-        print_table(table)
+        if b.by_domain:
+            print_table(table)
+        else:
+            console.print(f"[bold]{b.label}{prob}[/bold]\n  no expectation stated in the window's articles")
         if b.candidates:
             console.print(f"  candidates on {day or 'today'}: {', '.join(b.candidate_on(day)) or 'none'}")
         for ch in b.changes:
