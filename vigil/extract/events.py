@@ -364,11 +364,14 @@ def _coordinated(
     for chain in chains:
         first = chain[0][0]
         trigger = None
-        between = first > 0 and sent[first - 1].lower_ == "between"
+        before = first - 1
+        while before > 0 and sent[before].pos_ == "DET":  # "fighting between the Kurds and Turkey"
+            before -= 1
+        between = before >= 0 and sent[before].lower_ == "between"
         if between:
-            if sent[first - 1].head.lower_.removesuffix("s") in _STATES:
+            if sent[before].head.lower_.removesuffix("s") in _STATES:
                 continue  # "the close tie between Trump and Abe" is no event
-            trigger = sent[first - 1].head.i
+            trigger = sent[before].head.i
         for _, _, h in reversed(chain):
             if trigger is not None:
                 break
@@ -1196,12 +1199,40 @@ def _by_sentence(mentions: Sequence[ActorMention]) -> dict[int, list[ActorMentio
     return out
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+_ENGLISH_WORDS = frozenset(
+    "the of and to that was were is are has have had with would will said for from his her their this which "
+    "who he she they it at by been not but".split()
+)
+_FOREIGN_WORDS = frozenset(
+    "el los las del que por para con una es se lo su sus muy pero como hasta nos le les des du est une nous "
+    "pas dans sur qui avec der die und das ist nicht mit ein eine den dem zu auf os não uma com ao pelo "
+    "il di della che sono".split()
+)
+
+
+def _foreign(text: str) -> bool:
+    """Whether a sentence of an English article is written in another language (a quote left untranslated:
+    "Si el Senado no me ratifica, seré gobernador ..."): more function words of Spanish, French, German,
+    Portuguese or Italian than of English, two at least, and the language identifier does not say English."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    foreign = sum(w in _FOREIGN_WORDS for w in words)
+    if foreign < 2 or foreign <= sum(w in _ENGLISH_WORDS for w in words):
+        return False
+    import py3langid
+
+    return str(py3langid.classify(text)[0]) != "en"
+
+
 @stage("events.select", requires={"mentions", "texts"}, produces={"to_parse"})
 def select_stage(work: ArticleWork, res: Resources) -> ArticleWork:
-    """The sentences that may hold an event: two actors, or one and a pronoun that may stand for another."""
+    """The sentences that may hold an event: two actors, or one and a pronoun that may stand for another;
+    none written in another language than English."""
     by_sent = _by_sentence(work.mentions)
     wanted = []
     for si, text in enumerate(work.texts):
+        if _foreign(text):
+            continue
         actors = {m.actor_id for m in by_sent.get(si, []) if m.actor_id}
         if len(actors) >= 2 or (actors and _PRONOUN.search(text) is not None):
             wanted.append(si)

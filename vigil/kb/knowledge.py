@@ -137,6 +137,34 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _TITLE_PREFIXES = frozenset({"pope", "king", "queen", "emperor", "sheikh", "prince", "president", "emir"})
 
 
+# A seat that is a country's armed forces as a whole (not a ministry, a branch or a guard corps)
+_ARMED_FORCES = re.compile(
+    r"\b(?:Defen[cs]e Forces?|Armed Forces|People's Army|Liberation Army|Bundeswehr|Tatmadaw)\b", re.IGNORECASE
+)
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)) if w]
+    return "".join(w[0] for w in words if w.lower() not in {"of", "the", "and", "for"}).upper()
+
+
+def _seat_bodies(seats: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Each seat name -> the name of the body it names: the first of its names in the file. An acronym of
+    another seat of the sector ("SDF" of "Self-Defense Forces", "IDF") and a spelling of another
+    ("Self-Defence Forces") name the same body: one actor, not two."""
+    out: dict[str, str] = {}
+    firsts: dict[tuple[str, str], str] = {}  # (sector, spelling key) -> first name
+    for name, sector in seats:
+        key = slugify(re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)).replace("defence", "defense")
+        out[name] = firsts.setdefault((sector, key), name)
+    for name, sector in seats:
+        if re.fullmatch(r"[A-Z]{2,6}", name):
+            whole = next((n for n, s in seats if s == sector and n != name and _initials(n) == name), None)
+            if whole is not None:
+                out[name] = out[whole]
+    return out
+
+
 def country_actor_id(iso3: str) -> str:
     """Actor id of a country.
 
@@ -266,6 +294,7 @@ class KnowledgeBase:
         self._places = _Index()  # cities, provinces, regions -> ISO3
         self._bulk: set[str] = set()  # actors of bulk files: found by exact name only
         self._titles: dict[str, TitleEntry] = {}
+        self._armed_forces: dict[str, str] = {}  # ISO3 -> the actor of its armed forces, from its seats
         self._build_countries()
         self._build_places()
         self._build_igos()
@@ -439,15 +468,18 @@ class KnowledgeBase:
                 ),
                 (*entry.capitals, *gov_seats),
             )
+            bodies = _seat_bodies(entry.seats)
             for name, sector in entry.seats:
                 if sector == "GOV":
                     continue
-                base = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+                base = re.sub(r"^the\s+", "", bodies[name], flags=re.IGNORECASE)
                 actor_id = f"org:{code.lower()}-{slugify(base)}"
                 kind = "party" if sector in {"PTY", "OPP"} else "organisation"
                 existing = self._actors.get(actor_id)
                 aliases = (*existing.aliases, name) if existing else (name,)
                 self._add(Actor(actor_id, base, kind, country=code, sector=sector, aliases=aliases), (name,))
+                if sector == "MIL" and _ARMED_FORCES.search(base) and code not in self._armed_forces:
+                    self._armed_forces[code] = actor_id
 
     def _build_places(self) -> None:
         for code, names in self.data.places.items():
@@ -769,6 +801,12 @@ class KnowledgeBase:
             if role.holds_on(day) and actor not in out:
                 out.append(actor)
         return out
+
+    def armed_forces(self, country: str) -> Actor | None:
+        """A country's armed forces as a whole when its seats name them ("Israel Defense Forces", "the
+        Bundeswehr"): what "Israel's military" or "the Japanese armed forces" are."""
+        actor_id = self._armed_forces.get(country)
+        return self._actors.get(actor_id) if actor_id else None
 
     def leader(self, country: str, day: date | None) -> Actor | None:
         """Who leads ``country`` on ``day`` ("the Chinese leader", "the Kremlin leader"): the one holder of the

@@ -95,6 +95,8 @@ _DETERMINERS = frozenset(
     five six seven eight nine ten dozens hundreds thousands scores its their his her s in from and on at for
     with by to as new other local powerful influential prominent""".split()
 )
+# What names a country's armed forces as a whole (:meth:`KnowledgeBase.armed_forces`)
+_WHOLE_FORCES = frozenset({"military", "armed forces", "defence forces", "defense forces"})
 _INSTITUTIONS = frozenset(
     {
         "military",
@@ -844,22 +846,35 @@ class _Resolver:
         """Who leads ``code`` on the day, when the description is the country's leader and nothing else: "the
         Chinese leader", "China's leader", "the Kremlin leader" (not "a Chinese leader", "the Chinese
         opposition leader" or "the leader's office")."""
-        words = [w for w in re.findall(r"[\w’'-]+", self.text.lower()) if w not in {"'s", "’s"}]
-        if not words or words[0] != "the" and not re.search(r"['’]s\b", self.text):
+        if not self._only_the_country_and(["leader"]):
             return None
-        rest = [w.removesuffix("'s").removesuffix("’s") for w in words if w != "the"]
+        return self.kb.leader(code, self.day)
+
+    def _only_the_country_and(self, words: Sequence[str], *, bare: bool = False) -> bool:
+        """Whether the description names a country and these words and nothing else ("Israel's military",
+        "the Chinese leader"; not "a Chinese leader", "the Chinese opposition leader"). With ``bare``, no
+        article is needed ("Thai military"); "a" or "an" still means one of several."""
+        found = [w for w in re.findall(r"[\w’'-]+", self.text.lower()) if w not in {"'s", "’s"}]
+        if not found or found[0] in {"a", "an"}:
+            return False
+        if found[0] != "the" and not bare and not re.search(r"['’]s\b", self.text):
+            return False
+        rest = [w.removesuffix("'s").removesuffix("’s") for w in found if w != "the"]
         spans = [(s, e) for s, e, _ in self.kb.find_countries(self.text, metonyms=True)]
         spans += [(s, e) for s, e, ids in self.kb.find_names(self.text) if _kind(self.kb, ids[0]) == "government"]
         named = {w for s, e in spans for w in re.findall(r"[\w’'-]+", self.text[s:e].lower())}
-        if [w for w in rest if w not in named] != ["leader"]:
-            return None
-        return self.kb.leader(code, self.day)
+        return [w for w in rest if w not in named] == list(words)
 
     def _group(
         self, head: TitleMatch | None, codes: list[str], confidence: float, sector: str | None = None
     ) -> Resolution:
-        sector = "ELI" if self.former else (sector or (head.sector if head else None))
         code = codes[0] if codes else None
+        if head is not None and code and not self.former and name_key(head.title) in _WHOLE_FORCES:
+            forces = self.kb.armed_forces(code)
+            if forces is not None and self._only_the_country_and(head.title.lower().split(), bare=True):
+                # "Israel's military", "the Japanese armed forces": the forces the country's seats name
+                return Resolution(forces.id, forces.name, forces.kind, code, forces.sector, 0.8, False, head.title)
+        sector = "ELI" if self.former else (sector or (head.sector if head else None))
         words, named = self._core_words()
         # "the U.S. military", "Russia's navy": a country's own institution is named by the country
         named = named or bool(head and head.title.lower() in _INSTITUTIONS and self.kb.find_countries(self.text))
