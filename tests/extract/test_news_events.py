@@ -479,7 +479,7 @@ def test_a_leader_and_his_own_country_are_one_state(news_pipeline: Any) -> None:
         # "US President Trump has called for NATO members to increase military spending"
         ("wn-111", "person:donald-trump", "igo:nato"),
         # "Russia's military intervention in Syria in 2015 at Assad's request": who asked, who acted
-        ("gu-204", "person:bashar-al-assad", "prov:rus-military"),
+        ("gu-204", "person:bashar-al-assad", "org:rus-russian-armed-forces"),
     ],
 )
 def test_a_participle_a_for_to_clause_and_a_request_link_their_actors(

@@ -853,7 +853,8 @@ class _Resolver:
     def _only_the_country_and(self, words: Sequence[str], *, bare: bool = False) -> bool:
         """Whether the description names a country and these words and nothing else ("Israel's military",
         "the Chinese leader"; not "a Chinese leader", "the Chinese opposition leader"). With ``bare``, no
-        article is needed ("Thai military"); "a" or "an" still means one of several."""
+        article is needed ("Thai military") but the country must be named in it (the article's country is no
+        evidence for a bare "military"); "a" or "an" still means one of several."""
         found = [w for w in re.findall(r"[\w’'-]+", self.text.lower()) if w not in {"'s", "’s"}]
         if not found or found[0] in {"a", "an"}:
             return False
@@ -863,7 +864,7 @@ class _Resolver:
         spans = [(s, e) for s, e, _ in self.kb.find_countries(self.text, metonyms=True)]
         spans += [(s, e) for s, e, ids in self.kb.find_names(self.text) if _kind(self.kb, ids[0]) == "government"]
         named = {w for s, e in spans for w in re.findall(r"[\w’'-]+", self.text[s:e].lower())}
-        return [w for w in rest if w not in named] == list(words)
+        return (bool(named) or not bare) and [w for w in rest if w not in named] == list(words)
 
     def _group(
         self, head: TitleMatch | None, codes: list[str], confidence: float, sector: str | None = None
