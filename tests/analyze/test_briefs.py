@@ -156,3 +156,13 @@ def test_top_developments_lead_with_the_focal_country_and_the_election_s_side(co
     assert first.bearing >= 1 and first.title is not None and "UK urges US" in first.title, first
     assert first.key_event is not None and first.key_event.startswith("Boris Johnson"), first.key_event
     assert [t.bearing for t in brief.developments] == sorted((t.bearing for t in brief.developments), reverse=True)
+
+
+def test_the_board_s_candidates_are_those_of_the_newest_article(seed_store: Store, japan_watch: Watch) -> None:
+    """A brief over the January 2024 reference article names the candidates of that day (Biden), not those of
+    the watch's end (Harris from 2024-07-21, which the watch file knows but no article of the store says)."""
+    brief = build_brief(seed_store, japan_watch, save=False)
+    assert brief.until == japan_watch.end and brief.board_day == date(2024, 1, 27)
+    md = render_markdown(brief)
+    assert "- candidates on 2024-01-27: Joe Biden" in md and "Kamala Harris" not in md
+    assert "candidates on 2024-01-27" in render_html(brief)

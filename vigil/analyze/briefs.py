@@ -54,6 +54,15 @@ class Brief:
     all_stories: set[str] = field(default_factory=set)
     as_of: date | None = None
     state: dict[str, Any] = field(default_factory=dict)  # what the next brief compares against
+    latest: date | None = None  # the newest article of the window: the day the board's candidates are read on
+
+    @property
+    def board_day(self) -> date | None:
+        """The day the scenario board's candidates are read on: the newest article's, not a period's end the
+        news has not reached (a brief of January 2024 coverage names January's candidates)."""
+        if self.latest is not None and (self.until is None or self.latest < self.until):
+            return self.latest
+        return self.until
 
     def summary(self) -> dict[str, Any]:
         """What the next brief compares against: story ids, ties, signposts, candidacy changes, probabilities."""
@@ -251,6 +260,7 @@ def build_brief(
     )
     brief.all_stories = {s.id for s in stories}
     brief.as_of = as_of
+    brief.latest = max((records.articles[a].published for a in relevant if records.articles[a].published), default=None)
     brief.state = {
         "ties": state["ties"],
         "signposts": sorted(signposts),
@@ -340,9 +350,9 @@ def render_markdown(brief: Brief) -> str:
     for board in brief.board:
         prob = f" — probability {board.probability:.0%}" if board.probability is not None else ""
         out.append(f"### {board.label}{prob}")
-        running = board.candidate_on(brief.until)
+        running = board.candidate_on(brief.board_day)
         if board.candidates:
-            out.append(f"- candidates on {brief.until or 'today'}: {', '.join(running) or 'none'}")
+            out.append(f"- candidates on {brief.board_day or 'today'}: {', '.join(running) or 'none'}")
         for ch in board.changes:
             out.append(f"- {ch.name}: {ch.kind}, {ch.day or 'undated'} — {_cite_md(ch.citation)}")
         for d, xs in board.by_domain.items():
@@ -397,7 +407,7 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 {% endfor %}</table>
 <h2>Scenario board</h2><p class="meta">{{ legend }}</p>
 {% for bd in b.board %}<h3>{{ bd.label }}{% if bd.probability is not none %} — probability {{ '%.0f'|format(bd.probability * 100) }}%{% endif %}</h3><ul>
-{% if bd.candidates %}<li>candidates on {{ b.until or 'today' }}: {{ bd.candidate_on(b.until)|join(', ') or 'none' }}</li>{% endif %}
+{% if bd.candidates %}<li>candidates on {{ b.board_day or 'today' }}: {{ bd.candidate_on(b.board_day)|join(', ') or 'none' }}</li>{% endif %}
 {% for ch in bd.changes %}<li>{{ ch.name }}: {{ ch.kind }}, {{ ch.day or 'undated' }} — {{ cite(ch.citation) }}</li>{% endfor %}
 {% for d, xs in bd.by_domain.items() %}<li><b>{{ d }}</b> (exposure of {{ w.focal }}: {{ '%.0f'|format((bd.exposure.get(d, 0)) * 100) }}%)<ul>
 {% for x in xs[:3] %}<li>{{ cite(x.citation) }}</li>{% endfor %}</ul></li>{% endfor %}
