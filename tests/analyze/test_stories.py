@@ -112,3 +112,16 @@ def test_issues_of_a_series_and_a_round_up_s_items_are_stories_of_their_own() ->
     together = [[titles[i] for i in s.article_ids] for s in cluster_stories(arts) if s.reports > 1]
     assert sum(t.startswith("On the campaign trail") for t in titles.values()) == 2
     assert not [t for t in together if any(x.startswith(("On the campaign trail", "Wikinews interviews")) for x in t)]
+
+
+def test_a_story_s_key_event_comes_from_its_earliest_article_that_has_one(corpus: Store, gbr_watch) -> None:  # type: ignore[no-untyped-def]
+    """The Wikinews reports of Sanders ending his bid (2020-04-08), endorsing Biden (04-13) and Warren's
+    endorsement (04-15) are one story under the first one's title; its key event is Sanders's endorsement,
+    not Biden's praise of Warren from the last report."""
+    from vigil.analyze.timeline import timeline
+    from vigil.analyze.window import load_records
+
+    records = load_records(corpus, since=gbr_watch.start, until=gbr_watch.end)
+    entry = next(t for t in timeline(records, gbr_watch) if t.title == "Bernie Sanders ends 2020 US presidential bid")
+    assert entry.reports == 3
+    assert entry.key_event == "Bernie Sanders SUPPORT Joe Biden (asserted)", entry

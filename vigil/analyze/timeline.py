@@ -190,15 +190,25 @@ def _foreign_side(records: Records, watch: Watch, watched: set[str]) -> set[str]
     return watched | {f"{kind}:{c}" for c in countries if c and c != watch.focal for kind in ("country", "gov")}
 
 
-def _key_event(events: Sequence[Event], wanted: set[str], focal: set[str], foreign: set[str]) -> Event | None:
+def _key_event(
+    events: Sequence[Event], wanted: set[str], focal: set[str], foreign: set[str], order: Sequence[str] = ()
+) -> Event | None:
     """A story's key event: one between the focal side and the watched foreign side before one that only
-    names a watched actor, before any other; then asserted, then the most confident."""
+    names a watched actor, before any other; then asserted, then one of the earliest of the story's
+    articles in ``order`` (the first gives the story its title), then the most confident."""
+    rank = {a: i for i, a in enumerate(order)}
     relevant = [e for e in events if e.source_actor in wanted or e.target_actor in wanted] or list(events)
     if not relevant:
         return None
     return max(
         relevant,
-        key=lambda e: (_bears(e, focal, foreign), e.modality is Modality.ASSERTED, e.confidence, -e.sentence_index),
+        key=lambda e: (
+            _bears(e, focal, foreign),
+            e.modality is Modality.ASSERTED,
+            -rank.get(e.article_id, len(rank)),
+            e.confidence,
+            -e.sentence_index,
+        ),
     )
 
 
@@ -284,7 +294,7 @@ def timeline(
             continue
         if actor is not None and actor not in actors:
             continue
-        key = _key_event(evs, wanted, focal, foreign)
+        key = _key_event(evs, wanted, focal, foreign, order=members)
         citation = records.cite(key.article_id, key.sentence_index) if key else records.cite(members[0], None)
         out.append(
             TimelineEntry(
