@@ -302,3 +302,14 @@ def test_an_appositive_naming_someone_else_or_a_clause_is_no_title() -> None:
     here = {m.text: m.actor_id for m in x.mentions if start <= m.start < start + 160}
     assert here.get("Giuliani") != "gov:USA", here
     assert here.get("Andriy Yermak") == "person:andriy-yermak", here
+
+
+def test_the_outlet_s_own_reporter_is_the_author_and_no_party() -> None:
+    """ "Wikinews accredited reporter William S. Saturn reached out to Unity Party of America presidential nominee
+    Bill Hammons" (the guidelines: the article's author is no actor) gave the UK watch's timeline the key
+    event "William S. Saturn CONSULT Bill Hammons"."""
+    art, x = _extract("Wikinews accredited reporter William S. Saturn reached out to")
+    saturn = [m for m in x.mentions if m.text == "William S. Saturn"]
+    assert saturn and {m.actor_id for m in saturn} == {"prov:generic:wikinews"}
+    assert not [e for e in x.events if "prov:generic:wikinews" in (e.source_actor, e.target_actor)]
+    assert "prov:bill-hammons" in {m.actor_id for m in x.mentions}

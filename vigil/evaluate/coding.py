@@ -85,14 +85,20 @@ def _overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
 
 
+# The outlet of a record of a news set, from its origin: a sentence is read as in its outlet's article (the
+# outlet naming itself, "Wikinews asked ...", is the article's author)
+_ORIGIN_OUTLETS = (("wikinews", "en.wikinews.org"), ("guardian", "theguardian.com"))
+
+
 def _as_article(record: dict[str, Any]) -> Article:
     day = record_date(record)
+    origin = str(record.get("origin") or "")
     return Article(
         id=str(record["id"]),
         text=record["text"],
         title=None,
         url=None,
-        source=None,
+        source=record.get("source") or next((o for key, o in _ORIGIN_OUTLETS if key in origin), None),
         published=day,
         date_source=DateSource.FIELD if day else DateSource.NONE,
         language="en",

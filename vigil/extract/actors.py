@@ -113,6 +113,7 @@ class ArticleActors:
         self.full_names: dict[str, list[tuple[str, Resolution]]] = {}
         self.ahead: dict[str, list[tuple[str, str]]] = {}  # word -> full names of the article and their sentences
         self.persons: Counter[str] = Counter()  # mentions per person so far
+        self.author_ids: set[str] = set()  # the ids that stand for the article's author: its outlet, its reporter
 
     def expect(self, name: str, context: str) -> None:
         """Note a person's full name the article holds ("Susan Collins"), for a one-word name before it."""
@@ -132,6 +133,20 @@ class ArticleActors:
         if res is not None and res.country:
             self.countries[res.country] += 1
         return res
+
+    def _outlet_of_its_reporter(self, core: str, context: str) -> str | None:
+        """The outlet's name when ``core`` is the article's own reporter in ``context`` ("Wikinews accredited
+        reporter William S. Saturn reached out to ...")."""
+        if not self.publisher:
+            return None
+        for m in re.finditer(
+            r"\b([\w.-]+)\s+(?:(?:accredited|staff|own)\s+)?(?:reporter|correspondent|journalist|contributor)\s+"
+            + re.escape(core),
+            context,
+        ):
+            if _squash(m.group(1)) in self.publisher:
+                return m.group(1)
+        return None
 
     def article_country(self) -> str | None:
         """The country of most of the article's mentions so far: at least two, and more than any other."""
@@ -162,6 +177,12 @@ class ArticleActors:
         if label is not None and _squash(core) in self.publisher:  # an entity, whatever its label
             own = Resolution(f"prov:generic:{_slug(core)}", core, "organisation", None, "MED", 0.6, True, None)
             self._remember(own, core, context)
+            self.author_ids.add(own.actor_id or "")
+            return own
+        outlet = self._outlet_of_its_reporter(core, context) if label == "PERSON" else None
+        if outlet is not None:  # "Wikinews accredited reporter William S. Saturn": the article's author
+            own = Resolution(f"prov:generic:{_slug(outlet)}", outlet, "organisation", None, "MED", 0.6, True, None)
+            self.author_ids.add(own.actor_id or "")
             return own
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
         if res is not None and res.provisional and res.kind == "person" and label in {"LOC", "GPE"}:

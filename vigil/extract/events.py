@@ -1255,6 +1255,8 @@ def _drafts(work: ArticleWork, finder: Callable[..., list[Candidate]], acted_fir
     sentence's pairs before the actors it names.
     """
     by_sent = _by_sentence(work.mentions)
+    # the article's author (its outlet, its reporter) is no actor: "Wikinews reached out to Bill Hammons"
+    author = work.actor_state.author_ids if work.actor_state is not None else set()
     drafts: list[EventDraft] = []
     person: ActorMention | None = None
     thing: ActorMention | None = None
@@ -1264,7 +1266,11 @@ def _drafts(work: ArticleWork, finder: Callable[..., list[Candidate]], acted_fir
         found: list[Candidate] = []
         if doc is not None:
             antecedent = person if any(t.lower_ in PRONOUNS_PERSON for t in doc) else thing
-            found = finder(doc, sent.start_char, here, antecedent)
+            found = [
+                c
+                for c in finder(doc, sent.start_char, here, antecedent)
+                if c.source.actor_id not in author and c.target.actor_id not in author
+            ]
             if found:
                 text = doc.text  # Doc.text builds every token: once per sentence
                 drafts.extend(EventDraft(c, si, sent.start_char, doc, text) for c in found)
