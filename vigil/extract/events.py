@@ -627,7 +627,8 @@ def _qualifies_a_noun(span: Span, m: ActorMention) -> bool:
 def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
     """Whether a mention is where the sentence's events happen, their channel, the source of the report, a
     currency, the topic of talks, what qualifies a role, a city that qualifies a noun or is visited, a
-    position or money acted on, where someone returns or flees to, or a generic "any" or "no" one."""
+    position or money acted on, where someone returns or flees to, a generic "any" or "no" one, or "a
+    campaign" one works on."""
     if _where_it_happens(sent, span.start, m, span.root.dep_ == "pobj") or _a_channel(span):
         return True
     if _a_reports_source(span) or _a_currency(span):
@@ -638,6 +639,8 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
         return True
     if _generic(m) and any(c.dep_ == "det" and c.lower_ in {"any", "no"} for c in span.root.children):
         return True  # "asked for any "external party" not to involve themselves": no one in particular
+    if _generic(m) and span.root.lemma_ == "campaign" and any(c.lower_ in {"a", "an"} for c in span.root.children):
+        return True  # "while working on a foreign campaign in Ukraine": an activity, no campaign organisation
     person = _is_person(m)
     return not person and _a_place_noun_s(span)
 
