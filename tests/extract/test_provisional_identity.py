@@ -313,3 +313,14 @@ def test_the_outlet_s_own_reporter_is_the_author_and_no_party() -> None:
     assert saturn and {m.actor_id for m in saturn} == {"prov:generic:wikinews"}
     assert not [e for e in x.events if "prov:generic:wikinews" in (e.source_actor, e.target_actor)]
     assert "prov:bill-hammons" in {m.actor_id for m in x.mentions}
+
+
+def test_an_organisation_of_a_country_is_one_name() -> None:
+    """ "Unity Party of America presidential nominee Bill Hammons": the knowledge base's ruler took "America", the
+    recogniser "Unity Party of"; the mention is the whole name, an organisation of the United States, and
+    "America" names no second actor."""
+    _, x = _extract("Wikinews accredited reporter William S. Saturn reached out to")
+    unity = [m for m in x.mentions if "Unity Party" in m.text]
+    assert "Unity Party of America" in {m.text for m in unity} and not [m for m in unity if m.text.endswith(" of")]
+    assert {m.actor_id for m in unity} == {"prov:usa-unity-party"}  # "the Unity Party" later: the same actor
+    assert not [m for m in x.mentions if m.text == "America"]

@@ -514,6 +514,12 @@ def _a_credit(doc: Doc, start: int) -> bool:
     return 2 <= start < len(doc) and doc[start - 1].text == ":" and doc[start - 2].text in _CAPTION_CREDITS
 
 
+# The last word of an organisation's name that "of" and a country may follow ("the Democratic Party of Korea")
+_ORG_HEADS = frozenset(
+    "party front union movement alliance congress league federation council assembly association bank".split()
+)
+
+
 def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Span]]:
     """The entities that may name an actor, by the index of the sentence they start in; in a caption, the name
     without the credit's label ("Tom Tancredo Image: US Congress.")."""
@@ -524,7 +530,22 @@ def _entities_by_sentence(doc: Doc, sentences: list[Span]) -> dict[int, list[Spa
         for t in range(sent.start, sent.end):
             sent_of_token[t] = si
     out: dict[int, list[Span]] = {}
-    for ent in doc.ents:
+    ents = list(doc.ents)
+    merged: set[int] = set()
+    for k, ent in enumerate(ents):
+        if k in merged:
+            continue
+        if ent.label_ == "ORG" and k + 1 < len(ents) and ents[k + 1].label_ == "GPE":
+            # "Unity Party of America", "the Democratic Party of Korea": the knowledge base's ruler took the
+            # country, the recogniser the rest; one organisation of that country
+            nxt = ents[k + 1]
+            gap = doc[ent.end : nxt.start]
+            tail = ent[-1].lower_
+            if (tail == "of" and not len(gap)) or (
+                [t.lower_ for t in gap] == ["of"] and ent[-1].text.lower() in _ORG_HEADS
+            ):
+                ent = Span(doc, ent.start, nxt.end, label="ORG")
+                merged.add(k + 1)
         if ent.label_ not in ENTITY_LABELS:
             continue
         end = ent.end
