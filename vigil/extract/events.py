@@ -594,13 +594,23 @@ _GOING_BACK = frozenset(
 )
 
 
+_MOVING = frozenset("move moves moved moving transfer transfers transferred transferring".split())
+
+
 def _a_destination(span: Span, m: ActorMention) -> bool:
-    """Whether a country or a place is where someone returns or flees to."""
+    """Whether a country or a place is where someone returns or flees to, or a place (not a state) where
+    something is moved from or to ("agreed to move its embassy in Israel from Tel Aviv to Jerusalem")."""
     aid = m.actor_id or ""
-    if not (aid.startswith("country:") or (aid.startswith("prov:") and span.root.ent_type_ in {"GPE", "LOC"})):
+    place = aid.startswith("prov:") and span.root.ent_type_ in {"GPE", "LOC"}
+    if not (aid.startswith("country:") or place):
         return False
     root = span.root
-    return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ in _GOING_BACK
+    if root.dep_ != "pobj":
+        return False
+    verb = root.head.head.lower_
+    return (root.head.lower_ == "to" and verb in _GOING_BACK) or (
+        place and root.head.lower_ in {"to", "from"} and verb in _MOVING
+    )
 
 
 def _what_it_is_called(span: Span, m: ActorMention) -> bool:
