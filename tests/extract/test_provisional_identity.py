@@ -324,3 +324,20 @@ def test_an_organisation_of_a_country_is_one_name() -> None:
     assert "Unity Party of America" in {m.text for m in unity} and not [m for m in unity if m.text.endswith(" of")]
     assert {m.actor_id for m in unity} == {"prov:usa-unity-party"}  # "the Unity Party" later: the same actor
     assert not [m for m in x.mentions if m.text == "America"]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "the National Emergencies Act",  # Wikinews, 2019: the law Trump invoked
+        "the Camp David Accords",
+        "the Democratic National Convention",
+    ],
+)
+def test_a_law_a_treaty_or_a_convention_is_no_actor(phrase: str) -> None:
+    """Names the recogniser takes for organisations but that name a law, a treaty or a gathering resolve to no
+    actor; a body named after a treaty still does (NATO)."""
+    _, x = _extract(phrase)
+    named = [m for m in x.mentions if phrase.removeprefix("the ") in m.text]
+    assert named and all(m.actor_id is None for m in named), [(m.text, m.actor_id) for m in named]
+    assert not [e for e in x.events if phrase.removeprefix("the ") in (e.source_text or "") + (e.target_text or "")]

@@ -184,6 +184,8 @@ class ArticleActors:
             own = Resolution(f"prov:generic:{_slug(outlet)}", outlet, "organisation", None, "MED", 0.6, True, None)
             self.author_ids.add(own.actor_id or "")
             return own
+        if label != "PERSON" and _A_THING.search(core.strip()) and not self.kb.lookup(core.strip()):
+            return None  # "the National Emergencies Act", "the Camp David Accords", a party's convention: no actor
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
         if res is not None and res.provisional and res.kind == "person" and label in {"LOC", "GPE"}:
             res = replace(res, kind="group")  # "the Russian Black Sea": a place, whatever its two words
@@ -341,6 +343,8 @@ def _squash(text: str) -> str:
 
 
 _PROVISIONAL_KINDS = {"PERSON": "person", "ORG": "organisation", "FAC": "organisation"}
+# The last word of a name that names a law, a treaty or a gathering, never an actor
+_A_THING = re.compile(r"\b(?:Act|Acts|Accords?|Agreement|Treaty|Pact|Protocol|Deal|Convention)$")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
