@@ -774,3 +774,21 @@ def test_a_place_something_is_moved_to_is_no_party(news_pipeline: Any) -> None:
     [x] = news_pipeline.extract([article])
     texts = {(e.source_text, e.target_text) for e in x.events}
     assert texts and not [t for t in texts if "Jerusalem" in t or "Tel Aviv" in t], texts
+
+
+@pytest.mark.parametrize(
+    ("record_id", "source", "target"),
+    [
+        # "the Kurdistan Workers' party (PKK), which has waged an insurgency against the Turkish state"
+        ("gu-299", "org:pkk", "country:TUR"),
+        # "Thank you to all emergency services responding to the incident in Streatham"
+        ("wn-143", "person:boris-johnson", "prov:generic:emergency-services"),
+    ],
+)
+def test_the_state_of_a_demonym_and_emergency_services_are_actors(
+    news_pipeline: Any, record_id: str, source: str, target: str
+) -> None:
+    [x] = news_pipeline.extract([_dev_sentence(record_id)])
+    assert (source, target) in {(e.source_actor, e.target_actor) for e in x.events}, [
+        (e.source_text, e.root, e.target_text) for e in x.events
+    ]

@@ -898,8 +898,23 @@ def _title_before_a_name(doc: Doc, group: Span, title_start: int, sent_end: int,
     return bool(found) and found[-1].person
 
 
+# Words that may follow "the Turkish state" when "state" is the state itself, not a qualifier ("state media")
+_AFTER_THE_STATE = frozenset(
+    "for in of and has have had is was will would to as with at on by but or which that said says from".split()
+)
+
+
 def _group_after(doc: Doc, ent: Span, sent_end: int, kb: KnowledgeBase) -> Span | None:
-    """ "Afghan teenagers": the demonym and the group or title noun right after it, if any."""
+    """ "Afghan teenagers": the demonym and the group or title noun right after it, if any; "the Turkish
+    state": the country as a state (not "Syrian state media")."""
+    if (
+        ent.end < sent_end
+        and doc[ent.end].lower_ == "state"
+        and ent.start > 0
+        and doc[ent.start - 1].lower_ == "the"
+        and (ent.end + 1 >= sent_end or doc[ent.end + 1].is_punct or doc[ent.end + 1].lower_ in _AFTER_THE_STATE)
+    ):
+        return doc[ent.start : ent.end + 1]
     for width in (3, 2, 1):
         end = ent.end + width
         if end > sent_end:
