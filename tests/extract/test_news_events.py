@@ -783,6 +783,8 @@ def test_a_place_something_is_moved_to_is_no_party(news_pipeline: Any) -> None:
         ("gu-299", "org:pkk", "country:TUR"),
         # "Thank you to all emergency services responding to the incident in Streatham"
         ("wn-143", "person:boris-johnson", "prov:generic:emergency-services"),
+        # "Russia and Iran, at the invitation of the Syrian government, are planning to keep forces inside Syria"
+        ("gu-246", "gov:SYR", "country:IRN"),
     ],
 )
 def test_the_state_of_a_demonym_and_emergency_services_are_actors(

@@ -724,6 +724,7 @@ def _at_the_request(sent: Doc, heads: dict[int, ActorMention]) -> list[tuple[int
         act = req.head.head
         doers = [c for c in act.children if c.dep_ in _SUBJ | {"poss"}]
         doers += [p for c in act.children if c.dep_ in {"agent", "prep"} and c.lower_ == "by" for p in c.children]
+        doers += [c for d in doers for c in d.conjuncts]  # "Russia and Iran, at the invitation of ..."
         for d in doers:
             target = heads.get(d.i)
             if target is not None and target.actor_id != asker.actor_id:
