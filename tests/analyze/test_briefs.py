@@ -166,3 +166,18 @@ def test_the_board_s_candidates_are_those_of_the_newest_article(seed_store: Stor
     md = render_markdown(brief)
     assert "- candidates on 2024-01-27: Joe Biden" in md and "Kamala Harris" not in md
     assert "candidates on 2024-01-27" in render_html(brief)
+
+
+def test_domains_without_events_are_one_line_not_empty_rows(seed_store: Store, japan_watch: Watch) -> None:
+    """The reference article's default view holds one diplomacy event: the other domains of the watch are
+    named in one line, not listed with three empty rows each."""
+    from vigil.analyze.briefs import quiet_domains
+
+    brief = build_brief(seed_store, japan_watch, save=False)
+    quiet = quiet_domains(brief)
+    assert quiet and "diplomacy" not in quiet and set(quiet) < set(japan_watch.domains)
+    md = render_markdown(brief)
+    assert f"No events in the window in: {', '.join(quiet)}." in md
+    rows = [line for line in md.splitlines() if line.startswith("| ") and "metric" not in line]
+    assert rows and not [r for r in rows if r.split(" | ")[0].removeprefix("| ") in quiet]
+    assert f"No events in the window in: {', '.join(quiet)}." in render_html(brief)

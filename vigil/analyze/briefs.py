@@ -283,10 +283,20 @@ def _cite_md(c: Citation) -> str:
     return f"“{text}” [{where}{', ' + c.published.isoformat() if c.published else ''}]"
 
 
+def quiet_domains(brief: Brief) -> list[str]:
+    """The watch's domains without a single event in the window: one line says so, not three empty rows."""
+    totals: dict[str, float] = {}
+    for s in brief.trends:
+        if s.metric == "events":
+            totals[s.domain] = totals.get(s.domain, 0) + sum(p.value or 0 for p in s.points)
+    return [d for d, n in totals.items() if not n]
+
+
 def _trend_rows(brief: Brief) -> list[tuple[str, str, str, str]]:
     rows = []
+    quiet = set(quiet_domains(brief))
     for s in brief.trends:
-        if not s.points:
+        if not s.points or s.domain in quiet:
             continue
         vals = [p.value for p in s.points]
         last = next((p for p in reversed(s.points) if p.value is not None), None)
@@ -346,6 +356,8 @@ def render_markdown(brief: Brief) -> str:
     out += ["## Domain trends", "", "| domain | metric | latest | weeks outside the band |", "|---|---|---|---|"]
     for row in _trend_rows(brief):
         out.append("| " + " | ".join(row) + " |")
+    if quiet_domains(brief):
+        out += ["", f"No events in the window in: {', '.join(quiet_domains(brief))}."]
     out += ["", "## Scenario board", "", f"*{EXPOSURE_LEGEND}*", ""]
     for board in brief.board:
         prob = f" — probability {board.probability:.0%}" if board.probability is not None else ""
@@ -405,6 +417,7 @@ h3 { font-size: 11pt; margin-bottom: .2em; } .meta { color: #555; } q { font-sty
 <h2>Domain trends</h2><table><tr><th>domain</th><th>metric</th><th>weekly</th><th>weeks outside the band</th></tr>
 {% for s, svg in trends %}<tr><td>{{ s.domain }}</td><td>{{ s.metric }}</td><td>{{ svg }}</td><td>{{ s.outliers|map(attribute='week')|join(', ') or 'none' }}</td></tr>
 {% endfor %}</table>
+{% if quiet %}<p class="meta">No events in the window in: {{ quiet|join(', ') }}.</p>{% endif %}
 <h2>Scenario board</h2><p class="meta">{{ legend }}</p>
 {% for bd in b.board %}<h3>{{ bd.label }}{% if bd.probability is not none %} — probability {{ '%.0f'|format(bd.probability * 100) }}%{% endif %}</h3><ul>
 {% if bd.candidates %}<li>candidates on {{ b.board_day or 'today' }}: {{ bd.candidate_on(b.board_day)|join(', ') or 'none' }}</li>{% endif %}
@@ -424,14 +437,15 @@ def render_html(brief: Brief) -> str:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = env.from_string(_TEMPLATE)
     trends = []
+    quiet = set(quiet_domains(brief))
     for s in brief.trends:
-        if not s.points or all(p.value is None for p in s.points):
+        if not s.points or all(p.value is None for p in s.points) or s.domain in quiet:
             continue
         last = s.points[-1]
         band = (last.low, last.high) if last.low is not None and last.high is not None else None
         # The SVG holds only numbers we computed, never article text.
         trends.append((s, Markup(sparkline_svg([p.value for p in s.points], band=band))))
-    return template.render(w=brief.watch, b=brief, trends=trends, legend=EXPOSURE_LEGEND)
+    return template.render(w=brief.watch, b=brief, trends=trends, legend=EXPOSURE_LEGEND, quiet=quiet_domains(brief))
 
 
 def render_pdf(html_text: str, path: str | Path) -> Path:
