@@ -341,3 +341,14 @@ def test_a_law_a_treaty_or_a_convention_is_no_actor(phrase: str) -> None:
     named = [m for m in x.mentions if phrase.removeprefix("the ") in m.text]
     assert named and all(m.actor_id is None for m in named), [(m.text, m.actor_id) for m in named]
     assert not [e for e in x.events if phrase.removeprefix("the ") in (e.source_text or "") + (e.target_text or "")]
+
+
+def test_the_president_of_an_article_about_one_country_is_its_president_on_the_day() -> None:
+    """ "The President insists that the budget include funding for the wall" (Wikinews, 2019-01-07): a sentence
+    that names no country; the article is about the United States, so the president is Donald Trump, not a
+    provisional "The President" that the network showed beside him."""
+    art, x = _extract("The President insists that the budget include funding for the wall")
+    start = art.text.index("The President insists")
+    [m] = [m for m in x.mentions if m.start == start]
+    assert m.actor_id == "person:donald-trump", m
+    assert "prov:president" not in {m.actor_id for m in x.mentions}

@@ -763,6 +763,9 @@ class _Resolver:
                 codes, confidence = [peoples[0][2]], 0.6
             elif self.lone_person and self.article_country:  # "Collins said": someone of the article's country
                 codes, confidence = [self.article_country], 0.5
+            elif head is not None and head.person and self.article_country and re.match(r"the\s", text, re.I):
+                # "The President insists that the budget include funding for the wall": the article's country's
+                codes, confidence = [self.article_country], 0.5
         if head is None:
             if ethnic or peoples:
                 return self._group(None, codes, confidence, sector="CVL")
