@@ -352,3 +352,12 @@ def test_the_president_of_an_article_about_one_country_is_its_president_on_the_d
     [m] = [m for m in x.mentions if m.start == start]
     assert m.actor_id == "person:donald-trump", m
     assert "prov:president" not in {m.actor_id for m in x.mentions}
+
+
+def test_a_transcript_s_speaker_labels_and_a_disease_are_no_actors() -> None:
+    """The Wikinews interview of Dorsa Derakhshani (2020): "((WN))" labels the interviewer's turns and
+    "COVID-19" is a disease; neither is an actor (they were "prov:wn" and "prov:covid-19", in events)."""
+    _, x = _extract("What interested you in chess and who taught you this game?")
+    labels = [m for m in x.mentions if m.text in {"WN", "COVID-19"}]
+    assert labels and all(m.actor_id is None for m in labels), [(m.text, m.actor_id) for m in labels]
+    assert not {"prov:wn", "prov:covid-19"} & {a for e in x.events for a in (e.source_actor, e.target_actor)}

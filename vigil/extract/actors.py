@@ -184,6 +184,10 @@ class ArticleActors:
             own = Resolution(f"prov:generic:{_slug(outlet)}", outlet, "organisation", None, "MED", 0.6, True, None)
             self.author_ids.add(own.actor_id or "")
             return own
+        if not _LATIN.search(core) or core.strip() in _NOT_ACTORS or f"(({core.strip()}))" in context:
+            # a word of another script the recogniser took for a name ("हैं"), a disease, a time zone or a
+            # technology ("COVID-19", "UTC", "DRM"), an interview transcript's speaker label ("((WN)) :")
+            return None
         if label != "PERSON" and _A_THING.search(core.strip()) and not self.kb.lookup(core.strip()):
             return None  # "the National Emergencies Act", "the Camp David Accords", a party's convention: no actor
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
@@ -343,6 +347,11 @@ def _squash(text: str) -> str:
 
 
 _PROVISIONAL_KINDS = {"PERSON": "person", "ORG": "organisation", "FAC": "organisation"}
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+# Names the recogniser takes for organisations or people that name no actor
+_NOT_ACTORS = frozenset(
+    "COVID-19 COVID Covid-19 Covid coronavirus Coronavirus SARS-CoV-2 UTC GMT DRM GDP".split()
+)
 # The last word of a name that names a law, a treaty or a gathering, never an actor
 _A_THING = re.compile(r"\b(?:Act|Acts|Accords?|Agreement|Treaty|Pact|Protocol|Deal|Convention)$")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")

@@ -149,20 +149,43 @@ def _initials(name: str) -> str:
 
 
 def _seat_bodies(seats: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """Each seat name -> the name of the body it names: the first of its names in the file. An acronym of
-    another seat of the sector ("SDF" of "Self-Defense Forces", "IDF") and a spelling of another
-    ("Self-Defence Forces") name the same body: one actor, not two."""
-    out: dict[str, str] = {}
+    """Each seat name -> the name of the body it names: the first of its names in the file. Names of one sector
+    name the same body, one actor and not two, when one is another's spelling ("Self-Defence Forces"), its
+    acronym ("SDF", "IDF") or the one word it is known by ("the Diet" of "National Diet", "Duma" of "State
+    Duma", "Congress" of "U.S. Congress", "House" of "House of Representatives", when no other seat of the
+    sector has that word)."""
+    order = {name: k for k, (name, _) in enumerate(seats)}
+    parent = {name: name for name, _ in seats}
+
+    def find(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=order.__getitem__)
+            parent[second] = first
+
+    def bare(name: str) -> str:
+        return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+
     firsts: dict[tuple[str, str], str] = {}  # (sector, spelling key) -> first name
     for name, sector in seats:
-        key = slugify(re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)).replace("defence", "defense")
-        out[name] = firsts.setdefault((sector, key), name)
+        union(name, firsts.setdefault((sector, slugify(bare(name)).replace("defence", "defense")), name))
     for name, sector in seats:
+        others = [n for n, s in seats if s == sector and bare(n) != bare(name)]
         if re.fullmatch(r"[A-Z]{2,6}", name):
-            whole = next((n for n, s in seats if s == sector and n != name and _initials(n) == name), None)
+            whole = next((n for n in others if _initials(n) == name), None)
             if whole is not None:
-                out[name] = out[whole]
-    return out
+                union(name, whole)
+        elif " " not in bare(name):
+            word = bare(name).lower()
+            having = {find(n) for n in others if " " in bare(n) and word in (bare(n).lower().split()[0], bare(n).lower().split()[-1])}
+            if len(having) == 1:
+                union(name, having.pop())
+    return {name: find(name) for name, _ in seats}
 
 
 def country_actor_id(iso3: str) -> str:
