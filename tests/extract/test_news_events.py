@@ -794,3 +794,24 @@ def test_the_state_of_a_demonym_and_emergency_services_are_actors(
     assert (source, target) in {(e.source_actor, e.target_actor) for e in x.events}, [
         (e.source_text, e.root, e.target_text) for e in x.events
     ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "nobody"),
+    [
+        # Wikinews, 2020: the UK timeline's "Law REJECT Andrew Jackson": who a statue shows and where it stands
+        ("Law enforcement halted attempts to take down an equestrial statue", ("Jackson", "Lafayette", "US")),
+        # Wikinews, 2019: "Paul Manafort COOPERATE a foreign campaign"
+        ("while working on a foreign campaign in Ukraine", ("campaign",)),
+    ],
+)
+def test_who_a_statue_shows_and_a_campaign_worked_on_are_no_parties(
+    news_pipeline: Any, phrase: str, nobody: tuple[str, ...]
+) -> None:
+    article = _wikinews_paragraph(phrase)
+    [x] = news_pipeline.extract([article])
+    start = article.text.index(phrase)
+    sentence_end = article.text.find(".", start + len(phrase))
+    here = [e for e in x.events if start - 60 <= e.trigger_span[0] <= sentence_end]
+    parties = " ".join((e.source_text or "") + " " + (e.target_text or "") for e in here)
+    assert not [w for w in nobody if w in parties], [(e.source_text, e.root, e.target_text) for e in here]

@@ -361,3 +361,11 @@ def test_a_transcript_s_speaker_labels_and_a_disease_are_no_actors() -> None:
     labels = [m for m in x.mentions if m.text in {"WN", "COVID-19"}]
     assert labels and all(m.actor_id is None for m in labels), [(m.text, m.actor_id) for m in labels]
     assert not {"prov:wn", "prov:covid-19"} & {a for e in x.events for a in (e.source_actor, e.target_actor)}
+
+
+def test_a_person_named_after_a_capital_is_a_person() -> None:
+    """ "US presidents George Washington and Ulysses S. Grant" (Wikinews, 2020, statues torn down) was the
+    government of the United States, through the capital in his name."""
+    _, x = _extract("Law enforcement halted attempts to take down an equestrial statue")
+    washington = [m for m in x.mentions if m.text == "George Washington"]
+    assert washington and {m.actor_id for m in washington} == {"prov:george-washington"}

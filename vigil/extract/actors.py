@@ -191,14 +191,18 @@ class ArticleActors:
         if label != "PERSON" and _A_THING.search(core.strip()) and not self.kb.lookup(core.strip()):
             return None  # "the National Emergencies Act", "the Camp David Accords", a party's convention: no actor
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
-        if res is not None and res.provisional and res.kind == "person" and label in {"LOC", "GPE"}:
-            res = replace(res, kind="group")  # "the Russian Black Sea": a place, whatever its two words
+        if res is not None and res.provisional and res.kind == "person" and label in {"LOC", "GPE", "FAC"}:
+            res = replace(res, kind="group")  # "the Russian Black Sea", "Lafayette Square": a place, whatever its two words
         if res is not None and res.kind == "party" and label == "PERSON" and len(core.split()) >= 2:
             res = None  # "mayor John Tory" is no Tory party: a person the knowledge base does not know
+        if res is not None and res.kind in {"government", "country"} and label == "PERSON" and len(core.split()) >= 2:
+            res = None  # "George Washington", "Jack London": a person whose name holds a capital or a country
         # a one-word person name; spaCy takes some surnames for organisations ("shouted at Lam")
         word = _lone_word(core) if label in {"PERSON", "ORG"} else None
         if word is not None and label != "PERSON" and word not in self.full_names and word not in self.ahead:
             word = None
+        if word is not None and label != "PERSON" and res is not None and res.kind in {"government", "country"}:
+            word = None  # "criticised Washington" after "George Washington": the government, not his short name
         if label in {"GPE", "LOC"} and (res is None or res.provisional):
             # a surname of someone named in full before that the recogniser took for a place ("Afterwards,
             # Tancredo ran for Governor of Colorado" after "Tom Tancredo")
@@ -626,6 +630,11 @@ def _entity_mention(
     """
     if len(ent) == 1 and ent.text.lower() in SENTENCE_OPENERS:
         return None  # "Afterwards, Tancredo ran": a sentence adverb the recogniser took for a name
+    if len(ent) == 1 and ent.end < sent.end and doc[ent.end].is_lower:
+        words = f"{ent.text} {doc[ent.end].text}".lower()
+        found = state.kb.sector_for_title(words)
+        if found is not None and found[0].lower() == words:
+            return None  # "Law enforcement halted ...": the first word of a role noun, no one's name
     office = _office_after(doc, ent, sent.end, state, context) if ent.label_ == "GPE" else None
     if office is not None:  # "the U.S. Secretary of State", "Japan's prime minister": the holder that day
         taken.append((office[0].start, office[0].end))
@@ -843,6 +852,10 @@ def _of_entity(doc: Doc, end: int, sent_end: int, spans: list[tuple[int, int]]) 
     return next(((a, b) for a, b in spans if a in starts), None)
 
 
+# Group nouns that need no determiner ("Law enforcement halted attempts to take down a statue")
+_MASS_GROUPS = frozenset({"law enforcement"})
+
+
 def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
     """A ``NOMINAL`` mention stays if, in the parsed sentence, its noun heads a noun phrase that is not what
     a copula says its subject is ("Trump was the first president": one actor, Trump) nor what someone is
@@ -853,7 +866,11 @@ def keep_nominal(parsed: Doc, mention: ActorMention, offset: int) -> bool:
     head = span[-1]
     if head.dep_ == "pobj" and head.head.lower_ == "as":
         return False  # what someone is called or serves as: "blasted Biden as a career politician"
-    if head.tag_ == "NN" and not any(c.dep_ in {"det", "poss", "nummod"} for c in head.children):
+    if (
+        head.tag_ == "NN"
+        and not any(c.dep_ in {"det", "poss", "nummod"} for c in head.children)
+        and span.text.lower() not in _MASS_GROUPS
+    ):
         return False  # a bare singular noun names no one: "leaving public office", "took office"
     if any(t.dep_ == "acl" for t in span):
         return False  # the noun sits in a clause of another: "the attack using ten drones" is no drones

@@ -594,6 +594,21 @@ _GOING_BACK = frozenset(
 )
 
 
+# Things that show or tell of someone: who is shown is no party to what is done to the thing ("halted attempts to
+# take down an equestrian statue of US President Andrew Jackson")
+_DEPICTIONS = frozenset(
+    "statue statues monument monuments memorial memorials portrait portraits bust busts painting paintings mural "
+    "murals effigy effigies image images photo photos photograph photographs picture pictures".split()
+)
+
+
+def _depicted(span: Span) -> bool:
+    """Whether a mention is who a statue, a portrait or a picture shows (or qualifies who it shows: "US" of
+    "a statue of US President Andrew Jackson")."""
+    root = _climb(span.root, {"compound"})
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _DEPICTIONS
+
+
 _MOVING = frozenset("move moves moved moving transfer transfers transferred transferring".split())
 
 
@@ -649,7 +664,9 @@ def _no_party(sent: Doc, span: Span, m: ActorMention) -> bool:
         return True
     if _generic(m) and any(c.dep_ == "det" and c.lower_ in {"any", "no"} for c in span.root.children):
         return True  # "asked for any "external party" not to involve themselves": no one in particular
-    if _generic(m) and span.root.lemma_ == "campaign" and any(c.lower_ in {"a", "an"} for c in span.root.children):
+    if _depicted(span):
+        return True
+    if _generic(m) and span.root.lower_ == "campaign" and any(c.lower_ in {"a", "an"} for c in span.root.children):
         return True  # "while working on a foreign campaign in Ukraine": an activity, no campaign organisation
     person = _is_person(m)
     return not person and _a_place_noun_s(span)
