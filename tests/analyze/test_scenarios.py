@@ -69,7 +69,7 @@ def test_expectations_come_from_the_watch_s_articles_focal_first(corpus: Store, 
 
 
 def test_expectations_scored_on_the_annotated_sentences(corpus: Store, japan_watch: Watch, gbr_watch: Watch) -> None:
-    """annotations/scenario_expectations.jsonl: 107 sentences the boards of the example watches listed,
+    """annotations/scenario_expectations.jsonl: 110 sentences the boards of the example watches listed,
     judged by hand (a statement of what will, would or may happen, the camp acting in it or the race its
     subject). Questions of an interview, "may have misused", "in May", "could not agree" are none."""
     import json
