@@ -130,7 +130,11 @@ def test_issue22_one_institution_one_key_with_or_without_its_article() -> None:
 @pytest.mark.parametrize(
     ("phrase", "description", "expected"),
     [
-        ("the U.S. military has taken decisive defensive action", "the U.S. military", ("org:usa-united-states-armed-forces", "MIL")),
+        (
+            "the U.S. military has taken decisive defensive action",
+            "the U.S. military",
+            ("org:usa-united-states-armed-forces", "MIL"),
+        ),
         ("Justice Department maintains a policy", "Justice Department", ("prov:justice-department", "GOV")),
         ("the Montgomery County Police Department", "the Montgomery County Police Department", (None, "COP")),
     ],

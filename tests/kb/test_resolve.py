@@ -449,15 +449,22 @@ def test_the_names_of_one_body_are_one_actor_and_a_country_s_military_is_its_arm
     "SDF" and "Self-Defense Forces" two; "Israel's military", "The Turkish military", "Thai military" (actor
     descriptions of the Guardian sample and Wikinews) were provisional actors of their own."""
     day = date(2019, 3, 1)
-    idf = {_codes(kb, t, day)[0] for t in ("IDF", "the Israel Defense Forces", "Israel Defence Forces", "Israel’s military")}
+    idf_names = ("IDF", "the Israel Defense Forces", "Israel Defence Forces", "Israel’s military")
+    idf = {_codes(kb, t, day)[0] for t in idf_names}
     assert idf == {"org:isr-israel-defense-forces"}
-    sdf = {_codes(kb, t, day, "Japan's SDF held drills.")[0] for t in ("the SDF", "Self-Defence Forces", "the Japanese military")}
+    sdf_names = ("the SDF", "Self-Defence Forces", "the Japanese military")
+    sdf = {_codes(kb, t, day, "Japan's SDF held drills.")[0] for t in sdf_names}
     assert sdf == {"org:jpn-self-defense-forces"}
     assert _codes(kb, "The Turkish military", day) == ("org:tur-turkish-armed-forces", "TUR", "MIL")
     assert _codes(kb, "Thai military", day) == ("org:tha-royal-thai-armed-forces", "THA", "MIL")
     assert _codes(kb, "the Kenyan military", day)[0] == "org:ken-kenya-defence-forces"
     # one of several, a part or a former one is no country's armed forces as a whole
-    for text in ("an Israeli military official", "the Israeli military chief", "the Russian army", "Israel's former military"):
+    for text in (
+        "an Israeli military official",
+        "the Israeli military chief",
+        "the Russian army",
+        "Israel's former military",
+    ):
         assert not _codes(kb, text, day)[0].startswith("org:"), text
     # a country whose seats name no armed forces keeps a provisional actor, keyed by country and noun
     assert _codes(kb, "the Malian military", day)[0] == "prov:mli-military"

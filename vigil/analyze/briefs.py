@@ -260,7 +260,8 @@ def build_brief(
     )
     brief.all_stories = {s.id for s in stories}
     brief.as_of = as_of
-    brief.latest = max((records.articles[a].published for a in relevant if records.articles[a].published), default=None)
+    days = [d for a in relevant if (d := records.articles[a].published) is not None]
+    brief.latest = max(days) if days else None
     brief.state = {
         "ties": state["ties"],
         "signposts": sorted(signposts),

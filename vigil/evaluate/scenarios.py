@@ -61,7 +61,8 @@ def score_expectations(store: Store, watches: Sequence[Watch], annotations: Path
     report: dict[str, Any] = {}
     totals = {"shown_annotated": 0, "shown_expectations": 0, "expectations": 0, "unannotated_shown": 0}
     for watch in watches:
-        gold = {(r["outcome"], r["key"], r["sentence_sha1"]): bool(r["expectation"]) for r in rows if r["watch"] == watch.name}
+        mine = [r for r in rows if r["watch"] == watch.name]
+        gold = {(r["outcome"], r["key"], r["sentence_sha1"]): bool(r["expectation"]) for r in mine}
         if not gold:
             continue
         shown = shown_expectations(store, watch)

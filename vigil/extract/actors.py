@@ -192,7 +192,7 @@ class ArticleActors:
             return None  # "the National Emergencies Act", "the Camp David Accords", a party's convention: no actor
         res = resolve_description(self.kb, description, self.day, context, article_country=self.article_country())
         if res is not None and res.provisional and res.kind == "person" and label in {"LOC", "GPE", "FAC"}:
-            res = replace(res, kind="group")  # "the Russian Black Sea", "Lafayette Square": a place, whatever its two words
+            res = replace(res, kind="group")  # "the Russian Black Sea", "Lafayette Square": a place
         if res is not None and res.kind == "party" and label == "PERSON" and len(core.split()) >= 2:
             res = None  # "mayor John Tory" is no Tory party: a person the knowledge base does not know
         if res is not None and res.kind in {"government", "country"} and label == "PERSON" and len(core.split()) >= 2:
@@ -353,9 +353,7 @@ def _squash(text: str) -> str:
 _PROVISIONAL_KINDS = {"PERSON": "person", "ORG": "organisation", "FAC": "organisation"}
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # Names the recogniser takes for organisations or people that name no actor
-_NOT_ACTORS = frozenset(
-    "COVID-19 COVID Covid-19 Covid coronavirus Coronavirus SARS-CoV-2 UTC GMT DRM GDP".split()
-)
+_NOT_ACTORS = frozenset("COVID-19 COVID Covid-19 Covid coronavirus Coronavirus SARS-CoV-2 UTC GMT DRM GDP".split())
 # The last word of a name that names a law, a treaty or a gathering, never an actor
 _A_THING = re.compile(r"\b(?:Act|Acts|Accords?|Agreement|Treaty|Pact|Protocol|Deal|Convention)$")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")

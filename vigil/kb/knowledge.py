@@ -182,7 +182,8 @@ def _seat_bodies(seats: Sequence[tuple[str, str]]) -> dict[str, str]:
                 union(name, whole)
         elif " " not in bare(name):
             word = bare(name).lower()
-            having = {find(n) for n in others if " " in bare(n) and word in (bare(n).lower().split()[0], bare(n).lower().split()[-1])}
+            ends = {n: (w[0], w[-1]) for n in others if len(w := bare(n).lower().split()) > 1}
+            having = {find(n) for n, pair in ends.items() if word in pair}
             if len(having) == 1:
                 union(name, having.pop())
     return {name: find(name) for name, _ in seats}
